@@ -1,0 +1,32 @@
+import type { LanguageModelUsage } from "ai";
+import { knownModel, type ModelRef, type Price } from "../providers/models.js";
+import type { Usage } from "./events.js";
+
+/** The price of a model: the user's own table in providers.jsonc first, then the built-in one. */
+export function priceFor(ref: ModelRef, userPrices: Record<string, Price> = {}): Price | undefined {
+  return userPrices[ref.modelId] ?? knownModel(ref)?.price;
+}
+
+/** USD for some usage; null when the price is unknown (never pretend it was free). */
+export function costUsd(usage: Usage, price: Price | undefined): number | null {
+  if (!price) return null;
+  const cacheRead = usage.cachedInputTokens;
+  const cacheWrite = usage.cacheWriteTokens;
+  const fresh = Math.max(0, usage.inputTokens - cacheRead - cacheWrite);
+  const dollars =
+    fresh * price.input +
+    cacheRead * (price.cacheRead ?? price.input) +
+    cacheWrite * (price.cacheWrite ?? price.input) +
+    usage.outputTokens * price.output;
+  return dollars / 1_000_000;
+}
+
+export function fromSdkUsage(u: LanguageModelUsage | undefined): Usage {
+  return {
+    inputTokens: u?.inputTokens ?? 0,
+    outputTokens: u?.outputTokens ?? 0,
+    cachedInputTokens: u?.inputTokenDetails?.cacheReadTokens ?? u?.cachedInputTokens ?? 0,
+    cacheWriteTokens: u?.inputTokenDetails?.cacheWriteTokens ?? 0,
+    reasoningTokens: u?.outputTokenDetails?.reasoningTokens ?? u?.reasoningTokens ?? 0,
+  };
+}

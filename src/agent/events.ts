@@ -1,0 +1,175 @@
+import { z } from "zod";
+
+/**
+ * The one event protocol: what the agent emits, what `mux run --json` prints (one per line),
+ * and what the server and UI will stream. Every consumer validates with these schemas.
+ */
+
+export const UsageSchema = z.object({
+  inputTokens: z.number().int().nonnegative(),
+  outputTokens: z.number().int().nonnegative(),
+  cachedInputTokens: z.number().int().nonnegative(),
+  cacheWriteTokens: z.number().int().nonnegative(),
+  reasoningTokens: z.number().int().nonnegative(),
+});
+export type Usage = z.infer<typeof UsageSchema>;
+
+export const emptyUsage = (): Usage => ({
+  inputTokens: 0,
+  outputTokens: 0,
+  cachedInputTokens: 0,
+  cacheWriteTokens: 0,
+  reasoningTokens: 0,
+});
+
+export function addUsage(a: Usage, b: Usage): Usage {
+  return {
+    inputTokens: a.inputTokens + b.inputTokens,
+    outputTokens: a.outputTokens + b.outputTokens,
+    cachedInputTokens: a.cachedInputTokens + b.cachedInputTokens,
+    cacheWriteTokens: a.cacheWriteTokens + b.cacheWriteTokens,
+    reasoningTokens: a.reasoningTokens + b.reasoningTokens,
+  };
+}
+
+export const ModeSchema = z.enum(["exec", "plan"]);
+export type Mode = z.infer<typeof ModeSchema>;
+
+export const ThinkingLevelSchema = z.enum(["off", "low", "medium", "high", "max"]);
+export type ThinkingLevel = z.infer<typeof ThinkingLevelSchema>;
+
+/** Errors by kind, so a UI can offer the right action (fix key, retry, raise budget). */
+export const ErrorKindSchema = z.enum([
+  "auth", // 401/403
+  "bad_request", // 400 and other non-retryable 4xx
+  "rate_limit", // 429 after retries ran out
+  "server", // 5xx after retries ran out
+  "network", // reset, refused, DNS
+  "stalled", // no bytes for too long, after retries ran out
+  "malformed_response",
+  "config", // provider or model cannot be resolved
+  "unknown",
+]);
+export type ErrorKind = z.infer<typeof ErrorKindSchema>;
+
+const base = { messageId: z.string() };
+
+export const StreamStartEvent = z.object({
+  type: z.literal("stream-start"),
+  ...base,
+  model: z.string(),
+  mode: ModeSchema,
+  ts: z.number(),
+});
+/** One LLM request begins; a retry discards what the current step produced so far. */
+export const StepStartEvent = z.object({ type: z.literal("step-start"), ...base, step: z.number().int() });
+export const TextDeltaEvent = z.object({ type: z.literal("text-delta"), ...base, delta: z.string() });
+export const ReasoningDeltaEvent = z.object({
+  type: z.literal("reasoning-delta"),
+  ...base,
+  delta: z.string(),
+});
+export const ToolCallStartEvent = z.object({
+  type: z.literal("tool-call-start"),
+  ...base,
+  toolCallId: z.string(),
+  toolName: z.string(),
+});
+/** The tool's full, parsed input, emitted once the model finished writing it. */
+export const ToolCallArgsEvent = z.object({
+  type: z.literal("tool-call-args"),
+  ...base,
+  toolCallId: z.string(),
+  toolName: z.string(),
+  args: z.unknown(),
+});
+/** Live output of a running tool (bash). */
+export const ToolOutputEvent = z.object({
+  type: z.literal("tool-output"),
+  ...base,
+  toolCallId: z.string(),
+  stream: z.enum(["stdout", "stderr"]),
+  text: z.string(),
+});
+export const ToolCallEndEvent = z.object({
+  type: z.literal("tool-call-end"),
+  ...base,
+  toolCallId: z.string(),
+  toolName: z.string(),
+  result: z.unknown(),
+  isError: z.boolean(),
+  durationMs: z.number(),
+});
+export const UsageEvent = z.object({
+  type: z.literal("usage"),
+  ...base,
+  step: z.number().int(),
+  usage: UsageSchema,
+  /** Cost of this step; null when the model's price is unknown. */
+  costUsd: z.number().nullable(),
+  /** Running cost of the whole run so far; null when unknown. */
+  totalCostUsd: z.number().nullable(),
+});
+export const RetryEvent = z.object({
+  type: z.literal("retry"),
+  ...base,
+  attempt: z.number().int(),
+  maxAttempts: z.number().int(),
+  delayMs: z.number(),
+  reason: z.string(),
+});
+export const StreamEndEvent = z.object({
+  type: z.literal("stream-end"),
+  ...base,
+  finishReason: z.string(),
+  usage: UsageSchema,
+  costUsd: z.number().nullable(),
+});
+export const StreamAbortEvent = z.object({
+  type: z.literal("stream-abort"),
+  ...base,
+  reason: z.enum(["interrupted", "budget"]),
+});
+export const ErrorEvent = z.object({
+  type: z.literal("error"),
+  messageId: z.string().optional(),
+  kind: ErrorKindSchema,
+  message: z.string(),
+  provider: z.string().optional(),
+  url: z.string().optional(),
+  status: z.number().optional(),
+  keySource: z.string().optional(),
+});
+export const RunStatusSchema = z.enum(["completed", "aborted", "error", "budget-exceeded"]);
+export type RunStatus = z.infer<typeof RunStatusSchema>;
+export const RunCompleteEvent = z.object({
+  type: z.literal("run-complete"),
+  status: RunStatusSchema,
+  sessionId: z.string(),
+  model: z.string(),
+  usage: UsageSchema,
+  costUsd: z.number().nullable(),
+  /** The final assistant text (for plan mode: the proposed plan). */
+  text: z.string(),
+  plan: z.string().optional(),
+  durationMs: z.number(),
+});
+
+export const AgentEventSchema = z.discriminatedUnion("type", [
+  StreamStartEvent,
+  StepStartEvent,
+  TextDeltaEvent,
+  ReasoningDeltaEvent,
+  ToolCallStartEvent,
+  ToolCallArgsEvent,
+  ToolOutputEvent,
+  ToolCallEndEvent,
+  UsageEvent,
+  RetryEvent,
+  StreamEndEvent,
+  StreamAbortEvent,
+  ErrorEvent,
+  RunCompleteEvent,
+]);
+export type AgentEvent = z.infer<typeof AgentEventSchema>;
+export type AgentEventOf<T extends AgentEvent["type"]> = Extract<AgentEvent, { type: T }>;

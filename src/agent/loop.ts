@@ -1,0 +1,225 @@
+import { type ToolSet, tool as sdkTool } from "ai";
+import { nanoid } from "nanoid";
+import type { CreatedModel } from "../providers/createModel.js";
+import { type ClassifiedError, classifyError } from "../providers/errors.js";
+import type { Price } from "../providers/models.js";
+import type { ResolvedProvider } from "../providers/resolve.js";
+import type { Runtime } from "../runtime/types.js";
+import type { ToolDefinition, ToolSessionState } from "../tools/types.js";
+import { costUsd } from "./cost.js";
+import {
+  type AgentEvent,
+  addUsage,
+  emptyUsage,
+  type Mode,
+  type RunStatus,
+  type ThinkingLevel,
+  type Usage,
+} from "./events.js";
+import { executeTool } from "./executeTool.js";
+import type { ChatMessage, Part } from "./messages.js";
+import { applyEvent, newAssistantMessage } from "./reduce.js";
+import { type RetryPolicy, retryDelayMs, sleep } from "./retry.js";
+import { type StepResult, streamStep } from "./streamStep.js";
+import { toModelMessages } from "./toModelMessages.js";
+
+export interface AgentModel {
+  /** `provider:model-id` */
+  name: string;
+  provider: ResolvedProvider;
+  created: CreatedModel;
+  price: Price | undefined;
+}
+
+export interface AgentRunInput {
+  /** The conversation so far, ending with the new user message. */
+  history: ChatMessage[];
+  model: AgentModel;
+  system: string;
+  tools: ToolDefinition[];
+  runtime: Runtime;
+  thinking: ThinkingLevel;
+  mode: Mode;
+  signal: AbortSignal;
+  retry: RetryPolicy;
+  toolSession: ToolSessionState;
+  /** Stop as soon as the running cost passes this many dollars. */
+  budgetUsd?: number;
+  maxSteps?: number;
+  emit: (event: AgentEvent) => void;
+  /** Receives the live assistant message once, before streaming starts (for snapshots). */
+  onMessage?: (message: ChatMessage) => void;
+}
+
+export interface AgentRunResult {
+  message: ChatMessage;
+  status: RunStatus;
+  usage: Usage;
+  costUsd: number | null;
+  error?: ClassifiedError;
+}
+
+function toSdkTools(tools: ToolDefinition[]): ToolSet {
+  // No `execute`: the SDK returns tool calls and this loop runs them one at a time.
+  return Object.fromEntries(
+    tools.map((t) => [t.name, sdkTool({ description: t.description, inputSchema: t.inputSchema })]),
+  );
+}
+
+/**
+ * The agent: streams one LLM step, runs the tools it asked for, and repeats until the model
+ * stops, the user interrupts, the budget runs out, or an error survives its retries. It emits
+ * events only; it knows nothing of terminals, HTTP or storage.
+ */
+export async function runAgent(input: AgentRunInput): Promise<AgentRunResult> {
+  const { model, signal, retry } = input;
+  const messageId = nanoid();
+  const message = newAssistantMessage(messageId);
+  input.onMessage?.(message);
+  const emit = (event: AgentEvent) => {
+    applyEvent(message, event);
+    input.emit(event);
+  };
+  const sdkTools = toSdkTools(input.tools);
+  const toolsByName = new Map(input.tools.map((t) => [t.name, t]));
+  let usage = emptyUsage();
+  let totalCost: number | null = 0;
+  const done = (status: RunStatus, error?: ClassifiedError): AgentRunResult => ({
+    message,
+    status,
+    usage,
+    costUsd: totalCost,
+    error,
+  });
+  const interrupted = () => {
+    emit({ type: "stream-abort", messageId, reason: "interrupted" });
+    return done("aborted");
+  };
+
+  emit({ type: "stream-start", messageId, model: model.name, mode: input.mode, ts: Date.now() });
+  const maxSteps = input.maxSteps ?? 500;
+  for (let step = 1; step <= maxSteps; step++) {
+    if (signal.aborted) return interrupted();
+    emit({ type: "step-start", messageId, step });
+    const request = {
+      model: model.created.model,
+      system: input.system,
+      messages: toModelMessages([...input.history, message], model.name),
+      tools: sdkTools,
+      providerOptions: model.created.providerOptions(input.thinking),
+      signal,
+      stallTimeoutMs: retry.stallTimeoutMs,
+    };
+    let result: StepResult | undefined;
+    for (let attempt = 1; !result; attempt++) {
+      try {
+        result = await streamStep(request, {
+          onText: (delta) => emit({ type: "text-delta", messageId, delta }),
+          onReasoning: (delta) => emit({ type: "reasoning-delta", messageId, delta }),
+          onReasoningEnd: (providerMetadata) => attachReasoningMetadata(message.parts, providerMetadata),
+          onToolStart: (toolCallId, toolName) => emit({ type: "tool-call-start", messageId, toolCallId, toolName }),
+        });
+      } catch (err) {
+        if (signal.aborted) return interrupted();
+        const error = classifyError(err, model.provider);
+        const retryAfterTooLong = error.retryAfterMs !== undefined && error.retryAfterMs > retry.maxRetryAfterMs;
+        if (!error.retryable || attempt >= retry.maxAttempts || retryAfterTooLong) {
+          emit({
+            type: "error",
+            messageId,
+            kind: error.kind,
+            message: error.message,
+            provider: model.provider.id,
+            url: error.url,
+            status: error.status,
+            keySource: model.provider.apiKey.source.kind === "env" ? `env:${model.provider.apiKey.source.name}` : model.provider.apiKey.source.kind,
+          });
+          return done("error", error);
+        }
+        const delayMs = retryDelayMs(attempt, retry, error.retryAfterMs);
+        emit({
+          type: "retry",
+          messageId,
+          attempt: attempt + 1,
+          maxAttempts: retry.maxAttempts,
+          delayMs,
+          reason: error.message,
+        });
+        await sleep(delayMs, signal);
+        if (signal.aborted) return interrupted();
+      }
+    }
+
+    const stepCost = costUsd(result.usage, model.price);
+    usage = addUsage(usage, result.usage);
+    totalCost = stepCost === null || totalCost === null ? null : totalCost + stepCost;
+    emit({ type: "usage", messageId, step, usage: result.usage, costUsd: stepCost, totalCostUsd: totalCost });
+    for (const call of result.toolCalls) attachToolMetadata(message.parts, call.toolCallId, call.providerMetadata);
+
+    if (overBudget(input.budgetUsd, totalCost)) {
+      emit({ type: "stream-abort", messageId, reason: "budget" });
+      return done("budget-exceeded");
+    }
+    if (result.toolCalls.length === 0) {
+      emit({ type: "stream-end", messageId, finishReason: result.finishReason, usage, costUsd: totalCost });
+      return done("completed");
+    }
+
+    let endTurn = false;
+    for (const call of result.toolCalls) {
+      if (signal.aborted) return interrupted();
+      const { toolCallId, toolName } = call;
+      emit({ type: "tool-call-args", messageId, toolCallId, toolName, args: call.input });
+      const run = call.invalidReason
+        ? { result: { error: `Invalid tool call: ${call.invalidReason}` }, isError: true, durationMs: 0 }
+        : await executeTool(toolsByName.get(toolName), toolName, call.input, {
+            runtime: input.runtime,
+            toolCallId,
+            signal,
+            session: input.toolSession,
+            onOutput: (stream, text) => emit({ type: "tool-output", messageId, toolCallId, stream, text }),
+          });
+      emit({ type: "tool-call-end", messageId, toolCallId, toolName, ...run });
+      if (!run.isError && toolsByName.get(toolName)?.endsTurn) endTurn = true;
+    }
+    if (signal.aborted) return interrupted();
+    if (endTurn) {
+      emit({ type: "stream-end", messageId, finishReason: "tool-ended-turn", usage, costUsd: totalCost });
+      return done("completed");
+    }
+  }
+  emit({
+    type: "error",
+    messageId,
+    kind: "unknown",
+    message: `stopped after ${maxSteps} steps without finishing`,
+  });
+  return done("error");
+}
+
+function overBudget(budget: number | undefined, cost: number | null): boolean {
+  return budget !== undefined && cost !== null && cost > budget;
+}
+
+type Meta = Record<string, Record<string, unknown>> | undefined;
+
+/** Signatures/encrypted reasoning must be replayed to the provider with the next request. */
+function attachReasoningMetadata(parts: Part[], meta: Meta) {
+  if (!meta) return;
+  for (let i = parts.length - 1; i >= 0; i--) {
+    const p = parts[i];
+    if (p.type === "reasoning") {
+      p.providerMetadata = meta;
+      return;
+    }
+    if (p.type === "step-start") break;
+  }
+  // Reasoning with no visible text (e.g. redacted or encrypted): keep it for replay.
+  parts.push({ type: "reasoning", text: "", providerMetadata: meta });
+}
+
+function attachToolMetadata(parts: Part[], toolCallId: string, meta: Meta) {
+  if (!meta) return;
+  const p = parts.find((x) => x.type === "tool" && x.toolCallId === toolCallId);
+  if (p && p.type === "tool") p.providerMetadata = meta;
+}

@@ -1,0 +1,77 @@
+import { z } from "zod";
+import { ModeSchema, UsageSchema } from "./events.js";
+
+/**
+ * The conversation, stored in the shape the UI renders: messages made of typed parts. Live view,
+ * reload, export and crash recovery all read this one shape.
+ */
+
+const ProviderMetadataSchema = z.record(z.string(), z.record(z.string(), z.unknown())).optional();
+
+export const TextPartSchema = z.object({ type: z.literal("text"), text: z.string() });
+export const ReasoningPartSchema = z.object({
+  type: z.literal("reasoning"),
+  text: z.string(),
+  providerMetadata: ProviderMetadataSchema,
+});
+export const ToolPartSchema = z.object({
+  type: z.literal("tool"),
+  toolCallId: z.string(),
+  toolName: z.string(),
+  /** pending: the model is writing the input; running: executing; done/error: finished. */
+  state: z.enum(["pending", "running", "done", "error"]),
+  input: z.unknown().optional(),
+  output: z.unknown().optional(),
+  /** Live output collected while the tool ran (bash), for display. */
+  liveOutput: z.string().optional(),
+  durationMs: z.number().optional(),
+  providerMetadata: ProviderMetadataSchema,
+});
+/** Marks where one LLM step (request) began, so retries and history replay know the boundaries. */
+export const StepStartPartSchema = z.object({ type: z.literal("step-start") });
+
+export const PartSchema = z.discriminatedUnion("type", [
+  TextPartSchema,
+  ReasoningPartSchema,
+  ToolPartSchema,
+  StepStartPartSchema,
+]);
+export type Part = z.infer<typeof PartSchema>;
+export type ToolPart = z.infer<typeof ToolPartSchema>;
+
+export const MessageStatusSchema = z.enum(["streaming", "complete", "interrupted", "error"]);
+
+export const ChatMessageSchema = z.object({
+  id: z.string(),
+  role: z.enum(["user", "assistant"]),
+  createdAt: z.number(),
+  parts: z.array(PartSchema),
+  metadata: z
+    .object({
+      model: z.string().optional(),
+      mode: ModeSchema.optional(),
+      status: MessageStatusSchema.optional(),
+      finishReason: z.string().optional(),
+      usage: UsageSchema.optional(),
+      costUsd: z.number().nullable().optional(),
+      error: z.string().optional(),
+    })
+    .optional(),
+});
+export type ChatMessage = z.infer<typeof ChatMessageSchema>;
+
+export function messageText(message: ChatMessage): string {
+  return message.parts
+    .filter((p): p is z.infer<typeof TextPartSchema> => p.type === "text")
+    .map((p) => p.text)
+    .join("");
+}
+
+/** The text of the last step only: what the agent said after its final tool call. */
+export function finalText(message: ChatMessage): string {
+  let lastStep = 0;
+  message.parts.forEach((p, i) => {
+    if (p.type === "step-start") lastStep = i;
+  });
+  return messageText({ ...message, parts: message.parts.slice(lastStep) });
+}

@@ -1,0 +1,10 @@
+import { out } from "../output.js";
+import type { Renderer } from "./types.js";
+
+/** `--json`: exactly the agent's events, one per line, ending with `run-complete`. */
+export function jsonRenderer(): Renderer {
+  return {
+    onEvent: (event) => out(`${JSON.stringify(event)}\n`),
+    finish: (summary) => out(`${JSON.stringify(summary)}\n`),
+  };
+}

@@ -1,0 +1,88 @@
+import type { AgentEvent } from "../../agent/events.js";
+import { colors, err, out } from "../output.js";
+import type { Renderer } from "./types.js";
+
+function oneLine(s: string, max = 100): string {
+  const first = s.split("\n").find((l) => l.trim()) ?? "";
+  return first.length > max ? `${first.slice(0, max - 1)}…` : first;
+}
+
+/** A short human summary of a tool call's input. */
+export function summarizeArgs(toolName: string, args: unknown): string {
+  const a = (args ?? {}) as Record<string, unknown>;
+  if (toolName === "bash" && typeof a.script === "string") return oneLine(a.script);
+  if (toolName === "todo_write" && Array.isArray(a.todos)) return `${a.todos.length} item(s)`;
+  const key = ["path", "pattern", "plan"].find((k) => typeof a[k] === "string");
+  return key ? oneLine(a[key] as string) : oneLine(JSON.stringify(a));
+}
+
+function formatMs(ms: number): string {
+  return ms < 1000 ? `${Math.round(ms)}ms` : `${(ms / 1000).toFixed(1)}s`;
+}
+
+export function formatCost(usd: number | null): string {
+  if (usd === null) return "cost unknown";
+  return usd < 0.01 ? `$${usd.toFixed(4)}` : `$${usd.toFixed(2)}`;
+}
+
+/** Readable streaming for people: the answer on stdout, tool activity and status on stderr. */
+export function prettyRenderer(): Renderer {
+  const c = colors(process.stderr);
+  let stdoutAtLineStart = true;
+  const newlineIfNeeded = () => {
+    if (!stdoutAtLineStart) {
+      out("\n");
+      stdoutAtLineStart = true;
+    }
+  };
+  const onEvent = (event: AgentEvent) => {
+    switch (event.type) {
+      case "text-delta":
+        out(event.delta);
+        stdoutAtLineStart = event.delta.endsWith("\n");
+        return;
+      case "reasoning-delta":
+        err(c.dim(event.delta));
+        return;
+      case "tool-call-args":
+        newlineIfNeeded();
+        err(c.cyan(`▸ ${event.toolName} `) + summarizeArgs(event.toolName, event.args) + "\n");
+        return;
+      case "tool-output":
+        err(c.dim(event.text));
+        return;
+      case "tool-call-end": {
+        const r = (event.result ?? {}) as { exitCode?: unknown; error?: unknown };
+        if (event.isError) err(c.red(`  ✗ ${oneLine(String(r.error ?? "failed"), 300)}\n`));
+        else {
+          const exit = r.exitCode !== undefined ? `exit ${r.exitCode} · ` : "";
+          err(c.dim(`  ✓ ${exit}${formatMs(event.durationMs)}\n`));
+        }
+        return;
+      }
+      case "retry":
+        err(c.yellow(`↻ retry ${event.attempt}/${event.maxAttempts} in ${formatMs(event.delayMs)}: ${event.reason}\n`));
+        return;
+      case "error":
+        newlineIfNeeded();
+        err(c.red(`✗ ${event.message}\n`));
+        return;
+      case "stream-abort":
+        newlineIfNeeded();
+        err(c.yellow(event.reason === "budget" ? "■ stopped: budget exceeded\n" : "■ interrupted\n"));
+        return;
+      default:
+        return;
+    }
+  };
+  return {
+    onEvent,
+    finish: (s) => {
+      newlineIfNeeded();
+      if (s.plan) out(`\n${s.plan}\n`);
+      const u = s.usage;
+      const tokens = `${u.inputTokens} in (${u.cachedInputTokens} cached) · ${u.outputTokens} out`;
+      err(c.dim(`— ${s.model} · ${tokens} · ${formatCost(s.costUsd)} · ${formatMs(s.durationMs)} · session ${s.sessionId}\n`));
+    },
+  };
+}

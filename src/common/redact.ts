@@ -1,0 +1,19 @@
+/**
+ * Secrets Mux knows about (API keys, auth tokens). Everything that leaves the process through
+ * the CLI, logs or the server passes through `redact`, so a key echoed back by a provider's
+ * error message never reaches a screen or a file.
+ */
+const secrets = new Set<string>();
+
+export function registerSecret(secret: string | undefined): void {
+  // Very short values would redact ordinary words; real keys are long.
+  if (secret && secret.length >= 8) secrets.add(secret);
+}
+
+export function redact(text: string): string {
+  let out = text;
+  for (const s of secrets) {
+    if (out.includes(s)) out = out.split(s).join("[REDACTED]");
+  }
+  return out;
+}

@@ -1,0 +1,107 @@
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { type ChatMessage, ChatMessageSchema } from "../agent/messages.js";
+import { settleOpenTools } from "../agent/reduce.js";
+
+export interface LoadedSession {
+  messages: ChatMessage[];
+  /** Lines that could not be read (torn by a crash, or corrupt); skipped, never fatal. */
+  warnings: string[];
+  /** An in-flight assistant message that a crash left behind, now stored as interrupted. */
+  recovered?: ChatMessage;
+}
+
+/**
+ * One conversation on disk: `chat.jsonl` is append-only (one finished message per line) and
+ * `partial.json` holds the message being streamed. A kill at any instant loses at most the
+ * deltas since the last partial write; the next load recovers the rest.
+ */
+export class SessionStore {
+  readonly chatFile: string;
+  readonly partialFile: string;
+  private needsNewline = false;
+
+  constructor(readonly dir: string) {
+    this.chatFile = path.join(dir, "chat.jsonl");
+    this.partialFile = path.join(dir, "partial.json");
+  }
+
+  static forSession(sessionsRoot: string, id: string): SessionStore {
+    if (!/^[A-Za-z0-9_-]+$/.test(id)) throw new Error(`invalid session id "${id}"`);
+    return new SessionStore(path.join(sessionsRoot, id));
+  }
+
+  exists(): boolean {
+    return fs.existsSync(this.chatFile) || fs.existsSync(this.partialFile);
+  }
+
+  load(): LoadedSession {
+    const warnings: string[] = [];
+    const byId = new Map<string, ChatMessage>();
+    let text = "";
+    try {
+      text = fs.readFileSync(this.chatFile, "utf8");
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== "ENOENT") throw err;
+    }
+    // A crash mid-append leaves a line without its newline: the next append must not join it.
+    this.needsNewline = text.length > 0 && !text.endsWith("\n");
+    const lines = text.split("\n");
+    lines.forEach((line, i) => {
+      if (!line.trim()) return;
+      try {
+        const parsed = ChatMessageSchema.parse(JSON.parse(line));
+        byId.set(parsed.id, parsed); // a message re-appended after recovery replaces the older copy
+      } catch (err) {
+        warnings.push(`${this.chatFile}:${i + 1}: skipped unreadable entry (${(err as Error).message.split("\n")[0]})`);
+      }
+    });
+    const loaded: LoadedSession = { messages: [...byId.values()], warnings };
+    const partial = this.readPartial(warnings);
+    if (partial && !byId.has(partial.id)) {
+      const meta = (partial.metadata ??= {});
+      meta.status = "interrupted";
+      settleOpenTools(partial, "interrupted: Mux stopped while this tool was running");
+      this.append(partial);
+      loaded.messages.push(partial);
+      loaded.recovered = partial;
+    }
+    this.clearPartial();
+    return loaded;
+  }
+
+  private readPartial(warnings: string[]): ChatMessage | undefined {
+    let raw: string;
+    try {
+      raw = fs.readFileSync(this.partialFile, "utf8");
+    } catch {
+      return undefined;
+    }
+    try {
+      return ChatMessageSchema.parse(JSON.parse(raw));
+    } catch (err) {
+      warnings.push(`${this.partialFile}: skipped unreadable partial message (${(err as Error).message.split("\n")[0]})`);
+      return undefined;
+    }
+  }
+
+  /** Appends one finished message; a single write, so a crash can only tear this line. */
+  append(message: ChatMessage): void {
+    fs.mkdirSync(this.dir, { recursive: true });
+    const line = `${this.needsNewline ? "\n" : ""}${JSON.stringify(message)}\n`;
+    fs.appendFileSync(this.chatFile, line, { mode: 0o600 });
+    this.needsNewline = false;
+  }
+
+  /** Replaces the in-flight message snapshot (temp file + rename: never torn). */
+  writePartial(message: ChatMessage): void {
+    fs.mkdirSync(this.dir, { recursive: true });
+    const tmp = `${this.partialFile}.tmp`;
+    fs.writeFileSync(tmp, JSON.stringify(message), { mode: 0o600 });
+    fs.renameSync(tmp, this.partialFile);
+  }
+
+  clearPartial(): void {
+    fs.rmSync(this.partialFile, { force: true });
+  }
+}

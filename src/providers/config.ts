@@ -1,0 +1,110 @@
+import * as fs from "node:fs";
+import { z } from "zod";
+import { ConfigError } from "../config/errors.js";
+import { locate, parseJsonc } from "../config/jsonc.js";
+import { providersFile } from "../config/paths.js";
+import { builtinProvider, CUSTOM_PROVIDER_ID } from "./catalog.js";
+
+/** Prices in USD per million tokens, for models Mux does not know. */
+export const PriceSchema = z.object({
+  input: z.number().nonnegative(),
+  output: z.number().nonnegative(),
+  cacheRead: z.number().nonnegative().optional(),
+  cacheWrite: z.number().nonnegative().optional(),
+});
+
+const common = {
+  apiKey: z.string().optional(),
+  /** A file holding the key (`~` expands); keeps the secret out of providers.jsonc. */
+  apiKeyFile: z.string().optional(),
+  baseUrl: z.string().url().optional(),
+  headers: z.record(z.string(), z.string()).optional(),
+  models: z.array(z.string()).optional(),
+  prices: z.record(z.string(), PriceSchema).optional(),
+};
+
+export const BuiltinProviderSettingsSchema = z.object({
+  ...common,
+  /** OpenAI only: `responses` (default) or `chatCompletions`. */
+  wireFormat: z.enum(["responses", "chatCompletions"]).optional(),
+  organization: z.string().optional(),
+});
+
+export const CustomProviderSettingsSchema = z.object({
+  ...common,
+  providerType: z.literal("openai-compatible"),
+  displayName: z.string().optional(),
+  baseUrl: z.string().url(),
+});
+
+export type BuiltinProviderSettings = z.infer<typeof BuiltinProviderSettingsSchema>;
+export type CustomProviderSettings = z.infer<typeof CustomProviderSettingsSchema>;
+export type ProviderSettings = BuiltinProviderSettings | CustomProviderSettings;
+export type ProvidersConfig = Record<string, ProviderSettings>;
+
+export interface LoadedProvidersConfig {
+  file: string;
+  exists: boolean;
+  config: ProvidersConfig;
+}
+
+/** Validates one provider entry; errors point at the entry's line in the file. */
+function parseEntry(id: string, value: unknown, text: string, file: string): ProviderSettings {
+  const isBuiltin = builtinProvider(id) !== undefined;
+  const at = (p: (string | number)[]) => {
+    const loc = locate(text, p);
+    return loc ? `${file}:${loc.line}:${loc.column}` : file;
+  };
+  if (!isBuiltin) {
+    const providerType = (value as { providerType?: unknown } | null)?.providerType;
+    if (providerType === undefined) {
+      throw new ConfigError(
+        `${at([id])}: unknown provider "${id}". Built-in providers need no "providerType"; a custom provider needs "providerType": "openai-compatible".`,
+        file,
+      );
+    }
+    if (!CUSTOM_PROVIDER_ID.test(id)) {
+      throw new ConfigError(
+        `${at([id])}: invalid provider id "${id}": use lowercase letters, digits, "_" and "-".`,
+        file,
+      );
+    }
+  }
+  const schema = isBuiltin ? BuiltinProviderSettingsSchema.strict() : CustomProviderSettingsSchema.strict();
+  const result = schema.safeParse(value);
+  if (!result.success) {
+    const issue = result.error.issues[0];
+    const p = [id, ...issue.path.map((k) => (typeof k === "symbol" ? String(k) : k))];
+    const field = issue.path.length > 0 ? `"${p.join(".")}"` : `provider "${id}"`;
+    const detail =
+      issue.code === "unrecognized_keys" ? `unknown field(s) ${issue.keys.join(", ")}` : issue.message;
+    throw new ConfigError(`${at(p)}: ${field}: ${detail}`, file);
+  }
+  return result.data;
+}
+
+/** Parses providers.jsonc text; throws ConfigError naming the file, line and column. */
+export function parseProvidersConfig(text: string, file: string): ProvidersConfig {
+  const raw = parseJsonc(text, file);
+  if (raw === null || typeof raw !== "object" || Array.isArray(raw)) {
+    throw new ConfigError(`${file}:1:1: expected an object of provider settings`, file, 1, 1);
+  }
+  const config: ProvidersConfig = {};
+  for (const [id, value] of Object.entries(raw as Record<string, unknown>)) {
+    config[id] = parseEntry(id, value, text, file);
+  }
+  return config;
+}
+
+/** Reads `MUX_ROOT/providers.jsonc`; a missing file is an empty config. */
+export function loadProvidersConfig(env: NodeJS.ProcessEnv = process.env): LoadedProvidersConfig {
+  const file = providersFile(env);
+  let text: string;
+  try {
+    text = fs.readFileSync(file, "utf8");
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === "ENOENT") return { file, exists: false, config: {} };
+    throw new ConfigError(`${file}: cannot read: ${(err as Error).message}`, file);
+  }
+  return { file, exists: true, config: parseProvidersConfig(text, file) };
+}

@@ -1,0 +1,149 @@
+import { spawn } from "node:child_process";
+import { constants as fsConstants } from "node:fs";
+import * as fs from "node:fs/promises";
+import * as os from "node:os";
+import * as path from "node:path";
+import { writeFileAtomic } from "../config/atomicWrite.js";
+import type { DirEntry, ExecOptions, ExecResult, FileStat, Runtime, RuntimeType } from "./types.js";
+
+/** Kills a detached process group; ignores "already gone". */
+export function killProcessGroup(pid: number | undefined, signal: NodeJS.Signals = "SIGKILL") {
+  if (!pid) return;
+  try {
+    process.kill(-pid, signal);
+  } catch {
+    try {
+      process.kill(pid, signal);
+    } catch {
+      // already exited
+    }
+  }
+}
+
+function toStat(s: import("node:fs").Stats): FileStat {
+  return {
+    isFile: s.isFile(),
+    isDirectory: s.isDirectory(),
+    isSymbolicLink: s.isSymbolicLink(),
+    size: s.size,
+    mtimeMs: s.mtimeMs,
+  };
+}
+
+async function statOrNull(fn: () => Promise<import("node:fs").Stats>): Promise<FileStat | null> {
+  try {
+    return toStat(await fn());
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === "ENOENT") return null;
+    if ((err as NodeJS.ErrnoException).code === "ENOTDIR") return null;
+    throw err;
+  }
+}
+
+/** Runs directly on this machine's filesystem, rooted at `root`. */
+export class LocalRuntime implements Runtime {
+  readonly root: string;
+  private scratch: string | undefined;
+
+  constructor(
+    root: string,
+    readonly type: RuntimeType = "local",
+  ) {
+    this.root = path.resolve(root);
+  }
+
+  exec(script: string, options: ExecOptions = {}): Promise<ExecResult> {
+    const started = Date.now();
+    return new Promise((resolve, reject) => {
+      if (options.signal?.aborted) {
+        resolve({ exitCode: null, signal: null, timedOut: false, aborted: true, durationMs: 0 });
+        return;
+      }
+      // detached: the script gets its own process group so a timeout or abort kills every child.
+      const child = spawn("bash", ["-c", script], {
+        cwd: options.cwd ?? this.root,
+        env: { ...process.env, ...options.env },
+        detached: true,
+        stdio: [options.stdin === undefined ? "ignore" : "pipe", "pipe", "pipe"],
+      });
+      let timedOut = false;
+      let aborted = false;
+      const timer =
+        options.timeoutMs !== undefined
+          ? setTimeout(() => {
+              timedOut = true;
+              killProcessGroup(child.pid);
+            }, options.timeoutMs)
+          : undefined;
+      const onAbort = () => {
+        aborted = true;
+        killProcessGroup(child.pid);
+      };
+      options.signal?.addEventListener("abort", onAbort, { once: true });
+      child.stdout?.setEncoding("utf8");
+      child.stderr?.setEncoding("utf8");
+      child.stdout?.on("data", (c: string) => options.onStdout?.(c));
+      child.stderr?.on("data", (c: string) => options.onStderr?.(c));
+      if (options.stdin !== undefined && child.stdin) {
+        child.stdin.on("error", () => {});
+        child.stdin.end(options.stdin);
+      }
+      child.on("error", (err) => {
+        if (timer) clearTimeout(timer);
+        options.signal?.removeEventListener("abort", onAbort);
+        reject(err);
+      });
+      child.on("close", (code, signal) => {
+        if (timer) clearTimeout(timer);
+        options.signal?.removeEventListener("abort", onAbort);
+        // Background children that kept the pipes open are gone with the group too.
+        if (timedOut || aborted) killProcessGroup(child.pid);
+        resolve({
+          exitCode: code,
+          signal,
+          timedOut,
+          aborted,
+          durationMs: Date.now() - started,
+        });
+      });
+    });
+  }
+
+  readFile(p: string): Promise<Buffer> {
+    return fs.readFile(p);
+  }
+
+  writeFile(p: string, data: string | Buffer): Promise<void> {
+    return writeFileAtomic(p, data);
+  }
+
+  lstat(p: string): Promise<FileStat | null> {
+    return statOrNull(() => fs.lstat(p));
+  }
+
+  stat(p: string): Promise<FileStat | null> {
+    return statOrNull(() => fs.stat(p));
+  }
+
+  async readdir(p: string): Promise<DirEntry[]> {
+    const entries = await fs.readdir(p, { withFileTypes: true });
+    return entries.map((e) => ({
+      name: e.name,
+      isFile: e.isFile(),
+      isDirectory: e.isDirectory(),
+      isSymbolicLink: e.isSymbolicLink(),
+    }));
+  }
+
+  realpath(p: string): Promise<string> {
+    return fs.realpath(p);
+  }
+
+  async tempDir(): Promise<string> {
+    if (!this.scratch) {
+      this.scratch = await fs.mkdtemp(path.join(os.tmpdir(), "mux-"));
+      await fs.access(this.scratch, fsConstants.W_OK);
+    }
+    return this.scratch;
+  }
+}

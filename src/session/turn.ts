@@ -1,0 +1,117 @@
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { nanoid } from "nanoid";
+import type { AgentEvent, Mode, ThinkingLevel } from "../agent/events.js";
+import { type AgentModel, type AgentRunResult, runAgent } from "../agent/loop.js";
+import { type ChatMessage, finalText } from "../agent/messages.js";
+import type { RetryPolicy } from "../agent/retry.js";
+import { buildSystemPrompt } from "../agent/systemPrompt.js";
+import type { SessionStore } from "../history/sessionStore.js";
+import type { Runtime } from "../runtime/types.js";
+import { toolsForMode } from "../tools/registry.js";
+import type { TodoItem } from "../tools/types.js";
+
+export interface TurnInput {
+  store: SessionStore;
+  /** Messages already in the session (loaded from the store). */
+  history: ChatMessage[];
+  userText: string;
+  model: AgentModel;
+  runtime: Runtime;
+  mode: Mode;
+  thinking: ThinkingLevel;
+  budgetUsd?: number;
+  signal: AbortSignal;
+  retry: RetryPolicy;
+  muxRoot: string;
+  emit: (event: AgentEvent) => void;
+}
+
+export interface TurnResult extends AgentRunResult {
+  /** What the agent said last (its answer). */
+  text: string;
+  plan?: string;
+}
+
+/** How often the in-flight message is snapshotted for crash recovery. */
+const PARTIAL_WRITE_MS = 100;
+
+/** The latest todo list in the conversation, so a continued session keeps its checklist. */
+function lastTodos(history: ChatMessage[]): TodoItem[] {
+  for (let i = history.length - 1; i >= 0; i--) {
+    const parts = history[i].parts;
+    for (let j = parts.length - 1; j >= 0; j--) {
+      const p = parts[j];
+      if (p.type === "tool" && p.toolName === "todo_write" && p.state === "done") {
+        const todos = (p.input as { todos?: TodoItem[] } | undefined)?.todos;
+        if (Array.isArray(todos)) return todos;
+      }
+    }
+  }
+  return [];
+}
+
+/**
+ * One user message and the agent's answer, persisted as it happens: the user message is stored
+ * first, the streaming answer is snapshotted, and the finished answer is appended.
+ */
+export async function runTurn(input: TurnInput): Promise<TurnResult> {
+  const { store } = input;
+  const userMessage: ChatMessage = {
+    id: nanoid(),
+    role: "user",
+    createdAt: Date.now(),
+    parts: [{ type: "text", text: input.userText }],
+  };
+  store.append(userMessage);
+  const system = await buildSystemPrompt({
+    runtime: input.runtime,
+    muxRoot: input.muxRoot,
+    mode: input.mode,
+    model: input.model.name,
+  });
+  const toolSession = { todos: lastTodos(input.history), plan: undefined as string | undefined };
+
+  let current: ChatMessage | undefined;
+  let lastWrite = 0;
+  let pending: NodeJS.Timeout | undefined;
+  const snapshot = () => {
+    pending = undefined;
+    lastWrite = Date.now();
+    if (current) store.writePartial(current);
+  };
+  const emit = (event: AgentEvent) => {
+    input.emit(event);
+    if (event.type === "tool-call-end" || event.type === "step-start") snapshot();
+    else if (!pending) pending = setTimeout(snapshot, Math.max(0, PARTIAL_WRITE_MS - (Date.now() - lastWrite)));
+  };
+
+  const resultPromise = runAgent({
+    history: [...input.history, userMessage],
+    model: input.model,
+    system,
+    tools: toolsForMode(input.mode),
+    runtime: input.runtime,
+    thinking: input.thinking,
+    mode: input.mode,
+    signal: input.signal,
+    retry: input.retry,
+    toolSession,
+    budgetUsd: input.budgetUsd,
+    emit,
+    onMessage: (message) => {
+      current = message;
+    },
+  });
+  let result: AgentRunResult;
+  try {
+    result = await resultPromise;
+  } finally {
+    if (pending) clearTimeout(pending);
+  }
+  store.append(result.message);
+  store.clearPartial();
+  const plan = toolSession.plan;
+  if (plan) fs.writeFileSync(path.join(store.dir, "plan.md"), plan);
+  return { ...result, text: finalText(result.message), plan };
+}

@@ -1,0 +1,104 @@
+import { posix } from "node:path";
+import { z } from "zod";
+import { OutputCollector } from "./outputBuffer.js";
+import { defineTool, ToolError } from "./types.js";
+
+export const BASH_DEFAULT_TIMEOUT_SECS = 120;
+export const BASH_MAX_TIMEOUT_SECS = 600;
+
+/** Anything that would wait for a human gets a no-op or EOF instead. */
+export function nonInteractiveEnv(runtimeType: string): Record<string, string> {
+  return {
+    GIT_EDITOR: "true",
+    GIT_SEQUENCE_EDITOR: "true",
+    EDITOR: "true",
+    VISUAL: "true",
+    GIT_TERMINAL_PROMPT: "0",
+    PAGER: "cat",
+    GIT_PAGER: "cat",
+    MANPAGER: "cat",
+    LESS: "-FRX",
+    TERM: "dumb",
+    NO_COLOR: "1",
+    CI: "1",
+    DEBIAN_FRONTEND: "noninteractive",
+    MUX_RUNTIME: runtimeType,
+  };
+}
+
+const inputSchema = z.object({
+  script: z.string().min(1).describe("Bash script to run (may be several lines). Runs in the workspace root."),
+  timeout_secs: z
+    .number()
+    .positive()
+    .max(BASH_MAX_TIMEOUT_SECS, { error: `timeout_secs must be at most ${BASH_MAX_TIMEOUT_SECS} (10 minutes)` })
+    .optional()
+    .describe(`Kill the command after this many seconds (default ${BASH_DEFAULT_TIMEOUT_SECS}, max ${BASH_MAX_TIMEOUT_SECS}).`),
+});
+
+export const bashTool = defineTool({
+  name: "bash",
+  description: [
+    "Run a bash script in the workspace root. Each call is a fresh shell: cd and exports do not persist.",
+    "Non-interactive: stdin is empty and editors/pagers are disabled (GIT_EDITOR=true, PAGER=cat), so anything that prompts gets EOF instead of waiting.",
+    "Returns the exit code and the combined stdout+stderr; a non-zero exit code is a normal result, not an error.",
+    "Output over 16 KB or 300 lines is cut to its first and last lines and the full output is saved to a file you can read with file_read.",
+    `Default timeout ${BASH_DEFAULT_TIMEOUT_SECS}s, max ${BASH_MAX_TIMEOUT_SECS}s; on timeout the whole process tree is killed.`,
+    "The call waits until every process holding its output open exits, so start long-running background processes with output redirected (`cmd > log 2>&1 &`).",
+    "Prefer file_read, grep, glob and the file_edit tools over cat, grep, find and sed.",
+  ].join(" "),
+  inputSchema,
+  mutates: true,
+  async execute(input, ctx) {
+    const { runtime } = ctx;
+    const timeoutSecs = input.timeout_secs ?? BASH_DEFAULT_TIMEOUT_SECS;
+    if (!(timeoutSecs > 0) || timeoutSecs > BASH_MAX_TIMEOUT_SECS) {
+      throw new ToolError(
+        `timeout_secs must be between 0 and ${BASH_MAX_TIMEOUT_SECS} (got ${input.timeout_secs}); split long work into shorter commands`,
+      );
+    }
+    const fileName = `bash-${ctx.toolCallId.replace(/[^A-Za-z0-9_-]/g, "_")}.txt`;
+    const collector = new OutputCollector(runtime, async () => posix.join(await runtime.tempDir(), fileName));
+
+    let result;
+    try {
+      result = await runtime.exec(input.script, {
+        env: nonInteractiveEnv(runtime.type),
+        stdin: "",
+        timeoutMs: timeoutSecs * 1000,
+        signal: ctx.signal,
+        onStdout: (c) => {
+          collector.push(c);
+          ctx.onOutput("stdout", c);
+        },
+        onStderr: (c) => {
+          collector.push(c);
+          ctx.onOutput("stderr", c);
+        },
+      });
+    } catch (err) {
+      throw new ToolError(`could not start bash: ${(err as Error).message}`);
+    }
+    const { output, truncated } = await collector.finish();
+    const extra = truncated ? { truncated } : {};
+
+    if (result.aborted) return { aborted: true, output, ...extra, durationMs: result.durationMs };
+    if (result.timedOut) {
+      return {
+        exitCode: null,
+        output,
+        timedOut: true,
+        note: `killed after ${timeoutSecs}s (timeout); the whole process group was terminated`,
+        ...extra,
+        durationMs: result.durationMs,
+      };
+    }
+    return {
+      exitCode: result.exitCode,
+      ...(result.signal ? { signal: result.signal, note: `the command was killed by ${result.signal}` } : {}),
+      output,
+      ...extra,
+      durationMs: result.durationMs,
+    };
+  },
+});

@@ -1,0 +1,37 @@
+import { describe, expect, it } from "vitest";
+import { z } from "zod";
+import { ALL_TOOLS, getTool, toolsForMode } from "./registry.js";
+
+describe("tool registry", () => {
+  it("offers every tool but propose_plan in exec mode", () => {
+    expect(toolsForMode("exec").map((t) => t.name)).toEqual([
+      "bash",
+      "file_read",
+      "file_edit_replace_string",
+      "file_edit_insert",
+      "file_write",
+      "glob",
+      "grep",
+      "todo_write",
+    ]);
+  });
+
+  it("offers only non-mutating tools plus propose_plan in plan mode", () => {
+    expect(toolsForMode("plan").map((t) => t.name)).toEqual(["file_read", "glob", "grep", "todo_write", "propose_plan"]);
+  });
+
+  it("has unique names", () => {
+    expect(new Set(ALL_TOOLS.map((t) => t.name)).size).toBe(ALL_TOOLS.length);
+    expect(getTool("grep")?.name).toBe("grep");
+  });
+
+  // What the model sees: a change here shows up in review as a snapshot diff.
+  it.each(ALL_TOOLS.map((t) => [t.name, t] as const))("%s: description and input schema", (_name, tool) => {
+    expect({
+      description: tool.description,
+      mutates: tool.mutates,
+      endsTurn: tool.endsTurn ?? false,
+      inputSchema: z.toJSONSchema(tool.inputSchema),
+    }).toMatchSnapshot();
+  });
+});

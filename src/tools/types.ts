@@ -1,0 +1,41 @@
+import type { z } from "zod";
+import type { Runtime } from "../runtime/types.js";
+
+export interface TodoItem {
+  content: string;
+  status: "pending" | "in_progress" | "completed";
+}
+
+/** Everything a tool may touch, passed explicitly (never process-wide state). */
+export interface ToolContext {
+  runtime: Runtime;
+  toolCallId: string;
+  signal: AbortSignal;
+  /** Live output for the UI/CLI (bash). */
+  onOutput: (stream: "stdout" | "stderr", text: string) => void;
+  /** Session-scoped state shared between tool calls (the todo list, the proposed plan). */
+  session: ToolSessionState;
+}
+
+export interface ToolSessionState {
+  todos: TodoItem[];
+  plan?: string;
+}
+
+/** A tool failure the model should read and recover from; never crashes the loop. */
+export class ToolError extends Error {}
+
+export interface ToolDefinition<Input = any> {
+  name: string;
+  description: string;
+  inputSchema: z.ZodType<Input>;
+  /** Changes files or runs arbitrary commands: unavailable in plan mode. */
+  mutates: boolean;
+  /** Ends the agent's turn once it ran successfully (propose_plan). */
+  endsTurn?: boolean;
+  execute(input: Input, ctx: ToolContext): Promise<unknown>;
+}
+
+export function defineTool<Input>(def: ToolDefinition<Input>): ToolDefinition<Input> {
+  return def;
+}

@@ -66,6 +66,8 @@ export async function streamStep(req: StepRequest, cb: StepCallbacks): Promise<S
       maxRetries: 0,
       abortSignal: controller.signal,
       providerOptions: req.providerOptions,
+      // Errors arrive as stream parts below; the default handler would print them (key and all).
+      onError: () => {},
     });
     for await (const part of result.fullStream) {
       armStallTimer();

@@ -1,5 +1,8 @@
 #!/usr/bin/env node
 import { Command, Option } from "commander";
+import { redirectConsole } from "./output.js";
+
+redirectConsole();
 
 /**
  * The `mux` command. Subcommands are imported lazily so `mux run` pays only for what it uses;

@@ -1,6 +1,6 @@
 import { APICallError } from "ai";
 import type { ErrorKind } from "../agent/events.js";
-import { redact } from "../common/redact.js";
+import { redact, registerSecret } from "../common/redact.js";
 import { keySourceText } from "./createModel.js";
 import type { ResolvedProvider } from "./resolve.js";
 
@@ -67,7 +67,7 @@ function isMalformed(err: unknown): boolean {
 
 export function parseRetryAfter(headers: Record<string, string> | undefined): number | undefined {
   const ms = headers?.["retry-after-ms"];
-  if (ms && Number.isFinite(Number(ms))) return Number(ms);
+  if (ms && Number.isFinite(Number(ms))) return Math.max(0, Number(ms));
   const value = headers?.["retry-after"];
   if (!value) return undefined;
   const seconds = Number(value);
@@ -98,6 +98,9 @@ function kindForStatus(status: number): ErrorKind {
 
 /** Turns whatever the SDK threw into an error a user can act on, and says whether to retry. */
 export function classifyError(err: unknown, provider: ResolvedProvider): ClassifiedError {
+  // Normally registered when the model was resolved; registering again is harmless and keeps a
+  // key that a provider echoes back out of the message even when it was not.
+  registerSecret(provider.apiKey.value);
   const who = `${provider.displayName} (${provider.id})`;
   const keyInfo = keySourceText(provider);
   const finish = (e: Omit<ClassifiedError, "message">, what: string): ClassifiedError => {
@@ -105,7 +108,9 @@ export function classifyError(err: unknown, provider: ResolvedProvider): Classif
     return { ...e, url, message: redact(`${who} request to ${url} failed: ${what} (${keyInfo})`) };
   };
   if (err instanceof StallError) return finish({ kind: "stalled", retryable: true }, `stream stalled: ${err.message}`);
-  if (APICallError.isInstance(err) && err.statusCode !== undefined) {
+  // A 2xx whose body broke off ("Failed to process successful response") is a stream failure,
+  // classified by its cause below, not an HTTP error.
+  if (APICallError.isInstance(err) && err.statusCode !== undefined && err.statusCode >= 300) {
     const status = err.statusCode;
     const detail = providerDetail(err.responseBody) || err.message;
     const retryable = status === 408 || status === 409 || status === 429 || status >= 500;
@@ -127,7 +132,7 @@ export function classifyError(err: unknown, provider: ResolvedProvider): Classif
   if (isNetworkError(err)) {
     const url = APICallError.isInstance(err) ? err.url : undefined;
     const msg = causeChain(err)
-      .map((e) => (e instanceof Error ? e.message : String(e)))
+      .map((e) => (e instanceof Error ? e.message : (e as { code?: unknown }).code ?? String(e)))
       .filter(Boolean)
       .join(": ");
     return finish({ kind: "network", retryable: true, url }, `network error: ${msg}`);
@@ -136,5 +141,8 @@ export function classifyError(err: unknown, provider: ResolvedProvider): Classif
     return finish({ kind: "malformed_response", retryable: true }, `malformed response: ${(err as Error).message.slice(0, 300)}`);
   }
   const message = err instanceof Error ? err.message : String(err);
+  if (APICallError.isInstance(err)) {
+    return finish({ kind: "network", retryable: true, url: err.url }, `response broke off: ${message.slice(0, 300)}`);
+  }
   return finish({ kind: "unknown", retryable: false }, message.slice(0, 500));
 }

@@ -6,6 +6,9 @@ import * as path from "node:path";
 import { writeFileAtomic } from "../config/atomicWrite.js";
 import type { DirEntry, ExecOptions, ExecResult, FileStat, Runtime, RuntimeType } from "./types.js";
 
+/** How long to keep reading output after bash exited while a background job holds the pipes. */
+const EXIT_DRAIN_MS = 200;
+
 /** Kills a detached process group; ignores "already gone". */
 export function killProcessGroup(pid: number | undefined, signal: NodeJS.Signals = "SIGKILL") {
   if (!pid) return;
@@ -93,18 +96,26 @@ export class LocalRuntime implements Runtime {
         options.signal?.removeEventListener("abort", onAbort);
         reject(err);
       });
-      child.on("close", (code, signal) => {
+      let settled = false;
+      const finish = (code: number | null, signal: NodeJS.Signals | null) => {
+        if (settled) return;
+        settled = true;
         if (timer) clearTimeout(timer);
         options.signal?.removeEventListener("abort", onAbort);
         // Background children that kept the pipes open are gone with the group too.
         if (timedOut || aborted) killProcessGroup(child.pid);
-        resolve({
-          exitCode: code,
-          signal,
-          timedOut,
-          aborted,
-          durationMs: Date.now() - started,
-        });
+        resolve({ exitCode: code, signal, timedOut, aborted, durationMs: Date.now() - started });
+      };
+      child.on("close", finish);
+      // A background job (`server &`) may hold stdout open after bash exits: stop waiting for it
+      // shortly after bash itself is done instead of hanging until the timeout.
+      child.on("exit", (code, signal) => {
+        setTimeout(() => {
+          if (settled) return;
+          child.stdout?.destroy();
+          child.stderr?.destroy();
+          finish(code, signal);
+        }, EXIT_DRAIN_MS);
       });
     });
   }

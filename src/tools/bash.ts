@@ -44,7 +44,7 @@ export const bashTool = defineTool({
     "Returns the exit code and the combined stdout+stderr; a non-zero exit code is a normal result, not an error.",
     "Output over 16 KB or 300 lines is cut to its first and last lines and the full output is saved to a file you can read with file_read.",
     `Default timeout ${BASH_DEFAULT_TIMEOUT_SECS}s, max ${BASH_MAX_TIMEOUT_SECS}s; on timeout the whole process tree is killed.`,
-    "The call waits until every process holding its output open exits, so start long-running background processes with output redirected (`cmd > log 2>&1 &`).",
+    "Background processes (`cmd &`) keep running after the call returns, but their later output is not captured: redirect it (`cmd > log 2>&1 &`) and read the log.",
     "Prefer file_read, grep, glob and the file_edit tools over cat, grep, find and sed.",
   ].join(" "),
   inputSchema,

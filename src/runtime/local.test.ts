@@ -1,0 +1,53 @@
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { LocalRuntime } from "./local.js";
+import { execCapture } from "./types.js";
+
+let root: string;
+beforeEach(() => {
+  root = fs.mkdtempSync(path.join(os.tmpdir(), "mux-rt-"));
+});
+afterEach(() => fs.rmSync(root, { recursive: true, force: true }));
+
+describe("LocalRuntime", () => {
+  it("runs scripts in the root with the given env and stdin", async () => {
+    const rt = new LocalRuntime(root);
+    const r = await execCapture(rt, 'pwd; echo "$GREETING"; cat', { env: { GREETING: "hi" }, stdin: "from-stdin" });
+    expect(r.exitCode).toBe(0);
+    expect(r.stdout).toBe(`${fs.realpathSync(root)}\nhi\nfrom-stdin`);
+  });
+
+  it("returns soon after bash exits even when a background job keeps the output pipe open", async () => {
+    const rt = new LocalRuntime(root);
+    const started = Date.now();
+    const r = await execCapture(rt, "echo before; (sleep 30; echo never) & echo $! > bg.pid; echo after");
+    expect(Date.now() - started).toBeLessThan(5_000);
+    expect(r.exitCode).toBe(0);
+    expect(r.stdout).toContain("before\nafter\n");
+    // The job the user started keeps running (a dev server, say).
+    const pid = Number(fs.readFileSync(path.join(root, "bg.pid"), "utf8"));
+    expect(() => process.kill(pid, 0)).not.toThrow();
+    process.kill(pid, "SIGKILL");
+  });
+
+  it("kills the whole process group on timeout and on abort", async () => {
+    const rt = new LocalRuntime(root);
+    const timed = await rt.exec("sleep 30 & sleep 30", { timeoutMs: 200 });
+    expect(timed.timedOut).toBe(true);
+    const controller = new AbortController();
+    setTimeout(() => controller.abort(), 100);
+    const aborted = await rt.exec("sleep 30", { signal: controller.signal });
+    expect(aborted.aborted).toBe(true);
+  });
+
+  it("writes files atomically, creating parent directories", async () => {
+    const rt = new LocalRuntime(root);
+    const file = path.join(root, "a/b/c.txt");
+    await rt.writeFile(file, "hello");
+    expect((await rt.readFile(file)).toString()).toBe("hello");
+    expect(fs.readdirSync(path.dirname(file))).toEqual(["c.txt"]);
+    expect(await rt.stat(path.join(root, "missing"))).toBeNull();
+  });
+});

@@ -1,0 +1,126 @@
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { type FakeProvider, type FakeTurn, startFakeProvider } from "../fake-provider/index.js";
+import { lastEvent, runMux, tempDirs } from "../helpers/mux.js";
+
+const KEY = "sk-fault-test-key-0123456789abcdef";
+
+let fake: FakeProvider;
+let dirs: ReturnType<typeof tempDirs>;
+beforeAll(async () => {
+  fake = await startFakeProvider({ token: KEY });
+});
+afterAll(() => fake.close());
+beforeEach(() => {
+  fake.reset();
+  dirs = tempDirs();
+});
+afterEach(() => dirs.cleanup());
+
+const PROVIDERS = [
+  {
+    name: "openai",
+    model: "openai:gpt-5",
+    env: () => ({ OPENAI_API_KEY: KEY, OPENAI_BASE_URL: `${fake.url}/v1` }),
+    keyVar: "OPENAI_API_KEY",
+  },
+  {
+    name: "anthropic",
+    model: "anthropic:claude-sonnet-4-5",
+    env: () => ({ ANTHROPIC_API_KEY: KEY, ANTHROPIC_BASE_URL: `${fake.url}/api/v2/aibridge/anthropic` }),
+    keyVar: "ANTHROPIC_API_KEY",
+  },
+];
+
+const ANSWER = "The final answer, streamed in full.";
+const longAnswer: FakeTurn = { text: ANSWER, chunkSize: 4 };
+
+for (const p of PROVIDERS) {
+  describe(`${p.name}: transient faults are retried and leave no trace in the answer`, () => {
+    const run = (extraEnv: Record<string, string> = {}) =>
+      runMux(["run", "--json", "--dir", dirs.workspace, "-m", p.model, "hello"], {
+        env: { MUX_ROOT: dirs.muxRoot, ...p.env(), ...extraEnv },
+      });
+
+    const cases: [string, FakeTurn, Record<string, string>?][] = [
+      ["HTTP 500", { fault: { kind: "status", status: 500 } }],
+      ["HTTP 503", { fault: { kind: "status", status: 503 } }],
+      ["connection reset mid-stream", { text: "partial text that must vanish", chunkSize: 4, fault: { kind: "reset", afterChunks: 4 } }],
+      ["malformed event", { text: "partial text that must vanish", chunkSize: 4, fault: { kind: "malformed", afterChunks: 4 } }],
+      ["stalled stream", { text: "partial text that must vanish", chunkSize: 4, fault: { kind: "stall", afterChunks: 4 } }, { MUX_STALL_TIMEOUT_MS: "400" }],
+    ];
+    for (const [label, fault, env] of cases) {
+      it(label, async () => {
+        fake.enqueue(fault, longAnswer);
+        const r = await run(env);
+        expect(r.code, r.stderr).toBe(0);
+        expect(fake.requests).toHaveLength(2);
+        const retry = lastEvent(r.events, "retry");
+        expect(retry?.attempt).toBe(2);
+        expect(retry?.reason).toContain(p.name === "openai" ? "OpenAI" : "Anthropic");
+        const done = lastEvent(r.events, "run-complete");
+        expect(done?.status).toBe("completed");
+        expect(done?.text).toBe(ANSWER);
+        expect(r.stdout).not.toContain(KEY);
+      });
+    }
+
+    it("429 waits for retry-after", async () => {
+      fake.enqueue({ fault: { kind: "status", status: 429, retryAfterSeconds: 1 } }, longAnswer);
+      const r = await run();
+      expect(r.code, r.stderr).toBe(0);
+      expect(lastEvent(r.events, "retry")?.delayMs).toBe(1000);
+      const gap = fake.requests[1].receivedAt - fake.requests[0].receivedAt;
+      expect(gap).toBeGreaterThanOrEqual(950);
+    });
+
+    it("gives up after the bounded number of attempts and says why", async () => {
+      fake.enqueue(...Array.from({ length: 3 }, () => ({ fault: { kind: "status" as const, status: 502 } })));
+      const r = await run({ MUX_MAX_ATTEMPTS: "3" });
+      expect(r.code).toBe(1);
+      expect(fake.requests).toHaveLength(3);
+      expect(r.events.filter((e) => e.type === "retry")).toHaveLength(2);
+      const err = lastEvent(r.events, "error");
+      expect(err?.kind).toBe("server");
+      expect(err?.status).toBe(502);
+      expect(lastEvent(r.events, "run-complete")?.status).toBe("error");
+    });
+
+    it("401 is not retried; the error names provider, URL and key source but never the key", async () => {
+      fake.enqueue({
+        fault: {
+          kind: "status",
+          status: 401,
+          // Some providers echo the key back in their error message.
+          body: { error: { message: `Incorrect API key provided: ${KEY}`, type: "invalid_request_error" }, type: "error" },
+        },
+      });
+      const r = await run();
+      expect(r.code).toBe(1);
+      expect(fake.requests).toHaveLength(1);
+      const err = lastEvent(r.events, "error");
+      expect(err?.kind).toBe("auth");
+      expect(err?.message).toContain(fake.url);
+      expect(err?.message).toContain(`environment variable ${p.keyVar}`);
+      expect(err?.message).toContain(p.name === "openai" ? "OpenAI" : "Anthropic");
+      expect(r.stdout + r.stderr).not.toContain(KEY);
+    });
+
+    it("400 is not retried", async () => {
+      fake.enqueue({ fault: { kind: "status", status: 400 } });
+      const r = await run();
+      expect(r.code).toBe(1);
+      expect(fake.requests).toHaveLength(1);
+      expect(lastEvent(r.events, "error")?.kind).toBe("bad_request");
+    });
+  });
+}
+
+it("a wrong key is rejected with a readable error in the default output too", async () => {
+  const r = await runMux(["run", "--dir", dirs.workspace, "-m", "openai:gpt-5", "hello"], {
+    env: { MUX_ROOT: dirs.muxRoot, OPENAI_API_KEY: "sk-wrong-key-000000000000", OPENAI_BASE_URL: `${fake.url}/v1` },
+  });
+  expect(r.code).toBe(1);
+  expect(r.stderr).toMatch(/OpenAI \(openai\) request to http:\/\/127\.0\.0\.1:\d+\/v1\/responses failed: HTTP 401/);
+  expect(r.stderr).toContain("environment variable OPENAI_API_KEY");
+  expect(r.stderr).not.toContain("sk-wrong-key-000000000000");
+});

@@ -140,6 +140,22 @@ export const ErrorEvent = z.object({
   status: z.number().optional(),
   keySource: z.string().optional(),
 });
+/** A new workspace's `.mux/init` hook: its output is streamed and kept. */
+export const InitStartEvent = z.object({ type: z.literal("init-start"), workspaceId: z.string(), hook: z.string() });
+export const InitOutputEvent = z.object({
+  type: z.literal("init-output"),
+  workspaceId: z.string(),
+  stream: z.enum(["stdout", "stderr"]),
+  text: z.string(),
+});
+export const InitEndEvent = z.object({
+  type: z.literal("init-end"),
+  workspaceId: z.string(),
+  exitCode: z.number().nullable(),
+  ok: z.boolean(),
+  durationMs: z.number(),
+});
+
 export const RunStatusSchema = z.enum(["completed", "aborted", "error", "budget-exceeded"]);
 export type RunStatus = z.infer<typeof RunStatusSchema>;
 export const RunCompleteEvent = z.object({
@@ -169,6 +185,9 @@ export const AgentEventSchema = z.discriminatedUnion("type", [
   StreamEndEvent,
   StreamAbortEvent,
   ErrorEvent,
+  InitStartEvent,
+  InitOutputEvent,
+  InitEndEvent,
   RunCompleteEvent,
 ]);
 export type AgentEvent = z.infer<typeof AgentEventSchema>;

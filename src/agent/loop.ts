@@ -47,6 +47,8 @@ export interface AgentRunInput {
   budgetUsd?: number;
   maxSteps?: number;
   emit: (event: AgentEvent) => void;
+  /** Awaited before the first tool runs (a new workspace's init hook must finish first). */
+  beforeFirstTool?: () => Promise<void>;
   /** Receives the live assistant message once, before streaming starts (for snapshots). */
   onMessage?: (message: ChatMessage) => void;
 }
@@ -109,6 +111,7 @@ export async function runAgent(input: AgentRunInput): Promise<AgentRunResult> {
       providerOptions: model.created.providerOptions(input.thinking),
       signal,
       stallTimeoutMs: retry.stallTimeoutMs,
+      strictFinish: model.provider.kind === "ollama",
     };
     let result: StepResult | undefined;
     for (let attempt = 1; !result; attempt++) {
@@ -167,6 +170,10 @@ export async function runAgent(input: AgentRunInput): Promise<AgentRunResult> {
 
     let endTurn = false;
     for (const call of result.toolCalls) {
+      if (input.beforeFirstTool) {
+        await input.beforeFirstTool();
+        input.beforeFirstTool = undefined;
+      }
       if (signal.aborted) return interrupted();
       const { toolCallId, toolName } = call;
       emit({ type: "tool-call-args", messageId, toolCallId, toolName, args: call.input });

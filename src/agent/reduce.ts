@@ -111,6 +111,9 @@ export function applyEvent(message: ChatMessage, event: AgentEvent): void {
       meta.error = event.message;
       settleOpenTools(message, "not run: the request failed");
       return;
+    case "init-start":
+    case "init-output":
+    case "init-end":
     case "run-complete":
       return;
   }

@@ -10,15 +10,18 @@ export interface RetryPolicy {
   stallTimeoutMs: number;
 }
 
-function envNumber(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
-  const v = Number(env[name]);
-  return env[name] !== undefined && Number.isFinite(v) && v >= 0 ? v : fallback;
+function envNumber(env: NodeJS.ProcessEnv, name: string, fallback: number, min = 0): number {
+  const raw = env[name]?.trim();
+  // Number("") is 0: an empty or blank variable is unset, not zero.
+  if (!raw) return fallback;
+  const v = Number(raw);
+  return Number.isFinite(v) && v >= min ? v : fallback;
 }
 
 /** Defaults suit real providers; the env knobs let tests and slow gateways tune them. */
 export function retryPolicyFromEnv(env: NodeJS.ProcessEnv = process.env): RetryPolicy {
   return {
-    maxAttempts: envNumber(env, "MUX_MAX_ATTEMPTS", 5),
+    maxAttempts: Math.floor(envNumber(env, "MUX_MAX_ATTEMPTS", 5, 1)),
     baseDelayMs: envNumber(env, "MUX_RETRY_BASE_MS", 1_000),
     maxDelayMs: envNumber(env, "MUX_RETRY_MAX_MS", 30_000),
     maxRetryAfterMs: envNumber(env, "MUX_RETRY_AFTER_MAX_MS", 120_000),
@@ -30,7 +33,8 @@ export function retryPolicyFromEnv(env: NodeJS.ProcessEnv = process.env): RetryP
 export function retryDelayMs(attempt: number, policy: RetryPolicy, retryAfterMs?: number): number {
   if (retryAfterMs !== undefined) return retryAfterMs;
   const exp = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (attempt - 1));
-  return Math.round(exp * (0.8 + Math.random() * 0.4));
+  // Jitter must not push the delay past the configured maximum.
+  return Math.round(Math.min(policy.maxDelayMs, exp * (0.8 + Math.random() * 0.4)));
 }
 
 /** Resolves after `ms`, or early (without throwing) when the signal aborts. */

@@ -1,5 +1,5 @@
 import { type LanguageModel, type ModelMessage, streamText, type ToolSet } from "ai";
-import { StallError } from "../providers/errors.js";
+import { IncompleteStreamError, StallError } from "../providers/errors.js";
 import { fromSdkUsage } from "./cost.js";
 import type { Usage } from "./events.js";
 
@@ -33,6 +33,11 @@ export interface StepRequest {
   providerOptions: Record<string, Record<string, any>>;
   signal: AbortSignal;
   stallTimeoutMs: number;
+  /**
+   * Ollama's SDK skips unparseable lines silently; a stream that then ends without its final
+   * frame reports "other" and no usage. Treat that as broken (retryable) for such providers.
+   */
+  strictFinish?: boolean;
 }
 
 /**
@@ -115,7 +120,11 @@ export async function streamStep(req: StepRequest, cb: StepCallbacks): Promise<S
     }
     if (stalled) throw stalled;
     if (req.signal.aborted) throw req.signal.reason ?? new Error("aborted");
-    return { toolCalls, usage: usage ?? fromSdkUsage(undefined), finishReason };
+    const brokeOff = finishReason === "other" && usage?.inputTokens === 0 && usage.outputTokens === 0;
+    if (!usage || (req.strictFinish && brokeOff)) {
+      throw new IncompleteStreamError();
+    }
+    return { toolCalls, usage, finishReason };
   } catch (err) {
     throw stalled ?? err;
   } finally {

@@ -20,7 +20,8 @@ program
   .addOption(new Option("--mode <mode>", "exec runs tools; plan only reads and proposes a plan").choices(["exec", "plan"]).default("exec"))
   .addOption(new Option("-t, --thinking <level>", "reasoning effort").choices(["off", "low", "medium", "high", "max"]).default("off"))
   .option("--budget <usd>", "stop (exit 2) as soon as the run costs more than this many dollars", parseFloat)
-  .option("--runtime <runtime>", "where the agent runs: local", "local")
+  .option("--runtime <runtime>", 'where the agent runs: local (the directory itself), worktree, or "ssh <host>"')
+  .option("--workspace <name>", "run in this workspace of the project at --dir (created when missing; continues its chat)")
   .option("--session <id>", "continue an earlier session (its id is printed at the end of each run)")
   .option("--json", "print every event as one JSON object per line")
   .option("-q, --quiet", "print only the final answer")
@@ -37,6 +38,12 @@ program
     const { providersCommand } = await import("./providers.js");
     process.exitCode = providersCommand(opts);
   });
+
+// Only load the command groups this invocation needs (help lists them all).
+const sub = process.argv[2];
+const wantsAll = !sub || sub.startsWith("-") || sub === "help";
+if (wantsAll || sub === "project") (await import("./project.js")).registerProjectCommands(program);
+if (wantsAll || sub === "workspace") (await import("./workspace.js")).registerWorkspaceCommands(program);
 
 program.parseAsync().catch((err) => {
   process.stderr.write(`mux: ${err instanceof Error ? err.message : String(err)}\n`);

@@ -12,7 +12,8 @@ export function registerSecret(secret: string | undefined): void {
 
 export function redact(text: string): string {
   let out = text;
-  for (const s of secrets) {
+  // Longest first: a secret that contains another must not be left half-redacted.
+  for (const s of [...secrets].sort((a, b) => b.length - a.length)) {
     if (out.includes(s)) out = out.split(s).join("[REDACTED]");
   }
   return out;

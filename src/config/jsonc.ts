@@ -5,6 +5,7 @@ import {
   parse,
   parseTree,
   printParseErrorCode,
+  stripComments,
 } from "jsonc-parser";
 import { ConfigError } from "./errors.js";
 
@@ -23,6 +24,8 @@ export function lineColumn(text: string, offset: number): { line: number; column
 
 /** Parses JSON with comments and trailing commas; a syntax error names file, line and column. */
 export function parseJsonc(text: string, file: string): unknown {
+  // An empty file, or one whose every line is commented out, is an empty object.
+  if (stripComments(text).trim() === "") return {};
   const errors: ParseError[] = [];
   const value = parse(text, errors, { allowTrailingComma: true, disallowComments: false });
   if (errors.length > 0) {

@@ -19,7 +19,6 @@ export interface LoadedSession {
 export class SessionStore {
   readonly chatFile: string;
   readonly partialFile: string;
-  private needsNewline = false;
 
   constructor(readonly dir: string) {
     this.chatFile = path.join(dir, "chat.jsonl");
@@ -44,8 +43,6 @@ export class SessionStore {
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== "ENOENT") throw err;
     }
-    // A crash mid-append leaves a line without its newline: the next append must not join it.
-    this.needsNewline = text.length > 0 && !text.endsWith("\n");
     const lines = text.split("\n");
     lines.forEach((line, i) => {
       if (!line.trim()) return;
@@ -87,15 +84,35 @@ export class SessionStore {
 
   /** Appends one finished message; a single write, so a crash can only tear this line. */
   append(message: ChatMessage): void {
-    fs.mkdirSync(this.dir, { recursive: true });
-    const line = `${this.needsNewline ? "\n" : ""}${JSON.stringify(message)}\n`;
+    fs.mkdirSync(this.dir, { recursive: true, mode: 0o700 });
+    // A crash mid-append leaves a line without its newline: this line must not join it. Checked
+    // on the file itself, so it holds whether or not this store loaded the session first.
+    const line = `${this.endsMidLine() ? "\n" : ""}${JSON.stringify(message)}\n`;
     fs.appendFileSync(this.chatFile, line, { mode: 0o600 });
-    this.needsNewline = false;
+  }
+
+  /** True when chat.jsonl is non-empty and its last byte is not a newline. */
+  private endsMidLine(): boolean {
+    let fd: number;
+    try {
+      fd = fs.openSync(this.chatFile, "r");
+    } catch {
+      return false;
+    }
+    try {
+      const size = fs.fstatSync(fd).size;
+      if (size === 0) return false;
+      const last = Buffer.alloc(1);
+      fs.readSync(fd, last, 0, 1, size - 1);
+      return last[0] !== 0x0a;
+    } finally {
+      fs.closeSync(fd);
+    }
   }
 
   /** Replaces the in-flight message snapshot (temp file + rename: never torn). */
   writePartial(message: ChatMessage): void {
-    fs.mkdirSync(this.dir, { recursive: true });
+    fs.mkdirSync(this.dir, { recursive: true, mode: 0o700 });
     const tmp = `${this.partialFile}.tmp`;
     fs.writeFileSync(tmp, JSON.stringify(message), { mode: 0o600 });
     fs.renameSync(tmp, this.partialFile);

@@ -13,11 +13,17 @@ export const PriceSchema = z.object({
   cacheWrite: z.number().nonnegative().optional(),
 });
 
+/** `z.string().url()` alone accepts `localhost:8080` (scheme "localhost:") and `ftp://…`. */
+const HttpUrl = z.url({
+  protocol: /^https?$/,
+  error: "expected an http:// or https:// URL",
+});
+
 const common = {
   apiKey: z.string().optional(),
   /** A file holding the key (`~` expands); keeps the secret out of providers.jsonc. */
   apiKeyFile: z.string().optional(),
-  baseUrl: z.string().url().optional(),
+  baseUrl: HttpUrl.optional(),
   headers: z.record(z.string(), z.string()).optional(),
   models: z.array(z.string()).optional(),
   prices: z.record(z.string(), PriceSchema).optional(),
@@ -34,7 +40,7 @@ export const CustomProviderSettingsSchema = z.object({
   ...common,
   providerType: z.literal("openai-compatible"),
   displayName: z.string().optional(),
-  baseUrl: z.string().url(),
+  baseUrl: HttpUrl,
 });
 
 export type BuiltinProviderSettings = z.infer<typeof BuiltinProviderSettingsSchema>;
@@ -51,23 +57,21 @@ export interface LoadedProvidersConfig {
 /** Validates one provider entry; errors point at the entry's line in the file. */
 function parseEntry(id: string, value: unknown, text: string, file: string): ProviderSettings {
   const isBuiltin = builtinProvider(id) !== undefined;
-  const at = (p: (string | number)[]) => {
+  const error = (p: (string | number)[], message: string) => {
     const loc = locate(text, p);
-    return loc ? `${file}:${loc.line}:${loc.column}` : file;
+    const where = loc ? `${file}:${loc.line}:${loc.column}` : file;
+    return new ConfigError(`${where}: ${message}`, file, loc?.line, loc?.column);
   };
   if (!isBuiltin) {
     const providerType = (value as { providerType?: unknown } | null)?.providerType;
     if (providerType === undefined) {
-      throw new ConfigError(
-        `${at([id])}: unknown provider "${id}". Built-in providers need no "providerType"; a custom provider needs "providerType": "openai-compatible".`,
-        file,
+      throw error(
+        [id],
+        `unknown provider "${id}". Built-in providers need no "providerType"; a custom provider needs "providerType": "openai-compatible".`,
       );
     }
     if (!CUSTOM_PROVIDER_ID.test(id)) {
-      throw new ConfigError(
-        `${at([id])}: invalid provider id "${id}": use lowercase letters, digits, "_" and "-".`,
-        file,
-      );
+      throw error([id], `invalid provider id "${id}": use lowercase letters, digits, "_" and "-".`);
     }
   }
   const schema = isBuiltin ? BuiltinProviderSettingsSchema.strict() : CustomProviderSettingsSchema.strict();
@@ -78,7 +82,9 @@ function parseEntry(id: string, value: unknown, text: string, file: string): Pro
     const field = issue.path.length > 0 ? `"${p.join(".")}"` : `provider "${id}"`;
     const detail =
       issue.code === "unrecognized_keys" ? `unknown field(s) ${issue.keys.join(", ")}` : issue.message;
-    throw new ConfigError(`${at(p)}: ${field}: ${detail}`, file);
+    // An unknown field is reported on the object holding it: point at the field itself.
+    const where = issue.code === "unrecognized_keys" ? [...p, issue.keys[0]] : p;
+    throw error(where, `${field}: ${detail}`);
   }
   return result.data;
 }

@@ -123,7 +123,8 @@ export async function createModel(provider: ResolvedProvider, ref: ModelRef): Pr
     }
     case "ollama": {
       const { createOllama } = await import("ollama-ai-provider-v2");
-      const sdk = createOllama({ baseURL, headers });
+      // Ollama itself needs no key; one configured (a proxy in front of it) goes in as a bearer token.
+      const sdk = createOllama({ baseURL, headers: apiKey ? { Authorization: `Bearer ${apiKey}`, ...headers } : headers });
       return {
         model: sdk(ref.modelId) as unknown as LanguageModel,
         providerOptions: (level): ProviderOptions => (level === "off" ? {} : { ollama: { think: true } }),

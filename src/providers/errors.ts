@@ -22,6 +22,13 @@ export class StallError extends Error {
   }
 }
 
+/** Raised by the loop when a stream ended without its final frame (no finish, no usage). */
+export class IncompleteStreamError extends Error {
+  constructor() {
+    super("the stream ended before the response was complete");
+  }
+}
+
 const NETWORK_CODES = new Set([
   "ECONNRESET",
   "ECONNREFUSED",
@@ -65,6 +72,19 @@ function isMalformed(err: unknown): boolean {
   });
 }
 
+/** `https://user:token@host/…` → `https://host/…`: URLs are shown, credentials never. */
+export function withoutCredentials(url: string): string {
+  try {
+    const u = new URL(url);
+    if (!u.username && !u.password) return url;
+    u.username = "";
+    u.password = "";
+    return u.toString();
+  } catch {
+    return url;
+  }
+}
+
 export function parseRetryAfter(headers: Record<string, string> | undefined): number | undefined {
   const ms = headers?.["retry-after-ms"];
   if (ms && Number.isFinite(Number(ms))) return Math.max(0, Number(ms));
@@ -104,10 +124,13 @@ export function classifyError(err: unknown, provider: ResolvedProvider): Classif
   const who = `${provider.displayName} (${provider.id})`;
   const keyInfo = keySourceText(provider);
   const finish = (e: Omit<ClassifiedError, "message">, what: string): ClassifiedError => {
-    const url = e.url ?? provider.baseUrl;
+    const url = withoutCredentials(e.url ?? provider.baseUrl);
     return { ...e, url, message: redact(`${who} request to ${url} failed: ${what} (${keyInfo})`) };
   };
   if (err instanceof StallError) return finish({ kind: "stalled", retryable: true }, `stream stalled: ${err.message}`);
+  if (err instanceof IncompleteStreamError) {
+    return finish({ kind: "malformed_response", retryable: true }, `malformed response: ${err.message}`);
+  }
   // A 2xx whose body broke off ("Failed to process successful response") is a stream failure,
   // classified by its cause below, not an HTTP error.
   if (APICallError.isInstance(err) && err.statusCode !== undefined && err.statusCode >= 300) {

@@ -178,7 +178,7 @@ export function resolveProvider(
 /** `sk-…abcd`: enough to tell keys apart, never enough to use one. */
 export function maskSecret(secret: string | undefined): string {
   if (!secret) return "";
-  if (secret.length <= 12) return "****";
+  if (secret.length < 20) return "****";
   const prefix = secret.match(/^[a-z]{2,4}-/i)?.[0] ?? "";
   return `${prefix}…${secret.slice(-4)}`;
 }

@@ -25,6 +25,7 @@ export interface TurnInput {
   retry: RetryPolicy;
   muxRoot: string;
   emit: (event: AgentEvent) => void;
+  beforeFirstTool?: () => Promise<void>;
 }
 
 export interface TurnResult extends AgentRunResult {
@@ -98,6 +99,7 @@ export async function runTurn(input: TurnInput): Promise<TurnResult> {
     retry: input.retry,
     toolSession,
     budgetUsd: input.budgetUsd,
+    beforeFirstTool: input.beforeFirstTool,
     emit,
     onMessage: (message) => {
       current = message;

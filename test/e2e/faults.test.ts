@@ -46,7 +46,7 @@ for (const p of PROVIDERS) {
       ["HTTP 503", { fault: { kind: "status", status: 503 } }],
       ["connection reset mid-stream", { text: "partial text that must vanish", chunkSize: 4, fault: { kind: "reset", afterChunks: 4 } }],
       ["malformed event", { text: "partial text that must vanish", chunkSize: 4, fault: { kind: "malformed", afterChunks: 4 } }],
-      ["stalled stream", { text: "partial text that must vanish", chunkSize: 4, fault: { kind: "stall", afterChunks: 4 } }, { MUX_STALL_TIMEOUT_MS: "400" }],
+      ["stalled stream", { text: "partial text that must vanish", chunkSize: 4, fault: { kind: "stall", afterChunks: 4 } }, { MUX_STALL_TIMEOUT_MS: "1500" }],
     ];
     for (const [label, fault, env] of cases) {
       it(label, async () => {
@@ -123,4 +123,16 @@ it("a wrong key is rejected with a readable error in the default output too", as
   expect(r.stderr).toMatch(/OpenAI \(openai\) request to http:\/\/127\.0\.0\.1:\d+\/v1\/responses failed: HTTP 401/);
   expect(r.stderr).toContain("environment variable OPENAI_API_KEY");
   expect(r.stderr).not.toContain("sk-wrong-key-000000000000");
+});
+
+it("ollama: a malformed line (which its SDK skips silently) is still caught and retried", async () => {
+  fake.setToken(null);
+  fake.enqueue({ text: "partial text that must vanish", chunkSize: 4, fault: { kind: "malformed", afterChunks: 3 } }, longAnswer);
+  const r = await runMux(["run", "--json", "--dir", dirs.workspace, "-m", "ollama:qwen3", "hello"], {
+    env: { MUX_ROOT: dirs.muxRoot, OLLAMA_HOST: fake.url },
+  });
+  expect(r.code, r.stderr).toBe(0);
+  expect(fake.requests).toHaveLength(2);
+  expect(lastEvent(r.events, "retry")?.reason).toContain("malformed");
+  expect(lastEvent(r.events, "run-complete")?.text).toBe(ANSWER);
 });

@@ -67,6 +67,15 @@ export function prettyRenderer(): Renderer {
         newlineIfNeeded();
         err(c.red(`✗ ${event.message}\n`));
         return;
+      case "init-start":
+        err(c.dim(`▸ running ${event.hook}\n`));
+        return;
+      case "init-output":
+        err(c.dim(event.text));
+        return;
+      case "init-end":
+        if (!event.ok) err(c.yellow(`■ init hook failed (exit ${event.exitCode}); continuing\n`));
+        return;
       case "stream-abort":
         newlineIfNeeded();
         err(c.yellow(event.reason === "budget" ? "■ stopped: budget exceeded\n" : "■ interrupted\n"));

@@ -1,0 +1,182 @@
+import { modelMessageSchema } from "ai";
+import { describe, expect, it } from "vitest";
+import type { ChatMessage, Part } from "./messages.js";
+import { toModelMessages } from "./toModelMessages.js";
+
+const MODEL = "anthropic:claude-sonnet-4-5";
+
+const user = (text: string): ChatMessage => ({ id: `u-${text}`, role: "user", createdAt: 1, parts: [{ type: "text", text }] });
+const assistant = (parts: Part[], model = MODEL): ChatMessage => ({
+  id: "a1",
+  role: "assistant",
+  createdAt: 2,
+  parts,
+  metadata: { model, status: "complete" },
+});
+
+const signature = { anthropic: { signature: "sig-abc" } };
+
+describe("toModelMessages", () => {
+  it("turns a multi-step answer into assistant, tool, assistant messages in order", () => {
+    const out = toModelMessages(
+      [
+        user("list files"),
+        assistant([
+          { type: "step-start" },
+          { type: "text", text: "Let me look." },
+          { type: "tool", toolCallId: "t1", toolName: "bash", state: "done", input: { command: "ls" }, output: { output: "a.ts" } },
+          { type: "tool", toolCallId: "t2", toolName: "glob", state: "done", input: { pattern: "*" }, output: { files: ["a.ts"] } },
+          { type: "step-start" },
+          { type: "text", text: "One file: a.ts." },
+        ]),
+        user("thanks"),
+      ],
+      MODEL,
+    );
+    expect(out).toEqual([
+      { role: "user", content: "list files" },
+      {
+        role: "assistant",
+        content: [
+          { type: "text", text: "Let me look." },
+          { type: "tool-call", toolCallId: "t1", toolName: "bash", input: { command: "ls" }, providerOptions: undefined },
+          { type: "tool-call", toolCallId: "t2", toolName: "glob", input: { pattern: "*" }, providerOptions: undefined },
+        ],
+      },
+      {
+        role: "tool",
+        content: [
+          { type: "tool-result", toolCallId: "t1", toolName: "bash", output: { type: "json", value: { output: "a.ts" } } },
+          { type: "tool-result", toolCallId: "t2", toolName: "glob", output: { type: "json", value: { files: ["a.ts"] } } },
+        ],
+      },
+      { role: "assistant", content: [{ type: "text", text: "One file: a.ts." }] },
+      { role: "user", content: "thanks" },
+    ]);
+  });
+
+  it("turns a tool error into an error-text result", () => {
+    const out = toModelMessages(
+      [assistant([{ type: "tool", toolCallId: "t1", toolName: "file_read", state: "error", input: { path: "x" }, output: { error: "file not found: x" } }])],
+      MODEL,
+    );
+    expect(out[1]).toEqual({
+      role: "tool",
+      content: [{ type: "tool-result", toolCallId: "t1", toolName: "file_read", output: { type: "error-text", value: "file not found: x" } }],
+    });
+  });
+
+  it("serialises a non-string error output as JSON text", () => {
+    const out = toModelMessages(
+      [assistant([{ type: "tool", toolCallId: "t1", toolName: "bash", state: "error", input: {}, output: { exitCode: 2, stderr: "boom" } }])],
+      MODEL,
+    );
+    expect((out[1].content as { output: unknown }[])[0].output).toEqual({
+      type: "error-text",
+      value: '{"exitCode":2,"stderr":"boom"}',
+    });
+  });
+
+  it("still answers an interrupted tool that has no output, so the conversation replays", () => {
+    const out = toModelMessages(
+      [
+        user("run it"),
+        assistant([
+          { type: "step-start" },
+          { type: "tool", toolCallId: "t1", toolName: "bash", state: "error", input: { command: "sleep 100" } },
+          { type: "tool", toolCallId: "t2", toolName: "file_write", state: "pending" },
+        ]),
+        user("why did you stop?"),
+      ],
+      MODEL,
+    );
+    expect(out.map((m) => m.role)).toEqual(["user", "assistant", "tool", "user"]);
+    expect(out[1].content).toEqual([
+      { type: "tool-call", toolCallId: "t1", toolName: "bash", input: { command: "sleep 100" }, providerOptions: undefined },
+      { type: "tool-call", toolCallId: "t2", toolName: "file_write", input: {}, providerOptions: undefined },
+    ]);
+    expect(out[2].content).toEqual([
+      { type: "tool-result", toolCallId: "t1", toolName: "bash", output: { type: "error-text", value: "interrupted before completion" } },
+      { type: "tool-result", toolCallId: "t2", toolName: "file_write", output: { type: "error-text", value: "interrupted before completion" } },
+    ]);
+  });
+
+  it("answers every tool call with a result carrying the same id", () => {
+    const out = toModelMessages(
+      [
+        assistant([
+          { type: "step-start" },
+          { type: "tool", toolCallId: "a", toolName: "bash", state: "done", input: {}, output: 1 },
+          { type: "step-start" },
+          { type: "tool", toolCallId: "b", toolName: "bash", state: "running", input: {} },
+        ]),
+      ],
+      MODEL,
+    );
+    const parts = out.flatMap((m) => (Array.isArray(m.content) ? (m.content as { type: string; toolCallId?: string }[]) : []));
+    const ids = (type: string) => parts.filter((c) => c.type === type).map((c) => c.toolCallId);
+    expect(ids("tool-call")).toEqual(["a", "b"]);
+    expect(ids("tool-result")).toEqual(["a", "b"]);
+  });
+
+  it("replays reasoning, with its provider metadata, to the model that wrote it", () => {
+    const out = toModelMessages(
+      [assistant([{ type: "step-start" }, { type: "reasoning", text: "thinking", providerMetadata: signature }, { type: "text", text: "answer" }])],
+      MODEL,
+    );
+    expect(out[0].content).toEqual([
+      { type: "reasoning", text: "thinking", providerOptions: signature },
+      { type: "text", text: "answer" },
+    ]);
+  });
+
+  it("keeps redacted reasoning (no text, only metadata) for the same model", () => {
+    const out = toModelMessages([assistant([{ type: "reasoning", text: "", providerMetadata: signature }, { type: "text", text: "ok" }])], MODEL);
+    expect(out[0].content).toHaveLength(2);
+  });
+
+  it("drops reasoning when continuing with another model", () => {
+    const out = toModelMessages(
+      [assistant([{ type: "reasoning", text: "thinking", providerMetadata: signature }, { type: "text", text: "answer" }])],
+      "openai:gpt-5",
+    );
+    expect(out[0].content).toEqual([{ type: "text", text: "answer" }]);
+  });
+
+  it("drops reasoning when the message's model is unknown", () => {
+    const m = assistant([{ type: "reasoning", text: "thinking" }, { type: "text", text: "answer" }]);
+    delete m.metadata;
+    expect(toModelMessages([m], MODEL)[0].content).toEqual([{ type: "text", text: "answer" }]);
+  });
+
+  it("skips empty steps and empty text", () => {
+    const out = toModelMessages(
+      [assistant([{ type: "step-start" }, { type: "text", text: "" }, { type: "step-start" }, { type: "text", text: "hi" }, { type: "step-start" }])],
+      MODEL,
+    );
+    expect(out).toEqual([{ role: "assistant", content: [{ type: "text", text: "hi" }] }]);
+  });
+
+  it("joins a user message's text parts", () => {
+    const m: ChatMessage = { id: "u", role: "user", createdAt: 1, parts: [{ type: "text", text: "a" }, { type: "text", text: "b" }] };
+    expect(toModelMessages([m], MODEL)).toEqual([{ role: "user", content: "ab" }]);
+  });
+
+  it("produces messages the AI SDK accepts, even for interrupted and failed steps", () => {
+    const out = toModelMessages(
+      [
+        user("go"),
+        assistant([
+          { type: "step-start" },
+          { type: "reasoning", text: "hmm", providerMetadata: signature },
+          { type: "tool", toolCallId: "t1", toolName: "bash", state: "done", input: { command: "ls" }, output: { output: "a" } },
+          { type: "step-start" },
+          { type: "tool", toolCallId: "t2", toolName: "bash", state: "error", input: {}, output: { error: "interrupted by user" } },
+          { type: "tool", toolCallId: "t3", toolName: "bash", state: "pending" },
+        ]),
+      ],
+      MODEL,
+    );
+    for (const m of out) expect(modelMessageSchema.safeParse(m).success, JSON.stringify(m)).toBe(true);
+  });
+});

@@ -1,0 +1,133 @@
+import type { Command } from "commander";
+import { runInitHook } from "../workspace/initHook.js";
+import { resolveProjectPath } from "../workspace/projects.js";
+import type { Workspace } from "../workspace/config.js";
+import { cliAction } from "./action.js";
+import { colors, err, out } from "./output.js";
+import { parseRuntimeOption } from "./runtimeOption.js";
+import { createWorkspaceService } from "./services.js";
+
+interface ProjectOpt {
+  project?: string;
+  json?: boolean;
+}
+
+/** The project a command is about: --project, else the repository around the current directory. */
+async function projectOf(opts: ProjectOpt, required = true): Promise<string | undefined> {
+  if (opts.project) return resolveProjectPath(opts.project);
+  if (!required) return resolveProjectPath(process.cwd()).catch(() => undefined);
+  return resolveProjectPath(process.cwd());
+}
+
+function describe(ws: Workspace & { health?: string }): string {
+  const c = colors(process.stdout);
+  const where = ws.runtime.type === "worktree" ? ws.runtime.path : ws.runtime.type === "ssh" ? `${ws.runtime.host}:${ws.runtime.path}` : ws.projectPath;
+  const health = ws.health && ws.health !== "ok" ? ` ${c.red(ws.health)}` : "";
+  return `${c.bold(ws.name)}\t${ws.id}\t${ws.runtime.type}\t${ws.branch ?? "-"}\t${where}${health}`;
+}
+
+export function registerWorkspaceCommands(program: Command) {
+  const workspace = program.command("workspace").description("Manage workspaces (isolated copies of a project)");
+  const projectOption = ["--project <path>", "the project (default: the git repository of the current directory)"] as const;
+
+  workspace
+    .command("list")
+    .description("List workspaces and whether their worktree or branch is missing")
+    .option(...projectOption)
+    .option("--all", "workspaces of every project")
+    .option("--json", "machine-readable output")
+    .action(
+      cliAction(async (opts: ProjectOpt & { all?: boolean }) => {
+        const service = createWorkspaceService();
+        const project = opts.all ? undefined : await projectOf(opts, false);
+        const list = await service.listWorkspaces(project);
+        if (opts.json) out(`${JSON.stringify(list)}\n`);
+        else for (const ws of list) out(`${describe(ws)}\n`);
+      }),
+    );
+
+  workspace
+    .command("create [name]")
+    .description("Create a workspace (a new branch in its own worktree by default)")
+    .option(...projectOption)
+    .option("--runtime <runtime>", 'worktree (default), local, or "ssh <host>"', "worktree")
+    .option("--base <branch>", "branch to start from (default: the project's trunk)")
+    .option("--json", "machine-readable output")
+    .action(
+      cliAction(async (name: string | undefined, opts: ProjectOpt & { runtime: string; base?: string }) => {
+        const service = createWorkspaceService();
+        const ws = await service.create({
+          projectPath: (await projectOf(opts))!,
+          name,
+          runtime: parseRuntimeOption(opts.runtime),
+          base: opts.base,
+        });
+        const hook = await runInitHook(service.runtime(ws), {
+          workspaceId: ws.id,
+          projectPath: ws.projectPath,
+          workspaceName: ws.name,
+          stateDir: service.sessionDir(ws.id),
+          emit: (e) => {
+            if (e.type === "init-output") err(e.text);
+          },
+        });
+        if (hook.state === "failed") err(`${colors().yellow("mux:")} the init hook failed (exit ${hook.exitCode}); the workspace is usable\n`);
+        out(opts.json ? `${JSON.stringify({ ...ws, init: hook.state })}\n` : `created ${describe(ws)}\n`);
+      }),
+    );
+
+  workspace
+    .command("fork <source> [name]")
+    .description("A new workspace on a new branch from the source's HEAD, with a copy of its chat")
+    .option(...projectOption)
+    .option("--json", "machine-readable output")
+    .action(
+      cliAction(async (source: string, name: string | undefined, opts: ProjectOpt) => {
+        const service = createWorkspaceService();
+        const ws = await service.fork(service.get(source, await projectOf(opts, false)).id, name);
+        out(opts.json ? `${JSON.stringify(ws)}\n` : `forked ${describe(ws)}\n`);
+      }),
+    );
+
+  workspace
+    .command("rename <workspace> <name>")
+    .description("Rename a workspace and its branch")
+    .option(...projectOption)
+    .option("--json", "machine-readable output")
+    .action(
+      cliAction(async (ref: string, name: string, opts: ProjectOpt) => {
+        const service = createWorkspaceService();
+        const ws = await service.rename(service.get(ref, await projectOf(opts, false)).id, name);
+        out(opts.json ? `${JSON.stringify(ws)}\n` : `renamed ${describe(ws)}\n`);
+      }),
+    );
+
+  workspace
+    .command("recreate <workspace>")
+    .description("Re-create the worktree of a workspace whose directory or branch was deleted")
+    .option(...projectOption)
+    .action(
+      cliAction(async (ref: string, opts: ProjectOpt) => {
+        const service = createWorkspaceService();
+        const ws = await service.recreate(service.get(ref, await projectOf(opts, false)).id);
+        out(`recreated ${describe(ws)}\n`);
+      }),
+    );
+
+  workspace
+    .command("delete <workspace>")
+    .description("Delete a workspace, its worktree and the branch it created")
+    .option(...projectOption)
+    .option("-f, --force", "delete even with uncommitted changes or unmerged commits")
+    .option("--json", "machine-readable output")
+    .action(
+      cliAction(async (ref: string, opts: ProjectOpt & { force?: boolean }) => {
+        const service = createWorkspaceService();
+        const ws = service.get(ref, await projectOf(opts, false));
+        await service.delete(ws.id, { force: opts.force });
+        out(opts.json ? `${JSON.stringify({ deleted: ws.id })}\n` : `deleted ${ws.name}\n`);
+      }),
+    );
+}
+
+

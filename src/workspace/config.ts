@@ -1,0 +1,129 @@
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { z } from "zod";
+import { ModeSchema, ThinkingLevelSchema } from "../agent/events.js";
+import { writeFileAtomic } from "../config/atomicWrite.js";
+import { ConfigError } from "../config/errors.js";
+import { parseJsonc } from "../config/jsonc.js";
+import { muxRoot } from "../config/paths.js";
+import { withFileLock } from "./lock.js";
+
+export const RuntimeConfigSchema = z.discriminatedUnion("type", [
+  /** Runs in the project directory itself: no isolation. */
+  z.object({ type: z.literal("local") }),
+  /** A git worktree on this machine. */
+  z.object({ type: z.literal("worktree"), path: z.string() }),
+  /** A git worktree on a remote host reached with the system ssh. */
+  z.object({ type: z.literal("ssh"), host: z.string(), path: z.string() }),
+]);
+export type RuntimeConfig = z.infer<typeof RuntimeConfigSchema>;
+
+export const WorkspaceSettingsSchema = z.object({
+  model: z.string().optional(),
+  mode: ModeSchema.optional(),
+  thinking: ThinkingLevelSchema.optional(),
+});
+
+export const WorkspaceSchema = z
+  .object({
+    id: z.string(),
+    projectPath: z.string(),
+    /** Human name; also the branch name for worktree and ssh workspaces. */
+    name: z.string(),
+    /** The branch this workspace works on (null for local: whatever the project has checked out). */
+    branch: z.string().nullable(),
+    /** What ahead/behind and diffs are measured against. */
+    base: z.string().nullable(),
+    runtime: RuntimeConfigSchema,
+    createdAt: z.number(),
+    settings: WorkspaceSettingsSchema.default({}),
+    forkedFrom: z.string().optional(),
+  })
+  .loose();
+export type Workspace = z.infer<typeof WorkspaceSchema>;
+
+export const ProjectSchema = z.object({ path: z.string(), name: z.string(), addedAt: z.number() }).loose();
+export type Project = z.infer<typeof ProjectSchema>;
+
+export const MuxConfigSchema = z
+  .object({
+    version: z.literal(1).default(1),
+    projects: z.array(ProjectSchema).default([]),
+    workspaces: z.array(WorkspaceSchema).default([]),
+  })
+  .loose();
+export type MuxConfig = z.infer<typeof MuxConfigSchema>;
+
+const emptyConfig = (): MuxConfig => ({ version: 1, projects: [], workspaces: [] });
+
+/**
+ * The registry of projects and workspaces in `MUX_ROOT/config.json`. Every update is
+ * read-modify-write under a lock shared by all processes, then written atomically, so concurrent
+ * writers never lose an update. A corrupt file is backed up and reported, never replaced.
+ */
+export class ConfigStore {
+  readonly file: string;
+  private readonly lockFile: string;
+  /** Serialises updates within this process (the file lock serialises across processes). */
+  private queue: Promise<unknown> = Promise.resolve();
+
+  constructor(root = muxRoot()) {
+    this.file = path.join(root, "config.json");
+    this.lockFile = `${this.file}.lock`;
+  }
+
+  read(): MuxConfig {
+    let text: string;
+    try {
+      text = fs.readFileSync(this.file, "utf8");
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === "ENOENT") return emptyConfig();
+      throw err;
+    }
+    let raw: unknown;
+    try {
+      raw = parseJsonc(text, this.file);
+    } catch (err) {
+      throw this.corrupt(text, err as ConfigError);
+    }
+    const parsed = MuxConfigSchema.safeParse(raw);
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0];
+      throw this.corrupt(text, new Error(`${issue.path.join(".")}: ${issue.message}`));
+    }
+    return parsed.data;
+  }
+
+  /** `err` is a ConfigError from parsing (message starts with file:line:col) or a schema error. */
+  private corrupt(text: string, err: Error): ConfigError {
+    const backup = `${this.file}.corrupt-${new Date().toISOString().replace(/[:.]/g, "-")}`;
+    // Keep the user's data: the file stays where it is, and a copy is saved once per content.
+    const existing = fs
+      .readdirSync(path.dirname(this.file))
+      .find((f) => f.startsWith("config.json.corrupt-") && fs.readFileSync(path.join(path.dirname(this.file), f), "utf8") === text);
+    if (!existing) fs.writeFileSync(backup, text, { mode: 0o600 });
+    const where = err instanceof ConfigError && err.line ? `:${err.line}:${err.column}` : "";
+    const why = err.message.startsWith(this.file) ? err.message.slice(this.file.length).replace(/^:\d+:\d+: /, "") : err.message;
+    return new ConfigError(
+      `${this.file}${where} is corrupt (${why.split("\n")[0]}). Nothing was changed; a copy is saved as ` +
+        `${existing ? path.join(path.dirname(this.file), existing) : backup}. Fix the file or remove it to start over.`,
+      this.file,
+    );
+  }
+
+  /** Applies `fn` to the latest config and saves it; returns what `fn` returned. */
+  update<T>(fn: (config: MuxConfig) => T | Promise<T>): Promise<T> {
+    const run = () => {
+      fs.mkdirSync(path.dirname(this.file), { recursive: true });
+      return withFileLock(this.lockFile, async () => {
+        const config = this.read();
+        const result = await fn(config);
+        await writeFileAtomic(this.file, `${JSON.stringify(config, null, 2)}\n`, { mode: 0o600 });
+        return result;
+      });
+    };
+    const next = this.queue.then(run, run);
+    this.queue = next.catch(() => {});
+    return next;
+  }
+}

@@ -1,0 +1,46 @@
+import { execFile } from "node:child_process";
+
+/** A git command failed; `stderr` says why in git's words. */
+export class GitError extends Error {
+  constructor(
+    readonly args: string[],
+    readonly code: number | null,
+    readonly stderr: string,
+  ) {
+    super(`git ${args.join(" ")} failed: ${stderr.trim() || `exit ${code}`}`);
+    this.name = "GitError";
+  }
+}
+
+const GIT_ENV = {
+  GIT_TERMINAL_PROMPT: "0",
+  GIT_EDITOR: "true",
+  GIT_OPTIONAL_LOCKS: "0",
+  LC_ALL: "C",
+};
+
+/** Runs git in `cwd` (local only) and returns stdout; throws GitError on a non-zero exit. */
+export function git(cwd: string, args: string[], opts: { input?: string } = {}): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const child = execFile(
+      "git",
+      args,
+      { cwd, env: { ...process.env, ...GIT_ENV }, maxBuffer: 64 * 1024 * 1024 },
+      (error, stdout, stderr) => {
+        if (error) reject(new GitError(args, typeof error.code === "number" ? error.code : null, stderr));
+        else resolve(stdout);
+      },
+    );
+    if (opts.input !== undefined) child.stdin?.end(opts.input);
+  });
+}
+
+/** Like git() but returns null instead of throwing (for questions whose answer may be "no"). */
+export async function gitMaybe(cwd: string, args: string[]): Promise<string | null> {
+  try {
+    return await git(cwd, args);
+  } catch (err) {
+    if (err instanceof GitError) return null;
+    throw err;
+  }
+}

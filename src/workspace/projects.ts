@@ -1,0 +1,34 @@
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { ConfigError } from "../config/errors.js";
+import { git, gitMaybe } from "./git.js";
+
+/** A project is identified by its repository's resolved absolute top-level path. */
+export async function resolveProjectPath(input: string): Promise<string> {
+  const abs = path.resolve(input);
+  if (!fs.existsSync(abs)) throw new ConfigError(`${abs} does not exist`);
+  const top = await gitMaybe(abs, ["rev-parse", "--show-toplevel"]);
+  if (!top) throw new ConfigError(`${abs} is not a git repository (run \`git init\` there first)`);
+  return fs.realpathSync(top.trim());
+}
+
+/**
+ * The branch new workspaces start from: origin's default branch when there is a remote,
+ * else the branch the project has checked out.
+ */
+export async function detectTrunk(projectPath: string): Promise<string> {
+  const originHead = await gitMaybe(projectPath, ["symbolic-ref", "--quiet", "--short", "refs/remotes/origin/HEAD"]);
+  if (originHead?.trim()) return originHead.trim();
+  const current = await gitMaybe(projectPath, ["symbolic-ref", "--quiet", "--short", "HEAD"]);
+  if (current?.trim()) return current.trim();
+  // Detached HEAD: start from the commit itself.
+  return (await git(projectPath, ["rev-parse", "HEAD"])).trim();
+}
+
+export async function branchExists(projectPath: string, branch: string): Promise<boolean> {
+  return (await gitMaybe(projectPath, ["show-ref", "--verify", "--quiet", `refs/heads/${branch}`])) !== null;
+}
+
+export function projectName(projectPath: string): string {
+  return path.basename(projectPath);
+}

@@ -1,0 +1,292 @@
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { nanoid } from "nanoid";
+import { ConfigError } from "../config/errors.js";
+import { muxRoot, sessionsDir } from "../config/paths.js";
+import { LocalRuntime } from "../runtime/local.js";
+import type { Runtime } from "../runtime/types.js";
+import { ConfigStore, type Project, type Workspace } from "./config.js";
+import { git } from "./git.js";
+import { copyMuxIgnored } from "./muxignore.js";
+import { sanitizeName, suggestName } from "./names.js";
+import { detectTrunk, projectName, resolveProjectPath } from "./projects.js";
+import { addWorktree, removeWorktree, renameWorktree, unsavedWork, worktreeHealth, type WorktreeHealth } from "./worktree.js";
+
+export type RuntimeChoice = { type: "local" } | { type: "worktree" } | { type: "ssh"; host: string };
+
+export interface CreateWorkspaceInput {
+  projectPath: string;
+  name?: string;
+  runtime?: RuntimeChoice;
+  /** Branch (or commit) to start from; the project's trunk by default. */
+  base?: string;
+  settings?: Workspace["settings"];
+}
+
+export type WorkspaceHealth = WorktreeHealth | "missing-project";
+
+export interface WorkspaceWithHealth extends Workspace {
+  health: WorkspaceHealth;
+}
+
+/** Creates the remote side of SSH workspaces; supplied by the SSH module. */
+export interface RemoteWorkspaces {
+  create(ws: Workspace, project: Project): Promise<void>;
+  remove(ws: Workspace, force: boolean): Promise<void>;
+  runtime(ws: Workspace): Runtime;
+}
+
+/**
+ * Projects and their workspaces: the registry plus the git operations that keep it true.
+ * Deleting refuses to lose work unless forced, and touches nothing outside the workspace.
+ */
+export class WorkspaceService {
+  readonly store: ConfigStore;
+
+  constructor(
+    readonly root = muxRoot(),
+    private readonly remote?: RemoteWorkspaces,
+  ) {
+    this.store = new ConfigStore(root);
+  }
+
+  sessionDir(workspaceId: string): string {
+    return path.join(sessionsDir({ MUX_ROOT: this.root }), workspaceId);
+  }
+
+  // ── projects ────────────────────────────────────────────────────────────
+
+  async addProject(input: string): Promise<Project> {
+    const projectPath = await resolveProjectPath(input);
+    return this.store.update((config) => {
+      const existing = config.projects.find((p) => p.path === projectPath);
+      if (existing) return existing;
+      const project: Project = { path: projectPath, name: projectName(projectPath), addedAt: Date.now() };
+      config.projects.push(project);
+      return project;
+    });
+  }
+
+  listProjects(): Project[] {
+    return this.store.read().projects;
+  }
+
+  /** Forgets a project; refuses while it still has workspaces (they hold the user's work). */
+  async removeProject(input: string): Promise<void> {
+    const projectPath = path.resolve(input);
+    await this.store.update((config) => {
+      const project = config.projects.find((p) => p.path === projectPath || p.path === safeRealpath(projectPath));
+      if (!project) throw new ConfigError(`no project ${projectPath}`);
+      const left = config.workspaces.filter((w) => w.projectPath === project.path);
+      if (left.length > 0) {
+        throw new ConfigError(`${project.path} still has workspaces (${left.map((w) => w.name).join(", ")}); delete them first`);
+      }
+      config.projects = config.projects.filter((p) => p !== project);
+    });
+  }
+
+  // ── workspaces ──────────────────────────────────────────────────────────
+
+  async listWorkspaces(projectPath?: string): Promise<WorkspaceWithHealth[]> {
+    const all = this.store.read().workspaces.filter((w) => !projectPath || w.projectPath === projectPath);
+    return Promise.all(all.map(async (w) => ({ ...w, health: await this.health(w) })));
+  }
+
+  /** Finds a workspace by id, or by name within a project. */
+  find(ref: string, projectPath?: string): Workspace | undefined {
+    const all = this.store.read().workspaces;
+    return (
+      all.find((w) => w.id === ref) ??
+      all.find((w) => w.name === ref && (!projectPath || w.projectPath === projectPath))
+    );
+  }
+
+  get(ref: string, projectPath?: string): Workspace {
+    const ws = this.find(ref, projectPath);
+    if (!ws) throw new ConfigError(`no workspace "${ref}"${projectPath ? ` in ${projectPath}` : ""}`);
+    return ws;
+  }
+
+  async health(ws: Workspace): Promise<WorkspaceHealth> {
+    if (!fs.existsSync(ws.projectPath)) return "missing-project";
+    if (ws.runtime.type !== "worktree" || !ws.branch) return "ok";
+    return worktreeHealth(ws.projectPath, ws.runtime.path, ws.branch);
+  }
+
+  worktreePath(projectPath: string, name: string): string {
+    return path.join(this.root, "src", projectName(projectPath), name);
+  }
+
+  async create(input: CreateWorkspaceInput): Promise<Workspace> {
+    const projectPath = (await this.addProject(input.projectPath)).path;
+    const choice = input.runtime ?? { type: "worktree" };
+    const base = input.base ?? (choice.type === "local" ? null : await detectTrunk(projectPath));
+    // Reserve the name in the registry first, so concurrent creations cannot pick the same one.
+    const ws = await this.store.update((config) => {
+      const taken = new Set(config.workspaces.filter((w) => w.projectPath === projectPath).map((w) => w.name));
+      const name = input.name ? sanitizeName(input.name) : suggestName(taken);
+      if (taken.has(name)) throw new ConfigError(`a workspace named "${name}" already exists in ${projectPath}`);
+      const runtime =
+        choice.type === "local"
+          ? ({ type: "local" } as const)
+          : choice.type === "worktree"
+            ? ({ type: "worktree", path: this.worktreePath(projectPath, name) } as const)
+            : ({ type: "ssh", host: choice.host, path: "" } as const);
+      const created: Workspace = {
+        id: nanoid(10).replace(/[^A-Za-z0-9]/g, "x"),
+        projectPath,
+        name,
+        branch: choice.type === "local" ? null : name,
+        base,
+        runtime,
+        createdAt: Date.now(),
+        settings: input.settings ?? {},
+      };
+      config.workspaces.push(created);
+      return created;
+    });
+    try {
+      await this.materialize(ws);
+    } catch (err) {
+      await this.store.update((config) => {
+        config.workspaces = config.workspaces.filter((w) => w.id !== ws.id);
+      });
+      throw err;
+    }
+    return this.get(ws.id);
+  }
+
+  /** Makes the workspace's files exist: a worktree (plus .muxignore'd files) or a remote one. */
+  private async materialize(ws: Workspace): Promise<void> {
+    if (ws.runtime.type === "worktree") {
+      await addWorktree(ws.projectPath, ws.runtime.path, ws.branch!, ws.base!);
+      await copyMuxIgnored(ws.projectPath, ws.runtime.path);
+    } else if (ws.runtime.type === "ssh") {
+      if (!this.remote) throw new ConfigError("SSH workspaces are not available in this build");
+      const project = this.store.read().projects.find((p) => p.path === ws.projectPath)!;
+      await this.remote.create(ws, project);
+      const updated = this.find(ws.id);
+      if (updated) Object.assign(ws, updated);
+    }
+  }
+
+  /** Re-creates the worktree of a workspace whose directory or branch was deleted by hand. */
+  async recreate(ref: string): Promise<Workspace> {
+    const ws = this.get(ref);
+    const health = await this.health(ws);
+    if (health === "ok") return ws;
+    if (ws.runtime.type !== "worktree") throw new ConfigError(`workspace "${ws.name}" cannot be re-created (${health})`);
+    await removeWorktree(ws.projectPath, ws.runtime.path, null).catch(() => {});
+    if (fs.existsSync(ws.runtime.path)) fs.rmSync(ws.runtime.path, { recursive: true, force: true });
+    await this.materialize(ws);
+    return ws;
+  }
+
+  async rename(ref: string, newName: string): Promise<Workspace> {
+    const ws = this.get(ref);
+    const name = sanitizeName(newName);
+    if (name === ws.name) return ws;
+    if (this.store.read().workspaces.some((w) => w.projectPath === ws.projectPath && w.name === name)) {
+      throw new ConfigError(`a workspace named "${name}" already exists in ${ws.projectPath}`);
+    }
+    if (ws.runtime.type === "ssh") throw new ConfigError("renaming SSH workspaces is not supported yet");
+    let runtime = ws.runtime;
+    if (ws.runtime.type === "worktree" && ws.branch) {
+      const to = { path: this.worktreePath(ws.projectPath, name), branch: name };
+      await renameWorktree(ws.projectPath, { path: ws.runtime.path, branch: ws.branch }, to);
+      runtime = { type: "worktree", path: to.path };
+    }
+    return this.store.update((config) => {
+      const w = config.workspaces.find((x) => x.id === ws.id);
+      if (!w) throw new ConfigError(`workspace "${ws.name}" was deleted meanwhile`);
+      w.name = name;
+      if (w.branch) w.branch = name;
+      w.runtime = runtime;
+      return w;
+    });
+  }
+
+  /** A new workspace on a new branch from the source's HEAD, with a copy of its chat. */
+  async fork(ref: string, newName?: string): Promise<Workspace> {
+    const source = this.get(ref);
+    if (source.runtime.type !== "worktree") throw new ConfigError("only worktree workspaces can be forked");
+    const head = (await git(source.runtime.path, ["rev-parse", "HEAD"])).trim();
+    const forked = await this.create({
+      projectPath: source.projectPath,
+      name: newName ?? `${source.name}-fork`,
+      runtime: { type: "worktree" },
+      base: head,
+      settings: source.settings,
+    });
+    const updated = await this.store.update((config) => {
+      const w = config.workspaces.find((x) => x.id === forked.id)!;
+      w.base = source.base;
+      w.forkedFrom = source.id;
+      return w;
+    });
+    const chat = path.join(this.sessionDir(source.id), "chat.jsonl");
+    if (fs.existsSync(chat)) {
+      fs.mkdirSync(this.sessionDir(forked.id), { recursive: true });
+      fs.copyFileSync(chat, path.join(this.sessionDir(forked.id), "chat.jsonl"));
+    }
+    return updated;
+  }
+
+  /**
+   * Deletes a workspace: its worktree directory, the branch it created, git's records and its
+   * chat. Refuses when that would lose uncommitted changes or unmerged commits, unless forced.
+   */
+  async delete(ref: string, opts: { force?: boolean } = {}): Promise<void> {
+    const ws = this.get(ref);
+    if (ws.runtime.type === "worktree" && ws.branch && fs.existsSync(ws.projectPath)) {
+      if (!opts.force) {
+        const unsaved = await unsavedWork(ws.projectPath, ws.runtime.path, ws.branch);
+        const problems = [
+          unsaved.dirtyFiles.length ? `${unsaved.dirtyFiles.length} uncommitted change(s) (${unsaved.dirtyFiles.slice(0, 5).join(", ")})` : "",
+          unsaved.unmergedCommits.length ? `${unsaved.unmergedCommits.length} commit(s) on no other branch or remote` : "",
+        ].filter(Boolean);
+        if (problems.length) {
+          throw new ConfigError(`workspace "${ws.name}" has ${problems.join(" and ")}; use --force to delete anyway`);
+        }
+      }
+      await removeWorktree(ws.projectPath, ws.runtime.path, ws.branch);
+    } else if (ws.runtime.type === "ssh") {
+      await this.remote?.remove(ws, Boolean(opts.force));
+    }
+    await this.store.update((config) => {
+      config.workspaces = config.workspaces.filter((w) => w.id !== ws.id);
+    });
+    fs.rmSync(this.sessionDir(ws.id), { recursive: true, force: true });
+  }
+
+  async updateSettings(ref: string, settings: Workspace["settings"]): Promise<Workspace> {
+    const ws = this.get(ref);
+    return this.store.update((config) => {
+      const w = config.workspaces.find((x) => x.id === ws.id);
+      if (!w) throw new ConfigError(`workspace "${ws.name}" was deleted meanwhile`);
+      w.settings = { ...w.settings, ...settings };
+      return w;
+    });
+  }
+
+  /** Where the workspace's tools run. */
+  runtime(ws: Workspace): Runtime {
+    switch (ws.runtime.type) {
+      case "local":
+        return new LocalRuntime(ws.projectPath, "local");
+      case "worktree":
+        return new LocalRuntime(ws.runtime.path, "worktree");
+      case "ssh":
+        if (!this.remote) throw new ConfigError("SSH workspaces are not available in this build");
+        return this.remote.runtime(ws);
+    }
+  }
+}
+
+function safeRealpath(p: string): string {
+  try {
+    return fs.realpathSync(p);
+  } catch {
+    return p;
+  }
+}

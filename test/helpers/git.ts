@@ -1,0 +1,32 @@
+import { execFileSync } from "node:child_process";
+import * as fs from "node:fs";
+import * as path from "node:path";
+
+export function sh(cwd: string, cmd: string, args: string[]): string {
+  return execFileSync(cmd, args, {
+    cwd,
+    encoding: "utf8",
+    env: { ...process.env, GIT_AUTHOR_NAME: "T", GIT_AUTHOR_EMAIL: "t@x", GIT_COMMITTER_NAME: "T", GIT_COMMITTER_EMAIL: "t@x" },
+  });
+}
+
+export const gitIn = (cwd: string, ...args: string[]) => sh(cwd, "git", args).trim();
+
+/** A real repository with one commit on `main`. */
+export function makeRepo(dir: string, files: Record<string, string> = { "README.md": "# demo\n" }): string {
+  fs.mkdirSync(dir, { recursive: true });
+  gitIn(dir, "init", "-q", "-b", "main");
+  for (const [name, content] of Object.entries(files)) {
+    fs.mkdirSync(path.dirname(path.join(dir, name)), { recursive: true });
+    fs.writeFileSync(path.join(dir, name), content);
+  }
+  gitIn(dir, "add", "-A");
+  gitIn(dir, "commit", "-q", "-m", "initial");
+  return fs.realpathSync(dir);
+}
+
+export function commitFile(dir: string, name: string, content: string, message = `add ${name}`) {
+  fs.writeFileSync(path.join(dir, name), content);
+  gitIn(dir, "add", name);
+  gitIn(dir, "commit", "-q", "-m", message);
+}

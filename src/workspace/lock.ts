@@ -2,18 +2,28 @@ import * as fs from "node:fs";
 
 const STALE_MS = 30_000;
 
-function holderAlive(lockFile: string): boolean {
+type Holder = { ino: number; stale: boolean } | "gone";
+
+/** Who holds the lock, and whether it is stale (its process died, or it is very old). */
+function inspect(lockFile: string): Holder {
   try {
+    const st = fs.statSync(lockFile);
     const text = fs.readFileSync(lockFile, "utf8");
+    if (Date.now() - st.mtimeMs > STALE_MS) return { ino: st.ino, stale: true };
     // Just created, pid not written yet: its holder is certainly alive.
-    if (text === "") return true;
+    if (text === "") return { ino: st.ino, stale: false };
     const pid = Number(text);
-    if (!Number.isInteger(pid) || pid <= 0) return false;
-    process.kill(pid, 0);
-    return true;
+    if (!Number.isInteger(pid) || pid <= 0) return { ino: st.ino, stale: true };
+    try {
+      process.kill(pid, 0);
+      return { ino: st.ino, stale: false };
+    } catch (err) {
+      // EPERM: the process exists but belongs to someone else.
+      return { ino: st.ino, stale: (err as NodeJS.ErrnoException).code !== "EPERM" };
+    }
   } catch (err) {
-    // EPERM: the process exists but belongs to someone else.
-    return (err as NodeJS.ErrnoException).code === "EPERM";
+    if ((err as NodeJS.ErrnoException).code === "ENOENT") return "gone";
+    throw err;
   }
 }
 
@@ -21,24 +31,24 @@ function holderAlive(lockFile: string): boolean {
  * A lock file shared between processes (`open(…, "wx")` is atomic). A lock left by a dead
  * process, or older than 30 s, is broken so a crash can never wedge the registry.
  */
-export async function withFileLock<T>(lockFile: string, fn: () => Promise<T>, timeoutMs = 15_000): Promise<T> {
+export async function withFileLock<T>(lockFile: string, fn: () => Promise<T>, timeoutMs = 30_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
+  let ours: number;
   for (let delay = 5; ; delay = Math.min(delay * 2, 50)) {
     try {
       const fd = fs.openSync(lockFile, "wx", 0o600);
       fs.writeSync(fd, String(process.pid));
+      ours = fs.fstatSync(fd).ino;
       fs.closeSync(fd);
       break;
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== "EEXIST") throw err;
-      let stale = false;
-      try {
-        stale = Date.now() - fs.statSync(lockFile).mtimeMs > STALE_MS || !holderAlive(lockFile);
-      } catch {
-        continue; // released between our open and stat: try again at once
-      }
-      if (stale) {
-        fs.rmSync(lockFile, { force: true });
+      const holder = inspect(lockFile);
+      if (holder === "gone") continue; // released meanwhile: try again at once
+      if (holder.stale) {
+        // Remove it only if it is still the same stale file (not a fresh lock taken meanwhile).
+        const now = fs.statSync(lockFile, { throwIfNoEntry: false });
+        if (now && now.ino === holder.ino) fs.rmSync(lockFile, { force: true });
         continue;
       }
       if (Date.now() > deadline) throw new Error(`timed out waiting for the lock ${lockFile}`);
@@ -48,6 +58,7 @@ export async function withFileLock<T>(lockFile: string, fn: () => Promise<T>, ti
   try {
     return await fn();
   } finally {
-    fs.rmSync(lockFile, { force: true });
+    // Never remove a lock that is no longer ours.
+    if (fs.statSync(lockFile, { throwIfNoEntry: false })?.ino === ours) fs.rmSync(lockFile, { force: true });
   }
 }

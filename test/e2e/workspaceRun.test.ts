@@ -1,0 +1,80 @@
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { afterAll, afterEach, beforeAll, beforeEach, expect, it } from "vitest";
+import { type FakeProvider, startFakeProvider } from "../fake-provider/index.js";
+import { gitIn, makeRepo } from "../helpers/git.js";
+import { lastEvent, runMux, tempDirs } from "../helpers/mux.js";
+
+const KEY = "sk-ant-ws-run-0123456789abcdef";
+let fake: FakeProvider;
+let dirs: ReturnType<typeof tempDirs>;
+let repo: string;
+beforeAll(async () => {
+  fake = await startFakeProvider({ token: KEY });
+});
+afterAll(() => fake.close());
+beforeEach(() => {
+  fake.reset();
+  dirs = tempDirs();
+  repo = makeRepo(path.join(dirs.base, "app"));
+});
+afterEach(() => dirs.cleanup());
+
+const run = (args: string[], extra: Parameters<typeof runMux>[1] = {}) =>
+  runMux(["run", "--dir", repo, "-m", "sonnet", ...args], {
+    ...extra,
+    env: { MUX_ROOT: dirs.muxRoot, ANTHROPIC_API_KEY: KEY, ANTHROPIC_BASE_URL: fake.url },
+  });
+const wsDir = (name: string) => path.join(dirs.muxRoot, "src", "app", name);
+
+it("mux run --workspace creates a worktree workspace, works inside it, and continues its chat", async () => {
+  fake.enqueue({ toolCalls: [{ name: "bash", args: { script: "pwd; git branch --show-current; echo hi > made.txt" } }] }, { text: "Made it." });
+  const first = await run(["--json", "--workspace", "feat", "make a file"]);
+  expect(first.code, first.stderr).toBe(0);
+  const output = (lastEvent(first.events, "tool-call-end")!.result as { output: string }).output;
+  expect(output).toBe(`${wsDir("feat")}\nfeat\n`);
+  expect(fs.existsSync(path.join(wsDir("feat"), "made.txt"))).toBe(true);
+  expect(fs.existsSync(path.join(repo, "made.txt"))).toBe(false);
+
+  fake.enqueue({ text: "Still here." });
+  const second = await run(["--json", "--workspace", "feat", "and now?"]);
+  expect(second.code, second.stderr).toBe(0);
+  expect(lastEvent(second.events, "run-complete")!.sessionId).toBe(lastEvent(first.events, "run-complete")!.sessionId);
+  expect(JSON.stringify(fake.requests.at(-1)!.body.messages)).toContain("make a file");
+  // The model chosen first is remembered by the workspace.
+  const list = JSON.parse((await runMux(["workspace", "list", "--json"], { cwd: repo, env: { MUX_ROOT: dirs.muxRoot } })).stdout);
+  expect(list[0].settings.model).toBe("sonnet");
+});
+
+it("the first tool call waits for the init hook; its output is part of the event stream", async () => {
+  fs.mkdirSync(path.join(repo, ".mux"));
+  fs.writeFileSync(path.join(repo, ".mux", "init"), "#!/bin/bash\necho installing deps\nsleep 1\necho ready > .ready\n", { mode: 0o755 });
+  gitIn(repo, "add", ".mux");
+  gitIn(repo, "-c", "user.name=T", "-c", "user.email=t@x", "commit", "-q", "-m", "hook");
+  fake.enqueue({ toolCalls: [{ name: "bash", args: { script: "cat .ready" } }] }, { text: "ok" });
+  const r = await run(["--json", "--workspace", "hooked", "check"]);
+  expect(r.code, r.stderr).toBe(0);
+  expect(lastEvent(r.events, "init-output")?.text).toContain("installing deps");
+  expect(lastEvent(r.events, "init-end")?.ok).toBe(true);
+  expect((lastEvent(r.events, "tool-call-end")!.result as { output: string }).output).toBe("ready\n");
+  const types = r.events.map((e) => e.type);
+  expect(types.indexOf("init-end")).toBeLessThan(types.indexOf("tool-call-args"));
+});
+
+it("kill -9 of a workspace run mid-stream: the next run recovers the partial answer and continues", async () => {
+  fake.enqueue({ text: "token ".repeat(500), chunkSize: 6, chunkDelayMs: 10 });
+  let seen = 0;
+  const r = await run(["--json", "--workspace", "crashy", "stream"], {
+    onStdout: (chunk, child) => {
+      seen += (chunk.match(/text-delta/g) ?? []).length;
+      if (seen > 15 && !child.killed) child.kill("SIGKILL");
+    },
+  });
+  expect(r.signal).toBe("SIGKILL");
+  fake.enqueue({ text: "Back again." });
+  const next = await run(["--json", "--workspace", "crashy", "continue please"]);
+  expect(next.code, next.stderr).toBe(0);
+  const body = JSON.stringify(fake.requests.at(-1)!.body.messages);
+  expect(body).toContain("token token");
+  expect(body).toContain("continue please");
+});

@@ -165,8 +165,11 @@ export class WorkspaceService {
       if (!this.remote) throw new ConfigError("SSH workspaces are not available in this build");
       const project = this.store.read().projects.find((p) => p.path === ws.projectPath)!;
       await this.remote.create(ws, project);
-      const updated = this.find(ws.id);
-      if (updated) Object.assign(ws, updated);
+      const runtime = ws.runtime;
+      await this.store.update((config) => {
+        const w = config.workspaces.find((x) => x.id === ws.id);
+        if (w) w.runtime = runtime;
+      });
     }
   }
 

@@ -54,6 +54,8 @@ export const ChatMessageSchema = z.object({
       finishReason: z.string().optional(),
       usage: UsageSchema.optional(),
       costUsd: z.number().nullable().optional(),
+      /** Input + output tokens of the latest request: how full the context window is. */
+      contextTokens: z.number().optional(),
       error: z.string().optional(),
     })
     .optional(),

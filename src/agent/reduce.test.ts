@@ -60,6 +60,8 @@ describe("applyEvent", () => {
         finishReason: "stop",
         usage: usage({ inputTokens: 250, outputTokens: 30, cachedInputTokens: 100 }),
         costUsd: expect.closeTo(0.0015, 12),
+        // The latest request's input + output: how full the context window is now.
+        contextTokens: 160,
       },
     });
     expect(ChatMessageSchema.safeParse(m).success).toBe(true);

@@ -89,6 +89,7 @@ export function applyEvent(message: ChatMessage, event: AgentEvent): void {
     }
     case "usage":
       meta.usage = addUsage(meta.usage ?? emptyUsage(), event.usage);
+      meta.contextTokens = event.usage.inputTokens + event.usage.outputTokens;
       meta.costUsd = event.costUsd === null || meta.costUsd === null ? null : (meta.costUsd ?? 0) + event.costUsd;
       return;
     case "retry": {

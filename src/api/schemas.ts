@@ -1,0 +1,164 @@
+import { z } from "zod";
+import { AgentEventSchema, ModeSchema, ThinkingLevelSchema, UsageSchema } from "../agent/events.js";
+import { ChatMessageSchema } from "../agent/messages.js";
+import { ProjectSchema, WorkspaceSchema } from "../workspace/config.js";
+
+/**
+ * The browser↔server contract's data shapes. Both sides import these; every input is validated
+ * with them where it crosses the wire. No server-only module may be imported from here.
+ */
+
+export { AgentEventSchema, ChatMessageSchema, ProjectSchema, WorkspaceSchema };
+
+export const RuntimeChoiceSchema = z.discriminatedUnion("type", [
+  z.object({ type: z.literal("local") }),
+  z.object({ type: z.literal("worktree") }),
+  z.object({ type: z.literal("ssh"), host: z.string().min(1) }),
+]);
+
+export const GitStatusSchema = z.object({
+  branch: z.string().nullable(),
+  detached: z.boolean(),
+  headSha: z.string().nullable(),
+  ahead: z.number(),
+  behind: z.number(),
+  dirtyFiles: z.number(),
+  linesAdded: z.number(),
+  linesRemoved: z.number(),
+  base: z.string(),
+  missing: z.boolean().optional(),
+  error: z.string().optional(),
+  updatedAt: z.number(),
+});
+export type GitStatusView = z.infer<typeof GitStatusSchema>;
+
+/** What the sidebar shows per workspace, live. */
+export const ActivitySchema = z.object({
+  /** needs-input: the agent finished with a question or a plan awaiting approval. */
+  state: z.enum(["idle", "starting", "streaming", "error", "needs-input"]),
+  /** Messages typed while the agent worked, sent after the turn. */
+  queued: z.array(z.string()),
+  /** A turn finished since the user last looked at this workspace. */
+  unread: z.boolean(),
+  lastActivityAt: z.number().nullable(),
+  error: z.string().optional(),
+});
+export type Activity = z.infer<typeof ActivitySchema>;
+
+export const CostSummarySchema = z.object({
+  /** Total so far; null when any model's price is unknown. */
+  costUsd: z.number().nullable(),
+  usage: UsageSchema,
+  byModel: z.array(
+    z.object({ model: z.string(), usage: UsageSchema, costUsd: z.number().nullable(), requests: z.number() }),
+  ),
+  /** Tokens sent with the latest request vs. the model's context window (null when unknown). */
+  context: z.object({ usedTokens: z.number(), windowTokens: z.number().nullable() }).nullable(),
+});
+export type CostSummary = z.infer<typeof CostSummarySchema>;
+
+export const WorkspaceSummarySchema = WorkspaceSchema.extend({
+  health: z.enum(["ok", "missing-worktree", "missing-branch", "missing-project"]),
+  activity: ActivitySchema,
+  git: GitStatusSchema.nullable(),
+  costUsd: z.number().nullable(),
+});
+export type WorkspaceSummary = z.infer<typeof WorkspaceSummarySchema>;
+
+export const WorkspaceListEventSchema = z.discriminatedUnion("type", [
+  z.object({
+    type: z.literal("snapshot"),
+    projects: z.array(ProjectSchema),
+    workspaces: z.array(WorkspaceSummarySchema),
+  }),
+  z.object({ type: z.literal("projects"), projects: z.array(ProjectSchema) }),
+  z.object({ type: z.literal("workspace"), workspace: WorkspaceSummarySchema }),
+  z.object({ type: z.literal("removed"), id: z.string() }),
+]);
+export type WorkspaceListEvent = z.infer<typeof WorkspaceListEventSchema>;
+
+/** One item of a workspace's chat subscription. `seq` is the cursor to resume from. */
+export const ChatItemSchema = z.discriminatedUnion("type", [
+  /** Sent first (and after a cursor too old to replay): the newest page plus the live message. */
+  z.object({
+    type: z.literal("snapshot"),
+    seq: z.number(),
+    messages: z.array(ChatMessageSchema),
+    /** Older messages exist: page them in with chat.history. */
+    hasMore: z.boolean(),
+    /** The assistant message being streamed right now, as far as it got. */
+    streaming: ChatMessageSchema.nullable(),
+    totalMessages: z.number(),
+  }),
+  /** Everything missed has been delivered; what follows is live. */
+  z.object({ type: z.literal("caught-up"), seq: z.number() }),
+  z.object({ type: z.literal("event"), seq: z.number(), event: AgentEventSchema }),
+  /** A finished message (the user's, or the assistant's at the end of a turn). */
+  z.object({ type: z.literal("message"), seq: z.number(), message: ChatMessageSchema }),
+]);
+export type ChatItem = z.infer<typeof ChatItemSchema>;
+
+export const SourceSchema = z.object({
+  kind: z.enum(["file", "env", "default", "unset"]),
+  /** Human description: "environment variable OPENAI_API_KEY", "~/.mux/providers.jsonc (apiKey)". */
+  label: z.string(),
+});
+
+/** A provider as Settings → Providers shows it. Keys are masked; the full key never leaves the server. */
+export const ProviderViewSchema = z.object({
+  id: z.string(),
+  displayName: z.string(),
+  type: z.string(),
+  custom: z.boolean(),
+  apiKey: z.object({ masked: z.string().nullable(), source: SourceSchema }),
+  baseUrl: z.object({ value: z.string(), configured: z.string().nullable(), source: SourceSchema }),
+  wireFormat: z.enum(["responses", "chatCompletions"]).optional(),
+  keyEnv: z.array(z.string()),
+  baseUrlEnv: z.array(z.string()),
+  models: z.array(z.string()),
+  ready: z.boolean(),
+});
+export type ProviderView = z.infer<typeof ProviderViewSchema>;
+
+export const ProvidersViewSchema = z.object({
+  file: z.string(),
+  /** A syntax or schema problem in providers.jsonc, with file:line:column; the app keeps running. */
+  error: z.string().nullable(),
+  providers: z.array(ProviderViewSchema),
+});
+
+/**
+ * A change to one provider's settings. `null` clears a field (falls back to the environment);
+ * an omitted field is left as it is.
+ */
+export const ProviderUpdateSchema = z.object({
+  id: z.string().regex(/^[a-z0-9][a-z0-9_-]*$/),
+  apiKey: z.string().min(1).nullable().optional(),
+  baseUrl: z.string().url().nullable().optional(),
+  wireFormat: z.enum(["responses", "chatCompletions"]).nullable().optional(),
+  /** Custom providers only. */
+  displayName: z.string().nullable().optional(),
+  models: z.array(z.string()).nullable().optional(),
+  /** Creates a custom OpenAI-compatible provider when the id is new. */
+  providerType: z.literal("openai-compatible").optional(),
+});
+export type ProviderUpdate = z.infer<typeof ProviderUpdateSchema>;
+
+export const ModelOptionSchema = z.object({
+  /** `provider:model-id` */
+  id: z.string(),
+  provider: z.string(),
+  aliases: z.array(z.string()),
+  contextWindow: z.number().nullable(),
+  priced: z.boolean(),
+  /** The provider has what it needs (a key, or none required). */
+  ready: z.boolean(),
+});
+
+export const SendMessageSchema = z.object({
+  workspaceId: z.string(),
+  text: z.string().min(1),
+  model: z.string().optional(),
+  mode: ModeSchema.optional(),
+  thinking: ThinkingLevelSchema.optional(),
+});

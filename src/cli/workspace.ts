@@ -1,4 +1,5 @@
 import type { Command } from "commander";
+import { type GitStatus, gitStatusAll } from "../workspace/gitStatus.js";
 import { runInitHook } from "../workspace/initHook.js";
 import { resolveProjectPath } from "../workspace/projects.js";
 import type { Workspace } from "../workspace/config.js";
@@ -26,6 +27,12 @@ function describe(ws: Workspace & { health?: string }): string {
   return `${c.bold(ws.name)}\t${ws.id}\t${ws.runtime.type}\t${ws.branch ?? "-"}\t${where}${health}`;
 }
 
+/** `↑2 ↓1 •3 +10 -4`: ahead/behind the base, dirty files, lines changed since the merge-base. */
+function formatGit(g: GitStatus): string {
+  if (g.missing) return "missing";
+  return `↑${g.ahead} ↓${g.behind} •${g.dirtyFiles} +${g.linesAdded} -${g.linesRemoved}${g.error ? " (!)" : ""}`;
+}
+
 export function registerWorkspaceCommands(program: Command) {
   const workspace = program.command("workspace").description("Manage workspaces (isolated copies of a project)");
   const projectOption = ["--project <path>", "the project (default: the git repository of the current directory)"] as const;
@@ -41,8 +48,11 @@ export function registerWorkspaceCommands(program: Command) {
         const service = createWorkspaceService();
         const project = opts.all ? undefined : await projectOf(opts, false);
         const list = await service.listWorkspaces(project);
-        if (opts.json) out(`${JSON.stringify(list)}\n`);
-        else for (const ws of list) out(`${describe(ws)}\n`);
+        const healthy = list.filter((w) => w.health === "ok");
+        const statuses = await gitStatusAll(await Promise.all(healthy.map((w) => service.statusTarget(w))));
+        const rows = list.map((w) => ({ ...w, git: statuses.get(w.id) ?? null }));
+        if (opts.json) out(`${JSON.stringify(rows)}\n`);
+        else for (const ws of rows) out(`${describe(ws)}${ws.git ? `\t${formatGit(ws.git)}` : ""}\n`);
       }),
     );
 

@@ -7,6 +7,7 @@ import { LocalRuntime } from "../runtime/local.js";
 import type { Runtime } from "../runtime/types.js";
 import { ConfigStore, type Project, type Workspace } from "./config.js";
 import { git } from "./git.js";
+import type { StatusTarget } from "./gitStatus.js";
 import { copyMuxIgnored } from "./muxignore.js";
 import { sanitizeName, suggestName } from "./names.js";
 import { detectTrunk, projectName, resolveProjectPath } from "./projects.js";
@@ -270,6 +271,11 @@ export class WorkspaceService {
       w.settings = { ...w.settings, ...settings };
       return w;
     });
+  }
+
+  /** What git status needs for a workspace: its runtime and the base it is measured against. */
+  async statusTarget(ws: Workspace): Promise<StatusTarget> {
+    return { id: ws.id, runtime: this.runtime(ws), base: ws.base ?? (await detectTrunk(ws.projectPath)) };
   }
 
   /** Where the workspace's tools run. */

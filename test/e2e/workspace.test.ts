@@ -112,6 +112,16 @@ describe("worktree workspaces", () => {
     expect((await mux(["workspace", "list", "--json"])).json().map((w: { name: string }) => w.name)).toEqual(["keep"]);
   });
 
+  it("list reports git status: ahead/behind the base, dirty files, lines changed", async () => {
+    await mux(["workspace", "create", "busy"]);
+    commitFile(wsDir("busy"), "new.txt", "a\nb\n");
+    commitFile(repo, "upstream.txt", "x\n");
+    fs.writeFileSync(path.join(wsDir("busy"), "README.md"), "# app\nmore\n");
+    const [ws] = (await mux(["workspace", "list", "--json"])).json();
+    expect(ws.git).toMatchObject({ branch: "busy", base: "main", ahead: 1, behind: 1, dirtyFiles: 1, linesAdded: 3, linesRemoved: 0 });
+    expect((await mux(["workspace", "list"])).stdout).toContain("↑1 ↓1 •1 +3 -0");
+  });
+
   it("a clean workspace whose commits were merged deletes without --force", async () => {
     await mux(["workspace", "create", "merged"]);
     commitFile(wsDir("merged"), "done.txt", "x\n");

@@ -1,5 +1,5 @@
 import type { AgentEvent } from "./events.js";
-import { addUsage, emptyUsage } from "./events.js";
+import { addUsage, emptyUsage } from "./usage.js";
 import type { ChatMessage, Part, ToolPart } from "./messages.js";
 
 /** A fresh assistant message that events will be folded into. */

@@ -1,7 +1,11 @@
 // Bundles the CLI into dist/ so `mux` starts fast: one file for the common path, with each
-// provider SDK in its own lazily loaded chunk.
-import { chmodSync, rmSync } from "node:fs";
+// provider SDK in its own lazily loaded chunk. Then builds the web app (web/) into dist/web/.
+import { chmodSync, readFileSync, rmSync, statSync } from "node:fs";
+import { fileURLToPath } from "node:url";
 import { build } from "esbuild";
+
+const root = fileURLToPath(new URL("..", import.meta.url));
+process.chdir(root);
 
 rmSync("dist", { recursive: true, force: true });
 await build({
@@ -21,3 +25,22 @@ await build({
   logLevel: "warning",
 });
 chmodSync("dist/mux.js", 0o755);
+
+// The browser app (served by `mux server`). Vite needs no network; MUX_SKIP_WEB=1 skips it.
+if (process.env.MUX_SKIP_WEB !== "1") {
+  const vite = await import("vite").catch((err) => {
+    if (err?.code !== "ERR_MODULE_NOT_FOUND") throw err;
+    console.warn("web: vite is not installed (dev dependencies omitted?): dist/web not built");
+    return null;
+  });
+  if (vite) await buildWeb(vite);
+}
+
+async function buildWeb({ build: viteBuild }) {
+  await viteBuild({ configFile: "web/vite.config.ts", logLevel: "warn" });
+  // The JS a first visit must load before the sidebar shows (budget: 1.5 MB).
+  const html = readFileSync("dist/web/index.html", "utf8");
+  const initial = [...html.matchAll(/(?:src|href)="\.\/(assets\/[^"]+\.js)"/g)].map((m) => statSync(`dist/web/${m[1]}`).size);
+  const kb = Math.round(initial.reduce((a, b) => a + b, 0) / 1024);
+  console.log(`web: dist/web built, initial JS ${kb} KB in ${initial.length} files${kb > 1536 ? " — OVER the 1.5 MB budget" : ""}`);
+}

@@ -1,4 +1,3 @@
-import { type ToolSet, tool as sdkTool } from "ai";
 import { nanoid } from "nanoid";
 import type { CreatedModel } from "../providers/createModel.js";
 import { type ClassifiedError, classifyError } from "../providers/errors.js";
@@ -20,7 +19,7 @@ import { executeTool } from "./executeTool.js";
 import type { ChatMessage, Part } from "./messages.js";
 import { applyEvent, newAssistantMessage } from "./reduce.js";
 import { type RetryPolicy, retryDelayMs, sleep } from "./retry.js";
-import { type StepResult, streamStep } from "./streamStep.js";
+import { type SessionCallbacks, type SessionResult, type SettleToolCall, type StepResult, streamSession } from "./streamStep.js";
 import { toModelMessages } from "./toModelMessages.js";
 
 export interface AgentModel {
@@ -61,17 +60,15 @@ export interface AgentRunResult {
   error?: ClassifiedError;
 }
 
-function toSdkTools(tools: ToolDefinition[]): ToolSet {
-  // No `execute`: the SDK returns tool calls and this loop runs them one at a time.
-  return Object.fromEntries(
-    tools.map((t) => [t.name, sdkTool({ description: t.description, inputSchema: t.inputSchema })]),
-  );
-}
-
 /**
- * The agent: streams one LLM step, runs the tools it asked for, and repeats until the model
+ * The agent: streams LLM steps, runs the tools each step asks for, and repeats until the model
  * stops, the user interrupts, the budget runs out, or an error survives its retries. It emits
  * events only; it knows nothing of terminals, HTTP or storage.
+ *
+ * The steps run inside one `streamText` call (a session) for as long as they succeed: the SDK's
+ * `execute` for each tool waits while this loop runs the step's tools itself, one at a time in
+ * call order, and only after the step's cost passed the budget check. A failed step is retried in
+ * a new session that starts from the conversation as it stands.
  */
 export async function runAgent(input: AgentRunInput): Promise<AgentRunResult> {
   const { model, signal, retry } = input;
@@ -82,8 +79,10 @@ export async function runAgent(input: AgentRunInput): Promise<AgentRunResult> {
     applyEvent(message, event);
     input.emit(event);
   };
-  const sdkTools = toSdkTools(input.tools);
   const toolsByName = new Map(input.tools.map((t) => [t.name, t]));
+  // Earlier messages do not change during the run: converted once.
+  const earlier = toModelMessages(input.history, model.name);
+  const conversation = () => [...earlier, ...toModelMessages([message], model.name)];
   let usage = emptyUsage();
   let totalCost: number | null = 0;
   const done = (status: RunStatus, error?: ClassifiedError): AgentRunResult => ({
@@ -100,59 +99,31 @@ export async function runAgent(input: AgentRunInput): Promise<AgentRunResult> {
 
   emit({ type: "stream-start", messageId, model: model.name, mode: input.mode, ts: Date.now() });
   const maxSteps = input.maxSteps ?? 500;
-  for (let step = 1; step <= maxSteps; step++) {
-    if (signal.aborted) return interrupted();
+  let step = 0;
+  /** The current step got its whole response: what happens next belongs to the next step. */
+  let stepComplete = true;
+  let attempt = 1;
+  let endTurn = false;
+  let budgetExceeded = false;
+  const beginStep = () => {
+    step++;
+    stepComplete = false;
+    attempt = 1;
     emit({ type: "step-start", messageId, step });
-    const request = {
-      model: model.created.model,
-      system: input.system,
-      messages: toModelMessages([...input.history, message], model.name),
-      tools: sdkTools,
-      providerOptions: model.created.providerOptions(input.thinking),
-      signal,
-      stallTimeoutMs: retry.stallTimeoutMs,
-      strictFinish: model.provider.kind === "ollama",
-    };
-    let result: StepResult | undefined;
-    for (let attempt = 1; !result; attempt++) {
-      try {
-        result = await streamStep(request, {
-          onText: (delta) => emit({ type: "text-delta", messageId, delta }),
-          onReasoning: (delta) => emit({ type: "reasoning-delta", messageId, delta }),
-          onReasoningEnd: (providerMetadata) => attachReasoningMetadata(message.parts, providerMetadata),
-          onToolStart: (toolCallId, toolName) => emit({ type: "tool-call-start", messageId, toolCallId, toolName }),
-        });
-      } catch (err) {
-        if (signal.aborted) return interrupted();
-        const error = classifyError(err, model.provider);
-        const retryAfterTooLong = error.retryAfterMs !== undefined && error.retryAfterMs > retry.maxRetryAfterMs;
-        if (!error.retryable || attempt >= retry.maxAttempts || retryAfterTooLong) {
-          emit({
-            type: "error",
-            messageId,
-            kind: error.kind,
-            message: error.message,
-            provider: model.provider.id,
-            url: error.url,
-            status: error.status,
-            keySource: model.provider.apiKey.source.kind === "env" ? `env:${model.provider.apiKey.source.name}` : model.provider.apiKey.source.kind,
-          });
-          return done("error", error);
-        }
-        const delayMs = retryDelayMs(attempt, retry, error.retryAfterMs);
-        emit({
-          type: "retry",
-          messageId,
-          attempt: attempt + 1,
-          maxAttempts: retry.maxAttempts,
-          delayMs,
-          reason: error.message,
-        });
-        await sleep(delayMs, signal);
-        if (signal.aborted) return interrupted();
-      }
-    }
+  };
+  const tooManySteps = () => {
+    emit({
+      type: "error",
+      messageId,
+      kind: "unknown",
+      message: `stopped after ${maxSteps} steps without finishing`,
+    });
+    return done("error");
+  };
 
+  /** The step's response is complete; none of its tools has started. */
+  const onStepFinish = async (result: StepResult, settle: SettleToolCall): Promise<"continue" | "stop"> => {
+    stepComplete = true;
     const stepCost = costUsd(result.usage, model.price);
     usage = addUsage(usage, result.usage);
     totalCost = stepCost === null || totalCost === null ? null : totalCost + stepCost;
@@ -161,20 +132,15 @@ export async function runAgent(input: AgentRunInput): Promise<AgentRunResult> {
 
     if (overBudget(input.budgetUsd, totalCost)) {
       emit({ type: "stream-abort", messageId, reason: "budget" });
-      return done("budget-exceeded");
+      budgetExceeded = true;
+      return "stop";
     }
-    if (result.toolCalls.length === 0) {
-      emit({ type: "stream-end", messageId, finishReason: result.finishReason, usage, costUsd: totalCost });
-      return done("completed");
-    }
-
-    let endTurn = false;
     for (const call of result.toolCalls) {
       if (input.beforeFirstTool) {
         await input.beforeFirstTool();
         input.beforeFirstTool = undefined;
       }
-      if (signal.aborted) return interrupted();
+      if (signal.aborted) return "stop";
       const { toolCallId, toolName } = call;
       emit({ type: "tool-call-args", messageId, toolCallId, toolName, args: call.input });
       const run = call.invalidReason
@@ -188,20 +154,94 @@ export async function runAgent(input: AgentRunInput): Promise<AgentRunResult> {
           });
       emit({ type: "tool-call-end", messageId, toolCallId, toolName, ...run });
       if (!run.isError && toolsByName.get(toolName)?.endsTurn) endTurn = true;
+      settle(toolCallId, run);
     }
+    return endTurn || signal.aborted ? "stop" : "continue";
+  };
+
+  const callbacks: SessionCallbacks = {
+    onText: (delta) => emit({ type: "text-delta", messageId, delta }),
+    onReasoning: (delta) => emit({ type: "reasoning-delta", messageId, delta }),
+    onReasoningEnd: (providerMetadata) => attachReasoningMetadata(message.parts, providerMetadata),
+    onToolStart: (toolCallId, toolName) => emit({ type: "tool-call-start", messageId, toolCallId, toolName }),
+    onStepFinish,
+    canContinue: () => step < maxSteps && !signal.aborted,
+    onNextStep: () => {
+      beginStep();
+      return conversation();
+    },
+  };
+
+  for (;;) {
     if (signal.aborted) return interrupted();
+    if (stepComplete) {
+      if (step >= maxSteps) return tooManySteps();
+      beginStep();
+    }
+    let session: SessionResult;
+    try {
+      session = await streamSession(
+        {
+          model: model.created.model,
+          system: input.system,
+          messages: conversation(),
+          tools: input.tools,
+          providerOptions: model.created.providerOptions(input.thinking),
+          signal,
+          stallTimeoutMs: retry.stallTimeoutMs,
+          strictFinish: model.provider.kind === "ollama",
+        },
+        callbacks,
+      );
+    } catch (err) {
+      if (signal.aborted) return interrupted();
+      if (stepComplete) {
+        // Failed after a step completed and before the next one began: the next step failed.
+        if (step >= maxSteps) return tooManySteps();
+        beginStep();
+      }
+      const error = classifyError(err, model.provider);
+      const retryAfterTooLong = error.retryAfterMs !== undefined && error.retryAfterMs > retry.maxRetryAfterMs;
+      if (!error.retryable || attempt >= retry.maxAttempts || retryAfterTooLong) {
+        emit({
+          type: "error",
+          messageId,
+          kind: error.kind,
+          message: error.message,
+          provider: model.provider.id,
+          url: error.url,
+          status: error.status,
+          keySource: model.provider.apiKey.source.kind === "env" ? `env:${model.provider.apiKey.source.name}` : model.provider.apiKey.source.kind,
+        });
+        return done("error", error);
+      }
+      const delayMs = retryDelayMs(attempt, retry, error.retryAfterMs);
+      emit({
+        type: "retry",
+        messageId,
+        attempt: attempt + 1,
+        maxAttempts: retry.maxAttempts,
+        delayMs,
+        reason: error.message,
+      });
+      attempt++;
+      await sleep(delayMs, signal);
+      continue;
+    }
+    if (budgetExceeded) return done("budget-exceeded");
+    if (signal.aborted) return interrupted();
+    const last = session.last;
+    if (last.toolCalls.length === 0) {
+      emit({ type: "stream-end", messageId, finishReason: last.finishReason, usage, costUsd: totalCost });
+      return done("completed");
+    }
     if (endTurn) {
       emit({ type: "stream-end", messageId, finishReason: "tool-ended-turn", usage, costUsd: totalCost });
       return done("completed");
     }
+    // The SDK stopped although the step's tools ran (it only goes on after "tool-calls" or
+    // "stop"): the next step starts a new session.
   }
-  emit({
-    type: "error",
-    messageId,
-    kind: "unknown",
-    message: `stopped after ${maxSteps} steps without finishing`,
-  });
-  return done("error");
 }
 
 function overBudget(budget: number | undefined, cost: number | null): boolean {

@@ -1,7 +1,12 @@
-import { type LanguageModel, type ModelMessage, streamText, type ToolSet } from "ai";
+import { type LanguageModel, type ModelMessage, streamText } from "ai";
 import { IncompleteStreamError, StallError } from "../providers/errors.js";
+import type { ToolDefinition } from "../tools/types.js";
 import { fromSdkUsage } from "./cost.js";
 import type { Usage } from "./events.js";
+import type { ToolRunResult } from "./executeTool.js";
+import { toSdkTools } from "./sdkTools.js";
+import { instrumentModel, isStepFinishedMarker } from "./stepModel.js";
+import { ToolGate } from "./toolGate.js";
 
 export interface StepToolCall {
   toolCallId: string;
@@ -25,11 +30,27 @@ export interface StepResult {
   finishReason: string;
 }
 
-export interface StepRequest {
+/** Posts the outcome of one of the step's tool calls back to the SDK's loop. */
+export type SettleToolCall = (toolCallId: string, run: ToolRunResult) => void;
+
+export interface SessionCallbacks extends StepCallbacks {
+  /**
+   * A step's response is complete and none of its tools has run yet. Runs the tools (posting each
+   * outcome with `settle`); "stop" ends the session at once (budget, end of turn).
+   */
+  onStepFinish(step: StepResult, settle: SettleToolCall): Promise<"continue" | "stop">;
+  /** May the SDK request another step? Asked once a step's tools have all run. */
+  canContinue(): boolean;
+  /** The SDK is about to request another step: returns the conversation to send. */
+  onNextStep(): ModelMessage[];
+}
+
+export interface SessionRequest {
   model: LanguageModel;
   system: string;
+  /** The conversation so far, sent with the session's first step. */
   messages: ModelMessage[];
-  tools: ToolSet;
+  tools: readonly ToolDefinition[];
   providerOptions: Record<string, Record<string, any>>;
   signal: AbortSignal;
   stallTimeoutMs: number;
@@ -40,16 +61,44 @@ export interface StepRequest {
   strictFinish?: boolean;
 }
 
+export interface SessionResult {
+  /** The session's last complete step (its tools have run). */
+  last: StepResult;
+  /** onStepFinish ended the session. */
+  stopped: boolean;
+}
+
+function deferred(): { promise: Promise<void>; resolve: () => void } {
+  let resolve!: () => void;
+  const promise = new Promise<void>((r) => (resolve = r));
+  return { promise, resolve };
+}
+
+class SessionEnded extends Error {
+  constructor() {
+    super("the agent session has ended");
+  }
+}
+
 /**
- * One LLM request, streamed. Throws on any failure (HTTP, network, malformed stream, stall) so
- * the caller decides whether to retry; SDK-level retries are off so every retry is visible.
+ * One `streamText` call driving as many LLM steps as the model needs: the SDK requests a step,
+ * the loop (via onStepFinish) runs its tools, and the SDK sends the results with the next request,
+ * until a step calls no tool or the loop stops. Validating and converting the conversation
+ * happens once per session instead of once per step.
+ *
+ * Throws on any failure (HTTP, network, malformed stream, stall) so the caller decides whether to
+ * retry — from the conversation as it stands, in a new session; SDK-level retries are off so every
+ * retry is visible. Steps that completed before the failure are kept: only the failed step is lost.
  */
-export async function streamStep(req: StepRequest, cb: StepCallbacks): Promise<StepResult> {
+export async function streamSession(req: SessionRequest, cb: SessionCallbacks): Promise<SessionResult> {
   const controller = new AbortController();
   const onAbort = () => controller.abort(req.signal.reason);
   req.signal.addEventListener("abort", onAbort, { once: true });
+  if (req.signal.aborted) onAbort();
   let stalled: StallError | undefined;
   let timer: NodeJS.Timeout | undefined;
+  // Armed only while waiting for the provider (from the request to the end of its response):
+  // tools may take as long as they need.
   const armStallTimer = () => {
     if (timer) clearTimeout(timer);
     timer = setTimeout(() => {
@@ -57,25 +106,48 @@ export async function streamStep(req: StepRequest, cb: StepCallbacks): Promise<S
       controller.abort(stalled);
     }, req.stallTimeoutMs);
   };
-  const toolCalls: StepToolCall[] = [];
+  const disarmStallTimer = () => {
+    if (timer) clearTimeout(timer);
+    timer = undefined;
+  };
+  const gate = new ToolGate<ToolRunResult>();
+  let ended = false;
+  let toolCalls: StepToolCall[] = [];
+  let stepComplete = false;
+  let last: StepResult | undefined;
+  // The next step may only be requested once the loop is done with the current one (the SDK goes
+  // on by itself when a step's calls were all invalid: it answers those without `execute`).
+  let stepHandled = deferred();
   const started = new Set<string>();
-  let usage: Usage | undefined;
-  let finishReason = "unknown";
   try {
-    armStallTimer();
     const result = streamText({
-      model: req.model,
+      model: instrumentModel(req.model, {
+        onRequest: armStallTimer,
+        onChunk: armStallTimer,
+        onResponseEnd: disarmStallTimer,
+      }),
       system: req.system,
       messages: req.messages,
-      tools: req.tools,
+      tools: toSdkTools(req.tools, gate),
       maxRetries: 0,
       abortSignal: controller.signal,
       providerOptions: req.providerOptions,
+      // Carries the step-finished marker (the provider's own raw chunks stay off).
+      includeRawChunks: true,
+      stopWhen: () => ended || !cb.canContinue(),
+      prepareStep: async ({ stepNumber }) => {
+        if (stepNumber === 0) return undefined;
+        await stepHandled.promise;
+        if (ended) throw new SessionEnded();
+        toolCalls = [];
+        stepComplete = false;
+        stepHandled = deferred();
+        return { messages: cb.onNextStep() };
+      },
       // Errors arrive as stream parts below; the default handler would print them (key and all).
       onError: () => {},
     });
     for await (const part of result.fullStream) {
-      armStallTimer();
       switch (part.type) {
         case "text-delta":
           if (part.text) cb.onText(part.text);
@@ -106,10 +178,31 @@ export async function streamStep(req: StepRequest, cb: StepCallbacks): Promise<S
           });
           break;
         }
-        case "finish-step":
-          usage = fromSdkUsage(part.usage);
-          finishReason = part.finishReason;
+        case "raw": {
+          if (!isStepFinishedMarker(part.rawValue)) break;
+          const usage = fromSdkUsage(part.rawValue.usage);
+          const finishReason = part.rawValue.finishReason;
+          const brokeOff = finishReason === "other" && usage.inputTokens === 0 && usage.outputTokens === 0;
+          if (req.strictFinish && brokeOff) throw new IncompleteStreamError();
+          const step: StepResult = { toolCalls, usage, finishReason };
+          last = step;
+          stepComplete = true;
+          const settled = new Set<string>();
+          let verdict: "continue" | "stop";
+          try {
+            verdict = await cb.onStepFinish(step, (toolCallId, run) => {
+              settled.add(toolCallId);
+              gate.resolve(toolCallId, run);
+            });
+          } finally {
+            // Calls the loop did not run (interrupted) must not keep the SDK waiting.
+            for (const call of step.toolCalls) if (!settled.has(call.toolCallId)) gate.reject(call.toolCallId, new SessionEnded());
+            stepHandled.resolve();
+          }
+          if (verdict === "stop") return { last: step, stopped: true };
+          if (req.signal.aborted) throw req.signal.reason ?? new Error("aborted");
           break;
+        }
         case "error":
           throw part.error;
         case "abort":
@@ -120,17 +213,17 @@ export async function streamStep(req: StepRequest, cb: StepCallbacks): Promise<S
     }
     if (stalled) throw stalled;
     if (req.signal.aborted) throw req.signal.reason ?? new Error("aborted");
-    const brokeOff = finishReason === "other" && usage?.inputTokens === 0 && usage.outputTokens === 0;
-    if (!usage || (req.strictFinish && brokeOff)) {
-      throw new IncompleteStreamError();
-    }
-    return { toolCalls, usage, finishReason };
+    if (!stepComplete || !last) throw new IncompleteStreamError();
+    return { last, stopped: false };
   } catch (err) {
     throw stalled ?? err;
   } finally {
-    if (timer) clearTimeout(timer);
-    // Closes the connection when we stopped reading early (error part, stall).
+    ended = true;
+    disarmStallTimer();
+    // Closes the connection when we stopped reading early (error part, stall, stop).
     controller.abort();
     req.signal.removeEventListener("abort", onAbort);
+    gate.rejectAll(new SessionEnded());
+    stepHandled.resolve();
   }
 }

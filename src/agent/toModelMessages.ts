@@ -1,13 +1,21 @@
 import type { AssistantContent, ModelMessage, ToolResultPart } from "ai";
 import type { ChatMessage, ToolPart } from "./messages.js";
 
+/** What the model is shown of a tool's outcome: its result, or the error as text. */
+export function toolResultOutput(ok: boolean, output: unknown): ToolResultPart["output"] {
+  if (ok) return { type: "json", value: (output ?? null) as never };
+  const err = (output as { error?: unknown } | undefined)?.error;
+  const text = typeof err === "string" ? err : output !== undefined ? JSON.stringify(output) : "interrupted before completion";
+  return { type: "error-text", value: text };
+}
+
 function toolResult(part: ToolPart): ToolResultPart {
-  const base = { type: "tool-result" as const, toolCallId: part.toolCallId, toolName: part.toolName };
-  if (part.state === "done") return { ...base, output: { type: "json", value: (part.output ?? null) as never } };
-  const err = (part.output as { error?: unknown } | undefined)?.error;
-  const text =
-    typeof err === "string" ? err : part.output !== undefined ? JSON.stringify(part.output) : "interrupted before completion";
-  return { ...base, output: { type: "error-text", value: text } };
+  return {
+    type: "tool-result",
+    toolCallId: part.toolCallId,
+    toolName: part.toolName,
+    output: toolResultOutput(part.state === "done", part.output),
+  };
 }
 
 /**

@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { AgentEventSchema, ModeSchema, ThinkingLevelSchema, UsageSchema } from "../agent/events.js";
 import { ChatMessageSchema } from "../agent/messages.js";
-import { ProjectSchema, WorkspaceSchema } from "../workspace/config.js";
+import { ProjectSchema, WorkspaceSchema } from "../workspace/schemas.js";
 
 /**
  * The browser↔server contract's data shapes. Both sides import these; every input is validated
@@ -89,6 +89,8 @@ export const ChatItemSchema = z.discriminatedUnion("type", [
     /** The assistant message being streamed right now, as far as it got. */
     streaming: ChatMessageSchema.nullable(),
     totalMessages: z.number(),
+    /** The workspace's init hook (init-start, its output, init-end when done), when it has run. */
+    init: z.array(AgentEventSchema).optional(),
   }),
   /** Everything missed has been delivered; what follows is live. */
   z.object({ type: z.literal("caught-up"), seq: z.number() }),

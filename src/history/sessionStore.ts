@@ -112,9 +112,16 @@ export class SessionStore {
 
   /** Replaces the in-flight message snapshot (temp file + rename: never torn). */
   writePartial(message: ChatMessage): void {
-    fs.mkdirSync(this.dir, { recursive: true, mode: 0o700 });
     const tmp = `${this.partialFile}.tmp`;
-    fs.writeFileSync(tmp, JSON.stringify(message), { mode: 0o600 });
+    const json = JSON.stringify(message);
+    try {
+      fs.writeFileSync(tmp, json, { mode: 0o600 });
+    } catch (err) {
+      // Snapshots are frequent: the directory is only created when it is missing.
+      if ((err as NodeJS.ErrnoException).code !== "ENOENT") throw err;
+      fs.mkdirSync(this.dir, { recursive: true, mode: 0o700 });
+      fs.writeFileSync(tmp, json, { mode: 0o600 });
+    }
     fs.renameSync(tmp, this.partialFile);
   }
 

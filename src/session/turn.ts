@@ -15,7 +15,8 @@ export interface TurnInput {
   store: SessionStore;
   /** Messages already in the session (loaded from the store). */
   history: ChatMessage[];
-  userText: string;
+  /** The new user message; omitted to re-run the turn the history ends with (retry). */
+  userText?: string;
   model: AgentModel;
   runtime: Runtime;
   mode: Mode;
@@ -53,18 +54,44 @@ function lastTodos(history: ChatMessage[]): TodoItem[] {
 }
 
 /**
+ * What the model is shown of the history: a failed message keeps its finished steps but not the
+ * step that failed (its partial output never reached the model as a whole; a retry redoes it).
+ */
+export function historyForModel(history: ChatMessage[]): ChatMessage[] {
+  const out: ChatMessage[] = [];
+  for (const m of history) {
+    if (m.role !== "assistant" || m.metadata?.status !== "error") {
+      out.push(m);
+      continue;
+    }
+    let last = m.parts.length;
+    while (last > 0 && m.parts[last - 1].type !== "step-start") last--;
+    const failed = m.parts.slice(last);
+    // A step whose tools ran is kept (e.g. a step-limit error): the model must know they ran.
+    const ran = failed.some((p) => p.type === "tool" && p.state === "done");
+    const parts = ran ? m.parts : m.parts.slice(0, Math.max(0, last - 1));
+    if (parts.some((p) => p.type !== "step-start")) out.push({ ...m, parts });
+  }
+  return out;
+}
+
+export function newUserMessage(text: string): ChatMessage {
+  return { id: nanoid(), role: "user", createdAt: Date.now(), parts: [{ type: "text", text }] };
+}
+
+/**
  * One user message and the agent's answer, persisted as it happens: the user message is stored
- * first, the streaming answer is snapshotted, and the finished answer is appended.
+ * first, the streaming answer is snapshotted, and the finished answer is appended. Without
+ * `userText` the turn re-runs on the history as it is (retry after an error).
  */
 export async function runTurn(input: TurnInput): Promise<TurnResult> {
   const { store } = input;
-  const userMessage: ChatMessage = {
-    id: nanoid(),
-    role: "user",
-    createdAt: Date.now(),
-    parts: [{ type: "text", text: input.userText }],
-  };
-  store.append(userMessage);
+  const history = [...input.history];
+  if (input.userText !== undefined) {
+    const userMessage = newUserMessage(input.userText);
+    store.append(userMessage);
+    history.push(userMessage);
+  }
   const system = await buildSystemPrompt({
     runtime: input.runtime,
     muxRoot: input.muxRoot,
@@ -83,12 +110,17 @@ export async function runTurn(input: TurnInput): Promise<TurnResult> {
   };
   const emit = (event: AgentEvent) => {
     input.emit(event);
-    if (event.type === "tool-call-end" || event.type === "step-start") snapshot();
-    else if (!pending) pending = setTimeout(snapshot, Math.max(0, PARTIAL_WRITE_MS - (Date.now() - lastWrite)));
+    // At most one snapshot per PARTIAL_WRITE_MS: a finished tool or step is written at once
+    // unless one was just taken, in which case the pending one (≤ PARTIAL_WRITE_MS away) has it.
+    const wait = PARTIAL_WRITE_MS - (Date.now() - lastWrite);
+    if (wait <= 0 && (event.type === "tool-call-end" || event.type === "step-start")) {
+      if (pending) clearTimeout(pending);
+      snapshot();
+    } else if (!pending) pending = setTimeout(snapshot, Math.max(0, wait));
   };
 
   const resultPromise = runAgent({
-    history: [...input.history, userMessage],
+    history: historyForModel(history),
     model: input.model,
     system,
     tools: toolsForMode(input.mode),

@@ -11,7 +11,7 @@ import { branchExists } from "./projects.js";
 export async function addWorktree(projectPath: string, worktreePath: string, branch: string, base: string): Promise<void> {
   if (fs.existsSync(worktreePath)) throw new ConfigError(`${worktreePath} already exists`);
   fs.mkdirSync(path.dirname(worktreePath), { recursive: true });
-  await git(projectPath, ["worktree", "prune"]);
+  // No `worktree prune` here: it would race with a concurrent add's half-made record.
   if (await branchExists(projectPath, branch)) await git(projectPath, ["worktree", "add", worktreePath, branch]);
   else await git(projectPath, ["worktree", "add", "-b", branch, worktreePath, base]);
 }

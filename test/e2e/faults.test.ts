@@ -1,20 +1,16 @@
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { type FakeProvider, type FakeTurn, startFakeProvider } from "../fake-provider/index.js";
-import { lastEvent, runMux, tempDirs } from "../helpers/mux.js";
+import { describe, expect, it } from "vitest";
+import type { FakeProvider, FakeTurn } from "../fake-provider/index.js";
+import { lastEvent, runMux } from "../helpers/mux.js";
+import { fakeProviderSuite, type TempDirs } from "../helpers/suite.js";
 
 const KEY = "sk-fault-test-key-0123456789abcdef";
 
 let fake: FakeProvider;
-let dirs: ReturnType<typeof tempDirs>;
-beforeAll(async () => {
-  fake = await startFakeProvider({ token: KEY });
+let dirs: TempDirs;
+fakeProviderSuite(KEY, (s) => {
+  fake = s.fake;
+  dirs = s.dirs;
 });
-afterAll(() => fake.close());
-beforeEach(() => {
-  fake.reset();
-  dirs = tempDirs();
-});
-afterEach(() => dirs.cleanup());
 
 const PROVIDERS = [
   {

@@ -1,24 +1,18 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { countToolResults, type FakeProvider, startFakeProvider } from "../fake-provider/index.js";
-import { lastEvent, type MuxResult, runMux, tempDirs, writeProviders } from "../helpers/mux.js";
+import { describe, expect, it } from "vitest";
+import { countToolResults, type FakeProvider } from "../fake-provider/index.js";
+import { lastEvent, type MuxResult, runMux, writeProviders } from "../helpers/mux.js";
+import { fakeProviderSuite, type TempDirs } from "../helpers/suite.js";
 
 const KEY = "sk-test-e2e-0123456789abcdefXYZ";
 
 let fake: FakeProvider;
-let dirs: ReturnType<typeof tempDirs>;
-
-beforeAll(async () => {
-  fake = await startFakeProvider({ token: KEY });
+let dirs: TempDirs;
+fakeProviderSuite(KEY, (s) => {
+  fake = s.fake;
+  dirs = s.dirs;
 });
-afterAll(() => fake.close());
-beforeEach(() => {
-  fake.reset();
-  fake.setToken(KEY);
-  dirs = tempDirs();
-});
-afterEach(() => dirs.cleanup());
 
 function expectNoSecret(r: MuxResult, secret = KEY) {
   expect(r.stdout).not.toContain(secret);

@@ -1,23 +1,19 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { ChatMessageSchema } from "../../src/agent/messages.js";
-import { type FakeProvider, startFakeProvider } from "../fake-provider/index.js";
-import { lastEvent, runMux, tempDirs } from "../helpers/mux.js";
+import type { FakeProvider } from "../fake-provider/index.js";
+import { lastEvent, runMux } from "../helpers/mux.js";
+import { fakeProviderSuite, type TempDirs } from "../helpers/suite.js";
 
 const KEY = "sk-ant-run-test-0123456789abcdef";
 
 let fake: FakeProvider;
-let dirs: ReturnType<typeof tempDirs>;
-beforeAll(async () => {
-  fake = await startFakeProvider({ token: KEY });
+let dirs: TempDirs;
+fakeProviderSuite(KEY, (s) => {
+  fake = s.fake;
+  dirs = s.dirs;
 });
-afterAll(() => fake.close());
-beforeEach(() => {
-  fake.reset();
-  dirs = tempDirs();
-});
-afterEach(() => dirs.cleanup());
 
 const env = () => ({ MUX_ROOT: dirs.muxRoot, ANTHROPIC_API_KEY: KEY, ANTHROPIC_BASE_URL: fake.url });
 const run = (args: string[], extra: Parameters<typeof runMux>[1] = {}) =>

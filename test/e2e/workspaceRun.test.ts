@@ -1,24 +1,20 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { afterAll, afterEach, beforeAll, beforeEach, expect, it } from "vitest";
-import { type FakeProvider, startFakeProvider } from "../fake-provider/index.js";
+import { expect, it } from "vitest";
+import type { FakeProvider } from "../fake-provider/index.js";
 import { gitIn, makeRepo } from "../helpers/git.js";
-import { lastEvent, runMux, tempDirs } from "../helpers/mux.js";
+import { lastEvent, runMux } from "../helpers/mux.js";
+import { fakeProviderSuite, type TempDirs } from "../helpers/suite.js";
 
 const KEY = "sk-ant-ws-run-0123456789abcdef";
 let fake: FakeProvider;
-let dirs: ReturnType<typeof tempDirs>;
+let dirs: TempDirs;
 let repo: string;
-beforeAll(async () => {
-  fake = await startFakeProvider({ token: KEY });
-});
-afterAll(() => fake.close());
-beforeEach(() => {
-  fake.reset();
-  dirs = tempDirs();
+fakeProviderSuite(KEY, (s) => {
+  fake = s.fake;
+  dirs = s.dirs;
   repo = makeRepo(path.join(dirs.base, "app"));
 });
-afterEach(() => dirs.cleanup());
 
 const run = (args: string[], extra: Parameters<typeof runMux>[1] = {}) =>
   runMux(["run", "--dir", repo, "-m", "sonnet", ...args], {

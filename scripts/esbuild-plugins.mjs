@@ -1,0 +1,77 @@
+// esbuild plugins for the CLI bundle (scripts/build.mjs): leave out code `mux` never runs, so
+// there is less JavaScript to load at start-up.
+import * as path from "node:path";
+
+/**
+ * zod ships every locale and bundles all of them (~360 KB) because `z.locales` re-exports them;
+ * mux only uses the English messages (the default, set by zod itself). The other locales become
+ * stubs that fail loudly if anything ever asked for one.
+ */
+function zodEnglishOnly() {
+  return {
+    name: "zod-english-only",
+    setup(build) {
+      build.onLoad({ filter: /[\\/]zod[\\/](v4[\\/])?locales[\\/][^\\/]+\.js$/ }, (args) => {
+        const name = path.basename(args.path, ".js");
+        if (name === "en" || name === "index") return undefined;
+        return {
+          contents: `export default function () { throw new Error("zod locale ${name} is not bundled with mux"); }\n`,
+          loader: "js",
+        };
+      });
+    },
+  };
+}
+
+/**
+ * `ai` imports the Vercel AI Gateway (and its OIDC auth, ~125 KB) for models named by a plain
+ * string id. mux always passes provider model objects, so the gateway never runs: a stub keeps
+ * what `ai` imports from it (error classes are only ever checked with `isInstance`).
+ */
+function noAiGateway() {
+  return {
+    name: "no-ai-gateway",
+    setup(build) {
+      build.onResolve({ filter: /^@ai-sdk\/gateway$/ }, () => ({ path: "@ai-sdk/gateway", namespace: "mux-stub" }));
+      build.onLoad({ filter: /.*/, namespace: "mux-stub" }, () => ({
+        contents: `
+const unavailable = () => {
+  throw new Error("the Vercel AI Gateway is not bundled with mux: name models as provider:model-id");
+};
+class NotAGatewayError extends Error {
+  static isInstance() {
+    return false;
+  }
+}
+export const GatewayError = NotAGatewayError;
+export const GatewayAuthenticationError = NotAGatewayError;
+export const createGateway = unavailable;
+export const gateway = new Proxy(unavailable, { get: (target, key) => (key === "then" ? undefined : unavailable) });
+`,
+        loader: "js",
+      }));
+    },
+  };
+}
+
+/**
+ * @ai-sdk/provider-utils imports zod v3 (~115 KB) for one string enum, `ZodFirstPartyTypeKind`,
+ * used when converting zod v3 schemas (mux's are zod v4). Its copy of the enum is made from zod
+ * itself at build time; a provider that really uses zod v3 (OpenRouter) still imports it.
+ */
+function zodV3EnumForProviderUtils() {
+  return {
+    name: "zod-v3-enum-for-provider-utils",
+    setup(build) {
+      build.onResolve({ filter: /^zod\/v3$/ }, (args) =>
+        /[\\/]@ai-sdk[\\/]provider-utils[\\/]/.test(args.importer) ? { path: "zod-v3-enum", namespace: "mux-zod-v3-enum" } : undefined,
+      );
+      build.onLoad({ filter: /.*/, namespace: "mux-zod-v3-enum" }, async () => {
+        const { ZodFirstPartyTypeKind } = await import("zod/v3");
+        return { contents: `export const ZodFirstPartyTypeKind = ${JSON.stringify(ZodFirstPartyTypeKind)};\n`, loader: "js" };
+      });
+    },
+  };
+}
+
+export const cliPlugins = [zodEnglishOnly(), noAiGateway(), zodV3EnumForProviderUtils()];

@@ -1,0 +1,114 @@
+import { type LanguageModel, type LanguageModelMiddleware, type LanguageModelUsage, wrapLanguageModel } from "ai";
+
+type StreamResult = Awaited<ReturnType<Parameters<NonNullable<LanguageModelMiddleware["wrapStream"]>>[0]["doStream"]>>;
+type StreamPart = StreamResult["stream"] extends ReadableStream<infer P> ? P : never;
+type ModelUsage = Extract<StreamPart, { type: "finish" }>["usage"];
+type WrappableModel = Parameters<typeof wrapLanguageModel>[0]["model"];
+
+const MARKER = Symbol.for("mux.step-finished");
+
+/**
+ * Injected into the stream (as a `raw` part) right before the model's `finish` part, so whoever
+ * reads `fullStream` knows that every part of the step's response is behind it, and what the
+ * step cost, before the SDK starts the step's tools (it runs them once it sees `finish`).
+ */
+export interface StepFinishedMarker {
+  [MARKER]: true;
+  /** Undefined when the response ended without a `finish` part. */
+  usage: LanguageModelUsage | undefined;
+  finishReason: string;
+}
+
+export function isStepFinishedMarker(value: unknown): value is StepFinishedMarker {
+  return typeof value === "object" && value !== null && (value as Record<symbol, unknown>)[MARKER] === true;
+}
+
+export interface ModelHooks {
+  /** A request is about to be sent. */
+  onRequest(): void;
+  /** The response produced a part (the stream is alive). */
+  onChunk(): void;
+  /** The response is complete, or failed: nothing more is expected from the provider. */
+  onResponseEnd(): void;
+}
+
+/** The same conversion the SDK applies to the `finish` part's usage. */
+function toSdkUsage(u: ModelUsage): LanguageModelUsage {
+  const add = (a: number | undefined, b: number | undefined) => (a === undefined && b === undefined ? undefined : (a ?? 0) + (b ?? 0));
+  return {
+    inputTokens: u.inputTokens.total,
+    inputTokenDetails: {
+      noCacheTokens: u.inputTokens.noCache,
+      cacheReadTokens: u.inputTokens.cacheRead,
+      cacheWriteTokens: u.inputTokens.cacheWrite,
+    },
+    outputTokens: u.outputTokens.total,
+    outputTokenDetails: { textTokens: u.outputTokens.text, reasoningTokens: u.outputTokens.reasoning },
+    totalTokens: add(u.inputTokens.total, u.outputTokens.total),
+    reasoningTokens: u.outputTokens.reasoning,
+    cachedInputTokens: u.inputTokens.cacheRead,
+  } as LanguageModelUsage;
+}
+
+/** Parts that mean the model produced something (the SDK's notion of "output"). */
+const NOT_OUTPUT = new Set(["stream-start", "response-metadata", "finish", "error", "raw"]);
+
+/**
+ * Wraps a provider model so each streamed response carries a {@link StepFinishedMarker} (pass
+ * `includeRawChunks: true` to streamText; the provider's own raw chunks stay off) and reports
+ * liveness for stall detection.
+ */
+export function instrumentModel(model: LanguageModel, hooks: ModelHooks): LanguageModel {
+  return wrapLanguageModel({
+    model: model as WrappableModel,
+    middleware: {
+      specificationVersion: "v3",
+      wrapStream: async ({ params, model: inner }) => {
+        hooks.onRequest();
+        let result: StreamResult;
+        try {
+          result = await inner.doStream({ ...params, includeRawChunks: false });
+        } catch (err) {
+          hooks.onResponseEnd();
+          throw err;
+        }
+        let finished = false;
+        let produced = false;
+        const stream = result.stream.pipeThrough(
+          new TransformStream<StreamPart, StreamPart>({
+            transform(part, controller) {
+              if (finished) {
+                controller.enqueue(part);
+                return;
+              }
+              hooks.onChunk();
+              if (part.type === "finish") {
+                finished = true;
+                hooks.onResponseEnd();
+                const marker: StepFinishedMarker = {
+                  [MARKER]: true,
+                  usage: toSdkUsage(part.usage),
+                  finishReason: part.finishReason.unified,
+                };
+                controller.enqueue({ type: "raw", rawValue: marker });
+              } else if (!NOT_OUTPUT.has(part.type)) {
+                produced = true;
+              }
+              controller.enqueue(part);
+            },
+            flush(controller) {
+              hooks.onResponseEnd();
+              // Ended without `finish`: the SDK still closes the step (no usage, reason "other")
+              // when the model produced anything; otherwise it reports an error of its own.
+              if (!finished && produced) {
+                const marker: StepFinishedMarker = { [MARKER]: true, usage: undefined, finishReason: "other" };
+                controller.enqueue({ type: "raw", rawValue: marker });
+              }
+            },
+          }),
+        );
+        return { ...result, stream };
+      },
+    },
+  });
+}

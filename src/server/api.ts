@@ -1,0 +1,62 @@
+import { RPCHandler } from "@orpc/server/ws";
+import type { WebSocket } from "ws";
+import { createWorkspaceService } from "../cli/services.js";
+import { redact, registerSecret } from "../common/redact.js";
+import { loadProvidersConfig } from "../providers/config.js";
+import { resolveProviders } from "../providers/resolve.js";
+import { Hub } from "../session/hub.js";
+import { router } from "./routes/index.js";
+
+/** A connection that answered no ping for this long is dead (sleep, lost network): dropped. */
+const PING_MS = 30_000;
+
+export interface Api {
+  hub: Hub;
+  /** Serves the contract on one WebSocket. */
+  attach(socket: WebSocket): void;
+  close(): Promise<void>;
+}
+
+/** Every key Mux can see is scrubbed from what the server sends, even before it is used. */
+function registerProviderSecrets(env: NodeJS.ProcessEnv): void {
+  try {
+    for (const p of resolveProviders(loadProvidersConfig(env), env)) registerSecret(p.apiKey.value);
+  } catch {
+    // a broken providers.jsonc: providers.get reports it
+  }
+  for (const [k, v] of Object.entries(env)) if (/_API_KEY$|_AUTH_TOKEN$/.test(k)) registerSecret(v);
+}
+
+/**
+ * The API side of the server, loaded on the first WebSocket (not needed to start listening):
+ * the hub of agent sessions and the oRPC handler implementing the contract over it.
+ */
+export function createApi(env: NodeJS.ProcessEnv): Api {
+  registerProviderSecrets(env);
+  const hub = new Hub(createWorkspaceService(env), { env });
+  const handler = new RPCHandler(router);
+  const context = { hub, env };
+  return {
+    hub,
+    attach(socket) {
+      // Outgoing frames pass through redaction: a key echoed in an error never reaches a browser.
+      const peer = {
+        addEventListener: socket.addEventListener.bind(socket),
+        send: (data: string | ArrayBufferLike | Uint8Array) => socket.send(typeof data === "string" ? redact(data) : data),
+      } as unknown as Parameters<typeof handler.upgrade>[0];
+      void handler.upgrade(peer, { context });
+      let alive = true;
+      socket.on("pong", () => {
+        alive = true;
+      });
+      const timer = setInterval(() => {
+        if (!alive) return socket.terminate();
+        alive = false;
+        socket.ping();
+      }, PING_MS);
+      timer.unref();
+      socket.on("close", () => clearInterval(timer));
+    },
+    close: () => hub.shutdown(),
+  };
+}

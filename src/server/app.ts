@@ -1,0 +1,120 @@
+import { createServer, type IncomingMessage, type ServerResponse, STATUS_CODES } from "node:http";
+import type { AddressInfo } from "node:net";
+import type { Duplex } from "node:stream";
+import type { WebSocketServer } from "ws";
+import type { Api } from "./api.js";
+import { Auth, sameOrigin } from "./auth.js";
+
+export interface ServerConfig {
+  host: string;
+  port: number;
+  /** null: no authentication. */
+  token: string | null;
+  env: NodeJS.ProcessEnv;
+}
+
+export interface RunningServer {
+  port: number;
+  /** The API, once the first WebSocket loaded it. */
+  api(): Api | undefined;
+  close(): Promise<void>;
+}
+
+type Listener = (req: IncomingMessage, res: ServerResponse) => Promise<void>;
+
+const header = (req: IncomingMessage, name: string): string | undefined => {
+  const v = req.headers[name];
+  return Array.isArray(v) ? v[0] : v;
+};
+
+function refuse(socket: Duplex, status: number): void {
+  const body = JSON.stringify({ error: status === 403 ? "cross-origin WebSocket refused" : "unauthorized" });
+  socket.end(
+    `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nConnection: close\r\nContent-Type: application/json\r\n` +
+      `Content-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
+  );
+}
+
+/**
+ * The server process's front: a bare node:http server that answers `/health` itself, so it is
+ * up within a few milliseconds of start. Everything else loads on first use: the HTTP routes
+ * (Hono, which pulls in Node's fetch implementation, ~100 ms of CPU) with the first page, the
+ * WebSocket server and the API (hub, agent) with the first WebSocket.
+ */
+export async function startServer(cfg: ServerConfig, loadApi: () => Promise<Api>): Promise<RunningServer> {
+  let auth = new Auth(cfg.token, cfg.port);
+  let api: Api | undefined;
+  let apiPromise: Promise<Api> | undefined;
+  let httpPromise: Promise<Listener> | undefined;
+  let wssPromise: Promise<WebSocketServer> | undefined;
+  const loadHttp = () => (httpPromise ??= import("./http.js").then((m) => m.createHttpListener(auth, cfg.env)));
+  const loadWss = () =>
+    (wssPromise ??= import("ws").then(({ WebSocketServer }) => new WebSocketServer({ noServer: true, maxPayload: 16 * 1024 * 1024 })));
+  const getApi = () =>
+    (apiPromise ??= loadApi().then(
+      (a) => (api = a),
+      (err) => {
+        apiPromise = undefined; // the next connection tries again
+        throw err;
+      },
+    ));
+
+  const server = createServer((req, res) => {
+    if (req.url === "/health" && (req.method === "GET" || req.method === "HEAD")) {
+      res.writeHead(200, { "content-type": "application/json", "cache-control": "no-store" }).end('{"ok":true}');
+      return;
+    }
+    loadHttp()
+      .then((listener) => listener(req, res))
+      .catch((err) => {
+        process.stderr.write(`mux: ${err instanceof Error ? err.message : String(err)}\n`);
+        if (!res.headersSent) res.writeHead(500).end();
+      });
+  });
+
+  // The API's WebSocket, at `api/ws` relative to any page of the app.
+  server.on("upgrade", (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    socket.on("error", () => {});
+    const path = (req.url ?? "/").split("?")[0];
+    if (!path.endsWith("/api/ws") || header(req, "upgrade")?.toLowerCase() !== "websocket") {
+      socket.end("HTTP/1.1 404 Not Found\r\nConnection: close\r\nContent-Length: 0\r\n\r\n");
+      return;
+    }
+    const origin = header(req, "origin");
+    if (!sameOrigin({ origin, host: header(req, "host"), forwardedHost: header(req, "x-forwarded-host") })) return refuse(socket, 403);
+    // A browser always sends Origin; without one, only the Bearer header counts.
+    const authorization = header(req, "authorization");
+    const ok = origin ? auth.check({ authorization, cookie: header(req, "cookie") }) : auth.checkBearer(authorization);
+    if (!ok) return refuse(socket, 401);
+    Promise.all([loadWss(), getApi()])
+      .then(([wss, loaded]) => {
+        if (socket.destroyed) return;
+        wss.handleUpgrade(req, socket, head, (ws) => loaded.attach(ws));
+      })
+      .catch((err) => {
+        process.stderr.write(`mux: cannot start the API: ${err instanceof Error ? err.stack : String(err)}\n`);
+        socket.end("HTTP/1.1 500 Internal Server Error\r\nConnection: close\r\nContent-Length: 0\r\n\r\n");
+      });
+  });
+
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(cfg.port, cfg.host, () => resolve());
+  });
+  const port = (server.address() as AddressInfo).port;
+  auth = new Auth(cfg.token, port);
+
+  return {
+    port,
+    api: () => api,
+    async close() {
+      const wss = await wssPromise?.catch(() => undefined);
+      for (const client of wss?.clients ?? []) client.terminate();
+      await api?.close();
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      });
+    },
+  };
+}

@@ -1,0 +1,111 @@
+import { createHash, randomBytes, timingSafeEqual } from "node:crypto";
+
+export interface TokenChoice {
+  /** null: no authentication (--no-auth). */
+  token: string | null;
+  /** Where it came from; a generated token is shown once in the ready URL. */
+  source: "none" | "flag" | "env" | "generated";
+}
+
+/** --no-auth, then --auth-token, then MUX_SERVER_AUTH_TOKEN, else a random token. */
+export function chooseToken(opts: { auth?: boolean; authToken?: string }, env: NodeJS.ProcessEnv): TokenChoice {
+  if (opts.auth === false) return { token: null, source: "none" };
+  if (opts.authToken) return { token: opts.authToken, source: "flag" };
+  const fromEnv = env.MUX_SERVER_AUTH_TOKEN?.trim();
+  if (fromEnv) return { token: fromEnv, source: "env" };
+  return { token: randomBytes(24).toString("base64url"), source: "generated" };
+}
+
+const digest = (s: string) => createHash("sha256").update(s).digest();
+
+/** Parses a Cookie header into name → value (first one wins, as browsers send the most specific first). */
+export function parseCookies(header: string | undefined | null): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const part of (header ?? "").split(";")) {
+    const eq = part.indexOf("=");
+    if (eq < 0) continue;
+    const name = part.slice(0, eq).trim();
+    if (!name || out.has(name)) continue;
+    let value = part.slice(eq + 1).trim();
+    if (value.startsWith('"') && value.endsWith('"')) value = value.slice(1, -1);
+    try {
+      out.set(name, decodeURIComponent(value));
+    } catch {
+      out.set(name, value);
+    }
+  }
+  return out;
+}
+
+/**
+ * The server's one secret. Compared in constant time (on hashes, so lengths never leak);
+ * accepted as `Authorization: Bearer` or as the cookie set on the first `?token=` visit.
+ */
+export class Auth {
+  private readonly expected: Buffer | null;
+  /** Named per port: two servers on localhost must not overwrite each other's cookie. */
+  readonly cookieName: string;
+
+  constructor(
+    token: string | null,
+    port: number,
+  ) {
+    this.expected = token === null ? null : digest(token);
+    this.cookieName = `mux_token_${port}`;
+  }
+
+  get enabled(): boolean {
+    return this.expected !== null;
+  }
+
+  matches(candidate: string | undefined | null): boolean {
+    if (this.expected === null) return true;
+    if (!candidate) return false;
+    return timingSafeEqual(digest(candidate), this.expected);
+  }
+
+  /** True when `Authorization: Bearer <token>` carries the token. */
+  checkBearer(authorization: string | undefined | null): boolean {
+    if (this.expected === null) return true;
+    const bearer = /^Bearer\s+(.+)$/i.exec(authorization?.trim() ?? "")?.[1];
+    return bearer !== undefined && this.matches(bearer.trim());
+  }
+
+  /** True when the request carries the token (header or cookie). */
+  check(headers: { authorization?: string | null; cookie?: string | null }): boolean {
+    if (this.expected === null) return true;
+    return this.checkBearer(headers.authorization) || this.matches(parseCookies(headers.cookie).get(this.cookieName));
+  }
+
+  /**
+   * The cookie for a token visit. No Path attribute: the browser then scopes it to the directory
+   * of the URL it visited — behind a path-based proxy (Coder's `/@user/ws/apps/mux/`) that is the
+   * proxy's prefix, which this server never sees.
+   */
+  cookie(token: string, secure: boolean): string {
+    return `${this.cookieName}=${encodeURIComponent(token)}; HttpOnly; SameSite=Strict${secure ? "; Secure" : ""}`;
+  }
+}
+
+/**
+ * WebSocket upgrades from another origin are refused (a page elsewhere must not ride on the
+ * cookie). The Origin must name this host — as the client addressed it, or as a proxy in front
+ * reports it; a client that sends no Origin is not a browser and must carry the Bearer token.
+ */
+export function sameOrigin(headers: { origin?: string | null; host?: string | null; forwardedHost?: string | null }): boolean {
+  if (!headers.origin) return true;
+  let host: string;
+  try {
+    host = new URL(headers.origin).host.toLowerCase();
+  } catch {
+    return false;
+  }
+  const allowed = [headers.host, ...(headers.forwardedHost ?? "").split(",")]
+    .map((h) => h?.trim().toLowerCase())
+    .filter(Boolean);
+  return allowed.includes(host) || allowed.map(stripDefaultPort).includes(stripDefaultPort(host));
+}
+
+function stripDefaultPort(host: string | undefined): string | undefined {
+  return host?.replace(/:(80|443)$/, "");
+}

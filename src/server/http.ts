@@ -1,0 +1,80 @@
+import type { IncomingMessage, ServerResponse } from "node:http";
+import { getRequestListener } from "@hono/node-server";
+import { type Context, Hono, type Next } from "hono";
+import type { Auth } from "./auth.js";
+import { findWebRoot, serveStatic } from "./static.js";
+
+const UNAUTHORIZED_HTML = `<!doctype html><meta charset="utf-8"><title>Mux: sign in</title>
+<body style="font:16px system-ui;margin:3em">
+<h1>This Mux server needs its access token</h1>
+<p>Open the URL <code>mux server</code> printed when it started (it ends with <code>?token=…</code>),
+or the one your administrator gave you.</p>`;
+
+export const UNAUTHORIZED_JSON = { error: "unauthorized: send the server's token as `Authorization: Bearer <token>`" };
+
+function unauthorized(c: Context): Response {
+  if (c.req.header("accept")?.includes("text/html")) return c.html(UNAUTHORIZED_HTML, 401);
+  return c.json(UNAUTHORIZED_JSON, 401);
+}
+
+/** `?next=` may only name a path below the app's root (never another site). */
+const SAFE_NEXT = /^(?!.*\.\.)[A-Za-z0-9._~\-/]*$/;
+
+/**
+ * A first visit with `?token=`: set the cookie, then redirect to the same page without the
+ * token. Redirects are relative, so they hold under any proxy prefix. A deep page first goes
+ * through the app's root, so the cookie (scoped to the visited directory) covers the whole app.
+ */
+function tokenVisit(c: Context, auth: Auth, token: string): Response {
+  if (!auth.matches(token)) return unauthorized(c);
+  const url = new URL(c.req.url);
+  url.searchParams.delete("token");
+  const segments = url.pathname.split("/").slice(1);
+  const depth = segments.length - 1;
+  if (depth > 0) {
+    url.searchParams.set("next", url.pathname.slice(1));
+    return c.redirect(`${"../".repeat(depth)}?token=${encodeURIComponent(token)}&${url.searchParams}`, 302);
+  }
+  const next = url.searchParams.get("next");
+  url.searchParams.delete("next");
+  const query = url.searchParams.size ? `?${url.searchParams}` : "";
+  const target = next && SAFE_NEXT.test(next) && !next.startsWith("/") ? next : segments[0];
+  const secure = url.protocol === "https:" || c.req.header("x-forwarded-proto") === "https";
+  c.header("set-cookie", auth.cookie(token, secure));
+  return c.redirect(`./${target}${query}`, 302);
+}
+
+/**
+ * Every HTTP route but /health: the token gate (Bearer, cookie, or a first `?token=` visit) and
+ * the web app's files. (The API itself is the WebSocket, upgraded before this is reached.)
+ */
+export function createHttpListener(
+  auth: Auth,
+  env: NodeJS.ProcessEnv,
+): (req: IncomingMessage, res: ServerResponse) => Promise<void> {
+  const webRoot = findWebRoot(env);
+  const app = new Hono();
+  app.use("*", async (c: Context, next: Next) => {
+    await next();
+    c.header("x-content-type-options", "nosniff");
+    c.header("referrer-policy", "no-referrer");
+  });
+  app.use("*", async (c: Context, next: Next) => {
+    const authorized = auth.check({ authorization: c.req.header("authorization"), cookie: c.req.header("cookie") });
+    const token = c.req.query("token");
+    const page = c.req.method === "GET" || c.req.method === "HEAD";
+    // Already signed in with the token in the URL again: serve the page. A proxy that keeps
+    // adding it (Coder redirects its app root to the app URL's query) must not cause a loop.
+    if (token !== undefined && auth.enabled && page && !(authorized && auth.matches(token))) return tokenVisit(c, auth, token);
+    if (!authorized) return unauthorized(c);
+    return next();
+  });
+  app.get("*", (c) => {
+    const path = c.req.path;
+    if (path.endsWith("/api/ws")) return c.json({ error: "this endpoint is a WebSocket" }, 426);
+    if (path.startsWith("/api/")) return c.json({ error: "not found" }, 404);
+    return serveStatic(webRoot, path, c.req.header("accept"));
+  });
+  app.all("*", (c) => c.json({ error: "method not allowed" }, 405));
+  return getRequestListener(app.fetch, { overrideGlobalObjects: false });
+}

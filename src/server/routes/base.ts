@@ -1,0 +1,34 @@
+import { implement, ORPCError } from "@orpc/server";
+import { contract } from "../../api/contract.js";
+import { redact } from "../../common/redact.js";
+import { ConfigError } from "../../config/errors.js";
+import { HubError } from "../../session/errors.js";
+import type { Hub } from "../../session/hub.js";
+import { GitError } from "../../workspace/git.js";
+
+export interface ApiContext {
+  hub: Hub;
+  env: NodeJS.ProcessEnv;
+}
+
+/** What a failed call tells the client: the reason in words, never a stack; keys redacted. */
+export function toORPCError(err: unknown): ORPCError<string, unknown> {
+  if (err instanceof ORPCError) return err;
+  const message = redact(err instanceof Error ? err.message : String(err));
+  if (err instanceof HubError) return new ORPCError(err.code, { message });
+  if (err instanceof ConfigError || err instanceof GitError) return new ORPCError("BAD_REQUEST", { message });
+  return new ORPCError("INTERNAL_SERVER_ERROR", { message });
+}
+
+const os = implement(contract).$context<ApiContext>();
+
+/** The contract's implementer, with errors mapped for every procedure. */
+export const api = os.use(async ({ next }) => {
+  try {
+    return await next();
+  } catch (err) {
+    throw toORPCError(err);
+  }
+});
+
+export const ok = { ok: true as const };

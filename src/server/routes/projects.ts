@@ -1,0 +1,11 @@
+import { api, ok } from "./base.js";
+
+export const projects = {
+  list: api.projects.list.handler(({ context }) => context.hub.listProjects()),
+  add: api.projects.add.handler(({ input, context }) => context.hub.addProject(input.path)),
+  remove: api.projects.remove.handler(async ({ input, context }) => {
+    await context.hub.removeProject(input.path);
+    return ok;
+  }),
+  branches: api.projects.branches.handler(({ input, context }) => context.hub.branches(input.path)),
+};

@@ -1,0 +1,30 @@
+import { api, ok } from "./base.js";
+
+export const workspaces = {
+  list: api.workspaces.list.handler(({ context }) => context.hub.listWorkspaces()),
+  subscribe: api.workspaces.subscribe.handler(async function* ({ context, signal }) {
+    const queue = await context.hub.subscribeList(signal);
+    try {
+      yield* queue;
+    } finally {
+      queue.close();
+    }
+  }),
+  suggestName: api.workspaces.suggestName.handler(async ({ input, context }) => ({
+    name: await context.hub.suggestName(input.projectPath),
+  })),
+  create: api.workspaces.create.handler(({ input, context }) => context.hub.create(input)),
+  rename: api.workspaces.rename.handler(({ input, context }) => context.hub.rename(input.workspaceId, input.name)),
+  fork: api.workspaces.fork.handler(({ input, context }) => context.hub.fork(input.workspaceId, input.name)),
+  delete: api.workspaces.delete.handler(async ({ input, context }) => {
+    await context.hub.delete(input.workspaceId, input.force);
+    return ok;
+  }),
+  recreate: api.workspaces.recreate.handler(({ input, context }) => context.hub.recreate(input.workspaceId)),
+  markRead: api.workspaces.markRead.handler(({ input, context }) => {
+    context.hub.markRead(input.workspaceId);
+    return ok;
+  }),
+  gitStatus: api.workspaces.gitStatus.handler(({ input, context }) => context.hub.gitStatus(input.workspaceId, input.refresh)),
+  costs: api.workspaces.costs.handler(({ input, context }) => context.hub.costs(input.workspaceId)),
+};

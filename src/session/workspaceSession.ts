@@ -1,0 +1,373 @@
+import * as fs from "node:fs";
+import { nanoid } from "nanoid";
+import type { AgentEvent, ErrorKind, Mode, ThinkingLevel } from "../agent/events.js";
+import type { ChatMessage } from "../agent/messages.js";
+import { applyEvent, newAssistantMessage } from "../agent/reduce.js";
+import type { Activity, CostSummary } from "../api/schemas.js";
+import { SessionStore } from "../history/sessionStore.js";
+import type { Workspace } from "../workspace/config.js";
+import { readInitStatus, runInitHook, waitForInitHook } from "../workspace/initHook.js";
+import type { WorkspaceService } from "../workspace/service.js";
+import { costSummary } from "./costs.js";
+import { errorMessage, HubError } from "./errors.js";
+import { ChatLog } from "./eventLog.js";
+import { InitEvents } from "./initEvents.js";
+import { cachedCost, chatStat, type PersistedState, readState, writeState } from "./sessionState.js";
+
+/** Finished messages in a snapshot; older ones are paged in with history(). */
+export const SNAPSHOT_MESSAGES = 50;
+/** Tools that may change files: their end triggers a git status refresh. */
+const FILE_TOOLS = new Set(["bash", "file_write", "file_edit_replace_string", "file_edit_insert"]);
+
+export interface SendInput {
+  text: string;
+  model?: string;
+  mode?: Mode;
+  thinking?: ThinkingLevel;
+}
+type TurnRequest = Partial<SendInput>;
+
+/** What a session needs from the hub that owns it. */
+export interface SessionHost {
+  readonly service: WorkspaceService;
+  readonly muxRoot: string;
+  readonly env: NodeJS.ProcessEnv;
+  /** The workspace's summary (activity, cost) changed. */
+  changed(id: string): void;
+  /** A tool may have changed files in the workspace. */
+  filesChanged(id: string): void;
+  warn(message: string): void;
+}
+
+function merge(entries: SendInput[]): TurnRequest {
+  const req: TurnRequest = { text: entries.map((e) => e.text).join("\n\n") };
+  for (const e of entries) {
+    if (e.model) req.model = e.model;
+    if (e.mode) req.mode = e.mode;
+    if (e.thinking) req.thinking = e.thinking;
+  }
+  return req;
+}
+
+function abortPromise(signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    if (signal.aborted) resolve();
+    else signal.addEventListener("abort", () => resolve(), { once: true });
+  });
+}
+
+/**
+ * One workspace's agent: its chat (loaded from disk on first use), the turn in progress, the
+ * queue of messages typed meanwhile, and the log every subscriber reads. Runs whether or not
+ * anyone watches; a turn is only ever started by a user's send or retry.
+ */
+export class WorkspaceSession {
+  readonly log: ChatLog;
+  private readonly dir: string;
+  private readonly store: SessionStore;
+  private messages: ChatMessage[] | null = null;
+  /** The assistant message being streamed, folded from the turn's events. */
+  private streaming: ChatMessage | null = null;
+  private persisted: PersistedState;
+  private queue: SendInput[] = [];
+  private controller: AbortController | null = null;
+  private running: Promise<void> | null = null;
+  private initHook: Promise<unknown> | null = null;
+  private readonly init: InitEvents;
+  private cost: number | null | undefined;
+  private closed = false;
+
+  constructor(
+    readonly id: string,
+    private readonly host: SessionHost,
+  ) {
+    this.dir = host.service.sessionDir(id);
+    this.store = new SessionStore(this.dir);
+    this.persisted = readState(this.dir) ?? { unread: false, lastActivityAt: chatStat(this.dir)?.mtimeMs ?? null, state: "idle" };
+    this.init = new InitEvents(id, this.dir);
+    this.log = new ChatLog(() => this.snapshot());
+    // A turn cut short by a crash: recover it now (as interrupted), so the list shows it.
+    if (fs.existsSync(this.store.partialFile)) this.load();
+  }
+
+  get busy(): boolean {
+    return this.running !== null;
+  }
+
+  get activity(): Activity {
+    const state = this.running ? (this.streaming ? "streaming" : "starting") : this.persisted.state;
+    return {
+      state,
+      queued: this.queue.map((q) => q.text),
+      unread: this.persisted.unread,
+      lastActivityAt: this.persisted.lastActivityAt,
+      ...(state === "error" && this.persisted.error ? { error: this.persisted.error } : {}),
+    };
+  }
+
+  private load(): ChatMessage[] {
+    if (this.messages) return this.messages;
+    const loaded = this.store.load();
+    for (const w of loaded.warnings) this.host.warn(w);
+    this.messages = loaded.messages;
+    if (loaded.recovered) {
+      this.persisted.state = "idle";
+      this.persisted.error = undefined;
+      this.persisted.unread = true;
+      this.persisted.lastActivityAt = Math.max(this.persisted.lastActivityAt ?? 0, loaded.recovered.createdAt);
+      this.save();
+    }
+    return this.messages;
+  }
+
+  private snapshot() {
+    const messages = this.load();
+    const start = Math.max(0, messages.length - SNAPSHOT_MESSAGES);
+    const init = this.init.replay();
+    return {
+      messages: messages.slice(start),
+      hasMore: start > 0,
+      totalMessages: messages.length,
+      // A copy: the live message keeps changing while the snapshot waits to be sent.
+      streaming: this.streaming ? structuredClone(this.streaming) : null,
+      ...(init.length ? { init } : {}),
+    };
+  }
+
+  history(before: number, limit: number): { messages: ChatMessage[]; start: number } {
+    const messages = this.load();
+    const end = Math.min(before, messages.length);
+    const start = Math.max(0, end - limit);
+    return { messages: messages.slice(start, end), start };
+  }
+
+  /** Starts a turn, or queues the message while one runs. */
+  send(input: SendInput): { queued: boolean } {
+    this.assertOpen();
+    this.load();
+    if (this.running) {
+      this.queue.push(input);
+      this.host.changed(this.id);
+      return { queued: true };
+    }
+    // Messages still queued (the last turn failed) go first, together with this one.
+    this.start(merge([...this.queue.splice(0), input]));
+    return { queued: false };
+  }
+
+  /** Re-runs the turn the chat ends with (after an error or interrupt), with no new message. */
+  retry(): void {
+    this.assertOpen();
+    if (this.running) throw new HubError("CONFLICT", "a turn is running: interrupt it first");
+    const last = this.load().at(-1);
+    if (!last) throw new HubError("BAD_REQUEST", "nothing to retry: the chat is empty");
+    if (last.role === "assistant" && last.metadata?.status === "complete") {
+      throw new HubError("BAD_REQUEST", "the last turn finished: send a new message instead");
+    }
+    this.start({});
+  }
+
+  interrupt(): void {
+    this.controller?.abort(new Error("interrupted by user"));
+  }
+
+  clearQueue(): void {
+    if (!this.queue.length) return;
+    this.queue = [];
+    this.host.changed(this.id);
+  }
+
+  markRead(): void {
+    if (!this.persisted.unread) return;
+    this.persisted.unread = false;
+    this.save();
+    this.host.changed(this.id);
+  }
+
+  /** Running cost of the chat, the turn in progress included; null when a price is unknown. */
+  costUsd(): number | null {
+    if (this.cost !== undefined) return this.cost;
+    if (!this.messages) {
+      const cached = cachedCost(this.dir, this.persisted);
+      if (cached !== undefined) return (this.cost = cached);
+    }
+    const messages = this.load();
+    this.cost = costSummary(this.streaming ? [...messages, this.streaming] : messages).costUsd;
+    if (!this.running) this.save();
+    return this.cost;
+  }
+
+  costs(contextWindowFor: (model: string) => number | null): CostSummary {
+    const messages = this.load();
+    return costSummary(this.streaming ? [...messages, this.streaming] : messages, contextWindowFor);
+  }
+
+  /** Runs the project's init hook in a workspace just created; the first tool call waits for it. */
+  startInitHook(ws: Workspace): void {
+    this.init.reset();
+    const emit = (e: AgentEvent) => {
+      this.init.add(e);
+      this.log.pushEvent(e);
+    };
+    let runtime: ReturnType<WorkspaceService["runtime"]>;
+    try {
+      runtime = this.host.service.runtime(ws);
+    } catch (err) {
+      this.host.warn(`init hook of ${ws.name}: ${errorMessage(err)}`);
+      return;
+    }
+    const hook = runInitHook(runtime, {
+      workspaceId: ws.id,
+      projectPath: ws.projectPath,
+      workspaceName: ws.name,
+      stateDir: this.dir,
+      emit,
+    });
+    this.initHook = hook
+      .catch((err) => this.host.warn(`init hook of ${ws.name}: ${errorMessage(err)}`))
+      .finally(() => {
+        this.initHook = null;
+        this.host.filesChanged(this.id);
+      });
+  }
+
+  /** Stops everything for good (the workspace is being deleted, or the server stops). */
+  async close(timeoutMs = 5_000): Promise<void> {
+    this.closed = true;
+    this.queue = [];
+    this.interrupt();
+    const running = this.running;
+    if (running) await Promise.race([running, new Promise((r) => setTimeout(r, timeoutMs).unref())]);
+    this.log.closeAll();
+  }
+
+  private assertOpen(): void {
+    if (this.closed) throw new HubError("NOT_FOUND", "the workspace is being deleted");
+  }
+
+  private save(): void {
+    if (this.closed) return;
+    const st = chatStat(this.dir);
+    const cost = this.messages && !this.running && st ? { ...st, costUsd: costSummary(this.messages).costUsd } : this.persisted.cost;
+    this.persisted.cost = cost;
+    writeState(this.dir, this.persisted);
+  }
+
+  private start(req: TurnRequest): void {
+    const controller = new AbortController();
+    this.controller = controller;
+    this.log.markTurnStart();
+    this.running = this.turn(req, controller.signal)
+      .catch((err) => this.fail("unknown", errorMessage(err)))
+      .finally(() => this.afterTurn());
+    this.host.changed(this.id);
+  }
+
+  private async turn(req: TurnRequest, signal: AbortSignal): Promise<void> {
+    const messages = this.load();
+    if (req.text !== undefined) {
+      const user: ChatMessage = { id: nanoid(), role: "user", createdAt: Date.now(), parts: [{ type: "text", text: req.text }] };
+      this.store.append(user);
+      messages.push(user);
+      this.log.pushMessage(user);
+    }
+    this.persisted.lastActivityAt = Date.now();
+    const ws = this.host.service.find(this.id);
+    if (!ws) return this.fail("unknown", "this workspace no longer exists");
+    const mode = req.mode ?? ws.settings.mode ?? "exec";
+    const thinking = req.thinking ?? ws.settings.thinking ?? "off";
+    let modelName = req.model ?? ws.settings.model;
+    // Loaded on first use: the agent and provider SDKs are not needed to serve the UI.
+    const [{ loadProvidersConfig }, { defaultModel, resolveModel }, { runTurn }, { retryPolicyFromEnv }] = await Promise.all([
+      import("../providers/config.js"),
+      import("../providers/resolveModel.js"),
+      import("./turn.js"),
+      import("../agent/retry.js"),
+    ]);
+    let model: Awaited<ReturnType<typeof resolveModel>>;
+    let runtime: ReturnType<WorkspaceService["runtime"]>;
+    try {
+      // Read per turn, so provider settings changed in the UI apply without a restart.
+      const providers = loadProvidersConfig(this.host.env);
+      modelName ??= defaultModel(providers, this.host.env);
+      model = await resolveModel(modelName, providers, this.host.env);
+      runtime = this.host.service.runtime(ws);
+    } catch (err) {
+      return this.fail("config", errorMessage(err), { ...(modelName ? { model: modelName } : {}), mode });
+    }
+    const result = await runTurn({
+      store: this.store,
+      history: messages,
+      model,
+      runtime,
+      mode,
+      thinking,
+      signal,
+      retry: retryPolicyFromEnv(this.host.env),
+      muxRoot: this.host.muxRoot,
+      emit: (e) => this.onEvent(e),
+      beforeFirstTool: this.initGate(signal),
+    });
+    this.streaming = null;
+    messages.push(result.message);
+    this.log.pushMessage(result.message);
+    if (result.status === "error") this.finish("error", result.error?.message ?? result.message.metadata?.error ?? "the turn failed");
+    else this.finish(result.plan ? "needs-input" : "idle");
+  }
+
+  private onEvent(e: AgentEvent): void {
+    if (e.type === "stream-start") this.streaming = newAssistantMessage(e.messageId, e.ts);
+    if (this.streaming && (!("messageId" in e) || e.messageId === this.streaming.id)) applyEvent(this.streaming, e);
+    this.log.pushEvent(e);
+    if (e.type === "stream-start") this.host.changed(this.id);
+    else if (e.type === "usage") {
+      this.cost = undefined;
+      this.host.changed(this.id);
+    } else if (e.type === "tool-call-end" && FILE_TOOLS.has(e.toolName)) this.host.filesChanged(this.id);
+  }
+
+  /** The first tool call waits for a running init hook (ours, or one another process started). */
+  private initGate(signal: AbortSignal): (() => Promise<void>) | undefined {
+    let wait = this.initHook;
+    if (!wait && readInitStatus(this.dir).state === "running") wait = waitForInitHook(this.dir, signal);
+    if (!wait) return undefined;
+    const hook = wait;
+    return () => Promise.race([hook.then(() => {}), abortPromise(signal)]);
+  }
+
+  /** Ends the turn with an error that happened outside the agent (config, I/O). */
+  private fail(kind: ErrorKind, text: string, meta: { model?: string; mode?: Mode } = {}): void {
+    const message = this.streaming ?? newAssistantMessage(nanoid());
+    if (!this.streaming) Object.assign(message.metadata!, meta);
+    const event: AgentEvent = { type: "error", messageId: message.id, kind, message: text };
+    applyEvent(message, event);
+    this.log.pushEvent(event);
+    this.streaming = null;
+    try {
+      this.store.append(message);
+      this.store.clearPartial();
+    } catch (err) {
+      this.host.warn(`cannot save the chat of ${this.id}: ${errorMessage(err)}`);
+    }
+    this.load().push(message);
+    this.log.pushMessage(message);
+    this.finish("error", text);
+  }
+
+  private finish(state: PersistedState["state"], error?: string): void {
+    this.persisted.state = state;
+    this.persisted.error = error;
+    this.persisted.unread = true;
+    this.persisted.lastActivityAt = Date.now();
+    this.cost = undefined;
+  }
+
+  private afterTurn(): void {
+    this.controller = null;
+    this.running = null;
+    this.log.markTurnEnd();
+    this.save();
+    this.host.changed(this.id);
+    if (!this.closed && this.queue.length && this.persisted.state !== "error") this.start(merge(this.queue.splice(0)));
+  }
+}

@@ -1,0 +1,50 @@
+import { z } from "zod";
+import { ModeSchema, ThinkingLevelSchema } from "../agent/events.js";
+
+/** The registry's shapes (config.json). Browser-safe: no Node imports here. */
+
+export const RuntimeConfigSchema = z.discriminatedUnion("type", [
+  /** Runs in the project directory itself: no isolation. */
+  z.object({ type: z.literal("local") }),
+  /** A git worktree on this machine. */
+  z.object({ type: z.literal("worktree"), path: z.string() }),
+  /** A git worktree on a remote host reached with the system ssh. */
+  z.object({ type: z.literal("ssh"), host: z.string(), path: z.string() }),
+]);
+export type RuntimeConfig = z.infer<typeof RuntimeConfigSchema>;
+
+export const WorkspaceSettingsSchema = z.object({
+  model: z.string().optional(),
+  mode: ModeSchema.optional(),
+  thinking: ThinkingLevelSchema.optional(),
+});
+
+export const WorkspaceSchema = z
+  .object({
+    id: z.string(),
+    projectPath: z.string(),
+    /** Human name; also the branch name for worktree and ssh workspaces. */
+    name: z.string(),
+    /** The branch this workspace works on (null for local: whatever the project has checked out). */
+    branch: z.string().nullable(),
+    /** What ahead/behind and diffs are measured against. */
+    base: z.string().nullable(),
+    runtime: RuntimeConfigSchema,
+    createdAt: z.number(),
+    settings: WorkspaceSettingsSchema.default({}),
+    forkedFrom: z.string().optional(),
+  })
+  .loose();
+export type Workspace = z.infer<typeof WorkspaceSchema>;
+
+export const ProjectSchema = z.object({ path: z.string(), name: z.string(), addedAt: z.number() }).loose();
+export type Project = z.infer<typeof ProjectSchema>;
+
+export const MuxConfigSchema = z
+  .object({
+    version: z.literal(1).default(1),
+    projects: z.array(ProjectSchema).default([]),
+    workspaces: z.array(WorkspaceSchema).default([]),
+  })
+  .loose();
+export type MuxConfig = z.infer<typeof MuxConfigSchema>;

@@ -1,0 +1,54 @@
+import type { WorkspaceSummary } from "../state/types";
+import { openOverlay, setDrawer, toggleCosts } from "../state/ui";
+import { Cost, GitDetail, RuntimeBadge, StatusDot } from "./badges";
+import { ConnectionStatus } from "./ConnectionStatus";
+import { BranchIcon, ChartIcon, DotsIcon, MenuIcon } from "./icons";
+import { Menu } from "./Menu";
+
+interface Props {
+  workspace: WorkspaceSummary | null;
+  costsOpen: boolean;
+}
+
+export function WorkspaceHeader({ workspace: w, costsOpen }: Props) {
+  return (
+    <header data-testid="workspace-header" className="flex h-10 shrink-0 items-center gap-2 border-b border-line bg-bg px-2 md:px-3">
+      <button type="button" className="icon-btn md:hidden" data-testid="menu-button" aria-label="Open sidebar" onClick={() => setDrawer(true)}>
+        <MenuIcon />
+      </button>
+      {w ? (
+        <>
+          <StatusDot state={w.activity.state} error={w.activity.error} />
+          <h1 data-testid="workspace-title" className="min-w-0 truncate font-semibold" title={w.projectPath}>
+            {w.name}
+          </h1>
+          {w.branch && w.branch !== w.name && (
+            <span data-testid="workspace-branch" className="inline-flex min-w-0 items-center gap-1 truncate font-mono text-xs text-muted max-sm:hidden">
+              <BranchIcon /> {w.branch}
+            </span>
+          )}
+          <RuntimeBadge runtime={w.runtime} />
+          <span className="max-md:hidden">
+            <GitDetail git={w.git} />
+          </span>
+          <span className="flex-1" />
+          <Cost usd={w.costUsd} className="text-xs text-muted" />
+          <button type="button" className={`btn btn-ghost px-1.5 ${costsOpen ? "bg-hover text-fg" : ""}`} data-testid="costs-button"
+            aria-pressed={costsOpen} aria-label="Costs" title="Costs and context usage" onClick={() => toggleCosts()}>
+            <ChartIcon /> <span className="max-sm:hidden">Costs</span>
+          </button>
+          <Menu label="Workspace actions" testId="workspace-actions" icon={<DotsIcon />} items={[
+            { label: "Rename…", testId: "action-rename", onSelect: () => openOverlay({ kind: "rename", workspaceId: w.id }) },
+            { label: "Fork…", testId: "action-fork", disabled: w.runtime.type !== "worktree", onSelect: () => openOverlay({ kind: "fork", workspaceId: w.id }) },
+            { label: "Delete…", testId: "action-delete", danger: true, onSelect: () => openOverlay({ kind: "delete", workspaceId: w.id }) },
+          ]} />
+        </>
+      ) : (
+        <span className="flex-1 font-semibold md:hidden">Mux</span>
+      )}
+      <span className={w ? "" : "ml-auto"}>
+        <ConnectionStatus />
+      </span>
+    </header>
+  );
+}

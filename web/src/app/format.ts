@@ -1,0 +1,33 @@
+import type { WorkspaceSummary } from "../state/types.js";
+
+/** "$0.12"; small amounts keep their significant digits; null (unknown price) is "?". */
+export function formatCost(usd: number | null | undefined): string {
+  if (usd == null) return "?";
+  if (usd === 0) return "$0.00";
+  if (usd < 0.01) return `$${usd.toFixed(4).replace(/0+$/, "")}`;
+  if (usd < 100) return `$${usd.toFixed(2)}`;
+  return `$${Math.round(usd).toLocaleString("en-US")}`;
+}
+
+/** 950 → "950", 12_345 → "12.3k", 1_234_567 → "1.23M". */
+export function formatTokens(n: number): string {
+  if (n < 1000) return String(n);
+  if (n < 1_000_000) return `${(n / 1000).toFixed(n < 10_000 ? 2 : 1).replace(/\.?0+$/, "")}k`;
+  return `${(n / 1_000_000).toFixed(2).replace(/\.?0+$/, "")}M`;
+}
+
+export function runtimeLabel(runtime: WorkspaceSummary["runtime"]): string {
+  return runtime.type === "ssh" ? `ssh ${runtime.host}` : runtime.type;
+}
+
+export type GitView = NonNullable<WorkspaceSummary["git"]>;
+
+/** The compact sidebar form: "↑2 ↓1 •3" (parts that are zero are left out). */
+export function gitCompact(git: GitView | null): string {
+  if (!git) return "";
+  const parts: string[] = [];
+  if (git.ahead) parts.push(`↑${git.ahead}`);
+  if (git.behind) parts.push(`↓${git.behind}`);
+  if (git.dirtyFiles) parts.push(`•${git.dirtyFiles}`);
+  return parts.join(" ");
+}

@@ -1,0 +1,49 @@
+import { useEffect } from "react";
+import { openOverlay, uiStore } from "../state/ui";
+import { stepSelection } from "./actions";
+
+/**
+ * Global keys (Ctrl or ⌘): N new workspace, J/K next/previous workspace, "," settings,
+ * Shift+P command palette. Listens in the capture phase so text fields cannot swallow them.
+ */
+export function handleShortcut(e: KeyboardEvent): boolean {
+  const mod = e.ctrlKey || e.metaKey;
+  if (!mod || e.altKey) return false;
+  const key = e.key.toLowerCase();
+  const overlay = uiStore.get().overlay;
+  if (e.shiftKey && key === "p") {
+    if (overlay?.kind === "palette") uiStore.set((s) => ({ ...s, overlay: null }));
+    else openOverlay({ kind: "palette" });
+    return true;
+  }
+  if (e.shiftKey || overlay) return false;
+  switch (key) {
+    case "n":
+      openOverlay({ kind: "new-workspace" });
+      return true;
+    case "j":
+      stepSelection(1);
+      return true;
+    case "k":
+      stepSelection(-1);
+      return true;
+    case ",":
+      openOverlay({ kind: "settings" });
+      return true;
+  }
+  return false;
+}
+
+export function useShortcuts() {
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      if (e.defaultPrevented || e.isComposing) return;
+      if (handleShortcut(e)) {
+        e.preventDefault();
+        e.stopPropagation();
+      }
+    };
+    window.addEventListener("keydown", onKey, { capture: true });
+    return () => window.removeEventListener("keydown", onKey, { capture: true });
+  }, []);
+}

@@ -1,0 +1,123 @@
+import { useCallback, useEffect, useMemo, useState, type KeyboardEvent } from "react";
+import "./chat.css";
+import { ChatActionsContext, type ChatActions } from "./context";
+import { MessageList } from "./MessageList";
+import { ChatFooter, InitLogPanel, QueuedPanel, TodoPanel } from "./Panels";
+import { Composer } from "./Composer";
+import { actionablePlan, isRunning, latestTodos, retryableMessageId } from "./selectors";
+import { useChatSettings } from "./settings";
+import { useChat } from "./useChat";
+import { Spinner } from "./ui";
+
+export const APPROVE_PLAN_TEXT = "Approved. Implement the plan.";
+
+/** The chat of one workspace: conversation, pinned todos, queue and composer. */
+export function ChatView({ workspaceId }: { workspaceId: string }) {
+  // A fresh instance per workspace: no state leaks from one chat into another.
+  return <Chat key={workspaceId} workspaceId={workspaceId} />;
+}
+
+function Chat({ workspaceId }: { workspaceId: string }) {
+  const chat = useChat(workspaceId);
+  const { state } = chat;
+  const [settings, updateSettings] = useChatSettings(workspaceId);
+  const running = isRunning(state);
+
+  const finishedTodos = useMemo(() => latestTodos(state.messages, null), [state.messages]);
+  const streamingTodos = useMemo(() => (state.streaming ? latestTodos([], state.streaming) : null), [state.streaming]);
+  const todos = streamingTodos ?? finishedTodos;
+  const planId = useMemo(() => actionablePlan(state.messages, state.streaming), [state.messages, state.streaming]);
+  const retryableId = retryableMessageId(state);
+  const queued = useMemo(() => state.queued.filter((q) => q.confirmed), [state.queued]);
+
+  const { send: chatSend, interrupt: chatInterrupt, retry: chatRetry } = chat;
+  const [followSignal, setFollowSignal] = useState(0);
+  const send = useCallback(
+    (text: string, mode = settings.mode) => {
+      setFollowSignal((n) => n + 1);
+      return chatSend(text, { model: settings.model, mode, thinking: settings.thinking });
+    },
+    [chatSend, settings],
+  );
+  const interrupt = useCallback(() => {
+    chatInterrupt().catch(() => {});
+  }, [chatInterrupt]);
+
+  const actions = useMemo<ChatActions>(
+    () => ({
+      actionablePlanId: planId,
+      running,
+      retry: () => {
+        chatRetry().catch(() => {});
+      },
+      approvePlan: () => {
+        updateSettings({ mode: "exec" });
+        send(APPROVE_PLAN_TEXT, "exec").catch(() => {});
+      },
+    }),
+    [planId, running, chatRetry, updateSettings, send],
+  );
+
+  useEffect(() => {
+    const onInterrupt = (e: Event) => {
+      const target = (e as CustomEvent<{ workspaceId?: string } | undefined>).detail?.workspaceId;
+      if (!target || target === workspaceId) interrupt();
+    };
+    window.addEventListener("mux:interrupt", onInterrupt);
+    return () => window.removeEventListener("mux:interrupt", onInterrupt);
+  }, [workspaceId, interrupt]);
+
+  const onKeyDown = (e: KeyboardEvent) => {
+    if (e.key === "Escape" && running && !e.defaultPrevented) {
+      e.preventDefault();
+      interrupt();
+    }
+  };
+
+  const empty = !state.loading && state.messages.length === 0 && !state.streaming;
+  return (
+    <ChatActionsContext.Provider value={actions}>
+      <div
+        data-testid="chat-view"
+        data-workspace-id={workspaceId}
+        data-state={state.loading ? "loading" : running ? "running" : "idle"}
+        className="relative flex h-full min-h-0 w-full min-w-0 flex-col"
+        onKeyDown={onKeyDown}
+      >
+        {state.init && <InitLogPanel init={state.init} />}
+        {state.loading ? (
+          <div className="flex flex-1 items-center justify-center gap-2 text-muted" data-testid="chat-loading">
+            <Spinner /> Loading conversation…
+          </div>
+        ) : (
+          <MessageList
+            messages={state.messages}
+            streaming={state.streaming}
+            hasMore={state.hasMore}
+            loadingOlder={state.loadingOlder}
+            loadOlder={chat.loadOlder}
+            retryableId={retryableId}
+            followSignal={followSignal}
+            footer={<ChatFooter errors={state.errors} retry={state.retry} awaiting={state.awaitingTurn && !state.streaming} onDismiss={chat.dismissErrors} />}
+          />
+        )}
+        {empty && state.errors.length === 0 && (
+          <div className="pointer-events-none absolute inset-x-0 top-1/3 text-center text-muted" data-testid="chat-empty">
+            <div className="text-[15px] text-fg">Start a conversation</div>
+            <div className="mt-1 text-[12px]">{settings.mode === "plan" ? "Plan mode: the agent explores and proposes a plan." : "The agent works in this workspace's files."}</div>
+          </div>
+        )}
+        {todos && todos.length > 0 && <TodoPanel todos={todos} />}
+        {queued.length > 0 && <QueuedPanel queued={queued} onClear={() => chat.clearQueue().catch(() => {})} />}
+        <Composer
+          workspaceId={workspaceId}
+          running={running}
+          settings={settings}
+          onSettings={updateSettings}
+          onSend={(text) => send(text)}
+          onInterrupt={interrupt}
+        />
+      </div>
+    </ChatActionsContext.Provider>
+  );
+}

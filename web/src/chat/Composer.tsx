@@ -1,0 +1,142 @@
+import { useEffect, useLayoutEffect, useRef, useState } from "react";
+import type { ThinkingLevel } from "../../../src/agent/events";
+import { ModelPicker } from "./ModelPicker";
+import type { ChatSettings } from "./settings";
+import { SendIcon, StopIcon } from "./ui";
+
+const THINKING: ThinkingLevel[] = ["off", "low", "medium", "high", "max"];
+
+interface Props {
+  workspaceId: string;
+  running: boolean;
+  settings: ChatSettings;
+  onSettings: (patch: Partial<ChatSettings>) => void;
+  onSend: (text: string) => Promise<unknown>;
+  onInterrupt: () => void;
+}
+
+/** Draft text survives switching workspaces (per workspace, for this page's lifetime). */
+const drafts = new Map<string, string>();
+
+/**
+ * The message box: Enter sends, Shift+Enter is a newline, Esc interrupts the running turn.
+ * Messages sent while the agent works are queued by the server.
+ */
+export function Composer({ workspaceId, running, settings, onSettings, onSend, onInterrupt }: Props) {
+  const [text, setText] = useState(() => drafts.get(workspaceId) ?? "");
+  const [error, setError] = useState<string | null>(null);
+  const area = useRef<HTMLTextAreaElement>(null);
+
+  useEffect(() => {
+    drafts.set(workspaceId, text);
+  }, [workspaceId, text]);
+
+  // Grow with the text, up to 40% of the viewport.
+  useLayoutEffect(() => {
+    const el = area.current;
+    if (!el) return;
+    el.style.height = "auto";
+    el.style.height = `${Math.min(el.scrollHeight + 2, window.innerHeight * 0.4)}px`;
+  }, [text]);
+
+  useEffect(() => {
+    const focus = (e: Event) => {
+      const target = (e as CustomEvent<{ workspaceId?: string } | undefined>).detail?.workspaceId;
+      if (!target || target === workspaceId) area.current?.focus();
+    };
+    window.addEventListener("mux:focus-composer", focus);
+    return () => window.removeEventListener("mux:focus-composer", focus);
+  }, [workspaceId]);
+
+  const send = () => {
+    const value = text.trim();
+    if (!value) return;
+    setText("");
+    setError(null);
+    onSend(value).catch((err: unknown) => {
+      setError(err instanceof Error ? err.message : String(err));
+      setText((t) => (t ? t : value));
+    });
+  };
+
+  return (
+    <div className="border-t border-line bg-bg px-2 pt-2 pb-[max(0.5rem,env(safe-area-inset-bottom))] sm:px-3">
+      <div className="mx-auto max-w-3xl">
+        {error && (
+          <div className="mb-1 text-[12px] text-err" role="alert" data-testid="send-error">
+            Not sent: {error}
+          </div>
+        )}
+        <div className="rounded-lg border border-line bg-panel focus-within:border-accent">
+          <textarea
+            ref={area}
+            data-testid="composer-input"
+            aria-label="Message"
+            rows={1}
+            className="block max-h-[40vh] w-full resize-none bg-transparent px-3 py-2 text-[14px] leading-[1.45] outline-none placeholder:text-muted sm:text-[13px]"
+            placeholder={running ? "Agent is working — new messages are queued" : settings.mode === "plan" ? "Describe what to plan…" : "Message the agent…"}
+            value={text}
+            onChange={(e) => setText(e.target.value)}
+            onKeyDown={(e) => {
+              if (e.key === "Enter" && !e.shiftKey && !e.altKey && !e.nativeEvent.isComposing) {
+                e.preventDefault();
+                send();
+              } else if (e.key === "Escape" && running) {
+                e.preventDefault();
+                e.stopPropagation();
+                onInterrupt();
+              }
+            }}
+          />
+          <div className="flex flex-wrap items-center gap-1 px-1.5 pb-1.5">
+            <ModelPicker value={settings.model} onChange={(model) => onSettings({ model })} />
+            <label className="inline-flex items-center gap-1 text-[12px] text-muted">
+              <span className="max-sm:sr-only">Thinking</span>
+              <select
+                data-testid="thinking-select"
+                aria-label="Thinking level"
+                className="rounded border border-line bg-bg px-1 py-0.5 text-[12px] text-fg"
+                value={settings.thinking}
+                onChange={(e) => onSettings({ thinking: e.target.value as ThinkingLevel })}
+              >
+                {THINKING.map((t) => (
+                  <option key={t} value={t}>
+                    {t}
+                  </option>
+                ))}
+              </select>
+            </label>
+            <button
+              type="button"
+              data-testid="mode-toggle"
+              data-mode={settings.mode}
+              aria-pressed={settings.mode === "plan"}
+              title="Plan mode: read-only, ends with a plan to approve"
+              className="inline-flex overflow-hidden rounded border border-line text-[12px]"
+              onClick={() => onSettings({ mode: settings.mode === "plan" ? "exec" : "plan" })}
+            >
+              <span className={`px-1.5 py-0.5 ${settings.mode === "exec" ? "bg-accent text-accent-fg" : "text-muted"}`}>Exec</span>
+              <span className={`px-1.5 py-0.5 ${settings.mode === "plan" ? "bg-accent text-accent-fg" : "text-muted"}`}>Plan</span>
+            </button>
+            <span className="flex-1" />
+            {running && (
+              <button type="button" data-testid="interrupt-button" className="btn px-2" title="Stop (Esc)" onClick={onInterrupt}>
+                <StopIcon /> <span className="max-sm:sr-only">Stop</span>
+              </button>
+            )}
+            <button
+              type="button"
+              data-testid="send-button"
+              className="btn btn-primary px-2"
+              disabled={!text.trim()}
+              title={running ? "Queue message (Enter)" : "Send (Enter)"}
+              onClick={send}
+            >
+              <SendIcon /> <span className="max-sm:sr-only">{running ? "Queue" : "Send"}</span>
+            </button>
+          </div>
+        </div>
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,155 @@
+import { useVirtualizer } from "@tanstack/react-virtual";
+import { useCallback, useLayoutEffect, useRef, useState, type ReactNode } from "react";
+import type { ChatMessage } from "../../../src/agent/messages";
+import { MessageView } from "./MessageView";
+import { ArrowDownIcon, Spinner } from "./ui";
+
+interface Props {
+  messages: ChatMessage[];
+  streaming: ChatMessage | null;
+  hasMore: boolean;
+  loadingOlder: boolean;
+  loadOlder: () => void;
+  retryableId: string | null;
+  /** Shown after the last message (errors, retry notice, "starting"). */
+  footer: ReactNode;
+  /** Changes when the user sent a message: jump to the bottom to see it. */
+  followSignal: number;
+}
+
+const FOOTER_KEY = "\u0000footer";
+/** Within this many px of the bottom counts as "at the bottom" (keeps following). */
+const END_THRESHOLD = 80;
+/** Older messages are paged in when the view comes this close to the top. */
+const TOP_THRESHOLD = 600;
+
+/** A rough height for a message not measured yet, so the scrollbar is roughly right. */
+function estimate(m: ChatMessage): number {
+  let h = 24;
+  for (const p of m.parts) {
+    if (p.type === "text") h += 20 * Math.ceil((p.text.length + 1) / 90) + 8 * (p.text.match(/\n\n/g)?.length ?? 0);
+    else if (p.type === "tool") h += p.toolName === "bash" || p.toolName.startsWith("file_") ? 140 : 40;
+    else if (p.type === "reasoning") h += 26;
+  }
+  return Math.min(h, 2000);
+}
+
+/**
+ * The virtualized conversation: only the rows on screen (plus a few) are in the DOM. It follows
+ * the bottom while new content arrives unless the user scrolled up, keeps the reading position
+ * when older pages are prepended, and pages them in near the top.
+ */
+export function MessageList({ messages, streaming, hasMore, loadingOlder, loadOlder, retryableId, footer, followSignal }: Props) {
+  const scrollRef = useRef<HTMLDivElement>(null);
+  const [atEnd, setAtEnd] = useState(true);
+  const atEndRef = useRef(true);
+  const viewportHeight = useRef(0);
+  const paging = useRef({ hasMore, loadingOlder, loadOlder });
+  paging.current = { hasMore, loadingOlder, loadOlder };
+
+  const rows = messages.length + (streaming ? 1 : 0);
+  const count = rows + 1;
+  const getItemKey = useCallback(
+    (i: number) => (i < messages.length ? messages[i].id : i < messages.length + (streaming ? 1 : 0) ? streaming!.id : FOOTER_KEY),
+    [messages, streaming?.id], // eslint-disable-line react-hooks/exhaustive-deps
+  );
+  const estimateSize = useCallback(
+    (i: number) => (i < messages.length ? estimate(messages[i]) : i === messages.length && streaming ? 120 : 48),
+    [messages, streaming !== null], // eslint-disable-line react-hooks/exhaustive-deps
+  );
+
+  const virtualizer = useVirtualizer({
+    count,
+    getScrollElement: () => scrollRef.current,
+    estimateSize,
+    getItemKey,
+    overscan: 3,
+    // First paint of a chat: start at the newest message (the browser clamps to the bottom).
+    initialOffset: () => Number.MAX_SAFE_INTEGER,
+    anchorTo: "end",
+    followOnAppend: true,
+    scrollEndThreshold: END_THRESHOLD,
+    onChange: (v) => {
+      // The viewport itself changed (composer grew, a panel appeared, window resized): if we
+      // were following the bottom, keep following it.
+      const height = v.scrollRect?.height ?? 0;
+      if (height !== viewportHeight.current) {
+        const first = viewportHeight.current === 0;
+        viewportHeight.current = height;
+        if (!first && atEndRef.current) {
+          requestAnimationFrame(() => v.scrollToEnd());
+          return;
+        }
+      }
+      const end = v.isAtEnd(END_THRESHOLD);
+      if (end !== atEndRef.current) {
+        atEndRef.current = end;
+        setAtEnd(end);
+      }
+      const p = paging.current;
+      if (!end && p.hasMore && !p.loadingOlder && (v.scrollOffset ?? 0) < TOP_THRESHOLD) p.loadOlder();
+    },
+  });
+
+  // A short chat does not scroll, so no scroll event asks for older pages: ask here.
+  useLayoutEffect(() => {
+    const el = scrollRef.current;
+    if (el && hasMore && !loadingOlder && el.scrollHeight <= el.clientHeight + TOP_THRESHOLD) loadOlder();
+  }, [hasMore, loadingOlder, loadOlder, rows]);
+
+  const jumpToLatest = useCallback(() => {
+    virtualizer.scrollToEnd();
+    atEndRef.current = true;
+    setAtEnd(true);
+  }, [virtualizer]);
+
+  useLayoutEffect(() => {
+    if (followSignal) jumpToLatest();
+  }, [followSignal, jumpToLatest]);
+
+  const items = virtualizer.getVirtualItems();
+  return (
+    <div className="relative min-h-0 flex-1">
+      <div ref={scrollRef} className="h-full overflow-y-auto overscroll-contain [overflow-anchor:none]" data-testid="message-list">
+        <div className="relative w-full" style={{ height: virtualizer.getTotalSize() }}>
+          {items.map((item) => (
+            <div
+              key={item.key}
+              data-index={item.index}
+              ref={virtualizer.measureElement}
+              className="absolute top-0 left-0 w-full"
+              style={{ transform: `translateY(${item.start}px)` }}
+            >
+              <div className="mx-auto max-w-3xl">
+                {item.index < messages.length ? (
+                  <MessageView message={messages[item.index]} retryable={messages[item.index].id === retryableId} />
+                ) : item.index < rows ? (
+                  <MessageView message={streaming!} streaming />
+                ) : (
+                  <div className="px-3 pb-4 sm:px-4">{footer}</div>
+                )}
+              </div>
+            </div>
+          ))}
+        </div>
+      </div>
+      {loadingOlder && (
+        <div className="pointer-events-none absolute inset-x-0 top-2 flex justify-center" data-testid="loading-older">
+          <span className="inline-flex items-center gap-2 rounded-full border border-line bg-elev px-3 py-1 text-[12px] text-muted shadow">
+            <Spinner /> Loading older messages…
+          </span>
+        </div>
+      )}
+      {!atEnd && (
+        <button
+          type="button"
+          data-testid="jump-to-latest"
+          className="absolute bottom-3 left-1/2 inline-flex -translate-x-1/2 items-center gap-1.5 rounded-full border border-line bg-elev px-3 py-1 text-[12px] shadow-lg hover:bg-hover"
+          onClick={jumpToLatest}
+        >
+          <ArrowDownIcon /> Jump to latest
+        </button>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,114 @@
+import { memo, useEffect, useState, type CSSProperties } from "react";
+import type { Tokens } from "./highlighter";
+import { CopyButton } from "../ui";
+
+/** Blocks bigger than this stay plain: highlighting them would cost more than it gives. */
+const MAX_HIGHLIGHT_CHARS = 60_000;
+const cache = new Map<string, Tokens>();
+const CACHE_MAX = 300;
+
+function remember(key: string, tokens: Tokens) {
+  cache.delete(key);
+  cache.set(key, tokens);
+  if (cache.size > CACHE_MAX) cache.delete(cache.keys().next().value!);
+}
+
+/** Runs `fn` after `delay` ms, once the browser is idle (at most 1 s later). */
+function whenIdle(fn: () => void, delay: number): () => void {
+  let idle = 0;
+  const timer = setTimeout(() => {
+    if (typeof requestIdleCallback === "function") idle = requestIdleCallback(fn, { timeout: 1000 });
+    else fn();
+  }, delay);
+  return () => {
+    clearTimeout(timer);
+    if (idle) cancelIdleCallback(idle);
+  };
+}
+
+interface Highlighted {
+  code: string;
+  tokens: Tokens;
+}
+
+/**
+ * A fenced code block: plain <pre> at once, highlighted by shiki (loaded lazily) shortly after.
+ * While a block streams in, the lines already highlighted stay highlighted and the new tail is
+ * shown plain until the next pass.
+ */
+export const CodeBlock = memo(function CodeBlock({ code, lang, note }: { code: string; lang: string; note?: string }) {
+  const key = `${lang}\u0000${code}`;
+  const [hl, setHl] = useState<Highlighted | null>(() => {
+    const tokens = lang ? cache.get(key) : undefined;
+    return tokens ? { code, tokens } : null;
+  });
+
+  useEffect(() => {
+    if (!lang || code.length > MAX_HIGHLIGHT_CHARS || hl?.code === code) return;
+    const cached = cache.get(key);
+    if (cached) {
+      setHl({ code, tokens: cached });
+      return;
+    }
+    let cancelled = false;
+    // Coalesce a streaming block's updates (one pass per 250 ms), and highlight when the main
+    // thread is idle: the first grammar compile is expensive and must not delay the chat.
+    const cancel = whenIdle(
+      () => {
+        import("./highlighter")
+          .then((m) => m.tokenize(code, lang))
+          .then((tokens) => {
+            if (cancelled || !tokens) return;
+            remember(key, tokens);
+            setHl({ code, tokens });
+          })
+          .catch(() => {});
+      },
+      hl ? 250 : 50,
+    );
+    return () => {
+      cancelled = true;
+      cancel();
+    };
+  }, [code, lang, key, hl]);
+
+  return (
+    <div className="mux-code group relative my-2 overflow-hidden rounded-md border border-line bg-panel" data-testid="code-block" data-lang={lang || undefined}>
+      <div className="flex h-7 items-center justify-between border-b border-line px-2 text-[11px] text-muted">
+        <span className="font-mono">{lang || "text"}{note ? ` · ${note}` : ""}</span>
+        <CopyButton text={code} testId="copy-code" />
+      </div>
+      <pre className="overflow-x-auto px-3 py-2 font-mono text-[12.5px] leading-[1.5]">
+        <code>{hl ? <HighlightedLines code={code} hl={hl} /> : code}</code>
+      </pre>
+    </div>
+  );
+});
+
+function HighlightedLines({ code, hl }: { code: string; hl: Highlighted }) {
+  if (hl.code === code) return <>{hl.tokens.map((line, i) => <Line key={i} line={line} last={i === hl.tokens.length - 1} />)}</>;
+  // Streaming: keep the complete lines highlighted last time, if the code still starts with them.
+  const lines = hl.code.split("\n");
+  const stable = lines.slice(0, -1).join("\n");
+  if (lines.length < 2 || !code.startsWith(`${stable}\n`)) return <>{code}</>;
+  const count = lines.length - 1;
+  return (
+    <>
+      {hl.tokens.slice(0, count).map((line, i) => <Line key={i} line={line} last={false} />)}
+      {code.slice(stable.length + 1)}
+    </>
+  );
+}
+
+const Line = memo(function Line({ line, last }: { line: Tokens[number]; last: boolean }) {
+  return (
+    <>
+      {line.map((t, j) => (
+        <span key={j} style={t.htmlStyle as CSSProperties | undefined}>
+          {t.content}
+        </span>
+      ))}
+      {last ? null : "\n"}
+    </>
+  );
+});

@@ -1,0 +1,128 @@
+import { useCallback, useEffect, useMemo, useReducer, useRef } from "react";
+import type { Mode, ThinkingLevel } from "../../../src/agent/events";
+import type { ChatItem } from "../../../src/api/schemas";
+import { call, subscribe } from "../api/client";
+import { chatReducer, initialChatState, type ChatState } from "./chatState";
+
+export const HISTORY_PAGE = 100;
+
+export interface SendOptions {
+  model?: string;
+  mode?: Mode;
+  thinking?: ThinkingLevel;
+}
+
+export interface ChatApi {
+  state: ChatState;
+  /** Pages in the previous 100 messages (no-op while loading or at the start). */
+  loadOlder: () => Promise<void>;
+  /** Resolves with whether the server queued it behind the running turn; rejects on failure. */
+  send: (text: string, options?: SendOptions) => Promise<{ queued: boolean }>;
+  interrupt: () => Promise<void>;
+  retry: () => Promise<void>;
+  clearQueue: () => Promise<void>;
+  dismissErrors: () => void;
+}
+
+let nextLocalId = 0;
+
+/**
+ * The live chat of one workspace: follows `chat.subscribe` across reconnects (resuming from the
+ * last seq), folds items once per animation frame, and wraps the chat procedures.
+ */
+export function useChat(workspaceId: string): ChatApi {
+  const [state, dispatch] = useReducer(chatReducer, undefined, initialChatState);
+  const stateRef = useRef(state);
+  stateRef.current = state;
+
+  useEffect(() => {
+    let cursor: number | undefined;
+    let buffer: ChatItem[] = [];
+    let frame = 0;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const flush = () => {
+      frame = 0;
+      timer = undefined;
+      if (buffer.length === 0) return;
+      const items = buffer;
+      buffer = [];
+      dispatch({ type: "items", items });
+    };
+    const schedule = () => {
+      if (frame || timer) return;
+      // Background tabs get no animation frames: fall back to a timer there.
+      if (document.hidden) timer = setTimeout(flush, 200);
+      else frame = requestAnimationFrame(flush);
+    };
+    const stop = subscribe(
+      (api, signal) => api.chat.subscribe({ workspaceId, cursor }, { signal }),
+      (item: ChatItem) => {
+        cursor = item.seq;
+        buffer.push(item);
+        // A snapshot is the first paint of the chat: show it without waiting for a frame.
+        if (item.type === "snapshot") flush();
+        else schedule();
+      },
+    );
+    return () => {
+      stop();
+      if (frame) cancelAnimationFrame(frame);
+      if (timer) clearTimeout(timer);
+    };
+  }, [workspaceId]);
+
+  // One page request at a time (state updates land a render later than scroll events).
+  const paging = useRef(false);
+  const loadOlder = useCallback(async () => {
+    const s = stateRef.current;
+    if (paging.current || s.loading || s.loadingOlder || !s.hasMore || s.firstIndex <= 0) return;
+    paging.current = true;
+    const generation = s.generation;
+    dispatch({ type: "history-start" });
+    try {
+      const page = await call((api) => api.chat.history({ workspaceId, before: s.firstIndex, limit: HISTORY_PAGE }));
+      dispatch({ type: "history", generation, messages: page.messages, start: page.start });
+    } catch {
+      dispatch({ type: "history-failed", generation });
+    } finally {
+      paging.current = false;
+    }
+  }, [workspaceId]);
+
+  const send = useCallback(
+    async (text: string, options: SendOptions = {}) => {
+      const id = `local-${++nextLocalId}`;
+      dispatch({ type: "send-start", id, text, at: Date.now() });
+      try {
+        const result = await call((api) => api.chat.send({ workspaceId, text, ...options }));
+        dispatch({ type: "send-done", id, queued: result.queued });
+        return result;
+      } catch (err) {
+        dispatch({ type: "send-failed", id });
+        throw err;
+      }
+    },
+    [workspaceId],
+  );
+
+  const interrupt = useCallback(async () => {
+    await call((api) => api.chat.interrupt({ workspaceId }));
+  }, [workspaceId]);
+
+  const retry = useCallback(async () => {
+    dispatch({ type: "dismiss-errors" });
+    await call((api) => api.chat.retry({ workspaceId }));
+  }, [workspaceId]);
+
+  const clearQueue = useCallback(async () => {
+    await call((api) => api.chat.clearQueue({ workspaceId }));
+    dispatch({ type: "queue-cleared" });
+  }, [workspaceId]);
+
+  const dismissErrors = useCallback(() => dispatch({ type: "dismiss-errors" }), []);
+
+  return useMemo(
+    () => ({ state, loadOlder, send, interrupt, retry, clearQueue, dismissErrors }),
+    [state, loadOlder, send, interrupt, retry, clearQueue, dismissErrors],
+  );
+}

@@ -1,0 +1,113 @@
+import { useEffect, useState } from "react";
+import { call } from "../api/client";
+import { formatCost, formatTokens } from "../app/format";
+import { CloseIcon } from "../app/icons";
+import { errorMessage } from "../state/errors";
+import { useStore } from "../state/store";
+import type { CostSummary } from "../state/types";
+import { toggleCosts } from "../state/ui";
+import { workspacesStore } from "../state/workspaces";
+
+/** Tokens and dollars per model, and how full the context window is; refreshed as the cost changes. */
+export function CostsPanel({ workspaceId }: { workspaceId: string }) {
+  const [costs, setCosts] = useState<CostSummary | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  // Refetch whenever the live summary moves (a step finished, a turn ended).
+  const version = useStore(workspacesStore, (s) => {
+    const w = s.byId[workspaceId];
+    return w ? `${w.costUsd}|${w.activity.state}|${w.activity.lastActivityAt}` : "";
+  });
+
+  useEffect(() => {
+    let live = true;
+    call((api) => api.workspaces.costs({ workspaceId }))
+      .then((c) => {
+        if (!live) return;
+        setCosts(c);
+        setError(null);
+      })
+      .catch((e) => live && setError(errorMessage(e)));
+    return () => {
+      live = false;
+    };
+  }, [workspaceId, version]);
+
+  return (
+    <aside data-testid="costs-panel" aria-label="Costs"
+      className="flex w-80 shrink-0 flex-col border-l border-line bg-panel max-md:absolute max-md:inset-y-0 max-md:right-0 max-md:z-20 max-md:w-full max-md:max-w-sm max-md:shadow-2xl">
+      <div className="flex h-9 shrink-0 items-center border-b border-line px-3">
+        <h2 className="flex-1 font-semibold">Costs</h2>
+        <button type="button" className="icon-btn" aria-label="Close costs" data-testid="costs-close" onClick={() => toggleCosts(false)}>
+          <CloseIcon />
+        </button>
+      </div>
+      <div className="min-h-0 flex-1 space-y-4 overflow-y-auto p-3">
+        {error && <p role="alert" className="text-err">{error}</p>}
+        {!costs && !error && <p className="text-muted">Loading…</p>}
+        {costs && <CostsBody costs={costs} />}
+      </div>
+    </aside>
+  );
+}
+
+function CostsBody({ costs }: { costs: CostSummary }) {
+  const u = costs.usage;
+  return (
+    <>
+      <div>
+        <div className="text-[11px] text-muted uppercase">Total</div>
+        <div data-testid="costs-total" className="font-mono text-xl tabular-nums">{formatCost(costs.costUsd)}</div>
+        {costs.costUsd == null && <p className="text-[11px] text-warn">A model in use has no known price, so the total is unknown.</p>}
+        <p className="mt-1 text-[11px] text-muted">
+          {formatTokens(u.inputTokens)} in ({formatTokens(u.cachedInputTokens)} cached) · {formatTokens(u.outputTokens)} out
+          {u.reasoningTokens > 0 && <> ({formatTokens(u.reasoningTokens)} reasoning)</>}
+        </p>
+      </div>
+      <ContextBar context={costs.context} />
+      <div>
+        <div className="mb-1 text-[11px] text-muted uppercase">By model</div>
+        {costs.byModel.length === 0 ? (
+          <p className="text-muted">No requests yet.</p>
+        ) : (
+          <ul className="space-y-2" data-testid="costs-by-model">
+            {costs.byModel.map((m) => (
+              <li key={m.model} data-testid={`costs-model-${m.model}`} className="border-t border-line pt-1.5">
+                <div className="flex gap-2">
+                  <span className="min-w-0 flex-1 font-mono text-[12px] break-all">{m.model}</span>
+                  <span className="font-mono tabular-nums">{formatCost(m.costUsd)}</span>
+                </div>
+                <div className="text-[11px] text-muted tabular-nums">
+                  {m.requests} req · {formatTokens(m.usage.inputTokens)} in ({formatTokens(m.usage.cachedInputTokens)} cached) ·{" "}
+                  {formatTokens(m.usage.outputTokens)} out
+                  {m.usage.reasoningTokens > 0 && ` (${formatTokens(m.usage.reasoningTokens)} reasoning)`}
+                </div>
+              </li>
+            ))}
+          </ul>
+        )}
+      </div>
+    </>
+  );
+}
+
+function ContextBar({ context }: { context: CostSummary["context"] }) {
+  if (!context) return null;
+  const { usedTokens, windowTokens } = context;
+  const pct = windowTokens ? Math.min(100, (usedTokens / windowTokens) * 100) : null;
+  const color = pct == null ? "bg-muted" : pct > 85 ? "bg-err" : pct > 60 ? "bg-warn" : "bg-accent";
+  return (
+    <div data-testid="context-usage">
+      <div className="mb-1 flex text-[11px] text-muted uppercase">
+        <span className="flex-1">Context window</span>
+        <span className="normal-case">
+          {formatTokens(usedTokens)} / {windowTokens ? formatTokens(windowTokens) : "?"}
+          {pct != null && ` (${pct.toFixed(0)}%)`}
+        </span>
+      </div>
+      <div className="h-1.5 overflow-hidden rounded bg-elev" role="meter" aria-label="Context window used"
+        aria-valuemin={0} aria-valuemax={windowTokens ?? usedTokens} aria-valuenow={usedTokens}>
+        <div className={`h-full ${color}`} style={{ width: `${pct ?? 100}%`, opacity: pct == null ? 0.3 : 1 }} />
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,67 @@
+import { useState } from "react";
+import { call } from "../api/client";
+import { errorMessage } from "../state/errors";
+import { useStore } from "../state/store";
+import { closeOverlay, selectWorkspace, uiStore } from "../state/ui";
+import { selectOrder, workspacesStore } from "../state/workspaces";
+import { stepWorkspace } from "../state/workspacesModel";
+import { InlineError, Modal } from "./Modal";
+
+/** What to show after deleting: the next workspace of the same project, else any other. */
+function neighbour(id: string): string | null {
+  const order = selectOrder(workspacesStore.get());
+  const project = order.find((w) => w.id === id)?.projectPath;
+  const same = stepWorkspace(order.filter((w) => w.projectPath === project), id, 1);
+  if (same && same !== id) return same;
+  const any = stepWorkspace(order, id, 1);
+  return any && any !== id ? any : null;
+}
+
+/** Confirms a delete; if the server refuses (unsaved work), shows why and offers "Delete anyway". */
+export function DeleteDialog({ workspaceId }: { workspaceId: string }) {
+  const ws = useStore(workspacesStore, (s) => s.byId[workspaceId]);
+  const [refusal, setRefusal] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  const name = ws?.name ?? workspaceId;
+
+  const remove = async (force: boolean) => {
+    setBusy(true);
+    const wasSelected = uiStore.get().selectedId === workspaceId;
+    const next = neighbour(workspaceId);
+    try {
+      await call((api) => api.workspaces.delete({ workspaceId, force: force || undefined }));
+      closeOverlay();
+      if (wasSelected && (uiStore.get().selectedId ?? workspaceId) === workspaceId) selectWorkspace(next);
+    } catch (e) {
+      // The CLI's advice does not apply here: the button below is the way to force.
+      setRefusal(errorMessage(e).replace(/;?\s*use --force to delete anyway\.?$/, ""));
+      setBusy(false);
+    }
+  };
+
+  const what = ws?.runtime.type === "local"
+    ? "its chat history (the project directory itself is kept)"
+    : "its worktree, branch and chat history";
+  return (
+    <Modal title={`Delete ${name}?`} testId="delete-dialog" onClose={closeOverlay}>
+      <div className="space-y-3 px-4 py-3">
+        <p>
+          This deletes <strong className="font-mono">{name}</strong>: {what}.
+        </p>
+        <InlineError message={refusal} testId="delete-refusal" />
+      </div>
+      <div className="flex justify-end gap-2 border-t border-line px-4 py-2.5">
+        <button type="button" className="btn" onClick={closeOverlay} data-autofocus>Cancel</button>
+        {refusal ? (
+          <button type="button" className="btn btn-danger" data-testid="delete-force" disabled={busy} onClick={() => remove(true)}>
+            {busy ? "Deleting…" : "Delete anyway"}
+          </button>
+        ) : (
+          <button type="button" className="btn btn-danger" data-testid="delete-confirm" disabled={busy} onClick={() => remove(false)}>
+            {busy ? "Deleting…" : "Delete"}
+          </button>
+        )}
+      </div>
+    </Modal>
+  );
+}

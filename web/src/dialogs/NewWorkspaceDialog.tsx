@@ -1,0 +1,152 @@
+import { useEffect, useRef, useState } from "react";
+import { call } from "../api/client";
+import { errorMessage } from "../state/errors";
+import { useStore } from "../state/store";
+import type { RuntimeChoice } from "../state/types";
+import { closeOverlay, openOverlay, selectWorkspace } from "../state/ui";
+import { workspacesStore } from "../state/workspaces";
+import { DialogForm, InlineError, Modal } from "./Modal";
+
+type RuntimeType = RuntimeChoice["type"];
+const RUNTIMES: { type: RuntimeType; label: string; hint: string }[] = [
+  { type: "worktree", label: "Worktree", hint: "Own git worktree and branch: isolated" },
+  { type: "local", label: "Local", hint: "Works in the project directory itself" },
+  { type: "ssh", label: "SSH", hint: "A worktree on a remote host" },
+];
+
+export function NewWorkspaceDialog({ projectPath: initialProject }: { projectPath?: string }) {
+  const projects = useStore(workspacesStore, (s) => s.projects);
+  const [project, setProject] = useState(initialProject ?? projects[0]?.path ?? "");
+  const [name, setName] = useState("");
+  // Typed by the user: a late suggestion must not overwrite it.
+  const nameEdited = useRef(false);
+  const [runtime, setRuntime] = useState<RuntimeType>("worktree");
+  const [host, setHost] = useState("");
+  const [branches, setBranches] = useState<{ trunk: string; branches: string[] } | null>(null);
+  const [base, setBase] = useState("");
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+
+  useEffect(() => {
+    if (!project && projects[0]) setProject(projects[0].path);
+  }, [project, projects]);
+
+  // Suggest a name and load branches for the chosen project.
+  useEffect(() => {
+    if (!project) return;
+    let live = true;
+    setBranches(null);
+    call((api) => api.workspaces.suggestName({ projectPath: project }))
+      .then((r) => live && !nameEdited.current && setName(r.name))
+      .catch(() => {});
+    call((api) => api.projects.branches({ path: project }))
+      .then((r) => {
+        if (!live) return;
+        setBranches(r);
+        setBase(r.trunk);
+      })
+      .catch((e) => live && setError(errorMessage(e)));
+    return () => {
+      live = false;
+    };
+    // Re-suggest only when the project changes.
+  }, [project]);
+
+  const submit = async () => {
+    if (!project) return setError("Choose a project first.");
+    if (runtime === "ssh" && !host.trim()) return setError("Enter the SSH host.");
+    setBusy(true);
+    setError(null);
+    const choice: RuntimeChoice = runtime === "ssh" ? { type: "ssh", host: host.trim() } : { type: runtime };
+    try {
+      const ws = await call((api) =>
+        api.workspaces.create({
+          projectPath: project,
+          name: name.trim() || undefined,
+          runtime: choice,
+          base: runtime === "local" ? undefined : base || undefined,
+        }),
+      );
+      closeOverlay();
+      selectWorkspace(ws.id);
+    } catch (e) {
+      setError(errorMessage(e));
+      setBusy(false);
+    }
+  };
+
+  if (projects.length === 0) {
+    return (
+      <Modal title="New workspace" testId="new-workspace-dialog" onClose={closeOverlay}>
+        <div className="space-y-3 px-4 py-4">
+          <p className="text-muted">Add a project (a git repository on the server's machine) first.</p>
+          <button type="button" className="btn btn-primary" onClick={() => openOverlay({ kind: "add-project" })}>Add project…</button>
+        </div>
+      </Modal>
+    );
+  }
+
+  const branchList = branches ? [branches.trunk, ...branches.branches.filter((b) => b !== branches.trunk)] : [];
+  return (
+    <Modal title="New workspace" testId="new-workspace-dialog" onClose={closeOverlay}>
+      <DialogForm onSubmit={submit} footer={
+        <>
+          <button type="button" className="btn" onClick={closeOverlay}>Cancel</button>
+          <button type="submit" className="btn btn-primary" data-testid="new-workspace-submit" disabled={busy}>
+            {busy ? "Creating…" : "Create workspace"}
+          </button>
+        </>
+      }>
+        <div>
+          <label className="label" htmlFor="nw-project">Project</label>
+          <select id="nw-project" className="input" data-testid="new-workspace-project" value={project}
+            onChange={(e) => setProject(e.target.value)}>
+            {projects.map((p) => <option key={p.path} value={p.path}>{p.name} — {p.path}</option>)}
+          </select>
+        </div>
+        <div>
+          <label className="label" htmlFor="nw-name">Name (also the branch name)</label>
+          <input id="nw-name" className="input font-mono" data-testid="new-workspace-name" value={name} data-autofocus
+            autoComplete="off" spellCheck={false} onChange={(e) => { setName(e.target.value); nameEdited.current = true; }} />
+        </div>
+        <fieldset>
+          <legend className="label">Runtime</legend>
+          <div className="grid grid-cols-3 gap-1.5" role="radiogroup">
+            {RUNTIMES.map((r) => (
+              <label key={r.type} title={r.hint} data-testid={`runtime-${r.type}`}
+                className={`cursor-pointer rounded border px-2 py-1.5 ${runtime === r.type ? "border-accent bg-accent/10" : "border-line hover:bg-elev"}`}>
+                <input type="radio" name="runtime" value={r.type} className="sr-only" checked={runtime === r.type}
+                  onChange={() => setRuntime(r.type)} />
+                <span className="block font-medium">{r.label}</span>
+                <span className="block text-[11px] text-muted">{r.hint}</span>
+              </label>
+            ))}
+          </div>
+        </fieldset>
+        {runtime === "ssh" && (
+          <div>
+            <label className="label" htmlFor="nw-host">SSH host</label>
+            <input id="nw-host" className="input font-mono" data-testid="new-workspace-ssh-host" value={host}
+              placeholder="user@devbox or a Host from ~/.ssh/config" autoComplete="off" spellCheck={false}
+              onChange={(e) => setHost(e.target.value)} />
+          </div>
+        )}
+        {runtime !== "local" ? (
+          <div>
+            <label className="label" htmlFor="nw-base">Base branch</label>
+            <select id="nw-base" className="input font-mono" data-testid="new-workspace-base" value={base}
+              disabled={!branches} onChange={(e) => setBase(e.target.value)}>
+              {!branches && <option value="">Loading branches…</option>}
+              {branchList.map((b) => <option key={b} value={b}>{b}{b === branches?.trunk ? " (trunk)" : ""}</option>)}
+            </select>
+          </div>
+        ) : (
+          <p className="rounded border border-warn/40 bg-warn/10 px-2 py-1.5 text-[12px] text-warn">
+            A local workspace edits the project directory directly; other local workspaces of this project share its files.
+          </p>
+        )}
+        <InlineError message={error} />
+      </DialogForm>
+    </Modal>
+  );
+}

@@ -1,0 +1,59 @@
+import { createStore } from "./store";
+
+/** At most one overlay at a time: a dialog, settings or the command palette. */
+export type Overlay =
+  | { kind: "new-workspace"; projectPath?: string }
+  | { kind: "rename"; workspaceId: string }
+  | { kind: "fork"; workspaceId: string }
+  | { kind: "delete"; workspaceId: string }
+  | { kind: "add-project" }
+  | { kind: "settings" }
+  | { kind: "palette" };
+
+export interface UiState {
+  /** The workspace shown in the main area; mirrors the URL hash `#/w/<id>`. */
+  selectedId: string | null;
+  overlay: Overlay | null;
+  costsOpen: boolean;
+  /** The sidebar drawer on narrow screens. */
+  drawerOpen: boolean;
+}
+
+const HASH = /^#\/w\/(.+)$/;
+
+export function idFromHash(hash: string): string | null {
+  const m = HASH.exec(hash);
+  if (!m) return null;
+  try {
+    return decodeURIComponent(m[1]);
+  } catch {
+    return null;
+  }
+}
+
+export const uiStore = createStore<UiState>({
+  selectedId: idFromHash(window.location.hash),
+  overlay: null,
+  costsOpen: false,
+  drawerOpen: false,
+});
+
+window.addEventListener("hashchange", () => {
+  const id = idFromHash(window.location.hash);
+  uiStore.set((s) => (s.selectedId === id ? s : { ...s, selectedId: id }));
+});
+
+/** Shows a workspace (or none) and records it in the URL so a reload keeps it. */
+export function selectWorkspace(id: string | null) {
+  const hash = id ? `#/w/${encodeURIComponent(id)}` : "";
+  if (window.location.hash !== hash) {
+    // replaceState: switching workspaces should not flood the back button.
+    history.replaceState(null, "", hash || window.location.pathname + window.location.search);
+  }
+  uiStore.set((s) => ({ ...s, selectedId: id, drawerOpen: false }));
+}
+
+export const openOverlay = (overlay: Overlay) => uiStore.set((s) => ({ ...s, overlay, drawerOpen: false }));
+export const closeOverlay = () => uiStore.set((s) => (s.overlay ? { ...s, overlay: null } : s));
+export const toggleCosts = (open?: boolean) => uiStore.set((s) => ({ ...s, costsOpen: open ?? !s.costsOpen }));
+export const setDrawer = (drawerOpen: boolean) => uiStore.set((s) => ({ ...s, drawerOpen }));

@@ -13,7 +13,9 @@
  *                       animation frame in which its newest message is inside the message list's
  *                       viewport; then the page's JS heap (CDP Performance.getMetrics JSHeapUsedSize),
  *                       a second after, before and after a forced GC. Each run in a new tab of a warm
- *                       context (the app was loaded before, as a returning user's would be).
+ *                       context (the app was loaded before, as a returning user's would be), so it is
+ *                       the first chat the tab shows; then again switching to it from another chat.
+ *                       The first run (the server parses chat.jsonl) is reported apart.
  *   20 streams          20 workspaces streaming at once from the fake provider (Anthropic wire format,
  *                       a text delta every 30 ms each). Between the server and the fake provider sits a
  *                       small proxy that stamps every text marker `[t=0000000000000]` with the wall
@@ -22,7 +24,12 @@
  *                       and the following animation frame (≈ when it is painted). Background
  *                       workspaces only update their sidebar rows: for them, the time from the last
  *                       frame of the provider's stream to the row showing the turn finished (idle).
- *                       Server and browser CPU come from /proc/<pid>/stat over the streaming window.
+ *                       Server and browser CPU come from /proc/<pid>/stat over the streaming window;
+ *                       a Node client subscribed to the same chat gives the server + socket share.
+ *   cold start          a fresh server, the page opened as soon as /health answers: spawn → rows painted.
+ *
+ * Each phase also reports how many CPUs other processes kept busy meanwhile (/proc/stat minus this
+ * bench's process tree), and the table is flagged when that exceeds 0.2.
  *
  * Flags: --runs N (default 5), --json (also print the results as JSON).
  */

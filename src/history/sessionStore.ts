@@ -123,9 +123,61 @@ export class SessionStore {
       fs.writeFileSync(tmp, json, { mode: 0o600 });
     }
     fs.renameSync(tmp, this.partialFile);
+    // A background write still running must not land over this one: it writes this again after.
+    if (this.partialWriting) this.partialNext = json;
+  }
+
+  /** The background write running (at most one), and what to do once it is done. */
+  private partialWriting: Promise<void> | null = null;
+  /** A snapshot to write next (the latest wins), null to remove the file, undefined: nothing. */
+  private partialNext: string | null | undefined;
+
+  /**
+   * writePartial off the event loop, for callers that snapshot often (a server streaming many
+   * chats): the message is serialized now and written in the background, temp file + rename as
+   * above; at most one write runs at a time, and a newer snapshot replaces one still waiting.
+   * A kill at any instant leaves the previous snapshot or this one, never a torn file.
+   */
+  writePartialAsync(message: ChatMessage): void {
+    const json = JSON.stringify(message);
+    if (this.partialWriting) this.partialNext = json;
+    else this.startPartialWrite(json);
+  }
+
+  /** Resolves once every snapshot written with writePartialAsync is on disk (or superseded). */
+  async flushPartial(): Promise<void> {
+    while (this.partialWriting) await this.partialWriting;
+  }
+
+  private startPartialWrite(json: string): void {
+    // Its own temp file: a writePartial meanwhile must not write into the same one. Callbacks,
+    // not fs.promises: this runs several hundred times a second with many chats streaming.
+    const tmp = `${this.partialFile}.async.tmp`;
+    this.partialWriting = new Promise<void>((resolve) => {
+      const write = (retry: boolean) =>
+        fs.writeFile(tmp, json, { mode: 0o600 }, (err) => {
+          if (err?.code === "ENOENT" && retry) {
+            // Snapshots are frequent: the directory is only created when it is missing.
+            fs.mkdir(this.dir, { recursive: true, mode: 0o700 }, () => write(false));
+          } else if (err) {
+            fs.rm(tmp, { force: true }, () => resolve()); // best effort, like the snapshot itself
+          } else {
+            fs.rename(tmp, this.partialFile, () => resolve());
+          }
+        });
+      write(true);
+    }).then(() => {
+      this.partialWriting = null;
+      const next = this.partialNext;
+      this.partialNext = undefined;
+      if (next === null) this.clearPartial();
+      else if (next !== undefined) this.startPartialWrite(next);
+    });
   }
 
   clearPartial(): void {
     fs.rmSync(this.partialFile, { force: true });
+    // A background write still running would bring the file back: remove it again after.
+    if (this.partialWriting) this.partialNext = null;
   }
 }

@@ -15,7 +15,7 @@ export interface ServerConfig {
 
 export interface RunningServer {
   port: number;
-  /** The API, once the first WebSocket loaded it. */
+  /** The API, once loaded (it starts loading with the first page request). */
   api(): Api | undefined;
   close(): Promise<void>;
 }
@@ -38,8 +38,9 @@ function refuse(socket: Duplex, status: number): void {
 /**
  * The server process's front: a bare node:http server that answers `/health` itself, so it is
  * up within a few milliseconds of start. Everything else loads on first use: the HTTP routes
- * (Hono, which pulls in Node's fetch implementation, ~100 ms of CPU) with the first page, the
- * WebSocket server and the API (hub, agent) with the first WebSocket.
+ * (Hono, which pulls in Node's fetch implementation, ~100 ms of CPU) with the first page; the
+ * WebSocket server and the API (hub) start loading as soon as that page is served, so they are
+ * ready (or nearly) when its socket connects. Once the API is up, pages carry the workspace list.
  */
 export async function startServer(cfg: ServerConfig, loadApi: () => Promise<Api>): Promise<RunningServer> {
   let auth = new Auth(cfg.token, cfg.port);
@@ -47,7 +48,13 @@ export async function startServer(cfg: ServerConfig, loadApi: () => Promise<Api>
   let apiPromise: Promise<Api> | undefined;
   let httpPromise: Promise<Listener> | undefined;
   let wssPromise: Promise<WebSocketServer> | undefined;
-  const loadHttp = () => (httpPromise ??= import("./http.js").then((m) => m.createHttpListener(auth, cfg.env)));
+  const loadHttp = () =>
+    (httpPromise ??= import("./http.js").then((m) =>
+      m.createHttpListener(auth, cfg.env, {
+        // Only when the API is already up: a page never waits for it.
+        bootData: () => (api ? { at: Date.now(), list: api.hub.listSnapshot() } : undefined),
+      }),
+    ));
   const loadWss = () =>
     (wssPromise ??= import("ws").then(({ WebSocketServer }) => new WebSocketServer({ noServer: true, maxPayload: 16 * 1024 * 1024 })));
   const getApi = () =>
@@ -69,8 +76,17 @@ export async function startServer(cfg: ServerConfig, loadApi: () => Promise<Api>
       .catch((err) => {
         process.stderr.write(`mux: ${err instanceof Error ? err.message : String(err)}\n`);
         if (!res.headersSent) res.writeHead(500).end();
+      })
+      .finally(() => {
+        // A signed-in page's socket comes next: load what it needs now (after the page went out).
+        if (api || apiPromise) return;
+        if (auth.check({ authorization: header(req, "authorization"), cookie: header(req, "cookie") }) || req.url?.includes("token=")) preload();
       });
   });
+  const preload = () => {
+    void loadWss().catch(() => {});
+    void getApi().catch(() => {}); // reported (and retried) when a socket needs it
+  };
 
   // The API's WebSocket, at `api/ws` relative to any page of the app.
   server.on("upgrade", (req: IncomingMessage, socket: Duplex, head: Buffer) => {
@@ -110,7 +126,9 @@ export async function startServer(cfg: ServerConfig, loadApi: () => Promise<Api>
     async close() {
       const wss = await wssPromise?.catch(() => undefined);
       for (const client of wss?.clients ?? []) client.terminate();
-      await api?.close();
+      // An API still loading is closed once loaded (its hub has timers and git processes).
+      const loaded = api ?? (await apiPromise?.catch(() => undefined));
+      await loaded?.close();
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
         server.closeAllConnections();

@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { getRequestListener } from "@hono/node-server";
 import { type Context, Hono, type Next } from "hono";
+import { redact } from "../common/redact.js";
 import type { Auth } from "./auth.js";
 import { findWebRoot, serveStatic } from "./static.js";
 
@@ -44,6 +45,27 @@ function tokenVisit(c: Context, auth: Auth, token: string): Response {
   return c.redirect(`./${target}${query}`, 302);
 }
 
+/** The id of the element that carries the page's boot data (see web/src/main.tsx). */
+export const BOOT_ELEMENT_ID = "mux-boot";
+
+/**
+ * `value` as a `<script type="application/json">` element. Redacted like every frame the API
+ * sends, and with `<`, `>`, `&` and the line separators escaped, so no string in it can end the
+ * element (`</script>`) or open a comment.
+ */
+export function bootScript(value: unknown): string {
+  const json = redact(JSON.stringify(value)).replace(/[<>&\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
+  return `<script type="application/json" id="${BOOT_ELEMENT_ID}">${json}</script>`;
+}
+
+export interface HttpOptions {
+  /**
+   * What the page should start with (the workspace list), when it is at hand without waiting:
+   * put into index.html for signed-in requests only, so the sidebar shows before the socket opens.
+   */
+  bootData?: () => unknown;
+}
+
 /**
  * Every HTTP route but /health: the token gate (Bearer, cookie, or a first `?token=` visit) and
  * the web app's files. (The API itself is the WebSocket, upgraded before this is reached.)
@@ -51,8 +73,17 @@ function tokenVisit(c: Context, auth: Auth, token: string): Response {
 export function createHttpListener(
   auth: Auth,
   env: NodeJS.ProcessEnv,
+  opts: HttpOptions = {},
 ): (req: IncomingMessage, res: ServerResponse) => Promise<void> {
   const webRoot = findWebRoot(env);
+  const boot = () => {
+    try {
+      const data = opts.bootData?.();
+      return data === undefined ? undefined : bootScript(data);
+    } catch {
+      return undefined; // e.g. a corrupt registry: the page loads without, the socket reports it
+    }
+  };
   const app = new Hono();
   app.use("*", async (c: Context, next: Next) => {
     await next();
@@ -73,7 +104,8 @@ export function createHttpListener(
     const path = c.req.path;
     if (path.endsWith("/api/ws")) return c.json({ error: "this endpoint is a WebSocket" }, 426);
     if (path.startsWith("/api/")) return c.json({ error: "not found" }, 404);
-    return serveStatic(webRoot, path, c.req.header("accept"));
+    // Only reached signed in (the gate above): the data is what the WebSocket would send.
+    return serveStatic(webRoot, path, c.req.header("accept"), { inject: boot });
   });
   app.all("*", (c) => c.json({ error: "method not allowed" }, 405));
   return getRequestListener(app.fetch, { overrideGlobalObjects: false });

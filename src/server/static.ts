@@ -48,12 +48,41 @@ function fileResponse(file: string, size: number, cache: string): Response {
   return new Response(body, { headers: { "content-type": type, "content-length": String(size), "cache-control": cache } });
 }
 
+/** index.html as last read, so a page with data injected does not read the file every time. */
+let indexCache: { file: string; mtimeMs: number; size: number; html: string } | undefined;
+
+function readIndex(file: string, stat: fs.Stats): string {
+  const c = indexCache;
+  if (c && c.file === file && c.mtimeMs === stat.mtimeMs && c.size === stat.size) return c.html;
+  const html = fs.readFileSync(file, "utf8");
+  indexCache = { file, mtimeMs: stat.mtimeMs, size: stat.size, html };
+  return html;
+}
+
+export interface StaticOptions {
+  /**
+   * HTML to put into the page (index.html) just before `</head>`, or undefined for none. A page
+   * that carries it is never stored by any cache (it is this request's data).
+   */
+  inject?: () => string | undefined;
+}
+
+function indexResponse(file: string, opts: StaticOptions): Response {
+  const stat = fs.statSync(file);
+  const extra = opts.inject?.();
+  if (!extra) return fileResponse(file, stat.size, "no-cache");
+  const html = readIndex(file, stat);
+  const at = html.search(/<\/head>/i);
+  const body = at < 0 ? extra + html : html.slice(0, at) + extra + html.slice(at);
+  return new Response(body, { headers: { "content-type": TYPES[".html"], "cache-control": "no-store" } });
+}
+
 /**
  * Serves the single-page app: real files as they are (hashed assets cached for good), and
  * index.html for any other page path, so the app's own routes survive a reload. Everything
  * the app references is relative, so it works under any path prefix.
  */
-export function serveStatic(root: string | null, pathname: string, accept: string | undefined): Response {
+export function serveStatic(root: string | null, pathname: string, accept: string | undefined, opts: StaticOptions = {}): Response {
   if (!root) return new Response(NOT_BUILT, { headers: { "content-type": "text/html; charset=utf-8" } });
   let rel: string;
   try {
@@ -69,13 +98,14 @@ export function serveStatic(root: string | null, pathname: string, accept: strin
   } catch {
     stat = undefined;
   }
+  const index = path.join(root, "index.html");
+  if (stat?.isFile() && file === index) return indexResponse(index, opts);
   if (stat?.isFile()) {
     const immutable = rel.includes("/assets/");
     return fileResponse(file, stat.size, immutable ? "public, max-age=31536000, immutable" : "no-cache");
   }
   // A file-looking path that does not exist is a real 404; page paths get the app.
   const looksLikeFile = /\.[A-Za-z0-9]{1,8}$/.test(rel) && !accept?.includes("text/html");
-  const index = path.join(root, "index.html");
   if (looksLikeFile || !fs.existsSync(index)) return new Response("not found", { status: 404 });
-  return fileResponse(index, fs.statSync(index).size, "no-cache");
+  return indexResponse(index, opts);
 }

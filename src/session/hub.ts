@@ -1,8 +1,10 @@
+import * as fs from "node:fs";
 import type { ChatMessage } from "../agent/messages.js";
 import type { ChatItem, CostSummary, GitStatusView, WorkspaceListEvent, WorkspaceSummary } from "../api/schemas.js";
 import { expandHome, muxRoot } from "../config/paths.js";
 import { knownModel, parseModelString } from "../providers/models.js";
 import type { Project, Workspace } from "../workspace/config.js";
+import type { MuxConfig } from "../workspace/schemas.js";
 import { git } from "../workspace/git.js";
 import { suggestName } from "../workspace/names.js";
 import { detectTrunk, resolveProjectPath } from "../workspace/projects.js";
@@ -21,6 +23,10 @@ export interface HubOptions {
 
 /** Health is re-checked every this many ticks (it runs git per worktree). */
 const HEALTH_EVERY_TICKS = 4;
+/** Workspaces whose health is checked at once (each check runs git twice). */
+const HEALTH_CONCURRENCY = 4;
+
+type ListSnapshot = Extract<WorkspaceListEvent, { type: "snapshot" }>;
 
 function contextWindowFor(model: string): number | null {
   try {
@@ -53,7 +59,6 @@ export class Hub implements SessionHost {
   private timer: NodeJS.Timeout | undefined;
   private ticks = 0;
   private lastTickError = "";
-  private readonly ready: Promise<void>;
   private readonly warnFn: (message: string) => void;
 
   constructor(
@@ -66,18 +71,16 @@ export class Hub implements SessionHost {
     this.git = new GitTracker(service, (id) => this.changed(id));
     // A corrupt registry must not keep the hub from starting: each call then reports it.
     try {
-      this.lastProjects = JSON.stringify(this.service.listProjects());
+      this.lastProjects = JSON.stringify(this.registry().projects);
     } catch {
       this.lastProjects = "";
     }
-    this.ready = this.checkHealth()
-      .then(() => {
-        // Statuses arrive as list events; the first snapshot does not wait for them.
-        void Promise.resolve()
-          .then(() => this.git.tick(this.workspaces()))
-          .catch((err) => this.warn(`git status: ${errorMessage(err)}`));
-      })
-      .catch((err) => this.warn(errorMessage(err)));
+    // Health and git status arrive as list events: nothing waits for them (until the first
+    // check, a workspace's health is what the file system says; see healthOf).
+    void this.checkHealth()
+      .catch((err) => this.warn(errorMessage(err)))
+      .then(() => this.git.tick(this.workspaces()))
+      .catch((err) => this.warn(`git status: ${errorMessage(err)}`));
     const tickMs = opts.tickMs ?? 15_000;
     if (tickMs > 0) {
       this.timer = setInterval(() => void this.tick(), tickMs);
@@ -100,8 +103,15 @@ export class Hub implements SessionHost {
       this.flushScheduled = false;
       const ids = [...this.pending];
       this.pending.clear();
+      // One registry read for the lot (each read parses config.json).
+      let all: Workspace[];
+      try {
+        all = this.workspaces();
+      } catch (err) {
+        return this.warn(errorMessage(err));
+      }
       for (const wsId of ids) {
-        const ws = this.service.find(wsId);
+        const ws = all.find((w) => w.id === wsId);
         if (ws) this.emitWorkspace(ws);
       }
     });
@@ -113,12 +123,33 @@ export class Hub implements SessionHost {
 
   // ── registry and summaries ───────────────────────────────────────────────
 
+  private registryCache: { key: string; config: MuxConfig } | undefined;
+
+  /**
+   * The registry (config.json), parsed again only when the file changed: the hub reads it for
+   * every list event, send and snapshot, and parsing it (JSONC + schema) is not free. Writes
+   * replace the file (a new inode), so its identity, size and mtime tell a change. Read-only.
+   */
+  private registry(): MuxConfig {
+    let key = "missing";
+    try {
+      const st = fs.statSync(this.service.store.file);
+      key = `${st.ino}:${st.size}:${st.mtimeMs}`;
+    } catch {
+      // no registry yet: read() gives the empty one (or reports the error)
+    }
+    if (this.registryCache?.key === key) return this.registryCache.config;
+    const config = this.service.store.read();
+    this.registryCache = { key, config };
+    return config;
+  }
+
   private workspaces(): Workspace[] {
-    return this.service.store.read().workspaces;
+    return this.registry().workspaces;
   }
 
   private get(id: string): Workspace {
-    const ws = this.service.store.read().workspaces.find((w) => w.id === id);
+    const ws = this.workspaces().find((w) => w.id === id);
     if (!ws) throw new HubError("NOT_FOUND", `no workspace "${id}"`);
     return ws;
   }
@@ -133,21 +164,39 @@ export class Hub implements SessionHost {
     return s;
   }
 
-  private async checkHealth(ids?: Set<string>): Promise<void> {
-    const all = this.workspaces().filter((w) => !ids || ids.has(w.id));
-    await Promise.all(
-      all.map(async (w) => {
+  /** Checks every workspace's health (git), a few at a time; a changed one is a list event. */
+  private async checkHealth(): Promise<void> {
+    const all = this.workspaces();
+    let next = 0;
+    const worker = async () => {
+      while (next < all.length) {
+        const w = all[next++];
         const h = await this.service.health(w).catch(() => "ok" as const);
+        const before = this.healthOf(w);
         this.health.set(w.id, h);
-      }),
-    );
+        if (h !== before) this.changed(w.id);
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(HEALTH_CONCURRENCY, all.length) }, worker));
+  }
+
+  /**
+   * The last checked health; before the first check, what the file system tells without git
+   * (the project or the worktree directory is gone), else "ok".
+   */
+  private healthOf(ws: Workspace): WorkspaceHealth {
+    const known = this.health.get(ws.id);
+    if (known) return known;
+    if (!fs.existsSync(ws.projectPath)) return "missing-project";
+    if (ws.runtime.type === "worktree" && ws.branch && !fs.existsSync(ws.runtime.path)) return "missing-worktree";
+    return "ok";
   }
 
   summary(ws: Workspace): WorkspaceSummary {
     const s = this.session(ws.id);
     return {
       ...ws,
-      health: this.health.get(ws.id) ?? "ok",
+      health: this.healthOf(ws),
       activity: s.activity,
       git: this.git.get(ws.id),
       costUsd: s.costUsd(),
@@ -155,17 +204,21 @@ export class Hub implements SessionHost {
   }
 
   async listWorkspaces(): Promise<WorkspaceSummary[]> {
-    await this.ready;
     return this.workspaces().map((w) => this.summary(w));
+  }
+
+  /** Every project and workspace summary as they are now (also put into the served page). */
+  listSnapshot(): ListSnapshot {
+    const { projects, workspaces } = this.registry();
+    return { type: "snapshot", projects, workspaces: workspaces.map((w) => this.summary(w)) };
   }
 
   /** The sidebar's feed: a snapshot, then every change. */
   async subscribeList(signal?: AbortSignal): Promise<AsyncQueue<WorkspaceListEvent>> {
-    await this.ready;
     const queue = new AsyncQueue<WorkspaceListEvent>().bind(signal);
-    const workspaces = this.workspaces().map((w) => this.summary(w));
-    for (const w of workspaces) this.lastSent.set(w.id, JSON.stringify(w));
-    queue.push({ type: "snapshot", projects: this.service.listProjects(), workspaces });
+    const snapshot = this.listSnapshot();
+    for (const w of snapshot.workspaces) this.lastSent.set(w.id, JSON.stringify(w));
+    queue.push(snapshot);
     this.listSubscribers.add(queue);
     queue.onClosed(() => this.listSubscribers.delete(queue));
     return queue;
@@ -192,7 +245,7 @@ export class Hub implements SessionHost {
   }
 
   private emitProjects(): void {
-    const projects = this.service.listProjects();
+    const projects = this.registry().projects;
     this.lastProjects = JSON.stringify(projects);
     this.broadcast({ type: "projects", projects });
   }
@@ -203,7 +256,7 @@ export class Hub implements SessionHost {
       const all = this.workspaces();
       const ids = new Set(all.map((w) => w.id));
       for (const id of [...this.lastSent.keys()]) if (!ids.has(id)) this.emitRemoved(id);
-      if (JSON.stringify(this.service.listProjects()) !== this.lastProjects) this.emitProjects();
+      if (JSON.stringify(this.registry().projects) !== this.lastProjects) this.emitProjects();
       if (++this.ticks % HEALTH_EVERY_TICKS === 0) await this.checkHealth();
       for (const w of all) this.changed(w.id);
       await this.git.tick(all);
@@ -219,7 +272,7 @@ export class Hub implements SessionHost {
   // ── projects ─────────────────────────────────────────────────────────────
 
   listProjects(): Project[] {
-    return this.service.listProjects();
+    return this.registry().projects;
   }
 
   async addProject(input: string): Promise<Project> {
@@ -254,7 +307,7 @@ export class Hub implements SessionHost {
     if (runInit) session.startInitHook(ws);
     await this.git.set(ws);
     this.filesChanged(ws.id);
-    if (JSON.stringify(this.service.listProjects()) !== this.lastProjects) this.emitProjects();
+    if (JSON.stringify(this.registry().projects) !== this.lastProjects) this.emitProjects();
     this.emitWorkspace(ws);
   }
 
@@ -352,7 +405,7 @@ export class Hub implements SessionHost {
   async send(input: SendInput & { workspaceId: string }): Promise<{ queued: boolean }> {
     const ws = this.get(input.workspaceId);
     const { workspaceId, ...message } = input;
-    if ((this.health.get(ws.id) ?? "ok") !== "ok") {
+    if (this.healthOf(ws) !== "ok") {
       // Checked again: the user may have repaired it by hand since.
       const health = await this.service.health(ws);
       this.health.set(ws.id, health);
@@ -366,13 +419,46 @@ export class Hub implements SessionHost {
     if (input.thinking && input.thinking !== ws.settings.thinking) picked.thinking = input.thinking;
     if (Object.keys(picked).length) {
       try {
-        await this.service.updateSettings(ws.id, picked);
-        this.changed(ws.id);
+        await this.saveSettings(ws.id, picked);
       } catch (err) {
         this.warn(`cannot save the settings of ${ws.name}: ${errorMessage(err)}`);
       }
     }
     return result;
+  }
+
+  /** Settings picked with sends and not saved yet (workspace id → picks). */
+  private readonly picked = new Map<string, Workspace["settings"]>();
+  /** The save that takes the picks made from now on; null until there is one. */
+  private nextSave: Promise<void> | null = null;
+  private lastSave: Promise<void> = Promise.resolve();
+
+  /**
+   * Saves settings picked with a send into the registry. A save takes every pick made until it
+   * starts, so many agents started at once make a couple of registry writes (each one locks,
+   * parses, writes and fsyncs config.json), not one each. Resolves once the pick is saved.
+   */
+  private saveSettings(id: string, picks: Workspace["settings"]): Promise<void> {
+    this.picked.set(id, { ...this.picked.get(id), ...picks });
+    if (this.nextSave) return this.nextSave;
+    const save = this.lastSave
+      .catch(() => {})
+      .then(() => new Promise<void>((resolve) => setImmediate(resolve)))
+      .then(async () => {
+        this.nextSave = null; // picks from now on go into a later save
+        const batch = new Map(this.picked);
+        this.picked.clear();
+        await this.service.store.update((config) => {
+          for (const [wsId, s] of batch) {
+            const w = config.workspaces.find((x) => x.id === wsId);
+            if (w) w.settings = { ...w.settings, ...s }; // one deleted meanwhile: nothing to save
+          }
+        });
+        for (const wsId of batch.keys()) this.changed(wsId);
+      });
+    this.nextSave = save;
+    this.lastSave = save;
+    return save;
   }
 
   interrupt(id: string): void {

@@ -106,7 +106,9 @@ export async function runTurn(input: TurnInput): Promise<TurnResult> {
   const snapshot = () => {
     pending = undefined;
     lastWrite = Date.now();
-    if (current) store.writePartial(current);
+    // Serialized now, written in the background (one write at a time per chat, the latest
+    // wins): a server streaming many chats must not block its event loop on the disk.
+    if (current) store.writePartialAsync(current);
   };
   const emit = (event: AgentEvent) => {
     input.emit(event);

@@ -11,8 +11,31 @@ import { useShortcuts } from "./useShortcuts";
 import { WorkspaceHeader } from "./WorkspaceHeader";
 
 // The chat (markdown, highlighting…) is its own chunk, so the sidebar is up before it is parsed.
-export const loadChat = () => import("../chat/ChatView");
-const ChatView = lazy(() => loadChat().then((m) => ({ default: m.ChatView })));
+type ChatModule = typeof import("../chat/ChatView");
+/** The chat's module once loaded: rendered directly from then on, with no suspending. */
+let chatModule: ChatModule | undefined;
+let chatLoading: Promise<ChatModule> | undefined;
+export function loadChat(): Promise<ChatModule> {
+  chatLoading ??= import("../chat/ChatView").then(
+    (m) => (chatModule = m),
+    (err: unknown) => {
+      chatLoading = undefined; // the next render (Retry) tries again, with a fresh lazy wrapper
+      LazyChatView = lazyChat();
+      throw err;
+    },
+  );
+  return chatLoading;
+}
+// Only until the module is loaded: lazy() suspends on its first render even when the chunk is
+// at hand, and React then holds the reveal for its fallback throttle (~300 ms).
+const lazyChat = () => lazy(() => loadChat().then((m) => ({ default: m.ChatView })));
+let LazyChatView = lazyChat();
+
+/** The chat, picked once per mount: swapping the lazy wrapper for the module later would remount it. */
+function ChatSlot({ workspaceId }: { workspaceId: string }) {
+  const [Chat] = useState(() => chatModule?.ChatView ?? LazyChatView);
+  return <Chat workspaceId={workspaceId} />;
+}
 const CostsPanel = lazy(() => import("../costs/CostsPanel").then((m) => ({ default: m.CostsPanel })));
 
 export function App() {
@@ -44,7 +67,7 @@ export function App() {
             {showChat ? (
               <ChunkBoundary key={selectedId} fallback={(retry) => <LoadFailed retry={retry} />}>
                 <Suspense fallback={null}>
-                  <ChatView workspaceId={selectedId} />
+                  <ChatSlot workspaceId={selectedId} />
                 </Suspense>
               </ChunkBoundary>
             ) : selectedId ? (

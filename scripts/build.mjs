@@ -3,6 +3,7 @@
 import { chmodSync, readFileSync, rmSync, statSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { build } from "esbuild";
+import { cliPlugins } from "./esbuild-plugins.mjs";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
 process.chdir(root);
@@ -22,6 +23,8 @@ await build({
   chunkNames: "chunks/[name]-[hash]",
   // Some bundled CommonJS dependencies call require() for Node built-ins.
   banner: { js: "import { createRequire as __muxCreateRequire } from 'node:module'; const require = __muxCreateRequire(import.meta.url);" },
+  // Leaves out code mux never runs (other zod locales, the AI Gateway): less to load at start.
+  plugins: cliPlugins,
   logLevel: "warning",
 });
 chmodSync("dist/mux.js", 0o755);

@@ -19,6 +19,30 @@ describe("LocalRuntime", () => {
     expect(r.stdout).toBe(`${fs.realpathSync(root)}\nhi\nfrom-stdin`);
   });
 
+  it("never sources ~/.bashrc, even when started without SHLVL (by a launcher or service)", async () => {
+    // bash with a socket on stdin and SHLVL unset takes itself for an rshd command and sources
+    // ~/.bashrc; Node's stdio pipes are sockets.
+    const home = path.join(root, "home");
+    fs.mkdirSync(home);
+    fs.writeFileSync(path.join(home, ".bashrc"), `echo sourced >> ${JSON.stringify(path.join(root, "bashrc-ran"))}\n`);
+    const saved = { HOME: process.env.HOME, SHLVL: process.env.SHLVL };
+    process.env.HOME = home;
+    delete process.env.SHLVL;
+    try {
+      const rt = new LocalRuntime(root);
+      for (const stdin of [undefined, "", "input"]) {
+        const r = await execCapture(rt, "echo ok", stdin === undefined ? {} : { stdin });
+        expect(r.stdout).toBe("ok\n");
+      }
+    } finally {
+      for (const [k, v] of Object.entries(saved)) {
+        if (v === undefined) delete process.env[k];
+        else process.env[k] = v;
+      }
+    }
+    expect(fs.existsSync(path.join(root, "bashrc-ran"))).toBe(false);
+  });
+
   it("returns soon after bash exits even when a background job keeps the output pipe open", async () => {
     const rt = new LocalRuntime(root);
     const started = Date.now();

@@ -63,11 +63,15 @@ export class LocalRuntime implements Runtime {
         return;
       }
       // detached: the script gets its own process group so a timeout or abort kills every child.
+      // Empty stdin is /dev/null, not a pipe: Node's pipes are sockets, and bash given a socket
+      // on stdin with SHLVL unset (mux started by a launcher, systemd, a Coder module) takes
+      // itself for an rshd command and sources ~/.bashrc, which can take seconds or print noise.
+      const pipeStdin = options.stdin !== undefined && options.stdin !== "";
       const child = spawn("bash", ["-c", script], {
         cwd: options.cwd ?? this.root,
-        env: { ...process.env, ...options.env },
+        env: { SHLVL: "1", ...process.env, ...options.env },
         detached: true,
-        stdio: [options.stdin === undefined ? "ignore" : "pipe", "pipe", "pipe"],
+        stdio: [pipeStdin ? "pipe" : "ignore", "pipe", "pipe"],
       });
       let timedOut = false;
       let aborted = false;
@@ -87,7 +91,7 @@ export class LocalRuntime implements Runtime {
       child.stderr?.setEncoding("utf8");
       child.stdout?.on("data", (c: string) => options.onStdout?.(c));
       child.stderr?.on("data", (c: string) => options.onStderr?.(c));
-      if (options.stdin !== undefined && child.stdin) {
+      if (pipeStdin && child.stdin) {
         child.stdin.on("error", () => {});
         child.stdin.end(options.stdin);
       }

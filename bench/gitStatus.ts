@@ -6,8 +6,10 @@
  * (a modified tracked file and an untracked one). Measures:
  *
  *   (a) creating one workspace — median (and min/max) over the 50 `git worktree add` calls;
- *   (b) refreshing the status of all 50 with gitStatusAll — median and max over the runs, after
- *       one warm-up, at the default concurrency;
+ *   (b) refreshing the status of all 50 with gitStatusAll — once right after creation, then,
+ *       with the indexes settled as the server settles them (settleIndex), median and max over
+ *       the runs after one warm-up, at the default concurrency (nothing changed in between: the
+ *       periodic refresh), and again with every workspace edited before each run;
  *   (c) the same refresh at concurrency 1, 2, 4, 8, batched (several local workspaces per
  *       exec, the default) and one exec per workspace (rounds interleaved), to choose defaults.
  *
@@ -27,6 +29,7 @@ import { fileURLToPath } from "node:url";
 import { LocalRuntime } from "../src/runtime/local.js";
 import { type GitStatus, type StatusTarget, gitStatusAll } from "../src/workspace/gitStatus.js";
 import { DEFAULT_STATUS_CONCURRENCY } from "../src/workspace/gitStatusScript.js";
+import { RACY_GIT_WINDOW_MS, settleIndex } from "../src/workspace/worktree.js";
 
 const TARGET_REFRESH_MS = 1_000;
 const FILES = 200;
@@ -63,6 +66,11 @@ export interface GitStatusBenchResult {
   createMaxMs: number;
   concurrency: number;
   refreshMedianMs: number;
+  /** One refresh right after creation, before the indexes are settled (racily clean files). */
+  refreshFreshMs: number;
+  /** Refreshes right after every workspace's modified file got one more line (nothing reusable). */
+  refreshChangedMedianMs: number;
+  refreshChangedCpuMedianMs?: number;
   refreshMaxMs: number;
   refreshRuns: number;
   /**
@@ -131,6 +139,12 @@ function dirtyWorkspace(dir: string, i: number): void {
   fs.writeFileSync(path.join(dir, `notes-${i}.md`), "# notes\n\nwork in progress\n");
 }
 
+/** One more uncommitted line in the workspace's modified file (see dirtyWorkspace). */
+function editDirtyFile(dir: string, i: number): void {
+  const f = (i * 5 + 1) % FILES;
+  fs.appendFileSync(path.join(dir, `src/mod${f % 10}/file${f}.ts`), "// edited again\n");
+}
+
 function check(statuses: Map<string, GitStatus>, n: number): void {
   if (statuses.size !== n) throw new Error(`expected ${n} statuses, got ${statuses.size}`);
   for (const [id, s] of statuses) {
@@ -194,11 +208,25 @@ export async function main(argv: string[] = process.argv.slice(2)): Promise<GitS
     }
 
     process.stderr.write("refreshing …\n");
-    await timeRefresh(targets, DEFAULT_STATUS_CONCURRENCY); // warm-up (page cache, index stat data)
+    // Fresh worktrees: their indexes were written in the same second as their files, so git
+    // re-reads every file on each status until the index is written again…
+    const freshMs = await timeRefresh(targets, DEFAULT_STATUS_CONCURRENCY);
+    // …which the server does once, a moment after creating a workspace (Hub.settleIndexLater).
+    await new Promise((r) => setTimeout(r, RACY_GIT_WINDOW_MS));
+    for (const t of targets) await settleIndex(t.runtime.root);
+    await timeRefresh(targets, DEFAULT_STATUS_CONCURRENCY); // warm-up (page cache)
     const refreshMs: number[] = [];
     const refreshCpuMs: number[] = [];
     for (let r = 0; r < opts.runs; r++) {
       refreshMs.push(await timeRefresh(targets, DEFAULT_STATUS_CONCURRENCY, refreshCpuMs));
+    }
+    // The worst case: every workspace changed since the last refresh (one more line in its
+    // modified file), so no numstat can be reused.
+    const changedMs: number[] = [];
+    const changedCpuMs: number[] = [];
+    for (let r = 0; r < opts.runs; r++) {
+      targets.forEach((t, i) => editDirtyFile(t.runtime.root, i));
+      changedMs.push(await timeRefresh(targets, DEFAULT_STATUS_CONCURRENCY, changedCpuMs));
     }
 
     // Concurrency sweep, batched (default) and one exec per workspace; rounds interleaved so
@@ -223,6 +251,9 @@ export async function main(argv: string[] = process.argv.slice(2)): Promise<GitS
       createMaxMs: max(createMs),
       concurrency: DEFAULT_STATUS_CONCURRENCY,
       refreshMedianMs: median(refreshMs),
+      refreshFreshMs: freshMs,
+      refreshChangedMedianMs: median(changedMs),
+      refreshChangedCpuMedianMs: changedCpuMs.length ? median(changedCpuMs) : undefined,
       refreshMaxMs: max(refreshMs),
       refreshRuns: opts.runs,
       refreshCpuMedianMs: refreshCpuMs.length ? median(refreshCpuMs) : undefined,
@@ -252,6 +283,9 @@ function print(r: GitStatusBenchResult): void {
     ["  min / max", `${ms(r.createMinMs)} / ${ms(r.createMaxMs)}`],
     [`refresh ${n} workspaces (gitStatusAll defaults: concurrency ${r.concurrency}, batched), median of ${r.refreshRuns}`, ms(r.refreshMedianMs)],
     ["  max", ms(r.refreshMaxMs)],
+    ["  right after creation, before the server settles the indexes (one run)", ms(r.refreshFreshMs)],
+    [`  every workspace edited since the last refresh, median of ${r.refreshRuns}`, ms(r.refreshChangedMedianMs)],
+    ...(r.refreshChangedCpuMedianMs === undefined ? [] : [["    CPU time", ms(r.refreshChangedCpuMedianMs)] as [string, string]]),
     ["  per workspace (median / n)", ms(r.refreshMedianMs / n)],
   ];
   if (r.refreshCpuMedianMs !== undefined) {

@@ -47,8 +47,9 @@ export class GitTracker {
   }
 
   async set(ws: Workspace): Promise<void> {
-    const base = ws.base ?? (await this.trunk(ws.projectPath));
-    if (!base) return;
+    const trunk = ws.base ?? (await this.trunk(ws.projectPath));
+    if (!trunk) return;
+    const base = await this.service.statusBase(ws, trunk);
     const key = JSON.stringify([ws.runtime, base]);
     const known = this.targets.get(ws.id);
     if (known?.key === key) return;

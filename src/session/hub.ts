@@ -7,6 +7,7 @@ import type { Project, Workspace } from "../workspace/config.js";
 import type { MuxConfig } from "../workspace/schemas.js";
 import { git } from "../workspace/git.js";
 import { suggestName } from "../workspace/names.js";
+import { RACY_GIT_WINDOW_MS, settleIndex } from "../workspace/worktree.js";
 import { detectTrunk, resolveProjectPath } from "../workspace/projects.js";
 import type { CreateWorkspaceInput, WorkspaceHealth, WorkspaceService } from "../workspace/service.js";
 import { AsyncQueue } from "./asyncQueue.js";
@@ -305,10 +306,33 @@ export class Hub implements SessionHost {
     this.health.set(ws.id, "ok");
     const session = this.session(ws.id);
     if (runInit) session.startInitHook(ws);
+    if (ws.runtime.type === "worktree") this.settleIndexLater(ws.id, ws.runtime.path);
     await this.git.set(ws);
     this.filesChanged(ws.id);
     if (JSON.stringify(this.registry().projects) !== this.lastProjects) this.emitProjects();
     this.emitWorkspace(ws);
+  }
+
+  private readonly settleTimers = new Set<NodeJS.Timeout>();
+
+  /**
+   * Settles a new worktree's index once git no longer sees its files as racily clean (see
+   * settleIndex), after the init hook and while the agent is not working (either may run git,
+   * whose index lock must not collide with ours); an agent busy for long settles it itself.
+   */
+  private settleIndexLater(id: string, worktreePath: string, tries = 5): void {
+    const timer = setTimeout(async () => {
+      this.settleTimers.delete(timer);
+      const session = this.sessions.get(id);
+      await session?.initSettled();
+      if (session?.busy) {
+        if (tries > 1) this.settleIndexLater(id, worktreePath, tries - 1);
+        return;
+      }
+      await settleIndex(worktreePath);
+    }, RACY_GIT_WINDOW_MS);
+    timer.unref();
+    this.settleTimers.add(timer);
   }
 
   /**
@@ -476,6 +500,7 @@ export class Hub implements SessionHost {
   /** Stops every turn (their partial answers are saved as interrupted) and all timers. */
   async shutdown(): Promise<void> {
     if (this.timer) clearInterval(this.timer);
+    for (const t of this.settleTimers) clearTimeout(t);
     for (const q of this.listSubscribers) q.close();
     await Promise.all([...this.sessions.values()].map((s) => s.close(3_000)));
     this.git.dispose();

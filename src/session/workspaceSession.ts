@@ -94,6 +94,11 @@ export class WorkspaceSession {
     return this.running !== null;
   }
 
+  /** Resolves once no init hook is running (at once when there is none). */
+  async initSettled(): Promise<void> {
+    while (this.initHook) await this.initHook;
+  }
+
   get activity(): Activity {
     const state = this.running ? (this.streaming ? "streaming" : "starting") : this.persisted.state;
     return {

@@ -11,8 +11,9 @@
  * Process creation is the main cost (≈7 ms per process on a small VM, ≈15 ms per spawn from
  * Node), so the script starts as few as it can: two git processes — `status` (which also gives
  * ahead/behind: the base is made the branch's upstream for that one command) and
- * `diff --merge-base` (skipped when there is nothing to diff) — and no helper: untracked files
- * are line-counted by bash builtins, only files over 32 KiB go to one `grep`.
+ * `diff --merge-base` (skipped when there is nothing to diff, and its sums reused while HEAD,
+ * base, ahead/behind and the changed files are as they were: see the script) — and no helper:
+ * untracked files are line-counted by bash builtins, only files over 32 KiB go to one `grep`.
  *
  * Output grammar (every token ends with NUL; markers start with `@@mux:`, which no status or
  * numstat record can start with, and the parser only looks for them at record boundaries):

@@ -38,10 +38,27 @@ const B = UNTRACKED_BUILTIN_BYTES;
 /** `__mux_gs ROOT BASE`: prints one workspace's status (see the grammar above). */
 const STATUS_FUNCTION = `unset ${GIT_ENV_TO_CLEAR}
 export GIT_OPTIONAL_LOCKS=0 LC_ALL=C
+# git diff --numstat -z against $@, printed as one summed record "added<TAB>removed<TAB>*"
+# (binary files count 0; a rename's two path tokens are skipped); sets sa, sr; returns git's
+# exit code. On bash < 4.4 (no cache: nc set) the records are passed through as they are.
+__mux_diff() {
+  local r k=0 a d
+  sa=0; sr=0
+  if [ -n "$nc" ]; then ${GIT} diff --numstat -z --no-ext-diff "$@" -- 2>/dev/null; return; fi
+  while IFS= read -r -d '' r; do
+    if [ $k -gt 0 ]; then k=$((k - 1)); continue; fi
+    case $r in *$'\\t'*$'\\t'*) ;; *) continue ;; esac
+    a=\${r%%$'\\t'*}; d=\${r#*$'\\t'}; d=\${d%%$'\\t'*}
+    [ "$a" = - ] || sa=$((sa + a)); [ "$d" = - ] || sr=$((sr + d))
+    [ "\${r: -1}" = $'\\t' ] && k=2
+  done < <(exec ${GIT} diff --numstat -z --no-ext-diff "$@" -- 2>/dev/null)
+  wait $! && printf '%s\\t%s\\t*\\0' "$sa" "$sr"
+}
 __mux_gs() {
   local b=$2 gd=.git l= h= br= bs= skip= ok= us= ab= tr= r= ah= arc= abo= w= drc= mb= n= lc=0 f= x= y= e=
-  local -a up u big a
-  up=(); u=(); big=()
+  local ck= cs= cf= hit= sums= rest= nc= sa=0 sr=0
+  local -a up u big a tp
+  up=(); u=(); big=(); tp=()
   cd -- "$1" 2>/dev/null || { printf '${MARK}missing\\0no such directory\\0${MARK}done\\0'; return 0; }
   [ -e .git ] || { printf '${MARK}missing\\0not the root of a git worktree (no .git)\\0${MARK}done\\0'; return 0; }
   # Ahead/behind for free: make the base the branch's upstream for this one command (-c), and
@@ -61,12 +78,13 @@ __mux_gs() {
   # starts with the branch.oid header; "exec" spares the process substitution a fork.
   while IFS= read -r -d '' r; do
     printf '%s\\0' "$r"
-    if [ -n "$skip" ]; then skip=; continue; fi
+    if [ -n "$skip" ]; then skip=; tp+=("$r"); continue; fi
     case $r in
       '? '*) u+=("\${r:2}") ;;
-      '1 '*|'u '*) tr=1 ;;
-      '2 '*) tr=1; skip=1 ;;
-      '# branch.oid '*) ok=1 ;;
+      '1 '*) tr=1; ck+="$r"$'\\n'; tp+=("\${r#* * * * * * * * }") ;;
+      'u '*) tr=1; nc=1 ;;
+      '2 '*) tr=1; skip=1; ck+="$r"$'\\n'; tp+=("\${r#* * * * * * * * * }") ;;
+      '# branch.oid '*) ok=1; ck+="$r"$'\\n' ;;
       '# branch.upstream '*) us=\${r#'# branch.upstream '} ;;
       '# branch.ab '*) ab=\${r#'# branch.ab '} ;;
     esac
@@ -82,15 +100,36 @@ __mux_gs() {
   fi
   printf '${MARK}end 0\\0${MARK}revlist %d\\0%s\\0${MARK}numstat\\0' $arc "$abo"
   w=mergebase; drc=1
-  if [ $arc = 0 ] && [ "$ah" = 0 ] && [ -z "$tr" ]; then
-    w=none; drc=0 # HEAD is the merge-base and no tracked file changed: nothing to diff
-  elif [ $arc = 0 ]; then
-    ${GIT} diff --numstat -z --no-ext-diff --merge-base "$b" -- 2>/dev/null; drc=$?
-    if [ $drc = 129 ]; then # git < 2.30: no --merge-base
-      mb=$(${GIT} merge-base "$b" HEAD 2>/dev/null) && { ${GIT} diff --numstat -z --no-ext-diff "$mb" --; drc=$?; }
+  # The numstat is the costly half (a second git process). It is reused while nothing it
+  # depends on changed: HEAD, base, ahead/behind and the changed tracked files' status records
+  # (the key, kept in $gd/mux-status-cache with the sums), and no changed file is as new as
+  # the stamp written just before the diff that made them (so an edit racing that diff counts
+  # as a change). Needs bash >= 4.4 (the exit code of a process substitution); else no cache.
+  [ "\${BASH_VERSINFO[0]}\${BASH_VERSINFO[1]}" -ge 44 ] 2>/dev/null || nc=1
+  if [ -z "$nc" ]; then
+    ck="$b"$'\\n'"$abo"$'\\n'"$ck"; cs="$gd/mux-status-stamp"; cf="$gd/mux-status-cache"
+    if [ -f "$cs" ] && { IFS= read -r sums; IFS= read -r -d '' rest; :; } <"$cf" 2>/dev/null && [ "$rest" = "$ck" ]; then
+      hit=1
+      for f in "\${tp[@]}"; do [[ $f -ot $cs ]] || { hit=; break; }; done
     fi
   fi
-  if [ $drc != 0 ]; then w=head; ${GIT} diff --numstat -z --no-ext-diff HEAD -- 2>/dev/null; drc=$?; fi
+  if [ $arc = 0 ] && [ "$ah" = 0 ] && [ -z "$tr" ]; then
+    w=none; drc=0 # HEAD is the merge-base and no tracked file changed: nothing to diff
+  elif [ -n "$hit" ]; then
+    sa=\${sums%% *}; sr=\${sums#* }; w=\${sr#* }; sr=\${sr%% *}; drc=0
+    printf '%s\\t%s\\t*\\0' "$sa" "$sr"
+  elif [ $arc = 0 ]; then
+    [ -n "$nc" ] || : 2>/dev/null >"$cs" || nc=1
+    __mux_diff --merge-base "$b"; drc=$?
+    if [ $drc = 129 ]; then # git < 2.30: no --merge-base
+      mb=$(${GIT} merge-base "$b" HEAD 2>/dev/null) && { __mux_diff "$mb"; drc=$?; }
+    fi
+  fi
+  if [ $drc != 0 ]; then w=head; __mux_diff HEAD; drc=$?; fi
+  # Saved only when this pass diffed (and the stamp could be written).
+  if [ -z "$nc" ] && [ -z "$hit" ] && [ $drc = 0 ] && [ $w != none ]; then
+    printf '%s %s %s\\n%s' "$sa" "$sr" "$w" "$ck" 2>/dev/null >"$cf" || :
+  fi
   printf '${MARK}end %d %s\\0${MARK}untracked\\0' $drc $w
   # Untracked text files: small ones counted with builtins (a NUL in the first ${B} bytes means
   # binary: 0 lines), larger ones by grep; FIFOs, devices and directories are skipped.

@@ -32,3 +32,14 @@ export async function branchExists(projectPath: string, branch: string): Promise
 export function projectName(projectPath: string): string {
   return path.basename(projectPath);
 }
+
+/**
+ * The base an SSH workspace's git status compares against, as the host names it: the project's
+ * branches travel under refs/mux-local/ (`main` → `refs/mux-local/heads/main`, `origin/main` →
+ * `refs/mux-local/remotes/origin/main`), as of the last transfer; a commit id stays as it is.
+ */
+export async function remoteStatusBase(projectPath: string, base: string): Promise<string> {
+  const full = (await gitMaybe(projectPath, ["rev-parse", "--symbolic-full-name", base]))?.trim();
+  const m = full ? /^refs\/(heads|remotes)\/(.+)$/.exec(full) : null;
+  return m ? `refs/mux-local/${m[1]}/${m[2]}` : base;
+}

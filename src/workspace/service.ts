@@ -10,7 +10,7 @@ import { git } from "./git.js";
 import type { StatusTarget } from "./gitStatus.js";
 import { copyMuxIgnored } from "./muxignore.js";
 import { sanitizeName, suggestName } from "./names.js";
-import { detectTrunk, projectName, resolveProjectPath } from "./projects.js";
+import { detectTrunk, projectName, remoteStatusBase, resolveProjectPath } from "./projects.js";
 import { addWorktree, removeWorktree, renameWorktree, unsavedWork, worktreeHealth, type WorktreeHealth } from "./worktree.js";
 
 export type RuntimeChoice = { type: "local" } | { type: "worktree" } | { type: "ssh"; host: string };
@@ -34,6 +34,10 @@ export interface WorkspaceWithHealth extends Workspace {
 export interface RemoteWorkspaces {
   create(ws: Workspace, project: Project): Promise<void>;
   remove(ws: Workspace, force: boolean): Promise<void>;
+  /** The commit checked out in the remote worktree. */
+  head(ws: Workspace): Promise<string>;
+  /** Moves the remote worktree and its branch to `name`; returns the new remote path. */
+  rename(ws: Workspace, name: string): Promise<string>;
   runtime(ws: Workspace): Runtime;
 }
 
@@ -163,9 +167,8 @@ export class WorkspaceService {
       await addWorktree(ws.projectPath, ws.runtime.path, ws.branch!, ws.base!);
       await copyMuxIgnored(ws.projectPath, ws.runtime.path);
     } else if (ws.runtime.type === "ssh") {
-      if (!this.remote) throw new ConfigError("SSH workspaces are not available in this build");
       const project = this.store.read().projects.find((p) => p.path === ws.projectPath)!;
-      await this.remote.create(ws, project);
+      await this.requireRemote().create(ws, project);
       const runtime = ws.runtime;
       await this.store.update((config) => {
         const w = config.workspaces.find((x) => x.id === ws.id);
@@ -193,12 +196,14 @@ export class WorkspaceService {
     if (this.store.read().workspaces.some((w) => w.projectPath === ws.projectPath && w.name === name)) {
       throw new ConfigError(`a workspace named "${name}" already exists in ${ws.projectPath}`);
     }
-    if (ws.runtime.type === "ssh") throw new ConfigError("renaming SSH workspaces is not supported yet");
+    // The files and branch move first: if that fails, the registry still says where they are.
     let runtime = ws.runtime;
     if (ws.runtime.type === "worktree" && ws.branch) {
       const to = { path: this.worktreePath(ws.projectPath, name), branch: name };
       await renameWorktree(ws.projectPath, { path: ws.runtime.path, branch: ws.branch }, to);
       runtime = { type: "worktree", path: to.path };
+    } else if (ws.runtime.type === "ssh") {
+      runtime = { type: "ssh", host: ws.runtime.host, path: await this.requireRemote().rename(ws, name) };
     }
     return this.store.update((config) => {
       const w = config.workspaces.find((x) => x.id === ws.id);
@@ -213,12 +218,18 @@ export class WorkspaceService {
   /** A new workspace on a new branch from the source's HEAD, with a copy of its chat. */
   async fork(ref: string, newName?: string): Promise<Workspace> {
     const source = this.get(ref);
-    if (source.runtime.type !== "worktree") throw new ConfigError("only worktree workspaces can be forked");
-    const head = (await git(source.runtime.path, ["rev-parse", "HEAD"])).trim();
+    // A local workspace is the project directory itself: there is no branch of its own to fork.
+    if (source.runtime.type === "local") throw new ConfigError("only worktree and SSH workspaces can be forked");
+    // The fork lives where its source does (an SSH fork on the same host, from the host's HEAD).
+    const head =
+      source.runtime.type === "worktree"
+        ? (await git(source.runtime.path, ["rev-parse", "HEAD"])).trim()
+        : await this.requireRemote().head(source);
+    const runtime: RuntimeChoice = source.runtime.type === "worktree" ? { type: "worktree" } : { type: "ssh", host: source.runtime.host };
     const forked = await this.create({
       projectPath: source.projectPath,
       name: newName ?? `${source.name}-fork`,
-      runtime: { type: "worktree" },
+      runtime,
       base: head,
       settings: source.settings,
     });
@@ -275,7 +286,12 @@ export class WorkspaceService {
 
   /** What git status needs for a workspace: its runtime and the base it is measured against. */
   async statusTarget(ws: Workspace): Promise<StatusTarget> {
-    return { id: ws.id, runtime: this.runtime(ws), base: ws.base ?? (await detectTrunk(ws.projectPath)) };
+    return { id: ws.id, runtime: this.runtime(ws), base: await this.statusBase(ws, ws.base ?? (await detectTrunk(ws.projectPath))) };
+  }
+
+  /** `base` as the workspace's own repository names it (an SSH host keeps the branches elsewhere). */
+  async statusBase(ws: Workspace, base: string): Promise<string> {
+    return ws.runtime.type === "ssh" ? remoteStatusBase(ws.projectPath, base) : base;
   }
 
   /** Where the workspace's tools run. */
@@ -286,9 +302,13 @@ export class WorkspaceService {
       case "worktree":
         return new LocalRuntime(ws.runtime.path, "worktree");
       case "ssh":
-        if (!this.remote) throw new ConfigError("SSH workspaces are not available in this build");
-        return this.remote.runtime(ws);
+        return this.requireRemote().runtime(ws);
     }
+  }
+
+  private requireRemote(): RemoteWorkspaces {
+    if (!this.remote) throw new ConfigError("SSH workspaces are not available in this build");
+    return this.remote;
   }
 }
 

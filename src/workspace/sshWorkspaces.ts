@@ -5,7 +5,7 @@ import { SshConnection, SshRuntime } from "../runtime/ssh.js";
 import { execCapture } from "../runtime/types.js";
 import { shq } from "../tools/shellQuote.js";
 import type { Project, Workspace } from "./config.js";
-import { git } from "./git.js";
+import { gitMaybe } from "./git.js";
 import { ignoredFilesToCopy } from "./muxignore.js";
 import type { RemoteWorkspaces } from "./service.js";
 
@@ -27,6 +27,23 @@ function localStream(cwd: string, cmd: string, args: string[]) {
     child.on("close", (code) => (code === 0 ? resolve() : reject(new Error(`${cmd} ${args[0]} failed: ${stderr.trim()}`)))),
   );
   return { stdout: child.stdout, done };
+}
+
+/** execCapture, with a connection or cwd failure reported like a failed command (stderr says why). */
+function captureOrError(rt: SshRuntime, script: string): Promise<{ exitCode: number | null; stdout: string; stderr: string }> {
+  return execCapture(rt, script).catch((err: Error) => ({ exitCode: null, stdout: "", stderr: err.message }));
+}
+
+/**
+ * The commit a new remote worktree starts from. Branch names resolve locally (the host holds them
+ * under refs/mux-local/); a full commit id that is not here is one made on the host (a fork of a
+ * remote workspace's HEAD), and the host's `git worktree add` checks that it exists.
+ */
+async function startCommit(projectPath: string, base: string): Promise<string> {
+  const local = await gitMaybe(projectPath, ["rev-parse", "--verify", "--quiet", `${base}^{commit}`]);
+  if (local) return local.trim();
+  if (/^[0-9a-f]{40}([0-9a-f]{24})?$/.test(base)) return base;
+  throw new ConfigError(`${base} is not a branch or commit in ${projectPath}`);
 }
 
 /**
@@ -92,7 +109,7 @@ export class SshWorkspaces implements RemoteWorkspaces {
     if (fetch.exitCode !== 0) throw new ConfigError(`sending ${project.name} to ${host} failed: ${fetch.stderr.trim()}`);
 
     // 2. The workspace: a remote worktree on a new branch at the base commit.
-    const base = (await git(project.path, ["rev-parse", `${ws.base ?? "HEAD"}^{commit}`])).trim();
+    const base = await startCommit(project.path, ws.base ?? "HEAD");
     const add = await execCapture(
       rt,
       `set -e
@@ -113,6 +130,37 @@ fi`,
       if (untar.exitCode !== 0) throw new ConfigError(`copying .muxignore files to ${host} failed: ${untar.stderr.trim()}`);
     }
     ws.runtime.path = worktree;
+  }
+
+  /** The commit checked out in the remote worktree. */
+  async head(ws: Workspace): Promise<string> {
+    const host = ws.runtime.type === "ssh" ? ws.runtime.host : "";
+    const r = await captureOrError(this.runtime(ws), "git rev-parse --verify HEAD");
+    if (r.exitCode !== 0) throw new ConfigError(`reading the HEAD of "${ws.name}" on ${host} failed: ${r.stderr.trim()}`);
+    return r.stdout.trim();
+  }
+
+  /**
+   * Moves the remote worktree to `<project dir>/<name>` and renames its branch to `name`, undoing
+   * the move if the branch rename fails, so the host never keeps half a rename. Returns the new path.
+   */
+  async rename(ws: Workspace, name: string): Promise<string> {
+    if (ws.runtime.type !== "ssh" || !ws.runtime.path || !ws.branch) throw new ConfigError(`workspace "${ws.name}" has no remote worktree`);
+    const host = ws.runtime.host;
+    const from = ws.runtime.path;
+    const to = path.posix.join(path.posix.dirname(from), name);
+    const bare = `${path.posix.dirname(from)}/.base.git`;
+    const r = await captureOrError(
+      this.runtimeAt(host, "/"),
+      `set -e
+b=${shq(bare)}
+if [ -e ${shq(to)} ]; then echo ${shq(`${to} already exists`)} >&2; exit 3; fi
+if git -C "$b" show-ref --verify --quiet ${shq(`refs/heads/${name}`)}; then echo ${shq(`branch ${name} already exists`)} >&2; exit 3; fi
+git -C "$b" worktree move ${shq(from)} ${shq(to)}
+if ! git -C "$b" branch -m ${shq(ws.branch)} ${shq(name)}; then git -C "$b" worktree move ${shq(to)} ${shq(from)}; exit 1; fi`,
+    );
+    if (r.exitCode !== 0) throw new ConfigError(`renaming "${ws.name}" to "${name}" on ${host} failed: ${r.stderr.trim()}`);
+    return to;
   }
 
   async remove(ws: Workspace, force: boolean): Promise<void> {

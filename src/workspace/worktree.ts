@@ -68,3 +68,23 @@ export async function worktreeHealth(projectPath: string, worktreePath: string, 
   if (!(await branchExists(projectPath, branch))) return "missing-branch";
   return "ok";
 }
+
+/**
+ * How long after a checkout git's index must be rewritten to stop treating the files as "racily
+ * clean": git compares file and index mtimes in whole seconds here, so entries written in the
+ * same second as their files are marked for a content check on every status until then.
+ */
+export const RACY_GIT_WINDOW_MS = 1_100;
+
+/**
+ * Rewrites the worktree's index with fresh stat data (`git update-index --refresh`), once the
+ * racy window after its checkout has passed. Without it, a fresh worktree's every file is
+ * re-read by each status (the sidebar's refresh uses --no-optional-locks, so it never writes
+ * the index back itself): on a large checkout that is seconds per refresh. Takes the index lock
+ * for a moment, so only call it while nothing else runs git there; a held lock is skipped.
+ */
+export async function settleIndex(worktreePath: string): Promise<void> {
+  // Exit 1 only means some files are modified (the index is written all the same); a held lock
+  // or a vanished worktree just leaves the index as it was.
+  await gitMaybe(worktreePath, ["update-index", "-q", "--refresh"]);
+}

@@ -2,7 +2,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { type FakeProvider, startFakeProvider } from "../fake-provider/index.js";
-import { gitIn, makeRepo } from "../helpers/git.js";
+import { commitFile, gitIn, makeRepo } from "../helpers/git.js";
 import { lastEvent, runMux, tempDirs } from "../helpers/mux.js";
 import { startSshd, type TestSshd } from "../helpers/sshd.js";
 
@@ -77,5 +77,133 @@ describe.skipIf(!hasSshd)("SSH workspaces against a real sshd", () => {
     expect(gitIn(path.join(remoteRoot, "app", ".base.git"), "branch", "--list", "remote1")).toBe("");
     // The local project is untouched.
     expect(gitIn(repo, "status", "--porcelain")).toBe("?? .muxignore");
+  });
+
+  const remoteDir = (name: string) => path.join(remoteRoot, "app", name);
+  const bareRepo = () => path.join(remoteRoot, "app", ".base.git");
+  const createSsh = async (name: string) => {
+    const r = await mux(["workspace", "create", name, "--runtime", `ssh ${sshd.host}`, "--json"]);
+    expect(r.code, r.stderr).toBe(0);
+    return JSON.parse(r.stdout);
+  };
+  const listed = async () => {
+    const r = await mux(["workspace", "list", "--json"]);
+    expect(r.code, r.stderr).toBe(0);
+    return JSON.parse(r.stdout) as { id: string; name: string; branch: string; runtime: { path: string } }[];
+  };
+  const run = (args: string[]) => runMux(["run", "--json", "--dir", repo, "-m", "sonnet", ...args], { env: env() });
+
+  it("rename moves the remote worktree and its branch; the chat and the agent follow", { timeout: 120_000 }, async () => {
+    const ws = await createSsh("ren-old");
+    fake.enqueue({ text: "Noted." });
+    const first = await run(["--workspace", "ren-old", "remember the plan"]);
+    expect(first.code, first.stderr).toBe(0);
+
+    const r = await mux(["workspace", "rename", "ren-old", "ren-new", "--json"]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(JSON.parse(r.stdout)).toMatchObject({
+      id: ws.id,
+      name: "ren-new",
+      branch: "ren-new",
+      runtime: { type: "ssh", host: sshd.host, path: remoteDir("ren-new") },
+    });
+    expect(fs.existsSync(remoteDir("ren-old"))).toBe(false);
+    expect(fs.readFileSync(path.join(remoteDir("ren-new"), ".env"), "utf8")).toBe("TOKEN=local-only\n");
+    expect(gitIn(remoteDir("ren-new"), "branch", "--show-current")).toBe("ren-new");
+    expect(gitIn(bareRepo(), "branch", "--list", "ren-old")).toBe("");
+    expect(gitIn(bareRepo(), "worktree", "list")).not.toContain("ren-old");
+    expect((await listed()).find((w) => w.id === ws.id)).toMatchObject({ name: "ren-new", runtime: { path: remoteDir("ren-new") } });
+
+    // The same conversation continues, and the agent's tools run in the moved directory.
+    fake.enqueue({ toolCalls: [{ name: "bash", args: { script: "pwd; git branch --show-current" } }] }, { text: "Still here." });
+    const next = await run(["--workspace", "ren-new", "and now?"]);
+    expect(next.code, next.stderr).toBe(0);
+    expect(lastEvent(next.events, "run-complete")!.sessionId).toBe(lastEvent(first.events, "run-complete")!.sessionId);
+    expect(JSON.stringify(fake.requests.at(-1)!.body.messages)).toContain("remember the plan");
+    expect((lastEvent(next.events, "tool-call-end")!.result as { output: string }).output).toBe(`${remoteDir("ren-new")}\nren-new\n`);
+
+    expect((await mux(["workspace", "delete", "ren-new", "--force"])).code).toBe(0);
+  });
+
+  it("rename refuses a name taken in the registry or on the host, changing nothing", { timeout: 120_000 }, async () => {
+    const a = await createSsh("taken-a");
+    await createSsh("taken-b");
+    const registry = () => fs.readFileSync(path.join(dirs.muxRoot, "config.json"), "utf8");
+    const before = registry();
+
+    const inRegistry = await mux(["workspace", "rename", "taken-a", "taken-b"]);
+    expect(inRegistry.code).toBe(1);
+    expect(inRegistry.stderr).toContain('a workspace named "taken-b" already exists');
+
+    // A branch made by hand on the host, and a directory in the way.
+    gitIn(bareRepo(), "branch", "by-hand", "refs/heads/taken-a");
+    const branchTaken = await mux(["workspace", "rename", "taken-a", "by-hand"]);
+    expect(branchTaken.code).toBe(1);
+    expect(branchTaken.stderr).toContain(`on ${sshd.host}`);
+    expect(branchTaken.stderr).toContain("branch by-hand already exists");
+    fs.mkdirSync(remoteDir("squatter"));
+    const pathTaken = await mux(["workspace", "rename", "taken-a", "squatter"]);
+    expect(pathTaken.code).toBe(1);
+    expect(pathTaken.stderr).toContain(`on ${sshd.host}`);
+    expect(pathTaken.stderr).toContain(`${remoteDir("squatter")} already exists`);
+
+    expect(registry()).toBe(before);
+    expect(gitIn(remoteDir("taken-a"), "branch", "--show-current")).toBe("taken-a");
+    expect(fs.readdirSync(remoteDir("squatter"))).toEqual([]);
+
+    // The remote step failing (the worktree removed by hand) leaves the registry as it was.
+    fs.rmSync(remoteDir("taken-a"), { recursive: true, force: true });
+    const broken = await mux(["workspace", "rename", "taken-a", "taken-c"]);
+    expect(broken.code).toBe(1);
+    expect(broken.stderr).toContain(`on ${sshd.host}`);
+    expect((await listed()).find((w) => w.id === a.id)).toMatchObject({ name: "taken-a", runtime: { path: remoteDir("taken-a") } });
+
+    for (const name of ["taken-a", "taken-b"]) expect((await mux(["workspace", "delete", name, "--force"])).code).toBe(0);
+  });
+
+  it("fork makes a remote branch at the source's HEAD on the host, with a copy of the chat", { timeout: 120_000 }, async () => {
+    const src = await createSsh("fsrc");
+    // A commit that exists only on the host.
+    commitFile(remoteDir("fsrc"), "remote.txt", "made on the host\n");
+    const head = gitIn(remoteDir("fsrc"), "rev-parse", "HEAD");
+    expect(() => gitIn(repo, "cat-file", "-e", head)).toThrow();
+    // Its git status is taken on the host, against the project's trunk as sent there.
+    fs.writeFileSync(path.join(remoteDir("fsrc"), "wip.txt"), "a\nb\n");
+    const row = (await listed()).find((w) => w.name === "fsrc") as unknown as { git: Record<string, unknown> };
+    expect(row.git).toMatchObject({ branch: "fsrc", ahead: 1, behind: 0, dirtyFiles: 1, linesAdded: 3, linesRemoved: 0 });
+    expect(row.git.error).toBeUndefined();
+    fs.rmSync(path.join(remoteDir("fsrc"), "wip.txt"));
+    const chatDir = path.join(dirs.muxRoot, "sessions", src.id);
+    fs.mkdirSync(chatDir, { recursive: true });
+    const chat = '{"id":"m1","role":"user","createdAt":1,"parts":[{"type":"text","text":"hi"}]}\n';
+    fs.writeFileSync(path.join(chatDir, "chat.jsonl"), chat);
+
+    const r = await mux(["workspace", "fork", "fsrc", "fsrc-2", "--json"]);
+    expect(r.code, r.stderr).toBe(0);
+    const fork = JSON.parse(r.stdout);
+    expect(fork).toMatchObject({
+      name: "fsrc-2",
+      branch: "fsrc-2",
+      forkedFrom: src.id,
+      base: src.base,
+      runtime: { type: "ssh", host: sshd.host, path: remoteDir("fsrc-2") },
+    });
+    expect(gitIn(remoteDir("fsrc-2"), "rev-parse", "HEAD")).toBe(head);
+    expect(gitIn(remoteDir("fsrc-2"), "branch", "--show-current")).toBe("fsrc-2");
+    expect(gitIn(bareRepo(), "rev-parse", "refs/heads/fsrc-2")).toBe(head);
+    expect(fs.readFileSync(path.join(remoteDir("fsrc-2"), ".env"), "utf8")).toBe("TOKEN=local-only\n");
+    expect(fs.readFileSync(path.join(dirs.muxRoot, "sessions", fork.id, "chat.jsonl"), "utf8")).toBe(chat);
+    // The source is untouched.
+    expect(gitIn(remoteDir("fsrc"), "branch", "--show-current")).toBe("fsrc");
+
+    for (const name of ["fsrc", "fsrc-2"]) expect((await mux(["workspace", "delete", name, "--force"])).code).toBe(0);
+  });
+
+  it("a local workspace still cannot be forked", async () => {
+    expect((await mux(["workspace", "create", "here", "--runtime", "local"])).code).toBe(0);
+    const r = await mux(["workspace", "fork", "here"]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain("only worktree and SSH workspaces can be forked");
+    expect((await mux(["workspace", "delete", "here"])).code).toBe(0);
   });
 });

@@ -39,7 +39,7 @@ export function WorkspaceHeader({ workspace: w, costsOpen }: Props) {
           </button>
           <Menu label="Workspace actions" testId="workspace-actions" icon={<DotsIcon />} items={[
             { label: "Rename…", testId: "action-rename", onSelect: () => openOverlay({ kind: "rename", workspaceId: w.id }) },
-            { label: "Fork…", testId: "action-fork", disabled: w.runtime.type !== "worktree", onSelect: () => openOverlay({ kind: "fork", workspaceId: w.id }) },
+            { label: "Fork…", testId: "action-fork", disabled: w.runtime.type === "local", onSelect: () => openOverlay({ kind: "fork", workspaceId: w.id }) },
             { label: "Delete…", testId: "action-delete", danger: true, onSelect: () => openOverlay({ kind: "delete", workspaceId: w.id }) },
           ]} />
         </>

@@ -12,6 +12,7 @@ import { detectTrunk, resolveProjectPath } from "../workspace/projects.js";
 import type { CreateWorkspaceInput, WorkspaceHealth, WorkspaceService } from "../workspace/service.js";
 import { AsyncQueue } from "./asyncQueue.js";
 import { errorMessage, HubError } from "./errors.js";
+import { RegistryView } from "./registryView.js";
 import { GitTracker } from "./gitTracker.js";
 import { type SendInput, type SessionHost, WorkspaceSession } from "./workspaceSession.js";
 
@@ -61,6 +62,7 @@ export class Hub implements SessionHost {
   private ticks = 0;
   private lastTickError = "";
   private readonly warnFn: (message: string) => void;
+  private readonly registryView: RegistryView;
 
   constructor(
     readonly service: WorkspaceService,
@@ -70,6 +72,7 @@ export class Hub implements SessionHost {
     this.muxRoot = muxRoot(this.env);
     this.warnFn = opts.warn ?? ((m) => process.stderr.write(`mux: warning: ${m}\n`));
     this.git = new GitTracker(service, (id) => this.changed(id));
+    this.registryView = new RegistryView(service.store);
     // A corrupt registry must not keep the hub from starting: each call then reports it.
     try {
       this.lastProjects = JSON.stringify(this.registry().projects);
@@ -124,25 +127,9 @@ export class Hub implements SessionHost {
 
   // ── registry and summaries ───────────────────────────────────────────────
 
-  private registryCache: { key: string; config: MuxConfig } | undefined;
-
-  /**
-   * The registry (config.json), parsed again only when the file changed: the hub reads it for
-   * every list event, send and snapshot, and parsing it (JSONC + schema) is not free. Writes
-   * replace the file (a new inode), so its identity, size and mtime tell a change. Read-only.
-   */
+  /** The registry (config.json), parsed again only when the file changed. */
   private registry(): MuxConfig {
-    let key = "missing";
-    try {
-      const st = fs.statSync(this.service.store.file);
-      key = `${st.ino}:${st.size}:${st.mtimeMs}`;
-    } catch {
-      // no registry yet: read() gives the empty one (or reports the error)
-    }
-    if (this.registryCache?.key === key) return this.registryCache.config;
-    const config = this.service.store.read();
-    this.registryCache = { key, config };
-    return config;
+    return this.registryView.read();
   }
 
   private workspaces(): Workspace[] {
@@ -451,38 +438,10 @@ export class Hub implements SessionHost {
     return result;
   }
 
-  /** Settings picked with sends and not saved yet (workspace id → picks). */
-  private readonly picked = new Map<string, Workspace["settings"]>();
-  /** The save that takes the picks made from now on; null until there is one. */
-  private nextSave: Promise<void> | null = null;
-  private lastSave: Promise<void> = Promise.resolve();
-
-  /**
-   * Saves settings picked with a send into the registry. A save takes every pick made until it
-   * starts, so many agents started at once make a couple of registry writes (each one locks,
-   * parses, writes and fsyncs config.json), not one each. Resolves once the pick is saved.
-   */
-  private saveSettings(id: string, picks: Workspace["settings"]): Promise<void> {
-    this.picked.set(id, { ...this.picked.get(id), ...picks });
-    if (this.nextSave) return this.nextSave;
-    const save = this.lastSave
-      .catch(() => {})
-      .then(() => new Promise<void>((resolve) => setImmediate(resolve)))
-      .then(async () => {
-        this.nextSave = null; // picks from now on go into a later save
-        const batch = new Map(this.picked);
-        this.picked.clear();
-        await this.service.store.update((config) => {
-          for (const [wsId, s] of batch) {
-            const w = config.workspaces.find((x) => x.id === wsId);
-            if (w) w.settings = { ...w.settings, ...s }; // one deleted meanwhile: nothing to save
-          }
-        });
-        for (const wsId of batch.keys()) this.changed(wsId);
-      });
-    this.nextSave = save;
-    this.lastSave = save;
-    return save;
+  /** Saves settings picked with a send (batched with other sends' picks; see RegistryView). */
+  private async saveSettings(id: string, picks: Workspace["settings"]): Promise<void> {
+    const saved = await this.registryView.saveSettings(id, picks);
+    for (const wsId of saved) this.changed(wsId);
   }
 
   interrupt(id: string): void {

@@ -572,7 +572,9 @@ async function main() {
 
     fake = await startFakeProvider({ token: PROVIDER_KEY });
     proxy = await startStampingProxy(fake.url);
-    server = await spawnServer(fixture.muxRoot, { ANTHROPIC_API_KEY: PROVIDER_KEY, ANTHROPIC_BASE_URL: proxy.url });
+    // MUX_BENCH_SERVER_NODE_ARGS (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof"): to profile the server.
+    const serverNodeArgs = process.env.MUX_BENCH_SERVER_NODE_ARGS?.split(" ").filter(Boolean) ?? [];
+    server = await spawnServer(fixture.muxRoot, { ANTHROPIC_API_KEY: PROVIDER_KEY, ANTHROPIC_BASE_URL: proxy.url }, serverNodeArgs);
     browser = await launchBrowser();
 
     probe = interference();

@@ -3,7 +3,7 @@ import { getRequestListener } from "@hono/node-server";
 import { type Context, Hono, type Next } from "hono";
 import { redact } from "../common/redact.js";
 import type { Auth } from "./auth.js";
-import { findWebRoot, serveStatic } from "./static.js";
+import { CONTENT_SECURITY_POLICY, findWebRoot, serveStatic } from "./static.js";
 
 const UNAUTHORIZED_HTML = `<!doctype html><meta charset="utf-8"><title>Mux: sign in</title>
 <body style="font:16px system-ui;margin:3em">
@@ -89,6 +89,8 @@ export function createHttpListener(
     await next();
     c.header("x-content-type-options", "nosniff");
     c.header("referrer-policy", "no-referrer");
+    // Every page gets the app's policy, the sign-in notice included (serveStatic sets it on its own).
+    if (c.res.headers.get("content-type")?.startsWith("text/html")) c.header("content-security-policy", CONTENT_SECURITY_POLICY);
   });
   app.use("*", async (c: Context, next: Next) => {
     const authorized = auth.check({ authorization: c.req.header("authorization"), cookie: c.req.header("cookie") });

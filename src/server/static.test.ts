@@ -1,10 +1,13 @@
 import * as fs from "node:fs";
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
 import * as os from "node:os";
 import * as path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { registerSecret } from "../common/redact.js";
-import { BOOT_ELEMENT_ID, bootScript } from "./http.js";
-import { serveStatic } from "./static.js";
+import { Auth } from "./auth.js";
+import { BOOT_ELEMENT_ID, bootScript, createHttpListener } from "./http.js";
+import { CONTENT_SECURITY_POLICY, serveStatic } from "./static.js";
 
 let root: string;
 beforeEach(() => {
@@ -48,6 +51,54 @@ describe("serveStatic", () => {
     const res = serveStatic(root, "/../secret.txt", "*/*");
     expect(await res.text()).not.toContain("nope");
     fs.rmSync(path.join(path.dirname(root), "secret.txt"));
+  });
+});
+
+describe("security headers", () => {
+  const csp = (res: Response) => res.headers.get("content-security-policy");
+
+  it("the policy allows scripts from the app only, and no framing", () => {
+    const directives = new Map(CONTENT_SECURITY_POLICY.split("; ").map((d) => [d.split(" ")[0], d.split(" ").slice(1)] as const));
+    expect(directives.get("script-src")).toEqual(["'self'"]);
+    expect(directives.get("connect-src")).toEqual(["'self'"]);
+    expect(directives.get("frame-ancestors")).toEqual(["'none'"]);
+    expect(directives.get("object-src")).toEqual(["'none'"]);
+  });
+
+  it("serveStatic puts the policy on every page, with or without boot data, and not on assets", () => {
+    expect(csp(serveStatic(root, "/", "text/html", { inject: () => bootScript({ a: 1 }) }))).toBe(CONTENT_SECURITY_POLICY);
+    expect(csp(serveStatic(root, "/", "text/html"))).toBe(CONTENT_SECURITY_POLICY);
+    expect(csp(serveStatic(null, "/", "text/html"))).toBe(CONTENT_SECURITY_POLICY);
+    expect(csp(serveStatic(root, "/assets/app-abc123.js", "*/*"))).toBeNull();
+  });
+
+  it("the HTTP listener adds nosniff and no-referrer to every response, and the policy to every page", async () => {
+    const server = createServer(createHttpListener(new Auth("tok-123", 1), { MUX_WEB_DIR: root }));
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    const get = (p: string, headers: Record<string, string> = {}) => fetch(base + p, { headers, redirect: "manual" });
+    const bearer = { authorization: "Bearer tok-123" };
+    try {
+      const responses = {
+        page: await get("/", { ...bearer, accept: "text/html" }),
+        asset: await get("/assets/app-abc123.js", bearer),
+        apiMissing: await get("/api/nothing", bearer),
+        signInPage: await get("/", { accept: "text/html" }),
+        tokenRedirect: await get("/?token=tok-123"),
+      };
+      for (const [name, res] of Object.entries(responses)) {
+        expect([name, res.headers.get("x-content-type-options"), res.headers.get("referrer-policy")]).toEqual([name, "nosniff", "no-referrer"]);
+        await res.arrayBuffer();
+      }
+      expect(responses.page.status).toBe(200);
+      expect(responses.signInPage.status).toBe(401);
+      expect(csp(responses.page)).toBe(CONTENT_SECURITY_POLICY);
+      expect(csp(responses.signInPage)).toBe(CONTENT_SECURITY_POLICY);
+      expect(csp(responses.asset)).toBeNull();
+      expect(csp(responses.apiMissing)).toBeNull();
+    } finally {
+      await new Promise((resolve) => server.close(resolve));
+    }
   });
 });
 

@@ -24,6 +24,31 @@ const TYPES: Record<string, string> = {
 };
 
 /**
+ * The page's Content-Security-Policy. Scripts only from the app's own files (index.html has no
+ * inline script; the boot data is a JSON <script> element, which is never executed). Styles
+ * allow 'unsafe-inline' because Mermaid's SVG carries a <style> element and style attributes.
+ * Images only local: a reply cannot make the browser fetch (and leak data to) another site.
+ * 'self' in connect-src covers the same-origin ws:/wss: API socket (CSP level 3).
+ */
+export const CONTENT_SECURITY_POLICY = [
+  "default-src 'self'",
+  "script-src 'self'",
+  "style-src 'self' 'unsafe-inline'",
+  "img-src 'self' data: blob:",
+  "font-src 'self' data:",
+  "connect-src 'self'",
+  "worker-src 'self'",
+  "manifest-src 'self'",
+  "object-src 'none'",
+  "base-uri 'none'",
+  "form-action 'self'",
+  "frame-ancestors 'none'",
+].join("; ");
+
+/** Headers of every HTML page. */
+const HTML_HEADERS = { "content-type": "text/html; charset=utf-8", "content-security-policy": CONTENT_SECURITY_POLICY };
+
+/**
  * Where the built web app is: MUX_WEB_DIR, else dist/web beside the bundle (this module may sit
  * in dist/ or dist/chunks/, or in src/server/ when run from source).
  */
@@ -45,7 +70,9 @@ const NOT_BUILT = `<!doctype html><meta charset="utf-8"><title>Mux</title>
 function fileResponse(file: string, size: number, cache: string): Response {
   const type = TYPES[path.extname(file).toLowerCase()] ?? "application/octet-stream";
   const body = Readable.toWeb(fs.createReadStream(file)) as ReadableStream;
-  return new Response(body, { headers: { "content-type": type, "content-length": String(size), "cache-control": cache } });
+  const headers: Record<string, string> = { "content-type": type, "content-length": String(size), "cache-control": cache };
+  if (type === HTML_HEADERS["content-type"]) headers["content-security-policy"] = CONTENT_SECURITY_POLICY;
+  return new Response(body, { headers });
 }
 
 /** index.html as last read, so a page with data injected does not read the file every time. */
@@ -74,7 +101,7 @@ function indexResponse(file: string, opts: StaticOptions): Response {
   const html = readIndex(file, stat);
   const at = html.search(/<\/head>/i);
   const body = at < 0 ? extra + html : html.slice(0, at) + extra + html.slice(at);
-  return new Response(body, { headers: { "content-type": TYPES[".html"], "cache-control": "no-store" } });
+  return new Response(body, { headers: { ...HTML_HEADERS, "cache-control": "no-store" } });
 }
 
 /**
@@ -83,7 +110,7 @@ function indexResponse(file: string, opts: StaticOptions): Response {
  * the app references is relative, so it works under any path prefix.
  */
 export function serveStatic(root: string | null, pathname: string, accept: string | undefined, opts: StaticOptions = {}): Response {
-  if (!root) return new Response(NOT_BUILT, { headers: { "content-type": "text/html; charset=utf-8" } });
+  if (!root) return new Response(NOT_BUILT, { headers: HTML_HEADERS });
   let rel: string;
   try {
     rel = decodeURIComponent(pathname);

@@ -1,3 +1,4 @@
+import { openRemoveProject } from "../sidebar/removeProject";
 import { notificationsStore, toggleNotifications } from "../state/notifications";
 import type { WorkspaceSummary } from "../state/types";
 import { openOverlay, selectWorkspace, toggleCosts, uiStore } from "../state/ui";
@@ -58,6 +59,11 @@ export function buildActions(): Action[] {
       { id: "previous-workspace", label: "Previous workspace", hint: keyLabel("K"), run: () => stepSelection(-1) },
     );
   }
+  state.projects.forEach((p, i, all) => {
+    // Two projects can share a directory name; the id (and test id) must stay unique.
+    const key = all.findIndex((o) => o.name === p.name) === i ? p.name : `${p.name}-${i}`;
+    actions.push({ id: `remove-project-${key}`, label: `Remove project ${p.name}…`, hint: p.path, run: () => openRemoveProject(p.path) });
+  });
   for (const w of selectOrder(state)) {
     if (w.id === selectedId) continue;
     actions.push({ id: `switch-${w.name}`, label: `Switch to ${w.name}`, hint: projectName(w.projectPath), run: () => selectWorkspace(w.id) });

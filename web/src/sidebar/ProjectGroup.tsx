@@ -1,7 +1,9 @@
 import { useState } from "react";
-import { ChevronIcon, PlusIcon, WarnIcon } from "../app/icons";
+import { ChevronIcon, DotsIcon, PlusIcon, WarnIcon } from "../app/icons";
+import { Menu } from "../app/Menu";
 import type { ProjectGroup as Group } from "../state/workspacesModel";
 import { openOverlay } from "../state/ui";
+import { openRemoveProject } from "./removeProject";
 import { WorkspaceRow } from "./WorkspaceRow";
 
 export function ProjectGroup({ group, selectedId }: { group: Group; selectedId: string | null }) {
@@ -22,6 +24,14 @@ export function ProjectGroup({ group, selectedId }: { group: Group; selectedId: 
           onClick={() => openOverlay({ kind: "new-workspace", projectPath: group.path })}>
           <PlusIcon />
         </button>
+        {group.registered && (
+          // Like a workspace row's menu: shown on hover or focus (always on touch screens).
+          <div className="opacity-0 group-hover:opacity-100 focus-within:opacity-100 [@media(hover:none)]:opacity-100 [&_.icon-btn]:h-6 [&_.icon-btn]:w-6">
+            <Menu label={`Actions for project ${group.name}`} testId={`project-menu-${group.name}`} icon={<DotsIcon />} items={[
+              { label: "Remove project…", testId: "project-menu-remove", danger: true, onSelect: () => openRemoveProject(group.path) },
+            ]} />
+          </div>
+        )}
       </div>
       {open && group.sharedLocal.length > 0 && (
         <div data-testid="shared-local-warning" role="note"

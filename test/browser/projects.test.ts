@@ -1,0 +1,163 @@
+import * as fs from "node:fs";
+import * as path from "node:path";
+import type { Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { hasChromium, screenshot } from "../helpers/browser.js";
+import { makeRepo } from "../helpers/git.js";
+import { type App, poll, slowText, startApp } from "./harness.js";
+
+declare const document: any;
+declare const window: any;
+
+/**
+ * Removing a project from the sidebar and the command palette, and the page's
+ * Content-Security-Policy: nothing the app renders (Mermaid, KaTeX, highlighted code, dialogs)
+ * may trip it.
+ */
+
+const RICH_REPLY = [
+  "Here is the flow:",
+  "",
+  "```mermaid",
+  "graph TD",
+  "  A[Start] --> B{Ok?}",
+  "  B -->|yes| C[Done]",
+  "```",
+  "",
+  "The energy is $E = mc^2$, and",
+  "",
+  "$$",
+  "\\sum_{i=1}^{n} i = \\frac{n(n+1)}{2}",
+  "$$",
+  "",
+  "```ts",
+  "export function add(a: number, b: number): number {",
+  "  return a + b;",
+  "}",
+  "```",
+].join("\n");
+
+describe.skipIf(!hasChromium)("browser: projects and CSP", () => {
+  let app: App;
+  let page: Page;
+  let dropPath: string;
+  let keepPath: string;
+  let workspaceId: string;
+  /** CSP violations, from the console and from `securitypolicyviolation` events in the page. */
+  const violations: string[] = [];
+
+  const watchCsp = (p: Page) => {
+    p.on("console", (m) => {
+      if (/Content Security Policy/i.test(m.text())) violations.push(`console: ${m.text()}`);
+    });
+    // Injected by the DevTools protocol, so the policy does not apply to this script itself.
+    void p.addInitScript(() => {
+      window.__cspViolations = [];
+      document.addEventListener("securitypolicyviolation", (e: any) =>
+        window.__cspViolations.push(`${e.violatedDirective} blocked ${e.blockedURI || "inline"} (${e.sourceFile}:${e.lineNumber})`),
+      );
+    });
+  };
+  const pageViolations = () => page.evaluate(() => window.__cspViolations as string[]);
+
+  beforeAll(async () => {
+    app = await startApp();
+    app.fake.setResponder(() => slowText(RICH_REPLY, 5, 40));
+    const api = await app.api();
+    dropPath = makeRepo(path.join(app.dirs.base, "drop-me"));
+    keepPath = makeRepo(path.join(app.dirs.base, "keep-me"));
+    await api.projects.add({ path: dropPath });
+    await api.projects.add({ path: keepPath });
+    workspaceId = (await api.workspaces.create({ projectPath: keepPath, name: "kept" })).id;
+    page = await app.open({ onPage: watchCsp });
+  });
+
+  afterAll(async () => {
+    await app?.close();
+  });
+
+  const section = (name: string) => page.getByTestId(`project-${name}`);
+
+  it("removes a project from its sidebar menu after confirming; nothing on disk is deleted", async () => {
+    await section("drop-me").waitFor();
+    await section("drop-me").hover();
+    await page.getByTestId("project-menu-drop-me").click();
+    await page.getByTestId("project-menu-remove").click();
+    const dialog = page.getByTestId("remove-project-dialog");
+    await dialog.waitFor();
+    expect(await dialog.textContent()).toContain("Nothing on disk is deleted");
+    await screenshot(page, "remove-project-dialog");
+
+    // Cancel first: nothing happens.
+    await dialog.getByRole("button", { name: "Cancel" }).click();
+    await dialog.waitFor({ state: "detached" });
+    expect(await section("drop-me").count()).toBe(1);
+
+    await section("drop-me").hover();
+    await page.getByTestId("project-menu-drop-me").click();
+    await page.getByTestId("project-menu-remove").click();
+    await page.getByTestId("remove-project-confirm").click();
+    await dialog.waitFor({ state: "detached" });
+    await section("drop-me").waitFor({ state: "detached" });
+    const api = await app.api();
+    expect((await api.projects.list()).map((p) => p.path)).toEqual([keepPath]);
+    expect(fs.existsSync(path.join(dropPath, "README.md"))).toBe(true);
+  });
+
+  it("from the command palette, shows the server's refusal while the project has a workspace", async () => {
+    await page.keyboard.press("Control+Shift+P");
+    await page.getByTestId("command-palette-input").fill("remove project keep");
+    await page.getByTestId("command-item-remove-project-keep-me").click();
+    await page.getByTestId("command-palette").waitFor({ state: "detached" });
+    const dialog = page.getByTestId("remove-project-dialog");
+    await dialog.waitFor();
+    await page.getByTestId("remove-project-confirm").click();
+    const refusal = page.getByTestId("remove-project-refusal");
+    await poll(() => refusal.textContent()).toMatch(/still has workspaces \(kept\)/);
+    await screenshot(page, "remove-project-refused");
+    // Still there; Escape closes the dialog.
+    await page.keyboard.press("Escape");
+    await dialog.waitFor({ state: "detached" });
+    expect(await section("keep-me").count()).toBe(1);
+    await page.getByTestId("workspace-row-kept").waitFor();
+  });
+
+  it("renders Mermaid, KaTeX and highlighted code with no CSP violation", async () => {
+    await page.getByTestId("workspace-row-kept").getByRole("button").first().click();
+    await page.getByTestId("chat-view").and(page.locator("[data-state=idle]")).waitFor();
+    await page.getByTestId("composer-input").fill("show me everything");
+    await page.getByTestId("composer-input").press("Enter");
+    await page.getByTestId("message-assistant").and(page.locator("[data-status=complete]")).waitFor();
+    await page.getByTestId("mermaid-diagram").locator("svg").waitFor();
+    await page.locator(".katex-display .katex").waitFor();
+    await page.locator('[data-testid=code-block][data-lang=ts] code span[style*="--shiki-dark"]').first().waitFor();
+    // Mermaid's own <style> applied: its nodes are not the default black fill.
+    const node = page.locator("[data-testid=mermaid-diagram] .node").first().locator("rect, polygon, path").first();
+    const fill = await node.evaluate((el: any) => getComputedStyle(el).fill);
+    expect(fill).not.toBe("rgb(0, 0, 0)");
+    // KaTeX's fonts and CSS loaded (its stylesheet hides the MathML copy).
+    expect(await page.locator(".katex-mathml").first().evaluate((el: any) => getComputedStyle(el).position)).toBe("absolute");
+    await screenshot(page, "csp-rich-chat");
+
+    expect(await pageViolations()).toEqual([]);
+    expect(violations).toEqual([]);
+    expect(page.url()).toContain(`#/w/${workspaceId}`);
+    // The page really is under the policy (and its API socket, ws: on the same origin, is open).
+    const policy = await page.evaluate(() => fetch("./").then((r: any) => r.headers.get("content-security-policy")));
+    expect(policy).toContain("script-src 'self';");
+    expect(policy).toContain("connect-src 'self';");
+    expect(await page.getByTestId("connection-status").getAttribute("data-status")).toBe("open");
+  });
+
+  it("the violation check works: an off-site image is blocked and reported", async () => {
+    await page.evaluate(() => {
+      const img = document.createElement("img");
+      img.src = "https://example.invalid/pixel.png";
+      document.body.appendChild(img);
+    });
+    await poll(async () => (await pageViolations()).join("\n")).toContain("img-src");
+    violations.length = 0;
+  });
+});
+
+declare function getComputedStyle(el: any): any;

@@ -25,8 +25,6 @@ export interface HubOptions {
 
 /** Health is re-checked every this many ticks (it runs git per worktree). */
 const HEALTH_EVERY_TICKS = 4;
-/** Workspaces whose health is checked at once (each check runs git twice). */
-const HEALTH_CONCURRENCY = 4;
 
 type ListSnapshot = Extract<WorkspaceListEvent, { type: "snapshot" }>;
 
@@ -152,20 +150,16 @@ export class Hub implements SessionHost {
     return s;
   }
 
-  /** Checks every workspace's health (git), a few at a time; a changed one is a list event. */
+  /** Checks every workspace's health (a couple of git processes per project); a change is a list event. */
   private async checkHealth(): Promise<void> {
     const all = this.workspaces();
-    let next = 0;
-    const worker = async () => {
-      while (next < all.length) {
-        const w = all[next++];
-        const h = await this.service.health(w).catch(() => "ok" as const);
-        const before = this.healthOf(w);
-        this.health.set(w.id, h);
-        if (h !== before) this.changed(w.id);
-      }
-    };
-    await Promise.all(Array.from({ length: Math.min(HEALTH_CONCURRENCY, all.length) }, worker));
+    const health = await this.service.healthAll(all);
+    for (const w of all) {
+      const h = health.get(w.id) ?? "ok";
+      const before = this.healthOf(w);
+      this.health.set(w.id, h);
+      if (h !== before) this.changed(w.id);
+    }
   }
 
   /**

@@ -11,7 +11,7 @@ import type { StatusTarget } from "./gitStatus.js";
 import { copyMuxIgnored } from "./muxignore.js";
 import { sanitizeName, suggestName } from "./names.js";
 import { detectTrunk, projectName, remoteStatusBase, resolveProjectPath } from "./projects.js";
-import { addWorktree, removeWorktree, renameWorktree, unsavedWork, worktreeHealth, type WorktreeHealth } from "./worktree.js";
+import { addWorktree, removeWorktree, renameWorktree, unsavedWork, worktreeHealth, worktreeHealthAll, type WorktreeHealth } from "./worktree.js";
 
 export type RuntimeChoice = { type: "local" } | { type: "worktree" } | { type: "ssh"; host: string };
 
@@ -94,7 +94,8 @@ export class WorkspaceService {
 
   async listWorkspaces(projectPath?: string): Promise<WorkspaceWithHealth[]> {
     const all = this.store.read().workspaces.filter((w) => !projectPath || w.projectPath === projectPath);
-    return Promise.all(all.map(async (w) => ({ ...w, health: await this.health(w) })));
+    const health = await this.healthAll(all);
+    return all.map((w) => ({ ...w, health: health.get(w.id) ?? "ok" }));
   }
 
   /** Finds a workspace by id, or by name within a project. */
@@ -116,6 +117,24 @@ export class WorkspaceService {
     if (!fs.existsSync(ws.projectPath)) return "missing-project";
     if (ws.runtime.type !== "worktree" || !ws.branch) return "ok";
     return worktreeHealth(ws.projectPath, ws.runtime.path, ws.branch);
+  }
+
+  /** health() of many workspaces, with a couple of git processes per project in all. */
+  async healthAll(workspaces: Workspace[]): Promise<Map<string, WorkspaceHealth>> {
+    const out = new Map<string, WorkspaceHealth>();
+    const byProject = new Map<string, { id: string; worktreePath: string; branch: string }[]>();
+    for (const ws of workspaces) {
+      if (!fs.existsSync(ws.projectPath)) out.set(ws.id, "missing-project");
+      else if (ws.runtime.type !== "worktree" || !ws.branch) out.set(ws.id, "ok");
+      else byProject.set(ws.projectPath, [...(byProject.get(ws.projectPath) ?? []), { id: ws.id, worktreePath: ws.runtime.path, branch: ws.branch }]);
+    }
+    await Promise.all(
+      [...byProject].map(async ([projectPath, items]) => {
+        const health = await worktreeHealthAll(projectPath, items);
+        items.forEach((it, i) => out.set(it.id, health[i]));
+      }),
+    );
+    return out;
   }
 
   worktreePath(projectPath: string, name: string): string {

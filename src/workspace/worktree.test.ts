@@ -3,7 +3,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { gitIn, makeRepo } from "../../test/helpers/git.js";
-import { RACY_GIT_WINDOW_MS, addWorktree, settleIndex } from "./worktree.js";
+import { RACY_GIT_WINDOW_MS, addWorktree, settleIndex, worktreeHealth, worktreeHealthAll } from "./worktree.js";
 
 let tmp: string;
 beforeEach(() => {
@@ -54,5 +54,34 @@ describe("settleIndex", () => {
     expect(fs.existsSync(path.join(gitDir, "index.lock"))).toBe(true); // someone else's lock: untouched
     fs.rmSync(wt, { recursive: true, force: true });
     await expect(settleIndex(wt)).resolves.toBeUndefined();
+  });
+});
+
+describe("worktreeHealthAll", () => {
+  it("tells apart healthy worktrees and ones deleted, replaced or left without their branch by hand", async () => {
+    const repo = makeRepo(path.join(tmp, "repo"));
+    const wt = (name: string) => path.join(tmp, "wt", name);
+    for (const name of ["ok", "deleted", "replaced", "nobranch", "unregistered"]) await addWorktree(repo, wt(name), name, "main");
+    fs.rmSync(wt("deleted"), { recursive: true, force: true });
+    fs.rmSync(wt("replaced"), { recursive: true, force: true });
+    makeRepo(wt("replaced"));
+    gitIn(repo, "update-ref", "-d", "refs/heads/nobranch");
+    gitIn(repo, "worktree", "remove", "--force", wt("unregistered"));
+    fs.mkdirSync(wt("unregistered"));
+    const names = ["ok", "deleted", "replaced", "nobranch", "unregistered"];
+    const health = await worktreeHealthAll(
+      repo,
+      names.map((name) => ({ worktreePath: wt(name), branch: name })),
+    );
+    expect(Object.fromEntries(names.map((n, i) => [n, health[i]]))).toEqual({
+      ok: "ok",
+      deleted: "missing-worktree",
+      replaced: "missing-worktree",
+      nobranch: "missing-branch",
+      unregistered: "missing-worktree",
+    });
+    // The same answers as checking each one alone.
+    const alone = await Promise.all(names.map((n) => worktreeHealth(repo, wt(n), n)));
+    expect(alone).toEqual(health);
   });
 });

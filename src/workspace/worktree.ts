@@ -61,12 +61,51 @@ export type WorktreeHealth = "ok" | "missing-worktree" | "missing-branch";
 
 /** Detects what users do by hand: a worktree directory or a branch deleted outside Mux. */
 export async function worktreeHealth(projectPath: string, worktreePath: string, branch: string): Promise<WorktreeHealth> {
-  if (!fs.existsSync(worktreePath)) return "missing-worktree";
+  if (!hasWorktreeGitFile(worktreePath)) return "missing-worktree";
   // A directory that is no longer a worktree resolves to some other (or no) top level.
   const top = await gitMaybe(worktreePath, ["rev-parse", "--show-toplevel"]);
   if (!top || fs.realpathSync(top.trim()) !== fs.realpathSync(worktreePath)) return "missing-worktree";
   if (!(await branchExists(projectPath, branch))) return "missing-branch";
   return "ok";
+}
+
+/**
+ * worktreeHealth for many worktrees of one project at once, with two git processes in all
+ * (`worktree list`, `for-each-ref`) instead of two per worktree: the server checks every
+ * workspace now and then, and each process it starts costs its event loop several ms.
+ */
+export async function worktreeHealthAll(projectPath: string, items: { worktreePath: string; branch: string }[]): Promise<WorktreeHealth[]> {
+  if (items.length === 0) return [];
+  const [list, refs] = await Promise.all([
+    gitMaybe(projectPath, ["worktree", "list", "--porcelain"]),
+    gitMaybe(projectPath, ["for-each-ref", "--format=%(refname)", "refs/heads"]),
+  ]);
+  if (list === null || refs === null) return Promise.all(items.map((it) => worktreeHealth(projectPath, it.worktreePath, it.branch)));
+  // Registered worktrees whose directory git still finds ("prunable" ones it does not).
+  const live = new Set<string>();
+  for (const block of list.split("\n\n")) {
+    const lines = block.split("\n");
+    const dir = lines.find((l) => l.startsWith("worktree "))?.slice("worktree ".length);
+    if (dir && !lines.some((l) => l.startsWith("prunable"))) live.add(realpathOr(dir));
+  }
+  const branches = new Set(refs.split("\n").map((r) => r.replace(/^refs\/heads\//, "")));
+  return items.map(({ worktreePath, branch }) => {
+    if (!hasWorktreeGitFile(worktreePath) || !live.has(realpathOr(worktreePath))) return "missing-worktree";
+    return branches.has(branch) ? "ok" : "missing-branch";
+  });
+}
+
+/** A worktree's .git is a file; a directory there means another repository took its place. */
+function hasWorktreeGitFile(worktreePath: string): boolean {
+  return fs.statSync(path.join(worktreePath, ".git"), { throwIfNoEntry: false })?.isFile() ?? false;
+}
+
+function realpathOr(p: string): string {
+  try {
+    return fs.realpathSync(p);
+  } catch {
+    return p;
+  }
 }
 
 /**

@@ -92,6 +92,10 @@ export class Hub implements SessionHost {
 
   // ── SessionHost ──────────────────────────────────────────────────────────
 
+  workspace(id: string): Workspace | undefined {
+    return this.workspaces().find((w) => w.id === id);
+  }
+
   warn(message: string): void {
     this.warnFn(message);
   }

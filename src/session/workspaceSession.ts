@@ -32,6 +32,8 @@ export interface SessionHost {
   readonly service: WorkspaceService;
   readonly muxRoot: string;
   readonly env: NodeJS.ProcessEnv;
+  /** The workspace as the registry has it now (undefined once deleted). */
+  workspace(id: string): Workspace | undefined;
   /** The workspace's summary (activity, cost) changed. */
   changed(id: string): void;
   /** A tool may have changed files in the workspace. */
@@ -277,7 +279,7 @@ export class WorkspaceSession {
       this.log.pushMessage(user);
     }
     this.persisted.lastActivityAt = Date.now();
-    const ws = this.host.service.find(this.id);
+    const ws = this.host.workspace(this.id);
     if (!ws) return this.fail("unknown", "this workspace no longer exists");
     const mode = req.mode ?? ws.settings.mode ?? "exec";
     const thinking = req.thinking ?? ws.settings.thinking ?? "off";

@@ -4,6 +4,7 @@ import type { AgentEvent, AgentEventOf, Mode, RunStatus, ThinkingLevel } from ".
 import { retryPolicyFromEnv } from "../agent/retry.js";
 import { ConfigError } from "../config/errors.js";
 import { muxRoot, sessionsDir } from "../config/paths.js";
+import { SessionBusyError, SessionLock } from "../history/sessionLock.js";
 import { SessionStore } from "../history/sessionStore.js";
 import { loadProvidersConfig } from "../providers/config.js";
 import { defaultModel, resolveModel } from "../providers/resolveModel.js";
@@ -145,6 +146,13 @@ export async function runCommand(messageArg: string, opts: RunOptions): Promise<
     }
     const store = SessionStore.forSession(sessionsDir(), target.sessionId);
     if (opts.session && !store.exists()) return fail(`no session "${opts.session}" in ${sessionsDir()}`);
+    let lock: SessionLock;
+    try {
+      lock = SessionLock.acquire(store.dir, "mux run");
+    } catch (e) {
+      if (e instanceof SessionBusyError) return fail(`${opts.workspace ? `workspace "${opts.workspace}"` : "this session"} is busy: ${e.message}`);
+      throw e;
+    }
     const loaded = store.load();
     for (const w of loaded.warnings) err(`mux: warning: ${w}\n`);
 
@@ -162,7 +170,7 @@ export async function runCommand(messageArg: string, opts: RunOptions): Promise<
       muxRoot: muxRoot(),
       emit: (event) => renderer.onEvent(event),
       beforeFirstTool: target.beforeFirstTool,
-    });
+    }).finally(() => lock.release());
     const summary: AgentEventOf<"run-complete"> = {
       type: "run-complete",
       status: result.status,

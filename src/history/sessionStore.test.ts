@@ -225,6 +225,16 @@ describe("SessionStore", () => {
       expect(JSON.parse(fs.readFileSync(store.partialFile, "utf8"))).toEqual(newer);
     });
 
+    it("leaves a live partial alone when asked not to recover (another process is streaming it)", () => {
+      const store = new SessionStore(dir);
+      store.append(userMessage("u1"));
+      store.writePartial(streamingAssistant("a1"));
+      const loaded = store.load({ recover: false });
+      expect(loaded.messages.map((m) => m.id)).toEqual(["u1"]);
+      expect(fs.existsSync(store.partialFile)).toBe(true);
+      expect(chatLines(store)).toHaveLength(1);
+    });
+
     it("counts a session with only a partial as existing", () => {
       const store = new SessionStore(dir);
       store.writePartial(streamingAssistant("a1"));

@@ -34,7 +34,11 @@ export class SessionStore {
     return fs.existsSync(this.chatFile) || fs.existsSync(this.partialFile);
   }
 
-  load(): LoadedSession {
+  /**
+   * The chat, with a partial message left by a crash recovered (appended as interrupted) —
+   * unless `recover` is false: while another process is running a turn, its partial is live.
+   */
+  load({ recover = true }: { recover?: boolean } = {}): LoadedSession {
     const warnings: string[] = [];
     const byId = new Map<string, ChatMessage>();
     let text = "";
@@ -54,6 +58,7 @@ export class SessionStore {
       }
     });
     const loaded: LoadedSession = { messages: [...byId.values()], warnings };
+    if (!recover) return loaded;
     const partial = this.readPartial(warnings);
     if (partial && !byId.has(partial.id)) {
       const meta = (partial.metadata ??= {});

@@ -245,6 +245,7 @@ export class Hub implements SessionHost {
       if (JSON.stringify(this.registry().projects) !== this.lastProjects) this.emitProjects();
       if (++this.ticks % HEALTH_EVERY_TICKS === 0) await this.checkHealth();
       for (const w of all) this.changed(w.id);
+      for (const session of this.sessions.values()) session.syncFromDisk();
       await this.git.tick(all);
       this.lastTickError = "";
     } catch (err) {
@@ -404,7 +405,9 @@ export class Hub implements SessionHost {
   // ── chat ─────────────────────────────────────────────────────────────────
 
   subscribeChat(id: string, cursor: number | undefined, signal?: AbortSignal): AsyncQueue<ChatItem> {
-    return this.session(id).log.subscribe(cursor, signal);
+    const session = this.session(id);
+    session.syncFromDisk(); // a `mux run --workspace` may have added to it
+    return session.log.subscribe(cursor, signal);
   }
 
   history(id: string, before: number, limit: number): { messages: ChatMessage[]; start: number } {

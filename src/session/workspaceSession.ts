@@ -12,10 +12,13 @@ import { costSummary } from "./costs.js";
 import { errorMessage, HubError } from "./errors.js";
 import { ChatLog } from "./eventLog.js";
 import { InitEvents } from "./initEvents.js";
+import { SessionBusyError, SessionLock } from "../history/sessionLock.js";
 import { cachedCost, chatStat, type PersistedState, readState, writeState } from "./sessionState.js";
 
 /** Finished messages in a snapshot; older ones are paged in with history(). */
 export const SNAPSHOT_MESSAGES = 50;
+/** How soon queued messages try again while another process runs an agent in the chat. */
+const QUEUE_RETRY_MS = 2_000;
 /** Tools that may change files: their end triggers a git status refresh. */
 const FILE_TOOLS = new Set(["bash", "file_write", "file_edit_replace_string", "file_edit_insert"]);
 
@@ -89,7 +92,7 @@ export class WorkspaceSession {
     this.init = new InitEvents(id, this.dir);
     this.log = new ChatLog(() => this.snapshot());
     // A turn cut short by a crash: recover it now (as interrupted), so the list shows it.
-    if (fs.existsSync(this.store.partialFile)) this.load();
+    if (fs.existsSync(this.store.partialFile) && !SessionLock.heldByOther(this.dir)) this.load();
   }
 
   get busy(): boolean {
@@ -114,7 +117,9 @@ export class WorkspaceSession {
 
   private load(): ChatMessage[] {
     if (this.messages) return this.messages;
-    const loaded = this.store.load();
+    this.diskKey = this.currentDiskKey();
+    // A partial message is only left over from a crash if nobody is running a turn here now.
+    const loaded = this.store.load({ recover: !SessionLock.heldByOther(this.dir) });
     for (const w of loaded.warnings) this.host.warn(w);
     this.messages = loaded.messages;
     if (loaded.recovered) {
@@ -158,7 +163,8 @@ export class WorkspaceSession {
       return { queued: true };
     }
     // Messages still queued (the last turn failed) go first, together with this one.
-    this.start(merge([...this.queue.splice(0), input]));
+    this.start(merge([...this.queue, input]));
+    this.queue = [];
     return { queued: false };
   }
 
@@ -260,13 +266,46 @@ export class WorkspaceSession {
     writeState(this.dir, this.persisted);
   }
 
+  /** Starts a turn; throws (changing nothing) when another process runs an agent in this chat. */
   private start(req: TurnRequest): void {
+    let lock: SessionLock;
+    try {
+      lock = SessionLock.acquire(this.dir, "mux server");
+    } catch (err) {
+      if (err instanceof SessionBusyError) throw new HubError("CONFLICT", err.message);
+      throw err;
+    }
+    // Holding the lock, nobody else writes the chat: take in what another process added.
+    this.syncFromDisk();
     const controller = new AbortController();
     this.controller = controller;
     this.log.markTurnStart();
     this.running = this.turn(req, controller.signal)
       .catch((err) => this.fail("unknown", errorMessage(err)))
-      .finally(() => this.afterTurn());
+      .finally(() => {
+        lock.release();
+        this.afterTurn();
+      });
+    this.host.changed(this.id);
+  }
+
+  /** chat.jsonl as this process last read or wrote it. */
+  private diskKey: string | undefined;
+
+  private currentDiskKey(): string {
+    const st = chatStat(this.dir);
+    return st ? `${st.size}:${st.mtimeMs}` : "none";
+  }
+
+  /**
+   * Shows what another process (`mux run --workspace`) appended to the chat: the messages this
+   * process has not seen are pushed to the subscribers as they would have been live.
+   */
+  syncFromDisk(): void {
+    if (!this.messages || this.running || this.currentDiskKey() === this.diskKey) return;
+    const known = new Set(this.messages.map((m) => m.id));
+    this.messages = null;
+    for (const m of this.load()) if (!known.has(m.id)) this.log.pushMessage(m);
     this.host.changed(this.id);
   }
 
@@ -372,9 +411,22 @@ export class WorkspaceSession {
   private afterTurn(): void {
     this.controller = null;
     this.running = null;
+    this.diskKey = this.currentDiskKey();
     this.log.markTurnEnd();
     this.save();
     this.host.changed(this.id);
-    if (!this.closed && this.queue.length && this.persisted.state !== "error") this.start(merge(this.queue.splice(0)));
+    if (!this.closed && this.queue.length && this.persisted.state !== "error") this.startQueued();
+  }
+
+  /** Runs the queued messages; while another process has the chat, tries again a bit later. */
+  private startQueued(): void {
+    if (this.closed || this.running || !this.queue.length) return;
+    try {
+      this.start(merge(this.queue));
+      this.queue = [];
+    } catch (err) {
+      if (!(err instanceof HubError) || err.code !== "CONFLICT") throw err;
+      setTimeout(() => this.startQueued(), QUEUE_RETRY_MS).unref();
+    }
   }
 }

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import type { ChatItem, WorkspaceListEvent } from "../../src/api/schemas.js";
 import { type FakeProvider, startFakeProvider } from "../fake-provider/index.js";
 import { gitIn, makeRepo } from "../helpers/git.js";
-import { tempDirs } from "../helpers/mux.js";
+import { runMux, tempDirs } from "../helpers/mux.js";
 import { type ApiClient, connect, type Connection, isAssistantMessage, readUntil, type ServerProcess, startServer } from "../helpers/server.js";
 
 /** Chat over the API of a real `mux server`: streaming, cursors, queue, interrupt, retry. */
@@ -218,5 +218,38 @@ describe("mux server: chat", () => {
     await expect(api.projects.remove({ path: repo })).rejects.toThrow(/still has workspaces/);
     await expect(api.workspaces.rename({ workspaceId: "nope", name: "x" })).rejects.toThrow(/no workspace/);
     await list.return?.();
+  });
+
+  it("a `mux run --workspace` beside the server: the chat is the CLI's while it runs, and the server shows what it added", async () => {
+    const ws = await localWorkspace();
+    const { stream } = await subscribed(api, ws.id);
+    fake.enqueue(slowTurn("from-the-cli", 20));
+    let sent: Promise<unknown> | undefined;
+    const cli = runMux(["run", "--json", "--dir", ws.projectPath, "--workspace", ws.name, "-m", "sonnet", "hello from the terminal"], {
+      env: { MUX_ROOT: dirs.muxRoot, ANTHROPIC_API_KEY: KEY, ANTHROPIC_BASE_URL: fake.url },
+      onStdout: (chunk) => {
+        // While the CLI streams, a send from the browser is refused with who holds the chat.
+        if (!sent && chunk.includes("text-delta")) sent = api.chat.send({ workspaceId: ws.id, text: "from the browser" }).then(
+          () => "accepted",
+          (err: Error) => err.message,
+        );
+      },
+    });
+    expect((await cli).code).toBe(0);
+    expect(await sent).toMatch(/already running in this chat \(mux run, pid \d+/);
+    // The subscriber gets the CLI's messages (on the next periodic check, or at once on a new subscription).
+    const fresh = await subscribed(api, ws.id);
+    const snapshot = fresh.head[0] as Extract<ChatItem, { type: "snapshot" }>;
+    expect(snapshot.messages.map((m) => m.role)).toEqual(["user", "assistant"]);
+    expect(JSON.stringify(snapshot.messages)).toContain("from-the-cli");
+    const items = await readUntil(stream, (i) => i.type === "message" && i.message.role === "assistant");
+    expect(JSON.stringify(items)).toContain("hello from the terminal");
+    // With the CLI done, the browser's send goes through and continues the same conversation.
+    fake.enqueue({ text: "Seen it." });
+    expect(await api.chat.send({ workspaceId: ws.id, text: "and now?", model: "sonnet" })).toEqual({ queued: false });
+    await readUntil(stream, (i) => i.type === "message" && i.message.role === "assistant" && JSON.stringify(i.message).includes("Seen it."));
+    expect(JSON.stringify(fake.requests.at(-1)!.body.messages)).toContain("hello from the terminal");
+    await stream.return?.();
+    await fresh.stream.return?.();
   });
 });

@@ -74,3 +74,26 @@ it("kill -9 of a workspace run mid-stream: the next run recovers the partial ans
   expect(body).toContain("token token");
   expect(body).toContain("continue please");
 });
+
+it("a second run in a workspace whose agent is running is refused, and the chat stays whole", async () => {
+  fake.enqueue({ text: "slow ".repeat(200), chunkSize: 5, chunkDelayMs: 10 });
+  let second: Promise<Awaited<ReturnType<typeof run>>> | undefined;
+  const first = await run(["--json", "--workspace", "busy", "first"], {
+    onStdout: (chunk) => {
+      if (!second && chunk.includes("text-delta")) second = run(["--json", "--workspace", "busy", "second"]);
+    },
+  });
+  expect(first.code, first.stderr).toBe(0);
+  const refused = await second!;
+  expect(refused.code).toBe(1);
+  expect(refused.stderr).toMatch(/workspace "busy" is busy: an agent is already running in this chat \(mux run, pid \d+/);
+  // Only the first run's messages; the lock is gone with it, so the next run goes ahead.
+  fake.enqueue({ text: "Next." });
+  const third = await run(["--json", "--workspace", "busy", "third"]);
+  expect(third.code, third.stderr).toBe(0);
+  const sent = JSON.stringify(fake.requests.at(-1)!.body.messages);
+  expect(sent).toContain("first");
+  expect(sent).not.toContain('"second"');
+  // The refused run never reached the provider.
+  expect(fake.requests.filter((r) => JSON.stringify(r.body.messages).includes('"second"'))).toEqual([]);
+});

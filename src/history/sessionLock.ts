@@ -1,0 +1,94 @@
+import { randomUUID } from "node:crypto";
+import * as fs from "node:fs";
+import * as path from "node:path";
+
+/** Who is running an agent in a session: written into its lock file. */
+export interface LockOwner {
+  pid: number;
+  /** What holds it, for the error the other process shows: "mux run", "mux server". */
+  what: string;
+  since: number;
+}
+
+export class SessionBusyError extends Error {
+  constructor(readonly owner: LockOwner) {
+    super(`an agent is already running in this chat (${owner.what}, pid ${owner.pid}, since ${new Date(owner.since).toLocaleTimeString()}): wait for it to finish or interrupt it there`);
+    this.name = "SessionBusyError";
+  }
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === "EPERM"; // exists, someone else's
+  }
+}
+
+function readOwner(file: string): (LockOwner & { token?: string }) | null {
+  try {
+    const v = JSON.parse(fs.readFileSync(file, "utf8")) as LockOwner & { token?: string };
+    return Number.isInteger(v.pid) && v.pid > 0 ? v : null;
+  } catch {
+    return null; // gone, or torn by a crash while being written: treated as stale
+  }
+}
+
+/**
+ * One agent at a time per chat, across processes: `mux run --workspace` and the server (or
+ * two CLI runs) would otherwise append to the same chat.jsonl at once. The lock is a file in
+ * the session directory naming its holder; held for a whole run, so unlike the registry's short
+ * lock it never goes stale with age, only when its process is gone.
+ */
+export class SessionLock {
+  private constructor(
+    readonly file: string,
+    private readonly token: string,
+  ) {}
+
+  /** Takes the lock or throws SessionBusyError naming who has it. */
+  static acquire(sessionDir: string, what: string): SessionLock {
+    fs.mkdirSync(sessionDir, { recursive: true, mode: 0o700 });
+    const file = path.join(sessionDir, "run.lock");
+    const token = randomUUID();
+    const body = JSON.stringify({ pid: process.pid, what, since: Date.now(), token });
+    // Written whole first, then linked into place (link fails if the lock exists): nobody ever
+    // sees a half-written lock, which would look like one left by a crash.
+    const tmp = `${file}.${token}.tmp`;
+    fs.writeFileSync(tmp, body, { mode: 0o600 });
+    try {
+      return SessionLock.take(file, tmp, token);
+    } finally {
+      fs.rmSync(tmp, { force: true });
+    }
+  }
+
+  private static take(file: string, tmp: string, token: string): SessionLock {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        fs.linkSync(tmp, file);
+        return new SessionLock(file, token);
+      } catch (err) {
+        if ((err as NodeJS.ErrnoException).code !== "EEXIST") throw err;
+      }
+      const owner = readOwner(file);
+      // Ours too when this process runs another turn in the same chat.
+      if (owner && alive(owner.pid)) throw new SessionBusyError(owner);
+      if (attempt >= 3) throw new Error(`${file}: cannot take the lock (it keeps coming back)`);
+      // Left by a process that died (or unreadable): break it, unless it changed meanwhile.
+      if (readOwner(file)?.token === owner?.token) fs.rmSync(file, { force: true });
+    }
+  }
+
+  /** The live process other than this one that holds the session's lock, if any. */
+  static heldByOther(sessionDir: string): LockOwner | null {
+    const owner = readOwner(path.join(sessionDir, "run.lock"));
+    return owner && owner.pid !== process.pid && alive(owner.pid) ? owner : null;
+  }
+
+  /** Gives the lock back (only if it is still ours). */
+  release(): void {
+    if (readOwner(this.file)?.token === this.token) fs.rmSync(this.file, { force: true });
+  }
+}

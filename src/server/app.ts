@@ -27,6 +27,9 @@ const header = (req: IncomingMessage, name: string): string | undefined => {
   return Array.isArray(v) ? v[0] : v;
 };
 
+/** How long after listening the server starts loading pages and the API on its own. */
+const PRELOAD_DELAY_MS = 150;
+
 function refuse(socket: Duplex, status: number): void {
   const body = JSON.stringify({ error: status === 403 ? "cross-origin WebSocket refused" : "unauthorized" });
   socket.end(
@@ -37,13 +40,14 @@ function refuse(socket: Duplex, status: number): void {
 
 /**
  * The server process's front: a bare node:http server that answers `/health` itself, so it is
- * up within a few milliseconds of start. Everything else loads on first use: the HTTP routes
- * (Hono, which pulls in Node's fetch implementation, ~100 ms of CPU) with the first page; the
- * WebSocket server and the API (hub) start loading as soon as that page is served, so they are
- * ready (or nearly) when its socket connects. Once the API is up, pages carry the workspace list.
+ * up within a few milliseconds of start. Everything else loads right after (or on first use,
+ * whichever comes first): the HTTP routes (Hono, which pulls in Node's fetch implementation,
+ * ~100 ms of CPU), then the WebSocket server and the API (hub), so a first visit finds them
+ * ready. Once the API is up, pages carry the workspace list.
  */
 export async function startServer(cfg: ServerConfig, loadApi: () => Promise<Api>): Promise<RunningServer> {
   let auth = new Auth(cfg.token, cfg.port);
+  let closed = false;
   let api: Api | undefined;
   let apiPromise: Promise<Api> | undefined;
   let httpPromise: Promise<Listener> | undefined;
@@ -119,11 +123,23 @@ export async function startServer(cfg: ServerConfig, loadApi: () => Promise<Api>
   });
   const port = (server.address() as AddressInfo).port;
   auth = new Auth(cfg.token, port);
+  // The server is up (health answers at once); now, unless a page got here first, load what
+  // the first visit needs — pages, then the API and its hub — so it does not wait for them.
+  // A moment later, so a health probe that follows the start at once is not held up.
+  setTimeout(() => {
+    if (closed) return;
+    void loadHttp()
+      .catch(() => {})
+      .then(() => {
+        if (!closed && !api && !apiPromise) preload();
+      });
+  }, PRELOAD_DELAY_MS).unref();
 
   return {
     port,
     api: () => api,
     async close() {
+      closed = true;
       const wss = await wssPromise?.catch(() => undefined);
       for (const client of wss?.clients ?? []) client.terminate();
       // An API still loading is closed once loaded (its hub has timers and git processes).

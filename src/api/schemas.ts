@@ -42,6 +42,8 @@ export const ActivitySchema = z.object({
   unread: z.boolean(),
   lastActivityAt: z.number().nullable(),
   error: z.string().optional(),
+  /** Set while another Mux process runs the agent here (`mux run --workspace`): which one. */
+  elsewhere: z.string().optional(),
 });
 export type Activity = z.infer<typeof ActivitySchema>;
 

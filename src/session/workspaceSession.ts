@@ -105,13 +105,16 @@ export class WorkspaceSession {
   }
 
   get activity(): Activity {
-    const state = this.running ? (this.streaming ? "streaming" : "starting") : this.persisted.state;
+    // An agent another process runs here (`mux run --workspace`) shows as streaming, saying where.
+    const other = this.running ? null : SessionLock.heldByOther(this.dir);
+    const state = this.running ? (this.streaming ? "streaming" : "starting") : other ? "streaming" : this.persisted.state;
     return {
       state,
       queued: this.queue.map((q) => q.text),
       unread: this.persisted.unread,
       lastActivityAt: this.persisted.lastActivityAt,
       ...(state === "error" && this.persisted.error ? { error: this.persisted.error } : {}),
+      ...(other ? { elsewhere: `${other.what} (pid ${other.pid})` } : {}),
     };
   }
 

@@ -225,18 +225,24 @@ describe("mux server: chat", () => {
     const { stream } = await subscribed(api, ws.id);
     fake.enqueue(slowTurn("from-the-cli", 20));
     let sent: Promise<unknown> | undefined;
+    let listed: Promise<unknown> | undefined;
     const cli = runMux(["run", "--json", "--dir", ws.projectPath, "--workspace", ws.name, "-m", "sonnet", "hello from the terminal"], {
       env: { MUX_ROOT: dirs.muxRoot, ANTHROPIC_API_KEY: KEY, ANTHROPIC_BASE_URL: fake.url },
       onStdout: (chunk) => {
         // While the CLI streams, a send from the browser is refused with who holds the chat.
-        if (!sent && chunk.includes("text-delta")) sent = api.chat.send({ workspaceId: ws.id, text: "from the browser" }).then(
+        if (sent || !chunk.includes("text-delta")) return;
+        sent = api.chat.send({ workspaceId: ws.id, text: "from the browser" }).then(
           () => "accepted",
           (err: Error) => err.message,
         );
+        // The sidebar's list says an agent runs there, and where.
+        listed = api.workspaces.list().then((all) => all.find((w) => w.id === ws.id)?.activity);
       },
     });
     expect((await cli).code).toBe(0);
     expect(await sent).toMatch(/already running in this chat \(mux run, pid \d+/);
+    expect(await listed).toMatchObject({ state: "streaming", elsewhere: expect.stringMatching(/^mux run \(pid \d+\)$/) });
+    expect((await api.workspaces.list()).find((w) => w.id === ws.id)?.activity.elsewhere).toBeUndefined();
     // The subscriber gets the CLI's messages (on the next periodic check, or at once on a new subscription).
     const fresh = await subscribed(api, ws.id);
     const snapshot = fresh.head[0] as Extract<ChatItem, { type: "snapshot" }>;

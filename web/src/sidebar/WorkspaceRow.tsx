@@ -28,7 +28,7 @@ export const WorkspaceRow = memo(function WorkspaceRow({ workspace: w, selected,
       label: "Fork…",
       testId: "workspace-menu-fork",
       onSelect: () => openOverlay({ kind: "fork", workspaceId: w.id }),
-      disabled: w.runtime.type !== "worktree",
+      disabled: w.runtime.type === "local",
     },
     { label: "Delete…", testId: "workspace-menu-delete", danger: true, onSelect: () => openOverlay({ kind: "delete", workspaceId: w.id }) },
   ];
@@ -47,6 +47,11 @@ export const WorkspaceRow = memo(function WorkspaceRow({ workspace: w, selected,
         </span>
         <span className="mt-0.5 flex items-center gap-1.5 pl-5 text-[11px] text-muted">
           <RuntimeBadge runtime={w.runtime} />
+          {w.activity.elsewhere && (
+            <span data-testid="elsewhere" className="truncate text-accent" title={`An agent is running here from another Mux process: ${w.activity.elsewhere}`}>
+              {w.activity.elsewhere.split(" (")[0]}
+            </span>
+          )}
           {sharedLocal && (
             <span data-testid="shared-local-icon" className="text-warn" title="Shares its directory with another local workspace">
               <WarnIcon />

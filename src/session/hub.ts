@@ -20,6 +20,8 @@ export interface HubOptions {
   env?: NodeJS.ProcessEnv;
   /** Period of the git status / registry pass (default 15 s; 0 disables it). */
   tickMs?: number;
+  /** A chat nobody used for this long is dropped from memory (default 10 min). */
+  unloadAfterMs?: number;
   warn?: (message: string) => void;
 }
 
@@ -61,6 +63,7 @@ export class Hub implements SessionHost {
   private lastTickError = "";
   private readonly warnFn: (message: string) => void;
   private readonly registryView: RegistryView;
+  private readonly unloadAfterMs: number;
 
   constructor(
     readonly service: WorkspaceService,
@@ -83,6 +86,7 @@ export class Hub implements SessionHost {
       .catch((err) => this.warn(errorMessage(err)))
       .then(() => this.git.tick(this.workspaces()))
       .catch((err) => this.warn(`git status: ${errorMessage(err)}`));
+    this.unloadAfterMs = opts.unloadAfterMs ?? 10 * 60_000;
     const tickMs = opts.tickMs ?? 15_000;
     if (tickMs > 0) {
       this.timer = setInterval(() => void this.tick(), tickMs);
@@ -245,7 +249,10 @@ export class Hub implements SessionHost {
       if (JSON.stringify(this.registry().projects) !== this.lastProjects) this.emitProjects();
       if (++this.ticks % HEALTH_EVERY_TICKS === 0) await this.checkHealth();
       for (const w of all) this.changed(w.id);
-      for (const session of this.sessions.values()) session.syncFromDisk();
+      for (const session of this.sessions.values()) {
+        session.syncFromDisk();
+        session.unloadIfIdle(this.unloadAfterMs);
+      }
       await this.git.tick(all);
       this.lastTickError = "";
     } catch (err) {

@@ -118,7 +118,23 @@ export class WorkspaceSession {
     };
   }
 
+  /** When the chat was last needed (loaded or read), for unloadIfIdle. */
+  private lastUsedAt = 0;
+
+  /**
+   * Frees the chat held in memory when no turn runs, nobody watches it and it was not needed
+   * for `idleMs`: a long-running server with many workspaces keeps only the chats in use.
+   * It is read from disk again when next needed.
+   */
+  unloadIfIdle(idleMs: number, now = Date.now()): boolean {
+    if (!this.messages || this.running || this.queue.length || this.log.subscriberCount > 0) return false;
+    if (now - this.lastUsedAt < idleMs) return false;
+    this.messages = null;
+    return true;
+  }
+
   private load(): ChatMessage[] {
+    this.lastUsedAt = Date.now();
     if (this.messages) return this.messages;
     this.diskKey = this.currentDiskKey();
     // A partial message is only left over from a crash if nobody is running a turn here now.

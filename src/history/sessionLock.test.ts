@@ -43,6 +43,15 @@ describe("SessionLock", () => {
     lock.release();
   });
 
+  it("treats a lock from before a reboot as stale even if its pid is alive now", () => {
+    if (!fs.existsSync("/proc/sys/kernel/random/boot_id")) return; // Linux only; elsewhere pids decide
+    fs.mkdirSync(dir, { recursive: true });
+    // pid 1 is always alive: only the boot id can tell this lock is stale.
+    fs.writeFileSync(lockFile(), JSON.stringify({ pid: 1, what: "mux server", since: 1, token: "t", boot: "another-boot" }));
+    expect(SessionLock.heldByOther(dir)).toBeNull();
+    SessionLock.acquire(dir, "mux run").release();
+  });
+
   it("breaks a lock file a crash left unreadable, and never releases someone else's", () => {
     fs.mkdirSync(dir, { recursive: true });
     fs.writeFileSync(lockFile(), "{\"pid\":");

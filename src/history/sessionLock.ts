@@ -17,7 +17,18 @@ export class SessionBusyError extends Error {
   }
 }
 
-function alive(pid: number): boolean {
+/** This boot of the machine (Linux): a lock from before a reboot is stale whatever its pid. */
+const BOOT_ID = (() => {
+  try {
+    return fs.readFileSync("/proc/sys/kernel/random/boot_id", "utf8").trim();
+  } catch {
+    return undefined;
+  }
+})();
+
+function alive(owner: LockOwner & { boot?: string }): boolean {
+  if (owner.boot && BOOT_ID && owner.boot !== BOOT_ID) return false; // its pid may be reused by now
+  const pid = owner.pid;
   try {
     process.kill(pid, 0);
     return true;
@@ -26,9 +37,9 @@ function alive(pid: number): boolean {
   }
 }
 
-function readOwner(file: string): (LockOwner & { token?: string }) | null {
+function readOwner(file: string): (LockOwner & { token?: string; boot?: string }) | null {
   try {
-    const v = JSON.parse(fs.readFileSync(file, "utf8")) as LockOwner & { token?: string };
+    const v = JSON.parse(fs.readFileSync(file, "utf8")) as LockOwner & { token?: string; boot?: string };
     return Number.isInteger(v.pid) && v.pid > 0 ? v : null;
   } catch {
     return null; // gone, or torn by a crash while being written: treated as stale
@@ -52,7 +63,7 @@ export class SessionLock {
     fs.mkdirSync(sessionDir, { recursive: true, mode: 0o700 });
     const file = path.join(sessionDir, "run.lock");
     const token = randomUUID();
-    const body = JSON.stringify({ pid: process.pid, what, since: Date.now(), token });
+    const body = JSON.stringify({ pid: process.pid, what, since: Date.now(), token, boot: BOOT_ID });
     // Written whole first, then linked into place (link fails if the lock exists): nobody ever
     // sees a half-written lock, which would look like one left by a crash.
     const tmp = `${file}.${token}.tmp`;
@@ -74,7 +85,7 @@ export class SessionLock {
       }
       const owner = readOwner(file);
       // Ours too when this process runs another turn in the same chat.
-      if (owner && alive(owner.pid)) throw new SessionBusyError(owner);
+      if (owner && alive(owner)) throw new SessionBusyError(owner);
       if (attempt >= 3) throw new Error(`${file}: cannot take the lock (it keeps coming back)`);
       // Left by a process that died (or unreadable): break it, unless it changed meanwhile.
       if (readOwner(file)?.token === owner?.token) fs.rmSync(file, { force: true });
@@ -84,7 +95,7 @@ export class SessionLock {
   /** The live process other than this one that holds the session's lock, if any. */
   static heldByOther(sessionDir: string): LockOwner | null {
     const owner = readOwner(path.join(sessionDir, "run.lock"));
-    return owner && owner.pid !== process.pid && alive(owner.pid) ? owner : null;
+    return owner && owner.pid !== process.pid && alive(owner) ? owner : null;
   }
 
   /** Gives the lock back (only if it is still ours). */

@@ -31,7 +31,9 @@
  * Each phase also reports how many CPUs other processes kept busy meanwhile (/proc/stat minus this
  * bench's process tree), and the table is flagged when that exceeds 0.2.
  *
- * Flags: --runs N (default 5), --json (also print the results as JSON).
+ * Flags: --runs N (default 5), --json (also print the results as JSON). To study where time
+ * goes: MUX_BENCH_SERVER_NODE_ARGS="--cpu-prof --cpu-prof-dir=DIR" profiles the server, and
+ * MUX_BENCH_BROWSER_PROFILE=FILE.cpuprofile writes the page's CPU profile of the streams phase.
  *
  * This file runs the phases and prints the report. The browser-side phases are in bench/uiPhases.ts,
  * the stamping proxy in bench/stampingProxy.ts, the /proc CPU accounting in bench/processCpu.ts, and

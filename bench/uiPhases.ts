@@ -2,6 +2,7 @@
  * The UI bench's browser-side phases (bench/ui.ts describes what each measures): app interactive,
  * opening the long chat, and 20 streams at once. Each returns its figures; bench/ui.ts prints them.
  */
+import * as fs from "node:fs";
 import type { Browser, Page } from "playwright-core";
 import type { FakeProvider } from "../test/fake-provider/index.js";
 import { connect } from "../test/helpers/server.js";
@@ -262,6 +263,13 @@ export async function measureStreams(
   const chromium = descendants(process.pid, /chrom/i);
   const serverCpu0 = readCpuMs(server.pid) ?? Number.NaN;
   const browserCpu0 = cpuOf(chromium);
+  // MUX_BENCH_BROWSER_PROFILE=file.cpuprofile: the page's CPU profile of this phase, to study it.
+  const profileTo = process.env.MUX_BENCH_BROWSER_PROFILE;
+  const cdp = profileTo ? await context.newCDPSession(page) : undefined;
+  if (cdp) {
+    await cdp.send("Profiler.enable");
+    await cdp.send("Profiler.start");
+  }
   const start = Date.now();
   proxy.streams.length = 0;
   await Promise.all(fixture.workspaces.map((w) => conn.api.chat.send({ workspaceId: w.id, text: `stream for ${w.name}`, model: "sonnet" })));
@@ -275,6 +283,7 @@ export async function measureStreams(
     { timeout: 120_000, polling: 100 },
   );
   const end = Date.now();
+  if (cdp && profileTo) fs.writeFileSync(profileTo, JSON.stringify((await cdp.send("Profiler.stop")).profile));
   const serverCpu = (readCpuMs(server.pid) ?? Number.NaN) - serverCpu0;
   const browserCpu = cpuOf(chromium) - browserCpu0;
   await feed.return?.();

@@ -12,6 +12,7 @@ import { detectTrunk, resolveProjectPath } from "../workspace/projects.js";
 import type { CreateWorkspaceInput, WorkspaceHealth, WorkspaceService } from "../workspace/service.js";
 import { AsyncQueue } from "./asyncQueue.js";
 import { errorMessage, HubError } from "./errors.js";
+import { ElsewhereWatch } from "./elsewhereWatch.js";
 import { RegistryView } from "./registryView.js";
 import { GitTracker } from "./gitTracker.js";
 import { type SendInput, type SessionHost, WorkspaceSession } from "./workspaceSession.js";
@@ -64,6 +65,7 @@ export class Hub implements SessionHost {
   private readonly warnFn: (message: string) => void;
   private readonly registryView: RegistryView;
   private readonly unloadAfterMs: number;
+  private elsewhere: ElsewhereWatch | undefined;
 
   constructor(
     readonly service: WorkspaceService,
@@ -91,6 +93,13 @@ export class Hub implements SessionHost {
     if (tickMs > 0) {
       this.timer = setInterval(() => void this.tick(), tickMs);
       this.timer.unref();
+      this.elsewhere = new ElsewhereWatch(
+        () => this.workspaces().map((w) => ({ id: w.id, dir: service.sessionDir(w.id) })),
+        (id, running) => {
+          if (!running) this.sessions.get(id)?.syncFromDisk();
+          this.changed(id);
+        },
+      );
     }
   }
 
@@ -467,6 +476,7 @@ export class Hub implements SessionHost {
   /** Stops every turn (their partial answers are saved as interrupted) and all timers. */
   async shutdown(): Promise<void> {
     if (this.timer) clearInterval(this.timer);
+    this.elsewhere?.dispose();
     for (const t of this.settleTimers) clearTimeout(t);
     for (const q of this.listSubscribers) q.close();
     await Promise.all([...this.sessions.values()].map((s) => s.close(3_000)));

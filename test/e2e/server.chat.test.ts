@@ -220,12 +220,13 @@ describe("mux server: chat", () => {
     await list.return?.();
   });
 
-  it("a `mux run --workspace` beside the server: the chat is the CLI's while it runs, and the server shows what it added", async () => {
+  it("a `mux run --workspace` beside the server: the chat is the CLI's while it runs, and the server shows it", async () => {
     const ws = await localWorkspace();
     const { stream } = await subscribed(api, ws.id);
-    fake.enqueue(slowTurn("from-the-cli", 20));
+    const list = await api.workspaces.subscribe();
+    // Streams for ~4 s: long enough for the server's 2 s look at session locks to see it.
+    fake.enqueue(slowTurn("from-the-cli", 65));
     let sent: Promise<unknown> | undefined;
-    let listed: Promise<unknown> | undefined;
     const cli = runMux(["run", "--json", "--dir", ws.projectPath, "--workspace", ws.name, "-m", "sonnet", "hello from the terminal"], {
       env: { MUX_ROOT: dirs.muxRoot, ANTHROPIC_API_KEY: KEY, ANTHROPIC_BASE_URL: fake.url },
       onStdout: (chunk) => {
@@ -235,21 +236,22 @@ describe("mux server: chat", () => {
           () => "accepted",
           (err: Error) => err.message,
         );
-        // The sidebar's list says an agent runs there, and where.
-        listed = api.workspaces.list().then((all) => all.find((w) => w.id === ws.id)?.activity);
       },
     });
+    // The sidebar's feed shows the agent running there, and where; then idle again once it is done.
+    const row = (e: WorkspaceListEvent) => (e.type === "workspace" && e.workspace.id === ws.id ? e.workspace.activity : undefined);
+    const during = await readUntil(list, (e) => row(e)?.elsewhere !== undefined, 10_000);
+    expect(row(during.at(-1)!)).toMatchObject({ state: "streaming", elsewhere: expect.stringMatching(/^mux run \(pid \d+\)$/) });
     expect((await cli).code).toBe(0);
     expect(await sent).toMatch(/already running in this chat \(mux run, pid \d+/);
-    expect(await listed).toMatchObject({ state: "streaming", elsewhere: expect.stringMatching(/^mux run \(pid \d+\)$/) });
-    expect((await api.workspaces.list()).find((w) => w.id === ws.id)?.activity.elsewhere).toBeUndefined();
-    // The subscriber gets the CLI's messages (on the next periodic check, or at once on a new subscription).
+    await readUntil(list, (e) => row(e) !== undefined && row(e)!.elsewhere === undefined, 10_000);
+    // The open chat gets the CLI's messages as if live, and a new subscriber finds them too.
+    const items = await readUntil(stream, (i) => i.type === "message" && i.message.role === "assistant", 10_000);
+    expect(JSON.stringify(items)).toContain("hello from the terminal");
+    expect(JSON.stringify(items)).toContain("from-the-cli");
     const fresh = await subscribed(api, ws.id);
     const snapshot = fresh.head[0] as Extract<ChatItem, { type: "snapshot" }>;
     expect(snapshot.messages.map((m) => m.role)).toEqual(["user", "assistant"]);
-    expect(JSON.stringify(snapshot.messages)).toContain("from-the-cli");
-    const items = await readUntil(stream, (i) => i.type === "message" && i.message.role === "assistant");
-    expect(JSON.stringify(items)).toContain("hello from the terminal");
     // With the CLI done, the browser's send goes through and continues the same conversation.
     fake.enqueue({ text: "Seen it." });
     expect(await api.chat.send({ workspaceId: ws.id, text: "and now?", model: "sonnet" })).toEqual({ queued: false });
@@ -257,5 +259,6 @@ describe("mux server: chat", () => {
     expect(JSON.stringify(fake.requests.at(-1)!.body.messages)).toContain("hello from the terminal");
     await stream.return?.();
     await fresh.stream.return?.();
+    await list.return?.();
   });
 });

@@ -4,7 +4,8 @@ import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { hasChromium, screenshot } from "../helpers/browser.js";
 import { makeRepo } from "../helpers/git.js";
-import { type App, poll, slowText, startApp } from "./harness.js";
+import { runMux } from "../helpers/mux.js";
+import { type App, DEFAULT_KEY, poll, slowText, startApp } from "./harness.js";
 
 declare const document: any;
 declare const window: any;
@@ -157,6 +158,23 @@ describe.skipIf(!hasChromium)("browser: projects and CSP", () => {
     });
     await poll(async () => (await pageViolations()).join("\n")).toContain("img-src");
     violations.length = 0;
+  });
+
+  it("a workspace's row shows an agent that `mux run --workspace` runs there, until it is done", async () => {
+    // ~5 s of streaming: the server looks at session locks every 2 s.
+    app.fake.enqueue(slowText("from the terminal. ".repeat(40), 60, 10));
+    const cli = runMux(["run", "--json", "--dir", keepPath, "--workspace", "kept", "-m", "sonnet", "hello from a terminal"], {
+      env: { MUX_ROOT: app.dirs.muxRoot, ANTHROPIC_API_KEY: DEFAULT_KEY, ANTHROPIC_BASE_URL: app.fake.url },
+    });
+    const row = page.getByTestId("workspace-row-kept");
+    const label = row.getByTestId("elsewhere");
+    await label.waitFor({ timeout: 10_000 });
+    expect(await label.textContent()).toBe("mux run");
+    expect(await row.getAttribute("data-state")).toBe("streaming");
+    await screenshot(page, "sidebar-agent-from-cli");
+    expect((await cli).code).toBe(0);
+    await label.waitFor({ state: "detached", timeout: 10_000 });
+    expect(await row.getAttribute("data-state")).not.toBe("streaming");
   });
 });
 

@@ -171,9 +171,15 @@ describe.skipIf(!hasChromium)("browser: projects and CSP", () => {
     await label.waitFor({ timeout: 10_000 });
     expect(await label.textContent()).toBe("mux run");
     expect(await row.getAttribute("data-state")).toBe("streaming");
+    // The open chat's composer says so too (a send would be refused until it is done).
+    await page.getByTestId(`workspace-row-kept`).getByRole("button").first().click();
+    const notice = page.getByTestId("composer-elsewhere");
+    await notice.waitFor();
+    expect(await notice.textContent()).toMatch(/another Mux process \(mux run \(pid \d+\)\)/);
     await screenshot(page, "sidebar-agent-from-cli");
     expect((await cli).code).toBe(0);
     await label.waitFor({ state: "detached", timeout: 10_000 });
+    await notice.waitFor({ state: "detached" });
     expect(await row.getAttribute("data-state")).not.toBe("streaming");
   });
 });

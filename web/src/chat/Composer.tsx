@@ -3,6 +3,8 @@ import type { ThinkingLevel } from "../../../src/agent/events";
 import { ModelPicker } from "./ModelPicker";
 import type { ChatSettings } from "./settings";
 import { SendIcon, StopIcon } from "./ui";
+import { useStore } from "../state/store";
+import { workspacesStore } from "../state/workspaces";
 
 const THINKING: ThinkingLevel[] = ["off", "low", "medium", "high", "max"];
 
@@ -23,6 +25,8 @@ const drafts = new Map<string, string>();
  * Messages sent while the agent works are queued by the server.
  */
 export function Composer({ workspaceId, running, settings, onSettings, onSend, onInterrupt }: Props) {
+  // Set while `mux run --workspace` (or another server) has this chat: sends are refused then.
+  const elsewhere = useStore(workspacesStore, (s) => s.byId[workspaceId]?.activity.elsewhere);
   const [text, setText] = useState(() => drafts.get(workspaceId) ?? "");
   const [error, setError] = useState<string | null>(null);
   const area = useRef<HTMLTextAreaElement>(null);
@@ -62,6 +66,11 @@ export function Composer({ workspaceId, running, settings, onSettings, onSend, o
   return (
     <div className="border-t border-line bg-bg px-2 pt-2 pb-[max(0.5rem,env(safe-area-inset-bottom))] sm:px-3">
       <div className="mx-auto max-w-3xl">
+        {elsewhere && (
+          <div className="mb-1 text-[12px] text-accent" data-testid="composer-elsewhere">
+            An agent is running in this chat from another Mux process ({elsewhere}); send when it is done.
+          </div>
+        )}
         {error && (
           <div className="mb-1 text-[12px] text-err" role="alert" data-testid="send-error">
             Not sent: {error}

@@ -1,4 +1,4 @@
-import { SessionLock } from "../history/sessionLock.js";
+import { type LockOwner, SessionLock } from "../history/sessionLock.js";
 
 /** How often to look for agents run by other Mux processes. */
 const POLL_MS = 2_000;
@@ -9,8 +9,8 @@ const POLL_MS = 2_000;
  * and the chat can take in what they added once they are done.
  */
 export class ElsewhereWatch {
-  /** Workspaces where another process was running an agent at the last look. */
-  private readonly running = new Set<string>();
+  /** Workspaces where another process was running an agent at the last look, and which. */
+  private readonly running = new Map<string, LockOwner>();
   private readonly timer: NodeJS.Timeout;
 
   constructor(
@@ -30,12 +30,18 @@ export class ElsewhereWatch {
       return; // e.g. a corrupt registry: reported elsewhere
     }
     for (const { id, dir } of all) {
-      const held = SessionLock.heldByOther(dir) !== null;
-      if (held === this.running.has(id)) continue;
-      if (held) this.running.add(id);
+      const owner = SessionLock.heldByOther(dir);
+      const before = this.running.get(id);
+      if (owner?.pid === before?.pid && owner?.since === before?.since) continue;
+      if (owner) this.running.set(id, owner);
       else this.running.delete(id);
-      this.onChange(id, held);
+      this.onChange(id, owner !== null);
     }
+  }
+
+  /** Who runs an agent in this workspace from another process, as of the last look. */
+  owner(id: string): LockOwner | undefined {
+    return this.running.get(id);
   }
 
   dispose(): void {

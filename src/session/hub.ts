@@ -12,6 +12,7 @@ import { detectTrunk, resolveProjectPath } from "../workspace/projects.js";
 import type { CreateWorkspaceInput, WorkspaceHealth, WorkspaceService } from "../workspace/service.js";
 import { AsyncQueue } from "./asyncQueue.js";
 import { errorMessage, HubError } from "./errors.js";
+import type { LockOwner } from "../history/sessionLock.js";
 import { ElsewhereWatch } from "./elsewhereWatch.js";
 import { RegistryView } from "./registryView.js";
 import { GitTracker } from "./gitTracker.js";
@@ -65,7 +66,7 @@ export class Hub implements SessionHost {
   private readonly warnFn: (message: string) => void;
   private readonly registryView: RegistryView;
   private readonly unloadAfterMs: number;
-  private elsewhere: ElsewhereWatch | undefined;
+  private readonly elsewhereWatch: ElsewhereWatch;
 
   constructor(
     readonly service: WorkspaceService,
@@ -89,17 +90,18 @@ export class Hub implements SessionHost {
       .then(() => this.git.tick(this.workspaces()))
       .catch((err) => this.warn(`git status: ${errorMessage(err)}`));
     this.unloadAfterMs = opts.unloadAfterMs ?? 10 * 60_000;
+    this.elsewhereWatch = new ElsewhereWatch(
+      () => this.workspaces().map((w) => ({ id: w.id, dir: service.sessionDir(w.id) })),
+      (id, running) => {
+        if (!running) this.sessions.get(id)?.syncFromDisk();
+        this.changed(id);
+      },
+    );
     const tickMs = opts.tickMs ?? 15_000;
     if (tickMs > 0) {
       this.timer = setInterval(() => void this.tick(), tickMs);
       this.timer.unref();
-      this.elsewhere = new ElsewhereWatch(
-        () => this.workspaces().map((w) => ({ id: w.id, dir: service.sessionDir(w.id) })),
-        (id, running) => {
-          if (!running) this.sessions.get(id)?.syncFromDisk();
-          this.changed(id);
-        },
-      );
+
     }
   }
 
@@ -107,6 +109,10 @@ export class Hub implements SessionHost {
 
   workspace(id: string): Workspace | undefined {
     return this.workspaces().find((w) => w.id === id);
+  }
+
+  elsewhere(id: string): LockOwner | undefined {
+    return this.elsewhereWatch.owner(id);
   }
 
   warn(message: string): void {
@@ -476,7 +482,7 @@ export class Hub implements SessionHost {
   /** Stops every turn (their partial answers are saved as interrupted) and all timers. */
   async shutdown(): Promise<void> {
     if (this.timer) clearInterval(this.timer);
-    this.elsewhere?.dispose();
+    this.elsewhereWatch.dispose();
     for (const t of this.settleTimers) clearTimeout(t);
     for (const q of this.listSubscribers) q.close();
     await Promise.all([...this.sessions.values()].map((s) => s.close(3_000)));

@@ -16,7 +16,7 @@ afterEach(() => fs.rmSync(root, { recursive: true, force: true }));
 /** Just what a session needs from its host to read and page its chat. */
 function host(): SessionHost {
   const service = { sessionDir: (id: string) => path.join(root, "sessions", id) } as unknown as WorkspaceService;
-  return { service, muxRoot: root, env: {}, workspace: () => undefined, changed() {}, filesChanged() {}, warn() {} };
+  return { service, muxRoot: root, env: {}, workspace: () => undefined, elsewhere: () => undefined, changed() {}, filesChanged() {}, warn() {} };
 }
 
 const message = (i: number): ChatMessage => ({ id: `m${i}`, role: i % 2 ? "assistant" : "user", createdAt: i, parts: [{ type: "text", text: `message ${i}` }] });

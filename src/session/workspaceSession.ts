@@ -12,7 +12,7 @@ import { costSummary } from "./costs.js";
 import { errorMessage, HubError } from "./errors.js";
 import { ChatLog } from "./eventLog.js";
 import { InitEvents } from "./initEvents.js";
-import { SessionBusyError, SessionLock } from "../history/sessionLock.js";
+import { type LockOwner, SessionBusyError, SessionLock } from "../history/sessionLock.js";
 import { cachedCost, chatStat, type PersistedState, readState, writeState } from "./sessionState.js";
 
 /** Finished messages in a snapshot; older ones are paged in with history(). */
@@ -37,6 +37,8 @@ export interface SessionHost {
   readonly env: NodeJS.ProcessEnv;
   /** The workspace as the registry has it now (undefined once deleted). */
   workspace(id: string): Workspace | undefined;
+  /** Another Mux process running an agent in this workspace's chat, as last seen. */
+  elsewhere(id: string): LockOwner | undefined;
   /** The workspace's summary (activity, cost) changed. */
   changed(id: string): void;
   /** A tool may have changed files in the workspace. */
@@ -106,7 +108,7 @@ export class WorkspaceSession {
 
   get activity(): Activity {
     // An agent another process runs here (`mux run --workspace`) shows as streaming, saying where.
-    const other = this.running ? null : SessionLock.heldByOther(this.dir);
+    const other = this.running ? undefined : this.host.elsewhere(this.id);
     const state = this.running ? (this.streaming ? "streaming" : "starting") : other ? "streaming" : this.persisted.state;
     return {
       state,

@@ -10,6 +10,7 @@ const load = {
   addProject: () => import("../dialogs/AddProjectDialog"),
   name: () => import("../dialogs/NameDialog"),
   delete: () => import("../dialogs/DeleteDialog"),
+  removeProject: () => import("../dialogs/RemoveProjectDialog"),
   settings: () => import("../settings/SettingsDialog"),
 };
 const CommandPalette = lazy(() => load.palette().then((m) => ({ default: m.CommandPalette })));
@@ -17,6 +18,7 @@ const NewWorkspaceDialog = lazy(() => load.newWorkspace().then((m) => ({ default
 const AddProjectDialog = lazy(() => load.addProject().then((m) => ({ default: m.AddProjectDialog })));
 const NameDialog = lazy(() => load.name().then((m) => ({ default: m.NameDialog })));
 const DeleteDialog = lazy(() => load.delete().then((m) => ({ default: m.DeleteDialog })));
+const RemoveProjectDialog = lazy(() => load.removeProject().then((m) => ({ default: m.RemoveProjectDialog })));
 const SettingsDialog = lazy(() => load.settings().then((m) => ({ default: m.SettingsDialog })));
 
 export function prefetchOverlays() {
@@ -36,6 +38,9 @@ export function OverlayHost() {
       break;
     case "add-project":
       content = <AddProjectDialog />;
+      break;
+    case "remove-project":
+      content = <RemoveProjectDialog path={overlay.path} />;
       break;
     case "rename":
     case "fork":

@@ -1,4 +1,3 @@
-import { openRemoveProject } from "../sidebar/removeProject";
 import { notificationsStore, toggleNotifications } from "../state/notifications";
 import type { WorkspaceSummary } from "../state/types";
 import { openOverlay, selectWorkspace, toggleCosts, uiStore } from "../state/ui";
@@ -62,7 +61,7 @@ export function buildActions(): Action[] {
   state.projects.forEach((p, i, all) => {
     // Two projects can share a directory name; the id (and test id) must stay unique.
     const key = all.findIndex((o) => o.name === p.name) === i ? p.name : `${p.name}-${i}`;
-    actions.push({ id: `remove-project-${key}`, label: `Remove project ${p.name}…`, hint: p.path, run: () => openRemoveProject(p.path) });
+    actions.push({ id: `remove-project-${key}`, label: `Remove project ${p.name}…`, hint: p.path, run: () => openOverlay({ kind: "remove-project", path: p.path }) });
   });
   for (const w of selectOrder(state)) {
     if (w.id === selectedId) continue;

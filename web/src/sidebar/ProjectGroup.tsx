@@ -3,7 +3,6 @@ import { ChevronIcon, DotsIcon, PlusIcon, WarnIcon } from "../app/icons";
 import { Menu } from "../app/Menu";
 import type { ProjectGroup as Group } from "../state/workspacesModel";
 import { openOverlay } from "../state/ui";
-import { openRemoveProject } from "./removeProject";
 import { WorkspaceRow } from "./WorkspaceRow";
 
 export function ProjectGroup({ group, selectedId }: { group: Group; selectedId: string | null }) {
@@ -28,7 +27,7 @@ export function ProjectGroup({ group, selectedId }: { group: Group; selectedId: 
           // Like a workspace row's menu: shown on hover or focus (always on touch screens).
           <div className="opacity-0 group-hover:opacity-100 focus-within:opacity-100 [@media(hover:none)]:opacity-100 [&_.icon-btn]:h-6 [&_.icon-btn]:w-6">
             <Menu label={`Actions for project ${group.name}`} testId={`project-menu-${group.name}`} icon={<DotsIcon />} items={[
-              { label: "Remove project…", testId: "project-menu-remove", danger: true, onSelect: () => openRemoveProject(group.path) },
+              { label: "Remove project…", testId: "project-menu-remove", danger: true, onSelect: () => openOverlay({ kind: "remove-project", path: group.path }) },
             ]} />
           </div>
         )}

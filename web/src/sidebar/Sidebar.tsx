@@ -1,5 +1,4 @@
-import { lazy, Suspense, useEffect } from "react";
-import { ChunkBoundary } from "../app/ChunkBoundary";
+import { useEffect } from "react";
 import { keyLabel } from "../app/keys";
 import { CloseIcon, FolderPlusIcon, GearIcon, PlusIcon } from "../app/icons";
 import { notificationsStore, toggleNotifications } from "../state/notifications";
@@ -7,17 +6,12 @@ import { useStore } from "../state/store";
 import { openOverlay, setDrawer, uiStore } from "../state/ui";
 import { selectGroups, workspacesStore } from "../state/workspaces";
 import { ProjectGroup } from "./ProjectGroup";
-import { closeRemoveProject, removeProjectStore } from "./removeProject";
-
-// Loaded on first use, like the other dialogs.
-const RemoveProjectDialog = lazy(() => import("./RemoveProjectDialog").then((m) => ({ default: m.RemoveProjectDialog })));
 
 export function Sidebar() {
   const groups = useStore(workspacesStore, selectGroups);
   const loaded = useStore(workspacesStore, (s) => s.loaded);
   const selectedId = useStore(uiStore, (s) => s.selectedId);
   const drawerOpen = useStore(uiStore, (s) => s.drawerOpen);
-  const removing = useStore(removeProjectStore, (s) => s);
   useEffect(() => {
     if (!drawerOpen) return;
     const onKey = (e: KeyboardEvent) => e.key === "Escape" && setDrawer(false);
@@ -65,14 +59,6 @@ export function Sidebar() {
         </nav>
         <SidebarFooter />
       </aside>
-      {/* Outside the aside: a closed drawer is invisible, and so would be a dialog inside it. */}
-      {removing && (
-        <ChunkBoundary key={removing.path} fallback={() => null} onError={closeRemoveProject}>
-          <Suspense fallback={null}>
-            <RemoveProjectDialog path={removing.path} />
-          </Suspense>
-        </ChunkBoundary>
-      )}
     </>
   );
 }

@@ -7,6 +7,7 @@ export type Overlay =
   | { kind: "fork"; workspaceId: string }
   | { kind: "delete"; workspaceId: string }
   | { kind: "add-project" }
+  | { kind: "remove-project"; path: string }
   | { kind: "settings" }
   | { kind: "palette" };
 

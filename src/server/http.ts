@@ -3,7 +3,7 @@ import { getRequestListener } from "@hono/node-server";
 import { type Context, Hono, type Next } from "hono";
 import { redact } from "../common/redact.js";
 import type { Auth } from "./auth.js";
-import { CONTENT_SECURITY_POLICY, findWebRoot, serveStatic } from "./static.js";
+import { findWebRoot, serveStatic } from "./static.js";
 
 const UNAUTHORIZED_HTML = `<!doctype html><meta charset="utf-8"><title>Mux: sign in</title>
 <body style="font:16px system-ui;margin:3em">
@@ -44,6 +44,28 @@ function tokenVisit(c: Context, auth: Auth, token: string): Response {
   c.header("set-cookie", auth.cookie(token, secure));
   return c.redirect(`./${target}${query}`, 302);
 }
+
+/**
+ * The page's Content-Security-Policy. Scripts only from the app's own files (index.html has no
+ * inline script; the boot data is a JSON <script> element, which is never executed). Styles
+ * allow 'unsafe-inline' because Mermaid's SVG carries a <style> element and style attributes.
+ * Images only local: a reply cannot make the browser fetch (and leak data to) another site.
+ * 'self' in connect-src covers the same-origin ws:/wss: API socket (CSP level 3).
+ */
+export const CONTENT_SECURITY_POLICY = [
+  "default-src 'self'",
+  "script-src 'self'",
+  "style-src 'self' 'unsafe-inline'",
+  "img-src 'self' data: blob:",
+  "font-src 'self' data:",
+  "connect-src 'self'",
+  "worker-src 'self'",
+  "manifest-src 'self'",
+  "object-src 'none'",
+  "base-uri 'none'",
+  "form-action 'self'",
+  "frame-ancestors 'none'",
+].join("; ");
 
 /** The id of the element that carries the page's boot data (see web/src/main.tsx). */
 export const BOOT_ELEMENT_ID = "mux-boot";
@@ -89,7 +111,7 @@ export function createHttpListener(
     await next();
     c.header("x-content-type-options", "nosniff");
     c.header("referrer-policy", "no-referrer");
-    // Every page gets the app's policy, the sign-in notice included (serveStatic sets it on its own).
+    // Every page gets the app's policy: the app, the sign-in notice, the "not built" page.
     if (c.res.headers.get("content-type")?.startsWith("text/html")) c.header("content-security-policy", CONTENT_SECURITY_POLICY);
   });
   app.use("*", async (c: Context, next: Next) => {

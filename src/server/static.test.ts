@@ -6,8 +6,8 @@ import * as path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { registerSecret } from "../common/redact.js";
 import { Auth } from "./auth.js";
-import { BOOT_ELEMENT_ID, bootScript, createHttpListener } from "./http.js";
-import { CONTENT_SECURITY_POLICY, serveStatic } from "./static.js";
+import { BOOT_ELEMENT_ID, bootScript, CONTENT_SECURITY_POLICY, createHttpListener } from "./http.js";
+import { serveStatic } from "./static.js";
 
 let root: string;
 beforeEach(() => {
@@ -65,20 +65,21 @@ describe("security headers", () => {
     expect(directives.get("object-src")).toEqual(["'none'"]);
   });
 
-  it("serveStatic puts the policy on every page, with or without boot data, and not on assets", () => {
-    expect(csp(serveStatic(root, "/", "text/html", { inject: () => bootScript({ a: 1 }) }))).toBe(CONTENT_SECURITY_POLICY);
-    expect(csp(serveStatic(root, "/", "text/html"))).toBe(CONTENT_SECURITY_POLICY);
-    expect(csp(serveStatic(null, "/", "text/html"))).toBe(CONTENT_SECURITY_POLICY);
-    expect(csp(serveStatic(root, "/assets/app-abc123.js", "*/*"))).toBeNull();
-  });
-
-  it("the HTTP listener adds nosniff and no-referrer to every response, and the policy to every page", async () => {
-    const server = createServer(createHttpListener(new Auth("tok-123", 1), { MUX_WEB_DIR: root }));
+  /** The HTTP routes of a real listener (web app at `webDir`), on a free port, for `fn`. */
+  async function withListener(webDir: string, fn: (get: (p: string, headers?: Record<string, string>) => Promise<Response>) => Promise<void>) {
+    const server = createServer(createHttpListener(new Auth("tok-123", 1), { MUX_WEB_DIR: webDir }));
     await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
     const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-    const get = (p: string, headers: Record<string, string> = {}) => fetch(base + p, { headers, redirect: "manual" });
-    const bearer = { authorization: "Bearer tok-123" };
     try {
+      await fn((p, headers = {}) => fetch(base + p, { headers, redirect: "manual" }));
+    } finally {
+      await new Promise((resolve) => server.close(resolve));
+    }
+  }
+  const bearer = { authorization: "Bearer tok-123" };
+
+  it("the HTTP listener adds nosniff and no-referrer to every response, and the policy to every page", async () => {
+    await withListener(root, async (get) => {
       const responses = {
         page: await get("/", { ...bearer, accept: "text/html" }),
         asset: await get("/assets/app-abc123.js", bearer),
@@ -96,9 +97,15 @@ describe("security headers", () => {
       expect(csp(responses.signInPage)).toBe(CONTENT_SECURITY_POLICY);
       expect(csp(responses.asset)).toBeNull();
       expect(csp(responses.apiMissing)).toBeNull();
-    } finally {
-      await new Promise((resolve) => server.close(resolve));
-    }
+    });
+  });
+
+  it("the page saying the app is not built gets the policy too", async () => {
+    await withListener(path.join(root, "missing"), async (get) => {
+      const res = await get("/", bearer);
+      expect(await res.text()).toContain("not built");
+      expect(csp(res)).toBe(CONTENT_SECURITY_POLICY);
+    });
   });
 });
 

@@ -23,30 +23,8 @@ const TYPES: Record<string, string> = {
   ".webmanifest": "application/manifest+json",
 };
 
-/**
- * The page's Content-Security-Policy. Scripts only from the app's own files (index.html has no
- * inline script; the boot data is a JSON <script> element, which is never executed). Styles
- * allow 'unsafe-inline' because Mermaid's SVG carries a <style> element and style attributes.
- * Images only local: a reply cannot make the browser fetch (and leak data to) another site.
- * 'self' in connect-src covers the same-origin ws:/wss: API socket (CSP level 3).
- */
-export const CONTENT_SECURITY_POLICY = [
-  "default-src 'self'",
-  "script-src 'self'",
-  "style-src 'self' 'unsafe-inline'",
-  "img-src 'self' data: blob:",
-  "font-src 'self' data:",
-  "connect-src 'self'",
-  "worker-src 'self'",
-  "manifest-src 'self'",
-  "object-src 'none'",
-  "base-uri 'none'",
-  "form-action 'self'",
-  "frame-ancestors 'none'",
-].join("; ");
-
-/** Headers of every HTML page. */
-const HTML_HEADERS = { "content-type": "text/html; charset=utf-8", "content-security-policy": CONTENT_SECURITY_POLICY };
+/** Headers of every HTML page (its Content-Security-Policy is added by http.ts, for all pages). */
+const HTML_HEADERS = { "content-type": "text/html; charset=utf-8" };
 
 /**
  * Where the built web app is: MUX_WEB_DIR, else dist/web beside the bundle (this module may sit
@@ -70,9 +48,7 @@ const NOT_BUILT = `<!doctype html><meta charset="utf-8"><title>Mux</title>
 function fileResponse(file: string, size: number, cache: string): Response {
   const type = TYPES[path.extname(file).toLowerCase()] ?? "application/octet-stream";
   const body = Readable.toWeb(fs.createReadStream(file)) as ReadableStream;
-  const headers: Record<string, string> = { "content-type": type, "content-length": String(size), "cache-control": cache };
-  if (type === HTML_HEADERS["content-type"]) headers["content-security-policy"] = CONTENT_SECURITY_POLICY;
-  return new Response(body, { headers });
+  return new Response(body, { headers: { "content-type": type, "content-length": String(size), "cache-control": cache } });
 }
 
 /** index.html as last read, so a page with data injected does not read the file every time. */

@@ -16,6 +16,7 @@ export class GitTracker {
   /** Runtime per workspace, reused so the monitor sees an unchanged target as unchanged. */
   private readonly targets = new Map<string, { key: string; runtime: Runtime; base: string }>();
   private readonly trunks = new Map<string, Promise<string | null>>();
+  private readonly bases = new Map<string, Promise<string>>();
 
   constructor(
     private readonly service: WorkspaceService,
@@ -46,10 +47,24 @@ export class GitTracker {
     await Promise.all(workspaces.map((w) => this.set(w)));
   }
 
+  /** The base as the workspace's repository names it (an SSH host's copy), asked once per project. */
+  private statusBase(ws: Workspace, trunk: string): Promise<string> {
+    const key = `${ws.runtime.type}\0${ws.projectPath}\0${trunk}`;
+    let b = this.bases.get(key);
+    if (!b) {
+      b = this.service.statusBase(ws, trunk).catch(() => {
+        this.bases.delete(key); // asked again next time
+        return trunk;
+      });
+      this.bases.set(key, b);
+    }
+    return b;
+  }
+
   async set(ws: Workspace): Promise<void> {
     const trunk = ws.base ?? (await this.trunk(ws.projectPath));
     if (!trunk) return;
-    const base = await this.service.statusBase(ws, trunk);
+    const base = await this.statusBase(ws, trunk);
     const key = JSON.stringify([ws.runtime, base]);
     const known = this.targets.get(ws.id);
     if (known?.key === key) return;

@@ -76,7 +76,9 @@ const idle = (fn: () => void) => ("requestIdleCallback" in window ? requestIdleC
 
 /**
  * The chat chunk loads when a workspace is shown; otherwise it (and the dialogs) is warmed once
- * the sidebar is painted and the page is idle, so that parsing it never delays the sidebar.
+ * the sidebar is painted and the page is idle, so that parsing it never delays the sidebar. The
+ * service worker (installable app, offline shell) is registered then too: its install downloads
+ * and stores the app's files, which must not compete with the first paint either.
  */
 function prefetchWhenSettled() {
   let done = false;
@@ -88,6 +90,7 @@ function prefetchWhenSettled() {
       idle(() => {
         void loadChat().catch(() => {});
         prefetchOverlays();
+        registerServiceWorker();
       }),
     );
   };
@@ -97,7 +100,7 @@ function prefetchWhenSettled() {
 }
 prefetchWhenSettled();
 
-// Installable app + offline shell. Relative URL: works under any path prefix.
-if (import.meta.env.PROD && "serviceWorker" in navigator) {
-  window.addEventListener("load", () => void navigator.serviceWorker.register("sw.js").catch(() => {}));
+/** Installable app + offline shell. Relative URL: works under any path prefix. */
+function registerServiceWorker() {
+  if (import.meta.env.PROD && "serviceWorker" in navigator) void navigator.serviceWorker.register("sw.js").catch(() => {});
 }

@@ -270,6 +270,9 @@ export async function measureStreams(
     await cdp.send("Profiler.enable");
     await cdp.send("Profiler.start");
   }
+  // MUX_BENCH_BROWSER_TRACE=file.json: a Chromium trace (devtools timeline) of this phase.
+  const traceTo = process.env.MUX_BENCH_BROWSER_TRACE;
+  if (traceTo) await browser.startTracing(page, { path: traceTo, categories: ["devtools.timeline", "disabled-by-default-devtools.timeline"] });
   const start = Date.now();
   proxy.streams.length = 0;
   await Promise.all(fixture.workspaces.map((w) => conn.api.chat.send({ workspaceId: w.id, text: `stream for ${w.name}`, model: "sonnet" })));
@@ -284,6 +287,7 @@ export async function measureStreams(
   );
   const end = Date.now();
   if (cdp && profileTo) fs.writeFileSync(profileTo, JSON.stringify((await cdp.send("Profiler.stop")).profile));
+  if (traceTo) await browser.stopTracing();
   const serverCpu = (readCpuMs(server.pid) ?? Number.NaN) - serverCpu0;
   const browserCpu = cpuOf(chromium) - browserCpu0;
   await feed.return?.();

@@ -42,6 +42,8 @@ function Chat({ workspaceId }: { workspaceId: string }) {
   const interrupt = useCallback(() => {
     chatInterrupt().catch(() => {});
   }, [chatInterrupt]);
+  // Stable, so the (memoized) composer does not re-render with every streamed token.
+  const sendFromComposer = useCallback((text: string) => send(text), [send]);
 
   const actions = useMemo<ChatActions>(
     () => ({
@@ -114,7 +116,7 @@ function Chat({ workspaceId }: { workspaceId: string }) {
           running={running}
           settings={settings}
           onSettings={updateSettings}
-          onSend={(text) => send(text)}
+          onSend={sendFromComposer}
           onInterrupt={interrupt}
         />
       </div>

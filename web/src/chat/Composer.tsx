@@ -1,4 +1,4 @@
-import { useEffect, useLayoutEffect, useRef, useState } from "react";
+import { memo, useEffect, useLayoutEffect, useRef, useState } from "react";
 import type { ThinkingLevel } from "../../../src/agent/events";
 import { ModelPicker } from "./ModelPicker";
 import type { ChatSettings } from "./settings";
@@ -24,7 +24,7 @@ const drafts = new Map<string, string>();
  * The message box: Enter sends, Shift+Enter is a newline, Esc interrupts the running turn.
  * Messages sent while the agent works are queued by the server.
  */
-export function Composer({ workspaceId, running, settings, onSettings, onSend, onInterrupt }: Props) {
+export const Composer = memo(function Composer({ workspaceId, running, settings, onSettings, onSend, onInterrupt }: Props) {
   // Set while `mux run --workspace` (or another server) has this chat: sends are refused then.
   const elsewhere = useStore(workspacesStore, (s) => s.byId[workspaceId]?.activity.elsewhere);
   const [text, setText] = useState(() => drafts.get(workspaceId) ?? "");
@@ -148,4 +148,4 @@ export function Composer({ workspaceId, running, settings, onSettings, onSend, o
       </div>
     </div>
   );
-}
+});

@@ -64,6 +64,9 @@ export function MessageList({ messages, streaming, hasMore, loadingOlder, loadOl
     estimateSize,
     getItemKey,
     overscan: 3,
+    // React batches the virtualizer's updates with its own render instead of a synchronous
+    // flushSync on every resize and scroll (each streamed token resizes the last row).
+    useFlushSync: false,
     // First paint of a chat: start at the newest message (the browser clamps to the bottom).
     initialOffset: () => Number.MAX_SAFE_INTEGER,
     anchorTo: "end",

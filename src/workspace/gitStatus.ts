@@ -106,7 +106,8 @@ export function firstLine(s: string): string {
   return lines.find((l) => l.startsWith("fatal:") || l.startsWith("error:")) ?? lines[0] ?? "";
 }
 
-function emptyStatus(base: string, now: number): GitStatus {
+/** A status with nothing known yet (zeros): the start of every status, and of tests' fakes. */
+export function emptyStatus(base: string, now: number): GitStatus {
   return {
     branch: null,
     detached: false,

@@ -3,7 +3,7 @@ import * as path from "node:path";
 import { describe, expect, it } from "vitest";
 import { LocalRuntime } from "../runtime/local.js";
 import type { Runtime } from "../runtime/types.js";
-import { type GitStatus, gitStatus } from "./gitStatus.js";
+import { emptyStatus, type GitStatus, gitStatus } from "./gitStatus.js";
 import { GitStatusMonitor, fetchBackoffDelay } from "./gitStatusMonitor.js";
 import { addWorkspace, commitFile, git, instrument, repo, target, tmp, useRepo } from "./gitStatus.testkit.js";
 
@@ -108,18 +108,7 @@ describe("GitStatusMonitor", () => {
 });
 
 function fakeStatus(base: string): GitStatus {
-  return {
-    branch: "x",
-    detached: false,
-    headSha: null,
-    ahead: 0,
-    behind: 0,
-    dirtyFiles: 0,
-    linesAdded: 0,
-    linesRemoved: 0,
-    base,
-    updatedAt: 0,
-  };
+  return { ...emptyStatus(base, 0), branch: "x" };
 }
 
 async function waitFor(cond: () => boolean, timeoutMs = 5_000) {

@@ -171,12 +171,7 @@ function cpuMs(): number | undefined {
 }
 const CLOCK_TICKS = 100; // sysconf(_SC_CLK_TCK) on Linux
 
-async function timeRefresh(
-  targets: StatusTarget[],
-  concurrency: number,
-  cpu?: number[],
-  batch = true,
-): Promise<number> {
+async function timeRefresh(targets: StatusTarget[], concurrency: number, cpu?: number[], batch = true): Promise<number> {
   const c0 = cpuMs();
   const t0 = performance.now();
   const statuses = await gitStatusAll(targets, { concurrency, batchKey: batch ? undefined : false });
@@ -302,14 +297,10 @@ function print(r: GitStatusBenchResult): void {
     const mark = s.concurrency === r.concurrency && s.batched ? "  ← default" : "";
     const how = s.batched ? "batched          " : "1 exec/workspace ";
     const cpu = s.cpuMs === undefined ? "" : `   cpu ${ms(s.cpuMs).padStart(10)}`;
-    console.log(
-      `  ${String(s.concurrency).padStart(2)} ${how} ${ms(s.medianMs).padStart(10)} / ${ms(s.maxMs).padStart(10)}${cpu}${mark}`,
-    );
+    console.log(`  ${String(s.concurrency).padStart(2)} ${how} ${ms(s.medianMs).padStart(10)} / ${ms(s.maxMs).padStart(10)}${cpu}${mark}`);
   }
   const verdict = r.meetsTarget ? "PASS" : "FAIL";
-  console.log(
-    `\ntarget: ${n === 50 ? "50" : n} workspaces < ${r.targetMs / 1000} s → ${ms(r.refreshMedianMs)} ${verdict}\n`,
-  );
+  console.log(`\ntarget: ${n === 50 ? "50" : n} workspaces < ${r.targetMs / 1000} s → ${ms(r.refreshMedianMs)} ${verdict}\n`);
 }
 
 const invokedDirectly = process.argv[1] !== undefined && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url);

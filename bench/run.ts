@@ -137,8 +137,8 @@ async function runOnce(fake: FakeProvider, c: Contestant): Promise<RunMetrics> {
       TMPDIR: tmp,
       NODE_OPTIONS: undefined,
     });
-    const run = await runChild({ args: c.args(workspace), cwd: workspace, env, timeoutMs: RUN_TIMEOUT_MS }).catch(
-      (e: Error) => fail(`${c.label}: ${e.message}`),
+    const run = await runChild({ args: c.args(workspace), cwd: workspace, env, timeoutMs: RUN_TIMEOUT_MS }).catch((e: Error) =>
+      fail(`${c.label}: ${e.message}`),
     );
     const requests = [...fake.requests];
     try {
@@ -148,9 +148,7 @@ async function runOnce(fake: FakeProvider, c: Contestant): Promise<RunMetrics> {
       if (run.peakRssBytes === undefined) fail(`could not read /proc/<pid>/status VmHWM`);
     } catch (e) {
       const tail = (s: string) => s.split("\n").slice(-15).join("\n");
-      throw new Error(
-        `${c.label}: ${(e as Error).message}\n--- stdout (tail) ---\n${tail(run.stdout)}\n--- stderr (tail) ---\n${tail(run.stderr)}`,
-      );
+      throw new Error(`${c.label}: ${(e as Error).message}\n--- stdout (tail) ---\n${tail(run.stdout)}\n--- stderr (tail) ---\n${tail(run.stderr)}`);
     }
     const times = requests.map((r) => r.receivedAt);
     const gapsMs = times.slice(1).map((t, i) => t - times[i]);
@@ -204,12 +202,8 @@ function printTable(
   const w = [28, 22, 22];
   const out: string[] = [];
   out.push("");
-  out.push(
-    `Mux bench: ${TOOL_CALLS} echo tool calls (${EXPECTED_REQUESTS} LLM requests), fake OpenAI Responses server answering instantly`,
-  );
-  out.push(
-    `${runsPerContestant} runs per contestant, interleaved; node ${process.version}, ${os.cpus().length} CPUs, ${os.platform()}/${os.arch()}`,
-  );
+  out.push(`Mux bench: ${TOOL_CALLS} echo tool calls (${EXPECTED_REQUESTS} LLM requests), fake OpenAI Responses server answering instantly`);
+  out.push(`${runsPerContestant} runs per contestant, interleaved; node ${process.version}, ${os.cpus().length} CPUs, ${os.platform()}/${os.arch()}`);
   out.push("");
   out.push(`${pad("metric (median / min)", w[0])}${pad("mux run", w[1], true)}${pad("floor (AI SDK)", w[2], true)}`);
   out.push("-".repeat(w[0] + w[1] + w[2]));

@@ -199,7 +199,9 @@ export async function measureServerReady(muxRoot: string, runs = 5, warmup = 1):
     if (i < warmup) continue;
     out.healthMs.push(s.healthAt - s.spawnAt);
     out.readyLineMs.push(s.readyLineAt - s.spawnAt);
-    process.stderr.write(`  server ready run ${i - warmup + 1}/${runs}: /health ${(s.healthAt - s.spawnAt).toFixed(0)} ms, ready line ${(s.readyLineAt - s.spawnAt).toFixed(0)} ms\n`);
+    process.stderr.write(
+      `  server ready run ${i - warmup + 1}/${runs}: /health ${(s.healthAt - s.spawnAt).toFixed(0)} ms, ready line ${(s.readyLineAt - s.spawnAt).toFixed(0)} ms\n`,
+    );
   }
   return out;
 }
@@ -252,8 +254,12 @@ async function main() {
     const idle = await measureIdleRss(server, browser, fixture.workspaces.length + 1);
     const h = median(ready.healthMs);
     console.log(`\nmux server (${fixture.workspaces.length + 1} workspaces, one with a ${fixture.history.messages}-message chat)`);
-    console.log(`  ${h <= TARGETS.serverReadyMs ? "PASS" : "MISS"}  spawn → /health 200: ${h.toFixed(0)} ms median (target ≤ ${TARGETS.serverReadyMs} ms; ready line ${median(ready.readyLineMs).toFixed(0)} ms)`);
-    console.log(`  ${idle.rss < TARGETS.idleRssMiB ? "PASS" : "MISS"}  idle RSS after a page load: ${idle.rss.toFixed(1)} MiB (target < ${TARGETS.idleRssMiB} MiB; peak ${idle.hwm.toFixed(1)} MiB)`);
+    console.log(
+      `  ${h <= TARGETS.serverReadyMs ? "PASS" : "MISS"}  spawn → /health 200: ${h.toFixed(0)} ms median (target ≤ ${TARGETS.serverReadyMs} ms; ready line ${median(ready.readyLineMs).toFixed(0)} ms)`,
+    );
+    console.log(
+      `  ${idle.rss < TARGETS.idleRssMiB ? "PASS" : "MISS"}  idle RSS after a page load: ${idle.rss.toFixed(1)} MiB (target < ${TARGETS.idleRssMiB} MiB; peak ${idle.hwm.toFixed(1)} MiB)`,
+    );
   } finally {
     await browser.close();
     await server.stop();

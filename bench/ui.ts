@@ -45,15 +45,7 @@ import { type FakeProvider, startFakeProvider } from "../test/fake-provider/inde
 import { launchBrowser } from "../test/helpers/browser.js";
 import { median, readSystemBusyMs } from "./measure.js";
 import { interference } from "./processCpu.js";
-import {
-  type BenchServer,
-  cleanupAll,
-  makeFixture,
-  measureIdleRss,
-  measureServerReady,
-  signedInContext,
-  spawnServer,
-} from "./server.js";
+import { type BenchServer, cleanupAll, makeFixture, measureIdleRss, measureServerReady, signedInContext, spawnServer } from "./server.js";
 import { type StampingProxy, startStampingProxy } from "./stampingProxy.js";
 import { CHUNK_DELAY_MS, type Interactive, MARKERS, measureInteractive, measureOpen, measureStreams, type OpenRun } from "./uiPhases.js";
 
@@ -166,7 +158,9 @@ async function main() {
     server = await spawnServer(fixture.muxRoot, { ANTHROPIC_API_KEY: PROVIDER_KEY, ANTHROPIC_BASE_URL: proxy.url });
     const coldInteractive = await measureInteractive(browser, server, rows);
     const coldSpawnToRowsMs = coldInteractive.timeOrigin + coldInteractive.rowsPaintedMs - server.spawnAt;
-    process.stderr.write(`  cold start: spawn → rows painted ${coldSpawnToRowsMs.toFixed(0)} ms (navigation → rows ${coldInteractive.rowsPaintedMs.toFixed(0)} ms)\n`);
+    process.stderr.write(
+      `  cold start: spawn → rows painted ${coldSpawnToRowsMs.toFixed(0)} ms (navigation → rows ${coldInteractive.rowsPaintedMs.toFixed(0)} ms)\n`,
+    );
 
     // ── report ──
     const wallMs = Date.now() - started;
@@ -186,15 +180,55 @@ async function main() {
     out.push("");
     out.push(`      ${"metric".padEnd(52)} ${"result".padStart(14)}   ${"target".padEnd(18)} competitor`);
     out.push("-".repeat(120));
-    out.push(row("server ready: spawn → GET /health 200", `${readyMs.toFixed(0)} ms`, `≤ ${TARGETS.serverReadyMs} ms`, readyMs <= TARGETS.serverReadyMs, REFERENCE.serverReady));
-    out.push(row("idle server RSS after a page load", `${idle.rss.toFixed(1)} MiB`, `< ${TARGETS.idleRssMiB} MiB`, idle.rss < TARGETS.idleRssMiB, REFERENCE.idleRss));
-    out.push(row("app interactive: navigation → sidebar rows painted", `${interMs.toFixed(0)} ms`, `≤ ${TARGETS.interactiveMs} ms`, interMs <= TARGETS.interactiveMs, REFERENCE.interactive));
+    out.push(
+      row(
+        "server ready: spawn → GET /health 200",
+        `${readyMs.toFixed(0)} ms`,
+        `≤ ${TARGETS.serverReadyMs} ms`,
+        readyMs <= TARGETS.serverReadyMs,
+        REFERENCE.serverReady,
+      ),
+    );
+    out.push(
+      row("idle server RSS after a page load", `${idle.rss.toFixed(1)} MiB`, `< ${TARGETS.idleRssMiB} MiB`, idle.rss < TARGETS.idleRssMiB, REFERENCE.idleRss),
+    );
+    out.push(
+      row(
+        "app interactive: navigation → sidebar rows painted",
+        `${interMs.toFixed(0)} ms`,
+        `≤ ${TARGETS.interactiveMs} ms`,
+        interMs <= TARGETS.interactiveMs,
+        REFERENCE.interactive,
+      ),
+    );
     out.push(row("initial JS transferred (before the sidebar is up)", `${jsKB.toFixed(0)} KB`, `< 1.5 MB`, jsKB < TARGETS.initialJsKB));
-    out.push(row(`open ${fixture.history.messages}-message chat: click → newest visible`, `${openMs.toFixed(0)} ms`, `≤ ${TARGETS.openMs} ms`, openMs <= TARGETS.openMs, REFERENCE.open));
+    out.push(
+      row(
+        `open ${fixture.history.messages}-message chat: click → newest visible`,
+        `${openMs.toFixed(0)} ms`,
+        `≤ ${TARGETS.openMs} ms`,
+        openMs <= TARGETS.openMs,
+        REFERENCE.open,
+      ),
+    );
     out.push(row(`  … switching to it from another chat`, `${switchMs.toFixed(0)} ms`, `≤ ${TARGETS.openMs} ms`, switchMs <= TARGETS.openMs));
     out.push(row("  JS heap once shown (JSHeapUsedSize)", `${heap.toFixed(1)} MiB`, `< ${TARGETS.heapMiB} MiB`, heap < TARGETS.heapMiB));
-    out.push(row(`${WORKSPACES} streams: event → screen p95 (visible chat)`, `${streams.paintP95.toFixed(0)} ms`, `< ${TARGETS.streamP95Ms} ms`, streams.paintP95 < TARGETS.streamP95Ms));
-    out.push(row(`${WORKSPACES} streams: server CPU (% of one core)`, `${streams.serverCpuPct.toFixed(0)} %`, `< ${TARGETS.serverCpuPct} %`, streams.serverCpuPct < TARGETS.serverCpuPct));
+    out.push(
+      row(
+        `${WORKSPACES} streams: event → screen p95 (visible chat)`,
+        `${streams.paintP95.toFixed(0)} ms`,
+        `< ${TARGETS.streamP95Ms} ms`,
+        streams.paintP95 < TARGETS.streamP95Ms,
+      ),
+    );
+    out.push(
+      row(
+        `${WORKSPACES} streams: server CPU (% of one core)`,
+        `${streams.serverCpuPct.toFixed(0)} %`,
+        `< ${TARGETS.serverCpuPct} %`,
+        streams.serverCpuPct < TARGETS.serverCpuPct,
+      ),
+    );
     out.push("");
     out.push("details:");
     out.push(`  server ready line ${med(ready.readyLineMs).toFixed(0)} ms; /health runs ${ready.healthMs.map((x) => x.toFixed(0)).join(", ")} ms`);
@@ -216,10 +250,17 @@ async function main() {
       `  streams: background rows, provider's last frame → row idle: p50 ${streams.sidebarEndP50.toFixed(0)} / p95 ${streams.sidebarEndP95.toFixed(0)} ms (${streams.sidebarSamples} workspaces); browser CPU ${streams.browserCpuPct.toFixed(0)} % of a core`,
     );
     const allCpus = busy0 !== undefined && busy1 !== undefined ? (busy1 - busy0) / wallMs : undefined;
-    out.push(`  machine: load average ${load0.map((x) => x.toFixed(2)).join(" ")} at start; everything (this bench included) kept ${allCpus?.toFixed(2) ?? "?"} of ${os.cpus().length} CPUs busy`);
-    out.push(`  other processes (not this bench, its server or browser), CPUs busy per phase: ${Object.entries(others).map(([k, v]) => `${k} ${v.toFixed(2)}`).join(", ")}`);
+    out.push(
+      `  machine: load average ${load0.map((x) => x.toFixed(2)).join(" ")} at start; everything (this bench included) kept ${allCpus?.toFixed(2) ?? "?"} of ${os.cpus().length} CPUs busy`,
+    );
+    out.push(
+      `  other processes (not this bench, its server or browser), CPUs busy per phase: ${Object.entries(others)
+        .map(([k, v]) => `${k} ${v.toFixed(2)}`)
+        .join(", ")}`,
+    );
     const noisy = Object.entries(others).filter(([, v]) => v > 0.2);
-    if (noisy.length) out.push(`  NOTE: other processes were busy during ${noisy.map(([k]) => k).join(", ")}: those figures are inflated; rerun on a quiet machine.`);
+    if (noisy.length)
+      out.push(`  NOTE: other processes were busy during ${noisy.map(([k]) => k).join(", ")}: those figures are inflated; rerun on a quiet machine.`);
     out.push("");
     process.stdout.write(`${out.join("\n")}\n`);
     if (json) {

@@ -199,13 +199,7 @@ export interface Streams {
   markersSent: number;
 }
 
-export async function measureStreams(
-  browser: Browser,
-  server: BenchServer,
-  fixture: Fixture,
-  proxy: StampingProxy,
-  fake: FakeProvider,
-): Promise<Streams> {
+export async function measureStreams(browser: Browser, server: BenchServer, fixture: Fixture, proxy: StampingProxy, fake: FakeProvider): Promise<Streams> {
   fake.setResponder(() => ({ text: STREAM_TEXT, chunkSize: MARKER_WIDTH, chunkDelayMs: CHUNK_DELAY_MS }));
   const visible = fixture.workspaces[0];
   const context = await signedInContext(browser, server);
@@ -295,7 +289,7 @@ export async function measureStreams(
   await reading;
   // The last frames' paint callbacks.
   await page.waitForTimeout(100);
-  const { marks, rows } = await page.evaluate(() => ({ marks: (window as any).__marks, rows: (window as any).__rows })) as {
+  const { marks, rows } = (await page.evaluate(() => ({ marks: (window as any).__marks, rows: (window as any).__rows }))) as {
     marks: { t: number; dom: number; paint: number }[];
     rows: { name: string; state: string; at: number }[];
   };

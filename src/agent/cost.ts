@@ -14,10 +14,7 @@ export function costUsd(usage: Usage, price: Price | undefined): number | null {
   const cacheWrite = usage.cacheWriteTokens;
   const fresh = Math.max(0, usage.inputTokens - cacheRead - cacheWrite);
   const dollars =
-    fresh * price.input +
-    cacheRead * (price.cacheRead ?? price.input) +
-    cacheWrite * (price.cacheWrite ?? price.input) +
-    usage.outputTokens * price.output;
+    fresh * price.input + cacheRead * (price.cacheRead ?? price.input) + cacheWrite * (price.cacheWrite ?? price.input) + usage.outputTokens * price.output;
   return dollars / 1_000_000;
 }
 

@@ -185,11 +185,9 @@ describe("runAgent", () => {
 
   it("over budget: no tool of the step runs and no further request is made", async () => {
     const log: string[] = [];
-    const { result, types, scripted } = run(
-      [{ toolCalls: calls("a", "b"), inputTokens: 2_000_000 }, { text: "never" }],
-      [recordingTool("work", log)],
-      { budgetUsd: 1 },
-    );
+    const { result, types, scripted } = run([{ toolCalls: calls("a", "b"), inputTokens: 2_000_000 }, { text: "never" }], [recordingTool("work", log)], {
+      budgetUsd: 1,
+    });
     const r = await result;
     expect(r.status).toBe("budget-exceeded");
     expect(log).toEqual([]);
@@ -243,11 +241,9 @@ describe("runAgent", () => {
   });
 
   it("a step whose calls are all invalid still waits for the loop before the next request", async () => {
-    const { result, types, scripted } = run(
-      [{ toolCalls: [{ id: "x", name: "nope", input: {} }] }, { text: "ok" }],
-      [recordingTool("work", [])],
-      { beforeFirstTool: () => new Promise((r) => setTimeout(r, 30)) },
-    );
+    const { result, types, scripted } = run([{ toolCalls: [{ id: "x", name: "nope", input: {} }] }, { text: "ok" }], [recordingTool("work", [])], {
+      beforeFirstTool: () => new Promise((r) => setTimeout(r, 30)),
+    });
     expect((await result).status).toBe("completed");
     expect(types().slice(0, 7)).toEqual(["stream-start", "step-start", "tool-call-start", "usage", "tool-call-args", "tool-call-end", "step-start"]);
     expect(toolResults(scripted.prompts[1])[0][1]).toMatchObject({ type: "error-text" });
@@ -256,7 +252,15 @@ describe("runAgent", () => {
   it("a tool that ends the turn ends the run once the step's tools ran", async () => {
     const log: string[] = [];
     const { result, events, scripted } = run(
-      [{ toolCalls: [{ id: "p", name: "plan", input: { id: "p" } }, { id: "a", name: "work", input: { id: "a" } }] }, { text: "never" }],
+      [
+        {
+          toolCalls: [
+            { id: "p", name: "plan", input: { id: "p" } },
+            { id: "a", name: "work", input: { id: "a" } },
+          ],
+        },
+        { text: "never" },
+      ],
       [recordingTool("work", log), recordingTool("plan", log, { endsTurn: true })],
     );
     const r = await result;

@@ -6,15 +6,7 @@ import type { ResolvedProvider } from "../providers/resolve.js";
 import type { Runtime } from "../runtime/types.js";
 import type { ToolDefinition, ToolSessionState } from "../tools/types.js";
 import { costUsd } from "./cost.js";
-import {
-  type AgentEvent,
-  addUsage,
-  emptyUsage,
-  type Mode,
-  type RunStatus,
-  type ThinkingLevel,
-  type Usage,
-} from "./events.js";
+import { type AgentEvent, addUsage, emptyUsage, type Mode, type RunStatus, type ThinkingLevel, type Usage } from "./events.js";
 import { executeTool } from "./executeTool.js";
 import type { ChatMessage, Part } from "./messages.js";
 import { applyEvent, newAssistantMessage } from "./reduce.js";

@@ -30,12 +30,7 @@ export const ToolPartSchema = z.object({
 /** Marks where one LLM step (request) began, so retries and history replay know the boundaries. */
 export const StepStartPartSchema = z.object({ type: z.literal("step-start") });
 
-export const PartSchema = z.discriminatedUnion("type", [
-  TextPartSchema,
-  ReasoningPartSchema,
-  ToolPartSchema,
-  StepStartPartSchema,
-]);
+export const PartSchema = z.discriminatedUnion("type", [TextPartSchema, ReasoningPartSchema, ToolPartSchema, StepStartPartSchema]);
 export type Part = z.infer<typeof PartSchema>;
 export type ToolPart = z.infer<typeof ToolPartSchema>;
 

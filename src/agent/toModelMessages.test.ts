@@ -131,20 +131,36 @@ describe("toModelMessages", () => {
   });
 
   it("keeps redacted reasoning (no text, only metadata) for the same model", () => {
-    const out = toModelMessages([assistant([{ type: "reasoning", text: "", providerMetadata: signature }, { type: "text", text: "ok" }])], MODEL);
+    const out = toModelMessages(
+      [
+        assistant([
+          { type: "reasoning", text: "", providerMetadata: signature },
+          { type: "text", text: "ok" },
+        ]),
+      ],
+      MODEL,
+    );
     expect(out[0].content).toHaveLength(2);
   });
 
   it("drops reasoning when continuing with another model", () => {
     const out = toModelMessages(
-      [assistant([{ type: "reasoning", text: "thinking", providerMetadata: signature }, { type: "text", text: "answer" }])],
+      [
+        assistant([
+          { type: "reasoning", text: "thinking", providerMetadata: signature },
+          { type: "text", text: "answer" },
+        ]),
+      ],
       "openai:gpt-5",
     );
     expect(out[0].content).toEqual([{ type: "text", text: "answer" }]);
   });
 
   it("drops reasoning when the message's model is unknown", () => {
-    const m = assistant([{ type: "reasoning", text: "thinking" }, { type: "text", text: "answer" }]);
+    const m = assistant([
+      { type: "reasoning", text: "thinking" },
+      { type: "text", text: "answer" },
+    ]);
     delete m.metadata;
     expect(toModelMessages([m], MODEL)[0].content).toEqual([{ type: "text", text: "answer" }]);
   });
@@ -158,7 +174,15 @@ describe("toModelMessages", () => {
   });
 
   it("joins a user message's text parts", () => {
-    const m: ChatMessage = { id: "u", role: "user", createdAt: 1, parts: [{ type: "text", text: "a" }, { type: "text", text: "b" }] };
+    const m: ChatMessage = {
+      id: "u",
+      role: "user",
+      createdAt: 1,
+      parts: [
+        { type: "text", text: "a" },
+        { type: "text", text: "b" },
+      ],
+    };
     expect(toModelMessages([m], MODEL)).toEqual([{ role: "user", content: "ab" }]);
   });
 

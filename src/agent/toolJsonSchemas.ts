@@ -4,236 +4,207 @@ import type { JSONSchema7 } from "ai";
 
 /** Each built-in tool's input as JSON Schema, exactly as the SDK converts it (precomputed: the conversion costs ~15 ms at start-up). */
 export const TOOL_INPUT_JSON_SCHEMAS: Record<string, JSONSchema7> = {
-  "bash": {
-    "$schema": "http://json-schema.org/draft-07/schema#",
-    "type": "object",
-    "properties": {
-      "script": {
-        "type": "string",
-        "minLength": 1,
-        "description": "Bash script to run (may be several lines). Runs in the workspace root."
+  bash: {
+    $schema: "http://json-schema.org/draft-07/schema#",
+    type: "object",
+    properties: {
+      script: {
+        type: "string",
+        minLength: 1,
+        description: "Bash script to run (may be several lines). Runs in the workspace root.",
       },
-      "timeout_secs": {
-        "description": "Kill the command after this many seconds (default 120, max 600).",
-        "type": "number",
-        "exclusiveMinimum": 0,
-        "maximum": 600
-      }
+      timeout_secs: {
+        description: "Kill the command after this many seconds (default 120, max 600).",
+        type: "number",
+        exclusiveMinimum: 0,
+        maximum: 600,
+      },
     },
-    "required": [
-      "script"
-    ],
-    "additionalProperties": false
+    required: ["script"],
+    additionalProperties: false,
   },
-  "file_read": {
-    "$schema": "http://json-schema.org/draft-07/schema#",
-    "type": "object",
-    "properties": {
-      "path": {
-        "type": "string",
-        "minLength": 1,
-        "description": "File to read: relative to the workspace root, or absolute."
+  file_read: {
+    $schema: "http://json-schema.org/draft-07/schema#",
+    type: "object",
+    properties: {
+      path: {
+        type: "string",
+        minLength: 1,
+        description: "File to read: relative to the workspace root, or absolute.",
       },
-      "offset": {
-        "description": "1-based line number to start at (default 1).",
-        "type": "integer",
-        "minimum": 1,
-        "maximum": 9007199254740991
+      offset: {
+        description: "1-based line number to start at (default 1).",
+        type: "integer",
+        minimum: 1,
+        maximum: 9007199254740991,
       },
-      "limit": {
-        "description": "Maximum number of lines to return (default 2000).",
-        "type": "integer",
-        "minimum": 1,
-        "maximum": 9007199254740991
-      }
+      limit: {
+        description: "Maximum number of lines to return (default 2000).",
+        type: "integer",
+        minimum: 1,
+        maximum: 9007199254740991,
+      },
     },
-    "required": [
-      "path"
-    ],
-    "additionalProperties": false
+    required: ["path"],
+    additionalProperties: false,
   },
-  "file_edit_replace_string": {
-    "$schema": "http://json-schema.org/draft-07/schema#",
-    "type": "object",
-    "properties": {
-      "path": {
-        "type": "string",
-        "minLength": 1,
-        "description": "File to edit: relative to the workspace root, or absolute."
+  file_edit_replace_string: {
+    $schema: "http://json-schema.org/draft-07/schema#",
+    type: "object",
+    properties: {
+      path: {
+        type: "string",
+        minLength: 1,
+        description: "File to edit: relative to the workspace root, or absolute.",
       },
-      "old_string": {
-        "type": "string",
-        "description": "Exact text to replace, including whitespace and indentation (without file_read's line-number prefixes)."
+      old_string: {
+        type: "string",
+        description: "Exact text to replace, including whitespace and indentation (without file_read's line-number prefixes).",
       },
-      "new_string": {
-        "type": "string",
-        "description": "Text to put in its place."
+      new_string: {
+        type: "string",
+        description: "Text to put in its place.",
       },
-      "replace_count": {
-        "description": "Only when old_string occurs more than once: the number of occurrences (must match exactly), or -1 to replace all.",
-        "type": "integer",
-        "minimum": -1,
-        "maximum": 9007199254740991
-      }
+      replace_count: {
+        description: "Only when old_string occurs more than once: the number of occurrences (must match exactly), or -1 to replace all.",
+        type: "integer",
+        minimum: -1,
+        maximum: 9007199254740991,
+      },
     },
-    "required": [
-      "path",
-      "old_string",
-      "new_string"
-    ],
-    "additionalProperties": false
+    required: ["path", "old_string", "new_string"],
+    additionalProperties: false,
   },
-  "file_edit_insert": {
-    "$schema": "http://json-schema.org/draft-07/schema#",
-    "type": "object",
-    "properties": {
-      "path": {
-        "type": "string",
-        "minLength": 1,
-        "description": "File to insert into: relative to the workspace root, or absolute."
+  file_edit_insert: {
+    $schema: "http://json-schema.org/draft-07/schema#",
+    type: "object",
+    properties: {
+      path: {
+        type: "string",
+        minLength: 1,
+        description: "File to insert into: relative to the workspace root, or absolute.",
       },
-      "insert_after_line": {
-        "type": "integer",
-        "minimum": 0,
-        "maximum": 9007199254740991,
-        "description": "1-based line number to insert after: 0 inserts at the top of the file, the file's line count appends at the end."
+      insert_after_line: {
+        type: "integer",
+        minimum: 0,
+        maximum: 9007199254740991,
+        description: "1-based line number to insert after: 0 inserts at the top of the file, the file's line count appends at the end.",
       },
-      "content": {
-        "type": "string",
-        "minLength": 1,
-        "description": "Text to insert, as whole lines (a final newline is added if missing)."
-      }
+      content: {
+        type: "string",
+        minLength: 1,
+        description: "Text to insert, as whole lines (a final newline is added if missing).",
+      },
     },
-    "required": [
-      "path",
-      "insert_after_line",
-      "content"
-    ],
-    "additionalProperties": false
+    required: ["path", "insert_after_line", "content"],
+    additionalProperties: false,
   },
-  "file_write": {
-    "$schema": "http://json-schema.org/draft-07/schema#",
-    "type": "object",
-    "properties": {
-      "path": {
-        "type": "string",
-        "minLength": 1,
-        "description": "File to write: relative to the workspace root, or absolute. Parent directories are created."
+  file_write: {
+    $schema: "http://json-schema.org/draft-07/schema#",
+    type: "object",
+    properties: {
+      path: {
+        type: "string",
+        minLength: 1,
+        description: "File to write: relative to the workspace root, or absolute. Parent directories are created.",
       },
-      "content": {
-        "type": "string",
-        "description": "The complete new content of the file."
-      }
+      content: {
+        type: "string",
+        description: "The complete new content of the file.",
+      },
     },
-    "required": [
-      "path",
-      "content"
-    ],
-    "additionalProperties": false
+    required: ["path", "content"],
+    additionalProperties: false,
   },
-  "glob": {
-    "$schema": "http://json-schema.org/draft-07/schema#",
-    "type": "object",
-    "properties": {
-      "pattern": {
-        "type": "string",
-        "minLength": 1,
-        "description": "Glob pattern relative to `path`, e.g. \"**/*.ts\", \"src/**/test_*.py\", \"*.{json,yaml}\"."
+  glob: {
+    $schema: "http://json-schema.org/draft-07/schema#",
+    type: "object",
+    properties: {
+      pattern: {
+        type: "string",
+        minLength: 1,
+        description: 'Glob pattern relative to `path`, e.g. "**/*.ts", "src/**/test_*.py", "*.{json,yaml}".',
       },
-      "path": {
-        "description": "Directory to search in: relative to the workspace root, or absolute (default: the root).",
-        "type": "string"
-      }
+      path: {
+        description: "Directory to search in: relative to the workspace root, or absolute (default: the root).",
+        type: "string",
+      },
     },
-    "required": [
-      "pattern"
-    ],
-    "additionalProperties": false
+    required: ["pattern"],
+    additionalProperties: false,
   },
-  "grep": {
-    "$schema": "http://json-schema.org/draft-07/schema#",
-    "type": "object",
-    "properties": {
-      "pattern": {
-        "type": "string",
-        "minLength": 1,
-        "description": "Regular expression to search for, e.g. \"function\\s+\\w+\" or \"TODO\"."
+  grep: {
+    $schema: "http://json-schema.org/draft-07/schema#",
+    type: "object",
+    properties: {
+      pattern: {
+        type: "string",
+        minLength: 1,
+        description: 'Regular expression to search for, e.g. "function\\s+\\w+" or "TODO".',
       },
-      "path": {
-        "description": "File or directory to search: relative to the workspace root, or absolute (default: the root).",
-        "type": "string"
+      path: {
+        description: "File or directory to search: relative to the workspace root, or absolute (default: the root).",
+        type: "string",
       },
-      "glob": {
-        "description": "Only search files matching this glob: without a \"/\" it matches file names anywhere (\"*.ts\"), with one it matches paths relative to the workspace root (\"src/**/*.{js,jsx}\").",
-        "type": "string"
+      glob: {
+        description:
+          'Only search files matching this glob: without a "/" it matches file names anywhere ("*.ts"), with one it matches paths relative to the workspace root ("src/**/*.{js,jsx}").',
+        type: "string",
       },
-      "ignore_case": {
-        "description": "Case-insensitive search (default false).",
-        "type": "boolean"
+      ignore_case: {
+        description: "Case-insensitive search (default false).",
+        type: "boolean",
       },
-      "max_results": {
-        "description": "Stop after this many matching lines (default 200).",
-        "type": "integer",
-        "minimum": 1,
-        "maximum": 2000
-      }
+      max_results: {
+        description: "Stop after this many matching lines (default 200).",
+        type: "integer",
+        minimum: 1,
+        maximum: 2000,
+      },
     },
-    "required": [
-      "pattern"
-    ],
-    "additionalProperties": false
+    required: ["pattern"],
+    additionalProperties: false,
   },
-  "todo_write": {
-    "$schema": "http://json-schema.org/draft-07/schema#",
-    "type": "object",
-    "properties": {
-      "todos": {
-        "type": "array",
-        "items": {
-          "type": "object",
-          "properties": {
-            "content": {
-              "type": "string",
-              "minLength": 1,
-              "description": "What to do, as a short imperative sentence."
+  todo_write: {
+    $schema: "http://json-schema.org/draft-07/schema#",
+    type: "object",
+    properties: {
+      todos: {
+        type: "array",
+        items: {
+          type: "object",
+          properties: {
+            content: {
+              type: "string",
+              minLength: 1,
+              description: "What to do, as a short imperative sentence.",
             },
-            "status": {
-              "type": "string",
-              "enum": [
-                "pending",
-                "in_progress",
-                "completed"
-              ],
-              "description": "At most one item may be in_progress."
-            }
+            status: {
+              type: "string",
+              enum: ["pending", "in_progress", "completed"],
+              description: "At most one item may be in_progress.",
+            },
           },
-          "required": [
-            "content",
-            "status"
-          ],
-          "additionalProperties": false
+          required: ["content", "status"],
+          additionalProperties: false,
         },
-        "description": "The complete, ordered todo list; it replaces the previous one."
-      }
+        description: "The complete, ordered todo list; it replaces the previous one.",
+      },
     },
-    "required": [
-      "todos"
-    ],
-    "additionalProperties": false
+    required: ["todos"],
+    additionalProperties: false,
   },
-  "propose_plan": {
-    "$schema": "http://json-schema.org/draft-07/schema#",
-    "type": "object",
-    "properties": {
-      "plan": {
-        "type": "string",
-        "minLength": 1,
-        "description": "The complete implementation plan, in Markdown."
-      }
+  propose_plan: {
+    $schema: "http://json-schema.org/draft-07/schema#",
+    type: "object",
+    properties: {
+      plan: {
+        type: "string",
+        minLength: 1,
+        description: "The complete implementation plan, in Markdown.",
+      },
     },
-    "required": [
-      "plan"
-    ],
-    "additionalProperties": false
-  }
+    required: ["plan"],
+    additionalProperties: false,
+  },
 };

@@ -51,9 +51,7 @@ export const CostSummarySchema = z.object({
   /** Total so far; null when any model's price is unknown. */
   costUsd: z.number().nullable(),
   usage: UsageSchema,
-  byModel: z.array(
-    z.object({ model: z.string(), usage: UsageSchema, costUsd: z.number().nullable(), requests: z.number() }),
-  ),
+  byModel: z.array(z.object({ model: z.string(), usage: UsageSchema, costUsd: z.number().nullable(), requests: z.number() })),
   /** Tokens sent with the latest request vs. the model's context window (null when unknown). */
   context: z.object({ usedTokens: z.number(), windowTokens: z.number().nullable() }).nullable(),
 });

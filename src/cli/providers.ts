@@ -17,9 +17,7 @@ export function providerReport(p: ResolvedProvider) {
       source: describeSource(p.baseUrlInput.source),
     },
     ...(p.id === "openai" ? { wireFormat: p.wireFormat } : {}),
-    ...(p.organization.value
-      ? { organization: { value: p.organization.value, source: describeSource(p.organization.source) } }
-      : {}),
+    ...(p.organization.value ? { organization: { value: p.organization.value, source: describeSource(p.organization.source) } } : {}),
     models: p.models,
     ready: !p.requiresKey || Boolean(p.apiKey.value),
   };

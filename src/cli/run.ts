@@ -63,12 +63,7 @@ interface RunTarget {
  * Where the run happens: the directory itself (plain `mux run`), or a registered workspace of
  * the project at --dir (created on first use, continuing its chat afterwards).
  */
-async function resolveTarget(
-  opts: RunOptions,
-  dir: string,
-  signal: AbortSignal,
-  emit: (e: AgentEvent) => void,
-): Promise<RunTarget | string> {
+async function resolveTarget(opts: RunOptions, dir: string, signal: AbortSignal, emit: (e: AgentEvent) => void): Promise<RunTarget | string> {
   const choice = opts.runtime ? parseRuntimeOption(opts.runtime) : undefined;
   if (!opts.workspace && (!choice || choice.type === "local")) {
     return { runtime: new LocalRuntime(dir), sessionId: opts.session ?? nanoid(12) };
@@ -140,9 +135,7 @@ export async function runCommand(messageArg: string, opts: RunOptions): Promise<
     if (typeof target === "string") return fail(target);
     const model = await resolveModel(opts.model ?? target.defaultModel ?? defaultModel(providers), providers);
     if (opts.budget !== undefined && !model.price) {
-      return fail(
-        `--budget needs the price of ${model.name}, which Mux does not know: add "prices" for it in ${providers.file}`,
-      );
+      return fail(`--budget needs the price of ${model.name}, which Mux does not know: add "prices" for it in ${providers.file}`);
     }
     const store = SessionStore.forSession(sessionsDir(), target.sessionId);
     if (opts.session && !store.exists()) return fail(`no session "${opts.session}" in ${sessionsDir()}`);

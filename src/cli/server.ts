@@ -36,9 +36,7 @@ export async function serverCommand(opts: ServerOptions): Promise<number> {
   const { startServer } = await import("../server/app.js");
   let server: Awaited<ReturnType<typeof startServer>>;
   try {
-    server = await startServer({ host: opts.host, port, token, env: process.env }, async () =>
-      (await import("../server/api.js")).createApi(process.env),
-    );
+    server = await startServer({ host: opts.host, port, token, env: process.env }, async () => (await import("../server/api.js")).createApi(process.env));
   } catch (e) {
     err(`mux: cannot listen on ${opts.host}:${port}: ${(e as Error).message}\n`);
     return 1;

@@ -139,5 +139,3 @@ export function registerWorkspaceCommands(program: Command) {
       }),
     );
 }
-
-

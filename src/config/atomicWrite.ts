@@ -6,11 +6,7 @@ import * as path from "node:path";
  * Writes via a temp file in the same directory plus rename, so a crash leaves either the old or
  * the new content, never a torn file. `mode` applies to the new file (0600 for secrets).
  */
-export async function writeFileAtomic(
-  file: string,
-  data: string | Buffer,
-  options: { mode?: number } = {},
-): Promise<void> {
+export async function writeFileAtomic(file: string, data: string | Buffer, options: { mode?: number } = {}): Promise<void> {
   const dir = path.dirname(file);
   await fs.mkdir(dir, { recursive: true });
   const tmp = path.join(dir, `.${path.basename(file)}.${randomBytes(6).toString("hex")}.tmp`);

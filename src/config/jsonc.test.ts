@@ -38,25 +38,25 @@ describe("parseJsonc", () => {
   });
 
   it("names file:line:column of a missing comma", () => {
-    const text = ['{', '  "openai": { "apiKey": "a" }', '  "anthropic": {}', '}'].join("\n");
+    const text = ["{", '  "openai": { "apiKey": "a" }', '  "anthropic": {}', "}"].join("\n");
     const err = parseError(text);
     expect(err.message).toBe(`${FILE}:3:3: comma expected`);
     expect([err.file, err.line, err.column]).toEqual([FILE, 3, 3]);
   });
 
   it("names the line of a missing comma between fields of a nested object", () => {
-    const text = ['{', '  "openai": {', '    "apiKey": "a"', '    "baseUrl": "http://x"', '  }', '}'].join("\n");
+    const text = ["{", '  "openai": {', '    "apiKey": "a"', '    "baseUrl": "http://x"', "  }", "}"].join("\n");
     expect(parseError(text).message).toBe(`${FILE}:4:5: comma expected`);
   });
 
   it("names the position of trailing garbage after the object", () => {
-    const text = ['{', '  "openai": {}', '}', 'oops'].join("\n");
+    const text = ["{", '  "openai": {}', "}", "oops"].join("\n");
     expect(parseError(text).message).toBe(`${FILE}:4:1: invalid symbol`);
     expect(parseError('{ "openai": {} }\n}').message).toBe(`${FILE}:2:1: end of file expected`);
   });
 
   it("names the line of an unterminated string", () => {
-    const text = ['{', '  // comment', '  "openai": { "apiKey": "sk-abc', '}'].join("\n");
+    const text = ["{", "  // comment", '  "openai": { "apiKey": "sk-abc', "}"].join("\n");
     expect(parseError(text).message).toBe(`${FILE}:3:25: unexpected end of string`);
   });
 

@@ -1,12 +1,4 @@
-import {
-  findNodeAtLocation,
-  type JSONPath,
-  type ParseError,
-  parse,
-  parseTree,
-  printParseErrorCode,
-  stripComments,
-} from "jsonc-parser";
+import { findNodeAtLocation, type JSONPath, type ParseError, parse, parseTree, printParseErrorCode, stripComments } from "jsonc-parser";
 import { ConfigError } from "./errors.js";
 
 /** 1-based line and column of an offset. */
@@ -31,12 +23,7 @@ export function parseJsonc(text: string, file: string): unknown {
   if (errors.length > 0) {
     const first = errors[0];
     const { line, column } = lineColumn(text, first.offset);
-    throw new ConfigError(
-      `${file}:${line}:${column}: ${describeParseError(first.error)}`,
-      file,
-      line,
-      column,
-    );
+    throw new ConfigError(`${file}:${line}:${column}: ${describeParseError(first.error)}`, file, line, column);
   }
   return value ?? {};
 }

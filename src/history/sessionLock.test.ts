@@ -54,7 +54,7 @@ describe("SessionLock", () => {
 
   it("breaks a lock file a crash left unreadable, and never releases someone else's", () => {
     fs.mkdirSync(dir, { recursive: true });
-    fs.writeFileSync(lockFile(), "{\"pid\":");
+    fs.writeFileSync(lockFile(), '{"pid":');
     const mine = SessionLock.acquire(dir, "mux run");
     // Taken over meanwhile (ours was broken as stale by another process): release leaves it.
     writeOwner(process.pid + 1_000_000);

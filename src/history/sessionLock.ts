@@ -12,7 +12,9 @@ export interface LockOwner {
 
 export class SessionBusyError extends Error {
   constructor(readonly owner: LockOwner) {
-    super(`an agent is already running in this chat (${owner.what}, pid ${owner.pid}, since ${new Date(owner.since).toLocaleTimeString()}): wait for it to finish or interrupt it there`);
+    super(
+      `an agent is already running in this chat (${owner.what}, pid ${owner.pid}, since ${new Date(owner.since).toLocaleTimeString()}): wait for it to finish or interrupt it there`,
+    );
     this.name = "SessionBusyError";
   }
 }

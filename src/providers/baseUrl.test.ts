@@ -3,9 +3,7 @@ import { normalizeBaseUrl, urlHost } from "./baseUrl.js";
 
 describe("normalizeBaseUrl: anthropic", () => {
   it("adds /v1 to a gateway URL configured without it", () => {
-    expect(normalizeBaseUrl("anthropic", "https://coder.example.com/api/v2/aibridge/anthropic")).toBe(
-      "https://coder.example.com/api/v2/aibridge/anthropic/v1",
-    );
+    expect(normalizeBaseUrl("anthropic", "https://coder.example.com/api/v2/aibridge/anthropic")).toBe("https://coder.example.com/api/v2/aibridge/anthropic/v1");
   });
 
   it("handles a trailing slash before adding /v1", () => {
@@ -39,9 +37,7 @@ describe("normalizeBaseUrl: openai", () => {
   });
 
   it("leaves a gateway URL that ends with /v1 unchanged", () => {
-    expect(normalizeBaseUrl("openai", "https://coder.example.com/api/v2/aibridge/openai/v1")).toBe(
-      "https://coder.example.com/api/v2/aibridge/openai/v1",
-    );
+    expect(normalizeBaseUrl("openai", "https://coder.example.com/api/v2/aibridge/openai/v1")).toBe("https://coder.example.com/api/v2/aibridge/openai/v1");
   });
 
   it("strips a trailing slash after a path", () => {

@@ -1,12 +1,6 @@
 /** The built-in providers: which SDK speaks to them, where their settings come from by default. */
 
-export type ProviderKind =
-  | "anthropic"
-  | "openai"
-  | "google"
-  | "openai-compatible"
-  | "ollama"
-  | "openrouter";
+export type ProviderKind = "anthropic" | "openai" | "google" | "openai-compatible" | "ollama" | "openrouter";
 
 export interface BuiltinProvider {
   id: string;

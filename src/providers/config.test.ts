@@ -65,12 +65,7 @@ describe("parseProvidersConfig", () => {
   });
 
   it("rejects an invalid custom provider id, naming its line", () => {
-    const err = configError([
-      "{",
-      "  // mine",
-      '  "My Provider": { "providerType": "openai-compatible", "baseUrl": "http://localhost:8000/v1" }',
-      "}",
-    ]);
+    const err = configError(["{", "  // mine", '  "My Provider": { "providerType": "openai-compatible", "baseUrl": "http://localhost:8000/v1" }', "}"]);
     expect(err.message).toMatch(new RegExp(`^${FILE}:3:\\d+: invalid provider id "My Provider"`));
     expect(err.message).toContain("lowercase letters, digits");
   });
@@ -83,11 +78,7 @@ describe("parseProvidersConfig", () => {
 
   it("rejects a baseUrl without an http(s) scheme", () => {
     for (const bad of ["localhost:8000/v1", "ftp://files.example.com"]) {
-      const err = configError([
-        "{",
-        `  "vllm": { "providerType": "openai-compatible", "baseUrl": "${bad}" }`,
-        "}",
-      ]);
+      const err = configError(["{", `  "vllm": { "providerType": "openai-compatible", "baseUrl": "${bad}" }`, "}"]);
       expect(err.message).toContain('"vllm.baseUrl": expected an http:// or https:// URL');
       expect(err.line).toBe(2);
     }
@@ -95,10 +86,7 @@ describe("parseProvidersConfig", () => {
 
   it("accepts http(s) URLs with IP addresses and localhost", () => {
     for (const ok of ["http://127.0.0.1:8000/v1", "http://localhost:8000", "https://[::1]:8443/v1"]) {
-      expect(
-        parseProvidersConfig(`{ "vllm": { "providerType": "openai-compatible", "baseUrl": "${ok}" } }`, FILE).vllm
-          .baseUrl,
-      ).toBe(ok);
+      expect(parseProvidersConfig(`{ "vllm": { "providerType": "openai-compatible", "baseUrl": "${ok}" } }`, FILE).vllm.baseUrl).toBe(ok);
     }
   });
 
@@ -108,15 +96,7 @@ describe("parseProvidersConfig", () => {
   });
 
   it("names the nested field of a wrong price", () => {
-    const err = configError([
-      "{",
-      '  "openai": {',
-      '    "prices": {',
-      '      "gpt-x": { "input": -1, "output": 2 }',
-      "    }",
-      "  }",
-      "}",
-    ]);
+    const err = configError(["{", '  "openai": {', '    "prices": {', '      "gpt-x": { "input": -1, "output": 2 }', "    }", "  }", "}"]);
     expect(err.message).toMatch(new RegExp(`^${FILE}:4:\\d+: "openai.prices.gpt-x.input": `));
   });
 

@@ -65,10 +65,7 @@ function parseEntry(id: string, value: unknown, text: string, file: string): Pro
   if (!isBuiltin) {
     const providerType = (value as { providerType?: unknown } | null)?.providerType;
     if (providerType === undefined) {
-      throw error(
-        [id],
-        `unknown provider "${id}". Built-in providers need no "providerType"; a custom provider needs "providerType": "openai-compatible".`,
-      );
+      throw error([id], `unknown provider "${id}". Built-in providers need no "providerType"; a custom provider needs "providerType": "openai-compatible".`);
     }
     if (!CUSTOM_PROVIDER_ID.test(id)) {
       throw error([id], `invalid provider id "${id}": use lowercase letters, digits, "_" and "-".`);
@@ -80,8 +77,7 @@ function parseEntry(id: string, value: unknown, text: string, file: string): Pro
     const issue = result.error.issues[0];
     const p = [id, ...issue.path.map((k) => (typeof k === "symbol" ? String(k) : k))];
     const field = issue.path.length > 0 ? `"${p.join(".")}"` : `provider "${id}"`;
-    const detail =
-      issue.code === "unrecognized_keys" ? `unknown field(s) ${issue.keys.join(", ")}` : issue.message;
+    const detail = issue.code === "unrecognized_keys" ? `unknown field(s) ${issue.keys.join(", ")}` : issue.message;
     // An unknown field is reported on the object holding it: point at the field itself.
     const where = issue.code === "unrecognized_keys" ? [...p, issue.keys[0]] : p;
     throw error(where, `${field}: ${detail}`);

@@ -48,15 +48,11 @@ export async function createModel(provider: ResolvedProvider, ref: ModelRef): Pr
   switch (provider.kind) {
     case "anthropic": {
       const { createAnthropic } = await import("@ai-sdk/anthropic");
-      const sdk = createAnthropic(
-        provider.bearerAuth ? { baseURL, authToken: apiKey, headers } : { baseURL, apiKey, headers },
-      );
+      const sdk = createAnthropic(provider.bearerAuth ? { baseURL, authToken: apiKey, headers } : { baseURL, apiKey, headers });
       return {
         model: sdk(ref.modelId),
         providerOptions: (level): ProviderOptions =>
-          level === "off"
-            ? {}
-            : { anthropic: { thinking: { type: "enabled", budgetTokens: ANTHROPIC_BUDGET[level] } } },
+          level === "off" ? {} : { anthropic: { thinking: { type: "enabled", budgetTokens: ANTHROPIC_BUDGET[level] } } },
       };
     }
     case "openai": {
@@ -96,9 +92,7 @@ export async function createModel(provider: ResolvedProvider, ref: ModelRef): Pr
       return {
         model: sdk(ref.modelId),
         providerOptions: (level): ProviderOptions =>
-          level === "off"
-            ? {}
-            : { google: { thinkingConfig: { thinkingBudget: GOOGLE_BUDGET[level], includeThoughts: true } } },
+          level === "off" ? {} : { google: { thinkingConfig: { thinkingBudget: GOOGLE_BUDGET[level], includeThoughts: true } } },
       };
     }
     case "openai-compatible": {

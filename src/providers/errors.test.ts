@@ -100,9 +100,7 @@ describe("classifyError: HTTP errors", () => {
   });
 
   it("uses the error's message when the body is empty", () => {
-    expect(classifyError(apiError(500, { message: "Internal Server Error" }), openai()).message).toContain(
-      "HTTP 500: Internal Server Error",
-    );
+    expect(classifyError(apiError(500, { message: "Internal Server Error" }), openai()).message).toContain("HTTP 500: Internal Server Error");
   });
 });
 
@@ -119,7 +117,13 @@ describe("classifyError: other failures", () => {
     const cause = new TypeError("fetch failed", {
       cause: Object.assign(new Error("connect ECONNREFUSED 127.0.0.1:8080"), { code: "ECONNREFUSED" }),
     });
-    const err = new APICallError({ message: "Cannot connect to API: fetch failed", url: "http://127.0.0.1:8080/v1/responses", requestBodyValues: {}, cause, isRetryable: true });
+    const err = new APICallError({
+      message: "Cannot connect to API: fetch failed",
+      url: "http://127.0.0.1:8080/v1/responses",
+      requestBodyValues: {},
+      cause,
+      isRetryable: true,
+    });
     const e = classifyError(err, openai());
     expect(e).toMatchObject({ kind: "network", retryable: true, url: "http://127.0.0.1:8080/v1/responses" });
     expect(e.message).toContain("connect ECONNREFUSED 127.0.0.1:8080");

@@ -65,10 +65,7 @@ function isNetworkError(err: unknown): boolean {
 function isMalformed(err: unknown): boolean {
   return causeChain(err).some((e) => {
     const name = (e as { name?: unknown }).name;
-    return (
-      typeof name === "string" &&
-      /AI_(JSONParseError|TypeValidationError|InvalidResponseDataError|EmptyResponseBodyError)/.test(name)
-    );
+    return typeof name === "string" && /AI_(JSONParseError|TypeValidationError|InvalidResponseDataError|EmptyResponseBodyError)/.test(name);
   });
 }
 
@@ -137,10 +134,7 @@ export function classifyError(err: unknown, provider: ResolvedProvider): Classif
     const status = err.statusCode;
     const detail = providerDetail(err.responseBody) || err.message;
     const retryable = status === 408 || status === 409 || status === 429 || status >= 500;
-    const hint =
-      status === 401 || status === 403
-        ? " — check the API key (and that the base URL points at the right gateway)"
-        : "";
+    const hint = status === 401 || status === 403 ? " — check the API key (and that the base URL points at the right gateway)" : "";
     return finish(
       {
         kind: kindForStatus(status),
@@ -155,7 +149,7 @@ export function classifyError(err: unknown, provider: ResolvedProvider): Classif
   if (isNetworkError(err)) {
     const url = APICallError.isInstance(err) ? err.url : undefined;
     const msg = causeChain(err)
-      .map((e) => (e instanceof Error ? e.message : (e as { code?: unknown }).code ?? String(e)))
+      .map((e) => (e instanceof Error ? e.message : ((e as { code?: unknown }).code ?? String(e))))
       .filter(Boolean)
       .join(": ");
     return finish({ kind: "network", retryable: true, url }, `network error: ${msg}`);

@@ -54,9 +54,7 @@ export function parseModelString(input: string): ModelRef {
   const colon = trimmed.indexOf(":");
   if (colon <= 0 || colon === trimmed.length - 1) {
     const aliases = KNOWN_MODELS.flatMap((k) => k.aliases).join(", ");
-    throw new ConfigError(
-      `invalid model "${input}": use provider:model-id (e.g. anthropic:claude-sonnet-4-5) or an alias (${aliases})`,
-    );
+    throw new ConfigError(`invalid model "${input}": use provider:model-id (e.g. anthropic:claude-sonnet-4-5) or an alias (${aliases})`);
   }
   return { provider: trimmed.slice(0, colon), modelId: trimmed.slice(colon + 1) };
 }

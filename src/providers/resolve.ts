@@ -3,19 +3,10 @@ import { ConfigError } from "../config/errors.js";
 import { expandHome } from "../config/paths.js";
 import { normalizeBaseUrl } from "./baseUrl.js";
 import { BUILTIN_PROVIDERS, type BuiltinProvider, builtinProvider, type ProviderKind } from "./catalog.js";
-import type {
-  BuiltinProviderSettings,
-  CustomProviderSettings,
-  LoadedProvidersConfig,
-  ProviderSettings,
-} from "./config.js";
+import type { BuiltinProviderSettings, CustomProviderSettings, LoadedProvidersConfig, ProviderSettings } from "./config.js";
 
 /** Where an effective value came from: the answer to "I set the env var but it is ignored". */
-export type ValueSource =
-  | { kind: "file"; file: string; field: string }
-  | { kind: "env"; name: string }
-  | { kind: "default" }
-  | { kind: "unset" };
+export type ValueSource = { kind: "file"; file: string; field: string } | { kind: "env"; name: string } | { kind: "default" } | { kind: "unset" };
 
 export interface Resolved<T> {
   value: T | undefined;
@@ -65,12 +56,7 @@ function fromEnv(names: string[], env: NodeJS.ProcessEnv): Resolved<string> | un
   return undefined;
 }
 
-function resolveKey(
-  settings: ProviderSettings | undefined,
-  keyEnv: string[],
-  file: string,
-  env: NodeJS.ProcessEnv,
-): Resolved<string> {
+function resolveKey(settings: ProviderSettings | undefined, keyEnv: string[], file: string, env: NodeJS.ProcessEnv): Resolved<string> {
   if (settings?.apiKey) return { value: settings.apiKey, source: { kind: "file", file, field: "apiKey" } };
   if (settings?.apiKeyFile) {
     const keyPath = expandHome(settings.apiKeyFile);
@@ -78,10 +64,7 @@ function resolveKey(
     try {
       value = fs.readFileSync(keyPath, "utf8").trim();
     } catch (err) {
-      throw new ConfigError(
-        `${file}: apiKeyFile ${keyPath} cannot be read: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`,
-        file,
-      );
+      throw new ConfigError(`${file}: apiKeyFile ${keyPath} cannot be read: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`, file);
     }
     return { value, source: { kind: "file", file: keyPath, field: "apiKeyFile" } };
   }
@@ -119,17 +102,11 @@ function resolveBuiltin(
     prices: settings?.prices ?? {},
     requiresKey: def.requiresKey,
     keyEnv: def.keyEnv,
-    bearerAuth:
-      def.id === "anthropic" && apiKey.source.kind === "env" && apiKey.source.name === "ANTHROPIC_AUTH_TOKEN",
+    bearerAuth: def.id === "anthropic" && apiKey.source.kind === "env" && apiKey.source.name === "ANTHROPIC_AUTH_TOKEN",
   };
 }
 
-function resolveCustom(
-  id: string,
-  settings: CustomProviderSettings,
-  loaded: LoadedProvidersConfig,
-  env: NodeJS.ProcessEnv,
-): ResolvedProvider {
+function resolveCustom(id: string, settings: CustomProviderSettings, loaded: LoadedProvidersConfig, env: NodeJS.ProcessEnv): ResolvedProvider {
   const file = loaded.file;
   return {
     id,
@@ -151,24 +128,15 @@ function resolveCustom(
 }
 
 /** Every provider (built-ins first, then custom ones in file order) with effective settings. */
-export function resolveProviders(
-  loaded: LoadedProvidersConfig,
-  env: NodeJS.ProcessEnv = process.env,
-): ResolvedProvider[] {
-  const out = BUILTIN_PROVIDERS.map((def) =>
-    resolveBuiltin(def, loaded.config[def.id] as BuiltinProviderSettings | undefined, loaded, env),
-  );
+export function resolveProviders(loaded: LoadedProvidersConfig, env: NodeJS.ProcessEnv = process.env): ResolvedProvider[] {
+  const out = BUILTIN_PROVIDERS.map((def) => resolveBuiltin(def, loaded.config[def.id] as BuiltinProviderSettings | undefined, loaded, env));
   for (const [id, settings] of Object.entries(loaded.config)) {
     if (!builtinProvider(id)) out.push(resolveCustom(id, settings as CustomProviderSettings, loaded, env));
   }
   return out;
 }
 
-export function resolveProvider(
-  id: string,
-  loaded: LoadedProvidersConfig,
-  env: NodeJS.ProcessEnv = process.env,
-): ResolvedProvider | undefined {
+export function resolveProvider(id: string, loaded: LoadedProvidersConfig, env: NodeJS.ProcessEnv = process.env): ResolvedProvider | undefined {
   const def = builtinProvider(id);
   if (def) return resolveBuiltin(def, loaded.config[id] as BuiltinProviderSettings | undefined, loaded, env);
   const settings = loaded.config[id];

@@ -26,11 +26,7 @@ export function defaultModel(loaded: LoadedProvidersConfig, env: NodeJS.ProcessE
   return DEFAULT_MODELS[0][1];
 }
 
-export async function resolveModel(
-  modelString: string,
-  loaded: LoadedProvidersConfig,
-  env: NodeJS.ProcessEnv = process.env,
-): Promise<AgentModel> {
+export async function resolveModel(modelString: string, loaded: LoadedProvidersConfig, env: NodeJS.ProcessEnv = process.env): Promise<AgentModel> {
   const ref = parseModelString(modelString);
   const provider = resolveProvider(ref.provider, loaded, env);
   if (!provider) {

@@ -78,7 +78,7 @@ function edit(text: string, path: (string | number)[], value: unknown): string {
 function removeProperty(text: string, path: (string | number)[]): string {
   const root = parseTree(text, [], { allowTrailingComma: true });
   const property = root && findNodeAtLocation(root, path)?.parent;
-  if (!property || property.type !== "property") return text;
+  if (property?.type !== "property") return text;
   let start = property.offset;
   let end = property.offset + property.length;
   const after = /^[ \t]*,/.exec(text.slice(end));

@@ -24,7 +24,9 @@ function isGone(pid: number): boolean {
     return true;
   }
   try {
-    const stat = execFileSync("ps", ["-o", "stat=", "-p", String(pid)]).toString().trim();
+    const stat = execFileSync("ps", ["-o", "stat=", "-p", String(pid)])
+      .toString()
+      .trim();
     return stat === "" || stat.startsWith("Z");
   } catch {
     return true;
@@ -84,7 +86,7 @@ describe.skipIf(!fs.existsSync("/usr/sbin/sshd"))("SshRuntime (real sshd on loop
     expect(r.stdout).toBe(`${fs.realpathSync(root)}\n${tricky}|from-stdin`);
 
     fs.mkdirSync(path.join(root, "sub dir"));
-    const sub = await execCapture(rt, "pwd; read x; echo \"read=$? [$x]\"; echo $0", { cwd: path.join(root, "sub dir") });
+    const sub = await execCapture(rt, 'pwd; read x; echo "read=$? [$x]"; echo $0', { cwd: path.join(root, "sub dir") });
     expect(sub.stdout).toBe(`${path.join(fs.realpathSync(root), "sub dir")}\nread=1 []\nbash\n`);
     expect((await rt.exec("exit 0")).exitCode).toBe(0);
     expect((await rt.exec("exit 255")).exitCode).toBe(255);
@@ -119,7 +121,11 @@ describe.skipIf(!fs.existsSync("/usr/sbin/sshd"))("SshRuntime (real sshd on loop
     const pid = Number(fs.readFileSync(path.join(root, "bg.pid"), "utf8"));
     expect(isGone(pid)).toBe(false);
     // The job's group outlived the script's: kill it (the subshell and its sleep).
-    const pgid = Number(execFileSync("ps", ["-o", "pgid=", "-p", String(pid)]).toString().trim());
+    const pgid = Number(
+      execFileSync("ps", ["-o", "pgid=", "-p", String(pid)])
+        .toString()
+        .trim(),
+    );
     process.kill(-pgid, "SIGKILL");
   });
 
@@ -183,7 +189,20 @@ describe.skipIf(!fs.existsSync("/usr/sbin/sshd"))("SshRuntime (real sshd on loop
     fs.symlinkSync("dir", path.join(root, "dirlink"));
     fs.symlinkSync("nowhere", path.join(root, "dangling"));
     const local = new LocalRuntime(root);
-    const names = ["file.txt", "empty", "odd name\nwith newline", "link", "dirlink", "dangling", "dir", "dir/nested", "missing", "file.txt/x", "dirlink/nested", "."];
+    const names = [
+      "file.txt",
+      "empty",
+      "odd name\nwith newline",
+      "link",
+      "dirlink",
+      "dangling",
+      "dir",
+      "dir/nested",
+      "missing",
+      "file.txt/x",
+      "dirlink/nested",
+      ".",
+    ];
 
     const outcome = async (fn: () => Promise<unknown>) => {
       try {

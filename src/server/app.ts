@@ -59,8 +59,7 @@ export async function startServer(cfg: ServerConfig, loadApi: () => Promise<Api>
         bootData: () => (api ? { at: Date.now(), list: api.hub.listSnapshot() } : undefined),
       }),
     ));
-  const loadWss = () =>
-    (wssPromise ??= import("ws").then(({ WebSocketServer }) => new WebSocketServer({ noServer: true, maxPayload: 16 * 1024 * 1024 })));
+  const loadWss = () => (wssPromise ??= import("ws").then(({ WebSocketServer }) => new WebSocketServer({ noServer: true, maxPayload: 16 * 1024 * 1024 })));
   const getApi = () =>
     (apiPromise ??= loadApi().then(
       (a) => (api = a),

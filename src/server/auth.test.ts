@@ -41,7 +41,13 @@ describe("Auth", () => {
   });
 
   it("parses cookies, the first of a name winning", () => {
-    expect(parseCookies('a=1; b="two"; a=3; c=%20x')).toEqual(new Map([["a", "1"], ["b", "two"], ["c", " x"]]));
+    expect(parseCookies('a=1; b="two"; a=3; c=%20x')).toEqual(
+      new Map([
+        ["a", "1"],
+        ["b", "two"],
+        ["c", " x"],
+      ]),
+    );
   });
 });
 

@@ -46,10 +46,7 @@ export class Auth {
   /** Named per port: two servers on localhost must not overwrite each other's cookie. */
   readonly cookieName: string;
 
-  constructor(
-    token: string | null,
-    port: number,
-  ) {
+  constructor(token: string | null, port: number) {
     this.expected = token === null ? null : digest(token);
     this.cookieName = `mux_token_${port}`;
   }
@@ -100,9 +97,7 @@ export function sameOrigin(headers: { origin?: string | null; host?: string | nu
   } catch {
     return false;
   }
-  const allowed = [headers.host, ...(headers.forwardedHost ?? "").split(",")]
-    .map((h) => h?.trim().toLowerCase())
-    .filter(Boolean);
+  const allowed = [headers.host, ...(headers.forwardedHost ?? "").split(",")].map((h) => h?.trim().toLowerCase()).filter(Boolean);
   return allowed.includes(host) || allowed.map(stripDefaultPort).includes(stripDefaultPort(host));
 }
 

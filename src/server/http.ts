@@ -92,11 +92,7 @@ export interface HttpOptions {
  * Every HTTP route but /health: the token gate (Bearer, cookie, or a first `?token=` visit) and
  * the web app's files. (The API itself is the WebSocket, upgraded before this is reached.)
  */
-export function createHttpListener(
-  auth: Auth,
-  env: NodeJS.ProcessEnv,
-  opts: HttpOptions = {},
-): (req: IncomingMessage, res: ServerResponse) => Promise<void> {
+export function createHttpListener(auth: Auth, env: NodeJS.ProcessEnv, opts: HttpOptions = {}): (req: IncomingMessage, res: ServerResponse) => Promise<void> {
   const webRoot = findWebRoot(env);
   const boot = () => {
     try {

@@ -6,10 +6,7 @@ import type { ChatMessage } from "../agent/messages.js";
  * Tokens and dollars per model for a conversation, and how full the context window was at the
  * latest request. Costs are null when any model's price is unknown (never silently zero).
  */
-export function costSummary(
-  messages: ChatMessage[],
-  contextWindowFor: (model: string) => number | null = () => null,
-): CostSummary {
+export function costSummary(messages: ChatMessage[], contextWindowFor: (model: string) => number | null = () => null): CostSummary {
   const byModel = new Map<string, { usage: Usage; costUsd: number | null; requests: number }>();
   let total = emptyUsage();
   let totalCost: number | null = 0;

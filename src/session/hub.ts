@@ -101,7 +101,6 @@ export class Hub implements SessionHost {
     if (tickMs > 0) {
       this.timer = setInterval(() => void this.tick(), tickMs);
       this.timer.unref();
-
     }
   }
 
@@ -304,7 +303,13 @@ export class Hub implements SessionHost {
 
   async suggestName(input: string): Promise<string> {
     const projectPath = await resolveProjectPath(expandHome(input));
-    return suggestName(new Set(this.workspaces().filter((w) => w.projectPath === projectPath).map((w) => w.name)));
+    return suggestName(
+      new Set(
+        this.workspaces()
+          .filter((w) => w.projectPath === projectPath)
+          .map((w) => w.name),
+      ),
+    );
   }
 
   // ── workspaces ───────────────────────────────────────────────────────────

@@ -19,7 +19,12 @@ function host(): SessionHost {
   return { service, muxRoot: root, env: {}, workspace: () => undefined, elsewhere: () => undefined, changed() {}, filesChanged() {}, warn() {} };
 }
 
-const message = (i: number): ChatMessage => ({ id: `m${i}`, role: i % 2 ? "assistant" : "user", createdAt: i, parts: [{ type: "text", text: `message ${i}` }] });
+const message = (i: number): ChatMessage => ({
+  id: `m${i}`,
+  role: i % 2 ? "assistant" : "user",
+  createdAt: i,
+  parts: [{ type: "text", text: `message ${i}` }],
+});
 
 describe("WorkspaceSession.unloadIfIdle", () => {
   it("drops an unused chat from memory and reads it back, unchanged, when next needed", () => {

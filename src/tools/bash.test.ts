@@ -23,7 +23,9 @@ function isGone(pid: number): boolean {
     return true;
   }
   try {
-    const stat = execFileSync("ps", ["-o", "stat=", "-p", String(pid)]).toString().trim();
+    const stat = execFileSync("ps", ["-o", "stat=", "-p", String(pid)])
+      .toString()
+      .trim();
     return stat === "" || stat.startsWith("Z");
   } catch {
     return true;

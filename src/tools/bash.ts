@@ -53,14 +53,12 @@ export const bashTool = defineTool({
     const { runtime } = ctx;
     const timeoutSecs = input.timeout_secs ?? BASH_DEFAULT_TIMEOUT_SECS;
     if (!(timeoutSecs > 0) || timeoutSecs > BASH_MAX_TIMEOUT_SECS) {
-      throw new ToolError(
-        `timeout_secs must be between 0 and ${BASH_MAX_TIMEOUT_SECS} (got ${input.timeout_secs}); split long work into shorter commands`,
-      );
+      throw new ToolError(`timeout_secs must be between 0 and ${BASH_MAX_TIMEOUT_SECS} (got ${input.timeout_secs}); split long work into shorter commands`);
     }
     const fileName = `bash-${ctx.toolCallId.replace(/[^A-Za-z0-9_-]/g, "_")}.txt`;
     const collector = new OutputCollector(runtime, async () => posix.join(await runtime.tempDir(), fileName));
 
-    let result;
+    let result: Awaited<ReturnType<typeof runtime.exec>>;
     try {
       result = await runtime.exec(input.script, {
         env: nonInteractiveEnv(runtime.type),

@@ -16,7 +16,7 @@ describe("unifiedDiff", () => {
   it("splits distant changes into separate hunks and handles pure insertions", () => {
     const lines = Array.from({ length: 30 }, (_, i) => `l${i + 1}`);
     const after = [...lines.slice(0, 2), "new", ...lines.slice(2, 25), ...lines.slice(26)];
-    const d = unifiedDiff("f", lines.join("\n") + "\n", after.join("\n") + "\n");
+    const d = unifiedDiff("f", `${lines.join("\n")}\n`, `${after.join("\n")}\n`);
     expect(d.diff).toContain("@@ -1,5 +1,6 @@\n l1\n l2\n+new\n l3\n");
     expect(d.diff).toContain("@@ -23,7 +24,6 @@");
     expect(d).toMatchObject({ linesAdded: 1, linesRemoved: 1 });

@@ -52,11 +52,7 @@ function diffLines(a: string[], b: string[]): Op[] {
   let suf = 0;
   while (suf < a.length - pre && suf < b.length - pre && a[a.length - 1 - suf] === b[b.length - 1 - suf]) suf++;
   const same = (line: string): Op => ({ kind: " ", line });
-  return [
-    ...a.slice(0, pre).map(same),
-    ...diffMiddle(a.slice(pre, a.length - suf), b.slice(pre, b.length - suf)),
-    ...a.slice(a.length - suf).map(same),
-  ];
+  return [...a.slice(0, pre).map(same), ...diffMiddle(a.slice(pre, a.length - suf), b.slice(pre, b.length - suf)), ...a.slice(a.length - suf).map(same)];
 }
 
 function hunkRange(start: number, len: number): string {
@@ -103,7 +99,7 @@ export function unifiedDiff(path: string, oldText: string, newText: string, opti
       if (!op.line.endsWith("\n")) out.push("\\ No newline at end of file");
     }
   }
-  let diff = out.join("\n") + "\n";
+  let diff = `${out.join("\n")}\n`;
   if (diff.length > maxChars) {
     const kept = diff.slice(0, maxChars);
     const cut = kept.lastIndexOf("\n") + 1;

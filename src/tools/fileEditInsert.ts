@@ -36,7 +36,9 @@ export const fileEditInsertTool = defineTool({
     const text = existing ?? "";
     const lines = splitLinesKeep(text);
     if (after > lines.length) {
-      throw new ToolError(`insert_after_line ${after} is past the end of ${display}, which has ${lines.length} lines; use ${lines.length} to append at the end`);
+      throw new ToolError(
+        `insert_after_line ${after} is past the end of ${display}, which has ${lines.length} lines; use ${lines.length} to append at the end`,
+      );
     }
 
     const eol = detectEol(text);

@@ -75,7 +75,11 @@ export const fileEditReplaceStringTool = defineTool({
     }
     const count = found.length;
     if (count === 0) throw new ToolError(noMatchMessage(text, oldS, display));
-    const lines = found.slice(0, 10).map((i) => lineOf(text, i)).join(", ") + (count > 10 ? ", …" : "");
+    const lines =
+      found
+        .slice(0, 10)
+        .map((i) => lineOf(text, i))
+        .join(", ") + (count > 10 ? ", …" : "");
     if (input.replace_count === undefined && count > 1) {
       throw new ToolError(
         `old_string occurs ${count} times in ${display} (lines ${lines}). Include more surrounding lines to make it unique, or set replace_count to ${count} (or -1) to replace every occurrence.`,

@@ -37,7 +37,7 @@ describe("file_read", () => {
   });
 
   it("defaults to 2000 lines and cuts very long lines with a marker", async () => {
-    await ws.write("big.txt", Array.from({ length: 2500 }, (_, i) => String(i + 1)).join("\n") + "\n");
+    await ws.write("big.txt", `${Array.from({ length: 2500 }, (_, i) => String(i + 1)).join("\n")}\n`);
     const r = await ws.run(fileReadTool, { path: "big.txt" });
     expect(r).toMatchObject({ endLine: 2000, totalLines: 2500, truncated: true });
     await ws.write("long.txt", `${"y".repeat(5000)}\nshort\n`);
@@ -68,7 +68,7 @@ describe("file_read", () => {
 
   it("requires offset/limit for files over 10 MB and then streams just that range", async () => {
     const line = `${"z".repeat(99)}\n`;
-    await ws.write("huge.log", line.repeat(110_000) + "last line\n");
+    await ws.write("huge.log", `${line.repeat(110_000)}last line\n`);
     await expect(ws.run(fileReadTool, { path: "huge.log" })).rejects.toThrow(/over the 10\.0 MB limit.*offset and limit/);
     const r = await ws.run(fileReadTool, { path: "huge.log", offset: 110_000, limit: 5 });
     expect(r).toMatchObject({ startLine: 110_000, endLine: 110_001, totalLines: 110_001, truncated: false });

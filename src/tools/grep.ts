@@ -146,15 +146,14 @@ export async function grepFallback(runtime: Runtime, o: GrepOptions): Promise<Gr
 const inputSchema = z.object({
   pattern: z.string().min(1).describe('Regular expression to search for, e.g. "function\\s+\\w+" or "TODO".'),
   path: z.string().optional().describe("File or directory to search: relative to the workspace root, or absolute (default: the root)."),
-  glob: z.string().optional().describe('Only search files matching this glob: without a "/" it matches file names anywhere ("*.ts"), with one it matches paths relative to the workspace root ("src/**/*.{js,jsx}").'),
-  ignore_case: z.boolean().optional().describe("Case-insensitive search (default false)."),
-  max_results: z
-    .number()
-    .int()
-    .min(1)
-    .max(2000)
+  glob: z
+    .string()
     .optional()
-    .describe(`Stop after this many matching lines (default ${GREP_DEFAULT_MAX_RESULTS}).`),
+    .describe(
+      'Only search files matching this glob: without a "/" it matches file names anywhere ("*.ts"), with one it matches paths relative to the workspace root ("src/**/*.{js,jsx}").',
+    ),
+  ignore_case: z.boolean().optional().describe("Case-insensitive search (default false)."),
+  max_results: z.number().int().min(1).max(2000).optional().describe(`Stop after this many matching lines (default ${GREP_DEFAULT_MAX_RESULTS}).`),
 });
 
 export const grepTool = defineTool({
@@ -180,8 +179,6 @@ export const grepTool = defineTool({
       signal: ctx.signal,
     };
     const result = (await hasRipgrep(runtime)) ? await grepRipgrep(runtime, options) : await grepFallback(runtime, options);
-    return result.truncated
-      ? { ...result, note: `stopped after ${options.maxResults} matches; narrow the pattern, path or glob` }
-      : result;
+    return result.truncated ? { ...result, note: `stopped after ${options.maxResults} matches; narrow the pattern, path or glob` } : result;
   },
 });

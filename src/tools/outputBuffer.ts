@@ -91,7 +91,7 @@ export class OutputCollector {
     this.newlines += chunk.split("\n").length - 1;
     this.lastChar = chunk[chunk.length - 1];
     if (this.head.length < KEEP_CHARS) this.head += chunk.slice(0, KEEP_CHARS - this.head.length);
-    this.tail = (this.tail.length + chunk.length > KEEP_CHARS ? (this.tail + chunk).slice(-KEEP_CHARS) : this.tail + chunk);
+    this.tail = this.tail.length + chunk.length > KEEP_CHARS ? (this.tail + chunk).slice(-KEEP_CHARS) : this.tail + chunk;
     if (!this.spilling) {
       this.full.push(chunk);
       this.fullBytes += bytes;

@@ -57,11 +57,7 @@ async function realpathLenient(runtime: Runtime, abs: string): Promise<string> {
  * allowed extra root) after resolving `..` and symlinks. Root and target are both compared as
  * realpaths because temp dirs are often symlinks themselves (/tmp -> /private/tmp on macOS).
  */
-export async function resolveWorkspacePath(
-  runtime: Runtime,
-  p: string,
-  options: ResolveOptions = {},
-): Promise<ResolvedPath> {
+export async function resolveWorkspacePath(runtime: Runtime, p: string, options: ResolveOptions = {}): Promise<ResolvedPath> {
   if (typeof p !== "string" || p.trim() === "") throw new ToolError("path must be a non-empty string");
   if (p.includes("\0")) throw new ToolError("path must not contain NUL bytes");
   const abs = toAbsolute(runtime, p);
@@ -69,7 +65,7 @@ export async function resolveWorkspacePath(
   const realRoot = await runtime.realpath(runtime.root).catch(() => runtime.root);
   if (isWithin(realRoot, realPath)) return { path: abs, realPath };
 
-  const extra = typeof options.allowExtraRoots === "function" ? await options.allowExtraRoots() : options.allowExtraRoots ?? [];
+  const extra = typeof options.allowExtraRoots === "function" ? await options.allowExtraRoots() : (options.allowExtraRoots ?? []);
   for (const dir of extra) {
     const realDir = await runtime.realpath(dir).catch(() => dir);
     if (isWithin(realDir, realPath)) return { path: abs, realPath };

@@ -22,15 +22,10 @@ const GIT_ENV = {
 /** Runs git in `cwd` (local only) and returns stdout; throws GitError on a non-zero exit. */
 export function git(cwd: string, args: string[], opts: { input?: string } = {}): Promise<string> {
   return new Promise((resolve, reject) => {
-    const child = execFile(
-      "git",
-      args,
-      { cwd, env: { ...process.env, ...GIT_ENV }, maxBuffer: 64 * 1024 * 1024 },
-      (error, stdout, stderr) => {
-        if (error) reject(new GitError(args, typeof error.code === "number" ? error.code : null, stderr));
-        else resolve(stdout);
-      },
-    );
+    const child = execFile("git", args, { cwd, env: { ...process.env, ...GIT_ENV }, maxBuffer: 64 * 1024 * 1024 }, (error, stdout, stderr) => {
+      if (error) reject(new GitError(args, typeof error.code === "number" ? error.code : null, stderr));
+      else resolve(stdout);
+    });
     if (opts.input !== undefined) child.stdin?.end(opts.input);
   });
 }

@@ -151,9 +151,7 @@ function toStatus(p: ParsedStatus, base: string, invalidBase: string | null, now
     } else if (p.revlistRc !== undefined) {
       const why = firstLine(p.revlist ?? "");
       errors.push(
-        /unknown revision|ambiguous argument|bad revision|not a valid/i.test(why)
-          ? `base ${JSON.stringify(base)} not found`
-          : `ahead/behind failed: ${why}`,
+        /unknown revision|ambiguous argument|bad revision|not a valid/i.test(why) ? `base ${JSON.stringify(base)} not found` : `ahead/behind failed: ${why}`,
       );
     }
   }
@@ -235,9 +233,7 @@ async function gitStatusBatch(targets: StatusTarget[], opts: GitStatusOptions): 
   const now = opts.now ?? Date.now;
   const timeoutMs = opts.timeoutMs ?? DEFAULT_STATUS_TIMEOUT_MS;
   const invalid = targets.map((t) => validateBase(t.base));
-  const script = batchStatusScript(
-    targets.map((t, i) => ({ root: t.runtime.root, base: invalid[i] ? "HEAD" : t.base })),
-  );
+  const script = batchStatusScript(targets.map((t, i) => ({ root: t.runtime.root, base: invalid[i] ? "HEAD" : t.base })));
   let out: Captured | undefined;
   let runError: string | undefined;
   try {
@@ -280,11 +276,7 @@ interface RunOptions extends GitStatusOptions {
  * Computes every target's status — batched where `batchKey` allows, at most `limiter.max` execs
  * at once — calling `onResult(index, status)` as each becomes known. Never throws.
  */
-export async function runStatuses(
-  targets: StatusTarget[],
-  opts: RunOptions,
-  onResult: (index: number, status: GitStatus) => void,
-): Promise<void> {
+export async function runStatuses(targets: StatusTarget[], opts: RunOptions, onResult: (index: number, status: GitStatus) => void): Promise<void> {
   const now = opts.now ?? Date.now;
   const one = opts.statusFn ?? gitStatus;
   const safeOne = async (t: StatusTarget): Promise<GitStatus> => {
@@ -325,10 +317,7 @@ export async function runStatuses(
 }
 
 /** The status of every target, `concurrency` execs at a time; never throws for one workspace. */
-export async function gitStatusAll(
-  targets: StatusTarget[],
-  opts: GitStatusAllOptions = {},
-): Promise<Map<string, GitStatus>> {
+export async function gitStatusAll(targets: StatusTarget[], opts: GitStatusAllOptions = {}): Promise<Map<string, GitStatus>> {
   const statuses = new Array<GitStatus>(targets.length);
   await runStatuses(
     targets,

@@ -7,8 +7,6 @@ import {
   type GitStatus,
   type GitStatusAllOptions,
   type GitStatusOptions,
-  gitStatus,
-  gitStatusAll,
   Limiter,
   runStatuses,
   type StatusTarget,
@@ -24,11 +22,7 @@ export const DEFAULT_FETCH_TIMEOUT_MS = 120_000;
  * How long to wait before the next fetch after `failures` consecutive failures (0 = after a
  * success): the interval, then doubling per further failure — 60 s → 120 s → 240 s … — capped.
  */
-export function fetchBackoffDelay(
-  failures: number,
-  intervalMs = DEFAULT_FETCH_INTERVAL_MS,
-  maxMs = DEFAULT_FETCH_MAX_BACKOFF_MS,
-): number {
+export function fetchBackoffDelay(failures: number, intervalMs = DEFAULT_FETCH_INTERVAL_MS, maxMs = DEFAULT_FETCH_MAX_BACKOFF_MS): number {
   if (failures <= 1) return Math.min(intervalMs, maxMs);
   return Math.min(intervalMs * 2 ** Math.min(failures - 1, 30), maxMs);
 }
@@ -265,10 +259,7 @@ export class GitStatusMonitor {
    * a status refresh. After a successful fetch, `refresh` ids (if given) are refreshed in the
    * background, as remote-tracking bases (origin/main) may have moved.
    */
-  fetchRemote(
-    projectRuntime: Runtime,
-    opts: { key?: string; force?: boolean; refresh?: string[] } = {},
-  ): Promise<FetchResult> {
+  fetchRemote(projectRuntime: Runtime, opts: { key?: string; force?: boolean; refresh?: string[] } = {}): Promise<FetchResult> {
     const key = opts.key ?? `${projectRuntime.type}:${projectRuntime.root}`;
     let state = this.fetches.get(key);
     if (!state) {
@@ -301,9 +292,7 @@ export class GitStatusMonitor {
         ok = r.exitCode === 0 && !r.timedOut;
         noRemote = ok && r.stdout.includes("@@mux:no-remote");
         if (!ok) {
-          error = r.timedOut
-            ? "git fetch timed out"
-            : firstLine(r.stderr) || `git fetch exited with ${r.exitCode ?? r.signal}`;
+          error = r.timedOut ? "git fetch timed out" : firstLine(r.stderr) || `git fetch exited with ${r.exitCode ?? r.signal}`;
         }
       } catch (err) {
         error = `git fetch failed to run: ${(err as Error).message}`;

@@ -293,7 +293,6 @@ function parseTokens(t: string[], start: number): { parsed: ParsedStatus; next: 
         if (markerArg(r, "end") !== undefined) break;
         for (const n of r.split(/\s+/)) if (n) p.untrackedLines += toInt(n);
       }
-      continue;
     }
     // Anything else (e.g. the empty string after the final NUL) is skipped.
   }

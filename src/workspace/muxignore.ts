@@ -27,7 +27,10 @@ export async function ignoredFilesToCopy(projectPath: string): Promise<string[]>
   if (patterns.length === 0) return [];
   // --directory lists an ignored directory once instead of every file in it.
   const listed = await gitMaybe(projectPath, ["ls-files", "-z", "--others", "--ignored", "--exclude-standard", "--directory"]);
-  const entries = (listed ?? "").split("\0").filter(Boolean).map((e) => e.replace(/\/$/, ""));
+  const entries = (listed ?? "")
+    .split("\0")
+    .filter(Boolean)
+    .map((e) => e.replace(/\/$/, ""));
   const matchers = patterns.map((p) => picomatch(p.includes("/") ? p : `**/${p}`, { dot: true }));
   const plain = new Set(patterns);
   return entries.filter((e) => plain.has(e) || matchers.some((m) => m(e)));

@@ -101,10 +101,7 @@ export class WorkspaceService {
   /** Finds a workspace by id, or by name within a project. */
   find(ref: string, projectPath?: string): Workspace | undefined {
     const all = this.store.read().workspaces;
-    return (
-      all.find((w) => w.id === ref) ??
-      all.find((w) => w.name === ref && (!projectPath || w.projectPath === projectPath))
-    );
+    return all.find((w) => w.id === ref) ?? all.find((w) => w.name === ref && (!projectPath || w.projectPath === projectPath));
   }
 
   get(ref: string, projectPath?: string): Workspace {
@@ -240,10 +237,7 @@ export class WorkspaceService {
     // A local workspace is the project directory itself: there is no branch of its own to fork.
     if (source.runtime.type === "local") throw new ConfigError("only worktree and SSH workspaces can be forked");
     // The fork lives where its source does (an SSH fork on the same host, from the host's HEAD).
-    const head =
-      source.runtime.type === "worktree"
-        ? (await git(source.runtime.path, ["rev-parse", "HEAD"])).trim()
-        : await this.requireRemote().head(source);
+    const head = source.runtime.type === "worktree" ? (await git(source.runtime.path, ["rev-parse", "HEAD"])).trim() : await this.requireRemote().head(source);
     const runtime: RuntimeChoice = source.runtime.type === "worktree" ? { type: "worktree" } : { type: "ssh", host: source.runtime.host };
     const forked = await this.create({
       projectPath: source.projectPath,

@@ -98,8 +98,8 @@ export class SshWorkspaces implements RemoteWorkspaces {
         "set -e",
         `mkdir -p ${shq(projectDir)}`,
         `test -d ${shq(bare)} || git init -q --bare ${shq(bare)}`,
-        't=$(mktemp)',
-        'trap \'rm -f "$t"\' EXIT',
+        "t=$(mktemp)",
+        "trap 'rm -f \"$t\"' EXIT",
         'cat > "$t"',
         `git -C ${shq(bare)} fetch -q "$t" '+refs/heads/*:refs/mux-local/heads/*' '+refs/remotes/*:refs/mux-local/remotes/*'`,
       ].join("\n"),
@@ -176,10 +176,7 @@ if ! git -C "$b" branch -m ${shq(ws.branch)} ${shq(name)}; then git -C "$b" work
 git -C ${shq(bare)} rev-list ${shq(`refs/heads/${branch}`)} --not --exclude=${shq(branch)} --branches --glob='refs/mux-local/*' 2>/dev/null | wc -l`,
       );
       const [dirty, unmerged] = check.stdout.trim().split(/\s+/).map(Number);
-      const problems = [
-        dirty ? `${dirty} uncommitted change(s)` : "",
-        unmerged ? `${unmerged} commit(s) on no other branch or remote` : "",
-      ].filter(Boolean);
+      const problems = [dirty ? `${dirty} uncommitted change(s)` : "", unmerged ? `${unmerged} commit(s) on no other branch or remote` : ""].filter(Boolean);
       if (problems.length) throw new ConfigError(`workspace "${ws.name}" has ${problems.join(" and ")} on ${ws.runtime.host}; use --force to delete anyway`);
     }
     const r = await execCapture(

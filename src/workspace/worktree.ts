@@ -45,11 +45,7 @@ export async function removeWorktree(projectPath: string, worktreePath: string, 
   if (branch && (await branchExists(projectPath, branch))) await git(projectPath, ["branch", "-D", branch]);
 }
 
-export async function renameWorktree(
-  projectPath: string,
-  from: { path: string; branch: string },
-  to: { path: string; branch: string },
-): Promise<void> {
+export async function renameWorktree(projectPath: string, from: { path: string; branch: string }, to: { path: string; branch: string }): Promise<void> {
   if (fs.existsSync(to.path)) throw new ConfigError(`${to.path} already exists`);
   if (await branchExists(projectPath, to.branch)) throw new ConfigError(`branch ${to.branch} already exists`);
   fs.mkdirSync(path.dirname(to.path), { recursive: true });

@@ -95,7 +95,12 @@ describe.skipIf(!hasChromium)("browser: app shell", () => {
     expect(page.url()).toContain(`#/w/${ids.three}`);
 
     // Sidebar order is one, two, three; J wraps around to the first.
-    const steps: [string, string][] = [["Control+J", "one"], ["Control+J", "two"], ["Control+K", "one"], ["Control+K", "three"]];
+    const steps: [string, string][] = [
+      ["Control+J", "one"],
+      ["Control+J", "two"],
+      ["Control+K", "one"],
+      ["Control+K", "three"],
+    ];
     for (const [key, expected] of steps) {
       await page.keyboard.press(key);
       await poll(() => title(page)).toBe(expected);

@@ -122,7 +122,10 @@ export function lastUserText(req: RecordedRequest): string {
     const m = messages[i];
     if (m?.role !== "user") continue;
     if (typeof m.content === "string") return m.content;
-    const text = (Array.isArray(m.content) ? m.content : []).filter((b: any) => b?.type === "text").map((b: any) => b.text).join("");
+    const text = (Array.isArray(m.content) ? m.content : [])
+      .filter((b: any) => b?.type === "text")
+      .map((b: any) => b.text)
+      .join("");
     if (text) return text;
   }
   return "";
@@ -153,7 +156,15 @@ export function chatPair(i: number, t0: number): ChatMessage[] {
   if (i % 4 === 0) {
     const output = Array.from({ length: 6 }, (_, k) => `step ${i}: line ${k + 1} of the test output`).join("\n");
     parts.push(
-      { type: "tool", toolCallId: `toolu_${i}`, toolName: "bash", state: "done", input: { script: `npm test -- step-${i}` }, output: { exitCode: 0, output }, durationMs: 840 },
+      {
+        type: "tool",
+        toolCallId: `toolu_${i}`,
+        toolName: "bash",
+        state: "done",
+        input: { script: `npm test -- step-${i}` },
+        output: { exitCode: 0, output },
+        durationMs: 840,
+      },
       { type: "step-start" },
     );
   }

@@ -39,9 +39,9 @@ describe.skipIf(!hasChromium)("browser: a long chat", () => {
   const list = () => page.getByTestId("message-list");
   /** Ids of the messages in the DOM, top to bottom. */
   const renderedIds = async () => {
-    const ids = await page.locator("[data-testid=message-user], [data-testid=message-assistant]").evaluateAll((els) =>
-      els.map((e) => ({ id: e.getAttribute("data-message-id") as string, top: e.getBoundingClientRect().top as number })),
-    );
+    const ids = await page
+      .locator("[data-testid=message-user], [data-testid=message-assistant]")
+      .evaluateAll((els) => els.map((e) => ({ id: e.getAttribute("data-message-id") as string, top: e.getBoundingClientRect().top as number })));
     return ids.sort((a, b) => a.top - b.top).map((x) => x.id);
   };
   const index = (id: string) => Number(id.slice(1));
@@ -54,9 +54,7 @@ describe.skipIf(!hasChromium)("browser: a long chat", () => {
     await poll(() => newest.isVisible()).toBe(true);
     await expect(newest.textContent()).resolves.toContain(`Answer number ${PAIRS}.`);
     // Scrolled to the bottom, the newest message inside the viewport.
-    await expect
-      .poll(() => list().evaluate((el) => el.scrollHeight - el.scrollTop - el.clientHeight), { timeout: UI_TIMEOUT })
-      .toBeLessThan(4);
+    await expect.poll(() => list().evaluate((el) => el.scrollHeight - el.scrollTop - el.clientHeight), { timeout: UI_TIMEOUT }).toBeLessThan(4);
     const box = (await newest.boundingBox())!;
     const view = (await list().boundingBox())!;
     expect(box.y + box.height).toBeLessThanOrEqual(view.y + view.height + 1);
@@ -76,9 +74,7 @@ describe.skipIf(!hasChromium)("browser: a long chat", () => {
     for (let page_ = 0; page_ < 3; page_++) {
       await list().evaluate((el) => el.scrollTo(0, 0));
       const before = top;
-      await expect
-        .poll(async () => index((await renderedIds())[0]), { timeout: UI_TIMEOUT, message: `page ${page_ + 1} did not load` })
-        .toBeLessThan(before);
+      await expect.poll(async () => index((await renderedIds())[0]), { timeout: UI_TIMEOUT, message: `page ${page_ + 1} did not load` }).toBeLessThan(before);
       top = index((await renderedIds())[0]);
       // The reading position is kept: still near the top, not thrown back to the bottom.
       expect(await list().evaluate((el) => el.scrollHeight - el.scrollTop - el.clientHeight)).toBeGreaterThan(1_000);

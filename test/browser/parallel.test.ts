@@ -123,7 +123,10 @@ describe.skipIf(!hasChromium)("browser: two agents in parallel", () => {
     for (const name of ["alpha", "beta"]) await row(name).and(page.locator("[data-state=idle]")).waitFor({ timeout: 30_000 });
     await page.getByTestId("message-assistant").and(page.locator("[data-status=complete]")).waitFor();
 
-    for (const [name, other] of [["alpha", "beta"], ["beta", "alpha"]]) {
+    for (const [name, other] of [
+      ["alpha", "beta"],
+      ["beta", "alpha"],
+    ]) {
       await row(name).getByRole("button").first().click();
       await poll(() => page.getByTestId("workspace-title").textContent()).toBe(name);
       await chat().and(page.locator("[data-state=idle]")).waitFor();

@@ -137,7 +137,12 @@ describe.skipIf(!hasChromium)("browser: projects and CSP", () => {
     const fill = await node.evaluate((el: any) => getComputedStyle(el).fill);
     expect(fill).not.toBe("rgb(0, 0, 0)");
     // KaTeX's fonts and CSS loaded (its stylesheet hides the MathML copy).
-    expect(await page.locator(".katex-mathml").first().evaluate((el: any) => getComputedStyle(el).position)).toBe("absolute");
+    expect(
+      await page
+        .locator(".katex-mathml")
+        .first()
+        .evaluate((el: any) => getComputedStyle(el).position),
+    ).toBe("absolute");
     await screenshot(page, "csp-rich-chat");
 
     expect(await pageViolations()).toEqual([]);

@@ -21,10 +21,7 @@ function expectNoSecret(r: MuxResult, secret = KEY) {
 
 /** One tool call then an answer: proves the whole loop works over a provider's wire format. */
 async function toolRoundTrip(model: string, env: Record<string, string | undefined>) {
-  fake.enqueue(
-    { text: "Running it.", toolCalls: [{ name: "bash", args: { script: "echo from-the-tool" } }] },
-    { text: "The tool said from-the-tool." },
-  );
+  fake.enqueue({ text: "Running it.", toolCalls: [{ name: "bash", args: { script: "echo from-the-tool" } }] }, { text: "The tool said from-the-tool." });
   const r = await runMux(["run", "--json", "--dir", dirs.workspace, "-m", model, "say hi"], {
     env: { MUX_ROOT: dirs.muxRoot, HOME: dirs.base, ...env },
   });
@@ -32,7 +29,7 @@ async function toolRoundTrip(model: string, env: Record<string, string | undefin
   expect(r.code, r.stderr).toBe(0);
   const end = lastEvent(r.events, "tool-call-end");
   expect(end?.isError).toBe(false);
-  expect((end?.result as { output: string }).output).toContain("from-the-tool");
+  expect((end!.result as { output: string }).output).toContain("from-the-tool");
   const done = lastEvent(r.events, "run-complete");
   expect(done?.status).toBe("completed");
   expect(done?.text).toBe("The tool said from-the-tool.");
@@ -54,10 +51,7 @@ describe("every provider kind through its real SDK", () => {
   });
 
   it("openai with wireFormat chatCompletions from providers.jsonc", async () => {
-    writeProviders(
-      dirs.muxRoot,
-      `{ "openai": { "apiKey": "${KEY}", "baseUrl": "${fake.url}/v1", "wireFormat": "chatCompletions" } }`,
-    );
+    writeProviders(dirs.muxRoot, `{ "openai": { "apiKey": "${KEY}", "baseUrl": "${fake.url}/v1", "wireFormat": "chatCompletions" } }`);
     const { requests } = await toolRoundTrip("openai:gpt-5", {});
     expect(requests[0].path).toBe("/v1/chat/completions");
   });

@@ -61,9 +61,7 @@ describe("mux run output modes", () => {
     expect(r.code).toBe(0);
     expect(r.events.filter((e) => e.type === "run-complete")).toHaveLength(1);
     expect(r.events.at(-1)?.type).toBe("run-complete");
-    expect(r.events.map((e) => e.type)).toEqual(
-      expect.arrayContaining(["stream-start", "step-start", "reasoning-delta", "text-delta", "usage", "stream-end"]),
-    );
+    expect(r.events.map((e) => e.type)).toEqual(expect.arrayContaining(["stream-start", "step-start", "reasoning-delta", "text-delta", "usage", "stream-end"]));
     expect(fake.requests[0].body.thinking).toMatchObject({ type: "enabled", budget_tokens: 20000 });
   });
 

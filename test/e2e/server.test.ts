@@ -174,7 +174,9 @@ describe("mux server: providers", () => {
       await c.api.chat.send({ workspaceId: ws.id, text: "hi", model: "sonnet" });
       const first = await readUntil(stream, (i) => i.type === "message" && i.message.role === "assistant");
       expect(JSON.stringify(first.at(-1))).toContain("key works");
-      fake.enqueue({ fault: { kind: "status", status: 400, body: { type: "error", error: { type: "invalid_request_error", message: `bad request for key ${RAW_KEY}` } } } });
+      fake.enqueue({
+        fault: { kind: "status", status: 400, body: { type: "error", error: { type: "invalid_request_error", message: `bad request for key ${RAW_KEY}` } } },
+      });
       await c.api.chat.send({ workspaceId: ws.id, text: "again" });
       const second = await readUntil(stream, (i) => i.type === "message" && i.message.role === "assistant");
       expect(JSON.stringify(second)).toContain("[REDACTED]");

@@ -184,11 +184,12 @@ describe("init hook", () => {
 
 describe("the registry under concurrency and corruption", () => {
   it("ten processes creating workspaces at once lose no update", { timeout: 90_000 }, async () => {
-    const results = await Promise.all(
-      Array.from({ length: 10 }, (_, i) => mux(["workspace", "create", `par-${i}`, "--runtime", "local", "--json"])),
-    );
+    const results = await Promise.all(Array.from({ length: 10 }, (_, i) => mux(["workspace", "create", `par-${i}`, "--runtime", "local", "--json"])));
     for (const r of results) expect(r.code, r.stderr).toBe(0);
-    const names = (await mux(["workspace", "list", "--json"])).json().map((w: { name: string }) => w.name).sort();
+    const names = (await mux(["workspace", "list", "--json"]))
+      .json()
+      .map((w: { name: string }) => w.name)
+      .sort();
     expect(names).toEqual(Array.from({ length: 10 }, (_, i) => `par-${i}`).sort());
   });
 
@@ -197,7 +198,10 @@ describe("the registry under concurrency and corruption", () => {
     const file = path.join(dirs.muxRoot, "config.json");
     const broken = fs.readFileSync(file, "utf8").replace('"workspaces"', '"workspaces" oops');
     fs.writeFileSync(file, broken);
-    for (const args of [["workspace", "list"], ["workspace", "create", "another", "--runtime", "local"]]) {
+    for (const args of [
+      ["workspace", "list"],
+      ["workspace", "create", "another", "--runtime", "local"],
+    ]) {
       const r = await mux(args);
       expect(r.code).toBe(1);
       expect(r.stderr).toMatch(/config\.json:\d+:\d+ is corrupt/);

@@ -90,12 +90,12 @@ export function splitChunks(s: string, size: number): string[] {
 /** A Server-Sent Events frame; `event` adds an `event:` line like OpenAI Responses / Anthropic do. */
 export function sse(data: unknown, event?: string): string {
   const payload = typeof data === "string" ? data : JSON.stringify(data);
-  return (event ? `event: ${event}\n` : "") + `data: ${payload}\n\n`;
+  return `${event ? `event: ${event}\n` : ""}data: ${payload}\n\n`;
 }
 
 export const SSE_MALFORMED = 'data: {"this is": not valid json\n\n';
 
 /** A short random-looking hex id for message/response ids. */
 export function hexId(n: number): string {
-  return (n * 2654435761 >>> 0).toString(16).padStart(8, "0") + n.toString(16);
+  return ((n * 2654435761) >>> 0).toString(16).padStart(8, "0") + n.toString(16);
 }

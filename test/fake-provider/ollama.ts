@@ -10,7 +10,7 @@ import type { EncodeContext, ProtocolHandler, ResolvedTurn } from "./common.js";
 import { splitChunks } from "./common.js";
 
 function line(value: unknown): string {
-  return JSON.stringify(value) + "\n";
+  return `${JSON.stringify(value)}\n`;
 }
 
 function toolCallsJson(turn: ResolvedTurn) {
@@ -53,9 +53,7 @@ export const ollama: ProtocolHandler = {
       frames.push(line({ ...base(), message: { role: "assistant", content }, done: false }));
     }
     if (turn.toolCalls.length > 0) {
-      frames.push(
-        line({ ...base(), message: { role: "assistant", content: "", tool_calls: toolCallsJson(turn) }, done: false }),
-      );
+      frames.push(line({ ...base(), message: { role: "assistant", content: "", tool_calls: toolCallsJson(turn) }, done: false }));
     }
     frames.push(line({ ...base(), message: { role: "assistant", content: "" }, ...doneFields(turn) }));
     return frames;

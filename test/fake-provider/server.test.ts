@@ -54,8 +54,7 @@ const CASES: ProtocolCase[] = [
   {
     name: "openai-compatible",
     protocol: "openai-chat",
-    model: (url, apiKey) =>
-      createOpenAICompatible({ name: "fakecompat", baseURL: `${url}/v1`, apiKey, includeUsage: true })("qwen3-coder"),
+    model: (url, apiKey) => createOpenAICompatible({ name: "fakecompat", baseURL: `${url}/v1`, apiKey, includeUsage: true })("qwen3-coder"),
     reasoning: true,
     cached: true,
     reasoningTokens: true,
@@ -367,9 +366,7 @@ describe("fake provider server", () => {
   it("runs concurrent tool loops independently with echoToolLoop", async () => {
     fake.setResponder(echoToolLoop(3));
     const models = [CASES[0], CASES[4], CASES[5]].map((c) => c.model(fake.url, TOKEN));
-    const results = await Promise.all(
-      models.map((m) => run(m, { tools: { bash: bashTool }, stopWhen: stepCountIs(10) })),
-    );
+    const results = await Promise.all(models.map((m) => run(m, { tools: { bash: bashTool }, stopWhen: stepCountIs(10) })));
     for (const r of results) {
       expect(r.errors).toEqual([]);
       expect(r.ofType("tool-call").map((p) => p.input.script)).toEqual(["echo step-1", "echo step-2", "echo step-3"]);

@@ -121,8 +121,7 @@ export async function startFakeProvider(opts: FakeProviderOptions = {}): Promise
     live.add(res);
     const closedP = new Promise<void>((resolve) => res.once("close", () => resolve()));
     res.once("close", () => live.delete(res));
-    const write = (data: string) =>
-      Promise.race([new Promise<void>((resolve) => res.write(data, () => resolve())), closedP]);
+    const write = (data: string) => Promise.race([new Promise<void>((resolve) => res.write(data, () => resolve())), closedP]);
     res.writeHead(200, {
       "content-type": contentType,
       "cache-control": "no-cache",

@@ -28,9 +28,7 @@ export async function launchBrowser(): Promise<Browser> {
 
 export async function newContext(browser: Browser, opts: { phone?: boolean } = {}): Promise<BrowserContext> {
   return browser.newContext(
-    opts.phone
-      ? { viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true }
-      : { viewport: { width: 1440, height: 900 } },
+    opts.phone ? { viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true } : { viewport: { width: 1440, height: 900 } },
   );
 }
 

@@ -105,10 +105,7 @@ export interface Connection {
 }
 
 /** Opens the API WebSocket as a Node client would (Bearer token), or as a browser (cookie + Origin). */
-export async function connect(
-  server: ServerProcess,
-  auth: { bearer?: string | null; cookie?: string; origin?: string } = {},
-): Promise<Connection> {
+export async function connect(server: ServerProcess, auth: { bearer?: string | null; cookie?: string; origin?: string } = {}): Promise<Connection> {
   const headers: Record<string, string> = {};
   const bearer = auth.bearer === undefined ? server.token : auth.bearer;
   if (bearer) headers.authorization = `Bearer ${bearer}`;

@@ -44,9 +44,7 @@ it("one process drives 10 agents in 10 worktrees at once with no cross-talk", { 
   const repo = makeRepo(path.join(dirs.base, "proj"));
   const env = { MUX_ROOT: dirs.muxRoot, ANTHROPIC_API_KEY: KEY, ANTHROPIC_BASE_URL: fake.url };
   const service = new WorkspaceService(dirs.muxRoot);
-  const workspaces = await Promise.all(
-    Array.from({ length: 10 }, (_, i) => service.create({ projectPath: repo, name: `ws-${i}` })),
-  );
+  const workspaces = await Promise.all(Array.from({ length: 10 }, (_, i) => service.create({ projectPath: repo, name: `ws-${i}` })));
   const providers = loadProvidersConfig(env);
   const events = new Map<string, AgentEvent[]>();
 

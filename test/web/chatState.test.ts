@@ -87,14 +87,27 @@ describe("chatReducer", () => {
     const s2 = run(s, [ev({ type: "text-delta", messageId: "a1", delta: "done" })]);
     expect(s2.streaming!.parts[0]).toBe(tool);
     const s3 = run(s2, [
-      ev({ type: "tool-call-end", messageId: "a1", toolCallId: "t1", toolName: "bash", result: { exitCode: 0, output: "a\nb\n", durationMs: 3 }, isError: false, durationMs: 3 }),
+      ev({
+        type: "tool-call-end",
+        messageId: "a1",
+        toolCallId: "t1",
+        toolName: "bash",
+        result: { exitCode: 0, output: "a\nb\n", durationMs: 3 },
+        isError: false,
+        durationMs: 3,
+      }),
     ]);
     expect(s3.streaming!.parts[0]).toMatchObject({ state: "done", durationMs: 3 });
     expect(tool).toMatchObject({ state: "running" });
   });
 
   it("records retry notices and clears them when output resumes", () => {
-    let s = run(initialChatState(), [snapshot([]), ev(start("a1")), ev({ type: "step-start", messageId: "a1", step: 0 }), ev({ type: "text-delta", messageId: "a1", delta: "partial" })]);
+    let s = run(initialChatState(), [
+      snapshot([]),
+      ev(start("a1")),
+      ev({ type: "step-start", messageId: "a1", step: 0 }),
+      ev({ type: "text-delta", messageId: "a1", delta: "partial" }),
+    ]);
     s = run(s, [ev({ type: "retry", messageId: "a1", attempt: 2, maxAttempts: 5, delayMs: 2000, reason: "HTTP 503" })]);
     expect(s.retry).toMatchObject({ attempt: 2, delayMs: 2000, reason: "HTTP 503" });
     expect(s.streaming!.parts).toEqual([{ type: "step-start" }]);
@@ -158,7 +171,10 @@ describe("chatReducer", () => {
     let s = run(initialChatState(), [snapshot([]), caughtUp()]);
     s = run(s, { type: "send-start", id: "q1", text: "next", at: 1 }, { type: "send-start", id: "q2", text: "later", at: 2 });
     s = run(s, { type: "send-done", id: "q1", queued: true }, { type: "send-done", id: "q2", queued: true });
-    expect(s.queued.map((q) => [q.id, q.confirmed])).toEqual([["q1", true], ["q2", true]]);
+    expect(s.queued.map((q) => [q.id, q.confirmed])).toEqual([
+      ["q1", true],
+      ["q2", true],
+    ]);
     s = run(s, [msg(user("u1", "next"))]);
     expect(s.queued.map((q) => q.id)).toEqual(["q2"]);
     s = run(s, { type: "queue-cleared" });
@@ -169,7 +185,14 @@ describe("chatReducer", () => {
 });
 
 describe("selectors", () => {
-  const todoPart = (todos: unknown) => ({ type: "tool" as const, toolCallId: "t", toolName: "todo_write", state: "done" as const, input: { todos }, output: { todos } });
+  const todoPart = (todos: unknown) => ({
+    type: "tool" as const,
+    toolCallId: "t",
+    toolName: "todo_write",
+    state: "done" as const,
+    input: { todos },
+    output: { todos },
+  });
   it("finds the latest todo list and the approvable plan", () => {
     const older = assistant("a1", "", { parts: [todoPart([{ content: "old", status: "pending" }])] });
     const newer = assistant("a2", "", { parts: [todoPart([{ content: "new", status: "in_progress" }])] });

@@ -110,14 +110,17 @@ describe("provider settings drafts", () => {
   };
   it("sends only what changed; clearing sends null", () => {
     expect(toUpdate(openai, {})).toBeNull();
-    expect(toUpdate(openai, { apiKey: "" , baseUrl: " https://gw/v1 " })).toBeNull();
+    expect(toUpdate(openai, { apiKey: "", baseUrl: " https://gw/v1 " })).toBeNull();
     expect(toUpdate(openai, { apiKey: " sk-new " })).toEqual({ id: "openai", apiKey: "sk-new" });
     expect(toUpdate(openai, { apiKey: null, baseUrl: null })).toEqual({ id: "openai", apiKey: null, baseUrl: null });
     expect(toUpdate(openai, { baseUrl: "" })).toEqual({ id: "openai", baseUrl: null });
     expect(toUpdate(openai, { wireFormat: "chatCompletions" })).toEqual({ id: "openai", wireFormat: "chatCompletions" });
     expect(toUpdate(openai, { displayName: "x", models: "a" })).toBeNull(); // built-in: not editable
     // A URL from the environment is not in the file: nothing to clear, typing one pins it.
-    const fromEnv = { ...openai, baseUrl: { value: "https://e/v1", configured: "https://e/v1", source: { kind: "env" as const, label: "environment variable OPENAI_BASE_URL" } } };
+    const fromEnv = {
+      ...openai,
+      baseUrl: { value: "https://e/v1", configured: "https://e/v1", source: { kind: "env" as const, label: "environment variable OPENAI_BASE_URL" } },
+    };
     expect(toUpdate(fromEnv, { baseUrl: "" })).toBeNull();
     expect(toUpdate(fromEnv, { baseUrl: null })).toBeNull();
     expect(toUpdate(fromEnv, { baseUrl: "https://e/v1" })).toEqual({ id: "openai", baseUrl: "https://e/v1" });

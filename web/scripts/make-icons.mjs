@@ -29,12 +29,14 @@ function png(size) {
     { x: 0.5, top: 0.22, color: [63, 185, 80] },
     { x: 0.73, top: 0.38, color: [210, 153, 34] },
   ];
-  const half = 0.075, bottom = 0.78;
+  const half = 0.075,
+    bottom = 0.78;
   const rows = [];
   for (let y = 0; y < size; y++) {
     const row = Buffer.alloc(1 + size * 3);
     for (let x = 0; x < size; x++) {
-      const u = (x + 0.5) / size, v = (y + 0.5) / size;
+      const u = (x + 0.5) / size,
+        v = (y + 0.5) / size;
       let px = bg;
       for (const b of bars) {
         // a vertical capsule: rounded at both ends

@@ -46,7 +46,7 @@ export function prettyRenderer(): Renderer {
         return;
       case "tool-call-args":
         newlineIfNeeded();
-        err(c.cyan(`▸ ${event.toolName} `) + summarizeArgs(event.toolName, event.args) + "\n");
+        err(`${c.cyan(`▸ ${event.toolName} `) + summarizeArgs(event.toolName, event.args)}\n`);
         return;
       case "tool-output":
         err(c.dim(event.text));

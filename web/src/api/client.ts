@@ -76,10 +76,7 @@ export async function call<T>(fn: (api: ApiClient) => Promise<T>): Promise<T> {
  * Keeps a subscription alive across reconnects. `open` is called again after every drop and
  * should pass the latest cursor, so the server replays exactly what was missed.
  */
-export function subscribe<T>(
-  open: (api: ApiClient, signal: AbortSignal) => Promise<AsyncIterable<T>>,
-  onItem: (item: T) => void,
-): () => void {
+export function subscribe<T>(open: (api: ApiClient, signal: AbortSignal) => Promise<AsyncIterable<T>>, onItem: (item: T) => void): () => void {
   const controller = new AbortController();
   (async () => {
     while (!controller.signal.aborted) {

@@ -49,9 +49,10 @@ export function App() {
 
   // The shown workspace was deleted (here or elsewhere): show nothing rather than a dead chat.
   useEffect(
-    () => onWorkspaceChange((_prev, next, id) => {
-      if (!next && uiStore.get().selectedId === id) selectWorkspace(null);
-    }),
+    () =>
+      onWorkspaceChange((_prev, next, id) => {
+        if (!next && uiStore.get().selectedId === id) selectWorkspace(null);
+      }),
     [],
   );
 
@@ -90,9 +91,7 @@ export function App() {
 
 /** "(2) swift-otter — Mux": the count is workspaces with news (finished unseen, or waiting for input). */
 function useDocumentTitle(name: string | undefined) {
-  const news = useStore(workspacesStore, (s) =>
-    Object.values(s.byId).filter((w) => w.activity.unread || w.activity.state === "needs-input").length,
-  );
+  const news = useStore(workspacesStore, (s) => Object.values(s.byId).filter((w) => w.activity.unread || w.activity.state === "needs-input").length);
   useEffect(() => {
     document.title = `${news ? `(${news}) ` : ""}${name ? `${name} — ` : ""}Mux`;
   }, [news, name]);
@@ -106,11 +105,17 @@ function Welcome() {
       <p className="mb-3 text-fg">{count ? "Select a workspace, or start a new one." : "Run coding agents in parallel, each in its own workspace."}</p>
       <div className="flex justify-center gap-2">
         {hasProjects ? (
-          <button type="button" className="btn btn-primary" onClick={() => openOverlay({ kind: "new-workspace" })}>New workspace</button>
+          <button type="button" className="btn btn-primary" onClick={() => openOverlay({ kind: "new-workspace" })}>
+            New workspace
+          </button>
         ) : (
-          <button type="button" className="btn btn-primary" onClick={() => openOverlay({ kind: "add-project" })}>Add project</button>
+          <button type="button" className="btn btn-primary" onClick={() => openOverlay({ kind: "add-project" })}>
+            Add project
+          </button>
         )}
-        <button type="button" className="btn" onClick={() => openOverlay({ kind: "palette" })}>Commands</button>
+        <button type="button" className="btn" onClick={() => openOverlay({ kind: "palette" })}>
+          Commands
+        </button>
       </div>
       <p className="mt-4 text-[11px]">
         {keyLabel("N")} new · {keyLabel("J")}/{keyLabel("K")} next/previous · {keyLabel("P", true)} commands · {keyLabel(",")} settings
@@ -130,7 +135,9 @@ function NotFound() {
   return (
     <div data-testid="workspace-not-found" className="m-auto p-6 text-center text-muted">
       <p className="mb-3">This workspace does not exist (any more).</p>
-      <button type="button" className="btn" onClick={() => selectWorkspace(null)}>Close</button>
+      <button type="button" className="btn" onClick={() => selectWorkspace(null)}>
+        Close
+      </button>
     </div>
   );
 }
@@ -139,7 +146,9 @@ function LoadFailed({ retry }: { retry: () => void }) {
   return (
     <div role="alert" data-testid="chat-load-failed" className="m-auto p-6 text-center text-muted">
       <p className="mb-3">The chat could not be loaded (server unreachable?).</p>
-      <button type="button" className="btn" onClick={retry}>Retry</button>
+      <button type="button" className="btn" onClick={retry}>
+        Retry
+      </button>
     </div>
   );
 }

@@ -35,16 +35,35 @@ export function CommandPalette() {
   const optionId = (a: Action) => `palette-${a.id}`;
   return (
     <Modal title="Command palette" testId="command-palette" onClose={closeOverlay} size="md" bare>
-      <input className="w-full shrink-0 border-b border-line bg-transparent px-4 py-3 text-sm outline-none placeholder:text-muted"
-        data-testid="command-palette-input" placeholder="Type a command or a workspace name…" data-autofocus value={query}
-        role="combobox" aria-expanded="true" aria-controls="palette-list" aria-label="Command"
+      <input
+        className="w-full shrink-0 border-b border-line bg-transparent px-4 py-3 text-sm outline-none placeholder:text-muted"
+        data-testid="command-palette-input"
+        placeholder="Type a command or a workspace name…"
+        data-autofocus
+        value={query}
+        role="combobox"
+        aria-expanded="true"
+        aria-controls="palette-list"
+        aria-label="Command"
         aria-activedescendant={shown[current] ? optionId(shown[current]) : undefined}
-        onChange={(e) => { setQuery(e.target.value); setActive(0); }} onKeyDown={onKey} />
+        onChange={(e) => {
+          setQuery(e.target.value);
+          setActive(0);
+        }}
+        onKeyDown={onKey}
+      />
       <ul id="palette-list" ref={list} role="listbox" aria-label="Commands" className="min-h-0 flex-1 overflow-y-auto py-1 sm:max-h-[50vh]">
         {shown.map((a, i) => (
-          <li key={a.id} id={optionId(a)} role="option" aria-selected={i === current} data-testid={`command-item-${a.id}`}
-            onMouseMove={() => i !== current && setActive(i)} onClick={() => run(a)}
-            className={`flex cursor-pointer items-center gap-3 px-4 py-1.5 ${i === current ? "bg-hover" : ""}`}>
+          <li
+            key={a.id}
+            id={optionId(a)}
+            role="option"
+            aria-selected={i === current}
+            data-testid={`command-item-${a.id}`}
+            onMouseMove={() => i !== current && setActive(i)}
+            onClick={() => run(a)}
+            className={`flex cursor-pointer items-center gap-3 px-4 py-1.5 ${i === current ? "bg-hover" : ""}`}
+          >
             <span className="min-w-0 flex-1 truncate">{a.label}</span>
             {a.hint && <span className="shrink-0 truncate text-[11px] text-muted">{a.hint}</span>}
           </li>

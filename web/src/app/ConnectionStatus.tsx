@@ -14,8 +14,14 @@ export function useConnectionStatus(): Status {
 export function ConnectionStatus() {
   const status = useConnectionStatus();
   return (
-    <span data-testid="connection-status" data-status={status} role="status" aria-live="polite" title={LABEL[status]}
-      className="inline-flex items-center gap-1.5 text-[11px] text-muted">
+    <span
+      data-testid="connection-status"
+      data-status={status}
+      role="status"
+      aria-live="polite"
+      title={LABEL[status]}
+      className="inline-flex items-center gap-1.5 text-[11px] text-muted"
+    >
       <span className={`h-2 w-2 rounded-full ${DOT[status]}`} aria-hidden="true" />
       <span className={status === "open" ? "sr-only" : "max-sm:sr-only"}>{LABEL[status]}</span>
     </span>

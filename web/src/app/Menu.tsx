@@ -36,17 +36,37 @@ export function Menu({ label, testId, icon, items }: { label: string; testId: st
 
   return (
     <div ref={root} className="relative">
-      <button type="button" className="icon-btn" aria-label={label} title={label} data-testid={testId}
-        aria-haspopup="menu" aria-expanded={open} onClick={(e) => { e.stopPropagation(); setOpen((o) => !o); }}>
+      <button
+        type="button"
+        className="icon-btn"
+        aria-label={label}
+        title={label}
+        data-testid={testId}
+        aria-haspopup="menu"
+        aria-expanded={open}
+        onClick={(e) => {
+          e.stopPropagation();
+          setOpen((o) => !o);
+        }}
+      >
         {icon}
       </button>
       {open && (
-        <div role="menu" aria-label={label} onKeyDown={move}
-          className="absolute right-0 z-50 mt-1 min-w-36 rounded border border-line bg-elev py-1 shadow-lg">
+        <div role="menu" aria-label={label} onKeyDown={move} className="absolute right-0 z-50 mt-1 min-w-36 rounded border border-line bg-elev py-1 shadow-lg">
           {items.map((item) => (
-            <button key={item.testId} type="button" role="menuitem" data-testid={item.testId} disabled={item.disabled}
+            <button
+              key={item.testId}
+              type="button"
+              role="menuitem"
+              data-testid={item.testId}
+              disabled={item.disabled}
               className={`block w-full px-3 py-1.5 text-left hover:bg-hover focus:bg-hover focus:outline-none disabled:opacity-40 ${item.danger ? "text-err" : ""}`}
-              onClick={(e) => { e.stopPropagation(); setOpen(false); item.onSelect(); }}>
+              onClick={(e) => {
+                e.stopPropagation();
+                setOpen(false);
+                item.onSelect();
+              }}
+            >
               {item.label}
             </button>
           ))}

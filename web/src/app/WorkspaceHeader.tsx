@@ -33,15 +33,27 @@ export function WorkspaceHeader({ workspace: w, costsOpen }: Props) {
           </span>
           <span className="flex-1" />
           <Cost usd={w.costUsd} className="text-xs text-muted" />
-          <button type="button" className={`btn btn-ghost px-1.5 ${costsOpen ? "bg-hover text-fg" : ""}`} data-testid="costs-button"
-            aria-pressed={costsOpen} aria-label="Costs" title="Costs and context usage" onClick={() => toggleCosts()}>
+          <button
+            type="button"
+            className={`btn btn-ghost px-1.5 ${costsOpen ? "bg-hover text-fg" : ""}`}
+            data-testid="costs-button"
+            aria-pressed={costsOpen}
+            aria-label="Costs"
+            title="Costs and context usage"
+            onClick={() => toggleCosts()}
+          >
             <ChartIcon /> <span className="max-sm:hidden">Costs</span>
           </button>
-          <Menu label="Workspace actions" testId="workspace-actions" icon={<DotsIcon />} items={[
-            { label: "Rename…", testId: "action-rename", onSelect: () => openOverlay({ kind: "rename", workspaceId: w.id }) },
-            { label: "Fork…", testId: "action-fork", disabled: w.runtime.type === "local", onSelect: () => openOverlay({ kind: "fork", workspaceId: w.id }) },
-            { label: "Delete…", testId: "action-delete", danger: true, onSelect: () => openOverlay({ kind: "delete", workspaceId: w.id }) },
-          ]} />
+          <Menu
+            label="Workspace actions"
+            testId="workspace-actions"
+            icon={<DotsIcon />}
+            items={[
+              { label: "Rename…", testId: "action-rename", onSelect: () => openOverlay({ kind: "rename", workspaceId: w.id }) },
+              { label: "Fork…", testId: "action-fork", disabled: w.runtime.type === "local", onSelect: () => openOverlay({ kind: "fork", workspaceId: w.id }) },
+              { label: "Delete…", testId: "action-delete", danger: true, onSelect: () => openOverlay({ kind: "delete", workspaceId: w.id }) },
+            ]}
+          />
         </>
       ) : (
         <span className="flex-1 font-semibold md:hidden">Mux</span>

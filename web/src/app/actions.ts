@@ -61,7 +61,12 @@ export function buildActions(): Action[] {
   state.projects.forEach((p, i, all) => {
     // Two projects can share a directory name; the id (and test id) must stay unique.
     const key = all.findIndex((o) => o.name === p.name) === i ? p.name : `${p.name}-${i}`;
-    actions.push({ id: `remove-project-${key}`, label: `Remove project ${p.name}…`, hint: p.path, run: () => openOverlay({ kind: "remove-project", path: p.path }) });
+    actions.push({
+      id: `remove-project-${key}`,
+      label: `Remove project ${p.name}…`,
+      hint: p.path,
+      run: () => openOverlay({ kind: "remove-project", path: p.path }),
+    });
   });
   for (const w of selectOrder(state)) {
     if (w.id === selectedId) continue;

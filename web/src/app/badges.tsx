@@ -21,8 +21,14 @@ const STATE_CLASS: Record<ActivityState, string> = {
 export function StatusDot({ state, error }: { state: ActivityState; error?: string }) {
   const label = error ? `${STATE_LABEL[state]}: ${error}` : STATE_LABEL[state];
   return (
-    <span data-testid="workspace-status" data-state={state} role="img" aria-label={label} title={label}
-      className="inline-flex h-3 w-3 shrink-0 items-center justify-center">
+    <span
+      data-testid="workspace-status"
+      data-state={state}
+      role="img"
+      aria-label={label}
+      title={label}
+      className="inline-flex h-3 w-3 shrink-0 items-center justify-center"
+    >
       <span className={`block h-2 w-2 rounded-full ${STATE_CLASS[state]}`} />
     </span>
   );
@@ -41,8 +47,11 @@ export function GitCompact({ git }: { git: GitView | null }) {
   const text = gitCompact(git);
   if (!text) return null;
   return (
-    <span data-testid="git-compact" className="font-mono text-[11px] text-muted"
-      title={git ? `${git.ahead} ahead, ${git.behind} behind ${git.base}; ${git.dirtyFiles} changed files` : ""}>
+    <span
+      data-testid="git-compact"
+      className="font-mono text-[11px] text-muted"
+      title={git ? `${git.ahead} ahead, ${git.behind} behind ${git.base}; ${git.dirtyFiles} changed files` : ""}
+    >
       {text}
     </span>
   );
@@ -53,23 +62,37 @@ export function GitDetail({ git }: { git: GitView | null }) {
   if (!git) return null;
   if (git.missing) return <span className="text-warn">worktree missing</span>;
   if (!git.ahead && !git.behind && !git.dirtyFiles && !git.linesAdded && !git.linesRemoved)
-    return <span data-testid="git-detail" className="text-xs text-muted" title={`Same as ${git.base}, nothing uncommitted`}>clean</span>;
+    return (
+      <span data-testid="git-detail" className="text-xs text-muted" title={`Same as ${git.base}, nothing uncommitted`}>
+        clean
+      </span>
+    );
   return (
-    <span data-testid="git-detail" className="inline-flex items-center gap-2 font-mono text-xs text-muted"
-      title={`against ${git.base}${git.error ? ` — ${git.error}` : ""}`}>
+    <span
+      data-testid="git-detail"
+      className="inline-flex items-center gap-2 font-mono text-xs text-muted"
+      title={`against ${git.base}${git.error ? ` — ${git.error}` : ""}`}
+    >
       <span aria-label={`${git.ahead} commits ahead`}>↑{git.ahead}</span>
       <span aria-label={`${git.behind} commits behind`}>↓{git.behind}</span>
       <span aria-label={`${git.dirtyFiles} uncommitted files`}>•{git.dirtyFiles}</span>
-      <span className="text-ok" aria-label={`${git.linesAdded} lines added`}>+{git.linesAdded}</span>
-      <span className="text-err" aria-label={`${git.linesRemoved} lines removed`}>−{git.linesRemoved}</span>
+      <span className="text-ok" aria-label={`${git.linesAdded} lines added`}>
+        +{git.linesAdded}
+      </span>
+      <span className="text-err" aria-label={`${git.linesRemoved} lines removed`}>
+        −{git.linesRemoved}
+      </span>
     </span>
   );
 }
 
 export function Cost({ usd, className = "" }: { usd: number | null; className?: string }) {
   return (
-    <span data-testid="workspace-cost" className={`font-mono tabular-nums ${className}`}
-      title={usd == null ? "Cost unknown: a model in use has no price" : `Cost so far: $${usd}`}>
+    <span
+      data-testid="workspace-cost"
+      className={`font-mono tabular-nums ${className}`}
+      title={usd == null ? "Cost unknown: a model in use has no price" : `Cost so far: $${usd}`}
+    >
       {formatCost(usd)}
     </span>
   );

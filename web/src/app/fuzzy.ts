@@ -1,6 +1,5 @@
 const SEPARATOR = /[\s\-_/:.…(]/;
-const isWordStart = (t: string, i: number) =>
-  i === 0 || SEPARATOR.test(t[i - 1]) || (t[i - 1] >= "a" && t[i - 1] <= "z" && t[i] >= "A" && t[i] <= "Z");
+const isWordStart = (t: string, i: number) => i === 0 || SEPARATOR.test(t[i - 1]) || (t[i - 1] >= "a" && t[i - 1] <= "z" && t[i] >= "A" && t[i] <= "Z");
 /** No word boundary between two positions. */
 const sameWord = (t: string, from: number, to: number) => !SEPARATOR.test(t.slice(from + 1, to + 1));
 

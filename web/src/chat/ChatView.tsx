@@ -106,7 +106,9 @@ function Chat({ workspaceId }: { workspaceId: string }) {
         {empty && state.errors.length === 0 && (
           <div className="pointer-events-none absolute inset-x-0 top-1/3 text-center text-muted" data-testid="chat-empty">
             <div className="text-[15px] text-fg">Start a conversation</div>
-            <div className="mt-1 text-[12px]">{settings.mode === "plan" ? "Plan mode: the agent explores and proposes a plan." : "The agent works in this workspace's files."}</div>
+            <div className="mt-1 text-[12px]">
+              {settings.mode === "plan" ? "Plan mode: the agent explores and proposes a plan." : "The agent works in this workspace's files."}
+            </div>
           </div>
         )}
         {todos && todos.length > 0 && <TodoPanel todos={todos} />}

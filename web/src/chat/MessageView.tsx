@@ -97,7 +97,11 @@ function Reasoning({ text, live }: { text: string; live: boolean }) {
 export function ErrorBox({ title, detail, retryable, onDismiss }: { title: string; detail?: string; retryable: boolean; onDismiss?: () => void }) {
   const { retry, running } = useChatActions();
   return (
-    <div className="my-1.5 flex flex-wrap items-start gap-2 rounded-md border border-err/50 bg-err/10 px-2.5 py-1.5 text-[13px]" data-testid="chat-error" role="alert">
+    <div
+      className="my-1.5 flex flex-wrap items-start gap-2 rounded-md border border-err/50 bg-err/10 px-2.5 py-1.5 text-[13px]"
+      data-testid="chat-error"
+      role="alert"
+    >
       <div className="min-w-0 flex-1">
         <div className="font-medium text-err">{title}</div>
         {detail && <div className="mt-0.5 text-[12px] whitespace-pre-wrap text-muted [overflow-wrap:anywhere]">{detail}</div>}

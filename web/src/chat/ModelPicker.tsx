@@ -22,7 +22,10 @@ function useModels(open: boolean): ModelOption[] {
   useEffect(() => {
     if (!open && cached) return;
     let live = true;
-    fetchModels().then((m) => live && setModels(m), () => {});
+    fetchModels().then(
+      (m) => live && setModels(m),
+      () => {},
+    );
     return () => {
       live = false;
     };
@@ -30,8 +33,7 @@ function useModels(open: boolean): ModelOption[] {
   return models;
 }
 
-const matches = (m: ModelOption, q: string) =>
-  !q || m.id.toLowerCase().includes(q) || m.aliases.some((a) => a.toLowerCase().includes(q));
+const matches = (m: ModelOption, q: string) => !q || m.id.toLowerCase().includes(q) || m.aliases.some((a) => a.toLowerCase().includes(q));
 
 /**
  * Model combobox: the known models (provider:model ids with their aliases; providers without
@@ -82,7 +84,11 @@ export function ModelPicker({ value, onChange }: { value: string | undefined; on
           setActive(0);
         }}
       >
-        {current && !current.ready && <span className="text-warn" title="provider not configured">●</span>}
+        {current && !current.ready && (
+          <span className="text-warn" title="provider not configured">
+            ●
+          </span>
+        )}
         <span className="truncate font-mono text-[12px]">{value ?? "default model"}</span>
         <Chevron open={open} />
       </button>

@@ -114,7 +114,8 @@ export function ChatFooter({
         <div className="my-1 flex items-center gap-2 text-[12px] text-muted" data-testid="retry-notice">
           <Spinner className="text-warn" />
           <span className="min-w-0 [overflow-wrap:anywhere]">
-            Retrying in {retry.delayMs < 1000 ? formatDuration(retry.delayMs) : `${Math.round(retry.delayMs / 1000)}s`} (attempt {retry.attempt} of {retry.maxAttempts}): {retry.reason}
+            Retrying in {retry.delayMs < 1000 ? formatDuration(retry.delayMs) : `${Math.round(retry.delayMs / 1000)}s`} (attempt {retry.attempt} of{" "}
+            {retry.maxAttempts}): {retry.reason}
           </span>
         </div>
       )}

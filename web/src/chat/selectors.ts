@@ -52,7 +52,7 @@ export function latestTodos(messages: ChatMessage[], streaming: ChatMessage | nu
 export function actionablePlan(messages: ChatMessage[], streaming: ChatMessage | null): string | null {
   if (streaming) return null;
   const last = messages[messages.length - 1];
-  if (!last || last.role !== "assistant") return null;
+  if (last?.role !== "assistant") return null;
   for (let j = last.parts.length - 1; j >= 0; j--) {
     const p = last.parts[j];
     if (p.type === "tool" && p.toolName === "propose_plan" && p.state === "done") return p.toolCallId;

@@ -33,8 +33,11 @@ export function CostsPanel({ workspaceId }: { workspaceId: string }) {
   }, [workspaceId, version]);
 
   return (
-    <aside data-testid="costs-panel" aria-label="Costs"
-      className="flex w-80 shrink-0 flex-col border-l border-line bg-panel max-md:absolute max-md:inset-y-0 max-md:right-0 max-md:z-20 max-md:w-full max-md:max-w-sm max-md:shadow-2xl">
+    <aside
+      data-testid="costs-panel"
+      aria-label="Costs"
+      className="flex w-80 shrink-0 flex-col border-l border-line bg-panel max-md:absolute max-md:inset-y-0 max-md:right-0 max-md:z-20 max-md:w-full max-md:max-w-sm max-md:shadow-2xl"
+    >
       <div className="flex h-9 shrink-0 items-center border-b border-line px-3">
         <h2 className="flex-1 font-semibold">Costs</h2>
         <button type="button" className="icon-btn" aria-label="Close costs" data-testid="costs-close" onClick={() => toggleCosts(false)}>
@@ -42,7 +45,11 @@ export function CostsPanel({ workspaceId }: { workspaceId: string }) {
         </button>
       </div>
       <div className="min-h-0 flex-1 space-y-4 overflow-y-auto p-3">
-        {error && <p role="alert" className="text-err">{error}</p>}
+        {error && (
+          <p role="alert" className="text-err">
+            {error}
+          </p>
+        )}
         {!costs && !error && <p className="text-muted">Loading…</p>}
         {costs && <CostsBody costs={costs} />}
       </div>
@@ -56,7 +63,9 @@ function CostsBody({ costs }: { costs: CostSummary }) {
     <>
       <div>
         <div className="text-[11px] text-muted uppercase">Total</div>
-        <div data-testid="costs-total" className="font-mono text-xl tabular-nums">{formatCost(costs.costUsd)}</div>
+        <div data-testid="costs-total" className="font-mono text-xl tabular-nums">
+          {formatCost(costs.costUsd)}
+        </div>
         {costs.costUsd == null && <p className="text-[11px] text-warn">A model in use has no known price, so the total is unknown.</p>}
         <p className="mt-1 text-[11px] text-muted">
           {formatTokens(u.inputTokens)} in ({formatTokens(u.cachedInputTokens)} cached) · {formatTokens(u.outputTokens)} out
@@ -104,8 +113,14 @@ function ContextBar({ context }: { context: CostSummary["context"] }) {
           {pct != null && ` (${pct.toFixed(0)}%)`}
         </span>
       </div>
-      <div className="h-1.5 overflow-hidden rounded bg-elev" role="meter" aria-label="Context window used"
-        aria-valuemin={0} aria-valuemax={windowTokens ?? usedTokens} aria-valuenow={usedTokens}>
+      <div
+        className="h-1.5 overflow-hidden rounded bg-elev"
+        role="meter"
+        aria-label="Context window used"
+        aria-valuemin={0}
+        aria-valuemax={windowTokens ?? usedTokens}
+        aria-valuenow={usedTokens}
+      >
         <div className={`h-full ${color}`} style={{ width: `${pct ?? 100}%`, opacity: pct == null ? 0.3 : 1 }} />
       </div>
     </div>

@@ -22,18 +22,34 @@ export function AddProjectDialog() {
   };
   return (
     <Modal title="Add project" testId="add-project-dialog" onClose={closeOverlay}>
-      <DialogForm onSubmit={submit} footer={
-        <>
-          <button type="button" className="btn" onClick={closeOverlay}>Cancel</button>
-          <button type="submit" className="btn btn-primary" data-testid="add-project-submit" disabled={busy}>
-            {busy ? "Adding…" : "Add project"}
-          </button>
-        </>
-      }>
+      <DialogForm
+        onSubmit={submit}
+        footer={
+          <>
+            <button type="button" className="btn" onClick={closeOverlay}>
+              Cancel
+            </button>
+            <button type="submit" className="btn btn-primary" data-testid="add-project-submit" disabled={busy}>
+              {busy ? "Adding…" : "Add project"}
+            </button>
+          </>
+        }
+      >
         <div>
-          <label className="label" htmlFor="ap-path">Path to a git repository (on the machine running Mux)</label>
-          <input id="ap-path" className="input font-mono" data-testid="add-project-path" value={path} data-autofocus
-            placeholder="~/src/my-app" autoComplete="off" spellCheck={false} onChange={(e) => setPath(e.target.value)} />
+          <label className="label" htmlFor="ap-path">
+            Path to a git repository (on the machine running Mux)
+          </label>
+          <input
+            id="ap-path"
+            className="input font-mono"
+            data-testid="add-project-path"
+            value={path}
+            data-autofocus
+            placeholder="~/src/my-app"
+            autoComplete="off"
+            spellCheck={false}
+            onChange={(e) => setPath(e.target.value)}
+          />
         </div>
         <InlineError message={error} />
       </DialogForm>

@@ -11,7 +11,11 @@ import { InlineError, Modal } from "./Modal";
 function neighbour(id: string): string | null {
   const order = selectOrder(workspacesStore.get());
   const project = order.find((w) => w.id === id)?.projectPath;
-  const same = stepWorkspace(order.filter((w) => w.projectPath === project), id, 1);
+  const same = stepWorkspace(
+    order.filter((w) => w.projectPath === project),
+    id,
+    1,
+  );
   if (same && same !== id) return same;
   const any = stepWorkspace(order, id, 1);
   return any && any !== id ? any : null;
@@ -39,9 +43,7 @@ export function DeleteDialog({ workspaceId }: { workspaceId: string }) {
     }
   };
 
-  const what = ws?.runtime.type === "local"
-    ? "its chat history (the project directory itself is kept)"
-    : "its worktree, branch and chat history";
+  const what = ws?.runtime.type === "local" ? "its chat history (the project directory itself is kept)" : "its worktree, branch and chat history";
   return (
     <Modal title={`Delete ${name}?`} testId="delete-dialog" onClose={closeOverlay}>
       <div className="space-y-3 px-4 py-3">
@@ -51,7 +53,9 @@ export function DeleteDialog({ workspaceId }: { workspaceId: string }) {
         <InlineError message={refusal} testId="delete-refusal" />
       </div>
       <div className="flex justify-end gap-2 border-t border-line px-4 py-2.5">
-        <button type="button" className="btn" onClick={closeOverlay} data-autofocus>Cancel</button>
+        <button type="button" className="btn" onClick={closeOverlay} data-autofocus>
+          Cancel
+        </button>
         {refusal ? (
           <button type="button" className="btn btn-danger" data-testid="delete-force" disabled={busy} onClick={() => remove(true)}>
             {busy ? "Deleting…" : "Delete anyway"}

@@ -37,22 +37,36 @@ export function NameDialog({ kind, workspaceId }: { kind: "rename" | "fork"; wor
   const title = kind === "rename" ? `Rename ${original}` : `Fork ${original}`;
   return (
     <Modal title={title} testId={`${kind}-dialog`} onClose={closeOverlay}>
-      <DialogForm onSubmit={submit} footer={
-        <>
-          <button type="button" className="btn" onClick={closeOverlay}>Cancel</button>
-          <button type="submit" className="btn btn-primary" data-testid={`${kind}-submit`} disabled={busy}>
-            {kind === "rename" ? (busy ? "Renaming…" : "Rename") : busy ? "Forking…" : "Fork"}
-          </button>
-        </>
-      }>
-        {kind === "fork" && (
-          <p className="text-muted">A new workspace starting from this one's branch and conversation.</p>
-        )}
+      <DialogForm
+        onSubmit={submit}
+        footer={
+          <>
+            <button type="button" className="btn" onClick={closeOverlay}>
+              Cancel
+            </button>
+            <button type="submit" className="btn btn-primary" data-testid={`${kind}-submit`} disabled={busy}>
+              {kind === "rename" ? (busy ? "Renaming…" : "Rename") : busy ? "Forking…" : "Fork"}
+            </button>
+          </>
+        }
+      >
+        {kind === "fork" && <p className="text-muted">A new workspace starting from this one's branch and conversation.</p>}
         <div>
-          <label className="label" htmlFor="nd-name">{kind === "rename" ? "New name (also renames the branch)" : "Name of the fork (optional)"}</label>
-          <input id="nd-name" className="input font-mono" data-testid={`${kind}-name`} value={name} data-autofocus
-            placeholder={kind === "fork" ? "suggested by the server" : ""} autoComplete="off" spellCheck={false}
-            onChange={(e) => setName(e.target.value)} onFocus={(e) => e.target.select()} />
+          <label className="label" htmlFor="nd-name">
+            {kind === "rename" ? "New name (also renames the branch)" : "Name of the fork (optional)"}
+          </label>
+          <input
+            id="nd-name"
+            className="input font-mono"
+            data-testid={`${kind}-name`}
+            value={name}
+            data-autofocus
+            placeholder={kind === "fork" ? "suggested by the server" : ""}
+            autoComplete="off"
+            spellCheck={false}
+            onChange={(e) => setName(e.target.value)}
+            onFocus={(e) => e.target.select()}
+          />
         </div>
         <InlineError message={error} />
       </DialogForm>

@@ -80,7 +80,9 @@ export function NewWorkspaceDialog({ projectPath: initialProject }: { projectPat
       <Modal title="New workspace" testId="new-workspace-dialog" onClose={closeOverlay}>
         <div className="space-y-3 px-4 py-4">
           <p className="text-muted">Add a project (a git repository on the server's machine) first.</p>
-          <button type="button" className="btn btn-primary" onClick={() => openOverlay({ kind: "add-project" })}>Add project…</button>
+          <button type="button" className="btn btn-primary" onClick={() => openOverlay({ kind: "add-project" })}>
+            Add project…
+          </button>
         </div>
       </Modal>
     );
@@ -89,34 +91,60 @@ export function NewWorkspaceDialog({ projectPath: initialProject }: { projectPat
   const branchList = branches ? [branches.trunk, ...branches.branches.filter((b) => b !== branches.trunk)] : [];
   return (
     <Modal title="New workspace" testId="new-workspace-dialog" onClose={closeOverlay}>
-      <DialogForm onSubmit={submit} footer={
-        <>
-          <button type="button" className="btn" onClick={closeOverlay}>Cancel</button>
-          <button type="submit" className="btn btn-primary" data-testid="new-workspace-submit" disabled={busy}>
-            {busy ? "Creating…" : "Create workspace"}
-          </button>
-        </>
-      }>
+      <DialogForm
+        onSubmit={submit}
+        footer={
+          <>
+            <button type="button" className="btn" onClick={closeOverlay}>
+              Cancel
+            </button>
+            <button type="submit" className="btn btn-primary" data-testid="new-workspace-submit" disabled={busy}>
+              {busy ? "Creating…" : "Create workspace"}
+            </button>
+          </>
+        }
+      >
         <div>
-          <label className="label" htmlFor="nw-project">Project</label>
-          <select id="nw-project" className="input" data-testid="new-workspace-project" value={project}
-            onChange={(e) => setProject(e.target.value)}>
-            {projects.map((p) => <option key={p.path} value={p.path}>{p.name} — {p.path}</option>)}
+          <label className="label" htmlFor="nw-project">
+            Project
+          </label>
+          <select id="nw-project" className="input" data-testid="new-workspace-project" value={project} onChange={(e) => setProject(e.target.value)}>
+            {projects.map((p) => (
+              <option key={p.path} value={p.path}>
+                {p.name} — {p.path}
+              </option>
+            ))}
           </select>
         </div>
         <div>
-          <label className="label" htmlFor="nw-name">Name (also the branch name)</label>
-          <input id="nw-name" className="input font-mono" data-testid="new-workspace-name" value={name} data-autofocus
-            autoComplete="off" spellCheck={false} onChange={(e) => { setName(e.target.value); nameEdited.current = true; }} />
+          <label className="label" htmlFor="nw-name">
+            Name (also the branch name)
+          </label>
+          <input
+            id="nw-name"
+            className="input font-mono"
+            data-testid="new-workspace-name"
+            value={name}
+            data-autofocus
+            autoComplete="off"
+            spellCheck={false}
+            onChange={(e) => {
+              setName(e.target.value);
+              nameEdited.current = true;
+            }}
+          />
         </div>
         <fieldset>
           <legend className="label">Runtime</legend>
           <div className="grid grid-cols-3 gap-1.5" role="radiogroup">
             {RUNTIMES.map((r) => (
-              <label key={r.type} title={r.hint} data-testid={`runtime-${r.type}`}
-                className={`cursor-pointer rounded border px-2 py-1.5 ${runtime === r.type ? "border-accent bg-accent/10" : "border-line hover:bg-elev"}`}>
-                <input type="radio" name="runtime" value={r.type} className="sr-only" checked={runtime === r.type}
-                  onChange={() => setRuntime(r.type)} />
+              <label
+                key={r.type}
+                title={r.hint}
+                data-testid={`runtime-${r.type}`}
+                className={`cursor-pointer rounded border px-2 py-1.5 ${runtime === r.type ? "border-accent bg-accent/10" : "border-line hover:bg-elev"}`}
+              >
+                <input type="radio" name="runtime" value={r.type} className="sr-only" checked={runtime === r.type} onChange={() => setRuntime(r.type)} />
                 <span className="block font-medium">{r.label}</span>
                 <span className="block text-[11px] text-muted">{r.hint}</span>
               </label>
@@ -125,19 +153,41 @@ export function NewWorkspaceDialog({ projectPath: initialProject }: { projectPat
         </fieldset>
         {runtime === "ssh" && (
           <div>
-            <label className="label" htmlFor="nw-host">SSH host</label>
-            <input id="nw-host" className="input font-mono" data-testid="new-workspace-ssh-host" value={host}
-              placeholder="user@devbox or a Host from ~/.ssh/config" autoComplete="off" spellCheck={false}
-              onChange={(e) => setHost(e.target.value)} />
+            <label className="label" htmlFor="nw-host">
+              SSH host
+            </label>
+            <input
+              id="nw-host"
+              className="input font-mono"
+              data-testid="new-workspace-ssh-host"
+              value={host}
+              placeholder="user@devbox or a Host from ~/.ssh/config"
+              autoComplete="off"
+              spellCheck={false}
+              onChange={(e) => setHost(e.target.value)}
+            />
           </div>
         )}
         {runtime !== "local" ? (
           <div>
-            <label className="label" htmlFor="nw-base">Base branch</label>
-            <select id="nw-base" className="input font-mono" data-testid="new-workspace-base" value={base}
-              disabled={!branches} onChange={(e) => setBase(e.target.value)}>
+            <label className="label" htmlFor="nw-base">
+              Base branch
+            </label>
+            <select
+              id="nw-base"
+              className="input font-mono"
+              data-testid="new-workspace-base"
+              value={base}
+              disabled={!branches}
+              onChange={(e) => setBase(e.target.value)}
+            >
               {!branches && <option value="">Loading branches…</option>}
-              {branchList.map((b) => <option key={b} value={b}>{b}{b === branches?.trunk ? " (trunk)" : ""}</option>)}
+              {branchList.map((b) => (
+                <option key={b} value={b}>
+                  {b}
+                  {b === branches?.trunk ? " (trunk)" : ""}
+                </option>
+              ))}
             </select>
           </div>
         ) : (

@@ -37,7 +37,9 @@ export function RemoveProjectDialog({ path }: { path: string }) {
         <InlineError message={refusal} testId="remove-project-refusal" />
       </div>
       <div className="flex justify-end gap-2 border-t border-line px-4 py-2.5">
-        <button type="button" className="btn" onClick={closeOverlay} data-autofocus>Cancel</button>
+        <button type="button" className="btn" onClick={closeOverlay} data-autofocus>
+          Cancel
+        </button>
         <button type="button" className="btn btn-danger" data-testid="remove-project-confirm" disabled={busy} onClick={remove}>
           {busy ? "Removing…" : "Remove project"}
         </button>

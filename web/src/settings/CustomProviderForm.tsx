@@ -42,34 +42,58 @@ export function CustomProviderForm({ taken, onDone }: { taken: string[]; onDone:
   };
 
   return (
-    <div data-testid="custom-provider-form" className="rounded border border-accent/40 bg-bg/40 p-3"
-      onKeyDown={(e) => { if (e.key === "Enter" && (e.target as HTMLElement).tagName === "INPUT") { e.preventDefault(); void submit(); } }}>
+    <div
+      data-testid="custom-provider-form"
+      className="rounded border border-accent/40 bg-bg/40 p-3"
+      onKeyDown={(e) => {
+        if (e.key === "Enter" && (e.target as HTMLElement).tagName === "INPUT") {
+          e.preventDefault();
+          void submit();
+        }
+      }}
+    >
       <h3 className="mb-2 font-semibold">Add an OpenAI-compatible provider</h3>
       <div className="grid gap-3 sm:grid-cols-2">
         <div>
-          <label className="label" htmlFor="cp-id">Id (used in model names: id:model)</label>
+          <label className="label" htmlFor="cp-id">
+            Id (used in model names: id:model)
+          </label>
           <input className="input font-mono" placeholder="local-vllm" autoComplete="off" spellCheck={false} autoFocus {...field("id")} />
         </div>
         <div>
-          <label className="label" htmlFor="cp-displayName">Display name</label>
+          <label className="label" htmlFor="cp-displayName">
+            Display name
+          </label>
           <input className="input" placeholder="Local vLLM" {...field("displayName")} />
         </div>
         <div>
-          <label className="label" htmlFor="cp-baseUrl">Base URL</label>
+          <label className="label" htmlFor="cp-baseUrl">
+            Base URL
+          </label>
           <input className="input font-mono" placeholder="http://localhost:8000/v1" spellCheck={false} {...field("baseUrl")} />
         </div>
         <div>
-          <label className="label" htmlFor="cp-apiKey">API key (optional)</label>
+          <label className="label" htmlFor="cp-apiKey">
+            API key (optional)
+          </label>
           <input className="input font-mono" type="password" autoComplete="off" {...field("apiKey")} />
         </div>
         <div className="sm:col-span-2">
-          <label className="label" htmlFor="cp-models">Models (comma separated)</label>
+          <label className="label" htmlFor="cp-models">
+            Models (comma separated)
+          </label>
           <input className="input font-mono" placeholder="qwen3-coder, llama-3.3-70b" spellCheck={false} {...field("models")} />
         </div>
       </div>
-      {error && <p role="alert" data-testid="custom-provider-error" className="mt-2 text-err">{error}</p>}
+      {error && (
+        <p role="alert" data-testid="custom-provider-error" className="mt-2 text-err">
+          {error}
+        </p>
+      )}
       <div className="mt-3 flex justify-end gap-2">
-        <button type="button" className="btn" onClick={onDone}>Cancel</button>
+        <button type="button" className="btn" onClick={onDone}>
+          Cancel
+        </button>
         <button type="button" className="btn btn-primary" data-testid="custom-provider-submit" disabled={busy} onClick={submit}>
           {busy ? "Adding…" : "Add provider"}
         </button>

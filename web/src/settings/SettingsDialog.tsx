@@ -59,8 +59,13 @@ export function SettingsDialog() {
   return (
     <Modal title="Settings" testId="settings-dialog" onClose={closeOverlay} size="lg">
       <div className="flex shrink-0 gap-1 border-b border-line px-4 pt-2" role="tablist">
-        <button type="button" role="tab" aria-selected="true" data-testid="settings-tab-providers"
-          className="-mb-px border-b-2 border-accent px-2 pb-1.5 font-medium">
+        <button
+          type="button"
+          role="tab"
+          aria-selected="true"
+          data-testid="settings-tab-providers"
+          className="-mb-px border-b-2 border-accent px-2 pb-1.5 font-medium"
+        >
           Providers
         </button>
       </div>
@@ -71,31 +76,53 @@ export function SettingsDialog() {
             <pre className="mt-1 font-mono text-[12px] whitespace-pre-wrap">{view.error}</pre>
           </div>
         )}
-        {loadError && <div role="alert" className="text-err">Could not load providers: {loadError}</div>}
+        {loadError && (
+          <div role="alert" className="text-err">
+            Could not load providers: {loadError}
+          </div>
+        )}
         {!view && loading && <p className="text-muted">Loading providers…</p>}
         {view && (
           <p className="text-[12px] text-muted">
-            Saved to <span className="font-mono" data-testid="providers-file">{view.file}</span>. A value there wins over
-            the environment; "Clear" removes it so the environment variable applies again.
+            Saved to{" "}
+            <span className="font-mono" data-testid="providers-file">
+              {view.file}
+            </span>
+            . A value there wins over the environment; "Clear" removes it so the environment variable applies again.
           </p>
         )}
         {providers.map((p) => (
-          <ProviderCard key={p.id} provider={p} draft={drafts[p.id] ?? {}} error={errors[p.id]}
-            onDraft={(d) => { setDrafts((x) => ({ ...x, [p.id]: d })); setSaved(false); }}
-            onRemove={p.custom ? () => remove(p.id) : undefined} />
+          <ProviderCard
+            key={p.id}
+            provider={p}
+            draft={drafts[p.id] ?? {}}
+            error={errors[p.id]}
+            onDraft={(d) => {
+              setDrafts((x) => ({ ...x, [p.id]: d }));
+              setSaved(false);
+            }}
+            onRemove={p.custom ? () => remove(p.id) : undefined}
+          />
         ))}
-        {view && (adding ? (
-          <CustomProviderForm taken={providers.map((p) => p.id)} onDone={() => setAdding(false)} />
-        ) : (
-          <button type="button" className="btn" data-testid="add-custom-provider" onClick={() => setAdding(true)}>
-            + Add OpenAI-compatible provider
-          </button>
-        ))}
+        {view &&
+          (adding ? (
+            <CustomProviderForm taken={providers.map((p) => p.id)} onDone={() => setAdding(false)} />
+          ) : (
+            <button type="button" className="btn" data-testid="add-custom-provider" onClick={() => setAdding(true)}>
+              + Add OpenAI-compatible provider
+            </button>
+          ))}
         <GatewayHint />
       </div>
       <div className="flex shrink-0 items-center justify-end gap-2 border-t border-line px-4 py-2.5">
-        {saved && <span data-testid="providers-saved" role="status" className="mr-auto text-ok">Saved</span>}
-        <button type="button" className="btn" onClick={closeOverlay}>Close</button>
+        {saved && (
+          <span data-testid="providers-saved" role="status" className="mr-auto text-ok">
+            Saved
+          </span>
+        )}
+        <button type="button" className="btn" onClick={closeOverlay}>
+          Close
+        </button>
         <button type="button" className="btn btn-primary" data-testid="providers-save" disabled={saving || changes.length === 0} onClick={save}>
           {saving ? "Saving…" : changes.length > 1 ? `Save ${changes.length} providers` : "Save"}
         </button>

@@ -29,8 +29,7 @@ export const fileBaseUrl = (p: ProviderView) => (p.baseUrl.source.kind === "file
 
 /** A problem the user must fix before saving, or null. */
 export function validateDraft(d: Draft): string | null {
-  if (typeof d.baseUrl === "string" && d.baseUrl.trim() && !isUrl(d.baseUrl.trim()))
-    return "Base URL must be an http(s) URL, e.g. http://localhost:8000/v1";
+  if (typeof d.baseUrl === "string" && d.baseUrl.trim() && !isUrl(d.baseUrl.trim())) return "Base URL must be an http(s) URL, e.g. http://localhost:8000/v1";
   return null;
 }
 
@@ -46,8 +45,7 @@ export function toUpdate(p: ProviderView, d: Draft): ProviderUpdate | null {
     else if (!text && saved !== null) u.baseUrl = null;
   }
   if (d.wireFormat && d.wireFormat !== (p.wireFormat ?? "responses")) u.wireFormat = d.wireFormat;
-  if (p.custom && d.displayName !== undefined && d.displayName.trim() !== p.displayName)
-    u.displayName = d.displayName.trim() || null;
+  if (p.custom && d.displayName !== undefined && d.displayName.trim() !== p.displayName) u.displayName = d.displayName.trim() || null;
   if (p.custom && d.models !== undefined) {
     const models = parseModels(d.models);
     if (models.join("\n") !== p.models.join("\n")) u.models = models.length ? models : null;

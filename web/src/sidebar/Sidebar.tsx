@@ -21,22 +21,44 @@ export function Sidebar() {
   return (
     <>
       {drawerOpen && <div className="fixed inset-0 z-30 bg-black/50 md:hidden" onClick={() => setDrawer(false)} aria-hidden="true" />}
-      <aside data-testid="sidebar" aria-label="Workspaces" data-open={drawerOpen}
+      <aside
+        data-testid="sidebar"
+        aria-label="Workspaces"
+        data-open={drawerOpen}
         className={`fixed inset-y-0 left-0 z-40 flex w-72 max-w-[85vw] flex-col border-r border-line bg-panel transition-[translate,visibility] md:visible md:static md:z-auto md:w-64 md:max-w-none md:translate-x-0 ${
           drawerOpen ? "translate-x-0" : "invisible -translate-x-full"
-        }`}>
+        }`}
+      >
         <div className="flex h-10 shrink-0 items-center gap-1 border-b border-line px-2">
           <span className="flex-1 px-1 font-semibold tracking-tight">Mux</span>
-          <button type="button" className="icon-btn" data-testid="new-workspace-button" aria-label="New workspace"
-            title={`New workspace (${keyLabel("N")})`} onClick={() => openOverlay({ kind: "new-workspace" })}>
+          <button
+            type="button"
+            className="icon-btn"
+            data-testid="new-workspace-button"
+            aria-label="New workspace"
+            title={`New workspace (${keyLabel("N")})`}
+            onClick={() => openOverlay({ kind: "new-workspace" })}
+          >
             <PlusIcon />
           </button>
-          <button type="button" className="icon-btn" data-testid="add-project-button" aria-label="Add project"
-            title="Add project" onClick={() => openOverlay({ kind: "add-project" })}>
+          <button
+            type="button"
+            className="icon-btn"
+            data-testid="add-project-button"
+            aria-label="Add project"
+            title="Add project"
+            onClick={() => openOverlay({ kind: "add-project" })}
+          >
             <FolderPlusIcon />
           </button>
-          <button type="button" className="icon-btn" data-testid="settings-button" aria-label="Settings"
-            title={`Settings (${keyLabel(",")})`} onClick={() => openOverlay({ kind: "settings" })}>
+          <button
+            type="button"
+            className="icon-btn"
+            data-testid="settings-button"
+            aria-label="Settings"
+            title={`Settings (${keyLabel(",")})`}
+            onClick={() => openOverlay({ kind: "settings" })}
+          >
             <GearIcon />
           </button>
           <button type="button" className="icon-btn md:hidden" data-testid="drawer-close" aria-label="Close sidebar" onClick={() => setDrawer(false)}>
@@ -44,7 +66,11 @@ export function Sidebar() {
           </button>
         </div>
         <nav className="min-h-0 flex-1 overflow-y-auto py-2" aria-label="Projects and workspaces">
-          {!loaded && <p className="px-3 text-muted" data-testid="sidebar-loading">Loading workspaces…</p>}
+          {!loaded && (
+            <p className="px-3 text-muted" data-testid="sidebar-loading">
+              Loading workspaces…
+            </p>
+          )}
           {loaded && groups.length === 0 && (
             <div className="px-3 text-muted" data-testid="sidebar-empty">
               <p className="mb-2">No projects yet.</p>
@@ -68,9 +94,17 @@ function SidebarFooter() {
   const denied = permission === "denied" || permission === "unsupported";
   return (
     <div className="flex shrink-0 items-center gap-2 border-t border-line px-3 py-2 text-[11px] text-muted">
-      <label className="flex items-center gap-1.5" title={denied ? "Notifications are blocked by the browser" : "Notify when an agent finishes while Mux is in the background"}>
-        <input type="checkbox" data-testid="notifications-toggle" checked={enabled} disabled={permission === "unsupported"}
-          onChange={() => void toggleNotifications()} />
+      <label
+        className="flex items-center gap-1.5"
+        title={denied ? "Notifications are blocked by the browser" : "Notify when an agent finishes while Mux is in the background"}
+      >
+        <input
+          type="checkbox"
+          data-testid="notifications-toggle"
+          checked={enabled}
+          disabled={permission === "unsupported"}
+          onChange={() => void toggleNotifications()}
+        />
         Notifications
       </label>
       <button type="button" className="ml-auto hover:text-fg" data-testid="palette-button" onClick={() => openOverlay({ kind: "palette" })}>

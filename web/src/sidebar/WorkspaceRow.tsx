@@ -33,16 +33,30 @@ export const WorkspaceRow = memo(function WorkspaceRow({ workspace: w, selected,
     { label: "Delete…", testId: "workspace-menu-delete", danger: true, onSelect: () => openOverlay({ kind: "delete", workspaceId: w.id }) },
   ];
   return (
-    <li data-testid={`workspace-row-${w.name}`} data-workspace-id={w.id} data-state={state} data-selected={selected}
-      data-unread={unread} className="group relative">
-      <button type="button" onClick={() => selectWorkspace(w.id)} aria-current={selected ? "page" : undefined}
-        className={`block w-full rounded px-2 py-1.5 text-left ${selected ? "bg-hover" : "hover:bg-elev"}`}>
+    <li
+      data-testid={`workspace-row-${w.name}`}
+      data-workspace-id={w.id}
+      data-state={state}
+      data-selected={selected}
+      data-unread={unread}
+      className="group relative"
+    >
+      <button
+        type="button"
+        onClick={() => selectWorkspace(w.id)}
+        aria-current={selected ? "page" : undefined}
+        className={`block w-full rounded px-2 py-1.5 text-left ${selected ? "bg-hover" : "hover:bg-elev"}`}
+      >
         <span className="flex items-center gap-2 pr-6">
           <StatusDot state={state} error={error} />
           <span className={`min-w-0 flex-1 truncate ${unread ? "font-semibold text-fg" : ""}`}>{w.name}</span>
           {unread && (
-            <span data-testid="unread-dot" role="img" aria-label="Unread: finished since you last looked"
-              className="h-1.5 w-1.5 shrink-0 rounded-full bg-accent" />
+            <span
+              data-testid="unread-dot"
+              role="img"
+              aria-label="Unread: finished since you last looked"
+              className="h-1.5 w-1.5 shrink-0 rounded-full bg-accent"
+            />
           )}
         </span>
         <span className="mt-0.5 flex items-center gap-1.5 pl-5 text-[11px] text-muted">
@@ -95,8 +109,12 @@ function HealthWarning({ workspace: w }: { workspace: WorkspaceSummary }) {
             {busy ? "Recreating…" : "Recreate"}
           </button>
         )}
-        <button type="button" className="btn px-1.5 py-0 text-[11px] text-err" data-testid="delete-missing-button"
-          onClick={() => openOverlay({ kind: "delete", workspaceId: w.id })}>
+        <button
+          type="button"
+          className="btn px-1.5 py-0 text-[11px] text-err"
+          data-testid="delete-missing-button"
+          onClick={() => openOverlay({ kind: "delete", workspaceId: w.id })}
+        >
           Delete
         </button>
       </div>

@@ -7,7 +7,6 @@ export function notificationFor(prev: WorkspaceSummary | undefined, next: Worksp
   if (was === now) return null;
   if (now === "needs-input") return { title: `${next.name} needs your input`, body: "The agent is waiting for an answer." };
   if (was === "streaming" && now === "idle") return { title: `${next.name} finished`, body: "The agent completed its turn." };
-  if (was === "streaming" && now === "error")
-    return { title: `${next.name} failed`, body: next.activity.error ?? "The turn ended with an error." };
+  if (was === "streaming" && now === "error") return { title: `${next.name} failed`, body: next.activity.error ?? "The turn ended with an error." };
   return null;
 }

@@ -39,13 +39,11 @@ export interface ProjectGroup {
   sharedLocal: string[];
 }
 
-const byCreation = (a: WorkspaceSummary, b: WorkspaceSummary) =>
-  a.createdAt - b.createdAt || a.name.localeCompare(b.name);
+const byCreation = (a: WorkspaceSummary, b: WorkspaceSummary) => a.createdAt - b.createdAt || a.name.localeCompare(b.name);
 
 export function groupWorkspaces(state: WorkspacesState): ProjectGroup[] {
   const groups = new Map<string, ProjectGroup>();
-  for (const p of state.projects)
-    groups.set(p.path, { path: p.path, name: p.name, registered: true, workspaces: [], sharedLocal: [] });
+  for (const p of state.projects) groups.set(p.path, { path: p.path, name: p.name, registered: true, workspaces: [], sharedLocal: [] });
   for (const w of Object.values(state.byId)) {
     let g = groups.get(w.projectPath);
     if (!g) {

@@ -75,7 +75,10 @@ export const CodeBlock = memo(function CodeBlock({ code, lang, note }: { code: s
   return (
     <div className="mux-code group relative my-2 overflow-hidden rounded-md border border-line bg-panel" data-testid="code-block" data-lang={lang || undefined}>
       <div className="flex h-7 items-center justify-between border-b border-line px-2 text-[11px] text-muted">
-        <span className="font-mono">{lang || "text"}{note ? ` · ${note}` : ""}</span>
+        <span className="font-mono">
+          {lang || "text"}
+          {note ? ` · ${note}` : ""}
+        </span>
         <CopyButton text={code} testId="copy-code" />
       </div>
       <pre className="overflow-x-auto px-3 py-2 font-mono text-[12.5px] leading-[1.5]">
@@ -86,7 +89,14 @@ export const CodeBlock = memo(function CodeBlock({ code, lang, note }: { code: s
 });
 
 function HighlightedLines({ code, hl }: { code: string; hl: Highlighted }) {
-  if (hl.code === code) return <>{hl.tokens.map((line, i) => <Line key={i} line={line} last={i === hl.tokens.length - 1} />)}</>;
+  if (hl.code === code)
+    return (
+      <>
+        {hl.tokens.map((line, i) => (
+          <Line key={i} line={line} last={i === hl.tokens.length - 1} />
+        ))}
+      </>
+    );
   // Streaming: keep the complete lines highlighted last time, if the code still starts with them.
   const lines = hl.code.split("\n");
   const stable = lines.slice(0, -1).join("\n");
@@ -94,7 +104,9 @@ function HighlightedLines({ code, hl }: { code: string; hl: Highlighted }) {
   const count = lines.length - 1;
   return (
     <>
-      {hl.tokens.slice(0, count).map((line, i) => <Line key={i} line={line} last={false} />)}
+      {hl.tokens.slice(0, count).map((line, i) => (
+        <Line key={i} line={line} last={false} />
+      ))}
       {code.slice(stable.length + 1)}
     </>
   );

@@ -8,17 +8,17 @@ export interface MathPlugins {
 }
 
 let plugins: MathPlugins | null = null;
-let loading: Promise<void> | null = null;
+let _loading: Promise<void> | null = null;
 const listeners = new Set<() => void>();
 
 function load() {
-  loading ??= import("./mathPlugins")
+  _loading ??= import("./mathPlugins")
     .then((m) => {
       plugins = { remarkPlugins: m.remarkPlugins, rehypePlugins: m.rehypePlugins };
       for (const l of listeners) l();
     })
     .catch(() => {
-      loading = null; // offline or a failed chunk: try again next time
+      _loading = null; // offline or a failed chunk: try again next time
     });
 }
 

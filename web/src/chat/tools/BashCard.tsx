@@ -37,12 +37,18 @@ export function BashCard({ part }: ToolCardProps) {
 
   const badges = (
     <>
-      {out.timedOut && <Badge tone="warn" testId="bash-timed-out">timed out</Badge>}
-      {interrupted && <Badge tone="warn" testId="bash-interrupted">interrupted</Badge>}
-      {out.signal && !out.timedOut && <Badge tone="err">{out.signal}</Badge>}
-      {typeof out.exitCode === "number" && (
-        <Badge tone={out.exitCode === 0 ? "ok" : "err"} testId="bash-exit-code">{`exit ${out.exitCode}`}</Badge>
+      {out.timedOut && (
+        <Badge tone="warn" testId="bash-timed-out">
+          timed out
+        </Badge>
       )}
+      {interrupted && (
+        <Badge tone="warn" testId="bash-interrupted">
+          interrupted
+        </Badge>
+      )}
+      {out.signal && !out.timedOut && <Badge tone="err">{out.signal}</Badge>}
+      {typeof out.exitCode === "number" && <Badge tone={out.exitCode === 0 ? "ok" : "err"} testId="bash-exit-code">{`exit ${out.exitCode}`}</Badge>}
     </>
   );
   const firstLine = script.split("\n")[0];
@@ -102,7 +108,11 @@ function OutputBox({ text, running, hidden }: { text: string; running: boolean; 
         follow.current = el.scrollHeight - el.scrollTop - el.clientHeight < 24;
       }}
     >
-      {hidden > 0 && <span className="text-muted">… {formatBytes(hidden)} of earlier output not shown{"\n"}</span>}
+      {hidden > 0 && (
+        <span className="text-muted">
+          … {formatBytes(hidden)} of earlier output not shown{"\n"}
+        </span>
+      )}
       {text || <span className="text-muted">{running ? "running…" : "(no output)"}</span>}
     </pre>
   );

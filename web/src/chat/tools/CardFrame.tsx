@@ -15,8 +15,17 @@ export function toolError(part: ToolPart): string | null {
 
 export function StatusIcon({ part, failed }: { part: ToolPart; failed?: boolean }) {
   if (part.state === "pending" || part.state === "running") return <Spinner className="text-accent" />;
-  if (part.state === "error" || failed) return <span className="text-err" aria-label="failed">✕</span>;
-  return <span className="text-ok" aria-label="done">✓</span>;
+  if (part.state === "error" || failed)
+    return (
+      <span className="text-err" aria-label="failed">
+        ✕
+      </span>
+    );
+  return (
+    <span className="text-ok" aria-label="done">
+      ✓
+    </span>
+  );
 }
 
 /**
@@ -64,7 +73,12 @@ export function CardFrame({
       data-tool-call-id={part.toolCallId}
     >
       {expandable ? (
-        <button type="button" className="flex w-full min-w-0 items-center gap-2 px-2.5 py-1.5 text-left hover:bg-hover" aria-expanded={open} onClick={() => setOpen(!open)}>
+        <button
+          type="button"
+          className="flex w-full min-w-0 items-center gap-2 px-2.5 py-1.5 text-left hover:bg-hover"
+          aria-expanded={open}
+          onClick={() => setOpen(!open)}
+        >
           {header}
         </button>
       ) : (

@@ -26,7 +26,9 @@ export const DiffView = memo(function DiffView({ diff, maxLines = 400 }: { diff:
               <>
                 <span className="w-9 shrink-0 pr-1 text-right text-muted/70 select-none tabular-nums">{l.oldNo ?? ""}</span>
                 <span className="w-9 shrink-0 pr-1 text-right text-muted/70 select-none tabular-nums">{l.newNo ?? ""}</span>
-                <span className={`w-4 shrink-0 text-center select-none ${l.kind === "add" ? "text-ok" : l.kind === "del" ? "text-err" : ""}`}>{SIGN[l.kind]}</span>
+                <span className={`w-4 shrink-0 text-center select-none ${l.kind === "add" ? "text-ok" : l.kind === "del" ? "text-err" : ""}`}>
+                  {SIGN[l.kind]}
+                </span>
                 <span className="pr-3 whitespace-pre">{l.text}</span>
               </>
             )}

@@ -8,12 +8,7 @@ export function PlanCard({ part }: ToolCardProps) {
   const plan = (part.input as { plan?: string } | undefined)?.plan ?? "";
   const actionable = actionablePlanId === part.toolCallId;
   return (
-    <div
-      className="my-2 rounded-md border border-accent/60 bg-accent/5"
-      data-testid="plan-card"
-      data-state={part.state}
-      data-tool-call-id={part.toolCallId}
-    >
+    <div className="my-2 rounded-md border border-accent/60 bg-accent/5" data-testid="plan-card" data-state={part.state} data-tool-call-id={part.toolCallId}>
       <div className="flex items-center gap-2 border-b border-accent/30 px-3 py-1.5" data-testid="tool-card-propose_plan">
         <StatusIcon part={part} />
         <span className="font-semibold">Plan</span>

@@ -9,7 +9,10 @@ export function TodoItems({ todos }: { todos: TodoItem[] }) {
     <ul className="space-y-0.5">
       {todos.map((t, i) => (
         <li key={i} className="flex gap-2" data-status={t.status}>
-          <span className={`w-3.5 shrink-0 text-center ${t.status === "completed" ? "text-ok" : t.status === "in_progress" ? "text-accent" : "text-muted"}`} aria-hidden="true">
+          <span
+            className={`w-3.5 shrink-0 text-center ${t.status === "completed" ? "text-ok" : t.status === "in_progress" ? "text-accent" : "text-muted"}`}
+            aria-hidden="true"
+          >
             {MARK[t.status]}
           </span>
           <span className={t.status === "completed" ? "text-muted line-through" : t.status === "in_progress" ? "font-medium" : ""}>

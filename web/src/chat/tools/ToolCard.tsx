@@ -1,5 +1,4 @@
 import { memo } from "react";
-import type { ToolPart } from "../../../../src/agent/messages";
 import { BashCard } from "./BashCard";
 import { CardFrame, type ToolCardProps } from "./CardFrame";
 import { EditCard } from "./EditCard";

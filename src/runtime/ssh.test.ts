@@ -208,7 +208,8 @@ describe.skipIf(!fs.existsSync("/usr/sbin/sshd"))("SshRuntime (real sshd on loop
       try {
         return await fn();
       } catch (err) {
-        return { error: (err as NodeJS.ErrnoException).code };
+        const code = (err as NodeJS.ErrnoException).code;
+        return code ? { error: code } : { error: code, msg: (err as Error).message };
       }
     };
     const probe = async (r: Runtime) => {

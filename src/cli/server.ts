@@ -33,7 +33,8 @@ export async function serverCommand(opts: ServerOptions): Promise<number> {
   // The agent's tools inherit this environment: they must not be able to read the token.
   delete process.env.MUX_SERVER_AUTH_TOKEN;
   registerSecret(token ?? undefined);
-  const { startServer } = await import("../server/app.js");
+  const [{ startServer }, { guardProcess }] = await Promise.all([import("../server/app.js"), import("../server/processGuard.js")]);
+  guardProcess();
   let server: Awaited<ReturnType<typeof startServer>>;
   try {
     server = await startServer({ host: opts.host, port, token, env: process.env }, async () => (await import("../server/api.js")).createApi(process.env));

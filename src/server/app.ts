@@ -2,6 +2,7 @@ import { createServer, type IncomingMessage, type ServerResponse, STATUS_CODES }
 import type { AddressInfo } from "node:net";
 import type { Duplex } from "node:stream";
 import type { WebSocketServer } from "ws";
+import { redact } from "../common/redact.js";
 import type { Api } from "./api.js";
 import { Auth, sameOrigin } from "./auth.js";
 
@@ -19,6 +20,9 @@ export interface RunningServer {
   api(): Api | undefined;
   close(): Promise<void>;
 }
+
+/** One line on stderr, with every known secret scrubbed (a client may echo anything). */
+const logLine = (line: string) => process.stderr.write(`${redact(line)}\n`);
 
 type Listener = (req: IncomingMessage, res: ServerResponse) => Promise<void>;
 
@@ -77,7 +81,7 @@ export async function startServer(cfg: ServerConfig, loadApi: () => Promise<Api>
     loadHttp()
       .then((listener) => listener(req, res))
       .catch((err) => {
-        process.stderr.write(`mux: ${err instanceof Error ? err.message : String(err)}\n`);
+        logLine(`mux: ${err instanceof Error ? err.message : String(err)}`);
         if (!res.headersSent) res.writeHead(500).end();
       })
       .finally(() => {
@@ -108,10 +112,16 @@ export async function startServer(cfg: ServerConfig, loadApi: () => Promise<Api>
     Promise.all([loadWss(), getApi()])
       .then(([wss, loaded]) => {
         if (socket.destroyed) return;
-        wss.handleUpgrade(req, socket, head, (ws) => loaded.attach(ws));
+        wss.handleUpgrade(req, socket, head, (ws) => {
+          // A malformed frame (invalid UTF-8, no mask, unknown opcode, too big) makes `ws` close
+          // this connection with the matching code (1007, 1002, 1009) and then emit 'error'.
+          // Unheard, that error would end the process and every agent running in it.
+          ws.on("error", (err) => logLine(`mux: closed a WebSocket connection: ${err.message}`));
+          loaded.attach(ws);
+        });
       })
       .catch((err) => {
-        process.stderr.write(`mux: cannot start the API: ${err instanceof Error ? err.stack : String(err)}\n`);
+        logLine(`mux: cannot start the API: ${err instanceof Error ? err.stack : String(err)}`);
         socket.end("HTTP/1.1 500 Internal Server Error\r\nConnection: close\r\nContent-Length: 0\r\n\r\n");
       });
   });

@@ -124,7 +124,13 @@ async function commander() {
     .option("--host <host>", "interface to listen on", "localhost")
     .option("--port <port>", "port (0 picks a free one)", "3000")
     .option("--auth-token <token>", "the token browsers and clients must present (default: $MUX_SERVER_AUTH_TOKEN, else a random one)")
-    .option("--no-auth", "no token at all (only behind a proxy that authenticates)")
+    .option("--no-auth", "no token at all (only behind a proxy that authenticates); then only localhost names are served")
+    .option(
+      "--allowed-host <name>",
+      "with --no-auth, also answer to this Host name (repeatable; .example.com allows subdomains; also $MUX_SERVER_ALLOWED_HOSTS)",
+      (v: string, all: string[]) => [...all, v],
+      [] as string[],
+    )
     .option("--add-project <path>", "register a project at start-up (repeatable)", (v: string, all: string[]) => [...all, v], [] as string[])
     .action(async (opts) => {
       const { serverCommand } = await import("./server.js");

@@ -1,5 +1,6 @@
 import { registerSecret } from "../common/redact.js";
 import { chooseToken } from "../server/auth.js";
+import { allowedHostsFrom, isLoopbackName } from "../server/hostCheck.js";
 import { err } from "./output.js";
 
 export interface ServerOptions {
@@ -9,11 +10,25 @@ export interface ServerOptions {
   /** false with --no-auth */
   auth?: boolean;
   addProject?: string[];
+  /** Names besides localhost served without a token (--allowed-host, repeatable). */
+  allowedHost?: string[];
 }
 
 function displayHost(host: string): string {
   if (!host || host === "0.0.0.0" || host === "::") return "localhost";
   return host.includes(":") ? `[${host}]` : host;
+}
+
+/** Listening beyond this machine with no token: whoever reaches the port runs commands as this user. */
+function warnOpenServer(host: string): void {
+  const rule = "!".repeat(78);
+  err(
+    `${rule}\n` +
+      `WARNING: mux server listens on ${host} WITHOUT AUTHENTICATION (--no-auth).\n` +
+      "Anyone who can reach this port can run any command as you, through the agent's shell.\n" +
+      "Use it only behind a proxy that authenticates, or drop --no-auth (the token is the default).\n" +
+      `${rule}\n`,
+  );
 }
 
 /**
@@ -33,11 +48,15 @@ export async function serverCommand(opts: ServerOptions): Promise<number> {
   // The agent's tools inherit this environment: they must not be able to read the token.
   delete process.env.MUX_SERVER_AUTH_TOKEN;
   registerSecret(token ?? undefined);
+  const allowedHosts = allowedHostsFrom(opts.allowedHost, process.env);
+  if (token === null && !isLoopbackName(opts.host.replace(/^\[|\]$/g, "").toLowerCase())) warnOpenServer(opts.host);
   const [{ startServer }, { guardProcess }] = await Promise.all([import("../server/app.js"), import("../server/processGuard.js")]);
   guardProcess();
   let server: Awaited<ReturnType<typeof startServer>>;
   try {
-    server = await startServer({ host: opts.host, port, token, env: process.env }, async () => (await import("../server/api.js")).createApi(process.env));
+    server = await startServer({ host: opts.host, port, token, allowedHosts, env: process.env }, async () =>
+      (await import("../server/api.js")).createApi(process.env),
+    );
   } catch (e) {
     err(`mux: cannot listen on ${opts.host}:${port}: ${(e as Error).message}\n`);
     return 1;

@@ -5,12 +5,15 @@ import type { WebSocketServer } from "ws";
 import { redact } from "../common/redact.js";
 import type { Api } from "./api.js";
 import { Auth, sameOrigin } from "./auth.js";
+import { HostCheck, hostRefusal } from "./hostCheck.js";
 
 export interface ServerConfig {
   host: string;
   port: number;
   /** null: no authentication. */
   token: string | null;
+  /** Names besides localhost the server answers to without a token (see hostCheck.ts). */
+  allowedHosts?: string[];
   env: NodeJS.ProcessEnv;
 }
 
@@ -34,8 +37,8 @@ const header = (req: IncomingMessage, name: string): string | undefined => {
 /** How long after listening the server starts loading pages and the API on its own. */
 const PRELOAD_DELAY_MS = 150;
 
-function refuse(socket: Duplex, status: number): void {
-  const body = JSON.stringify({ error: status === 403 ? "cross-origin WebSocket refused" : "unauthorized" });
+function refuse(socket: Duplex, status: number, message?: string): void {
+  const body = JSON.stringify({ error: message ?? (status === 403 ? "cross-origin WebSocket refused" : "unauthorized") });
   socket.end(
     `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nConnection: close\r\nContent-Type: application/json\r\n` +
       `Content-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
@@ -51,6 +54,8 @@ function refuse(socket: Duplex, status: number): void {
  */
 export async function startServer(cfg: ServerConfig, loadApi: () => Promise<Api>): Promise<RunningServer> {
   let auth = new Auth(cfg.token, cfg.port);
+  // Without a token, only loopback names and allowed ones (DNS rebinding); with one, any name.
+  const hosts = cfg.token === null ? new HostCheck(cfg.allowedHosts ?? []) : undefined;
   let closed = false;
   let api: Api | undefined;
   let apiPromise: Promise<Api> | undefined;
@@ -78,6 +83,11 @@ export async function startServer(cfg: ServerConfig, loadApi: () => Promise<Api>
       res.writeHead(200, { "content-type": "application/json", "cache-control": "no-store" }).end('{"ok":true}');
       return;
     }
+    if (hosts && !hosts.allows(req.headers.host)) {
+      const body = JSON.stringify({ error: hostRefusal(req.headers.host) });
+      res.writeHead(403, { "content-type": "application/json", "x-content-type-options": "nosniff", "cache-control": "no-store" }).end(body);
+      return;
+    }
     loadHttp()
       .then((listener) => listener(req, res))
       .catch((err) => {
@@ -103,6 +113,7 @@ export async function startServer(cfg: ServerConfig, loadApi: () => Promise<Api>
       socket.end("HTTP/1.1 404 Not Found\r\nConnection: close\r\nContent-Length: 0\r\n\r\n");
       return;
     }
+    if (hosts && !hosts.allows(req.headers.host)) return refuse(socket, 403, hostRefusal(req.headers.host));
     const origin = header(req, "origin");
     if (!sameOrigin({ origin, host: header(req, "host"), forwardedHost: header(req, "x-forwarded-host") })) return refuse(socket, 403);
     // A browser always sends Origin; without one, only the Bearer header counts.

@@ -187,3 +187,20 @@ describe("mux server: providers", () => {
     }
   });
 });
+
+describe("mux server --no-auth", () => {
+  it("listening on every interface, it prints a loud warning that anyone reaching the port can run commands", async () => {
+    const dirs = tempDirs();
+    const open = await startServer({ muxRoot: dirs.muxRoot, token: null, args: ["--host", "0.0.0.0"] });
+    const local = await startServer({ muxRoot: dirs.muxRoot, token: null });
+    try {
+      await expect.poll(() => open.output().stderr).toMatch(/WARNING: mux server listens on 0\.0\.0\.0 WITHOUT AUTHENTICATION/);
+      expect(open.output().stderr).toContain("can run any command as you");
+      await local.stop();
+      expect(local.output().stderr).not.toContain("WARNING");
+    } finally {
+      await Promise.all([open.stop(), local.stop()]);
+      dirs.cleanup();
+    }
+  });
+});

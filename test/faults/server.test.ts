@@ -4,7 +4,7 @@ import { type FakeProvider, startFakeProvider } from "../fake-provider/index.js"
 import { makeRepo } from "../helpers/git.js";
 import { tempDirs } from "../helpers/mux.js";
 import { frame, rawUpgrade } from "../helpers/rawWebSocket.js";
-import { type Connection, connect, isAssistantMessage, readUntil, type ServerProcess, startServer, TEST_TOKEN } from "../helpers/server.js";
+import { type Connection, connect, isAssistantMessage, rawGet, readUntil, type ServerProcess, startServer, TEST_TOKEN } from "../helpers/server.js";
 
 /** Faults a client can cause in a real `mux server`: each hurts only its own connection. */
 
@@ -70,5 +70,55 @@ describe("mux server: a malformed WebSocket frame closes only its own connection
     const { stderr } = server.output();
     expect(stderr).toContain("mux: closed a WebSocket connection: Invalid WebSocket frame: MASK must be set");
     expect(stderr).not.toContain(TEST_TOKEN);
+  });
+});
+
+describe("mux server --no-auth: a page on another name that resolves to 127.0.0.1 (DNS rebinding) is refused", () => {
+  let dirs: ReturnType<typeof tempDirs>;
+  let open: ServerProcess;
+  let guarded: ServerProcess;
+  beforeAll(async () => {
+    dirs = tempDirs();
+    [open, guarded] = await Promise.all([
+      startServer({ muxRoot: dirs.muxRoot, token: null, args: ["--allowed-host", "box.lan"], env: { MUX_SERVER_ALLOWED_HOSTS: "mux.example" } }),
+      startServer({ muxRoot: dirs.muxRoot }),
+    ]);
+  });
+  afterAll(async () => {
+    await Promise.all([open?.stop(), guarded?.stop()]);
+    dirs?.cleanup();
+  });
+
+  it("pages and API answer 403 naming --allowed-host for a foreign Host, and serve localhost names and allowed ones", async () => {
+    const refused = await rawGet(open, "/", { host: `rebind.evil.example:${open.port}`, accept: "text/html" });
+    expect(refused.status).toBe(403);
+    expect(JSON.parse(refused.body).error).toContain("--allowed-host rebind.evil.example");
+    for (const host of [
+      `localhost:${open.port}`,
+      `127.0.0.1:${open.port}`,
+      `[::1]:${open.port}`,
+      `app.localhost:${open.port}`,
+      "box.lan",
+      "mux.example:8080",
+    ]) {
+      expect((await rawGet(open, "/", { host })).status, host).toBe(200);
+    }
+    // Health probes come by any name (a container's IP): it tells nothing.
+    expect((await rawGet(open, "/health", { host: "rebind.evil.example" })).status).toBe(200);
+  });
+
+  it("the WebSocket upgrade is refused for a foreign Host even with a matching Origin", async () => {
+    const evil = await rawUpgrade(open.port, { host: `rebind.evil.example:${open.port}`, origin: `http://rebind.evil.example:${open.port}` });
+    expect(evil.response).toMatch(/^HTTP\/1\.1 403/);
+    evil.destroy();
+    const local = await rawUpgrade(open.port, { host: `localhost:${open.port}`, origin: `http://localhost:${open.port}` });
+    expect(local.response).toMatch(/^HTTP\/1\.1 101/);
+    local.destroy();
+  });
+
+  it("with a token, any Host is served to whoever has the token (a rebinding page never has it)", async () => {
+    const r = await rawGet(guarded, "/", { host: "my-devbox.example", authorization: `Bearer ${TEST_TOKEN}` });
+    expect(r.status).toBe(200);
+    expect((await rawGet(guarded, "/", { host: "my-devbox.example" })).status).toBe(401);
   });
 });

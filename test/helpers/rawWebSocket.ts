@@ -3,7 +3,7 @@ import * as net from "node:net";
 
 /**
  * A WebSocket client made of a bare TCP socket, for writing frames no real client would send.
- * Upgrades by hand (`headers` carry the auth), then hands over the socket.
+ * Upgrades by hand (`headers` carry the auth, and may replace Host), then hands over the socket.
  */
 export interface RawWebSocket {
   /** The status line and headers of the server's answer to the upgrade. */
@@ -18,7 +18,7 @@ export function rawUpgrade(port: number, headers: Record<string, string>, pathna
   const socket = net.connect(port, "127.0.0.1");
   const lines = [
     `GET ${pathname} HTTP/1.1`,
-    `Host: 127.0.0.1:${port}`,
+    ...(Object.keys(headers).some((k) => k.toLowerCase() === "host") ? [] : [`Host: 127.0.0.1:${port}`]),
     "Upgrade: websocket",
     "Connection: Upgrade",
     `Sec-WebSocket-Key: ${randomBytes(16).toString("base64")}`,

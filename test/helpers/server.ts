@@ -1,5 +1,6 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import * as fs from "node:fs";
+import * as http from "node:http";
 import * as os from "node:os";
 import * as path from "node:path";
 import { createORPCClient } from "@orpc/client";
@@ -167,3 +168,20 @@ function describeItem(item: unknown): unknown {
 
 /** The text of the finished assistant message in a `message` item. */
 export const isAssistantMessage = (item: ChatItem) => item.type === "message" && item.message.role === "assistant";
+
+/** A GET through node:http, which (unlike fetch) may send any Host header. */
+export function rawGet(
+  server: ServerProcess,
+  pathname: string,
+  headers: Record<string, string>,
+): Promise<{ status: number; body: string; headers: http.IncomingHttpHeaders }> {
+  return new Promise((resolve, reject) => {
+    const req = http.get({ host: "127.0.0.1", port: server.port, path: pathname, headers, agent: false }, (res) => {
+      let body = "";
+      res.setEncoding("utf8");
+      res.on("data", (c: string) => (body += c));
+      res.on("end", () => resolve({ status: res.statusCode ?? 0, body, headers: res.headers }));
+    });
+    req.on("error", reject);
+  });
+}

@@ -123,7 +123,8 @@ async function commander() {
     .description("Serve the web UI and its API (one process runs every workspace's agent)")
     .option("--host <host>", "interface to listen on", "localhost")
     .option("--port <port>", "port (0 picks a free one)", "3000")
-    .option("--auth-token <token>", "the token browsers and clients must present (default: $MUX_SERVER_AUTH_TOKEN, else a random one)")
+    .option("--auth-token <token>", "the token browsers and clients must present (default: $MUX_SERVER_AUTH_TOKEN, else the one kept in ~/.mux/server/token)")
+    .option("--new-token", "replace the kept token with a new one (signs every browser out)")
     .option("--no-auth", "no token at all (only behind a proxy that authenticates); then only localhost names are served")
     .option(
       "--allowed-host <name>",

@@ -1,12 +1,14 @@
 import { registerSecret } from "../common/redact.js";
-import { chooseToken } from "../server/auth.js";
 import { allowedHostsFrom, isLoopbackName } from "../server/hostCheck.js";
+import { chooseToken, type TokenChoice, TokenOptionError } from "../server/serverToken.js";
 import { err } from "./output.js";
 
 export interface ServerOptions {
   host: string;
   port: string;
   authToken?: string;
+  /** Replace the stored token (and so sign every browser out). */
+  newToken?: boolean;
   /** false with --no-auth */
   auth?: boolean;
   addProject?: string[];
@@ -44,7 +46,15 @@ export async function serverCommand(opts: ServerOptions): Promise<number> {
   }
   // The SDK would print its warnings to the server's log for every request.
   (globalThis as { AI_SDK_LOG_WARNINGS?: boolean }).AI_SDK_LOG_WARNINGS = false;
-  const { token, source } = chooseToken(opts, process.env);
+  let choice: TokenChoice;
+  try {
+    choice = await chooseToken(opts, process.env);
+  } catch (e) {
+    if (!(e instanceof TokenOptionError)) throw e;
+    err(`mux: ${e.message}\n`);
+    return 1;
+  }
+  const { token, source } = choice;
   // The agent's tools inherit this environment: they must not be able to read the token.
   delete process.env.MUX_SERVER_AUTH_TOKEN;
   registerSecret(token ?? undefined);
@@ -74,7 +84,7 @@ export async function serverCommand(opts: ServerOptions): Promise<number> {
   const base = `http://${displayHost(opts.host)}:${server.port}/`;
   // The one line that shows the token (written directly: output through err/out is redacted).
   const line =
-    source === "generated" && token
+    source === "file" && token
       ? `Mux is ready at ${base}?token=${encodeURIComponent(token)}`
       : `Mux is ready at ${base}${source === "env" ? " (token from MUX_SERVER_AUTH_TOKEN)" : source === "flag" ? " (token from --auth-token)" : " (no authentication)"}`;
   process.stdout.write(`${line}\n`);

@@ -1,19 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { Auth, chooseToken, parseCookies, sameOrigin } from "./auth.js";
-
-describe("chooseToken", () => {
-  it("prefers --no-auth, then --auth-token, then MUX_SERVER_AUTH_TOKEN, else a random one", () => {
-    const env = { MUX_SERVER_AUTH_TOKEN: "from-env" };
-    expect(chooseToken({ auth: false, authToken: "flag" }, env)).toEqual({ token: null, source: "none" });
-    expect(chooseToken({ authToken: "flag" }, env)).toEqual({ token: "flag", source: "flag" });
-    expect(chooseToken({}, env)).toEqual({ token: "from-env", source: "env" });
-    const a = chooseToken({}, {});
-    const b = chooseToken({}, {});
-    expect(a.source).toBe("generated");
-    expect(a.token).toMatch(/^[A-Za-z0-9_-]{32}$/);
-    expect(a.token).not.toBe(b.token);
-  });
-});
+import { Auth, parseCookies, sameOrigin } from "./auth.js";
 
 describe("Auth", () => {
   const auth = new Auth("s3cret-token", 4000);

@@ -1,20 +1,4 @@
-import { createHash, randomBytes, timingSafeEqual } from "node:crypto";
-
-export interface TokenChoice {
-  /** null: no authentication (--no-auth). */
-  token: string | null;
-  /** Where it came from; a generated token is shown once in the ready URL. */
-  source: "none" | "flag" | "env" | "generated";
-}
-
-/** --no-auth, then --auth-token, then MUX_SERVER_AUTH_TOKEN, else a random token. */
-export function chooseToken(opts: { auth?: boolean; authToken?: string }, env: NodeJS.ProcessEnv): TokenChoice {
-  if (opts.auth === false) return { token: null, source: "none" };
-  if (opts.authToken) return { token: opts.authToken, source: "flag" };
-  const fromEnv = env.MUX_SERVER_AUTH_TOKEN?.trim();
-  if (fromEnv) return { token: fromEnv, source: "env" };
-  return { token: randomBytes(24).toString("base64url"), source: "generated" };
-}
+import { createHash, timingSafeEqual } from "node:crypto";
 
 const digest = (s: string) => createHash("sha256").update(s).digest();
 

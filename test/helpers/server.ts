@@ -45,8 +45,8 @@ export interface ServerProcess {
 export interface ServerOptions {
   muxRoot: string;
   env?: Record<string, string | undefined>;
-  /** Default: a fixed token passed with --auth-token. null: --no-auth. */
-  token?: string | null;
+  /** Default: a fixed token passed with --auth-token. null: --no-auth. "stored": no flag, the one in MUX_ROOT (read from the ready URL). */
+  token?: string | null | "stored";
   args?: string[];
 }
 
@@ -55,7 +55,8 @@ export const TEST_TOKEN = "test-server-token-0123456789";
 /** Starts the built `mux server --port 0` and waits for its ready line. */
 export function startServer(opts: ServerOptions): Promise<ServerProcess> {
   const token = opts.token === undefined ? TEST_TOKEN : opts.token;
-  const args = [muxBin(), "server", "--host", "127.0.0.1", "--port", "0", ...(token === null ? ["--no-auth"] : ["--auth-token", token]), ...(opts.args ?? [])];
+  const authArgs = token === null ? ["--no-auth"] : token === "stored" ? [] : ["--auth-token", token];
+  const args = [muxBin(), "server", "--host", "127.0.0.1", "--port", "0", ...authArgs, ...(opts.args ?? [])];
   const child = spawn(process.execPath, args, {
     env: cleanEnv({ MUX_ROOT: opts.muxRoot, MUX_WEB_DIR: path.join(opts.muxRoot, "no-web"), ...opts.env }),
     stdio: ["ignore", "pipe", "pipe"],
@@ -75,7 +76,7 @@ export function startServer(opts: ServerOptions): Promise<ServerProcess> {
     child.once("exit", early);
     child.stdout!.on("data", (c: string) => {
       stdout += c;
-      const m = /Mux is ready at http:\/\/[^:]+:(\d+)\//.exec(stdout);
+      const m = /Mux is ready at http:\/\/[^:]+:(\d+)\/(?:\?token=(\S+))?.*\n/.exec(stdout);
       if (!m) return;
       clearTimeout(timer);
       child.off("exit", early);
@@ -87,7 +88,7 @@ export function startServer(opts: ServerOptions): Promise<ServerProcess> {
       resolve({
         url: `http://127.0.0.1:${port}/`,
         port,
-        token,
+        token: token === "stored" ? (m[2] ? decodeURIComponent(m[2]) : null) : token,
         child,
         output: () => ({ stdout, stderr }),
         stop: () => kill("SIGTERM"),

@@ -1,6 +1,7 @@
 import { registerSecret } from "../common/redact.js";
 import { allowedHostsFrom, isLoopbackName } from "../server/hostCheck.js";
 import { chooseToken, type TokenChoice, TokenOptionError } from "../server/serverToken.js";
+import { hideTokenFromProcess } from "./hideToken.js";
 import { err } from "./output.js";
 
 export interface ServerOptions {
@@ -55,8 +56,8 @@ export async function serverCommand(opts: ServerOptions): Promise<number> {
     return 1;
   }
   const { token, source } = choice;
-  // The agent's tools inherit this environment: they must not be able to read the token.
-  delete process.env.MUX_SERVER_AUTH_TOKEN;
+  // Neither the agent's tools (they inherit the environment) nor other local users (argv) may read it.
+  hideTokenFromProcess();
   registerSecret(token ?? undefined);
   const allowedHosts = allowedHostsFrom(opts.allowedHost, process.env);
   if (token === null && !isLoopbackName(opts.host.replace(/^\[|\]$/g, "").toLowerCase())) warnOpenServer(opts.host);

@@ -98,6 +98,12 @@ describe("mux server: access control", () => {
     expect(await upgradeStatus(server, { cookie, origin: `http://127.0.0.1:${server.port}` }, "workspace/api/ws")).toBe(101);
   });
 
+  it.runIf(process.platform === "linux")("other local users cannot read the --auth-token value from the command line (/proc/<pid>/cmdline, ps)", () => {
+    const cmdline = fs.readFileSync(`/proc/${server.child.pid}/cmdline`, "utf8");
+    expect(cmdline).not.toContain(TEST_TOKEN);
+    expect(cmdline.replace(/\0+/g, " ").trim()).toMatch(/^mux server .*--auth-token \*\*\*/);
+  });
+
   it("never logs the token", () => {
     const { stdout, stderr } = server.output();
     expect(stdout.split("\n").filter(Boolean)).toHaveLength(1);

@@ -118,7 +118,7 @@ async function commander() {
       process.exitCode = providersCommand(opts);
     });
 
-  program
+  const server = program
     .command("server")
     .description("Serve the web UI and its API (one process runs every workspace's agent)")
     .option("--host <host>", "interface to listen on", "localhost")
@@ -143,6 +143,9 @@ async function commander() {
   const wantsAll = !sub || sub.startsWith("-") || sub === "help";
   if (wantsAll || sub === "project") (await import("./project.js")).registerProjectCommands(program);
   if (wantsAll || sub === "workspace") (await import("./workspace.js")).registerWorkspaceCommands(program);
+  if (wantsAll || (sub === "server" && /^(sessions|revoke|help|--help|-h)$/.test(process.argv[3] ?? ""))) {
+    (await import("./serverSessions.js")).registerServerSessionCommands(server);
+  }
 
   program.parseAsync().catch((err) => {
     process.stderr.write(`mux: ${err instanceof Error ? err.message : String(err)}\n`);

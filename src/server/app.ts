@@ -1,11 +1,13 @@
 import { createServer, type IncomingMessage, type ServerResponse, STATUS_CODES } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { Duplex } from "node:stream";
-import type { WebSocketServer } from "ws";
+import type { WebSocket, WebSocketServer } from "ws";
+import { SIGNED_OUT_CLOSE_CODE } from "../api/closeCodes.js";
 import { redact } from "../common/redact.js";
 import type { Api } from "./api.js";
 import { Auth, sameOrigin } from "./auth.js";
 import { HostCheck, hostRefusal } from "./hostCheck.js";
+import { SessionStore } from "./sessions.js";
 
 export interface ServerConfig {
   host: string;
@@ -53,7 +55,14 @@ function refuse(socket: Duplex, status: number, message?: string): void {
  * ready. Once the API is up, pages carry the workspace list.
  */
 export async function startServer(cfg: ServerConfig, loadApi: () => Promise<Api>): Promise<RunningServer> {
-  let auth = new Auth(cfg.token, cfg.port);
+  // Browsers' sign-ins (none without a token). A revoked one's connections end at once, even
+  // when another process (`mux server revoke`) revoked it.
+  const sessions = cfg.token === null ? undefined : new SessionStore(cfg.env, cfg.token);
+  const socketsBySession = new Map<string, Set<WebSocket>>();
+  sessions?.onRevoke((ids) => {
+    for (const id of ids) for (const ws of socketsBySession.get(id) ?? []) ws.close(SIGNED_OUT_CLOSE_CODE, "signed out");
+  });
+  let auth = new Auth(cfg.token, cfg.port, sessions);
   // Without a token, only loopback names and allowed ones (DNS rebinding); with one, any name.
   const hosts = cfg.token === null ? new HostCheck(cfg.allowedHosts ?? []) : undefined;
   let closed = false;
@@ -118,8 +127,13 @@ export async function startServer(cfg: ServerConfig, loadApi: () => Promise<Api>
     if (!sameOrigin({ origin, host: header(req, "host"), forwardedHost: header(req, "x-forwarded-host") })) return refuse(socket, 403);
     // A browser always sends Origin; without one, only the Bearer header counts.
     const authorization = header(req, "authorization");
-    const ok = origin ? auth.check({ authorization, cookie: header(req, "cookie") }) : auth.checkBearer(authorization);
-    if (!ok) return refuse(socket, 401);
+    const who = origin
+      ? auth.identify({ authorization, cookie: header(req, "cookie") })
+      : auth.checkBearer(authorization)
+        ? ({ kind: "bearer" } as const)
+        : undefined;
+    if (!who) return refuse(socket, 401);
+    const sessionId = who.kind === "session" ? who.id : undefined;
     Promise.all([loadWss(), getApi()])
       .then(([wss, loaded]) => {
         if (socket.destroyed) return;
@@ -128,6 +142,7 @@ export async function startServer(cfg: ServerConfig, loadApi: () => Promise<Api>
           // this connection with the matching code (1007, 1002, 1009) and then emit 'error'.
           // Unheard, that error would end the process and every agent running in it.
           ws.on("error", (err) => logLine(`mux: closed a WebSocket connection: ${err.message}`));
+          if (sessionId) trackSession(sessionId, ws);
           loaded.attach(ws);
         });
       })
@@ -137,12 +152,24 @@ export async function startServer(cfg: ServerConfig, loadApi: () => Promise<Api>
       });
   });
 
+  const trackSession = (id: string, ws: WebSocket) => {
+    const set = socketsBySession.get(id) ?? new Set();
+    socketsBySession.set(id, set.add(ws));
+    ws.once("close", () => {
+      set.delete(ws);
+      if (!set.size) socketsBySession.delete(id);
+    });
+  };
+
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
     server.listen(cfg.port, cfg.host, () => resolve());
   });
   const port = (server.address() as AddressInfo).port;
-  auth = new Auth(cfg.token, port);
+  auth = new Auth(cfg.token, port, sessions);
+  sessions?.watch();
+  // Sign-ins made with an earlier token (--new-token, or a new MUX_SERVER_AUTH_TOKEN) end.
+  void sessions?.dropOtherTokens().catch((err) => logLine(`mux: cannot update ${sessions.file}: ${err.message}`));
   // The server is up (health answers at once); now, unless a page got here first, load what
   // the first visit needs — pages, then the API and its hub — so it does not wait for them.
   // A moment later, so a health probe that follows the start at once is not held up.
@@ -160,6 +187,7 @@ export async function startServer(cfg: ServerConfig, loadApi: () => Promise<Api>
     api: () => api,
     async close() {
       closed = true;
+      sessions?.close();
       const wss = await wssPromise?.catch(() => undefined);
       for (const client of wss?.clients ?? []) client.terminate();
       // An API still loading is closed once loaded (its hub has timers and git processes).

@@ -5,7 +5,7 @@ import type { ChatItem } from "../../src/api/schemas.js";
 import { type FakeProvider, startFakeProvider } from "../fake-provider/index.js";
 import { makeRepo } from "../helpers/git.js";
 import { tempDirs } from "../helpers/mux.js";
-import { connect, readUntil, type ServerProcess, startServer, TEST_TOKEN, upgradeStatus } from "../helpers/server.js";
+import { connect, readUntil, type ServerProcess, signIn, startServer, TEST_TOKEN, upgradeStatus } from "../helpers/server.js";
 
 /** Auth, the HTTP routes and the providers API of the real `mux server` process. */
 
@@ -35,7 +35,14 @@ describe("mux server: access control", () => {
 
   it("every other route answers 401 without the token or with a wrong one", async () => {
     for (const p of ["", "index.html", "assets/app.js", "workspace/abc", "api/ws", "api/nothing", "health/x"]) {
-      const variants: Record<string, string>[] = [{}, { authorization: "Bearer wrong" }, { cookie: `mux_token_${server.port}=wrong` }];
+      const variants: Record<string, string>[] = [
+        {},
+        { authorization: "Bearer wrong" },
+        { cookie: `mux_session_${server.port}=wrong` },
+        // The token itself is no cookie: a browser holds only a session's secret.
+        { cookie: `mux_session_${server.port}=${TEST_TOKEN}` },
+        { cookie: `mux_token_${server.port}=${TEST_TOKEN}` },
+      ];
       for (const headers of variants) {
         const r = await get(p, headers);
         expect(r.status, `${p} ${JSON.stringify(headers)}`).toBe(401);
@@ -62,14 +69,17 @@ describe("mux server: access control", () => {
     expect(await (await get("assets/%2e%2e/%2e%2e/%2e%2e/%2e%2e/etc/passwd", auth)).text()).not.toContain("root:");
   });
 
-  it("?token= sets an HttpOnly, SameSite=Strict cookie and redirects to the page without the token", async () => {
+  it("?token= exchanges the token for a session cookie (HttpOnly, SameSite=Strict, not the token) and redirects to the page without the token", async () => {
     const r = await get(`?token=${TEST_TOKEN}&x=1`);
     expect(r.status).toBe(302);
     expect(r.headers.get("location")).toBe("./?x=1");
     const setCookie = r.headers.get("set-cookie")!;
     expect(setCookie).toMatch(/HttpOnly/);
     expect(setCookie).toMatch(/SameSite=Strict/);
+    expect(setCookie).toMatch(/Max-Age=\d+/); // an installed app keeps it when closed
     expect(setCookie).not.toMatch(/Path=/i); // the browser scopes it to the directory it visited
+    expect(setCookie).not.toContain(TEST_TOKEN);
+    expect(setCookie).toMatch(new RegExp(`^mux_session_${server.port}=[A-Za-z0-9_-]{43};`));
     const cookie = setCookie.split(";")[0];
     expect((await get("", { cookie })).status).toBe(200);
     // Signed in, the token in the URL again (Coder adds an app URL's query at the app root): no loop.
@@ -88,7 +98,7 @@ describe("mux server: access control", () => {
   });
 
   it("refuses cross-origin WebSocket upgrades, even with a valid cookie", async () => {
-    const cookie = `mux_token_${server.port}=${TEST_TOKEN}`;
+    const cookie = await signIn(server, TEST_TOKEN);
     expect(await upgradeStatus(server, { cookie, origin: "http://evil.example" })).toBe(403);
     expect(await upgradeStatus(server, { authorization: `Bearer ${TEST_TOKEN}`, origin: "http://evil.example" })).toBe(403);
     expect(await upgradeStatus(server, { cookie, origin: `http://127.0.0.1:${server.port + 1}` })).toBe(403);

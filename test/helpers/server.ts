@@ -186,3 +186,14 @@ export function rawGet(
     req.on("error", reject);
   });
 }
+
+/**
+ * Signs in as a browser does (the `?token=` visit) and returns the session cookie it got, as a
+ * `Cookie` header value (`name=secret`).
+ */
+export async function signIn(server: { url: string }, token: string, headers: Record<string, string> = {}): Promise<string> {
+  const r = await fetch(`${server.url}?token=${encodeURIComponent(token)}`, { headers, redirect: "manual" });
+  const setCookie = r.headers.get("set-cookie");
+  if (r.status !== 302 || !setCookie) throw new Error(`sign-in refused: ${r.status}`);
+  return setCookie.split(";")[0];
+}

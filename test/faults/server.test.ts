@@ -51,6 +51,18 @@ describe("mux server: a malformed WebSocket frame closes only its own connection
     expect(server.child.exitCode).toBeNull();
   });
 
+  it("well-formed frames that are not API messages (not JSON, wrong shape, binary) leave the server and other clients going", async () => {
+    const raw = await rawUpgrade(server.port, { authorization: `Bearer ${TEST_TOKEN}` });
+    for (const text of ["garbage", "null", "[]", '{"i":1}', '{"i":"1","p":null}']) raw.write(frame(0x1, Buffer.from(text)));
+    raw.write(frame(0x2, Buffer.from([0, 1, 2, 255])));
+    // A ping round trip: everything written before it has been read by the server.
+    raw.write(frame(0x9, Buffer.from("sync")));
+    await raw.pong();
+    raw.destroy();
+    expect(await other.api.workspaces.list()).toBeInstanceOf(Array);
+    expect(server.child.exitCode).toBeNull();
+  });
+
   it("an agent streaming in another workspace finishes its turn while bad frames arrive", async () => {
     const repo = makeRepo(path.join(dirs.base, "app"));
     const ws = await other.api.workspaces.create({ projectPath: repo, runtime: { type: "local" }, name: "streaming" });

@@ -9,6 +9,8 @@ export interface RawWebSocket {
   /** The status line and headers of the server's answer to the upgrade. */
   response: string;
   write(frame: Buffer): void;
+  /** Resolves when the server has answered a ping (opcode 9) with a pong (opcode 10). */
+  pong(): Promise<void>;
   /** The close code of the server's close frame, or null if the socket ended without one. */
   closeCode(): Promise<number | null>;
   destroy(): void;
@@ -39,6 +41,15 @@ export function rawUpgrade(port: number, headers: Record<string, string>, pathna
       const response = received.subarray(0, headerEnd).toString("latin1");
       received = received.subarray(headerEnd + 4);
       resolve({
+        pong: () =>
+          new Promise<void>((done, fail) => {
+            const look = () => {
+              if (findFrame(received, 10) !== undefined) return done();
+              socket.once("data", look);
+            };
+            socket.once("close", () => fail(new Error("closed before a pong")));
+            look();
+          }),
         response,
         write: (frame) => socket.write(frame),
         async closeCode() {
@@ -53,8 +64,14 @@ export function rawUpgrade(port: number, headers: Record<string, string>, pathna
   });
 }
 
-/** The code in the first close frame (opcode 8) among the server's frames, which are never masked. */
+/** The code in the first close frame (opcode 8) among the server's frames. */
 function parseCloseCode(data: Buffer): number | null {
+  const close = findFrame(data, 8);
+  return close && close.length >= 2 ? close.readUInt16BE(0) : null;
+}
+
+/** The payload of the first frame with `opcode` among the server's frames (never masked). */
+function findFrame(data: Buffer, wanted: number): Buffer | undefined {
   let at = 0;
   while (at + 2 <= data.length) {
     const opcode = data[at] & 0x0f;
@@ -67,10 +84,11 @@ function parseCloseCode(data: Buffer): number | null {
       len = Number(data.readBigUInt64BE(start));
       start += 8;
     }
-    if (opcode === 8) return len >= 2 ? data.readUInt16BE(start) : null;
+    if (start + len > data.length) return undefined;
+    if (opcode === wanted) return data.subarray(start, start + len);
     at = start + len;
   }
-  return null;
+  return undefined;
 }
 
 /** A client frame: FIN set, `opcode`, masked (as clients must) unless `masked` is false. */

@@ -24,8 +24,9 @@ const SAFE_NEXT = /^(?!.*\.\.)[A-Za-z0-9._~\-/]*$/;
 
 /**
  * A first visit with `?token=`: the token is exchanged for a new session, whose secret (not the
- * token) becomes the cookie; then a redirect to the same page without the token. Redirects are relative, so they hold under any proxy prefix. A deep page first goes
- * through the app's root, so the cookie (scoped to the visited directory) covers the whole app.
+ * token) becomes the cookie; then a redirect to the same page without the token. Redirects are
+ * relative, so they hold under any proxy prefix. A deep page first goes through the app's root,
+ * so the cookie (scoped to the visited directory) covers the whole app.
  */
 async function tokenVisit(c: Context, auth: Auth, token: string): Promise<Response> {
   if (!auth.matches(token)) return unauthorized(c);
@@ -92,8 +93,9 @@ export interface HttpOptions {
 }
 
 /**
- * Every HTTP route but /health: the token gate (Bearer, cookie, or a first `?token=` visit) and
- * the web app's files. (The API itself is the WebSocket, upgraded before this is reached.)
+ * Every HTTP route but /health: the token gate (Bearer, session cookie, or a first `?token=`
+ * visit), the sign-in sessions (sessionRoutes.ts) and the web app's files. (The API itself is
+ * the WebSocket, upgraded before this is reached.)
  */
 export function createHttpListener(auth: Auth, env: NodeJS.ProcessEnv, opts: HttpOptions = {}): (req: IncomingMessage, res: ServerResponse) => Promise<void> {
   const webRoot = findWebRoot(env);

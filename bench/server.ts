@@ -22,7 +22,7 @@ import { writeChat } from "../test/browser/harness.js";
 import { launchBrowser } from "../test/helpers/browser.js";
 import { makeRepo } from "../test/helpers/git.js";
 import { cleanEnv } from "../test/helpers/mux.js";
-import { connect } from "../test/helpers/server.js";
+import { connect, signIn } from "../test/helpers/server.js";
 import { median, readCpuMs, wallNow } from "./measure.js";
 
 const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
@@ -213,12 +213,13 @@ export function readRss(pid: number): { rss: number; hwm: number } {
   return { rss: (kb("VmRSS") * 1024) / MiB, hwm: (kb("VmHWM") * 1024) / MiB };
 }
 
-/** A browser context signed in to the server (the cookie the ?token= visit would set). */
+/** A browser context signed in to the server (the session cookie a ?token= visit sets). */
 export async function signedInContext(browser: Browser, server: { url: string; port: number }, viewport = { width: 1440, height: 900 }) {
   const context = await browser.newContext({ viewport });
   // tsx (esbuild keepNames) wraps named functions in __name(): page-side callbacks need it too.
   await context.addInitScript({ content: "globalThis.__name ??= (f) => f;" });
-  await context.addCookies([{ name: `mux_token_${server.port}`, value: TOKEN, url: server.url, httpOnly: true, sameSite: "Strict" }]);
+  const [name, value] = (await signIn(server, TOKEN)).split("=");
+  await context.addCookies([{ name, value, url: server.url, httpOnly: true, sameSite: "Strict" }]);
   return context;
 }
 

@@ -118,13 +118,20 @@ async function commander() {
       process.exitCode = providersCommand(opts);
     });
 
-  program
+  const server = program
     .command("server")
     .description("Serve the web UI and its API (one process runs every workspace's agent)")
     .option("--host <host>", "interface to listen on", "localhost")
     .option("--port <port>", "port (0 picks a free one)", "3000")
-    .option("--auth-token <token>", "the token browsers and clients must present (default: $MUX_SERVER_AUTH_TOKEN, else a random one)")
-    .option("--no-auth", "no token at all (only behind a proxy that authenticates)")
+    .option("--auth-token <token>", "the token browsers and clients must present (default: $MUX_SERVER_AUTH_TOKEN, else the one kept in ~/.mux/server/token)")
+    .option("--new-token", "replace the kept token with a new one (signs every browser out)")
+    .option("--no-auth", "no token at all (only behind a proxy that authenticates); then only localhost names are served")
+    .option(
+      "--allowed-host <name>",
+      "with --no-auth, also answer to this Host name (repeatable; .example.com allows subdomains; also $MUX_SERVER_ALLOWED_HOSTS)",
+      (v: string, all: string[]) => [...all, v],
+      [] as string[],
+    )
     .option("--add-project <path>", "register a project at start-up (repeatable)", (v: string, all: string[]) => [...all, v], [] as string[])
     .action(async (opts) => {
       const { serverCommand } = await import("./server.js");
@@ -136,6 +143,9 @@ async function commander() {
   const wantsAll = !sub || sub.startsWith("-") || sub === "help";
   if (wantsAll || sub === "project") (await import("./project.js")).registerProjectCommands(program);
   if (wantsAll || sub === "workspace") (await import("./workspace.js")).registerWorkspaceCommands(program);
+  if (wantsAll || (sub === "server" && /^(sessions|revoke|help|--help|-h)$/.test(process.argv[3] ?? ""))) {
+    (await import("./serverSessions.js")).registerServerSessionCommands(server);
+  }
 
   program.parseAsync().catch((err) => {
     process.stderr.write(`mux: ${err instanceof Error ? err.message : String(err)}\n`);

@@ -1,19 +1,37 @@
 import { registerSecret } from "../common/redact.js";
-import { chooseToken } from "../server/auth.js";
+import { allowedHostsFrom, isLoopbackName } from "../server/hostCheck.js";
+import { chooseToken, type TokenChoice, TokenOptionError } from "../server/serverToken.js";
+import { hideTokenFromProcess } from "./hideToken.js";
 import { err } from "./output.js";
 
 export interface ServerOptions {
   host: string;
   port: string;
   authToken?: string;
+  /** Replace the stored token (and so sign every browser out). */
+  newToken?: boolean;
   /** false with --no-auth */
   auth?: boolean;
   addProject?: string[];
+  /** Names besides localhost served without a token (--allowed-host, repeatable). */
+  allowedHost?: string[];
 }
 
 function displayHost(host: string): string {
   if (!host || host === "0.0.0.0" || host === "::") return "localhost";
   return host.includes(":") ? `[${host}]` : host;
+}
+
+/** Listening beyond this machine with no token: whoever reaches the port runs commands as this user. */
+function warnOpenServer(host: string): void {
+  const rule = "!".repeat(78);
+  err(
+    `${rule}\n` +
+      `WARNING: mux server listens on ${host} WITHOUT AUTHENTICATION (--no-auth).\n` +
+      "Anyone who can reach this port can run any command as you, through the agent's shell.\n" +
+      "Use it only behind a proxy that authenticates, or drop --no-auth (the token is the default).\n" +
+      `${rule}\n`,
+  );
 }
 
 /**
@@ -29,14 +47,27 @@ export async function serverCommand(opts: ServerOptions): Promise<number> {
   }
   // The SDK would print its warnings to the server's log for every request.
   (globalThis as { AI_SDK_LOG_WARNINGS?: boolean }).AI_SDK_LOG_WARNINGS = false;
-  const { token, source } = chooseToken(opts, process.env);
-  // The agent's tools inherit this environment: they must not be able to read the token.
-  delete process.env.MUX_SERVER_AUTH_TOKEN;
+  let choice: TokenChoice;
+  try {
+    choice = await chooseToken(opts, process.env);
+  } catch (e) {
+    if (!(e instanceof TokenOptionError)) throw e;
+    err(`mux: ${e.message}\n`);
+    return 1;
+  }
+  const { token, source } = choice;
+  // Neither the agent's tools (they inherit the environment) nor other local users (argv) may read it.
+  hideTokenFromProcess();
   registerSecret(token ?? undefined);
-  const { startServer } = await import("../server/app.js");
+  const allowedHosts = allowedHostsFrom(opts.allowedHost, process.env);
+  if (token === null && !isLoopbackName(opts.host.replace(/^\[|\]$/g, "").toLowerCase())) warnOpenServer(opts.host);
+  const [{ startServer }, { guardProcess }] = await Promise.all([import("../server/app.js"), import("../server/processGuard.js")]);
+  guardProcess();
   let server: Awaited<ReturnType<typeof startServer>>;
   try {
-    server = await startServer({ host: opts.host, port, token, env: process.env }, async () => (await import("../server/api.js")).createApi(process.env));
+    server = await startServer({ host: opts.host, port, token, allowedHosts, env: process.env }, async () =>
+      (await import("../server/api.js")).createApi(process.env),
+    );
   } catch (e) {
     err(`mux: cannot listen on ${opts.host}:${port}: ${(e as Error).message}\n`);
     return 1;
@@ -54,7 +85,7 @@ export async function serverCommand(opts: ServerOptions): Promise<number> {
   const base = `http://${displayHost(opts.host)}:${server.port}/`;
   // The one line that shows the token (written directly: output through err/out is redacted).
   const line =
-    source === "generated" && token
+    source === "file" && token
       ? `Mux is ready at ${base}?token=${encodeURIComponent(token)}`
       : `Mux is ready at ${base}${source === "env" ? " (token from MUX_SERVER_AUTH_TOKEN)" : source === "flag" ? " (token from --auth-token)" : " (no authentication)"}`;
   process.stdout.write(`${line}\n`);

@@ -1,37 +1,39 @@
-import { describe, expect, it } from "vitest";
-import { Auth, chooseToken, parseCookies, sameOrigin } from "./auth.js";
-
-describe("chooseToken", () => {
-  it("prefers --no-auth, then --auth-token, then MUX_SERVER_AUTH_TOKEN, else a random one", () => {
-    const env = { MUX_SERVER_AUTH_TOKEN: "from-env" };
-    expect(chooseToken({ auth: false, authToken: "flag" }, env)).toEqual({ token: null, source: "none" });
-    expect(chooseToken({ authToken: "flag" }, env)).toEqual({ token: "flag", source: "flag" });
-    expect(chooseToken({}, env)).toEqual({ token: "from-env", source: "env" });
-    const a = chooseToken({}, {});
-    const b = chooseToken({}, {});
-    expect(a.source).toBe("generated");
-    expect(a.token).toMatch(/^[A-Za-z0-9_-]{32}$/);
-    expect(a.token).not.toBe(b.token);
-  });
-});
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { Auth, parseCookies, sameOrigin } from "./auth.js";
+import { SessionStore } from "./sessions.js";
 
 describe("Auth", () => {
-  const auth = new Auth("s3cret-token", 4000);
+  let root: string;
+  let sessions: SessionStore;
+  let auth: Auth;
+  beforeEach(() => {
+    root = fs.mkdtempSync(path.join(os.tmpdir(), "mux-auth-"));
+    sessions = new SessionStore({ MUX_ROOT: root }, "s3cret-token");
+    auth = new Auth("s3cret-token", 4000, sessions);
+  });
+  afterEach(() => fs.rmSync(root, { recursive: true, force: true }));
 
-  it("accepts the token as Bearer or as its cookie, nothing else", () => {
-    expect(auth.check({ authorization: "Bearer s3cret-token" })).toBe(true);
+  it("accepts the token as Bearer, and a live session's secret as the cookie; never the token as a cookie", async () => {
+    expect(auth.identify({ authorization: "Bearer s3cret-token" })).toEqual({ kind: "bearer" });
     expect(auth.check({ authorization: "bearer  s3cret-token " })).toBe(true);
-    expect(auth.check({ cookie: "a=1; mux_token_4000=s3cret-token" })).toBe(true);
+    const { secret, session } = await sessions.create("test-agent");
+    expect(auth.identify({ cookie: `a=1; mux_session_4000=${secret}` })).toEqual({ kind: "session", id: session.id });
     expect(auth.check({ authorization: "Bearer s3cret-tokenX" })).toBe(false);
     expect(auth.check({ authorization: "s3cret-token" })).toBe(false);
-    expect(auth.check({ cookie: "mux_token_3000=s3cret-token" })).toBe(false);
+    expect(auth.check({ cookie: "mux_session_4000=s3cret-token" })).toBe(false);
+    expect(auth.check({ cookie: `mux_session_3000=${secret}` })).toBe(false);
     expect(auth.check({})).toBe(false);
     expect(auth.checkBearer(undefined)).toBe(false);
+    await sessions.revoke({ id: session.id });
+    expect(auth.check({ cookie: `mux_session_4000=${secret}` })).toBe(false);
   });
 
-  it("sets an HttpOnly, SameSite=Strict cookie scoped by the browser (no Path), Secure over https", () => {
-    expect(auth.cookie("s3cret-token", false)).toBe("mux_token_4000=s3cret-token; HttpOnly; SameSite=Strict");
-    expect(auth.cookie("s3cret-token", true)).toMatch(/; Secure$/);
+  it("sets a long-lived HttpOnly, SameSite=Strict cookie scoped by the browser (no Path), Secure over https", () => {
+    expect(auth.cookie("abc", false)).toBe("mux_session_4000=abc; Max-Age=34560000; HttpOnly; SameSite=Strict");
+    expect(auth.cookie("abc", true)).toMatch(/; Secure$/);
   });
 
   it("lets everything through without a token (--no-auth)", () => {

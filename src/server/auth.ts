@@ -1,20 +1,5 @@
-import { createHash, randomBytes, timingSafeEqual } from "node:crypto";
-
-export interface TokenChoice {
-  /** null: no authentication (--no-auth). */
-  token: string | null;
-  /** Where it came from; a generated token is shown once in the ready URL. */
-  source: "none" | "flag" | "env" | "generated";
-}
-
-/** --no-auth, then --auth-token, then MUX_SERVER_AUTH_TOKEN, else a random token. */
-export function chooseToken(opts: { auth?: boolean; authToken?: string }, env: NodeJS.ProcessEnv): TokenChoice {
-  if (opts.auth === false) return { token: null, source: "none" };
-  if (opts.authToken) return { token: opts.authToken, source: "flag" };
-  const fromEnv = env.MUX_SERVER_AUTH_TOKEN?.trim();
-  if (fromEnv) return { token: fromEnv, source: "env" };
-  return { token: randomBytes(24).toString("base64url"), source: "generated" };
-}
+import { createHash, timingSafeEqual } from "node:crypto";
+import type { SessionStore } from "./sessions.js";
 
 const digest = (s: string) => createHash("sha256").update(s).digest();
 
@@ -37,24 +22,36 @@ export function parseCookies(header: string | undefined | null): Map<string, str
   return out;
 }
 
+/** Who a request comes from: an API client with the token, a signed-in browser, or anyone (--no-auth). */
+export type Identity = { kind: "bearer" } | { kind: "session"; id: string } | { kind: "open" };
+
+/** How long the browser keeps the cookie (Chrome's cap); the server ends unused sessions sooner. */
+const COOKIE_MAX_AGE_S = 400 * 24 * 3600;
+
 /**
- * The server's one secret. Compared in constant time (on hashes, so lengths never leak);
- * accepted as `Authorization: Bearer` or as the cookie set on the first `?token=` visit.
+ * The server's one secret, and the browsers signed in with it. The token is compared in constant
+ * time (on hashes, so lengths never leak) and accepted as `Authorization: Bearer`; a browser
+ * exchanges it once (the `?token=` visit) for a session, whose random secret is its cookie.
  */
 export class Auth {
   private readonly expected: Buffer | null;
   /** Named per port: two servers on localhost must not overwrite each other's cookie. */
   readonly cookieName: string;
 
-  constructor(token: string | null, port: number) {
+  constructor(
+    token: string | null,
+    port: number,
+    readonly sessions?: SessionStore,
+  ) {
     this.expected = token === null ? null : digest(token);
-    this.cookieName = `mux_token_${port}`;
+    this.cookieName = `mux_session_${port}`;
   }
 
   get enabled(): boolean {
     return this.expected !== null;
   }
 
+  /** True when `candidate` is the server's token. */
   matches(candidate: string | undefined | null): boolean {
     if (this.expected === null) return true;
     if (!candidate) return false;
@@ -68,19 +65,26 @@ export class Auth {
     return bearer !== undefined && this.matches(bearer.trim());
   }
 
-  /** True when the request carries the token (header or cookie). */
+  /** Who sent these headers (the token as Bearer, or a live session's cookie); undefined: nobody signed in. */
+  identify(headers: { authorization?: string | null; cookie?: string | null }): Identity | undefined {
+    if (this.expected === null) return { kind: "open" };
+    if (this.checkBearer(headers.authorization)) return { kind: "bearer" };
+    const session = this.sessions?.check(parseCookies(headers.cookie).get(this.cookieName));
+    return session ? { kind: "session", id: session.id } : undefined;
+  }
+
+  /** True when the request carries the token or a live session's cookie. */
   check(headers: { authorization?: string | null; cookie?: string | null }): boolean {
-    if (this.expected === null) return true;
-    return this.checkBearer(headers.authorization) || this.matches(parseCookies(headers.cookie).get(this.cookieName));
+    return this.identify(headers) !== undefined;
   }
 
   /**
-   * The cookie for a token visit. No Path attribute: the browser then scopes it to the directory
+   * The cookie for a new session. No Path attribute: the browser then scopes it to the directory
    * of the URL it visited — behind a path-based proxy (Coder's `/@user/ws/apps/mux/`) that is the
-   * proxy's prefix, which this server never sees.
+   * proxy's prefix, which this server never sees. Long-lived, so an installed app stays signed in.
    */
-  cookie(token: string, secure: boolean): string {
-    return `${this.cookieName}=${encodeURIComponent(token)}; HttpOnly; SameSite=Strict${secure ? "; Secure" : ""}`;
+  cookie(secret: string, secure: boolean): string {
+    return `${this.cookieName}=${encodeURIComponent(secret)}; Max-Age=${COOKIE_MAX_AGE_S}; HttpOnly; SameSite=Strict${secure ? "; Secure" : ""}`;
   }
 }
 

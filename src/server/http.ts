@@ -2,7 +2,8 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import { getRequestListener } from "@hono/node-server";
 import { type Context, Hono, type Next } from "hono";
 import { redact } from "../common/redact.js";
-import type { Auth } from "./auth.js";
+import type { Auth, Identity } from "./auth.js";
+import { sessionRoute } from "./sessionRoutes.js";
 import { findWebRoot, serveStatic } from "./static.js";
 
 const UNAUTHORIZED_HTML = `<!doctype html><meta charset="utf-8"><title>Mux: sign in</title>
@@ -22,11 +23,12 @@ function unauthorized(c: Context): Response {
 const SAFE_NEXT = /^(?!.*\.\.)[A-Za-z0-9._~\-/]*$/;
 
 /**
- * A first visit with `?token=`: set the cookie, then redirect to the same page without the
- * token. Redirects are relative, so they hold under any proxy prefix. A deep page first goes
- * through the app's root, so the cookie (scoped to the visited directory) covers the whole app.
+ * A first visit with `?token=`: the token is exchanged for a new session, whose secret (not the
+ * token) becomes the cookie; then a redirect to the same page without the token. Redirects are
+ * relative, so they hold under any proxy prefix. A deep page first goes through the app's root,
+ * so the cookie (scoped to the visited directory) covers the whole app.
  */
-function tokenVisit(c: Context, auth: Auth, token: string): Response {
+async function tokenVisit(c: Context, auth: Auth, token: string): Promise<Response> {
   if (!auth.matches(token)) return unauthorized(c);
   const url = new URL(c.req.url);
   url.searchParams.delete("token");
@@ -41,7 +43,9 @@ function tokenVisit(c: Context, auth: Auth, token: string): Response {
   const query = url.searchParams.size ? `?${url.searchParams}` : "";
   const target = next && SAFE_NEXT.test(next) && !next.startsWith("/") ? next : segments[0];
   const secure = url.protocol === "https:" || c.req.header("x-forwarded-proto") === "https";
-  c.header("set-cookie", auth.cookie(token, secure));
+  if (!auth.sessions) throw new Error("a server with a token keeps sessions");
+  const { secret } = await auth.sessions.create(c.req.header("user-agent"));
+  c.header("set-cookie", auth.cookie(secret, secure));
   return c.redirect(`./${target}${query}`, 302);
 }
 
@@ -89,8 +93,9 @@ export interface HttpOptions {
 }
 
 /**
- * Every HTTP route but /health: the token gate (Bearer, cookie, or a first `?token=` visit) and
- * the web app's files. (The API itself is the WebSocket, upgraded before this is reached.)
+ * Every HTTP route but /health: the token gate (Bearer, session cookie, or a first `?token=`
+ * visit), the sign-in sessions (sessionRoutes.ts) and the web app's files. (The API itself is
+ * the WebSocket, upgraded before this is reached.)
  */
 export function createHttpListener(auth: Auth, env: NodeJS.ProcessEnv, opts: HttpOptions = {}): (req: IncomingMessage, res: ServerResponse) => Promise<void> {
   const webRoot = findWebRoot(env);
@@ -102,7 +107,7 @@ export function createHttpListener(auth: Auth, env: NodeJS.ProcessEnv, opts: Htt
       return undefined; // e.g. a corrupt registry: the page loads without, the socket reports it
     }
   };
-  const app = new Hono();
+  const app = new Hono<{ Variables: { who: Identity } }>();
   app.use("*", async (c: Context, next: Next) => {
     await next();
     c.header("x-content-type-options", "nosniff");
@@ -110,15 +115,22 @@ export function createHttpListener(auth: Auth, env: NodeJS.ProcessEnv, opts: Htt
     // Every page gets the app's policy: the app, the sign-in notice, the "not built" page.
     if (c.res.headers.get("content-type")?.startsWith("text/html")) c.header("content-security-policy", CONTENT_SECURITY_POLICY);
   });
-  app.use("*", async (c: Context, next: Next) => {
-    const authorized = auth.check({ authorization: c.req.header("authorization"), cookie: c.req.header("cookie") });
+  app.use("*", async (c, next) => {
+    const who = auth.identify({ authorization: c.req.header("authorization"), cookie: c.req.header("cookie") });
+    const authorized = who !== undefined;
     const token = c.req.query("token");
     const page = c.req.method === "GET" || c.req.method === "HEAD";
     // Already signed in with the token in the URL again: serve the page. A proxy that keeps
     // adding it (Coder redirects its app root to the app URL's query) must not cause a loop.
     if (token !== undefined && auth.enabled && page && !(authorized && auth.matches(token))) return tokenVisit(c, auth, token);
-    if (!authorized) return unauthorized(c);
+    if (!who) return unauthorized(c);
+    c.set("who", who);
     return next();
+  });
+  app.use("*", async (c, next) => {
+    const answered = await sessionRoute(c, auth, c.get("who"));
+    if (answered) return answered;
+    await next();
   });
   app.get("*", (c) => {
     const path = c.req.path;

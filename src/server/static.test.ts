@@ -6,6 +6,7 @@ import * as path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { registerSecret } from "../common/redact.js";
 import { Auth } from "./auth.js";
+import { SessionStore } from "./sessions.js";
 import { BOOT_ELEMENT_ID, bootScript, CONTENT_SECURITY_POLICY, createHttpListener } from "./http.js";
 import { serveStatic } from "./static.js";
 
@@ -67,7 +68,7 @@ describe("security headers", () => {
 
   /** The HTTP routes of a real listener (web app at `webDir`), on a free port, for `fn`. */
   async function withListener(webDir: string, fn: (get: (p: string, headers?: Record<string, string>) => Promise<Response>) => Promise<void>) {
-    const server = createServer(createHttpListener(new Auth("tok-123", 1), { MUX_WEB_DIR: webDir }));
+    const server = createServer(createHttpListener(new Auth("tok-123", 1, new SessionStore({ MUX_ROOT: root }, "tok-123")), { MUX_WEB_DIR: webDir }));
     await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
     const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
     try {

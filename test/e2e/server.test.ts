@@ -5,7 +5,7 @@ import type { ChatItem } from "../../src/api/schemas.js";
 import { type FakeProvider, startFakeProvider } from "../fake-provider/index.js";
 import { makeRepo } from "../helpers/git.js";
 import { tempDirs } from "../helpers/mux.js";
-import { connect, readUntil, type ServerProcess, startServer, TEST_TOKEN, upgradeStatus } from "../helpers/server.js";
+import { connect, readUntil, type ServerProcess, signIn, startServer, TEST_TOKEN, upgradeStatus } from "../helpers/server.js";
 
 /** Auth, the HTTP routes and the providers API of the real `mux server` process. */
 
@@ -35,7 +35,14 @@ describe("mux server: access control", () => {
 
   it("every other route answers 401 without the token or with a wrong one", async () => {
     for (const p of ["", "index.html", "assets/app.js", "workspace/abc", "api/ws", "api/nothing", "health/x"]) {
-      const variants: Record<string, string>[] = [{}, { authorization: "Bearer wrong" }, { cookie: `mux_token_${server.port}=wrong` }];
+      const variants: Record<string, string>[] = [
+        {},
+        { authorization: "Bearer wrong" },
+        { cookie: `mux_session_${server.port}=wrong` },
+        // The token itself is no cookie: a browser holds only a session's secret.
+        { cookie: `mux_session_${server.port}=${TEST_TOKEN}` },
+        { cookie: `mux_token_${server.port}=${TEST_TOKEN}` },
+      ];
       for (const headers of variants) {
         const r = await get(p, headers);
         expect(r.status, `${p} ${JSON.stringify(headers)}`).toBe(401);
@@ -62,14 +69,17 @@ describe("mux server: access control", () => {
     expect(await (await get("assets/%2e%2e/%2e%2e/%2e%2e/%2e%2e/etc/passwd", auth)).text()).not.toContain("root:");
   });
 
-  it("?token= sets an HttpOnly, SameSite=Strict cookie and redirects to the page without the token", async () => {
+  it("?token= exchanges the token for a session cookie (HttpOnly, SameSite=Strict, not the token) and redirects to the page without the token", async () => {
     const r = await get(`?token=${TEST_TOKEN}&x=1`);
     expect(r.status).toBe(302);
     expect(r.headers.get("location")).toBe("./?x=1");
     const setCookie = r.headers.get("set-cookie")!;
     expect(setCookie).toMatch(/HttpOnly/);
     expect(setCookie).toMatch(/SameSite=Strict/);
+    expect(setCookie).toMatch(/Max-Age=\d+/); // an installed app keeps it when closed
     expect(setCookie).not.toMatch(/Path=/i); // the browser scopes it to the directory it visited
+    expect(setCookie).not.toContain(TEST_TOKEN);
+    expect(setCookie).toMatch(new RegExp(`^mux_session_${server.port}=[A-Za-z0-9_-]{43};`));
     const cookie = setCookie.split(";")[0];
     expect((await get("", { cookie })).status).toBe(200);
     // Signed in, the token in the URL again (Coder adds an app URL's query at the app root): no loop.
@@ -88,7 +98,7 @@ describe("mux server: access control", () => {
   });
 
   it("refuses cross-origin WebSocket upgrades, even with a valid cookie", async () => {
-    const cookie = `mux_token_${server.port}=${TEST_TOKEN}`;
+    const cookie = await signIn(server, TEST_TOKEN);
     expect(await upgradeStatus(server, { cookie, origin: "http://evil.example" })).toBe(403);
     expect(await upgradeStatus(server, { authorization: `Bearer ${TEST_TOKEN}`, origin: "http://evil.example" })).toBe(403);
     expect(await upgradeStatus(server, { cookie, origin: `http://127.0.0.1:${server.port + 1}` })).toBe(403);
@@ -96,6 +106,12 @@ describe("mux server: access control", () => {
     expect(await upgradeStatus(server, { cookie })).toBe(401);
     // Relative to a deep page the socket is at <dir>/api/ws.
     expect(await upgradeStatus(server, { cookie, origin: `http://127.0.0.1:${server.port}` }, "workspace/api/ws")).toBe(101);
+  });
+
+  it.runIf(process.platform === "linux")("other local users cannot read the --auth-token value from the command line (/proc/<pid>/cmdline, ps)", () => {
+    const cmdline = fs.readFileSync(`/proc/${server.child.pid}/cmdline`, "utf8");
+    expect(cmdline).not.toContain(TEST_TOKEN);
+    expect(cmdline.replace(/\0+/g, " ").trim()).toMatch(/^mux server .*--auth-token \*\*\*/);
   });
 
   it("never logs the token", () => {
@@ -184,6 +200,23 @@ describe("mux server: providers", () => {
       expect(c.frames.join("\n")).not.toContain(RAW_KEY);
     } finally {
       c.close();
+    }
+  });
+});
+
+describe("mux server --no-auth", () => {
+  it("listening on every interface, it prints a loud warning that anyone reaching the port can run commands", async () => {
+    const dirs = tempDirs();
+    const open = await startServer({ muxRoot: dirs.muxRoot, token: null, args: ["--host", "0.0.0.0"] });
+    const local = await startServer({ muxRoot: dirs.muxRoot, token: null });
+    try {
+      await expect.poll(() => open.output().stderr).toMatch(/WARNING: mux server listens on 0\.0\.0\.0 WITHOUT AUTHENTICATION/);
+      expect(open.output().stderr).toContain("can run any command as you");
+      await local.stop();
+      expect(local.output().stderr).not.toContain("WARNING");
+    } finally {
+      await Promise.all([open.stop(), local.stop()]);
+      dirs.cleanup();
     }
   });
 });

@@ -1,5 +1,6 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import * as fs from "node:fs";
+import * as http from "node:http";
 import * as os from "node:os";
 import * as path from "node:path";
 import { createORPCClient } from "@orpc/client";
@@ -44,8 +45,8 @@ export interface ServerProcess {
 export interface ServerOptions {
   muxRoot: string;
   env?: Record<string, string | undefined>;
-  /** Default: a fixed token passed with --auth-token. null: --no-auth. */
-  token?: string | null;
+  /** Default: a fixed token passed with --auth-token. null: --no-auth. "stored": no flag, the one in MUX_ROOT (read from the ready URL). */
+  token?: string | null | "stored";
   args?: string[];
 }
 
@@ -54,7 +55,8 @@ export const TEST_TOKEN = "test-server-token-0123456789";
 /** Starts the built `mux server --port 0` and waits for its ready line. */
 export function startServer(opts: ServerOptions): Promise<ServerProcess> {
   const token = opts.token === undefined ? TEST_TOKEN : opts.token;
-  const args = [muxBin(), "server", "--host", "127.0.0.1", "--port", "0", ...(token === null ? ["--no-auth"] : ["--auth-token", token]), ...(opts.args ?? [])];
+  const authArgs = token === null ? ["--no-auth"] : token === "stored" ? [] : ["--auth-token", token];
+  const args = [muxBin(), "server", "--host", "127.0.0.1", "--port", "0", ...authArgs, ...(opts.args ?? [])];
   const child = spawn(process.execPath, args, {
     env: cleanEnv({ MUX_ROOT: opts.muxRoot, MUX_WEB_DIR: path.join(opts.muxRoot, "no-web"), ...opts.env }),
     stdio: ["ignore", "pipe", "pipe"],
@@ -74,7 +76,7 @@ export function startServer(opts: ServerOptions): Promise<ServerProcess> {
     child.once("exit", early);
     child.stdout!.on("data", (c: string) => {
       stdout += c;
-      const m = /Mux is ready at http:\/\/[^:]+:(\d+)\//.exec(stdout);
+      const m = /Mux is ready at http:\/\/[^:]+:(\d+)\/(?:\?token=(\S+))?.*\n/.exec(stdout);
       if (!m) return;
       clearTimeout(timer);
       child.off("exit", early);
@@ -86,7 +88,7 @@ export function startServer(opts: ServerOptions): Promise<ServerProcess> {
       resolve({
         url: `http://127.0.0.1:${port}/`,
         port,
-        token,
+        token: token === "stored" ? (m[2] ? decodeURIComponent(m[2]) : null) : token,
         child,
         output: () => ({ stdout, stderr }),
         stop: () => kill("SIGTERM"),
@@ -167,3 +169,31 @@ function describeItem(item: unknown): unknown {
 
 /** The text of the finished assistant message in a `message` item. */
 export const isAssistantMessage = (item: ChatItem) => item.type === "message" && item.message.role === "assistant";
+
+/** A GET through node:http, which (unlike fetch) may send any Host header. */
+export function rawGet(
+  server: ServerProcess,
+  pathname: string,
+  headers: Record<string, string>,
+): Promise<{ status: number; body: string; headers: http.IncomingHttpHeaders }> {
+  return new Promise((resolve, reject) => {
+    const req = http.get({ host: "127.0.0.1", port: server.port, path: pathname, headers, agent: false }, (res) => {
+      let body = "";
+      res.setEncoding("utf8");
+      res.on("data", (c: string) => (body += c));
+      res.on("end", () => resolve({ status: res.statusCode ?? 0, body, headers: res.headers }));
+    });
+    req.on("error", reject);
+  });
+}
+
+/**
+ * Signs in as a browser does (the `?token=` visit) and returns the session cookie it got, as a
+ * `Cookie` header value (`name=secret`).
+ */
+export async function signIn(server: { url: string }, token: string, headers: Record<string, string> = {}): Promise<string> {
+  const r = await fetch(`${server.url}?token=${encodeURIComponent(token)}`, { headers, redirect: "manual" });
+  const setCookie = r.headers.get("set-cookie");
+  if (r.status !== 302 || !setCookie) throw new Error(`sign-in refused: ${r.status}`);
+  return setCookie.split(";")[0];
+}

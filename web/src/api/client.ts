@@ -1,6 +1,7 @@
 import { createORPCClient } from "@orpc/client";
 import { RPCLink } from "@orpc/client/websocket";
 import type { ContractRouterClient } from "@orpc/contract";
+import { SIGNED_OUT_CLOSE_CODE } from "../../../src/api/closeCodes";
 import type { Contract } from "../../../src/api/contract";
 
 export type ApiClient = ContractRouterClient<Contract>;
@@ -35,8 +36,10 @@ class Connection {
       this.setStatus("open");
       for (const w of this.waiters.splice(0)) w();
     });
-    socket.addEventListener("close", () => {
+    socket.addEventListener("close", (e) => {
       if (this.socket !== socket) return;
+      // This browser was signed out (everywhere, or revoked): reloading shows the sign-in page.
+      if (e.code === SIGNED_OUT_CLOSE_CODE) return window.location.reload();
       this.setStatus("closed");
       const delay = Math.min(5_000, 200 * 2 ** this.retries++);
       setTimeout(() => this.open(), delay);

@@ -7,6 +7,7 @@ import { closeOverlay } from "../state/ui";
 import { CustomProviderForm } from "./CustomProviderForm";
 import { toUpdate, validateDraft, type Draft } from "./draft";
 import { ProviderCard } from "./ProviderCard";
+import { SignOutEverywhere } from "./SignOutEverywhere";
 
 /** Settings → Providers: keys, base URLs and wire formats, with where each value comes from. */
 export function SettingsDialog() {
@@ -114,6 +115,7 @@ export function SettingsDialog() {
           ))}
         <GatewayHint />
       </div>
+      <SignOutEverywhere />
       <div className="flex shrink-0 items-center justify-end gap-2 border-t border-line px-4 py-2.5">
         {saved && (
           <span data-testid="providers-saved" role="status" className="mr-auto text-ok">

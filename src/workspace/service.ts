@@ -6,7 +6,7 @@ import { muxRoot, sessionsDir } from "../config/paths.js";
 import { LocalRuntime } from "../runtime/local.js";
 import type { Runtime } from "../runtime/types.js";
 import { ConfigStore, type Project, type Workspace } from "./config.js";
-import { git } from "./git.js";
+import { GitError, git } from "./git.js";
 import type { StatusTarget } from "./gitStatus.js";
 import { copyMuxIgnored } from "./muxignore.js";
 import { sanitizeName, suggestName } from "./names.js";
@@ -199,8 +199,12 @@ export class WorkspaceService {
     const health = await this.health(ws);
     if (health === "ok") return ws;
     if (ws.runtime.type !== "worktree") throw new ConfigError(`workspace "${ws.name}" cannot be re-created (${health})`);
-    await removeWorktree(ws.projectPath, ws.runtime.path, null).catch(() => {});
-    if (fs.existsSync(ws.runtime.path)) fs.rmSync(ws.runtime.path, { recursive: true, force: true });
+    const dir = ws.runtime.path;
+    // Whatever is left where the worktree was goes only if empty: it may hold the user's files.
+    await removeWorktree(ws.projectPath, dir, null).catch((err: Error) => {
+      if (!(err instanceof GitError || err instanceof ConfigError)) throw err;
+      throw new ConfigError(`cannot re-create "${ws.name}": ${dir} is in the way (${err.message}); move it away and try again`);
+    });
     await this.materialize(ws);
     return ws;
   }
@@ -267,17 +271,8 @@ export class WorkspaceService {
   async delete(ref: string, opts: { force?: boolean } = {}): Promise<void> {
     const ws = this.get(ref);
     if (ws.runtime.type === "worktree" && ws.branch && fs.existsSync(ws.projectPath)) {
-      if (!opts.force) {
-        const unsaved = await unsavedWork(ws.projectPath, ws.runtime.path, ws.branch);
-        const problems = [
-          unsaved.dirtyFiles.length ? `${unsaved.dirtyFiles.length} uncommitted change(s) (${unsaved.dirtyFiles.slice(0, 5).join(", ")})` : "",
-          unsaved.unmergedCommits.length ? `${unsaved.unmergedCommits.length} commit(s) on no other branch or remote` : "",
-        ].filter(Boolean);
-        if (problems.length) {
-          throw new ConfigError(`workspace "${ws.name}" has ${problems.join(" and ")}; use --force to delete anyway`);
-        }
-      }
-      await removeWorktree(ws.projectPath, ws.runtime.path, ws.branch);
+      if (!opts.force) await this.refuseToLoseWork(ws, ws.runtime.path, ws.branch);
+      await removeWorktree(ws.projectPath, ws.runtime.path, ws.branch, { force: opts.force });
     } else if (ws.runtime.type === "ssh") {
       await this.remote?.remove(ws, Boolean(opts.force));
     }
@@ -285,6 +280,29 @@ export class WorkspaceService {
       config.workspaces = config.workspaces.filter((w) => w.id !== ws.id);
     });
     fs.rmSync(this.sessionDir(ws.id), { recursive: true, force: true });
+  }
+
+  /** Throws unless git shows that deleting the worktree and its branch loses nothing. */
+  private async refuseToLoseWork(ws: Workspace, worktreePath: string, branch: string): Promise<void> {
+    let unsaved: Awaited<ReturnType<typeof unsavedWork>>;
+    try {
+      unsaved = await unsavedWork(ws.projectPath, worktreePath, branch);
+    } catch (err) {
+      // Unable to look is not the same as nothing to lose.
+      if (!(err instanceof GitError)) throw err;
+      throw new ConfigError(
+        `cannot tell whether workspace "${ws.name}" has unsaved work, so nothing was deleted: ${err.message.trim()}\n` +
+          "Fix what git reports and try again, or use --force to delete it anyway.",
+      );
+    }
+    const problems = [
+      unsaved.dirtyFiles.length ? `${unsaved.dirtyFiles.length} uncommitted change(s) (${unsaved.dirtyFiles.slice(0, 5).join(", ")})` : "",
+      unsaved.unmergedCommits.length ? `${unsaved.unmergedCommits.length} commit(s) on no other branch or remote` : "",
+      unsaved.strayFiles.length
+        ? `${unsaved.strayFiles.length} file(s) in ${worktreePath}, which is no longer a git worktree (${unsaved.strayFiles.slice(0, 5).join(", ")})`
+        : "",
+    ].filter(Boolean);
+    if (problems.length) throw new ConfigError(`workspace "${ws.name}" has ${problems.join(" and ")}; use --force to delete anyway`);
   }
 
   async updateSettings(ref: string, settings: Workspace["settings"]): Promise<Workspace> {

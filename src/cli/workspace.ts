@@ -52,7 +52,10 @@ export function registerWorkspaceCommands(program: Command) {
         const statuses = await gitStatusAll(await Promise.all(healthy.map((w) => service.statusTarget(w))));
         const rows = list.map((w) => ({ ...w, git: statuses.get(w.id) ?? null }));
         if (opts.json) out(`${JSON.stringify(rows)}\n`);
-        else for (const ws of rows) out(`${describe(ws)}${ws.git ? `\t${formatGit(ws.git)}` : ""}\n`);
+        else {
+          out(`${["NAME", "ID", "RUNTIME", "BRANCH", "WHERE", "GIT"].join("\t")}\n`);
+          for (const ws of rows) out(`${describe(ws)}${ws.git ? `\t${formatGit(ws.git)}` : ""}\n`);
+        }
       }),
     );
 

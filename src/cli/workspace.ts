@@ -4,6 +4,7 @@ import { runInitHook } from "../workspace/initHook.js";
 import { resolveProjectPath } from "../workspace/projects.js";
 import type { Workspace } from "../workspace/config.js";
 import { cliAction } from "./action.js";
+import { noteName } from "./nameNote.js";
 import { colors, err, out } from "./output.js";
 import { parseRuntimeOption } from "./runtimeOption.js";
 import { createWorkspaceService } from "./services.js";
@@ -85,7 +86,9 @@ export function registerWorkspaceCommands(program: Command) {
           },
         });
         if (hook.state === "failed") err(`${colors().yellow("mux:")} the init hook failed (exit ${hook.exitCode}); the workspace is usable\n`);
-        out(opts.json ? `${JSON.stringify({ ...ws, init: hook.state })}\n` : `created ${describe(ws)}\n`);
+        noteName("created", ws, name);
+        const requested = name === undefined ? {} : { requestedName: name };
+        out(opts.json ? `${JSON.stringify({ ...ws, ...requested, init: hook.state })}\n` : `created ${describe(ws)}\n`);
       }),
     );
 
@@ -98,7 +101,8 @@ export function registerWorkspaceCommands(program: Command) {
       cliAction(async (source: string, name: string | undefined, opts: ProjectOpt) => {
         const service = createWorkspaceService();
         const ws = await service.fork(service.get(source, await projectOf(opts, false)).id, name);
-        out(opts.json ? `${JSON.stringify(ws)}\n` : `forked ${describe(ws)}\n`);
+        noteName("forked as", ws, name);
+        out(opts.json ? `${JSON.stringify(name === undefined ? ws : { ...ws, requestedName: name })}\n` : `forked ${describe(ws)}\n`);
       }),
     );
 
@@ -111,7 +115,8 @@ export function registerWorkspaceCommands(program: Command) {
       cliAction(async (ref: string, name: string, opts: ProjectOpt) => {
         const service = createWorkspaceService();
         const ws = await service.rename(service.get(ref, await projectOf(opts, false)).id, name);
-        out(opts.json ? `${JSON.stringify(ws)}\n` : `renamed ${describe(ws)}\n`);
+        noteName("renamed to", ws, name);
+        out(opts.json ? `${JSON.stringify({ ...ws, requestedName: name })}\n` : `renamed ${describe(ws)}\n`);
       }),
     );
 

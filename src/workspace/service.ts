@@ -9,7 +9,7 @@ import { ConfigStore, type Project, type Workspace } from "./config.js";
 import { GitError, git } from "./git.js";
 import type { StatusTarget } from "./gitStatus.js";
 import { copyMuxIgnored } from "./muxignore.js";
-import { sanitizeName, suggestName } from "./names.js";
+import { normalizeName, suggestName, withSuffix, workspaceName } from "./names.js";
 import { detectTrunk, projectName, remoteStatusBase, resolveProjectPath } from "./projects.js";
 import { addWorktree, removeWorktree, renameWorktree, unsavedWork, worktreeHealth, worktreeHealthAll, type WorktreeHealth } from "./worktree.js";
 
@@ -98,16 +98,22 @@ export class WorkspaceService {
     return all.map((w) => ({ ...w, health: health.get(w.id) ?? "ok" }));
   }
 
-  /** Finds a workspace by id, or by name within a project. */
+  /**
+   * Finds a workspace by id, or by name within a project: the name as typed, or as creating a
+   * workspace with it would have made it (`"my ws"` is `my-ws`).
+   */
   find(ref: string, projectPath?: string): Workspace | undefined {
     const all = this.store.read().workspaces;
-    return all.find((w) => w.id === ref) ?? all.find((w) => w.name === ref && (!projectPath || w.projectPath === projectPath));
+    const named = (name: string) => all.find((w) => w.name === name && (!projectPath || w.projectPath === projectPath));
+    return all.find((w) => w.id === ref) ?? named(ref) ?? named(normalizeName(ref));
   }
 
   get(ref: string, projectPath?: string): Workspace {
     const ws = this.find(ref, projectPath);
-    if (!ws) throw new ConfigError(`no workspace "${ref}"${projectPath ? ` in ${projectPath}` : ""}`);
-    return ws;
+    if (ws) return ws;
+    const normalized = normalizeName(ref);
+    const as = normalized && normalized !== ref ? ` (or "${normalized}")` : "";
+    throw new ConfigError(`no workspace "${ref}"${as}${projectPath ? ` in ${projectPath}` : ""}`);
   }
 
   async health(ws: Workspace): Promise<WorkspaceHealth> {
@@ -142,10 +148,11 @@ export class WorkspaceService {
     const projectPath = (await this.addProject(input.projectPath)).path;
     const choice = input.runtime ?? { type: "worktree" };
     const base = input.base ?? (choice.type === "local" ? null : await detectTrunk(projectPath));
+    const wanted = input.name === undefined ? undefined : await workspaceName(input.name, projectPath);
     // Reserve the name in the registry first, so concurrent creations cannot pick the same one.
     const ws = await this.store.update((config) => {
       const taken = new Set(config.workspaces.filter((w) => w.projectPath === projectPath).map((w) => w.name));
-      const name = input.name ? sanitizeName(input.name) : suggestName(taken);
+      const name = wanted ?? suggestName(taken);
       if (taken.has(name)) throw new ConfigError(`a workspace named "${name}" already exists in ${projectPath}`);
       const runtime =
         choice.type === "local"
@@ -211,7 +218,7 @@ export class WorkspaceService {
 
   async rename(ref: string, newName: string): Promise<Workspace> {
     const ws = this.get(ref);
-    const name = sanitizeName(newName);
+    const name = await workspaceName(newName, ws.projectPath);
     if (name === ws.name) return ws;
     if (this.store.read().workspaces.some((w) => w.projectPath === ws.projectPath && w.name === name)) {
       throw new ConfigError(`a workspace named "${name}" already exists in ${ws.projectPath}`);
@@ -245,7 +252,7 @@ export class WorkspaceService {
     const runtime: RuntimeChoice = source.runtime.type === "worktree" ? { type: "worktree" } : { type: "ssh", host: source.runtime.host };
     const forked = await this.create({
       projectPath: source.projectPath,
-      name: newName ?? `${source.name}-fork`,
+      name: newName ?? withSuffix(source.name, "-fork"),
       runtime,
       base: head,
       settings: source.settings,

@@ -10,6 +10,7 @@ import { GitError, git } from "./git.js";
 import type { StatusTarget } from "./gitStatus.js";
 import { copyMuxIgnored } from "./muxignore.js";
 import { normalizeName, suggestName, withSuffix, workspaceName } from "./names.js";
+import { assignDirNames, projectDirName } from "./projectDirs.js";
 import { detectTrunk, projectName, remoteStatusBase, resolveProjectPath } from "./projects.js";
 import { addWorktree, removeWorktree, renameWorktree, unsavedWork, worktreeHealth, worktreeHealthAll, type WorktreeHealth } from "./worktree.js";
 
@@ -64,10 +65,12 @@ export class WorkspaceService {
   async addProject(input: string): Promise<Project> {
     const projectPath = await resolveProjectPath(input);
     return this.store.update((config) => {
-      const existing = config.projects.find((p) => p.path === projectPath);
-      if (existing) return existing;
-      const project: Project = { path: projectPath, name: projectName(projectPath), addedAt: Date.now() };
-      config.projects.push(project);
+      let project = config.projects.find((p) => p.path === projectPath);
+      if (!project) {
+        project = { path: projectPath, name: projectName(projectPath), addedAt: Date.now() };
+        config.projects.push(project);
+      }
+      assignDirNames(config.projects);
       return project;
     });
   }
@@ -140,12 +143,13 @@ export class WorkspaceService {
     return out;
   }
 
-  worktreePath(projectPath: string, name: string): string {
-    return path.join(this.root, "src", projectName(projectPath), name);
+  worktreePath(project: Project, name: string): string {
+    return path.join(this.root, "src", projectDirName(project), name);
   }
 
   async create(input: CreateWorkspaceInput): Promise<Workspace> {
-    const projectPath = (await this.addProject(input.projectPath)).path;
+    const project = await this.addProject(input.projectPath);
+    const projectPath = project.path;
     const choice = input.runtime ?? { type: "worktree" };
     const base = input.base ?? (choice.type === "local" ? null : await detectTrunk(projectPath));
     const wanted = input.name === undefined ? undefined : await workspaceName(input.name, projectPath);
@@ -158,7 +162,7 @@ export class WorkspaceService {
         choice.type === "local"
           ? ({ type: "local" } as const)
           : choice.type === "worktree"
-            ? ({ type: "worktree", path: this.worktreePath(projectPath, name) } as const)
+            ? ({ type: "worktree", path: this.worktreePath(project, name) } as const)
             : ({ type: "ssh", host: choice.host, path: "" } as const);
       const created: Workspace = {
         id: nanoid(10).replace(/[^A-Za-z0-9]/g, "x"),
@@ -226,7 +230,7 @@ export class WorkspaceService {
     // The files and branch move first: if that fails, the registry still says where they are.
     let runtime = ws.runtime;
     if (ws.runtime.type === "worktree" && ws.branch) {
-      const to = { path: this.worktreePath(ws.projectPath, name), branch: name };
+      const to = { path: this.worktreePath(await this.addProject(ws.projectPath), name), branch: name };
       await renameWorktree(ws.projectPath, { path: ws.runtime.path, branch: ws.branch }, to);
       runtime = { type: "worktree", path: to.path };
     } else if (ws.runtime.type === "ssh") {

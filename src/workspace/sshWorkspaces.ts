@@ -7,6 +7,7 @@ import { shq } from "../tools/shellQuote.js";
 import type { Project, Workspace } from "./config.js";
 import { gitMaybe } from "./git.js";
 import { ignoredFilesToCopy } from "./muxignore.js";
+import { projectDirName } from "./projectDirs.js";
 import type { RemoteWorkspaces } from "./service.js";
 
 export interface SshWorkspacesOptions {
@@ -80,7 +81,7 @@ export class SshWorkspaces implements RemoteWorkspaces {
     const r = await execCapture(this.runtimeAt(host, "/"), 'printf %s "$HOME"');
     if (r.exitCode !== 0) throw new ConfigError(`cannot reach ${host}: ${r.stderr.trim()}`);
     const abs = root === "~" ? r.stdout : root.startsWith("~/") ? path.posix.join(r.stdout, root.slice(2)) : root;
-    return path.posix.join(abs, project.name);
+    return path.posix.join(abs, projectDirName(project));
   }
 
   async create(ws: Workspace, project: Project): Promise<void> {
@@ -91,13 +92,15 @@ export class SshWorkspaces implements RemoteWorkspaces {
     const worktree = `${projectDir}/${ws.name}`;
     const rt = this.runtimeAt(host, "/");
 
-    // 1. The whole project history, as a bundle, into the bare repo (under refs/mux-local/).
+    // 1. The bare repo, once it is certain that it is this project's (before any bundle is sent).
+    const claim = await captureOrError(rt, `set -e\nd=${shq(projectDir)} b=${shq(bare)} p=${shq(project.path)}\n${CLAIM_BASE_REPO_SCRIPT}`);
+    if (claim.exitCode !== 0) throw new ConfigError(`cannot send ${project.path} to ${host}: ${claim.stderr.trim() || `exit ${claim.exitCode}`}`);
+
+    // 2. The whole project history, as a bundle, into the bare repo (under refs/mux-local/).
     const bundle = localStream(project.path, "git", ["bundle", "create", "-", "--all"]);
     const fetch = await rt.execWithStdinStream(
       [
         "set -e",
-        `mkdir -p ${shq(projectDir)}`,
-        `test -d ${shq(bare)} || git init -q --bare ${shq(bare)}`,
         "t=$(mktemp)",
         "trap 'rm -f \"$t\"' EXIT",
         'cat > "$t"',
@@ -108,7 +111,7 @@ export class SshWorkspaces implements RemoteWorkspaces {
     await bundle.done;
     if (fetch.exitCode !== 0) throw new ConfigError(`sending ${project.name} to ${host} failed: ${fetch.stderr.trim()}`);
 
-    // 2. The workspace: a remote worktree on a new branch at the base commit.
+    // 3. The workspace: a remote worktree on a new branch at the base commit.
     const base = await startCommit(project.path, ws.base ?? "HEAD");
     const add = await execCapture(
       rt,
@@ -121,7 +124,7 @@ fi`,
     );
     if (add.exitCode !== 0) throw new ConfigError(`creating the worktree on ${host} failed: ${add.stderr.trim()}`);
 
-    // 3. Files git ignores but the project wants in every workspace (.muxignore).
+    // 4. Files git ignores but the project wants in every workspace (.muxignore).
     const files = await ignoredFilesToCopy(project.path);
     if (files.length > 0) {
       const tar = localStream(project.path, "tar", ["-cf", "-", "--", ...files]);
@@ -208,6 +211,27 @@ git -C "$b" branch -D "$br" >/dev/null 2>&1 || true`,
     if (r.exitCode !== 0) throw new ConfigError(`deleting the workspace on ${host} failed: ${r.stderr.trim()}`);
   }
 }
+
+/**
+ * Makes sure `$b` is the base repository of local project `$p`, creating it in project dir `$d`
+ * if needed. The repo records its project (git config mux.projectPath): a bundle fetched into
+ * another project's repo would let workspaces start from that project's code. An unmarked repo,
+ * made by a Mux from before the mark, is adopted; a directory `$d` holding anything else is refused.
+ */
+const CLAIM_BASE_REPO_SCRIPT = `if [ -d "$b" ]; then
+  owner=$(git -C "$b" config --get mux.projectPath) || [ $? -eq 1 ]
+  if [ -n "$owner" ] && [ "$owner" != "$p" ]; then
+    echo "$b belongs to the project at $owner, not $p: move it away on the host, or set MUX_SSH_REMOTE_ROOT to use another directory" >&2
+    exit 3
+  fi
+elif [ -e "$d" ] && [ -n "$(ls -A "$d")" ]; then
+  echo "$d exists and is not a Mux project directory (it has no .base.git): move it away on the host, or set MUX_SSH_REMOTE_ROOT to use another directory" >&2
+  exit 3
+else
+  mkdir -p "$d"
+  git init -q --bare "$b"
+fi
+git -C "$b" config mux.projectPath "$p"`;
 
 /**
  * Counts on the host what deleting `$wt` and branch `$br` of `$b` would lose, as

@@ -9,7 +9,9 @@ import { branchExists } from "./projects.js";
  * already exists (made by hand, or left by a deleted worktree) — that branch as it is.
  */
 export async function addWorktree(projectPath: string, worktreePath: string, branch: string, base: string): Promise<void> {
-  if (fs.existsSync(worktreePath)) throw new ConfigError(`${worktreePath} already exists`);
+  if (fs.existsSync(worktreePath)) {
+    throw new ConfigError(`${worktreePath} already exists (${occupant(worktreePath)}) and is not this workspace's: move it away or choose another name`);
+  }
   fs.mkdirSync(path.dirname(worktreePath), { recursive: true });
   // No `worktree prune` here: it would race with a concurrent add's half-made record.
   if (await branchExists(projectPath, branch)) await git(projectPath, ["worktree", "add", worktreePath, branch]);
@@ -113,6 +115,22 @@ export async function worktreeHealthAll(projectPath: string, items: { worktreePa
     if (!hasWorktreeGitFile(worktreePath) || !live.has(realpathOr(worktreePath))) return "missing-worktree";
     return branches.has(branch) ? "ok" : "missing-branch";
   });
+}
+
+/** What a directory in the way is, in words: whose worktree, a repository, or plain files. */
+function occupant(dir: string): string {
+  const dotGit = path.join(dir, ".git");
+  const stat = fs.statSync(dotGit, { throwIfNoEntry: false });
+  if (stat?.isDirectory()) return "a git repository";
+  if (stat?.isFile()) {
+    // "gitdir: <repo>/.git/worktrees/<name>"
+    const gitdir = /^gitdir: (.*)$/m.exec(fs.readFileSync(dotGit, "utf8"))?.[1]?.trim();
+    const repo = gitdir?.replace(/[/\\]\.git[/\\]worktrees[/\\][^/\\]+$/, "");
+    return repo && repo !== gitdir ? `a worktree of ${repo}` : "a git worktree";
+  }
+  if (!fs.statSync(dir).isDirectory()) return "a file";
+  const entries = fs.readdirSync(dir).length;
+  return entries ? `a directory with ${entries} entr${entries === 1 ? "y" : "ies"}` : "an empty directory";
 }
 
 /** A worktree's .git is a file; a directory there means another repository took its place. */

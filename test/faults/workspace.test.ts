@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
@@ -152,5 +153,111 @@ describe.skipIf(!hasSshd || !isRoot)("delete of an SSH workspace when git fails 
     expect(fs.readFileSync(path.join(remoteWs, "notes.txt"), "utf8")).toBe("unsaved\n");
     expect(gitIn(path.join(remoteRoot, "app", ".base.git"), "branch", "--list", "far")).toContain("far");
     expect((await mux(["workspace", "list", "--json"], env)).json().map((w: { name: string }) => w.name)).toEqual(["far"]);
+  });
+});
+
+/** `~/work/app` and `~/personal/app`: two projects with the same folder name. */
+function twinProjects() {
+  const work = makeRepo(path.join(dirs.base, "work", "app"), { "README.md": "# work app\n" });
+  const personal = makeRepo(path.join(dirs.base, "personal", "app"), { "README.md": "# personal app\n" });
+  return { work, personal, personalDir: `app-${createHash("sha256").update(personal).digest("hex").slice(0, 6)}` };
+}
+const muxIn = async (cwd: string, args: string[], env: Record<string, string> = {}) => {
+  const r = await runMux(args, { cwd, env: { MUX_ROOT: dirs.muxRoot, ...env } });
+  return { ...r, json: () => JSON.parse(r.stdout) };
+};
+
+describe("projects with the same folder name", () => {
+  it("each gets its own workspace directory, kept in the project record", async () => {
+    const { work, personal, personalDir } = twinProjects();
+    for (const repoPath of [work, personal]) {
+      const r = await muxIn(repoPath, ["workspace", "create", "fix"]);
+      expect(r.code, r.stderr).toBe(0);
+    }
+    expect(fs.readFileSync(path.join(dirs.muxRoot, "src", "app", "fix", "README.md"), "utf8")).toBe("# work app\n");
+    expect(fs.readFileSync(path.join(dirs.muxRoot, "src", personalDir, "fix", "README.md"), "utf8")).toBe("# personal app\n");
+    const projects = (await muxIn(work, ["project", "list", "--json"])).json();
+    expect(projects).toEqual([expect.objectContaining({ path: work, dirName: "app" }), expect.objectContaining({ path: personal, dirName: personalDir })]);
+
+    // Removing the first does not move the second's directory.
+    expect((await muxIn(work, ["workspace", "delete", "fix"])).code).toBe(0);
+    expect((await muxIn(work, ["project", "remove", work])).code).toBe(0);
+    const again = await muxIn(personal, ["workspace", "create", "more", "--json"]);
+    expect(again.json().runtime.path).toBe(path.join(dirs.muxRoot, "src", personalDir, "more"));
+  });
+
+  it("registered before they had directories of their own: existing workspaces stay, new ones separate", async () => {
+    const { work, personal, personalDir } = twinProjects();
+    expect((await muxIn(work, ["workspace", "create", "old"])).code).toBe(0);
+    // The registry as an earlier version wrote it: no dirName, both projects under src/app/.
+    const file = path.join(dirs.muxRoot, "config.json");
+    const config = JSON.parse(fs.readFileSync(file, "utf8"));
+    delete config.projects[0].dirName;
+    config.projects.push({ path: personal, name: "app", addedAt: Date.now() });
+    fs.writeFileSync(file, JSON.stringify(config));
+
+    const r = await muxIn(personal, ["workspace", "create", "old", "--json"]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.json().runtime.path).toBe(path.join(dirs.muxRoot, "src", personalDir, "old"));
+    const list = (await muxIn(work, ["workspace", "list", "--all", "--json"])).json();
+    expect(list.map((w: { runtime: { path: string }; health: string }) => [w.runtime.path, w.health])).toEqual([
+      [path.join(dirs.muxRoot, "src", "app", "old"), "ok"],
+      [path.join(dirs.muxRoot, "src", personalDir, "old"), "ok"],
+    ]);
+  });
+
+  it("a directory in the way of a new worktree is refused and left as it is", async () => {
+    fs.mkdirSync(wsDir("taken"), { recursive: true });
+    fs.writeFileSync(path.join(wsDir("taken"), "mine.txt"), "not Mux's\n");
+    const r = await mux(["workspace", "create", "taken"]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain(`${wsDir("taken")} already exists (a directory with 1 entry) and is not this workspace's`);
+    expect(fs.readFileSync(path.join(wsDir("taken"), "mine.txt"), "utf8")).toBe("not Mux's\n");
+    expect((await mux(["workspace", "list", "--json"])).json()).toEqual([]);
+    expect(gitIn(repo, "branch", "--list", "taken")).toBe("");
+  });
+});
+
+describe.skipIf(!hasSshd)("projects with the same folder name on an SSH host", () => {
+  let sshd: TestSshd;
+  beforeAll(async () => {
+    sshd = await startSshd();
+  }, 60_000);
+  afterAll(() => sshd?.stop());
+  const sshEnv = () => ({ MUX_SSH_CONFIG: sshd.configFile, MUX_SSH_REMOTE_ROOT: path.join(dirs.base, "remote-home", "mux") });
+  const remote = (...parts: string[]) => path.join(dirs.base, "remote-home", "mux", ...parts);
+
+  it("each has its own base repository, marked with the project it belongs to", { timeout: 120_000 }, async () => {
+    const { work, personal, personalDir } = twinProjects();
+    for (const repoPath of [work, personal]) {
+      const r = await muxIn(repoPath, ["workspace", "create", "fix", "--runtime", `ssh ${sshd.host}`], sshEnv());
+      expect(r.code, r.stderr).toBe(0);
+    }
+    expect(fs.readFileSync(remote("app", "fix", "README.md"), "utf8")).toBe("# work app\n");
+    expect(fs.readFileSync(remote(personalDir, "fix", "README.md"), "utf8")).toBe("# personal app\n");
+    expect(gitIn(remote("app", ".base.git"), "config", "mux.projectPath")).toBe(work);
+    expect(gitIn(remote(personalDir, ".base.git"), "config", "mux.projectPath")).toBe(personal);
+  });
+
+  it("a base repository that belongs to another project is refused before anything is sent into it", { timeout: 120_000 }, async () => {
+    const bare = remote("app", ".base.git");
+    fs.mkdirSync(bare, { recursive: true });
+    gitIn(bare, "init", "-q", "--bare");
+    gitIn(bare, "config", "mux.projectPath", "/elsewhere/app");
+    const r = await mux(["workspace", "create", "fix", "--runtime", `ssh ${sshd.host}`], sshEnv());
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain(`${bare} belongs to the project at /elsewhere/app, not ${repo}`);
+    expect(gitIn(bare, "for-each-ref")).toBe("");
+    expect(fs.existsSync(remote("app", "fix"))).toBe(false);
+    expect((await mux(["workspace", "list", "--json"])).json()).toEqual([]);
+
+    // A directory there that is not a Mux project directory at all is refused too.
+    fs.rmSync(remote("app"), { recursive: true });
+    fs.mkdirSync(remote("app"));
+    fs.writeFileSync(remote("app", "notes.txt"), "mine\n");
+    const plain = await mux(["workspace", "create", "fix", "--runtime", `ssh ${sshd.host}`], sshEnv());
+    expect(plain.code).toBe(1);
+    expect(plain.stderr).toContain(`${remote("app")} exists and is not a Mux project directory`);
+    expect(fs.readdirSync(remote("app"))).toEqual(["notes.txt"]);
   });
 });

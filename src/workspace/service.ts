@@ -277,7 +277,8 @@ export class WorkspaceService {
 
   /**
    * Deletes a workspace: its worktree directory, the branch it created, git's records and its
-   * chat. Refuses when that would lose uncommitted changes or unmerged commits, unless forced.
+   * chat. Refuses when that would lose uncommitted changes or unmerged commits, or when git
+   * cannot tell (it fails, or is missing), unless forced; a refusal changes nothing.
    */
   async delete(ref: string, opts: { force?: boolean } = {}): Promise<void> {
     const ws = this.get(ref);

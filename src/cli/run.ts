@@ -15,6 +15,7 @@ import type { Workspace } from "../workspace/config.js";
 import { GitError } from "../workspace/git.js";
 import { readInitStatus, runInitHook, waitForInitHook } from "../workspace/initHook.js";
 import { resolveProjectPath } from "../workspace/projects.js";
+import { noteName } from "./nameNote.js";
 import { colors, err } from "./output.js";
 import { jsonRenderer } from "./render/json.js";
 import { prettyRenderer } from "./render/pretty.js";
@@ -85,6 +86,7 @@ async function resolveTarget(opts: RunOptions, dir: string, signal: AbortSignal,
     if (readInitStatus(stateDir).state === "running") beforeFirstTool = () => waitForInitHook(stateDir, signal).then(() => {});
   } else {
     ws = await service.create({ projectPath, name: opts.workspace, runtime: choice ?? { type: "worktree" } });
+    noteName("created", ws, opts.workspace);
     const created = ws;
     // The hook runs while the model thinks; the first tool call waits for it.
     const hook = runInitHook(service.runtime(created), {

@@ -4,6 +4,7 @@ import { runInitHook } from "../workspace/initHook.js";
 import { resolveProjectPath } from "../workspace/projects.js";
 import type { Workspace } from "../workspace/config.js";
 import { cliAction } from "./action.js";
+import { noteName } from "./nameNote.js";
 import { colors, err, out } from "./output.js";
 import { parseRuntimeOption } from "./runtimeOption.js";
 import { createWorkspaceService } from "./services.js";
@@ -52,7 +53,10 @@ export function registerWorkspaceCommands(program: Command) {
         const statuses = await gitStatusAll(await Promise.all(healthy.map((w) => service.statusTarget(w))));
         const rows = list.map((w) => ({ ...w, git: statuses.get(w.id) ?? null }));
         if (opts.json) out(`${JSON.stringify(rows)}\n`);
-        else for (const ws of rows) out(`${describe(ws)}${ws.git ? `\t${formatGit(ws.git)}` : ""}\n`);
+        else {
+          out(`${["NAME", "ID", "RUNTIME", "BRANCH", "WHERE", "GIT"].join("\t")}\n`);
+          for (const ws of rows) out(`${describe(ws)}${ws.git ? `\t${formatGit(ws.git)}` : ""}\n`);
+        }
       }),
     );
 
@@ -82,7 +86,9 @@ export function registerWorkspaceCommands(program: Command) {
           },
         });
         if (hook.state === "failed") err(`${colors().yellow("mux:")} the init hook failed (exit ${hook.exitCode}); the workspace is usable\n`);
-        out(opts.json ? `${JSON.stringify({ ...ws, init: hook.state })}\n` : `created ${describe(ws)}\n`);
+        noteName("created", ws, name);
+        const requested = name === undefined ? {} : { requestedName: name };
+        out(opts.json ? `${JSON.stringify({ ...ws, ...requested, init: hook.state })}\n` : `created ${describe(ws)}\n`);
       }),
     );
 
@@ -95,7 +101,8 @@ export function registerWorkspaceCommands(program: Command) {
       cliAction(async (source: string, name: string | undefined, opts: ProjectOpt) => {
         const service = createWorkspaceService();
         const ws = await service.fork(service.get(source, await projectOf(opts, false)).id, name);
-        out(opts.json ? `${JSON.stringify(ws)}\n` : `forked ${describe(ws)}\n`);
+        noteName("forked as", ws, name);
+        out(opts.json ? `${JSON.stringify(name === undefined ? ws : { ...ws, requestedName: name })}\n` : `forked ${describe(ws)}\n`);
       }),
     );
 
@@ -108,7 +115,8 @@ export function registerWorkspaceCommands(program: Command) {
       cliAction(async (ref: string, name: string, opts: ProjectOpt) => {
         const service = createWorkspaceService();
         const ws = await service.rename(service.get(ref, await projectOf(opts, false)).id, name);
-        out(opts.json ? `${JSON.stringify(ws)}\n` : `renamed ${describe(ws)}\n`);
+        noteName("renamed to", ws, name);
+        out(opts.json ? `${JSON.stringify({ ...ws, requestedName: name })}\n` : `renamed ${describe(ws)}\n`);
       }),
     );
 

@@ -14,10 +14,15 @@ export function lineColumn(text: string, offset: number): { line: number; column
   return { line, column: offset - lineStart + 1 };
 }
 
+/** True for an empty file, or one whose every line is blank or commented out. */
+export function isBlankJsonc(text: string): boolean {
+  return stripComments(text).trim() === "";
+}
+
 /** Parses JSON with comments and trailing commas; a syntax error names file, line and column. */
 export function parseJsonc(text: string, file: string): unknown {
-  // An empty file, or one whose every line is commented out, is an empty object.
-  if (stripComments(text).trim() === "") return {};
+  // A blank file is an empty object.
+  if (isBlankJsonc(text)) return {};
   const errors: ParseError[] = [];
   const value = parse(text, errors, { allowTrailingComma: true, disallowComments: false });
   if (errors.length > 0) {

@@ -2,7 +2,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { writeFileAtomic } from "../config/atomicWrite.js";
 import { ConfigError } from "../config/errors.js";
-import { parseJsonc } from "../config/jsonc.js";
+import { isBlankJsonc, parseJsonc } from "../config/jsonc.js";
 import { muxRoot } from "../config/paths.js";
 import { withFileLock } from "./lock.js";
 import { type MuxConfig, MuxConfigSchema } from "./schemas.js";
@@ -24,7 +24,7 @@ const emptyConfig = (): MuxConfig => ({ version: 1, projects: [], workspaces: []
 /**
  * The registry of projects and workspaces in `MUX_ROOT/config.json`. Every update is
  * read-modify-write under a lock shared by all processes, then written atomically, so concurrent
- * writers never lose an update. A corrupt file is backed up and reported, never replaced.
+ * writers never lose an update. A corrupt (or blank) file is backed up and reported, never replaced.
  */
 export class ConfigStore {
   readonly file: string;
@@ -45,6 +45,9 @@ export class ConfigStore {
       if ((err as NodeJS.ErrnoException).code === "ENOENT") return emptyConfig();
       throw err;
     }
+    // Mux never writes an empty registry (writes are atomic), so a blank one lost its content:
+    // reading it as "no projects" would replace it on the next update.
+    if (isBlankJsonc(text)) throw this.corrupt(text, new Error("the file is empty"));
     let raw: unknown;
     try {
       raw = parseJsonc(text, this.file);

@@ -1,4 +1,5 @@
 import { execFile } from "node:child_process";
+import * as fs from "node:fs";
 
 /** A git command failed; `stderr` says why in git's words. */
 export class GitError extends Error {
@@ -23,11 +24,19 @@ const GIT_ENV = {
 export function git(cwd: string, args: string[], opts: { input?: string } = {}): Promise<string> {
   return new Promise((resolve, reject) => {
     const child = execFile("git", args, { cwd, env: { ...process.env, ...GIT_ENV }, maxBuffer: 64 * 1024 * 1024 }, (error, stdout, stderr) => {
-      if (error) reject(new GitError(args, typeof error.code === "number" ? error.code : null, stderr));
+      if (error)
+        reject(new GitError(args, typeof error.code === "number" ? error.code : null, typeof error.code === "number" ? stderr : spawnFailure(cwd, error)));
       else resolve(stdout);
     });
     if (opts.input !== undefined) child.stdin?.end(opts.input);
   });
+}
+
+/** Why git could not even start (Node says "spawn git ENOENT" for a missing cwd as for a missing git). */
+function spawnFailure(cwd: string, error: Error & { code?: unknown }): string {
+  if (!fs.existsSync(cwd)) return `cannot run git in ${cwd}: the directory does not exist`;
+  if (error.code === "ENOENT") return "cannot run git: it is not installed or not on PATH";
+  return `cannot run git: ${error.message}`;
 }
 
 /** Like git() but returns null instead of throwing (for questions whose answer may be "no"). */

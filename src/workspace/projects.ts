@@ -1,7 +1,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { ConfigError } from "../config/errors.js";
-import { git, gitMaybe } from "./git.js";
+import { GitError, git, gitMaybe } from "./git.js";
 
 /** A project is identified by its repository's resolved absolute top-level path. */
 export async function resolveProjectPath(input: string): Promise<string> {
@@ -25,8 +25,16 @@ export async function detectTrunk(projectPath: string): Promise<string> {
   return (await git(projectPath, ["rev-parse", "HEAD"])).trim();
 }
 
+/** Whether the branch exists; a git failure throws (it must not pass for "no such branch"). */
 export async function branchExists(projectPath: string, branch: string): Promise<boolean> {
-  return (await gitMaybe(projectPath, ["show-ref", "--verify", "--quiet", `refs/heads/${branch}`])) !== null;
+  try {
+    await git(projectPath, ["show-ref", "--verify", "--quiet", `refs/heads/${branch}`]);
+    return true;
+  } catch (err) {
+    // show-ref exits 1 for a missing ref, 128 when git itself fails.
+    if (err instanceof GitError && err.code === 1) return false;
+    throw err;
+  }
 }
 
 export function projectName(projectPath: string): string {

@@ -37,7 +37,15 @@ export const WorkspaceSchema = z
   .loose();
 export type Workspace = z.infer<typeof WorkspaceSchema>;
 
-export const ProjectSchema = z.object({ path: z.string(), name: z.string(), addedAt: z.number() }).loose();
+export const ProjectSchema = z
+  .object({
+    path: z.string(),
+    name: z.string(),
+    addedAt: z.number(),
+    /** The directory holding its workspaces (see projectDirs.ts); absent in records made before it. */
+    dirName: z.string().optional(),
+  })
+  .loose();
 export type Project = z.infer<typeof ProjectSchema>;
 
 export const MuxConfigSchema = z

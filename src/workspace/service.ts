@@ -6,10 +6,11 @@ import { muxRoot, sessionsDir } from "../config/paths.js";
 import { LocalRuntime } from "../runtime/local.js";
 import type { Runtime } from "../runtime/types.js";
 import { ConfigStore, type Project, type Workspace } from "./config.js";
-import { git } from "./git.js";
+import { GitError, git } from "./git.js";
 import type { StatusTarget } from "./gitStatus.js";
 import { copyMuxIgnored } from "./muxignore.js";
-import { sanitizeName, suggestName } from "./names.js";
+import { normalizeName, suggestName, withSuffix, workspaceName } from "./names.js";
+import { assignDirNames, projectDirName } from "./projectDirs.js";
 import { detectTrunk, projectName, remoteStatusBase, resolveProjectPath } from "./projects.js";
 import { addWorktree, removeWorktree, renameWorktree, unsavedWork, worktreeHealth, worktreeHealthAll, type WorktreeHealth } from "./worktree.js";
 
@@ -64,10 +65,12 @@ export class WorkspaceService {
   async addProject(input: string): Promise<Project> {
     const projectPath = await resolveProjectPath(input);
     return this.store.update((config) => {
-      const existing = config.projects.find((p) => p.path === projectPath);
-      if (existing) return existing;
-      const project: Project = { path: projectPath, name: projectName(projectPath), addedAt: Date.now() };
-      config.projects.push(project);
+      let project = config.projects.find((p) => p.path === projectPath);
+      if (!project) {
+        project = { path: projectPath, name: projectName(projectPath), addedAt: Date.now() };
+        config.projects.push(project);
+      }
+      assignDirNames(config.projects);
       return project;
     });
   }
@@ -98,16 +101,22 @@ export class WorkspaceService {
     return all.map((w) => ({ ...w, health: health.get(w.id) ?? "ok" }));
   }
 
-  /** Finds a workspace by id, or by name within a project. */
+  /**
+   * Finds a workspace by id, or by name within a project: the name as typed, or as creating a
+   * workspace with it would have made it (`"my ws"` is `my-ws`).
+   */
   find(ref: string, projectPath?: string): Workspace | undefined {
     const all = this.store.read().workspaces;
-    return all.find((w) => w.id === ref) ?? all.find((w) => w.name === ref && (!projectPath || w.projectPath === projectPath));
+    const named = (name: string) => all.find((w) => w.name === name && (!projectPath || w.projectPath === projectPath));
+    return all.find((w) => w.id === ref) ?? named(ref) ?? named(normalizeName(ref));
   }
 
   get(ref: string, projectPath?: string): Workspace {
     const ws = this.find(ref, projectPath);
-    if (!ws) throw new ConfigError(`no workspace "${ref}"${projectPath ? ` in ${projectPath}` : ""}`);
-    return ws;
+    if (ws) return ws;
+    const normalized = normalizeName(ref);
+    const as = normalized && normalized !== ref ? ` (or "${normalized}")` : "";
+    throw new ConfigError(`no workspace "${ref}"${as}${projectPath ? ` in ${projectPath}` : ""}`);
   }
 
   async health(ws: Workspace): Promise<WorkspaceHealth> {
@@ -134,24 +143,26 @@ export class WorkspaceService {
     return out;
   }
 
-  worktreePath(projectPath: string, name: string): string {
-    return path.join(this.root, "src", projectName(projectPath), name);
+  worktreePath(project: Project, name: string): string {
+    return path.join(this.root, "src", projectDirName(project), name);
   }
 
   async create(input: CreateWorkspaceInput): Promise<Workspace> {
-    const projectPath = (await this.addProject(input.projectPath)).path;
+    const project = await this.addProject(input.projectPath);
+    const projectPath = project.path;
     const choice = input.runtime ?? { type: "worktree" };
     const base = input.base ?? (choice.type === "local" ? null : await detectTrunk(projectPath));
+    const wanted = input.name === undefined ? undefined : await workspaceName(input.name, projectPath);
     // Reserve the name in the registry first, so concurrent creations cannot pick the same one.
     const ws = await this.store.update((config) => {
       const taken = new Set(config.workspaces.filter((w) => w.projectPath === projectPath).map((w) => w.name));
-      const name = input.name ? sanitizeName(input.name) : suggestName(taken);
+      const name = wanted ?? suggestName(taken);
       if (taken.has(name)) throw new ConfigError(`a workspace named "${name}" already exists in ${projectPath}`);
       const runtime =
         choice.type === "local"
           ? ({ type: "local" } as const)
           : choice.type === "worktree"
-            ? ({ type: "worktree", path: this.worktreePath(projectPath, name) } as const)
+            ? ({ type: "worktree", path: this.worktreePath(project, name) } as const)
             : ({ type: "ssh", host: choice.host, path: "" } as const);
       const created: Workspace = {
         id: nanoid(10).replace(/[^A-Za-z0-9]/g, "x"),
@@ -199,15 +210,19 @@ export class WorkspaceService {
     const health = await this.health(ws);
     if (health === "ok") return ws;
     if (ws.runtime.type !== "worktree") throw new ConfigError(`workspace "${ws.name}" cannot be re-created (${health})`);
-    await removeWorktree(ws.projectPath, ws.runtime.path, null).catch(() => {});
-    if (fs.existsSync(ws.runtime.path)) fs.rmSync(ws.runtime.path, { recursive: true, force: true });
+    const dir = ws.runtime.path;
+    // Whatever is left where the worktree was goes only if empty: it may hold the user's files.
+    await removeWorktree(ws.projectPath, dir, null).catch((err: Error) => {
+      if (!(err instanceof GitError || err instanceof ConfigError)) throw err;
+      throw new ConfigError(`cannot re-create "${ws.name}": ${dir} is in the way (${err.message}); move it away and try again`);
+    });
     await this.materialize(ws);
     return ws;
   }
 
   async rename(ref: string, newName: string): Promise<Workspace> {
     const ws = this.get(ref);
-    const name = sanitizeName(newName);
+    const name = await workspaceName(newName, ws.projectPath);
     if (name === ws.name) return ws;
     if (this.store.read().workspaces.some((w) => w.projectPath === ws.projectPath && w.name === name)) {
       throw new ConfigError(`a workspace named "${name}" already exists in ${ws.projectPath}`);
@@ -215,7 +230,7 @@ export class WorkspaceService {
     // The files and branch move first: if that fails, the registry still says where they are.
     let runtime = ws.runtime;
     if (ws.runtime.type === "worktree" && ws.branch) {
-      const to = { path: this.worktreePath(ws.projectPath, name), branch: name };
+      const to = { path: this.worktreePath(await this.addProject(ws.projectPath), name), branch: name };
       await renameWorktree(ws.projectPath, { path: ws.runtime.path, branch: ws.branch }, to);
       runtime = { type: "worktree", path: to.path };
     } else if (ws.runtime.type === "ssh") {
@@ -241,7 +256,7 @@ export class WorkspaceService {
     const runtime: RuntimeChoice = source.runtime.type === "worktree" ? { type: "worktree" } : { type: "ssh", host: source.runtime.host };
     const forked = await this.create({
       projectPath: source.projectPath,
-      name: newName ?? `${source.name}-fork`,
+      name: newName ?? withSuffix(source.name, "-fork"),
       runtime,
       base: head,
       settings: source.settings,
@@ -262,22 +277,14 @@ export class WorkspaceService {
 
   /**
    * Deletes a workspace: its worktree directory, the branch it created, git's records and its
-   * chat. Refuses when that would lose uncommitted changes or unmerged commits, unless forced.
+   * chat. Refuses when that would lose uncommitted changes or unmerged commits, or when git
+   * cannot tell (it fails, or is missing), unless forced; a refusal changes nothing.
    */
   async delete(ref: string, opts: { force?: boolean } = {}): Promise<void> {
     const ws = this.get(ref);
     if (ws.runtime.type === "worktree" && ws.branch && fs.existsSync(ws.projectPath)) {
-      if (!opts.force) {
-        const unsaved = await unsavedWork(ws.projectPath, ws.runtime.path, ws.branch);
-        const problems = [
-          unsaved.dirtyFiles.length ? `${unsaved.dirtyFiles.length} uncommitted change(s) (${unsaved.dirtyFiles.slice(0, 5).join(", ")})` : "",
-          unsaved.unmergedCommits.length ? `${unsaved.unmergedCommits.length} commit(s) on no other branch or remote` : "",
-        ].filter(Boolean);
-        if (problems.length) {
-          throw new ConfigError(`workspace "${ws.name}" has ${problems.join(" and ")}; use --force to delete anyway`);
-        }
-      }
-      await removeWorktree(ws.projectPath, ws.runtime.path, ws.branch);
+      if (!opts.force) await this.refuseToLoseWork(ws, ws.runtime.path, ws.branch);
+      await removeWorktree(ws.projectPath, ws.runtime.path, ws.branch, { force: opts.force });
     } else if (ws.runtime.type === "ssh") {
       await this.remote?.remove(ws, Boolean(opts.force));
     }
@@ -285,6 +292,29 @@ export class WorkspaceService {
       config.workspaces = config.workspaces.filter((w) => w.id !== ws.id);
     });
     fs.rmSync(this.sessionDir(ws.id), { recursive: true, force: true });
+  }
+
+  /** Throws unless git shows that deleting the worktree and its branch loses nothing. */
+  private async refuseToLoseWork(ws: Workspace, worktreePath: string, branch: string): Promise<void> {
+    let unsaved: Awaited<ReturnType<typeof unsavedWork>>;
+    try {
+      unsaved = await unsavedWork(ws.projectPath, worktreePath, branch);
+    } catch (err) {
+      // Unable to look is not the same as nothing to lose.
+      if (!(err instanceof GitError)) throw err;
+      throw new ConfigError(
+        `cannot tell whether workspace "${ws.name}" has unsaved work, so nothing was deleted: ${err.message.trim()}\n` +
+          "Fix what git reports and try again, or use --force to delete it anyway.",
+      );
+    }
+    const problems = [
+      unsaved.dirtyFiles.length ? `${unsaved.dirtyFiles.length} uncommitted change(s) (${unsaved.dirtyFiles.slice(0, 5).join(", ")})` : "",
+      unsaved.unmergedCommits.length ? `${unsaved.unmergedCommits.length} commit(s) on no other branch or remote` : "",
+      unsaved.strayFiles.length
+        ? `${unsaved.strayFiles.length} file(s) in ${worktreePath}, which is no longer a git worktree (${unsaved.strayFiles.slice(0, 5).join(", ")})`
+        : "",
+    ].filter(Boolean);
+    if (problems.length) throw new ConfigError(`workspace "${ws.name}" has ${problems.join(" and ")}; use --force to delete anyway`);
   }
 
   async updateSettings(ref: string, settings: Workspace["settings"]): Promise<Workspace> {

@@ -7,6 +7,7 @@ import { shq } from "../tools/shellQuote.js";
 import type { Project, Workspace } from "./config.js";
 import { gitMaybe } from "./git.js";
 import { ignoredFilesToCopy } from "./muxignore.js";
+import { projectDirName } from "./projectDirs.js";
 import type { RemoteWorkspaces } from "./service.js";
 
 export interface SshWorkspacesOptions {
@@ -80,7 +81,7 @@ export class SshWorkspaces implements RemoteWorkspaces {
     const r = await execCapture(this.runtimeAt(host, "/"), 'printf %s "$HOME"');
     if (r.exitCode !== 0) throw new ConfigError(`cannot reach ${host}: ${r.stderr.trim()}`);
     const abs = root === "~" ? r.stdout : root.startsWith("~/") ? path.posix.join(r.stdout, root.slice(2)) : root;
-    return path.posix.join(abs, project.name);
+    return path.posix.join(abs, projectDirName(project));
   }
 
   async create(ws: Workspace, project: Project): Promise<void> {
@@ -91,13 +92,15 @@ export class SshWorkspaces implements RemoteWorkspaces {
     const worktree = `${projectDir}/${ws.name}`;
     const rt = this.runtimeAt(host, "/");
 
-    // 1. The whole project history, as a bundle, into the bare repo (under refs/mux-local/).
+    // 1. The bare repo, once it is certain that it is this project's (before any bundle is sent).
+    const claim = await captureOrError(rt, `set -e\nd=${shq(projectDir)} b=${shq(bare)} p=${shq(project.path)}\n${CLAIM_BASE_REPO_SCRIPT}`);
+    if (claim.exitCode !== 0) throw new ConfigError(`cannot send ${project.path} to ${host}: ${claim.stderr.trim() || `exit ${claim.exitCode}`}`);
+
+    // 2. The whole project history, as a bundle, into the bare repo (under refs/mux-local/).
     const bundle = localStream(project.path, "git", ["bundle", "create", "-", "--all"]);
     const fetch = await rt.execWithStdinStream(
       [
         "set -e",
-        `mkdir -p ${shq(projectDir)}`,
-        `test -d ${shq(bare)} || git init -q --bare ${shq(bare)}`,
         "t=$(mktemp)",
         "trap 'rm -f \"$t\"' EXIT",
         'cat > "$t"',
@@ -108,7 +111,7 @@ export class SshWorkspaces implements RemoteWorkspaces {
     await bundle.done;
     if (fetch.exitCode !== 0) throw new ConfigError(`sending ${project.name} to ${host} failed: ${fetch.stderr.trim()}`);
 
-    // 2. The workspace: a remote worktree on a new branch at the base commit.
+    // 3. The workspace: a remote worktree on a new branch at the base commit.
     const base = await startCommit(project.path, ws.base ?? "HEAD");
     const add = await execCapture(
       rt,
@@ -121,7 +124,7 @@ fi`,
     );
     if (add.exitCode !== 0) throw new ConfigError(`creating the worktree on ${host} failed: ${add.stderr.trim()}`);
 
-    // 3. Files git ignores but the project wants in every workspace (.muxignore).
+    // 4. Files git ignores but the project wants in every workspace (.muxignore).
     const files = await ignoredFilesToCopy(project.path);
     if (files.length > 0) {
       const tar = localStream(project.path, "tar", ["-cf", "-", "--", ...files]);
@@ -163,28 +166,90 @@ if ! git -C "$b" branch -m ${shq(ws.branch)} ${shq(name)}; then git -C "$b" work
     return to;
   }
 
+  /**
+   * Deletes the remote worktree and its branch. Unless forced, first proves on the host that this
+   * loses nothing; a check that fails (git refusing, the host unreachable) refuses the delete.
+   */
   async remove(ws: Workspace, force: boolean): Promise<void> {
     if (ws.runtime.type !== "ssh" || !ws.runtime.path) return;
+    const host = ws.runtime.host;
     const worktree = ws.runtime.path;
     const bare = `${path.posix.dirname(worktree)}/.base.git`;
-    const rt = this.runtimeAt(ws.runtime.host, "/");
+    const rt = this.runtimeAt(host, "/");
     const branch = ws.branch!;
+    const vars = `wt=${shq(worktree)}\nb=${shq(bare)}\nbr=${shq(branch)}`;
     if (!force) {
-      const check = await execCapture(
-        rt,
-        `cd ${shq(worktree)} 2>/dev/null && git status --porcelain | wc -l || echo 0
-git -C ${shq(bare)} rev-list ${shq(`refs/heads/${branch}`)} --not --exclude=${shq(branch)} --branches --glob='refs/mux-local/*' 2>/dev/null | wc -l`,
-      );
-      const [dirty, unmerged] = check.stdout.trim().split(/\s+/).map(Number);
-      const problems = [dirty ? `${dirty} uncommitted change(s)` : "", unmerged ? `${unmerged} commit(s) on no other branch or remote` : ""].filter(Boolean);
-      if (problems.length) throw new ConfigError(`workspace "${ws.name}" has ${problems.join(" and ")} on ${ws.runtime.host}; use --force to delete anyway`);
+      const check = await captureOrError(rt, `${vars}\n${UNSAVED_WORK_SCRIPT}`);
+      const counts = /^dirty=(\d+) unmerged=(\d+) stray=(\d+)$/m.exec(check.stdout);
+      if (check.exitCode !== 0 || !counts) {
+        throw new ConfigError(
+          `cannot tell whether workspace "${ws.name}" has unsaved work on ${host}, so nothing was deleted: ${check.stderr.trim() || `exit ${check.exitCode}`}\n` +
+            "Fix what it reports and try again, or use --force to delete it anyway.",
+        );
+      }
+      const [dirty, unmerged, stray] = counts.slice(1).map(Number);
+      const problems = [
+        dirty ? `${dirty} uncommitted change(s)` : "",
+        unmerged ? `${unmerged} commit(s) on no other branch or remote` : "",
+        stray ? `${stray} file(s) in ${worktree}, which is no longer a git worktree` : "",
+      ].filter(Boolean);
+      if (problems.length) throw new ConfigError(`workspace "${ws.name}" has ${problems.join(" and ")} on ${host}; use --force to delete anyway`);
     }
-    const r = await execCapture(
+    // Only --force lets a directory go that git will not remove as a worktree; else it must be empty.
+    const r = await captureOrError(
       rt,
-      `git -C ${shq(bare)} worktree remove --force ${shq(worktree)} 2>/dev/null || rm -rf ${shq(worktree)}
-git -C ${shq(bare)} worktree prune
-git -C ${shq(bare)} branch -D ${shq(branch)} >/dev/null 2>&1 || true`,
+      `${vars}
+set -e
+if [ -f "$wt/.git" ]; then
+  git -C "$b" worktree remove --force "$wt"${force ? ' 2>/dev/null || rm -rf "$wt"' : ""}
+elif [ -d "$wt" ]; then
+  ${force ? 'rm -rf "$wt"' : 'rmdir "$wt"'}
+fi
+git -C "$b" worktree prune
+git -C "$b" branch -D "$br" >/dev/null 2>&1 || true`,
     );
-    if (r.exitCode !== 0) throw new ConfigError(`deleting the workspace on ${ws.runtime.host} failed: ${r.stderr.trim()}`);
+    if (r.exitCode !== 0) throw new ConfigError(`deleting the workspace on ${host} failed: ${r.stderr.trim()}`);
   }
 }
+
+/**
+ * Makes sure `$b` is the base repository of local project `$p`, creating it in project dir `$d`
+ * if needed. The repo records its project (git config mux.projectPath): a bundle fetched into
+ * another project's repo would let workspaces start from that project's code. An unmarked repo,
+ * made by a Mux from before the mark, is adopted; a directory `$d` holding anything else is refused.
+ */
+const CLAIM_BASE_REPO_SCRIPT = `if [ -d "$b" ]; then
+  owner=$(git -C "$b" config --get mux.projectPath) || [ $? -eq 1 ]
+  if [ -n "$owner" ] && [ "$owner" != "$p" ]; then
+    echo "$b belongs to the project at $owner, not $p: move it away on the host, or set MUX_SSH_REMOTE_ROOT to use another directory" >&2
+    exit 3
+  fi
+elif [ -e "$d" ] && [ -n "$(ls -A "$d")" ]; then
+  echo "$d exists and is not a Mux project directory (it has no .base.git): move it away on the host, or set MUX_SSH_REMOTE_ROOT to use another directory" >&2
+  exit 3
+else
+  mkdir -p "$d"
+  git init -q --bare "$b"
+fi
+git -C "$b" config mux.projectPath "$p"`;
+
+/**
+ * Counts on the host what deleting `$wt` and branch `$br` of `$b` would lose, as
+ * `dirty=N unmerged=N stray=N`; any git failure exits non-zero instead (pipefail).
+ */
+const UNSAVED_WORK_SCRIPT = `set -eo pipefail
+dirty=0 unmerged=0 stray=0
+if [ -f "$wt/.git" ]; then
+  dirty=$(git -C "$wt" status --porcelain | wc -l)
+elif [ -d "$wt" ]; then
+  # Not a worktree any more: git there would answer for an enclosing repository, if any.
+  stray=$(ls -A "$wt" | wc -l)
+fi
+if git -C "$b" show-ref --verify --quiet "refs/heads/$br"; then
+  unmerged=$(git -C "$b" rev-list "refs/heads/$br" --not --exclude="$br" --branches --glob='refs/mux-local/*' | wc -l)
+else
+  rc=$?
+  # show-ref exits 1 for a missing branch; anything else is git failing.
+  if [ "$rc" -ne 1 ]; then exit "$rc"; fi
+fi
+echo "dirty=$dirty unmerged=$unmerged stray=$stray"`;

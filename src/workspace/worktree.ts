@@ -9,7 +9,9 @@ import { branchExists } from "./projects.js";
  * already exists (made by hand, or left by a deleted worktree) — that branch as it is.
  */
 export async function addWorktree(projectPath: string, worktreePath: string, branch: string, base: string): Promise<void> {
-  if (fs.existsSync(worktreePath)) throw new ConfigError(`${worktreePath} already exists`);
+  if (fs.existsSync(worktreePath)) {
+    throw new ConfigError(`${worktreePath} already exists (${occupant(worktreePath)}) and is not this workspace's: move it away or choose another name`);
+  }
   fs.mkdirSync(path.dirname(worktreePath), { recursive: true });
   // No `worktree prune` here: it would race with a concurrent add's half-made record.
   if (await branchExists(projectPath, branch)) await git(projectPath, ["worktree", "add", worktreePath, branch]);
@@ -20,26 +22,50 @@ export interface UnsavedWork {
   dirtyFiles: string[];
   /** Commits on the branch that no other branch or remote has: deleting would lose them. */
   unmergedCommits: string[];
+  /** What a directory that is no longer a git worktree holds: git cannot vouch for any of it. */
+  strayFiles: string[];
 }
 
+/**
+ * What deleting the worktree and its branch would lose. Throws GitError when git cannot answer:
+ * a question left unanswered must never pass for "nothing to lose".
+ */
 export async function unsavedWork(projectPath: string, worktreePath: string, branch: string): Promise<UnsavedWork> {
-  const dirty = fs.existsSync(worktreePath) ? await gitMaybe(worktreePath, ["status", "--porcelain", "-z"]) : "";
-  const dirtyFiles = (dirty ?? "")
-    .split("\0")
-    .filter(Boolean)
-    .map((l) => l.slice(3));
+  let dirtyFiles: string[] = [];
+  let strayFiles: string[] = [];
+  if (hasWorktreeGitFile(worktreePath)) {
+    dirtyFiles = (await git(worktreePath, ["status", "--porcelain", "-z"]))
+      .split("\0")
+      .filter(Boolean)
+      .map((l) => l.slice(3));
+  } else if (fs.existsSync(worktreePath)) {
+    // Without its .git file, git in there would answer for whatever repository encloses it.
+    strayFiles = fs.readdirSync(worktreePath);
+  }
   const unmerged = (await branchExists(projectPath, branch))
     ? await git(projectPath, ["rev-list", "--oneline", `refs/heads/${branch}`, "--not", `--exclude=${branch}`, "--branches", "--remotes"])
     : "";
-  return { dirtyFiles, unmergedCommits: unmerged.split("\n").filter(Boolean) };
+  return { dirtyFiles, unmergedCommits: unmerged.split("\n").filter(Boolean), strayFiles };
 }
 
-/** Removes the worktree directory, the branch Mux created for it, and git's records of both. */
-export async function removeWorktree(projectPath: string, worktreePath: string, branch: string | null): Promise<void> {
-  if (fs.existsSync(worktreePath)) {
-    const removed = await gitMaybe(projectPath, ["worktree", "remove", "--force", worktreePath]);
+/**
+ * Removes the worktree directory, the branch Mux created for it, and git's records of both.
+ * Only `force` lets a directory go that git will not remove as a worktree (it may hold files no
+ * git knows of); otherwise such a directory is removed only when empty.
+ */
+export async function removeWorktree(projectPath: string, worktreePath: string, branch: string | null, opts: { force?: boolean } = {}): Promise<void> {
+  if (hasWorktreeGitFile(worktreePath)) {
+    try {
+      await git(projectPath, ["worktree", "remove", "--force", worktreePath]);
+    } catch (err) {
+      if (!opts.force) throw err;
+      fs.rmSync(worktreePath, { recursive: true, force: true });
+    }
+  } else if (fs.existsSync(worktreePath)) {
     // No longer a worktree (emptied or replaced by hand): it is still this workspace's directory.
-    if (removed === null) fs.rmSync(worktreePath, { recursive: true, force: true });
+    if (opts.force) fs.rmSync(worktreePath, { recursive: true, force: true });
+    else if (fs.readdirSync(worktreePath).length === 0) fs.rmdirSync(worktreePath);
+    else throw new ConfigError(`${worktreePath} is no longer a git worktree and holds files; move them away or use --force`);
   }
   await git(projectPath, ["worktree", "prune"]);
   if (branch && (await branchExists(projectPath, branch))) await git(projectPath, ["branch", "-D", branch]);
@@ -89,6 +115,22 @@ export async function worktreeHealthAll(projectPath: string, items: { worktreePa
     if (!hasWorktreeGitFile(worktreePath) || !live.has(realpathOr(worktreePath))) return "missing-worktree";
     return branches.has(branch) ? "ok" : "missing-branch";
   });
+}
+
+/** What a directory in the way is, in words: whose worktree, a repository, or plain files. */
+function occupant(dir: string): string {
+  const dotGit = path.join(dir, ".git");
+  const stat = fs.statSync(dotGit, { throwIfNoEntry: false });
+  if (stat?.isDirectory()) return "a git repository";
+  if (stat?.isFile()) {
+    // "gitdir: <repo>/.git/worktrees/<name>"
+    const gitdir = /^gitdir: (.*)$/m.exec(fs.readFileSync(dotGit, "utf8"))?.[1]?.trim();
+    const repo = gitdir?.replace(/[/\\]\.git[/\\]worktrees[/\\][^/\\]+$/, "");
+    return repo && repo !== gitdir ? `a worktree of ${repo}` : "a git worktree";
+  }
+  if (!fs.statSync(dir).isDirectory()) return "a file";
+  const entries = fs.readdirSync(dir).length;
+  return entries ? `a directory with ${entries} entr${entries === 1 ? "y" : "ies"}` : "an empty directory";
 }
 
 /** A worktree's .git is a file; a directory there means another repository took its place. */

@@ -122,6 +122,16 @@ describe("worktree workspaces", () => {
     expect((await mux(["workspace", "list"])).stdout).toContain("↑1 ↓1 •1 +3 -0");
   });
 
+  it("list starts with a header row naming its columns; --json stays a plain array", async () => {
+    await mux(["workspace", "create", "one"]);
+    const lines = (await mux(["workspace", "list"])).stdout.trimEnd().split("\n");
+    expect(lines[0].split("\t")).toEqual(["NAME", "ID", "RUNTIME", "BRANCH", "WHERE", "GIT"]);
+    expect(lines[1].split("\t").slice(0, 5)).toEqual(["one", expect.any(String), "worktree", "one", wsDir("one")]);
+    expect(lines[1].split("\t")).toHaveLength(6);
+    const json = (await mux(["workspace", "list", "--json"])).json();
+    expect(json).toEqual([expect.objectContaining({ name: "one" })]);
+  });
+
   it("a clean workspace whose commits were merged deletes without --force", async () => {
     await mux(["workspace", "create", "merged"]);
     commitFile(wsDir("merged"), "done.txt", "x\n");

@@ -1,0 +1,38 @@
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { ConfigError } from "../config/errors.js";
+import { ConfigStore } from "./config.js";
+
+let root: string;
+beforeEach(() => {
+  root = fs.mkdtempSync(path.join(os.tmpdir(), "mux-config-"));
+});
+afterEach(() => fs.rmSync(root, { recursive: true, force: true }));
+
+const backups = () => fs.readdirSync(root).filter((f) => f.startsWith("config.json.corrupt-"));
+
+describe("ConfigStore", () => {
+  it("a missing config.json is an empty registry", () => {
+    expect(new ConfigStore(root).read()).toEqual({ version: 1, projects: [], workspaces: [] });
+  });
+
+  for (const [label, text] of [
+    ["0 bytes", ""],
+    ["only whitespace", "  \n\t\n"],
+    ["only comments", "// the projects were here\n"],
+  ]) {
+    it(`an empty config.json (${label}) is reported like a corrupt one, backed up, and never replaced`, async () => {
+      const file = path.join(root, "config.json");
+      fs.writeFileSync(file, text);
+      const store = new ConfigStore(root);
+      expect(() => store.read()).toThrow(ConfigError);
+      expect(() => store.read()).toThrow(/config\.json is corrupt \(the file is empty\)\. Nothing was changed/);
+      await expect(store.update((c) => c.projects.push({ path: "/p", name: "p", addedAt: 1 }))).rejects.toThrow(/is corrupt/);
+      expect(fs.readFileSync(file, "utf8")).toBe(text);
+      expect(backups()).toHaveLength(1);
+      expect(fs.readFileSync(path.join(root, backups()[0]), "utf8")).toBe(text);
+    });
+  }
+});

@@ -99,3 +99,18 @@ export function writeProviders(muxRoot: string, text: string) {
 export function lastEvent<T extends AgentEvent["type"]>(events: AgentEvent[], type: T) {
   return events.filter((e) => e.type === type).at(-1) as Extract<AgentEvent, { type: T }> | undefined;
 }
+
+/** The text of every crash-recovery snapshot (partial.json) under a sessions directory, joined. */
+export function savedPartialText(sessionsDir: string): string {
+  if (!fs.existsSync(sessionsDir)) return "";
+  return fs
+    .readdirSync(sessionsDir)
+    .map((id) => {
+      try {
+        return fs.readFileSync(path.join(sessionsDir, id, "partial.json"), "utf8");
+      } catch {
+        return "";
+      }
+    })
+    .join("\n");
+}

@@ -1,6 +1,7 @@
 import { useEffect, useRef, useState } from "react";
 import { call } from "../api/client";
 import { errorMessage } from "../state/errors";
+import { lastChoice } from "../state/lastChoice";
 import { useStore } from "../state/store";
 import type { RuntimeChoice } from "../state/types";
 import { closeOverlay, openOverlay, selectWorkspace } from "../state/ui";
@@ -65,6 +66,7 @@ export function NewWorkspaceDialog({ projectPath: initialProject }: { projectPat
           name: name.trim() || undefined,
           runtime: choice,
           base: runtime === "local" ? undefined : base || undefined,
+          settings: lastChoice(),
         }),
       );
       closeOverlay();

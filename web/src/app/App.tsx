@@ -6,6 +6,7 @@ import { Sidebar } from "../sidebar/Sidebar";
 import { ChunkBoundary } from "./ChunkBoundary";
 import { keyLabel } from "./keys";
 import { OverlayHost } from "./OverlayHost";
+import { ProviderSetup, useNoProvider } from "./ProviderSetup";
 import { useMarkRead } from "./useMarkRead";
 import { useShortcuts } from "./useShortcuts";
 import { WorkspaceHeader } from "./WorkspaceHeader";
@@ -100,8 +101,14 @@ function useDocumentTitle(name: string | undefined) {
 function Welcome() {
   const count = useStore(workspacesStore, (s) => Object.keys(s.byId).length);
   const hasProjects = useStore(workspacesStore, (s) => s.projects.length > 0);
+  const noProvider = useNoProvider();
   return (
     <div data-testid="welcome" className="m-auto max-w-sm p-6 text-center text-muted">
+      {noProvider && (
+        <div className="mb-5">
+          <ProviderSetup />
+        </div>
+      )}
       <p className="mb-3 text-fg">{count ? "Select a workspace, or start a new one." : "Run coding agents in parallel, each in its own workspace."}</p>
       <div className="flex justify-center gap-2">
         {hasProjects ? (

@@ -72,7 +72,7 @@ export function ModelPicker({ value, onChange }: { value: string | undefined; on
         ref={button}
         type="button"
         data-testid="model-picker"
-        className="btn btn-ghost max-w-[14rem] min-w-0 px-1.5 text-fg"
+        className="btn btn-ghost max-w-[14rem] min-w-0 px-1.5 text-fg sm:max-w-[20rem]"
         aria-haspopup="listbox"
         aria-expanded={open}
         aria-label={`Model: ${shown ?? "loading"}`}

@@ -8,6 +8,7 @@ import { keyLabel } from "./keys";
 import { OverlayHost } from "./OverlayHost";
 import { ProviderSetup, useNoProvider } from "./ProviderSetup";
 import { useMarkRead } from "./useMarkRead";
+import { useNarrow } from "./useNarrow";
 import { useShortcuts } from "./useShortcuts";
 import { WorkspaceHeader } from "./WorkspaceHeader";
 
@@ -42,6 +43,9 @@ const CostsPanel = lazy(() => import("../costs/CostsPanel").then((m) => ({ defau
 export function App() {
   const selectedId = useStore(uiStore, (s) => s.selectedId);
   const costsOpen = useStore(uiStore, (s) => s.costsOpen);
+  // The phone's open drawer is modal: the rest of the page is out of reach until it closes.
+  const narrow = useNarrow();
+  const drawerModal = useStore(uiStore, (s) => s.drawerOpen) && narrow;
   const loaded = useStore(workspacesStore, (s) => s.loaded);
   const workspace = useStore(workspacesStore, (s) => (selectedId ? (s.byId[selectedId] ?? null) : null));
   useShortcuts();
@@ -62,7 +66,7 @@ export function App() {
   return (
     <div className="flex h-dvh overflow-hidden">
       <Sidebar />
-      <main className="relative flex min-w-0 flex-1 flex-col">
+      <main className="relative flex min-w-0 flex-1 flex-col" inert={drawerModal}>
         <WorkspaceHeader workspace={workspace} costsOpen={costsOpen && !!workspace} />
         <div className="relative flex min-h-0 flex-1">
           <div className="flex min-w-0 flex-1 flex-col" data-testid="chat-area">

@@ -4,6 +4,7 @@ import { ChatActionsContext, type ChatActions } from "./context";
 import { MessageList } from "./MessageList";
 import { ChatFooter, InitLogPanel, QueuedPanel, TodoPanel } from "./Panels";
 import { Composer } from "./Composer";
+import { ReplyAnnouncer } from "./ReplyAnnouncer";
 import { actionablePlan, isRunning, latestTodos, retryableMessageId } from "./selectors";
 import { useChatSettings } from "./settings";
 import { useChat } from "./useChat";
@@ -118,6 +119,7 @@ function Chat({ workspaceId }: { workspaceId: string }) {
             </div>
           </div>
         )}
+        <ReplyAnnouncer running={running} messages={state.messages} />
         {todos && todos.length > 0 && <TodoPanel todos={todos} />}
         {queued.length > 0 && <QueuedPanel queued={queued} onClear={() => chat.clearQueue().catch(() => {})} />}
         <Composer

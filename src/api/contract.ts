@@ -5,7 +5,7 @@ import {
   ChatMessageSchema,
   CostSummarySchema,
   GitStatusSchema,
-  ModelOptionSchema,
+  ModelChoicesSchema,
   ProjectSchema,
   ProvidersViewSchema,
   ProviderUpdateSchema,
@@ -13,6 +13,7 @@ import {
   SendMessageSchema,
   WorkspaceListEventSchema,
   WorkspaceSchema,
+  WorkspaceSettingsSchema,
   WorkspaceSummarySchema,
 } from "./schemas.js";
 
@@ -41,9 +42,13 @@ export const contract = {
           name: z.string().optional(),
           runtime: RuntimeChoiceSchema.default({ type: "worktree" }),
           base: z.string().optional(),
+          /** Model, thinking level and mode it starts with (the web app passes the user's last choice). */
+          settings: WorkspaceSettingsSchema.optional(),
         }),
       )
       .output(WorkspaceSchema),
+    /** Saves the model, thinking level or mode picked for this workspace (omitted fields stay). */
+    updateSettings: oc.input(id.extend({ settings: WorkspaceSettingsSchema })).output(z.object({ ok: z.literal(true) })),
     rename: oc.input(id.extend({ name: z.string().min(1) })).output(WorkspaceSchema),
     fork: oc.input(id.extend({ name: z.string().optional() })).output(WorkspaceSchema),
     delete: oc.input(id.extend({ force: z.boolean().optional() })).output(z.object({ ok: z.literal(true) })),
@@ -75,7 +80,7 @@ export const contract = {
     /** Writes providers.jsonc keeping the user's comments; applies without restart. */
     update: oc.input(ProviderUpdateSchema).output(ProvidersViewSchema),
     remove: oc.input(z.object({ id: z.string() })).output(ProvidersViewSchema),
-    models: oc.output(z.array(ModelOptionSchema)),
+    models: oc.output(ModelChoicesSchema),
   },
 };
 

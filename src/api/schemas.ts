@@ -1,14 +1,14 @@
 import { z } from "zod";
 import { AgentEventSchema, ModeSchema, ThinkingLevelSchema, UsageSchema } from "../agent/events.js";
 import { ChatMessageSchema } from "../agent/messages.js";
-import { ProjectSchema, WorkspaceSchema } from "../workspace/schemas.js";
+import { ProjectSchema, WorkspaceSchema, WorkspaceSettingsSchema } from "../workspace/schemas.js";
 
 /**
  * The browser↔server contract's data shapes. Both sides import these; every input is validated
  * with them where it crosses the wire. No server-only module may be imported from here.
  */
 
-export { AgentEventSchema, ChatMessageSchema, ProjectSchema, WorkspaceSchema };
+export { AgentEventSchema, ChatMessageSchema, ProjectSchema, WorkspaceSchema, WorkspaceSettingsSchema };
 
 export const RuntimeChoiceSchema = z.discriminatedUnion("type", [
   z.object({ type: z.literal("local") }),
@@ -155,6 +155,15 @@ export const ModelOptionSchema = z.object({
   priced: z.boolean(),
   /** The provider has what it needs (a key, or none required). */
   ready: z.boolean(),
+});
+
+/** What the model picker offers, and what answers when a workspace has no model of its own. */
+export const ModelChoicesSchema = z.object({
+  models: z.array(ModelOptionSchema),
+  /** The model a turn uses when none was picked (it follows which providers have keys). */
+  defaultModel: z.string(),
+  /** At least one provider is set up (a key, or a keyless provider configured): false on a fresh install. */
+  configured: z.boolean(),
 });
 
 export const SendMessageSchema = z.object({

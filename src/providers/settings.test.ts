@@ -2,7 +2,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { listModels, providersView, removeProvider, updateProvider } from "./settings.js";
+import { listModels, modelChoices, providersView, removeProvider, updateProvider } from "./settings.js";
 
 let root: string;
 let env: NodeJS.ProcessEnv;
@@ -90,5 +90,13 @@ describe("providers settings", () => {
     const models = listModels(env);
     expect(models.find((m) => m.id === "anthropic:claude-sonnet-4-5")).toMatchObject({ ready: true, priced: true, aliases: ["sonnet"] });
     expect(models.find((m) => m.id === "openai:gpt-5")?.ready).toBe(false);
+  });
+
+  it("a fresh install has no provider set up; a key, an Ollama host or a custom server each count", async () => {
+    expect(modelChoices(env)).toMatchObject({ configured: false, defaultModel: "anthropic:claude-sonnet-4-5" });
+    expect(modelChoices({ ...env, OPENAI_API_KEY: KEY })).toMatchObject({ configured: true, defaultModel: "openai:gpt-5" });
+    expect(modelChoices({ ...env, OLLAMA_HOST: "http://gpu-box:11434" }).configured).toBe(true);
+    await updateProvider({ id: "local-vllm", providerType: "openai-compatible", baseUrl: "http://localhost:8000/v1", models: ["qwen3-coder"] }, env);
+    expect(modelChoices(env).configured).toBe(true);
   });
 });

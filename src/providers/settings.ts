@@ -1,12 +1,13 @@
 import * as fs from "node:fs";
 import { applyEdits, type FormattingOptions, findNodeAtLocation, modify, parseTree } from "jsonc-parser";
 import type { z } from "zod";
-import type { ModelOptionSchema, ProvidersViewSchema, ProviderUpdate, ProviderView, SourceSchema } from "../api/schemas.js";
+import type { ModelChoicesSchema, ModelOptionSchema, ProvidersViewSchema, ProviderUpdate, ProviderView, SourceSchema } from "../api/schemas.js";
 import { writeFileAtomic } from "../config/atomicWrite.js";
 import { ConfigError } from "../config/errors.js";
 import { providersFile } from "../config/paths.js";
 import { builtinProvider } from "./catalog.js";
 import { type LoadedProvidersConfig, loadProvidersConfig, parseProvidersConfig } from "./config.js";
+import { defaultModelOf } from "./defaultModel.js";
 import { KNOWN_MODELS } from "./models.js";
 import { describeSource, maskSecret, type ResolvedProvider, resolveProviders, type ValueSource } from "./resolve.js";
 
@@ -159,15 +160,33 @@ export async function removeProvider(id: string, env: NodeJS.ProcessEnv = proces
   return providersView(env);
 }
 
-/** Every model the picker offers: known models, plus the models each provider lists. */
-export function listModels(env: NodeJS.ProcessEnv = process.env): ModelOption[] {
+/** The providers' effective settings; with an unreadable apiKeyFile, from the environment alone. */
+function resolveForPicker(env: NodeJS.ProcessEnv): ResolvedProvider[] {
   const { loaded } = load(env);
-  let providers: ResolvedProvider[];
   try {
-    providers = resolveProviders(loaded, env);
+    return resolveProviders(loaded, env);
   } catch {
-    providers = resolveProviders({ ...loaded, config: {} }, env);
+    return resolveProviders({ ...loaded, config: {} }, env);
   }
+}
+
+/**
+ * Set up by the user: a provider that needs a key has one; a keyless one (Ollama, a custom
+ * server) has settings of its own rather than only its built-in defaults.
+ */
+function isSetUp(p: ResolvedProvider): boolean {
+  if (p.requiresKey) return Boolean(p.apiKey.value);
+  return p.custom || p.baseUrlInput.source.kind !== "default" || p.models.length > 0;
+}
+
+/** The picker's models, the model used when none is picked, and whether any provider is set up. */
+export function modelChoices(env: NodeJS.ProcessEnv = process.env): z.infer<typeof ModelChoicesSchema> {
+  const providers = resolveForPicker(env);
+  return { models: listModels(env, providers), defaultModel: defaultModelOf(providers), configured: providers.some(isSetUp) };
+}
+
+/** Every model the picker offers: known models, plus the models each provider lists. */
+export function listModels(env: NodeJS.ProcessEnv = process.env, providers = resolveForPicker(env)): ModelOption[] {
   const ready = new Map(providers.map((p) => [p.id, !p.requiresKey || Boolean(p.apiKey.value)]));
   const options: ModelOption[] = KNOWN_MODELS.map((k) => ({
     id: `${k.provider}:${k.id}`,

@@ -466,6 +466,13 @@ export class Hub implements SessionHost {
     return result;
   }
 
+  /** The user picked a model, thinking level or mode for this workspace: it keeps them. */
+  async updateSettings(id: string, settings: Workspace["settings"]): Promise<void> {
+    this.get(id);
+    const picks = Object.fromEntries(Object.entries(settings).filter(([, v]) => v !== undefined));
+    if (Object.keys(picks).length) await this.saveSettings(id, picks);
+  }
+
   /** Saves settings picked with a send (batched with other sends' picks; see RegistryView). */
   private async saveSettings(id: string, picks: Workspace["settings"]): Promise<void> {
     const saved = await this.registryView.saveSettings(id, picks);

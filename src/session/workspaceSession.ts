@@ -345,8 +345,9 @@ export class WorkspaceSession {
     const thinking = req.thinking ?? ws.settings.thinking ?? "off";
     let modelName = req.model ?? ws.settings.model;
     // Loaded on first use: the agent and provider SDKs are not needed to serve the UI.
-    const [{ loadProvidersConfig }, { defaultModel, resolveModel }, { runTurn }, { retryPolicyFromEnv }] = await Promise.all([
+    const [{ loadProvidersConfig }, { defaultModel }, { resolveModel }, { runTurn }, { retryPolicyFromEnv }] = await Promise.all([
       import("../providers/config.js"),
+      import("../providers/defaultModel.js"),
       import("../providers/resolveModel.js"),
       import("./turn.js"),
       import("../agent/retry.js"),

@@ -59,9 +59,10 @@ export interface App {
   api(): Promise<Connection["api"]>;
   /**
    * A new browser tab, signed in (its first visit carries ?token=, which sets the cookie), showing
-   * `hash` (e.g. `#/w/<id>`) when given; `onPage` runs before the first navigation.
+   * `hash` (e.g. `#/w/<id>`) when given; `onPage` runs (and is awaited: an init script must be
+   * registered before the page loads) before the first navigation.
    */
-  open(opts?: { context?: BrowserContext; hash?: string; onPage?: (page: Page) => void }): Promise<Page>;
+  open(opts?: { context?: BrowserContext; hash?: string; onPage?: (page: Page) => unknown }): Promise<Page>;
   close(): Promise<void>;
 }
 
@@ -99,7 +100,7 @@ export async function startApp(opts: AppOptions = {}): Promise<App> {
         const ctx = context ?? (await newContext(browser));
         const page = await ctx.newPage();
         page.setDefaultTimeout(UI_TIMEOUT);
-        onPage?.(page);
+        await onPage?.(page);
         await page.goto(`${server.url}?token=${server.token}${hash}`);
         await page.getByTestId("connection-status").and(page.locator("[data-status=open]")).waitFor();
         await page.getByTestId("sidebar-loading").waitFor({ state: "detached" });

@@ -47,12 +47,17 @@ describe.skipIf(!hasChromium)("browser: projects and CSP", () => {
   /** CSP violations, from the console and from `securitypolicyviolation` events in the page. */
   const violations: string[] = [];
 
+  /** Console errors of any kind (a blocked image logs one, for instance). */
+  const consoleErrors: string[] = [];
   const watchCsp = (p: Page) => {
     p.on("console", (m) => {
       if (/Content Security Policy/i.test(m.text())) violations.push(`console: ${m.text()}`);
+      if (m.type() === "error") consoleErrors.push(m.text());
     });
     // Injected by the DevTools protocol, so the policy does not apply to this script itself.
-    void p.addInitScript(() => {
+    // Awaited by open(): registered late, it would miss the first page load (the check would
+    // then read `undefined`, as it did under load).
+    return p.addInitScript(() => {
       window.__cspViolations = [];
       document.addEventListener("securitypolicyviolation", (e: any) =>
         window.__cspViolations.push(`${e.violatedDirective} blocked ${e.blockedURI || "inline"} (${e.sourceFile}:${e.lineNumber})`),
@@ -153,6 +158,26 @@ describe.skipIf(!hasChromium)("browser: projects and CSP", () => {
     expect(policy).toContain("script-src 'self';");
     expect(policy).toContain("connect-src 'self';");
     expect(await page.getByTestId("connection-status").getAttribute("data-status")).toBe("open");
+  });
+
+  it("an off-site image in a reply shows 'image blocked: <host>' and is never requested", async () => {
+    consoleErrors.length = 0;
+    const requested: string[] = [];
+    page.on("request", (r) => r.url().includes("tracker.example.invalid") && requested.push(r.url()));
+    app.fake.enqueue(slowText("Here is the chart:\n\n![usage chart](https://tracker.example.invalid/pixel.png?secret=42)\n\nDone.", 5, 40));
+    await page.getByTestId("composer-input").fill("show me a remote image");
+    await page.getByTestId("composer-input").press("Enter");
+    const answer = page.getByTestId("message-assistant").filter({ hasText: "Here is the chart" });
+    await answer.and(page.locator("[data-status=complete]")).waitFor();
+    const note = answer.getByTestId("image-blocked");
+    await expect(note.textContent()).resolves.toBe("image blocked: tracker.example.invalid");
+    expect(await answer.locator("img").count()).toBe(0);
+    await note.scrollIntoViewIfNeeded();
+    await screenshot(page, "chat-image-blocked");
+    expect(requested).toEqual([]);
+    expect(await pageViolations()).toEqual([]);
+    expect(violations).toEqual([]);
+    expect(consoleErrors).toEqual([]);
   });
 
   it("the violation check works: an off-site image is blocked and reported", async () => {

@@ -152,7 +152,7 @@ describe("mux server: providers", () => {
     try {
       const view = await c.api.providers.get();
       expect(view.error).toMatch(new RegExp(`${file.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}:2:\\d+`));
-      expect((await c.api.providers.models()).length).toBeGreaterThan(0);
+      expect((await c.api.providers.models()).models.length).toBeGreaterThan(0);
 
       const ws = await c.api.workspaces.create({ projectPath: repo, runtime: { type: "local" } });
       const stream = await c.api.chat.subscribe({ workspaceId: ws.id });

@@ -1,5 +1,5 @@
 import { registerSecret } from "../../common/redact.js";
-import { listModels, providersView, removeProvider, updateProvider } from "../../providers/settings.js";
+import { modelChoices, providersView, removeProvider, updateProvider } from "../../providers/settings.js";
 import { api } from "./base.js";
 
 /** Settings → Providers. Keys go into providers.jsonc and never come back (views are masked). */
@@ -11,5 +11,5 @@ export const providers = {
     return updateProvider(input, context.env);
   }),
   remove: api.providers.remove.handler(({ input, context }) => removeProvider(input.id, context.env)),
-  models: api.providers.models.handler(({ context }) => listModels(context.env)),
+  models: api.providers.models.handler(({ context }) => modelChoices(context.env)),
 };

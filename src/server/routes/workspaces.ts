@@ -14,6 +14,10 @@ export const workspaces = {
     name: await context.hub.suggestName(input.projectPath),
   })),
   create: api.workspaces.create.handler(({ input, context }) => context.hub.create(input)),
+  updateSettings: api.workspaces.updateSettings.handler(async ({ input, context }) => {
+    await context.hub.updateSettings(input.workspaceId, input.settings);
+    return ok;
+  }),
   rename: api.workspaces.rename.handler(({ input, context }) => context.hub.rename(input.workspaceId, input.name)),
   fork: api.workspaces.fork.handler(({ input, context }) => context.hub.fork(input.workspaceId, input.name)),
   delete: api.workspaces.delete.handler(async ({ input, context }) => {

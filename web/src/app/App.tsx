@@ -6,7 +6,9 @@ import { Sidebar } from "../sidebar/Sidebar";
 import { ChunkBoundary } from "./ChunkBoundary";
 import { keyLabel } from "./keys";
 import { OverlayHost } from "./OverlayHost";
+import { ProviderSetup, useNoProvider } from "./ProviderSetup";
 import { useMarkRead } from "./useMarkRead";
+import { useNarrow } from "./useNarrow";
 import { useShortcuts } from "./useShortcuts";
 import { WorkspaceHeader } from "./WorkspaceHeader";
 
@@ -41,6 +43,9 @@ const CostsPanel = lazy(() => import("../costs/CostsPanel").then((m) => ({ defau
 export function App() {
   const selectedId = useStore(uiStore, (s) => s.selectedId);
   const costsOpen = useStore(uiStore, (s) => s.costsOpen);
+  // The phone's open drawer is modal: the rest of the page is out of reach until it closes.
+  const narrow = useNarrow();
+  const drawerModal = useStore(uiStore, (s) => s.drawerOpen) && narrow;
   const loaded = useStore(workspacesStore, (s) => s.loaded);
   const workspace = useStore(workspacesStore, (s) => (selectedId ? (s.byId[selectedId] ?? null) : null));
   useShortcuts();
@@ -61,7 +66,7 @@ export function App() {
   return (
     <div className="flex h-dvh overflow-hidden">
       <Sidebar />
-      <main className="relative flex min-w-0 flex-1 flex-col">
+      <main className="relative flex min-w-0 flex-1 flex-col" inert={drawerModal}>
         <WorkspaceHeader workspace={workspace} costsOpen={costsOpen && !!workspace} />
         <div className="relative flex min-h-0 flex-1">
           <div className="flex min-w-0 flex-1 flex-col" data-testid="chat-area">
@@ -100,8 +105,14 @@ function useDocumentTitle(name: string | undefined) {
 function Welcome() {
   const count = useStore(workspacesStore, (s) => Object.keys(s.byId).length);
   const hasProjects = useStore(workspacesStore, (s) => s.projects.length > 0);
+  const noProvider = useNoProvider();
   return (
     <div data-testid="welcome" className="m-auto max-w-sm p-6 text-center text-muted">
+      {noProvider && (
+        <div className="mb-5">
+          <ProviderSetup />
+        </div>
+      )}
       <p className="mb-3 text-fg">{count ? "Select a workspace, or start a new one." : "Run coding agents in parallel, each in its own workspace."}</p>
       <div className="flex justify-center gap-2">
         {hasProjects ? (

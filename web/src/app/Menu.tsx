@@ -12,10 +12,18 @@ export interface MenuItem {
 export function Menu({ label, testId, icon, items }: { label: string; testId: string; icon: ReactNode; items: MenuItem[] }) {
   const [open, setOpen] = useState(false);
   const root = useRef<HTMLDivElement>(null);
+  const button = useRef<HTMLButtonElement>(null);
   useEffect(() => {
     if (!open) return;
     const onDown = (e: PointerEvent) => root.current?.contains(e.target as Node) || setOpen(false);
-    const onKey = (e: KeyboardEvent) => e.key === "Escape" && setOpen(false);
+    const onKey = (e: KeyboardEvent) => {
+      if (e.key !== "Escape") return;
+      // Only this menu closes (not a dialog or the running turn), and focus goes back to its button.
+      e.preventDefault();
+      e.stopPropagation();
+      setOpen(false);
+      button.current?.focus();
+    };
     document.addEventListener("pointerdown", onDown);
     document.addEventListener("keydown", onKey);
     // Focus the first item so the menu can be driven by keyboard.
@@ -37,6 +45,7 @@ export function Menu({ label, testId, icon, items }: { label: string; testId: st
   return (
     <div ref={root} className="relative">
       <button
+        ref={button}
         type="button"
         className="icon-btn"
         aria-label={label}
@@ -63,6 +72,8 @@ export function Menu({ label, testId, icon, items }: { label: string; testId: st
               className={`block w-full px-3 py-1.5 text-left hover:bg-hover focus:bg-hover focus:outline-none disabled:opacity-40 ${item.danger ? "text-err" : ""}`}
               onClick={(e) => {
                 e.stopPropagation();
+                // The item is about to go: its menu's button holds focus (and is the dialog's opener).
+                button.current?.focus();
                 setOpen(false);
                 item.onSelect();
               }}

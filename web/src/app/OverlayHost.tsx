@@ -1,4 +1,5 @@
-import { lazy, Suspense, type ReactNode } from "react";
+import { lazy, Suspense, useEffect, useRef, type ReactNode } from "react";
+import { fallbackFocus, restoreFocus } from "../state/focus";
 import { useStore } from "../state/store";
 import { closeOverlay, uiStore } from "../state/ui";
 import { ChunkBoundary } from "./ChunkBoundary";
@@ -27,6 +28,12 @@ export function prefetchOverlays() {
 
 export function OverlayHost() {
   const overlay = useStore(uiStore, (s) => s.overlay);
+  // Closed (the dialog is gone from the page by now): focus goes back to what opened it.
+  const wasOpen = useRef(false);
+  useEffect(() => {
+    if (wasOpen.current && !overlay) restoreFocus(fallbackFocus);
+    wasOpen.current = overlay !== null;
+  }, [overlay]);
   if (!overlay) return null;
   let content: ReactNode;
   switch (overlay.kind) {

@@ -1,5 +1,6 @@
 import type { WorkspaceSummary } from "../state/types";
-import { openOverlay, setDrawer, toggleCosts } from "../state/ui";
+import { useStore } from "../state/store";
+import { openOverlay, setDrawer, toggleCosts, uiStore } from "../state/ui";
 import { Cost, GitDetail, RuntimeBadge, StatusDot } from "./badges";
 import { ConnectionStatus } from "./ConnectionStatus";
 import { BranchIcon, ChartIcon, DotsIcon, MenuIcon } from "./icons";
@@ -11,9 +12,19 @@ interface Props {
 }
 
 export function WorkspaceHeader({ workspace: w, costsOpen }: Props) {
+  const drawerOpen = useStore(uiStore, (s) => s.drawerOpen);
   return (
     <header data-testid="workspace-header" className="flex h-10 shrink-0 items-center gap-2 border-b border-line bg-bg px-2 md:px-3">
-      <button type="button" className="icon-btn md:hidden" data-testid="menu-button" aria-label="Open sidebar" onClick={() => setDrawer(true)}>
+      <button
+        type="button"
+        className="icon-btn md:hidden"
+        data-testid="menu-button"
+        aria-label="Workspaces"
+        aria-haspopup="dialog"
+        aria-expanded={drawerOpen}
+        aria-controls="sidebar"
+        onClick={() => setDrawer(true)}
+      >
         <MenuIcon />
       </button>
       {w ? (

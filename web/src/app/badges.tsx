@@ -73,15 +73,21 @@ export function GitDetail({ git }: { git: GitView | null }) {
       className="inline-flex items-center gap-2 font-mono text-xs text-muted"
       title={`against ${git.base}${git.error ? ` — ${git.error}` : ""}`}
     >
-      <span aria-label={`${git.ahead} commits ahead`}>↑{git.ahead}</span>
-      <span aria-label={`${git.behind} commits behind`}>↓{git.behind}</span>
-      <span aria-label={`${git.dirtyFiles} uncommitted files`}>•{git.dirtyFiles}</span>
-      <span className="text-ok" aria-label={`${git.linesAdded} lines added`}>
-        +{git.linesAdded}
-      </span>
-      <span className="text-err" aria-label={`${git.linesRemoved} lines removed`}>
-        −{git.linesRemoved}
-      </span>
+      <Figure shown={`↑${git.ahead}`} spoken={`${git.ahead} commits ahead`} />
+      <Figure shown={`↓${git.behind}`} spoken={`${git.behind} commits behind`} />
+      <Figure shown={`•${git.dirtyFiles}`} spoken={`${git.dirtyFiles} uncommitted files`} />
+      <Figure shown={`+${git.linesAdded}`} spoken={`${git.linesAdded} lines added`} className="text-ok" />
+      <Figure shown={`−${git.linesRemoved}`} spoken={`${git.linesRemoved} lines removed`} className="text-err" />
+    </span>
+  );
+}
+
+/** A terse figure ("↑3") shown, with its meaning ("3 commits ahead") read to screen readers instead. */
+function Figure({ shown, spoken, className }: { shown: string; spoken: string; className?: string }) {
+  return (
+    <span className={className}>
+      <span aria-hidden="true">{shown}</span>
+      <span className="sr-only">{spoken}</span>
     </span>
   );
 }

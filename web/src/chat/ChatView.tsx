@@ -4,10 +4,12 @@ import { ChatActionsContext, type ChatActions } from "./context";
 import { MessageList } from "./MessageList";
 import { ChatFooter, InitLogPanel, QueuedPanel, TodoPanel } from "./Panels";
 import { Composer } from "./Composer";
+import { ReplyAnnouncer } from "./ReplyAnnouncer";
 import { actionablePlan, isRunning, latestTodos, retryableMessageId } from "./selectors";
 import { useChatSettings } from "./settings";
 import { useChat } from "./useChat";
 import { Spinner } from "./ui";
+import { ProviderSetup, useNoProvider } from "../app/ProviderSetup";
 
 export const APPROVE_PLAN_TEXT = "Approved. Implement the plan.";
 
@@ -77,6 +79,7 @@ function Chat({ workspaceId }: { workspaceId: string }) {
   };
 
   const empty = !state.loading && state.messages.length === 0 && !state.streaming;
+  const noProvider = useNoProvider();
   return (
     <ChatActionsContext.Provider value={actions}>
       <div
@@ -103,7 +106,12 @@ function Chat({ workspaceId }: { workspaceId: string }) {
             footer={<ChatFooter errors={state.errors} retry={state.retry} awaiting={state.awaitingTurn && !state.streaming} onDismiss={chat.dismissErrors} />}
           />
         )}
-        {empty && state.errors.length === 0 && (
+        {empty && noProvider && (
+          <div className="absolute inset-x-0 top-[15%] mx-auto max-w-sm px-4">
+            <ProviderSetup />
+          </div>
+        )}
+        {empty && !noProvider && state.errors.length === 0 && (
           <div className="pointer-events-none absolute inset-x-0 top-1/3 text-center text-muted" data-testid="chat-empty">
             <div className="text-[15px] text-fg">Start a conversation</div>
             <div className="mt-1 text-[12px]">
@@ -111,6 +119,7 @@ function Chat({ workspaceId }: { workspaceId: string }) {
             </div>
           </div>
         )}
+        <ReplyAnnouncer running={running} messages={state.messages} />
         {todos && todos.length > 0 && <TodoPanel todos={todos} />}
         {queued.length > 0 && <QueuedPanel queued={queued} onClear={() => chat.clearQueue().catch(() => {})} />}
         <Composer

@@ -4,6 +4,7 @@ import { ModelPicker } from "./ModelPicker";
 import type { ChatSettings } from "./settings";
 import { SendIcon, StopIcon } from "./ui";
 import { useStore } from "../state/store";
+import { composerFocused, uiStore } from "../state/ui";
 import { workspacesStore } from "../state/workspaces";
 
 const THINKING: ThinkingLevel[] = ["off", "low", "medium", "high", "max"];
@@ -42,6 +43,14 @@ export const Composer = memo(function Composer({ workspaceId, running, settings,
     el.style.height = "auto";
     el.style.height = `${Math.min(el.scrollHeight + 2, window.innerHeight * 0.4)}px`;
   }, [text]);
+
+  // The user just switched to (or created) this workspace: the caret goes here.
+  const focusWanted = useStore(uiStore, (s) => s.composerFocus === workspaceId);
+  useEffect(() => {
+    if (!focusWanted) return;
+    area.current?.focus();
+    composerFocused();
+  }, [focusWanted]);
 
   useEffect(() => {
     const focus = (e: Event) => {
@@ -129,7 +138,17 @@ export const Composer = memo(function Composer({ workspaceId, running, settings,
             </button>
             <span className="flex-1" />
             {running && (
-              <button type="button" data-testid="interrupt-button" className="btn px-2" title="Stop (Esc)" onClick={onInterrupt}>
+              <button
+                type="button"
+                data-testid="interrupt-button"
+                className="btn px-2"
+                title="Stop (Esc)"
+                onClick={() => {
+                  // This button goes away with the turn: keep the caret where the next message is typed.
+                  area.current?.focus();
+                  onInterrupt();
+                }}
+              >
                 <StopIcon /> <span className="max-sm:sr-only">Stop</span>
               </button>
             )}

@@ -18,8 +18,10 @@ interface Props {
 }
 
 const FOOTER_KEY = "\u0000footer";
-/** Within this many px of the bottom counts as "at the bottom" (keeps following). */
+/** Within this many px of the bottom, "Jump to latest" is not offered (and growth is followed). */
 const END_THRESHOLD = 80;
+/** At the bottom (rounding aside): reaching it turns following on. */
+const AT_BOTTOM = 2;
 /** Older messages are paged in when the view comes this close to the top. */
 const TOP_THRESHOLD = 600;
 
@@ -41,9 +43,18 @@ function estimate(m: ChatMessage): number {
  */
 export function MessageList({ messages, streaming, hasMore, loadingOlder, loadOlder, retryableId, footer, followSignal }: Props) {
   const scrollRef = useRef<HTMLDivElement>(null);
+  /** "Jump to latest" is hidden: following, or close enough to the bottom. */
   const [atEnd, setAtEnd] = useState(true);
-  const atEndRef = useRef(true);
-  const viewportHeight = useRef(0);
+  /**
+   * Following the newest content: a send, "Jump to latest" or reaching the bottom turns it on;
+   * scrolling up turns it off. While on, anything that moves the bottom away (a new row,
+   * a streamed token, the composer shrinking) scrolls back to it. Being near the bottom is not
+   * enough to tell: rows are added above the footer, and a tall one lands far below the fold.
+   */
+  const following = useRef(true);
+  const followFrame = useRef(0);
+  /** Scroll offset and content height at the last change, to tell the user scrolling up. */
+  const last = useRef({ offset: 0, total: 0 });
   const paging = useRef({ hasMore, loadingOlder, loadOlder });
   paging.current = { hasMore, loadingOlder, loadOlder };
 
@@ -70,28 +81,39 @@ export function MessageList({ messages, streaming, hasMore, loadingOlder, loadOl
     // First paint of a chat: start at the newest message (the browser clamps to the bottom).
     initialOffset: () => Number.MAX_SAFE_INTEGER,
     anchorTo: "end",
-    followOnAppend: true,
     scrollEndThreshold: END_THRESHOLD,
     onChange: (v) => {
-      // The viewport itself changed (composer grew, a panel appeared, window resized): if we
-      // were following the bottom, keep following it.
-      const height = v.scrollRect?.height ?? 0;
-      if (height !== viewportHeight.current) {
-        const first = viewportHeight.current === 0;
-        viewportHeight.current = height;
-        if (!first && atEndRef.current) {
-          requestAnimationFrame(() => v.scrollToEnd());
-          return;
-        }
-      }
-      const end = v.isAtEnd(END_THRESHOLD);
-      if (end !== atEndRef.current) {
-        atEndRef.current = end;
-        setAtEnd(end);
-      }
+      // The view moved up more than the content shrank: the user scrolled up (wheel, touch,
+      // keys, scrollbar, find in page…), so stop following. Content growing below, or our own
+      // scrolling down, never moves the view up.
+      const offset = v.scrollOffset ?? 0;
+      const total = v.getTotalSize();
+      const movedUp = last.current.offset - offset;
+      if (movedUp > AT_BOTTOM && movedUp > last.current.total - total + AT_BOTTOM) following.current = false;
+      last.current = { offset, total };
+      if (v.isAtEnd(AT_BOTTOM)) following.current = true;
+      else if (following.current) follow(v);
+      const near = v.isAtEnd(END_THRESHOLD);
+      const shown = following.current || near;
+      setAtEnd((was) => (was === shown ? was : shown));
       const p = paging.current;
-      if (!end && p.hasMore && !p.loadingOlder && (v.scrollOffset ?? 0) < TOP_THRESHOLD) p.loadOlder();
+      if (!near && p.hasMore && !p.loadingOlder && (v.scrollOffset ?? 0) < TOP_THRESHOLD) p.loadOlder();
     },
+  });
+
+  /** Scrolls to the bottom in the next frame (once per frame, however many changes ask). */
+  function follow(v: { scrollToEnd: () => void }) {
+    if (followFrame.current) return;
+    followFrame.current = requestAnimationFrame(() => {
+      followFrame.current = 0;
+      if (following.current) v.scrollToEnd();
+    });
+  }
+  useLayoutEffect(() => () => cancelAnimationFrame(followFrame.current), []);
+
+  // New rows (the message just sent, the reply starting) while following: keep the bottom in view.
+  useLayoutEffect(() => {
+    if (following.current && !virtualizer.isAtEnd(AT_BOTTOM)) follow(virtualizer);
   });
 
   // A short chat does not scroll, so no scroll event asks for older pages: ask here.
@@ -101,11 +123,12 @@ export function MessageList({ messages, streaming, hasMore, loadingOlder, loadOl
   }, [hasMore, loadingOlder, loadOlder, rows]);
 
   const jumpToLatest = useCallback(() => {
+    following.current = true;
     virtualizer.scrollToEnd();
-    atEndRef.current = true;
     setAtEnd(true);
   }, [virtualizer]);
 
+  // The user sent a message: show it, and follow the reply.
   useLayoutEffect(() => {
     if (followSignal) jumpToLatest();
   }, [followSignal, jumpToLatest]);

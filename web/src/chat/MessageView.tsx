@@ -29,6 +29,7 @@ function UserMessage({ message }: { message: ChatMessage }) {
   return (
     <div className="flex justify-end px-3 py-2 sm:px-4" data-testid="message-user" data-message-id={message.id}>
       <div className="max-w-[85%] min-w-0 rounded-lg border border-line bg-elev px-3 py-2" title={formatTime(message.createdAt)}>
+        <span className="sr-only">You said:</span>
         <div className={`whitespace-pre-wrap [overflow-wrap:anywhere] ${long && !expanded ? "max-h-96 overflow-hidden" : ""}`}>{text}</div>
         {long && (
           <button type="button" className="mt-1 text-[12px] text-accent hover:underline" onClick={() => setExpanded(!expanded)}>
@@ -46,6 +47,7 @@ function AssistantMessage({ message, streaming, retryable }: { message: ChatMess
   const visible = parts.some((p) => p.type !== "step-start");
   return (
     <div className="px-3 py-2 sm:px-4" data-testid="message-assistant" data-message-id={message.id} data-status={status}>
+      <span className="sr-only">Mux said:</span>
       <div className="min-w-0">
         {parts.map((p, i) => (
           <PartView key={i} part={p} live={streaming && i === parts.length - 1} />

@@ -1,37 +1,9 @@
-import { useEffect, useMemo, useRef, useState } from "react";
-import type { z } from "zod";
-import type { ModelOptionSchema } from "../../../src/api/schemas";
-import { call } from "../api/client";
+import { useEffect, useId, useMemo, useRef, useState } from "react";
+import { loadModelChoices, type ModelOption, modelChoicesStore } from "../state/models";
+import { useStore } from "../state/store";
 import { Chevron } from "./ui";
 
-export type ModelOption = z.infer<typeof ModelOptionSchema>;
-
-let cached: ModelOption[] | null = null;
-let inflight: Promise<ModelOption[]> | null = null;
-
-/** `providers.models`, shared by every composer; refreshed each time a picker opens. */
-function fetchModels(): Promise<ModelOption[]> {
-  inflight ??= call((api) => api.providers.models())
-    .then((list) => (cached = list))
-    .finally(() => (inflight = null));
-  return inflight;
-}
-
-function useModels(open: boolean): ModelOption[] {
-  const [models, setModels] = useState<ModelOption[]>(() => cached ?? []);
-  useEffect(() => {
-    if (!open && cached) return;
-    let live = true;
-    fetchModels().then(
-      (m) => live && setModels(m),
-      () => {},
-    );
-    return () => {
-      live = false;
-    };
-  }, [open]);
-  return models;
-}
+export type { ModelOption };
 
 const matches = (m: ModelOption, q: string) => !q || m.id.toLowerCase().includes(q) || m.aliases.some((a) => a.toLowerCase().includes(q));
 
@@ -43,42 +15,68 @@ export function ModelPicker({ value, onChange }: { value: string | undefined; on
   const [open, setOpen] = useState(false);
   const [query, setQuery] = useState("");
   const [active, setActive] = useState(0);
-  const models = useModels(open);
+  const choices = useStore(modelChoicesStore, (s) => s);
+  const models = choices?.models ?? [];
   const root = useRef<HTMLDivElement>(null);
   const input = useRef<HTMLInputElement>(null);
+  const button = useRef<HTMLButtonElement>(null);
+  const listId = useId();
+
+  // Known on first paint (the model that will answer is named, not "default"); fresh on each open.
+  useEffect(() => {
+    if (open || !modelChoicesStore.get()) void loadModelChoices();
+  }, [open]);
 
   const q = query.trim().toLowerCase();
   const filtered = useMemo(() => models.filter((m) => matches(m, q)), [models, q]);
   const exact = models.some((m) => m.id.toLowerCase() === q || m.aliases.some((a) => a.toLowerCase() === q));
   // Matches first (Enter picks the best one); typed text last, for models the server does not list.
   const options = [...filtered.map((m) => ({ model: m })), ...(q && !exact ? [{ free: query.trim() }] : [])];
-  const current = models.find((m) => m.id === value || m.aliases.includes(value ?? ""));
+  // With no model of its own, the workspace's turns go to the server's default: name it.
+  const shown = value ?? choices?.defaultModel;
+  const current = models.find((m) => m.id === shown || m.aliases.includes(shown ?? ""));
+  const optionId = (i: number) => `${listId}-${i}`;
+
+  /** Closes the list; focus goes back to the button that opened it (not after an outside click). */
+  const close = (refocus: boolean) => {
+    setOpen(false);
+    setQuery("");
+    if (refocus) button.current?.focus();
+  };
 
   useEffect(() => {
     if (!open) return;
     input.current?.focus();
     const onDown = (e: PointerEvent) => {
-      if (!root.current?.contains(e.target as Node)) setOpen(false);
+      if (root.current?.contains(e.target as Node)) return;
+      setOpen(false);
+      setQuery("");
     };
     document.addEventListener("pointerdown", onDown);
     return () => document.removeEventListener("pointerdown", onDown);
   }, [open]);
 
+  // Arrow keys move the active option: keep it in sight.
+  useEffect(() => {
+    if (open) document.getElementById(optionId(active))?.scrollIntoView({ block: "nearest" });
+  }, [open, active]);
+
   const choose = (model: string) => {
     onChange(model);
-    setOpen(false);
-    setQuery("");
+    close(true);
   };
 
   return (
     <div ref={root} className="relative min-w-0">
       <button
+        ref={button}
         type="button"
         data-testid="model-picker"
-        className="btn btn-ghost max-w-[14rem] min-w-0 px-1.5 text-fg"
+        className="btn btn-ghost max-w-[14rem] min-w-0 px-1.5 text-fg sm:max-w-[20rem]"
         aria-haspopup="listbox"
         aria-expanded={open}
-        title={value ?? "Default model"}
+        aria-label={`Model: ${shown ?? "loading"}`}
+        title={value ? value : shown ? `${shown} (the default: this workspace has no model picked)` : undefined}
         onClick={() => {
           setOpen(!open);
           setActive(0);
@@ -89,7 +87,7 @@ export function ModelPicker({ value, onChange }: { value: string | undefined; on
             ●
           </span>
         )}
-        <span className="truncate font-mono text-[12px]">{value ?? "default model"}</span>
+        <span className="truncate font-mono text-[12px]">{shown ?? "…"}</span>
         <Chevron open={open} />
       </button>
       {open && (
@@ -98,7 +96,7 @@ export function ModelPicker({ value, onChange }: { value: string | undefined; on
           onKeyDown={(e) => {
             if (e.key === "Escape") {
               e.stopPropagation();
-              setOpen(false);
+              close(true);
             }
           }}
         >
@@ -109,8 +107,11 @@ export function ModelPicker({ value, onChange }: { value: string | undefined; on
             placeholder="Search, or type provider:model"
             value={query}
             role="combobox"
+            aria-label="Model"
             aria-expanded="true"
-            aria-controls="mux-model-list"
+            aria-controls={listId}
+            aria-autocomplete="list"
+            aria-activedescendant={options[active] ? optionId(active) : undefined}
             onChange={(e) => {
               setQuery(e.target.value);
               setActive(0);
@@ -127,12 +128,13 @@ export function ModelPicker({ value, onChange }: { value: string | undefined; on
               }
             }}
           />
-          <ul id="mux-model-list" role="listbox" className="max-h-72 overflow-y-auto py-1">
+          <ul id={listId} role="listbox" aria-label="Models" className="max-h-72 overflow-y-auto py-1">
             {options.map((o, i) => {
               const id = "free" in o ? o.free : o.model.id;
               return (
                 <li
                   key={"free" in o ? "\u0000free" : id}
+                  id={optionId(i)}
                   role="option"
                   aria-selected={i === active}
                   data-testid={`model-option-${id}`}
@@ -150,7 +152,7 @@ export function ModelPicker({ value, onChange }: { value: string | undefined; on
                       {o.model.aliases.length > 0 && <span className="truncate text-[11px] text-muted">{o.model.aliases.join(", ")}</span>}
                       <span className="flex-1" />
                       {!o.model.ready && <span className="badge text-warn">no key</span>}
-                      {o.model.id === value && <span className="text-accent">✓</span>}
+                      {o.model.id === current?.id && <span className="text-accent">✓</span>}
                     </>
                   )}
                 </li>

@@ -5,7 +5,7 @@ import { CloseIcon } from "../app/icons";
 import { errorMessage } from "../state/errors";
 import { useStore } from "../state/store";
 import type { CostSummary } from "../state/types";
-import { toggleCosts } from "../state/ui";
+import { toggleCosts, uiStore } from "../state/ui";
 import { workspacesStore } from "../state/workspaces";
 
 /** Tokens and dollars per model, and how full the context window is; refreshed as the cost changes. */
@@ -17,6 +17,8 @@ export function CostsPanel({ workspaceId }: { workspaceId: string }) {
     const w = s.byId[workspaceId];
     return w ? `${w.costUsd}|${w.activity.state}|${w.activity.lastActivityAt}` : "";
   });
+
+  useCloseOnEscape();
 
   useEffect(() => {
     let live = true;
@@ -40,7 +42,7 @@ export function CostsPanel({ workspaceId }: { workspaceId: string }) {
     >
       <div className="flex h-9 shrink-0 items-center border-b border-line px-3">
         <h2 className="flex-1 font-semibold">Costs</h2>
-        <button type="button" className="icon-btn" aria-label="Close costs" data-testid="costs-close" onClick={() => toggleCosts(false)}>
+        <button type="button" className="icon-btn" aria-label="Close costs" data-testid="costs-close" onClick={closeCosts}>
           <CloseIcon />
         </button>
       </div>
@@ -55,6 +57,30 @@ export function CostsPanel({ workspaceId }: { workspaceId: string }) {
       </div>
     </aside>
   );
+}
+
+/** Closes the panel; focus goes back to the header's Costs button (this panel's content is gone). */
+function closeCosts() {
+  toggleCosts(false);
+  document.querySelector<HTMLElement>("[data-testid=costs-button]")?.focus();
+}
+
+/**
+ * Escape closes the panel, when nothing else wanted the key: a dialog or the phone drawer on
+ * top, or the composer's Escape (which stops the running turn).
+ */
+function useCloseOnEscape() {
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      if (e.key !== "Escape" || e.defaultPrevented) return;
+      const { overlay, drawerOpen } = uiStore.get();
+      if (overlay || drawerOpen) return;
+      e.preventDefault();
+      closeCosts();
+    };
+    window.addEventListener("keydown", onKey);
+    return () => window.removeEventListener("keydown", onKey);
+  }, []);
 }
 
 function CostsBody({ costs }: { costs: CostSummary }) {

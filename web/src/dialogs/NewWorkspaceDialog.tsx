@@ -1,6 +1,7 @@
 import { useEffect, useRef, useState } from "react";
 import { call } from "../api/client";
 import { errorMessage } from "../state/errors";
+import { lastChoice } from "../state/lastChoice";
 import { useStore } from "../state/store";
 import type { RuntimeChoice } from "../state/types";
 import { closeOverlay, openOverlay, selectWorkspace } from "../state/ui";
@@ -65,6 +66,7 @@ export function NewWorkspaceDialog({ projectPath: initialProject }: { projectPat
           name: name.trim() || undefined,
           runtime: choice,
           base: runtime === "local" ? undefined : base || undefined,
+          settings: lastChoice(),
         }),
       );
       closeOverlay();
@@ -142,7 +144,7 @@ export function NewWorkspaceDialog({ projectPath: initialProject }: { projectPat
                 key={r.type}
                 title={r.hint}
                 data-testid={`runtime-${r.type}`}
-                className={`cursor-pointer rounded border px-2 py-1.5 ${runtime === r.type ? "border-accent bg-accent/10" : "border-line hover:bg-elev"}`}
+                className={`cursor-pointer rounded border px-2 py-1.5 has-[:focus-visible]:outline-2 has-[:focus-visible]:outline-offset-1 has-[:focus-visible]:outline-accent ${runtime === r.type ? "border-accent bg-accent/10" : "border-line hover:bg-elev"}`}
               >
                 <input type="radio" name="runtime" value={r.type} className="sr-only" checked={runtime === r.type} onChange={() => setRuntime(r.type)} />
                 <span className="block font-medium">{r.label}</span>

@@ -117,15 +117,23 @@ export function SettingsDialog() {
       </div>
       <SignOutEverywhere />
       <div className="flex shrink-0 items-center justify-end gap-2 border-t border-line px-4 py-2.5">
-        {saved && (
-          <span data-testid="providers-saved" role="status" className="mr-auto text-ok">
-            Saved
-          </span>
-        )}
+        {/* Always in the page, so screen readers announce "Saved" when it appears. */}
+        <span role="status" className="mr-auto text-ok">
+          {saved && <span data-testid="providers-saved">Saved</span>}
+        </span>
         <button type="button" className="btn" onClick={closeOverlay}>
           Close
         </button>
-        <button type="button" className="btn btn-primary" data-testid="providers-save" disabled={saving || changes.length === 0} onClick={save}>
+        {/* aria-disabled, not disabled: a disabled button drops focus, and Save disables itself once saved. */}
+        <button
+          type="button"
+          className="btn btn-primary aria-disabled:cursor-default aria-disabled:opacity-50"
+          data-testid="providers-save"
+          aria-disabled={saving || changes.length === 0}
+          onClick={() => {
+            if (!saving && changes.length > 0) void save();
+          }}
+        >
           {saving ? "Saving…" : changes.length > 1 ? `Save ${changes.length} providers` : "Save"}
         </button>
       </div>

@@ -1,5 +1,6 @@
 import { call } from "../api/client";
 import { errorMessage } from "./errors";
+import { loadModelChoices } from "./models";
 import { createStore } from "./store";
 import type { ProvidersView, ProviderUpdate } from "./types";
 
@@ -26,11 +27,14 @@ export async function loadProviders(): Promise<void> {
 export async function updateProvider(update: ProviderUpdate): Promise<ProvidersView> {
   const view = await call((api) => api.providers.update(update));
   providersStore.set({ view, loading: false, error: null });
+  // A key added or removed can change the default model and what the picker marks as ready.
+  void loadModelChoices();
   return view;
 }
 
 export async function removeProvider(id: string): Promise<ProvidersView> {
   const view = await call((api) => api.providers.remove({ id }));
   providersStore.set({ view, loading: false, error: null });
+  void loadModelChoices();
   return view;
 }

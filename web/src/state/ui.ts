@@ -1,3 +1,4 @@
+import { composerShouldTakeFocus, rememberOpener } from "./focus";
 import { createStore } from "./store";
 
 /** At most one overlay at a time: a dialog, settings or the command palette. */
@@ -18,6 +19,8 @@ export interface UiState {
   costsOpen: boolean;
   /** The sidebar drawer on narrow screens. */
   drawerOpen: boolean;
+  /** A workspace whose composer should take focus when it shows (the user just switched to it). */
+  composerFocus: string | null;
 }
 
 const HASH = /^#\/w\/(.+)$/;
@@ -37,6 +40,7 @@ export const uiStore = createStore<UiState>({
   overlay: null,
   costsOpen: false,
   drawerOpen: false,
+  composerFocus: null,
 });
 
 window.addEventListener("hashchange", () => {
@@ -44,17 +48,27 @@ window.addEventListener("hashchange", () => {
   uiStore.set((s) => (s.selectedId === id ? s : { ...s, selectedId: id }));
 });
 
-/** Shows a workspace (or none) and records it in the URL so a reload keeps it. */
+/**
+ * Shows a workspace (or none) and records it in the URL so a reload keeps it. The user picked
+ * it: its composer takes focus (see Composer).
+ */
 export function selectWorkspace(id: string | null) {
   const hash = id ? `#/w/${encodeURIComponent(id)}` : "";
   if (window.location.hash !== hash) {
     // replaceState: switching workspaces should not flood the back button.
     history.replaceState(null, "", hash || window.location.pathname + window.location.search);
   }
-  uiStore.set((s) => ({ ...s, selectedId: id, drawerOpen: false }));
+  const composerFocus = id && composerShouldTakeFocus() ? id : null;
+  uiStore.set((s) => ({ ...s, selectedId: id, drawerOpen: false, composerFocus }));
 }
 
-export const openOverlay = (overlay: Overlay) => uiStore.set((s) => ({ ...s, overlay, drawerOpen: false }));
+/** The composer took the focus it was asked to. */
+export const composerFocused = () => uiStore.set((s) => (s.composerFocus ? { ...s, composerFocus: null } : s));
+
+export const openOverlay = (overlay: Overlay) => {
+  if (!uiStore.get().overlay) rememberOpener();
+  uiStore.set((s) => ({ ...s, overlay, drawerOpen: false }));
+};
 export const closeOverlay = () => uiStore.set((s) => (s.overlay ? { ...s, overlay: null } : s));
 export const toggleCosts = (open?: boolean) => uiStore.set((s) => ({ ...s, costsOpen: open ?? !s.costsOpen }));
 export const setDrawer = (drawerOpen: boolean) => uiStore.set((s) => ({ ...s, drawerOpen }));

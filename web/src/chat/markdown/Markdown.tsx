@@ -39,6 +39,36 @@ function Link({ href, children }: ComponentProps<"a">) {
   );
 }
 
+function parseUrl(src: string): URL | null {
+  try {
+    return new URL(src, window.location.href);
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * The page's Content-Security-Policy lets images load only from Mux itself and inline data, so
+ * a reply cannot leak anything through an image URL. Any other image is named, never requested
+ * (a request would only be refused: a broken icon and a console error).
+ */
+function Image({ src, alt }: ComponentProps<"img">) {
+  const url = typeof src === "string" ? parseUrl(src) : null;
+  if (url && (url.protocol === "data:" || url.protocol === "blob:" || url.origin === window.location.origin)) {
+    return <img src={url.href} alt={alt ?? ""} />;
+  }
+  const host = url?.host || (typeof src === "string" ? src : "") || "unknown";
+  return (
+    <span
+      data-testid="image-blocked"
+      className="mux-image-blocked"
+      title={`Images from other sites are not loaded, so a reply cannot send data anywhere through one.${alt ? ` Description: ${alt}` : ""}`}
+    >
+      image blocked: {host}
+    </span>
+  );
+}
+
 function Table({ children }: ComponentProps<"table">) {
   return (
     <div className="mux-table">
@@ -52,7 +82,7 @@ function Input(props: ComponentProps<"input">) {
   return <input {...props} disabled readOnly className="mr-1.5 align-middle" />;
 }
 
-const COMPONENTS: Components = { pre: Pre, a: Link, table: Table, input: Input };
+const COMPONENTS: Components = { pre: Pre, a: Link, table: Table, input: Input, img: Image };
 
 const Block = memo(function Block({ text, math }: { text: string; math: MathPlugins | null }) {
   const plugins = math ? withMath(math) : null;

@@ -17,13 +17,15 @@ export function StatusIcon({ part, failed }: { part: ToolPart; failed?: boolean 
   if (part.state === "pending" || part.state === "running") return <Spinner className="text-accent" />;
   if (part.state === "error" || failed)
     return (
-      <span className="text-err" aria-label="failed">
-        ✕
+      <span className="text-err">
+        <span aria-hidden="true">✕</span>
+        <span className="sr-only">failed</span>
       </span>
     );
   return (
-    <span className="text-ok" aria-label="done">
-      ✓
+    <span className="text-ok">
+      <span aria-hidden="true">✓</span>
+      <span className="sr-only">done</span>
     </span>
   );
 }

@@ -32,7 +32,9 @@ export const ErrorKindSchema = z.enum([
   "network", // reset, refused, DNS
   "stalled", // no bytes for too long, after retries ran out
   "malformed_response",
-  "config", // provider or model cannot be resolved
+  "config", // provider or model cannot be resolved, or a settings file is broken
+  "usage", // the command line asks for something impossible (no message, no such directory)
+  "busy", // another agent is running in this chat
   "unknown",
 ]);
 export type ErrorKind = z.infer<typeof ErrorKindSchema>;
@@ -146,7 +148,9 @@ export type RunStatus = z.infer<typeof RunStatusSchema>;
 export const RunCompleteEvent = z.object({
   type: z.literal("run-complete"),
   status: RunStatusSchema,
+  /** "" when the run failed before its session existed (there is nothing to continue). */
   sessionId: z.string(),
+  /** The model asked for; "" when the run failed before one was chosen. */
   model: z.string(),
   usage: UsageSchema,
   costUsd: z.number().nullable(),

@@ -93,5 +93,6 @@ export function prettyRenderer(): Renderer {
       const tokens = `${u.inputTokens} in (${u.cachedInputTokens} cached) · ${u.outputTokens} out`;
       err(c.dim(`— ${s.model} · ${tokens} · ${formatCost(s.costUsd)} · ${formatMs(s.durationMs)} · session ${s.sessionId}\n`));
     },
+    fail: (error) => err(`${c.red("mux:")} ${error.message}\n`),
   };
 }

@@ -252,7 +252,9 @@ function applyAgentEvent(s: ChatState, event: AgentEvent, fresh: WeakSet<object>
       s.retry = null;
       return s;
     case "error":
-      if (!event.messageId || s.streaming?.id !== event.messageId) {
+      // An error of a turn that failed before it streamed (no key, unknown model) has a message
+      // of its own, which shows it: it is folded in below, not listed a second time.
+      if (!event.messageId) {
         s.errors = [...s.errors, event];
         s.awaitingTurn = false;
         return s;

@@ -144,6 +144,12 @@ describe("chatReducer", () => {
     expect(retryableMessageId(s)).toBe("a1");
   });
 
+  it("a chat the server does not know (workspace deleted) stops loading and says so", () => {
+    const s = run(initialChatState(), { type: "gone", message: 'no workspace "w1"' });
+    expect(s.loading).toBe(false);
+    expect(s.errors).toMatchObject([{ type: "error", message: 'no workspace "w1"' }]);
+  });
+
   it("sends init events to the init log", () => {
     const s = run(initialChatState(), [
       snapshot([]),

@@ -118,7 +118,10 @@ export const ProviderViewSchema = z.object({
   keyEnv: z.array(z.string()),
   baseUrlEnv: z.array(z.string()),
   models: z.array(z.string()),
+  /** Has what it needs: a key, or (providers that need none) a server answering at the base URL. */
   ready: z.boolean(),
+  /** Ollama and OpenAI-compatible servers: whether anything answered at the base URL just now. */
+  reachable: z.object({ url: z.string(), ok: z.boolean(), error: z.string().optional() }).optional(),
 });
 export type ProviderView = z.infer<typeof ProviderViewSchema>;
 

@@ -96,6 +96,11 @@ export const UsageEvent = z.object({
   costUsd: z.number().nullable(),
   /** Running cost of the whole run so far; null when unknown. */
   totalCostUsd: z.number().nullable(),
+  /**
+   * The step was interrupted before the provider reported its usage in full: `usage` is what it
+   * had reported (input tokens, often; possibly nothing), so the step cost at least `costUsd`.
+   */
+  incomplete: z.boolean().optional(),
 });
 export const RetryEvent = z.object({
   type: z.literal("retry"),
@@ -153,7 +158,10 @@ export const RunCompleteEvent = z.object({
   /** The model asked for; "" when the run failed before one was chosen. */
   model: z.string(),
   usage: UsageSchema,
+  /** null when the model's price is unknown. */
   costUsd: z.number().nullable(),
+  /** Some usage was never reported (an interrupted request): the run cost at least `costUsd`. */
+  costIncomplete: z.boolean().optional(),
   /** The final assistant text (for plan mode: the proposed plan). */
   text: z.string(),
   plan: z.string().optional(),

@@ -49,6 +49,9 @@ export const ChatMessageSchema = z.object({
       finishReason: z.string().optional(),
       usage: UsageSchema.optional(),
       costUsd: z.number().nullable().optional(),
+      /** A request of this message was interrupted before its usage was reported: it cost more. */
+      costIncomplete: z.boolean().optional(),
+
       /** Input + output tokens of the latest request: how full the context window is. */
       contextTokens: z.number().optional(),
       error: z.string().optional(),

@@ -166,6 +166,7 @@ export async function runCommand(messageArg: string, opts: RunOptions): Promise<
       model,
       usage: result.usage,
       costUsd: result.costUsd,
+      ...(result.costIncomplete ? { costIncomplete: true } : {}),
       text: result.text,
       ...(result.plan !== undefined ? { plan: result.plan } : {}),
       durationMs: Date.now() - started,

@@ -1,5 +1,5 @@
 import type { z } from "zod";
-import type { ProvidersViewSchema, ProviderView } from "../api/schemas.js";
+import type { ProvidersViewSchema } from "../api/schemas.js";
 
 type ProvidersView = z.infer<typeof ProvidersViewSchema>;
 
@@ -23,17 +23,35 @@ export async function probeUrl(url: string, timeoutMs = PROBE_TIMEOUT_MS): Promi
   }
 }
 
+/** What a probe found, as reported with a provider. */
+export interface Reachability {
+  url: string;
+  ok: boolean;
+  error?: string;
+}
+
+interface Probeable {
+  type: string;
+  custom: boolean;
+  ready: boolean;
+  baseUrl: { value: string };
+}
+
 /**
  * Providers that need no key (Ollama, OpenAI-compatible servers) are only ready when their
  * server answers: each is probed, at the same time, and marked not ready when it does not.
  */
-export async function withReachability(view: ProvidersView, probe = probeUrl): Promise<ProvidersView> {
-  const providers = await Promise.all(
-    view.providers.map(async (p): Promise<ProviderView> => {
+export async function probeProviders<T extends Probeable>(providers: T[], probe = probeUrl): Promise<(T & { reachable?: Reachability })[]> {
+  return Promise.all(
+    providers.map(async (p) => {
       if (p.type !== "ollama" && !p.custom) return p;
       const result = await probe(p.baseUrl.value);
-      return { ...p, ready: result.ok, reachable: { url: p.baseUrl.value, ...result } };
+      return { ...p, ready: p.ready && result.ok, reachable: { url: p.baseUrl.value, ...result } };
     }),
   );
-  return { ...view, providers };
+}
+
+/** Settings → Providers with each server's reachability (see probeProviders). */
+export async function withReachability(view: ProvidersView, probe = probeUrl): Promise<ProvidersView> {
+  return { ...view, providers: await probeProviders(view.providers, probe) };
 }

@@ -153,11 +153,14 @@ export async function runCommand(messageArg: string, opts: RunOptions): Promise<
     if (++interrupts > 1) process.exit(130);
     controller.abort(new Error(`interrupted (${signal})`));
   };
-  process.on("SIGINT", onSignal);
-  process.on("SIGTERM", onSignal);
+  // Taken over once the message is read (until then Ctrl+C simply ends the process).
+  const listen = () => {
+    process.on("SIGINT", onSignal);
+    process.on("SIGTERM", onSignal);
+  };
   const soFar: RunSoFar = { model: opts.model ?? "", sessionId: "" };
   try {
-    const { result, model, sessionId } = await runOnce(messageArg, opts, renderer, controller.signal, soFar);
+    const { result, model, sessionId } = await runOnce(messageArg, opts, renderer, { signal: controller.signal, listen }, soFar);
     await soFar.target?.initHook;
     renderer.finish({
       type: "run-complete",
@@ -200,7 +203,7 @@ async function runOnce(
   messageArg: string,
   opts: RunOptions,
   renderer: Renderer,
-  signal: AbortSignal,
+  { signal, listen }: { signal: AbortSignal; listen: () => void },
   soFar: RunSoFar,
 ): Promise<{ result: TurnResult; model: string; sessionId: string }> {
   const message = (messageArg || (await readStdin())).trim();
@@ -208,6 +211,7 @@ async function runOnce(
   if (opts.budget !== undefined && !(opts.budget > 0)) throw new RunFailure("usage", "--budget must be a positive number of dollars");
   const dir = fs.existsSync(opts.dir) ? fs.realpathSync(opts.dir) : undefined;
   if (!dir || !fs.statSync(dir).isDirectory()) throw new RunFailure("usage", `--dir ${opts.dir} is not a directory`);
+  listen();
 
   const providers = loadProvidersConfig();
   // A model given on the command line is checked before a workspace is created for it.

@@ -25,7 +25,9 @@ describe("installing the mux command", () => {
   it("npm install -g . puts a working `mux` on the PATH, usable from any directory", { timeout: 120_000 }, async () => {
     const prefix = path.join(base, "prefix");
     const npmEnv = cleanEnv({ npm_config_update_notifier: "false", npm_config_fund: "false", npm_config_audit: "false" });
-    await run("npm", ["install", "--global", "--prefix", prefix, "--offline", "."], { cwd: REPO_ROOT, env: npmEnv });
+    // --ignore-scripts: the clone is built already, and a rebuild here (its `prepare`) would pull
+    // dist/ from under the tests running beside this one.
+    await run("npm", ["install", "--global", "--prefix", prefix, "--offline", "--ignore-scripts", "."], { cwd: REPO_ROOT, env: npmEnv });
     const bin = path.join(prefix, "bin");
     expect(fs.existsSync(path.join(bin, "mux"))).toBe(true);
 

@@ -32,7 +32,9 @@ export const ErrorKindSchema = z.enum([
   "network", // reset, refused, DNS
   "stalled", // no bytes for too long, after retries ran out
   "malformed_response",
-  "config", // provider or model cannot be resolved
+  "config", // provider or model cannot be resolved, or a settings file is broken
+  "usage", // the command line asks for something impossible (no message, no such directory)
+  "busy", // another agent is running in this chat
   "unknown",
 ]);
 export type ErrorKind = z.infer<typeof ErrorKindSchema>;
@@ -94,6 +96,11 @@ export const UsageEvent = z.object({
   costUsd: z.number().nullable(),
   /** Running cost of the whole run so far; null when unknown. */
   totalCostUsd: z.number().nullable(),
+  /**
+   * The step was interrupted before the provider reported its usage in full: `usage` is what it
+   * had reported (input tokens, often; possibly nothing), so the step cost at least `costUsd`.
+   */
+  incomplete: z.boolean().optional(),
 });
 export const RetryEvent = z.object({
   type: z.literal("retry"),
@@ -146,10 +153,15 @@ export type RunStatus = z.infer<typeof RunStatusSchema>;
 export const RunCompleteEvent = z.object({
   type: z.literal("run-complete"),
   status: RunStatusSchema,
+  /** "" when the run failed before its session existed (there is nothing to continue). */
   sessionId: z.string(),
+  /** The model asked for; "" when the run failed before one was chosen. */
   model: z.string(),
   usage: UsageSchema,
+  /** null when the model's price is unknown. */
   costUsd: z.number().nullable(),
+  /** Some usage was never reported (an interrupted request): the run cost at least `costUsd`. */
+  costIncomplete: z.boolean().optional(),
   /** The final assistant text (for plan mode: the proposed plan). */
   text: z.string(),
   plan: z.string().optional(),

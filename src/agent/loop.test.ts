@@ -21,6 +21,8 @@ interface ScriptedTurn {
   status?: number;
   /** The response sends its text, then goes silent. */
   stall?: boolean;
+  /** The provider's own chunks, sent first when the SDK asks for raw chunks. */
+  raw?: unknown[];
 }
 
 function scriptedModel(turns: ScriptedTurn[]) {
@@ -32,7 +34,7 @@ function scriptedModel(turns: ScriptedTurn[]) {
     modelId: "scripted-1",
     supportedUrls: {},
     doGenerate: () => Promise.reject(new Error("not used")),
-    doStream: async (options: { prompt: unknown[]; abortSignal?: AbortSignal }) => {
+    doStream: async (options: { prompt: unknown[]; abortSignal?: AbortSignal; includeRawChunks?: boolean }) => {
       prompts.push(options.prompt);
       const turn = turns[n++];
       if (!turn) throw new Error(`unexpected request #${n}`);
@@ -45,6 +47,7 @@ function scriptedModel(turns: ScriptedTurn[]) {
         });
       }
       const parts: unknown[] = [{ type: "stream-start", warnings: [] }];
+      if (options.includeRawChunks) for (const rawValue of turn.raw ?? []) parts.push({ type: "raw", rawValue });
       if (turn.text) {
         parts.push({ type: "text-start", id: "t" }, { type: "text-delta", id: "t", delta: turn.text }, { type: "text-end", id: "t" });
       }
@@ -344,6 +347,40 @@ describe("runAgent", () => {
     const [a, b] = r.message.parts.filter((p) => p.type === "tool");
     expect(a).toMatchObject({ state: "done", output: { ran: "a", aborted: true } });
     expect(b).toMatchObject({ state: "error", output: { error: "interrupted by user" } });
+  });
+
+  it("an interrupt mid-answer keeps the finished steps' usage and adds what the provider reported, as a lower bound", async () => {
+    const abort = new AbortController();
+    const messageStart = { type: "message_start", message: { usage: { input_tokens: 500, output_tokens: 1 } } };
+    const events: AgentEvent[] = [];
+    const { result } = run([{ toolCalls: calls("a") }, { text: "partial answer", stall: true, raw: [messageStart] }], [recordingTool("work", [])], {
+      signal: abort.signal,
+      emit: (e) => {
+        events.push(e);
+        if (e.type === "text-delta") setTimeout(() => abort.abort(new Error("interrupted")), 10);
+      },
+    });
+    const r = await result;
+    expect(r.status).toBe("aborted");
+    // Step 1: 100 in + 10 out, finished; step 2: 500 in and 1 out reported before the interrupt.
+    expect(r.usage).toMatchObject({ inputTokens: 600, outputTokens: 11 });
+    expect(r.costUsd).toBeCloseTo(611 / 1_000_000, 12);
+    expect(r.costIncomplete).toBe(true);
+    const last = events.filter((e) => e.type === "usage").at(-1);
+    expect(last).toMatchObject({ step: 2, incomplete: true, usage: { inputTokens: 500, outputTokens: 1 } });
+    expect(r.message.metadata).toMatchObject({ costIncomplete: true, usage: { inputTokens: 600 }, status: "interrupted" });
+  });
+
+  it("an interrupt before the provider reported anything records the request as of unknown usage", async () => {
+    const abort = new AbortController();
+    const { result } = run([{ text: "partial", stall: true }], [], {
+      signal: abort.signal,
+      emit: (e) => {
+        if (e.type === "text-delta") setTimeout(() => abort.abort(new Error("interrupted")), 10);
+      },
+    });
+    const r = await result;
+    expect(r).toMatchObject({ status: "aborted", costUsd: 0, costIncomplete: true, usage: { inputTokens: 0, outputTokens: 0 } });
   });
 
   it("runs the tools of a step the SDK would not continue after (finish reason 'length'), then goes on", async () => {

@@ -2,6 +2,7 @@ import { nanoid } from "nanoid";
 import type { CreatedModel } from "../providers/createModel.js";
 import { type ClassifiedError, classifyError } from "../providers/errors.js";
 import type { Price } from "../providers/models.js";
+import { mergeReportedUsage, type ReportedUsage } from "../providers/reportedUsage.js";
 import type { ResolvedProvider } from "../providers/resolve.js";
 import type { Runtime } from "../runtime/types.js";
 import type { ToolDefinition, ToolSessionState } from "../tools/types.js";
@@ -49,6 +50,8 @@ export interface AgentRunResult {
   status: RunStatus;
   usage: Usage;
   costUsd: number | null;
+  /** An interrupted request's usage was not (fully) reported: the run cost at least `costUsd`. */
+  costIncomplete?: boolean;
   error?: ClassifiedError;
 }
 
@@ -77,16 +80,36 @@ export async function runAgent(input: AgentRunInput): Promise<AgentRunResult> {
   const conversation = () => [...earlier, ...toModelMessages([message], model.name)];
   let usage = emptyUsage();
   let totalCost: number | null = 0;
+  let costIncomplete = false;
   const done = (status: RunStatus, error?: ClassifiedError): AgentRunResult => ({
     message,
     status,
     usage,
     costUsd: totalCost,
+    ...(costIncomplete ? { costIncomplete } : {}),
     error,
   });
+  /** The step's request is out and the provider has not finished answering it. */
+  let requestInFlight = false;
+  /** What the provider reported of that request's usage so far. */
+  let reported: ReportedUsage | undefined;
   const interrupted = () => {
+    if (requestInFlight && !stepComplete) recordInterruptedRequest();
     emit({ type: "stream-abort", messageId, reason: "interrupted" });
     return done("aborted");
+  };
+  /**
+   * The provider bills an interrupted request for what it processed: count what it reported
+   * (often the input tokens), and mark the cost as a lower bound since the rest is unknown.
+   */
+  const recordInterruptedRequest = () => {
+    const stepUsage = { ...emptyUsage(), ...reported };
+    const stepCost = costUsd(stepUsage, model.price);
+    usage = addUsage(usage, stepUsage);
+    totalCost = stepCost === null || totalCost === null ? null : totalCost + stepCost;
+    costIncomplete = true;
+    requestInFlight = false;
+    emit({ type: "usage", messageId, step, usage: stepUsage, costUsd: stepCost, totalCostUsd: totalCost, incomplete: true });
   };
 
   emit({ type: "stream-start", messageId, model: model.name, mode: input.mode, ts: Date.now() });
@@ -116,6 +139,7 @@ export async function runAgent(input: AgentRunInput): Promise<AgentRunResult> {
   /** The step's response is complete; none of its tools has started. */
   const onStepFinish = async (result: StepResult, settle: SettleToolCall): Promise<"continue" | "stop"> => {
     stepComplete = true;
+    requestInFlight = false;
     const stepCost = costUsd(result.usage, model.price);
     usage = addUsage(usage, result.usage);
     totalCost = stepCost === null || totalCost === null ? null : totalCost + stepCost;
@@ -158,6 +182,13 @@ export async function runAgent(input: AgentRunInput): Promise<AgentRunResult> {
     onToolStart: (toolCallId, toolName) => emit({ type: "tool-call-start", messageId, toolCallId, toolName }),
     onStepFinish,
     canContinue: () => step < maxSteps && !signal.aborted,
+    onRequest: () => {
+      requestInFlight = true;
+      reported = undefined;
+    },
+    onUsageReported: (u) => {
+      reported = mergeReportedUsage(reported, u);
+    },
     onNextStep: () => {
       beginStep();
       return conversation();
@@ -207,6 +238,8 @@ export async function runAgent(input: AgentRunInput): Promise<AgentRunResult> {
         });
         return done("error", error);
       }
+      // The failed attempt is over: an interrupt while waiting to retry has no request to count.
+      requestInFlight = false;
       const delayMs = retryDelayMs(attempt, retry, error.retryAfterMs);
       emit({
         type: "retry",

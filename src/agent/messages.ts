@@ -49,6 +49,13 @@ export const ChatMessageSchema = z.object({
       finishReason: z.string().optional(),
       usage: UsageSchema.optional(),
       costUsd: z.number().nullable().optional(),
+      /** A request of this message was interrupted before its usage was reported: it cost more. */
+      costIncomplete: z.boolean().optional(),
+      /**
+       * Copied from the workspace this one was forked from (its id): shown as history, but its
+       * tokens and cost belong to that workspace and are not counted again here.
+       */
+      inheritedFrom: z.string().optional(),
       /** Input + output tokens of the latest request: how full the context window is. */
       contextTokens: z.number().optional(),
       error: z.string().optional(),

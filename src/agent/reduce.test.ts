@@ -187,6 +187,21 @@ describe("applyEvent", () => {
     expect(m.metadata?.costUsd).toBe(0.75);
   });
 
+  it("an interrupted step adds what the provider reported and marks the cost as a lower bound", () => {
+    const m = fold([
+      { type: "usage", step: 1, usage: usage({ inputTokens: 10, outputTokens: 2 }), costUsd: 0.25, totalCostUsd: 0.25 },
+      { type: "usage", step: 2, usage: usage({ inputTokens: 40 }), costUsd: 0.1, totalCostUsd: 0.35, incomplete: true },
+    ]);
+    expect(m.metadata).toMatchObject({ costUsd: 0.35, costIncomplete: true, contextTokens: 40 });
+    expect(m.metadata?.usage?.inputTokens).toBe(50);
+    // Nothing reported at all: the context of the last finished request stays.
+    const silent = fold([
+      { type: "usage", step: 1, usage: usage({ inputTokens: 10, outputTokens: 2 }), costUsd: 0.25, totalCostUsd: 0.25 },
+      { type: "usage", step: 2, usage: usage({}), costUsd: 0, totalCostUsd: 0.25, incomplete: true },
+    ]);
+    expect(silent.metadata).toMatchObject({ costUsd: 0.25, costIncomplete: true, contextTokens: 12 });
+  });
+
   it("makes the cost unknown (null) once any step's cost is unknown, and keeps it so", () => {
     const m = fold([
       { type: "usage", step: 1, usage: usage({ inputTokens: 10 }), costUsd: 0.25, totalCostUsd: 0.25 },

@@ -87,11 +87,15 @@ export function applyEvent(message: ChatMessage, event: AgentEvent): void {
       delete part.liveOutput;
       return;
     }
-    case "usage":
+    case "usage": {
       meta.usage = addUsage(meta.usage ?? emptyUsage(), event.usage);
-      meta.contextTokens = event.usage.inputTokens + event.usage.outputTokens;
+      const tokens = event.usage.inputTokens + event.usage.outputTokens;
+      // An interrupted request that reported nothing says nothing about the context either.
+      if (!event.incomplete || tokens > 0) meta.contextTokens = tokens;
       meta.costUsd = event.costUsd === null || meta.costUsd === null ? null : (meta.costUsd ?? 0) + event.costUsd;
+      if (event.incomplete) meta.costIncomplete = true;
       return;
+    }
     case "retry": {
       // The failed attempt's partial output is discarded; the step starts over.
       let i = message.parts.length - 1;

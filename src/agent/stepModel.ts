@@ -1,4 +1,5 @@
 import { type LanguageModel, type LanguageModelMiddleware, type LanguageModelUsage, wrapLanguageModel } from "ai";
+import { type ReportedUsage, usageReportedIn } from "../providers/reportedUsage.js";
 
 type StreamResult = Awaited<ReturnType<Parameters<NonNullable<LanguageModelMiddleware["wrapStream"]>>[0]["doStream"]>>;
 type StreamPart = StreamResult["stream"] extends ReadableStream<infer P> ? P : never;
@@ -30,6 +31,8 @@ export interface ModelHooks {
   onChunk(): void;
   /** The response is complete, or failed: nothing more is expected from the provider. */
   onResponseEnd(): void;
+  /** The provider reported (some of) the response's usage before its end (see reportedUsage.ts). */
+  onUsageReported?(usage: ReportedUsage): void;
 }
 
 /** The same conversion the SDK applies to the `finish` part's usage. */
@@ -55,8 +58,8 @@ const NOT_OUTPUT = new Set(["stream-start", "response-metadata", "finish", "erro
 
 /**
  * Wraps a provider model so each streamed response carries a {@link StepFinishedMarker} (pass
- * `includeRawChunks: true` to streamText; the provider's own raw chunks stay off) and reports
- * liveness for stall detection.
+ * `includeRawChunks: true` to streamText; the provider's own raw chunks are not passed on),
+ * reports liveness for stall detection, and the usage the provider reports before the end.
  */
 export function instrumentModel(model: LanguageModel, hooks: ModelHooks): LanguageModel {
   return wrapLanguageModel({
@@ -67,7 +70,8 @@ export function instrumentModel(model: LanguageModel, hooks: ModelHooks): Langua
         hooks.onRequest();
         let result: StreamResult;
         try {
-          result = await inner.doStream({ ...params, includeRawChunks: false });
+          // The provider's raw chunks are read for the usage they report, then dropped.
+          result = await inner.doStream({ ...params, includeRawChunks: true });
         } catch (err) {
           hooks.onResponseEnd();
           throw err;
@@ -77,6 +81,11 @@ export function instrumentModel(model: LanguageModel, hooks: ModelHooks): Langua
         const stream = result.stream.pipeThrough(
           new TransformStream<StreamPart, StreamPart>({
             transform(part, controller) {
+              if (part.type === "raw") {
+                const usage = finished ? undefined : usageReportedIn(part.rawValue);
+                if (usage) hooks.onUsageReported?.(usage);
+                return;
+              }
               if (finished) {
                 controller.enqueue(part);
                 return;

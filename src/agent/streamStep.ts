@@ -1,5 +1,6 @@
 import { type LanguageModel, type ModelMessage, streamText } from "ai";
 import { IncompleteStreamError, StallError } from "../providers/errors.js";
+import type { ReportedUsage } from "../providers/reportedUsage.js";
 import type { ToolDefinition } from "../tools/types.js";
 import { fromSdkUsage } from "./cost.js";
 import type { Usage } from "./events.js";
@@ -43,6 +44,10 @@ export interface SessionCallbacks extends StepCallbacks {
   canContinue(): boolean;
   /** The SDK is about to request another step: returns the conversation to send. */
   onNextStep(): ModelMessage[];
+  /** A request went out (a step's first attempt, or a retry). */
+  onRequest?(): void;
+  /** The provider reported usage of the request in flight before its response ended. */
+  onUsageReported?(usage: ReportedUsage): void;
 }
 
 export interface SessionRequest {
@@ -122,9 +127,13 @@ export async function streamSession(req: SessionRequest, cb: SessionCallbacks): 
   try {
     const result = streamText({
       model: instrumentModel(req.model, {
-        onRequest: armStallTimer,
+        onRequest: () => {
+          cb.onRequest?.();
+          armStallTimer();
+        },
         onChunk: armStallTimer,
         onResponseEnd: disarmStallTimer,
+        onUsageReported: (usage) => cb.onUsageReported?.(usage),
       }),
       system: req.system,
       messages: req.messages,

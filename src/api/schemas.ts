@@ -47,11 +47,22 @@ export const ActivitySchema = z.object({
 });
 export type Activity = z.infer<typeof ActivitySchema>;
 
-export const CostSummarySchema = z.object({
-  /** Total so far; null when any model's price is unknown. */
+/**
+ * Dollars that may be only partly known: the sum of what is known (null when nothing is), and
+ * whether some requests' cost is unknown (a model with no price, a request interrupted before
+ * its usage was reported), so the real cost is higher ("$0.42+").
+ */
+const PartialCost = {
   costUsd: z.number().nullable(),
+  costIncomplete: z.boolean(),
+};
+
+export const CostSummarySchema = z.object({
+  ...PartialCost,
   usage: UsageSchema,
-  byModel: z.array(z.object({ model: z.string(), usage: UsageSchema, costUsd: z.number().nullable(), requests: z.number() })),
+  byModel: z.array(z.object({ model: z.string(), usage: UsageSchema, ...PartialCost, requests: z.number() })),
+  /** History copied when this workspace was forked: shown, but its cost counts in the parent only. */
+  inherited: z.object({ messages: z.number(), ...PartialCost }).nullable(),
   /** Tokens sent with the latest request vs. the model's context window (null when unknown). */
   context: z.object({ usedTokens: z.number(), windowTokens: z.number().nullable() }).nullable(),
 });
@@ -61,7 +72,8 @@ export const WorkspaceSummarySchema = WorkspaceSchema.extend({
   health: z.enum(["ok", "missing-worktree", "missing-branch", "missing-project"]),
   activity: ActivitySchema,
   git: GitStatusSchema.nullable(),
-  costUsd: z.number().nullable(),
+  /** This workspace's own cost (a fork's copied history is its parent's). */
+  ...PartialCost,
 });
 export type WorkspaceSummary = z.infer<typeof WorkspaceSummarySchema>;
 
@@ -118,7 +130,10 @@ export const ProviderViewSchema = z.object({
   keyEnv: z.array(z.string()),
   baseUrlEnv: z.array(z.string()),
   models: z.array(z.string()),
+  /** Has what it needs: a key, or (providers that need none) a server answering at the base URL. */
   ready: z.boolean(),
+  /** Ollama and OpenAI-compatible servers: whether anything answered at the base URL just now. */
+  reachable: z.object({ url: z.string(), ok: z.boolean(), error: z.string().optional() }).optional(),
 });
 export type ProviderView = z.infer<typeof ProviderViewSchema>;
 

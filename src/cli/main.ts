@@ -115,7 +115,7 @@ async function commander() {
     .option("--json", "machine-readable output (keys masked)")
     .action(async (opts) => {
       const { providersCommand } = await import("./providers.js");
-      process.exitCode = providersCommand(opts);
+      process.exitCode = await providersCommand(opts);
     });
 
   const server = program

@@ -1,5 +1,6 @@
 import { ConfigError } from "../config/errors.js";
 import { loadProvidersConfig } from "../providers/config.js";
+import { probeProviders } from "../providers/probe.js";
 import { describeSource, maskSecret, type ResolvedProvider, resolveProviders } from "../providers/resolve.js";
 import { colors, err, out } from "./output.js";
 
@@ -23,7 +24,7 @@ export function providerReport(p: ResolvedProvider) {
   };
 }
 
-export function providersCommand(opts: { json?: boolean }): number {
+export async function providersCommand(opts: { json?: boolean }): Promise<number> {
   let loaded: ReturnType<typeof loadProvidersConfig>;
   try {
     loaded = loadProvidersConfig();
@@ -34,7 +35,8 @@ export function providersCommand(opts: { json?: boolean }): number {
     }
     throw e;
   }
-  const reports = resolveProviders(loaded).map(providerReport);
+  // Ollama and OpenAI-compatible servers are ready only when they answer (no LLM request is made).
+  const reports = await probeProviders(resolveProviders(loaded).map(providerReport));
   if (opts.json) {
     out(`${JSON.stringify({ file: loaded.file, exists: loaded.exists, providers: reports }, null, 2)}\n`);
     return 0;
@@ -42,7 +44,7 @@ export function providersCommand(opts: { json?: boolean }): number {
   const c = colors(process.stdout);
   out(`${c.dim(`settings file: ${loaded.file}${loaded.exists ? "" : " (not created yet)"}`)}\n\n`);
   for (const r of reports) {
-    const status = r.ready ? c.green("ready") : c.yellow("no key");
+    const status = r.ready ? c.green("ready") : c.yellow(r.reachable && !r.reachable.ok ? `not reachable at ${r.reachable.url}` : "no key");
     out(`${c.bold(r.id)} ${c.dim(`(${r.displayName}${r.custom ? ", custom" : ""})`)} ${status}\n`);
     out(`  apiKey   ${r.apiKey.value ?? "-"}  ${c.dim(`← ${r.apiKey.source}`)}\n`);
     const configured = r.baseUrl.configured && r.baseUrl.configured !== r.baseUrl.value ? ` (from ${r.baseUrl.configured})` : "";

@@ -1,6 +1,6 @@
 import * as fs from "node:fs";
 import { nanoid } from "nanoid";
-import type { AgentEvent, AgentEventOf, Mode, RunStatus, ThinkingLevel } from "../agent/events.js";
+import { type AgentEvent, type ErrorKind, emptyUsage, type Mode, type RunStatus, type ThinkingLevel } from "../agent/events.js";
 import { retryPolicyFromEnv } from "../agent/retry.js";
 import { ConfigError } from "../config/errors.js";
 import { muxRoot, sessionsDir } from "../config/paths.js";
@@ -11,16 +11,17 @@ import { defaultModel } from "../providers/defaultModel.js";
 import { resolveModel } from "../providers/resolveModel.js";
 import { LocalRuntime } from "../runtime/local.js";
 import type { Runtime } from "../runtime/types.js";
-import { runTurn } from "../session/turn.js";
+import { runTurn, type TurnResult } from "../session/turn.js";
 import type { Workspace } from "../workspace/config.js";
 import { GitError } from "../workspace/git.js";
 import { readInitStatus, runInitHook, waitForInitHook } from "../workspace/initHook.js";
 import { resolveProjectPath } from "../workspace/projects.js";
 import { noteName } from "./nameNote.js";
-import { colors, err } from "./output.js";
+import { err } from "./output.js";
 import { jsonRenderer } from "./render/json.js";
 import { prettyRenderer } from "./render/pretty.js";
 import { quietRenderer } from "./render/quiet.js";
+import type { Renderer } from "./render/types.js";
 import { parseRuntimeOption } from "./runtimeOption.js";
 import { createWorkspaceService } from "./services.js";
 
@@ -46,12 +47,25 @@ async function readStdin(): Promise<string> {
   return Buffer.concat(chunks).toString("utf8");
 }
 
-function fail(message: string): number {
-  err(`${colors().red("mux:")} ${message}\n`);
-  return 1;
+/** A run that cannot start: ends as an `error` event of this kind (exit 1). */
+class RunFailure extends Error {
+  constructor(
+    readonly kind: ErrorKind,
+    message: string,
+  ) {
+    super(message);
+    this.name = "RunFailure";
+  }
 }
 
-/** `mux run`: one turn of the agent in a directory; exit 0/1/2/130 (done/error/budget/interrupted). */
+/** Any failure, by kind: what the user must fix (config, command line, busy chat) or a bug. */
+function failureOf(e: unknown): { kind: ErrorKind; message: string } {
+  if (e instanceof RunFailure) return { kind: e.kind, message: e.message };
+  if (e instanceof SessionBusyError) return { kind: "busy", message: e.message };
+  if (e instanceof ConfigError || e instanceof GitError) return { kind: "config", message: e.message };
+  return { kind: "unknown", message: e instanceof Error ? e.message : String(e) };
+}
+
 interface RunTarget {
   runtime: Runtime;
   sessionId: string;
@@ -59,29 +73,35 @@ interface RunTarget {
   /** The model the workspace used last, when none is given. */
   defaultModel?: string;
   beforeFirstTool?: () => Promise<void>;
+  /** A new workspace's init hook, still running: the run ends after it (its events come first). */
+  initHook?: Promise<unknown>;
 }
 
 /**
  * Where the run happens: the directory itself (plain `mux run`), or a registered workspace of
  * the project at --dir (created on first use, continuing its chat afterwards).
  */
-async function resolveTarget(opts: RunOptions, dir: string, signal: AbortSignal, emit: (e: AgentEvent) => void): Promise<RunTarget | string> {
+async function resolveTarget(opts: RunOptions, dir: string, signal: AbortSignal, emit: (e: AgentEvent) => void): Promise<RunTarget> {
   const choice = opts.runtime ? parseRuntimeOption(opts.runtime) : undefined;
   if (!opts.workspace && (!choice || choice.type === "local")) {
     return { runtime: new LocalRuntime(dir), sessionId: opts.session ?? nanoid(12) };
   }
-  if (opts.session) return "--session cannot be combined with a workspace: a workspace continues its own chat";
+  if (opts.session) throw new RunFailure("usage", "--session cannot be combined with a workspace: a workspace continues its own chat");
   const service = createWorkspaceService();
   const projectPath = await resolveProjectPath(dir);
   let ws = opts.workspace ? service.find(opts.workspace, projectPath) : undefined;
   let beforeFirstTool: (() => Promise<void>) | undefined;
+  let initHook: Promise<unknown> | undefined;
   if (ws) {
     if (choice && choice.type !== ws.runtime.type) {
-      return `workspace "${ws.name}" uses the ${ws.runtime.type} runtime, not ${choice.type}`;
+      throw new RunFailure("usage", `workspace "${ws.name}" uses the ${ws.runtime.type} runtime, not ${choice.type}`);
     }
     const health = await service.health(ws);
     if (health !== "ok") {
-      return `workspace "${ws.name}" is ${health.replace("-", " ")} (changed outside Mux): run \`mux workspace recreate ${ws.name}\` or delete it`;
+      throw new RunFailure(
+        "config",
+        `workspace "${ws.name}" is ${health.replace("-", " ")} (changed outside Mux): run \`mux workspace recreate ${ws.name}\` or delete it`,
+      );
     }
     const stateDir = service.sessionDir(ws.id);
     if (readInitStatus(stateDir).state === "running") beforeFirstTool = () => waitForInitHook(stateDir, signal).then(() => {});
@@ -98,6 +118,7 @@ async function resolveTarget(opts: RunOptions, dir: string, signal: AbortSignal,
       emit,
       signal,
     });
+    initHook = hook.catch(() => {});
     beforeFirstTool = () => hook.then(() => {});
   }
   if (opts.model) await service.updateSettings(ws.id, { model: opts.model });
@@ -107,51 +128,120 @@ async function resolveTarget(opts: RunOptions, dir: string, signal: AbortSignal,
     workspace: ws,
     defaultModel: ws.settings.model,
     beforeFirstTool,
+    initHook,
   };
 }
 
-/** `mux run`: one turn of the agent in a directory; exit 0/1/2/130 (done/error/budget/interrupted). */
+/** What the run-complete summary of a run that failed can say. */
+interface RunSoFar {
+  model: string;
+  sessionId: string;
+  target?: RunTarget;
+}
+
+/**
+ * `mux run`: one turn of the agent in a directory; exit 0/1/2/130 (done/error/budget/interrupted).
+ * Whatever happens, the run ends with exactly one run-complete (after an `error` event when it
+ * failed), so a script reading `--json` always learns how it ended.
+ */
 export async function runCommand(messageArg: string, opts: RunOptions): Promise<number> {
   const started = Date.now();
   // The SDK would print its warnings straight to the console, between our streamed output.
   (globalThis as { AI_SDK_LOG_WARNINGS?: boolean }).AI_SDK_LOG_WARNINGS = false;
-  try {
-    const message = (messageArg || (await readStdin())).trim();
-    if (!message) return fail("no message: pass it as an argument or on stdin");
-    if (opts.budget !== undefined && !(opts.budget > 0)) return fail("--budget must be a positive number of dollars");
-    const dir = fs.existsSync(opts.dir) ? fs.realpathSync(opts.dir) : undefined;
-    if (!dir || !fs.statSync(dir).isDirectory()) return fail(`--dir ${opts.dir} is not a directory`);
-
-    const renderer = opts.json ? jsonRenderer() : opts.quiet ? quietRenderer() : prettyRenderer();
-    const controller = new AbortController();
-    let interrupts = 0;
-    const onSignal = (signal: NodeJS.Signals) => {
-      // First Ctrl+C stops the agent and saves history; a second one leaves at once.
-      if (++interrupts > 1) process.exit(130);
-      controller.abort(new Error(`interrupted (${signal})`));
-    };
+  const renderer = opts.json ? jsonRenderer() : opts.quiet ? quietRenderer() : prettyRenderer();
+  const controller = new AbortController();
+  let interrupts = 0;
+  const onSignal = (signal: NodeJS.Signals) => {
+    // First Ctrl+C stops the agent and saves history; a second one leaves at once.
+    if (++interrupts > 1) process.exit(130);
+    controller.abort(new Error(`interrupted (${signal})`));
+  };
+  // Taken over once the message is read (until then Ctrl+C simply ends the process).
+  const listen = () => {
     process.on("SIGINT", onSignal);
     process.on("SIGTERM", onSignal);
+  };
+  const soFar: RunSoFar = { model: opts.model ?? "", sessionId: "" };
+  try {
+    const { result, model, sessionId } = await runOnce(messageArg, opts, renderer, { signal: controller.signal, listen }, soFar);
+    await soFar.target?.initHook;
+    renderer.finish({
+      type: "run-complete",
+      status: result.status,
+      sessionId,
+      model,
+      usage: result.usage,
+      costUsd: result.costUsd,
+      ...(result.costIncomplete ? { costIncomplete: true } : {}),
+      text: result.text,
+      ...(result.plan !== undefined ? { plan: result.plan } : {}),
+      durationMs: Date.now() - started,
+    });
+    return EXIT[result.status];
+  } catch (e) {
+    await soFar.target?.initHook;
+    const { kind, message } = failureOf(e);
+    renderer.fail(
+      { type: "error", kind, message },
+      {
+        type: "run-complete",
+        status: "error",
+        sessionId: soFar.sessionId,
+        model: soFar.model,
+        usage: emptyUsage(),
+        costUsd: 0,
+        text: "",
+        durationMs: Date.now() - started,
+      },
+    );
+    return EXIT.error;
+  } finally {
+    process.off("SIGINT", onSignal);
+    process.off("SIGTERM", onSignal);
+  }
+}
 
-    const providers = loadProvidersConfig();
-    const target = await resolveTarget(opts, dir, controller.signal, (e) => renderer.onEvent(e));
-    if (typeof target === "string") return fail(target);
-    const model = await resolveModel(opts.model ?? target.defaultModel ?? defaultModel(providers), providers);
-    if (opts.budget !== undefined && !model.price) {
-      return fail(`--budget needs the price of ${model.name}, which Mux does not know: add "prices" for it in ${providers.file}`);
-    }
-    const store = SessionStore.forSession(sessionsDir(), target.sessionId);
-    if (opts.session && !store.exists()) return fail(`no session "${opts.session}" in ${sessionsDir()}`);
-    let lock: SessionLock;
-    try {
-      lock = SessionLock.acquire(store.dir, "mux run");
-    } catch (e) {
-      if (e instanceof SessionBusyError) return fail(`${opts.workspace ? `workspace "${opts.workspace}"` : "this session"} is busy: ${e.message}`);
-      throw e;
-    }
+/** Everything from the message to the finished turn; throws what keeps the run from happening. */
+async function runOnce(
+  messageArg: string,
+  opts: RunOptions,
+  renderer: Renderer,
+  { signal, listen }: { signal: AbortSignal; listen: () => void },
+  soFar: RunSoFar,
+): Promise<{ result: TurnResult; model: string; sessionId: string }> {
+  const message = (messageArg || (await readStdin())).trim();
+  if (!message) throw new RunFailure("usage", "no message: pass it as an argument or on stdin");
+  if (opts.budget !== undefined && !(opts.budget > 0)) throw new RunFailure("usage", "--budget must be a positive number of dollars");
+  const dir = fs.existsSync(opts.dir) ? fs.realpathSync(opts.dir) : undefined;
+  if (!dir || !fs.statSync(dir).isDirectory()) throw new RunFailure("usage", `--dir ${opts.dir} is not a directory`);
+  listen();
+
+  const providers = loadProvidersConfig();
+  // A model given on the command line is checked before a workspace is created for it.
+  const chosen = opts.model ? await resolveModel(opts.model, providers) : undefined;
+  const target = await resolveTarget(opts, dir, signal, (e) => renderer.onEvent(e));
+  soFar.target = target;
+  const model = chosen ?? (await resolveModel(target.defaultModel ?? defaultModel(providers), providers));
+  soFar.model = model.name;
+  if (opts.budget !== undefined && !model.price) {
+    throw new RunFailure("config", `--budget needs the price of ${model.name}, which Mux does not know: add "prices" for it in ${providers.file}`);
+  }
+  const store = SessionStore.forSession(sessionsDir(), target.sessionId);
+  if (opts.session && !store.exists()) throw new RunFailure("usage", `no session "${opts.session}" in ${sessionsDir()}`);
+  if (store.exists()) soFar.sessionId = target.sessionId;
+  let lock: SessionLock;
+  try {
+    lock = SessionLock.acquire(store.dir, "mux run");
+  } catch (e) {
+    if (e instanceof SessionBusyError)
+      throw new RunFailure("busy", `${opts.workspace ? `workspace "${opts.workspace}"` : "this session"} is busy: ${e.message}`);
+    throw e;
+  }
+  try {
     const loaded = store.load();
     for (const w of loaded.warnings) err(`mux: warning: ${w}\n`);
-
+    // From here on the session exists (the user's message is its first line).
+    soFar.sessionId = target.sessionId;
     const result = await runTurn({
       store,
       history: loaded.messages,
@@ -161,29 +251,14 @@ export async function runCommand(messageArg: string, opts: RunOptions): Promise<
       mode: opts.mode,
       thinking: opts.thinking,
       budgetUsd: opts.budget,
-      signal: controller.signal,
+      signal,
       retry: retryPolicyFromEnv(),
       muxRoot: muxRoot(),
       emit: (event) => renderer.onEvent(event),
       beforeFirstTool: target.beforeFirstTool,
-    }).finally(() => lock.release());
-    const summary: AgentEventOf<"run-complete"> = {
-      type: "run-complete",
-      status: result.status,
-      sessionId: target.sessionId,
-      model: model.name,
-      usage: result.usage,
-      costUsd: result.costUsd,
-      text: result.text,
-      ...(result.plan !== undefined ? { plan: result.plan } : {}),
-      durationMs: Date.now() - started,
-    };
-    renderer.finish(summary);
-    process.off("SIGINT", onSignal);
-    process.off("SIGTERM", onSignal);
-    return EXIT[result.status];
-  } catch (e) {
-    if (e instanceof ConfigError || e instanceof GitError) return fail(e.message);
-    throw e;
+    });
+    return { result, model: model.name, sessionId: target.sessionId };
+  } finally {
+    lock.release();
   }
 }

@@ -88,6 +88,33 @@ export class SessionStore {
   }
 
   /** Appends one finished message; a single write, so a crash can only tear this line. */
+  /**
+   * Copies the finished messages into a new session (a forked workspace's), each marked as
+   * inherited from `from`: the fork shows the history, while its cost stays the source's.
+   * A message already inherited keeps its origin. Lines that cannot be read are copied as they are.
+   */
+  copyAsInherited(target: SessionStore, from: string): void {
+    let text: string;
+    try {
+      text = fs.readFileSync(this.chatFile, "utf8");
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === "ENOENT") return;
+      throw err;
+    }
+    const lines = text.split("\n").map((line) => {
+      if (!line.trim()) return line;
+      try {
+        const message = JSON.parse(line) as ChatMessage;
+        message.metadata = { ...message.metadata, inheritedFrom: message.metadata?.inheritedFrom ?? from };
+        return JSON.stringify(message);
+      } catch {
+        return line;
+      }
+    });
+    fs.mkdirSync(target.dir, { recursive: true, mode: 0o700 });
+    fs.writeFileSync(target.chatFile, lines.join("\n"), { mode: 0o600 });
+  }
+
   append(message: ChatMessage): void {
     fs.mkdirSync(this.dir, { recursive: true, mode: 0o700 });
     // A crash mid-append leaves a line without its newline: this line must not join it. Checked

@@ -58,6 +58,39 @@ describe("providers settings", () => {
     expect(text).toContain("// my gateway — do not remove this comment");
   });
 
+  it("saves of different providers at the same time are all kept, with the file's comments", async () => {
+    fs.writeFileSync(file(), `// my providers\n{\n  "anthropic": { "apiKey": "sk-ant-kept-000000000000" } // personal\n}\n`);
+    const ids = Array.from({ length: 20 }, (_, i) => `custom-${i}`);
+    await Promise.all([
+      ...ids.map((id) => updateProvider({ id, providerType: "openai-compatible", baseUrl: `http://localhost:${8000 + Number(id.slice(7))}/v1` }, env)),
+      updateProvider({ id: "openai", apiKey: KEY }, env),
+    ]);
+    const text = fs.readFileSync(file(), "utf8");
+    const view = providersView(env);
+    expect(view.error).toBeNull();
+    for (const id of ids) expect(view.providers.find((p) => p.id === id)?.baseUrl.configured).toBe(`http://localhost:${8000 + Number(id.slice(7))}/v1`);
+    expect(view.providers.find((p) => p.id === "openai")?.apiKey.source.kind).toBe("file");
+    expect(text).toMatch(/^\/\/ my providers\n/);
+    expect(text).toContain(`"anthropic": { "apiKey": "sk-ant-kept-000000000000" }, // personal\n`);
+  });
+
+  it("a trailing comment stays on its line when a field is added after it", async () => {
+    fs.writeFileSync(file(), `{\n  "openai": {\n    "apiKey": "${KEY}" // work key\n  } // openai\n}\n`);
+    await updateProvider({ id: "openai", baseUrl: "https://gw.example.com/v1" }, env);
+    await updateProvider({ id: "ollama", baseUrl: "http://localhost:11434/api" }, env);
+    const text = fs.readFileSync(file(), "utf8");
+    expect(text).toContain(`"apiKey": "${KEY}", // work key\n    "baseUrl": "https://gw.example.com/v1"\n  }, // openai\n  "ollama": {`);
+  });
+
+  it("clearing a provider's last field removes its entry instead of leaving { }, and keeps the comments", async () => {
+    fs.writeFileSync(
+      file(),
+      `{\n  // gateway keys\n  "anthropic": {\n    "apiKey": "sk-ant-old-key-000000000000" // rotate monthly\n  },\n  "openai": { "apiKey": "${KEY}" } // work\n}\n`,
+    );
+    await updateProvider({ id: "anthropic", apiKey: null }, env);
+    expect(fs.readFileSync(file(), "utf8")).toBe(`{\n  // gateway keys\n  "openai": { "apiKey": "${KEY}" } // work\n}\n`);
+  });
+
   it("adds and removes a custom OpenAI-compatible provider", async () => {
     let view = await updateProvider(
       { id: "local-vllm", providerType: "openai-compatible", displayName: "Local vLLM", baseUrl: "http://localhost:8000/v1", models: ["qwen3-coder"] },

@@ -1,9 +1,11 @@
 import * as fs from "node:fs";
-import { applyEdits, type FormattingOptions, findNodeAtLocation, modify, parseTree } from "jsonc-parser";
+import * as path from "node:path";
 import type { z } from "zod";
 import type { ModelChoicesSchema, ModelOptionSchema, ProvidersViewSchema, ProviderUpdate, ProviderView, SourceSchema } from "../api/schemas.js";
 import { writeFileAtomic } from "../config/atomicWrite.js";
 import { ConfigError } from "../config/errors.js";
+import { removeJsoncProperty, removeJsoncPropertyIfEmpty, setJsoncValue } from "../config/jsoncEdit.js";
+import { withFileLock } from "../config/lock.js";
 import { providersFile } from "../config/paths.js";
 import { builtinProvider } from "./catalog.js";
 import { type LoadedProvidersConfig, loadProvidersConfig, parseProvidersConfig } from "./config.js";
@@ -14,7 +16,6 @@ import { describeSource, maskSecret, type ResolvedProvider, resolveProviders, ty
 type ProvidersView = z.infer<typeof ProvidersViewSchema>;
 type ModelOption = z.infer<typeof ModelOptionSchema>;
 
-const FORMAT: FormattingOptions = { insertSpaces: true, tabSize: 2, eol: "\n" };
 const NEW_FILE = `// Mux provider settings (Settings → Providers writes here; comments are kept).
 // Environment variables (OPENAI_API_KEY, ANTHROPIC_BASE_URL, ...) fill any field left out.
 {
@@ -66,39 +67,6 @@ export function providersView(env: NodeJS.ProcessEnv = process.env): ProvidersVi
   return { file: loaded.file, error, providers: providers.map(view) };
 }
 
-/** Applies edits to providers.jsonc text, keeping the user's comments and formatting. */
-function edit(text: string, path: (string | number)[], value: unknown): string {
-  if (value === undefined) return removeProperty(text, path);
-  return applyEdits(text, modify(text, path, value, { formattingOptions: FORMAT }));
-}
-
-/**
- * Removes one property but no comment around it (jsonc-parser's own removal also drops a
- * comment that sits between the previous property and this one).
- */
-function removeProperty(text: string, path: (string | number)[]): string {
-  const root = parseTree(text, [], { allowTrailingComma: true });
-  const property = root && findNodeAtLocation(root, path)?.parent;
-  if (property?.type !== "property") return text;
-  let start = property.offset;
-  let end = property.offset + property.length;
-  const after = /^[ \t]*,/.exec(text.slice(end));
-  if (after) end += after[0].length;
-  else {
-    // The last property: take the comma before it instead, when only whitespace separates them.
-    const before = /,\s*$/.exec(text.slice(0, start));
-    if (before) start -= before[0].length;
-  }
-  // Drop the line entirely when nothing else is left on it.
-  const lineStart = text.lastIndexOf("\n", start - 1) + 1;
-  const lineEnd = text.indexOf("\n", end);
-  if (!text.slice(lineStart, start).trim() && lineEnd !== -1 && !text.slice(end, lineEnd).trim()) {
-    start = lineStart;
-    end = lineEnd + 1;
-  }
-  return text.slice(0, start) + text.slice(end);
-}
-
 function readForEdit(file: string): string {
   let text: string;
   try {
@@ -112,18 +80,25 @@ function readForEdit(file: string): string {
   return text;
 }
 
-async function save(file: string, text: string): Promise<void> {
-  parseProvidersConfig(text, file); // the result must be valid, or nothing is written
-  await writeFileAtomic(file, text, { mode: 0o600 });
+/**
+ * Read-modify-write of providers.jsonc under the lock every Mux process takes for it, so two
+ * saves at once (two browser tabs, a server and an editor script) both land: each edits the
+ * file as the one before left it. `change` returns the new text, or null to leave it alone.
+ */
+async function editFile(file: string, change: (text: string) => string | null): Promise<void> {
+  fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
+  await withFileLock(`${file}.lock`, async () => {
+    const text = change(readForEdit(file));
+    if (text === null) return;
+    parseProvidersConfig(text, file); // the result must be valid, or nothing is written
+    await writeFileAtomic(file, text, { mode: 0o600 });
+  });
 }
 
-/**
- * Changes one provider's settings in providers.jsonc. `null` removes a field (the environment
- * then applies); omitted fields are left alone. Takes effect on the next request.
- */
-export async function updateProvider(update: ProviderUpdate, env: NodeJS.ProcessEnv = process.env): Promise<ProvidersView> {
-  const file = providersFile(env);
-  let text = readForEdit(file);
+const FIELDS = ["providerType", "displayName", "baseUrl", "apiKey", "wireFormat", "models"] as const;
+
+/** The new text of providers.jsonc with one provider changed; throws ConfigError for a bad update. */
+function applyUpdate(text: string, file: string, update: ProviderUpdate): string {
   const existing = parseProvidersConfig(text, file)[update.id];
   const isBuiltin = builtinProvider(update.id) !== undefined;
   if (!isBuiltin && !existing && update.providerType !== "openai-compatible") {
@@ -134,29 +109,30 @@ export async function updateProvider(update: ProviderUpdate, env: NodeJS.Process
     throw new ConfigError(`"${update.id}" is built in: its display name and type are fixed`);
   }
   if (update.wireFormat !== undefined && update.id !== "openai") throw new ConfigError("only OpenAI has a wire format setting");
-  if (!existing) text = edit(text, [update.id], {});
-  const fields: [keyof ProviderUpdate, string][] = [
-    ["providerType", "providerType"],
-    ["displayName", "displayName"],
-    ["baseUrl", "baseUrl"],
-    ["apiKey", "apiKey"],
-    ["wireFormat", "wireFormat"],
-    ["models", "models"],
-  ];
-  for (const [key, field] of fields) {
-    const value = update[key];
+  let out = existing ? text : setJsoncValue(text, [update.id], {});
+  for (const field of FIELDS) {
+    const value = update[field];
     if (value === undefined) continue;
-    text = edit(text, [update.id, field], value === null ? undefined : value);
+    out = setJsoncValue(out, [update.id, field], value === null ? undefined : value);
   }
-  await save(file, text);
+  // Clearing the last field leaves nothing to say about the provider: no empty `{ }` is kept.
+  return removeJsoncPropertyIfEmpty(out, [update.id]);
+}
+
+/**
+ * Changes one provider's settings in providers.jsonc. `null` removes a field (the environment
+ * then applies); omitted fields are left alone. Takes effect on the next request.
+ */
+export async function updateProvider(update: ProviderUpdate, env: NodeJS.ProcessEnv = process.env): Promise<ProvidersView> {
+  const file = providersFile(env);
+  await editFile(file, (text) => applyUpdate(text, file, update));
   return providersView(env);
 }
 
 /** Removes a provider's entry: a built-in falls back to the environment, a custom one is gone. */
 export async function removeProvider(id: string, env: NodeJS.ProcessEnv = process.env): Promise<ProvidersView> {
   const file = providersFile(env);
-  const text = readForEdit(file);
-  if (parseProvidersConfig(text, file)[id]) await save(file, edit(text, [id], undefined));
+  await editFile(file, (text) => (parseProvidersConfig(text, file)[id] ? removeJsoncProperty(text, [id]) : null));
   return providersView(env);
 }
 

@@ -3,7 +3,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { z } from "zod";
 import { writeFileAtomic } from "../config/atomicWrite.js";
-import { withFileLock } from "../workspace/lock.js";
+import { withFileLock } from "../config/lock.js";
 import { serverDir } from "./serverToken.js";
 
 /** A browser's sign-in ends after this long unused (the installed app, opened monthly, stays in). */

@@ -1,36 +1,47 @@
-import type { CostSummary } from "../api/schemas.js";
 import { addUsage, emptyUsage, type Usage } from "../agent/events.js";
 import type { ChatMessage } from "../agent/messages.js";
+import { sumCosts } from "../api/partialCost.js";
+import type { CostSummary } from "../api/schemas.js";
+
+type MessageCost = { costUsd: number | null | undefined; costIncomplete?: boolean };
 
 /**
  * Tokens and dollars per model for a conversation, and how full the context window was at the
- * latest request. Costs are null when any model's price is unknown (never silently zero).
+ * latest request. A request whose cost is unknown leaves the rest counted (see partialCost.ts).
+ * Messages copied from the workspace this one was forked from are shown apart (`inherited`):
+ * their cost is that workspace's, and counting it here too would count it twice in any total.
  */
 export function costSummary(messages: ChatMessage[], contextWindowFor: (model: string) => number | null = () => null): CostSummary {
-  const byModel = new Map<string, { usage: Usage; costUsd: number | null; requests: number }>();
+  const byModel = new Map<string, { usage: Usage; costs: MessageCost[]; requests: number }>();
   let total = emptyUsage();
-  let totalCost: number | null = 0;
+  const own: MessageCost[] = [];
+  const inherited: MessageCost[] = [];
   let last: { model: string; contextTokens: number } | null = null;
   for (const m of messages) {
     if (m.role !== "assistant" || !m.metadata?.usage) continue;
     const model = m.metadata.model ?? "unknown";
-    const usage = m.metadata.usage;
-    const cost = m.metadata.costUsd ?? null;
+    const { usage, costUsd, costIncomplete, contextTokens } = m.metadata;
+    if (contextTokens !== undefined) last = { model, contextTokens };
+    const cost = { costUsd: costUsd ?? null, costIncomplete };
+    if (m.metadata.inheritedFrom) {
+      inherited.push(cost);
+      continue;
+    }
     const steps = Math.max(1, m.parts.filter((p) => p.type === "step-start").length);
-    const entry = byModel.get(model) ?? { usage: emptyUsage(), costUsd: 0, requests: 0 };
+    const entry = byModel.get(model) ?? { usage: emptyUsage(), costs: [], requests: 0 };
     entry.usage = addUsage(entry.usage, usage);
-    entry.costUsd = entry.costUsd === null || cost === null ? null : entry.costUsd + cost;
+    entry.costs.push(cost);
     entry.requests += steps;
     byModel.set(model, entry);
     total = addUsage(total, usage);
-    totalCost = totalCost === null || cost === null ? null : totalCost + cost;
-    if (m.metadata.contextTokens !== undefined) last = { model, contextTokens: m.metadata.contextTokens };
+    own.push(cost);
   }
   const context = last ? { usedTokens: last.contextTokens, windowTokens: contextWindowFor(last.model) } : null;
   return {
-    costUsd: byModel.size === 0 ? 0 : totalCost,
+    ...sumCosts(own),
     usage: total,
-    byModel: [...byModel].map(([model, e]) => ({ model, ...e })),
+    byModel: [...byModel].map(([model, e]) => ({ model, usage: e.usage, ...sumCosts(e.costs), requests: e.requests })),
+    inherited: inherited.length ? { messages: inherited.length, ...sumCosts(inherited) } : null,
     context,
   };
 }

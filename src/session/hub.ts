@@ -203,7 +203,7 @@ export class Hub implements SessionHost {
       health: this.healthOf(ws),
       activity: s.activity,
       git: this.git.get(ws.id),
-      costUsd: s.costUsd(),
+      ...s.workspaceCost(),
     };
   }
 

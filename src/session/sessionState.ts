@@ -1,5 +1,6 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
+import type { PartialCost } from "../api/partialCost.js";
 
 /**
  * What the sidebar needs of a workspace without loading its chat: kept in `state.json` beside
@@ -11,7 +12,7 @@ export interface PersistedState {
   lastActivityAt: number | null;
   state: "idle" | "error" | "needs-input";
   error?: string;
-  cost?: { size: number; mtimeMs: number; costUsd: number | null };
+  cost?: { size: number; mtimeMs: number } & PartialCost;
 }
 
 export function readState(dir: string): PersistedState | undefined {
@@ -43,11 +44,13 @@ export function chatStat(dir: string): { size: number; mtimeMs: number } | undef
   }
 }
 
-/** The cached cost when it still describes the chat on disk. */
-export function cachedCost(dir: string, state: PersistedState | undefined): number | null | undefined {
+/** The cached cost when it still describes the chat on disk (a cache from before costIncomplete is not). */
+export function cachedCost(dir: string, state: PersistedState | undefined): PartialCost | undefined {
   const st = chatStat(dir);
-  if (!st) return 0;
+  if (!st) return { costUsd: 0, costIncomplete: false };
   const c = state?.cost;
-  if (c && c.size === st.size && c.mtimeMs === st.mtimeMs) return c.costUsd;
+  if (c && c.size === st.size && c.mtimeMs === st.mtimeMs && typeof c.costIncomplete === "boolean") {
+    return { costUsd: c.costUsd, costIncomplete: c.costIncomplete };
+  }
   return undefined;
 }

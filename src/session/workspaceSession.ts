@@ -3,6 +3,7 @@ import { nanoid } from "nanoid";
 import type { AgentEvent, ErrorKind, Mode, ThinkingLevel } from "../agent/events.js";
 import type { ChatMessage } from "../agent/messages.js";
 import { applyEvent, newAssistantMessage } from "../agent/reduce.js";
+import type { PartialCost } from "../api/partialCost.js";
 import type { Activity, CostSummary } from "../api/schemas.js";
 import { SessionStore } from "../history/sessionStore.js";
 import type { Workspace } from "../workspace/config.js";
@@ -81,7 +82,7 @@ export class WorkspaceSession {
   private running: Promise<void> | null = null;
   private initHook: Promise<unknown> | null = null;
   private readonly init: InitEvents;
-  private cost: number | null | undefined;
+  private cost: PartialCost | undefined;
   private closed = false;
 
   constructor(
@@ -218,15 +219,16 @@ export class WorkspaceSession {
     this.host.changed(this.id);
   }
 
-  /** Running cost of the chat, the turn in progress included; null when a price is unknown. */
-  costUsd(): number | null {
+  /** Running cost of the chat, the turn in progress included (known part, and whether some is unknown). */
+  workspaceCost(): PartialCost {
     if (this.cost !== undefined) return this.cost;
     if (!this.messages) {
       const cached = cachedCost(this.dir, this.persisted);
       if (cached !== undefined) return (this.cost = cached);
     }
     const messages = this.load();
-    this.cost = costSummary(this.streaming ? [...messages, this.streaming] : messages).costUsd;
+    const { costUsd, costIncomplete } = costSummary(this.streaming ? [...messages, this.streaming] : messages);
+    this.cost = { costUsd, costIncomplete };
     if (!this.running) this.save();
     return this.cost;
   }
@@ -282,7 +284,8 @@ export class WorkspaceSession {
   private save(): void {
     if (this.closed) return;
     const st = chatStat(this.dir);
-    const cost = this.messages && !this.running && st ? { ...st, costUsd: costSummary(this.messages).costUsd } : this.persisted.cost;
+    const summary = this.messages && !this.running && st ? costSummary(this.messages) : undefined;
+    const cost = summary && st ? { ...st, costUsd: summary.costUsd, costIncomplete: summary.costIncomplete } : this.persisted.cost;
     this.persisted.cost = cost;
     writeState(this.dir, this.persisted);
   }

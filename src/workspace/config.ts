@@ -4,7 +4,7 @@ import { writeFileAtomic } from "../config/atomicWrite.js";
 import { ConfigError } from "../config/errors.js";
 import { isBlankJsonc, parseJsonc } from "../config/jsonc.js";
 import { muxRoot } from "../config/paths.js";
-import { withFileLock } from "./lock.js";
+import { withFileLock } from "../config/lock.js";
 import { type MuxConfig, MuxConfigSchema } from "./schemas.js";
 
 export {

@@ -2,6 +2,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { nanoid } from "nanoid";
 import { ConfigError } from "../config/errors.js";
+import { SessionStore } from "../history/sessionStore.js";
 import { muxRoot, sessionsDir } from "../config/paths.js";
 import { LocalRuntime } from "../runtime/local.js";
 import type { Runtime } from "../runtime/types.js";
@@ -267,11 +268,8 @@ export class WorkspaceService {
       w.forkedFrom = source.id;
       return w;
     });
-    const chat = path.join(this.sessionDir(source.id), "chat.jsonl");
-    if (fs.existsSync(chat)) {
-      fs.mkdirSync(this.sessionDir(forked.id), { recursive: true });
-      fs.copyFileSync(chat, path.join(this.sessionDir(forked.id), "chat.jsonl"));
-    }
+    // The chat comes along as history; its cost stays the source's (never counted twice).
+    new SessionStore(this.sessionDir(source.id)).copyAsInherited(new SessionStore(this.sessionDir(forked.id)), source.id);
     return updated;
   }
 

@@ -80,6 +80,8 @@ describe.skipIf(!hasChromium)("browser: provider settings", () => {
     await dialog.waitFor();
     const openai = dialog.getByTestId("provider-openai");
     await poll(() => openai.getByTestId("provider-openai-status").textContent()).toBe("needs a key");
+    // Nothing listens at the Ollama URL in providers.jsonc: said so, not "ready".
+    await poll(() => dialog.getByTestId("provider-ollama-status").textContent()).toBe("not reachable at http://127.0.0.1:11434/api");
 
     await openai.getByTestId("provider-openai-api-key").fill(OPENAI_KEY);
     await openai.getByTestId("provider-openai-base-url").fill(`${app.fake.url}/v1`);

@@ -1,4 +1,5 @@
 import * as fs from "node:fs";
+import * as net from "node:net";
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
 import { countToolResults, type FakeProvider } from "../fake-provider/index.js";
@@ -178,6 +179,21 @@ describe("settings precedence and `mux providers`", () => {
     expect(r.code).toBe(1);
     expect(r.stderr).toContain("providers.jsonc:3:19");
     expect(r.stderr).toContain("openai.wireFormat");
+  });
+
+  it('an Ollama nobody answers for is "not reachable at URL", not ready; the check makes no LLM request', async () => {
+    const closed = net.createServer();
+    await new Promise<void>((resolve) => closed.listen(0, "127.0.0.1", resolve));
+    const port = (closed.address() as net.AddressInfo).port;
+    await new Promise((resolve) => closed.close(resolve));
+    const down = await runMux(["providers"], { env: { MUX_ROOT: dirs.muxRoot, OLLAMA_HOST: `127.0.0.1:${port}` } });
+    expect(down.code).toBe(0);
+    expect(down.stdout).toMatch(new RegExp(`ollama .*not reachable at http://127\\.0\\.0\\.1:${port}/api`));
+
+    const up = await runMux(["providers", "--json"], { env: { MUX_ROOT: dirs.muxRoot, OLLAMA_HOST: new URL(fake.url).host } });
+    const ollama = JSON.parse(up.stdout).providers.find((p: { id: string }) => p.id === "ollama");
+    expect(ollama).toMatchObject({ ready: true, reachable: { ok: true } });
+    expect(fake.requests).toHaveLength(0);
   });
 
   it("a missing key says which setting or variable to fill", async () => {

@@ -220,6 +220,18 @@ describe("mux server: chat", () => {
     await list.return?.();
   });
 
+  it("subscribing to the chat of a workspace that does not exist is a NOT_FOUND naming it, not a server error", async () => {
+    const open = async () => {
+      const stream = await api.chat.subscribe({ workspaceId: "no-such-workspace" });
+      await stream.next();
+    };
+    const error = await open().then(
+      () => null,
+      (err: { code?: string; status?: number; message?: string }) => err,
+    );
+    expect(error).toMatchObject({ code: "NOT_FOUND", status: 404, message: 'no workspace "no-such-workspace"' });
+  });
+
   it("a `mux run --workspace` beside the server: the chat is the CLI's while it runs, and the server shows it", async () => {
     const ws = await localWorkspace();
     const { stream } = await subscribed(api, ws.id);

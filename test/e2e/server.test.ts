@@ -1,4 +1,5 @@
 import * as fs from "node:fs";
+import * as net from "node:net";
 import * as path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { ChatItem } from "../../src/api/schemas.js";
@@ -169,6 +170,29 @@ describe("mux server: providers", () => {
     } finally {
       c.close();
       fs.rmSync(file, { force: true });
+    }
+  });
+
+  it("Settings → Providers shows Ollama as not reachable when no server answers at its base URL, without any LLM request", async () => {
+    const closed = net.createServer();
+    await new Promise<void>((resolve) => closed.listen(0, "127.0.0.1", resolve));
+    const port = (closed.address() as net.AddressInfo).port;
+    await new Promise((resolve) => closed.close(resolve));
+    const c = await connect(server);
+    const requestsBefore = fake.requests.length;
+    try {
+      const down = await c.api.providers.update({ id: "ollama", baseUrl: `http://127.0.0.1:${port}/api` });
+      const ollamaDown = down.providers.find((p) => p.id === "ollama")!;
+      expect(ollamaDown).toMatchObject({ ready: false, reachable: { ok: false, url: `http://127.0.0.1:${port}/api` } });
+      expect((await c.api.providers.get()).providers.find((p) => p.id === "ollama")!.ready).toBe(false);
+
+      const up = await c.api.providers.update({ id: "ollama", baseUrl: `${fake.url}/api` });
+      expect(up.providers.find((p) => p.id === "ollama")).toMatchObject({ ready: true, reachable: { ok: true } });
+      // The check is a plain GET of the base URL: it never reached an LLM endpoint.
+      expect(fake.requests.length).toBe(requestsBefore);
+    } finally {
+      await c.api.providers.remove({ id: "ollama" });
+      c.close();
     }
   });
 

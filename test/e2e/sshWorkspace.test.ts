@@ -192,7 +192,9 @@ describe.skipIf(!hasSshd)("SSH workspaces against a real sshd", () => {
     expect(gitIn(remoteDir("fsrc-2"), "branch", "--show-current")).toBe("fsrc-2");
     expect(gitIn(bareRepo(), "rev-parse", "refs/heads/fsrc-2")).toBe(head);
     expect(fs.readFileSync(path.join(remoteDir("fsrc-2"), ".env"), "utf8")).toBe("TOKEN=local-only\n");
-    expect(fs.readFileSync(path.join(dirs.muxRoot, "sessions", fork.id, "chat.jsonl"), "utf8")).toBe(chat);
+    // The chat comes along, marked as the source's (its cost is not counted again in the fork).
+    const copied = fs.readFileSync(path.join(dirs.muxRoot, "sessions", fork.id, "chat.jsonl"), "utf8");
+    expect(JSON.parse(copied)).toEqual({ ...JSON.parse(chat), metadata: { inheritedFrom: src.id } });
     // The source is untouched.
     expect(gitIn(remoteDir("fsrc"), "branch", "--show-current")).toBe("fsrc");
 

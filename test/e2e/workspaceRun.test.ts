@@ -90,7 +90,8 @@ it("a second run in a workspace whose agent is running is refused, and the chat 
   expect(first.code, first.stderr).toBe(0);
   const refused = await second!;
   expect(refused.code).toBe(1);
-  expect(refused.stderr).toMatch(/workspace "busy" is busy: an agent is already running in this chat \(mux run, pid \d+/);
+  expect(lastEvent(refused.events, "error")?.message).toMatch(/workspace "busy" is busy: an agent is already running in this chat \(mux run, pid \d+/);
+  expect(lastEvent(refused.events, "run-complete")?.status).toBe("error");
   // Only the first run's messages; the lock is gone with it, so the next run goes ahead.
   fake.enqueue({ text: "Next." });
   const third = await run(["--json", "--workspace", "busy", "third"]);

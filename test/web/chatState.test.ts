@@ -130,6 +130,26 @@ describe("chatReducer", () => {
     expect(run(s, { type: "dismiss-errors" })).toBe(s);
   });
 
+  it("a turn that fails before it starts (no API key) shows its error once, in its message", () => {
+    let s = run(initialChatState(), [snapshot([]), caughtUp(), msg(user("u1", "go"))]);
+    const error: AgentEvent = { type: "error", messageId: "a1", kind: "config", message: "Anthropic (anthropic) has no API key" };
+    s = run(s, [ev(error)]);
+    expect(s.errors).toEqual([]);
+    expect(s.streaming?.metadata).toMatchObject({ status: "error", error: "Anthropic (anthropic) has no API key" });
+    s = run(s, [msg({ id: "a1", role: "assistant", createdAt: 3, parts: [], metadata: { status: "error", error: "Anthropic (anthropic) has no API key" } })]);
+    expect(s.errors).toEqual([]);
+    expect(s.streaming).toBeNull();
+    expect(s.messages.filter((m) => m.metadata?.error)).toHaveLength(1);
+    expect(isRunning(s)).toBe(false);
+    expect(retryableMessageId(s)).toBe("a1");
+  });
+
+  it("a chat the server does not know (workspace deleted) stops loading and says so", () => {
+    const s = run(initialChatState(), { type: "gone", message: 'no workspace "w1"' });
+    expect(s.loading).toBe(false);
+    expect(s.errors).toMatchObject([{ type: "error", message: 'no workspace "w1"' }]);
+  });
+
   it("sends init events to the init log", () => {
     const s = run(initialChatState(), [
       snapshot([]),

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { ProviderView, WorkspaceSummary } from "../../src/api/schemas.js";
-import { formatCost, formatTokens, gitCompact } from "../../web/src/app/format.js";
+import { sumCosts } from "../../src/api/partialCost.js";
+import { costTitle, formatCost, formatTokens, gitCompact } from "../../web/src/app/format.js";
 import { fuzzyFilter, fuzzyScore } from "../../web/src/app/fuzzy.js";
 import { parseModels, toUpdate, validateDraft } from "../../web/src/settings/draft.js";
 import { notificationFor } from "../../web/src/state/notifyRules.js";
@@ -19,6 +20,7 @@ const ws = (id: string, extra: Partial<WorkspaceSummary> = {}): WorkspaceSummary
   activity: { state: "idle", queued: [], unread: false, lastActivityAt: null },
   git: null,
   costUsd: 0,
+  costIncomplete: false,
   ...extra,
 });
 const project = (path: string, name: string) => ({ path, name, addedAt: 0 });
@@ -132,6 +134,24 @@ describe("provider settings drafts", () => {
     expect(validateDraft({ baseUrl: "localhost:8000" })).toMatch(/http/);
     expect(validateDraft({ baseUrl: "http://localhost:8000/v1" })).toBeNull();
     expect(parseModels(" x,y  z ,x")).toEqual(["x", "y", "z"]);
+  });
+});
+
+describe("costs that are only partly known", () => {
+  it("show the known part with a +, explained in the tooltip; nothing known is ?", () => {
+    expect(formatCost(0.42, true)).toBe("$0.42+");
+    expect(formatCost(null, true)).toBe("?");
+    expect(costTitle(0.42, true)).toMatch(/^At least \$0\.42: .*without a price.*interrupted/);
+    expect(costTitle(0.42, false)).toBe("Cost so far: $0.42");
+  });
+
+  it("a project's total adds its workspaces' own costs; an unpriced one makes it a lower bound", () => {
+    expect(sumCosts([ws("w1", { costUsd: 0.4 }), ws("w2", { costUsd: null, costIncomplete: true }), ws("w3", { costUsd: 0.02 })])).toEqual({
+      costUsd: expect.closeTo(0.42, 10),
+      costIncomplete: true,
+    });
+    expect(sumCosts([ws("w1", { costUsd: null, costIncomplete: true })])).toEqual({ costUsd: null, costIncomplete: true });
+    expect(sumCosts([])).toEqual({ costUsd: 0, costIncomplete: false });
   });
 });
 

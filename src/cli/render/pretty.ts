@@ -20,9 +20,11 @@ function formatMs(ms: number): string {
   return ms < 1000 ? `${Math.round(ms)}ms` : `${(ms / 1000).toFixed(1)}s`;
 }
 
-export function formatCost(usd: number | null): string {
+/** "$0.0123"; "cost unknown" without a price; "$0.0123+ (at least: …)" when usage is missing. */
+export function formatCost(usd: number | null, incomplete = false): string {
   if (usd === null) return "cost unknown";
-  return usd < 0.01 ? `$${usd.toFixed(4)}` : `$${usd.toFixed(2)}`;
+  const amount = usd < 0.01 ? `$${usd.toFixed(4)}` : `$${usd.toFixed(2)}`;
+  return incomplete ? `${amount}+ (at least: an interrupted request's usage was not reported in full)` : amount;
 }
 
 /** Readable streaming for people: the answer on stdout, tool activity and status on stderr. */
@@ -91,7 +93,8 @@ export function prettyRenderer(): Renderer {
       if (s.plan) out(`\n${s.plan}\n`);
       const u = s.usage;
       const tokens = `${u.inputTokens} in (${u.cachedInputTokens} cached) · ${u.outputTokens} out`;
-      err(c.dim(`— ${s.model} · ${tokens} · ${formatCost(s.costUsd)} · ${formatMs(s.durationMs)} · session ${s.sessionId}\n`));
+      err(c.dim(`— ${s.model} · ${tokens} · ${formatCost(s.costUsd, s.costIncomplete)} · ${formatMs(s.durationMs)} · session ${s.sessionId}\n`));
     },
+    fail: (error) => err(`${c.red("mux:")} ${error.message}\n`),
   };
 }

@@ -11,5 +11,6 @@ export function quietRenderer(): Renderer {
       const answer = summary.plan ?? summary.text;
       if (answer) out(answer.endsWith("\n") ? answer : `${answer}\n`);
     },
+    fail: (error) => err(`mux: ${error.message}\n`),
   };
 }

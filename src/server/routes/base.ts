@@ -2,6 +2,7 @@ import { implement, ORPCError } from "@orpc/server";
 import { contract } from "../../api/contract.js";
 import { redact } from "../../common/redact.js";
 import { ConfigError } from "../../config/errors.js";
+import type { AsyncQueue } from "../../session/asyncQueue.js";
 import { HubError } from "../../session/errors.js";
 import type { Hub } from "../../session/hub.js";
 import { GitError } from "../../workspace/git.js";
@@ -32,3 +33,18 @@ export const api = os.use(async ({ next }) => {
 });
 
 export const ok = { ok: true as const };
+
+/**
+ * A subscription's items. The handler opens the queue before returning this, so a refusal (an
+ * unknown workspace) is an error of the call itself, mapped like any other; an error thrown while
+ * it streams (after the middleware is done) is mapped here.
+ */
+export async function* stream<T>(queue: AsyncQueue<T>): AsyncGenerator<T> {
+  try {
+    yield* queue;
+  } catch (err) {
+    throw toORPCError(err);
+  } finally {
+    queue.close();
+  }
+}

@@ -1,14 +1,8 @@
-import { api, ok } from "./base.js";
+import { api, ok, stream } from "./base.js";
 
 export const chat = {
-  subscribe: api.chat.subscribe.handler(async function* ({ input, context, signal }) {
-    const queue = context.hub.subscribeChat(input.workspaceId, input.cursor, signal);
-    try {
-      yield* queue;
-    } finally {
-      queue.close();
-    }
-  }),
+  // Subscribed before the stream starts, so an unknown workspace is a NOT_FOUND the client sees.
+  subscribe: api.chat.subscribe.handler(async ({ input, context, signal }) => stream(context.hub.subscribeChat(input.workspaceId, input.cursor, signal))),
   history: api.chat.history.handler(({ input, context }) => context.hub.history(input.workspaceId, input.before, input.limit)),
   send: api.chat.send.handler(({ input, context }) => context.hub.send(input)),
   interrupt: api.chat.interrupt.handler(({ input, context }) => {

@@ -1,15 +1,8 @@
-import { api, ok } from "./base.js";
+import { api, ok, stream } from "./base.js";
 
 export const workspaces = {
   list: api.workspaces.list.handler(({ context }) => context.hub.listWorkspaces()),
-  subscribe: api.workspaces.subscribe.handler(async function* ({ context, signal }) {
-    const queue = await context.hub.subscribeList(signal);
-    try {
-      yield* queue;
-    } finally {
-      queue.close();
-    }
-  }),
+  subscribe: api.workspaces.subscribe.handler(async ({ context, signal }) => stream(await context.hub.subscribeList(signal))),
   suggestName: api.workspaces.suggestName.handler(async ({ input, context }) => ({
     name: await context.hub.suggestName(input.projectPath),
   })),

@@ -75,11 +75,19 @@ export async function call<T>(fn: (api: ApiClient) => Promise<T>): Promise<T> {
   return fn(await getConnection().ready());
 }
 
+/** The server says what was asked for does not exist (e.g. a workspace deleted meanwhile). */
+export const isNotFound = (err: unknown) => (err as { code?: unknown } | null)?.code === "NOT_FOUND";
+
 /**
  * Keeps a subscription alive across reconnects. `open` is called again after every drop and
- * should pass the latest cursor, so the server replays exactly what was missed.
+ * should pass the latest cursor, so the server replays exactly what was missed. A NOT_FOUND
+ * ends it for good (retrying cannot help): `onGone` gets the server's message.
  */
-export function subscribe<T>(open: (api: ApiClient, signal: AbortSignal) => Promise<AsyncIterable<T>>, onItem: (item: T) => void): () => void {
+export function subscribe<T>(
+  open: (api: ApiClient, signal: AbortSignal) => Promise<AsyncIterable<T>>,
+  onItem: (item: T) => void,
+  onGone?: (message: string) => void,
+): () => void {
   const controller = new AbortController();
   (async () => {
     while (!controller.signal.aborted) {
@@ -90,7 +98,11 @@ export function subscribe<T>(open: (api: ApiClient, signal: AbortSignal) => Prom
           if (controller.signal.aborted) break;
           onItem(item);
         }
-      } catch {
+      } catch (err) {
+        if (isNotFound(err)) {
+          onGone?.((err as Error).message);
+          return;
+        }
         // dropped: wait for the socket to come back, then resubscribe
       }
       if (!controller.signal.aborted) await new Promise((r) => setTimeout(r, 250));

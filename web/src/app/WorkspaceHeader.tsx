@@ -43,7 +43,7 @@ export function WorkspaceHeader({ workspace: w, costsOpen }: Props) {
             <GitDetail git={w.git} />
           </span>
           <span className="flex-1" />
-          <Cost usd={w.costUsd} className="text-xs text-muted" />
+          <Cost cost={w} className="text-xs text-muted" />
           <button
             type="button"
             className={`btn btn-ghost px-1.5 ${costsOpen ? "bg-hover text-fg" : ""}`}

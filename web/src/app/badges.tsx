@@ -1,5 +1,6 @@
 import type { ActivityState, WorkspaceSummary } from "../state/types";
-import { formatCost, gitCompact, runtimeLabel, type GitView } from "./format";
+import type { PartialCost } from "../../../src/api/partialCost";
+import { costTitle, formatCost, gitCompact, runtimeLabel, type GitView } from "./format";
 
 const STATE_LABEL: Record<ActivityState, string> = {
   idle: "Idle",
@@ -92,14 +93,15 @@ function Figure({ shown, spoken, className }: { shown: string; spoken: string; c
   );
 }
 
-export function Cost({ usd, className = "" }: { usd: number | null; className?: string }) {
+export function Cost({ cost, className = "", testId = "workspace-cost" }: { cost: PartialCost; className?: string; testId?: string }) {
   return (
     <span
-      data-testid="workspace-cost"
+      data-testid={testId}
+      data-incomplete={cost.costIncomplete || undefined}
       className={`font-mono tabular-nums ${className}`}
-      title={usd == null ? "Cost unknown: a model in use has no price" : `Cost so far: $${usd}`}
+      title={costTitle(cost.costUsd, cost.costIncomplete)}
     >
-      {formatCost(usd)}
+      {formatCost(cost.costUsd, cost.costIncomplete)}
     </span>
   );
 }

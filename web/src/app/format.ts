@@ -1,12 +1,29 @@
 import type { WorkspaceSummary } from "../state/types.js";
 
-/** "$0.12"; small amounts keep their significant digits; null (unknown price) is "?". */
-export function formatCost(usd: number | null | undefined): string {
+/**
+ * "$0.12"; small amounts keep their significant digits; null (nothing known) is "?"; a cost
+ * with unknown parts is "$0.42+" (at least that much).
+ */
+export function formatCost(usd: number | null | undefined, incomplete = false): string {
   if (usd == null) return "?";
+  return `${formatDollars(usd)}${incomplete ? "+" : ""}`;
+}
+
+function formatDollars(usd: number): string {
   if (usd === 0) return "$0.00";
   if (usd < 0.01) return `$${usd.toFixed(4).replace(/0+$/, "")}`;
   if (usd < 100) return `$${usd.toFixed(2)}`;
   return `$${Math.round(usd).toLocaleString("en-US")}`;
+}
+
+/** Why a cost is "?" or "$0.42+", for a tooltip or a note. */
+export const INCOMPLETE_COST_REASON =
+  'some requests have no known cost: a model without a price (add "prices" in providers.jsonc), or a request interrupted before the provider reported its usage';
+
+/** The tooltip of a cost: what it is, and what is missing from it. */
+export function costTitle(usd: number | null, incomplete: boolean): string {
+  if (usd == null) return `Cost unknown: ${INCOMPLETE_COST_REASON}`;
+  return incomplete ? `At least ${formatDollars(usd)}: ${INCOMPLETE_COST_REASON}` : `Cost so far: ${formatDollars(usd)}`;
 }
 
 /** 950 → "950", 12_345 → "12.3k", 1_234_567 → "1.23M". */

@@ -134,7 +134,11 @@ function Footer({ message }: { message: ChatMessage }) {
   if (m?.model) bits.push(m.model);
   if (m?.mode === "plan") bits.push("plan");
   if (usage) bits.push(`${formatTokens(usage.inputTokens)} in · ${formatTokens(usage.outputTokens)} out`);
-  if (m?.costUsd !== undefined) bits.push(m.costUsd === null ? "cost unknown" : `$${m.costUsd < 0.01 ? m.costUsd.toFixed(4) : m.costUsd.toFixed(2)}`);
+  if (m?.costUsd !== undefined) {
+    const plus = m.costIncomplete ? "+ (usage not fully reported)" : "";
+    bits.push(m.costUsd === null ? "cost unknown" : `$${m.costUsd < 0.01 ? m.costUsd.toFixed(4) : m.costUsd.toFixed(2)}${plus}`);
+  }
+  if (m?.inheritedFrom && usage) bits.push("counted in the parent workspace");
   if (!bits.length && !text) return null;
   return (
     <div className="mt-0.5 flex min-w-0 items-center gap-2 text-[11px] text-muted" data-testid="message-footer">

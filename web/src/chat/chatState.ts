@@ -74,7 +74,9 @@ export type ChatAction =
   | { type: "send-done"; id: string; queued: boolean }
   | { type: "send-failed"; id: string }
   | { type: "queue-cleared" }
-  | { type: "dismiss-errors" };
+  | { type: "dismiss-errors" }
+  /** The server has no such chat (the workspace was deleted): nothing more will come. */
+  | { type: "gone"; message: string };
 
 /** Init output kept in memory: the tail, so a chatty hook cannot grow the page without bound. */
 export const INIT_OUTPUT_MAX_CHARS = 200_000;
@@ -138,6 +140,8 @@ export function chatReducer(state: ChatState, action: ChatAction): ChatState {
       return state.queued.some((q) => q.confirmed) ? { ...state, queued: state.queued.filter((q) => !q.confirmed) } : state;
     case "dismiss-errors":
       return state.errors.length ? { ...state, errors: [] } : state;
+    case "gone":
+      return { ...state, loading: false, awaitingTurn: false, errors: [{ type: "error", kind: "unknown", message: action.message }] };
   }
 }
 
@@ -252,7 +256,9 @@ function applyAgentEvent(s: ChatState, event: AgentEvent, fresh: WeakSet<object>
       s.retry = null;
       return s;
     case "error":
-      if (!event.messageId || s.streaming?.id !== event.messageId) {
+      // An error of a turn that failed before it streamed (no key, unknown model) has a message
+      // of its own, which shows it: it is folded in below, not listed a second time.
+      if (!event.messageId) {
         s.errors = [...s.errors, event];
         s.awaitingTurn = false;
         return s;

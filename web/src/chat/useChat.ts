@@ -63,6 +63,7 @@ export function useChat(workspaceId: string): ChatApi {
         if (item.type === "snapshot") flush();
         else schedule();
       },
+      (message) => dispatch({ type: "gone", message }),
     );
     return () => {
       stop();

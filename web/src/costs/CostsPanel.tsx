@@ -1,6 +1,6 @@
 import { useEffect, useState } from "react";
 import { call } from "../api/client";
-import { formatCost, formatTokens } from "../app/format";
+import { costTitle, formatCost, formatTokens, INCOMPLETE_COST_REASON } from "../app/format";
 import { CloseIcon } from "../app/icons";
 import { errorMessage } from "../state/errors";
 import { useStore } from "../state/store";
@@ -15,7 +15,7 @@ export function CostsPanel({ workspaceId }: { workspaceId: string }) {
   // Refetch whenever the live summary moves (a step finished, a turn ended).
   const version = useStore(workspacesStore, (s) => {
     const w = s.byId[workspaceId];
-    return w ? `${w.costUsd}|${w.activity.state}|${w.activity.lastActivityAt}` : "";
+    return w ? `${w.costUsd}|${w.costIncomplete}|${w.activity.state}|${w.activity.lastActivityAt}` : "";
   });
 
   useCloseOnEscape();
@@ -89,15 +89,25 @@ function CostsBody({ costs }: { costs: CostSummary }) {
     <>
       <div>
         <div className="text-[11px] text-muted uppercase">Total</div>
-        <div data-testid="costs-total" className="font-mono text-xl tabular-nums">
-          {formatCost(costs.costUsd)}
+        <div data-testid="costs-total" className="font-mono text-xl tabular-nums" title={costTitle(costs.costUsd, costs.costIncomplete)}>
+          {formatCost(costs.costUsd, costs.costIncomplete)}
         </div>
-        {costs.costUsd == null && <p className="text-[11px] text-warn">A model in use has no known price, so the total is unknown.</p>}
+        {costs.costIncomplete && (
+          <p data-testid="costs-incomplete" className="text-[11px] text-warn">
+            {costs.costUsd == null ? "Unknown" : "At least this much"}: {INCOMPLETE_COST_REASON}.
+          </p>
+        )}
         <p className="mt-1 text-[11px] text-muted">
           {formatTokens(u.inputTokens)} in ({formatTokens(u.cachedInputTokens)} cached) · {formatTokens(u.outputTokens)} out
           {u.reasoningTokens > 0 && <> ({formatTokens(u.reasoningTokens)} reasoning)</>}
         </p>
       </div>
+      {costs.inherited && (
+        <p data-testid="costs-inherited" className="text-[11px] text-muted">
+          Forked with {costs.inherited.messages} earlier {costs.inherited.messages === 1 ? "reply" : "replies"} (
+          {formatCost(costs.inherited.costUsd, costs.inherited.costIncomplete)}): shown in the chat, counted in the parent workspace, not here.
+        </p>
+      )}
       <ContextBar context={costs.context} />
       <div>
         <div className="mb-1 text-[11px] text-muted uppercase">By model</div>
@@ -109,7 +119,9 @@ function CostsBody({ costs }: { costs: CostSummary }) {
               <li key={m.model} data-testid={`costs-model-${m.model}`} className="border-t border-line pt-1.5">
                 <div className="flex gap-2">
                   <span className="min-w-0 flex-1 font-mono text-[12px] break-all">{m.model}</span>
-                  <span className="font-mono tabular-nums">{formatCost(m.costUsd)}</span>
+                  <span className="font-mono tabular-nums" title={costTitle(m.costUsd, m.costIncomplete)}>
+                    {formatCost(m.costUsd, m.costIncomplete)}
+                  </span>
                 </div>
                 <div className="text-[11px] text-muted tabular-nums">
                   {m.requests} req · {formatTokens(m.usage.inputTokens)} in ({formatTokens(m.usage.cachedInputTokens)} cached) ·{" "}

@@ -27,8 +27,12 @@ export function ProviderCard({ provider: p, draft, onDraft, error, onRemove }: P
         </h3>
         <span className="font-mono text-[11px] text-muted">{p.id}</span>
         {p.custom && <span className="badge">custom · {p.type}</span>}
-        <span data-testid={t("status")} className={`badge ${p.ready ? "border-ok/50 text-ok" : "border-warn/50 text-warn"}`}>
-          {p.ready ? "ready" : "needs a key"}
+        <span
+          data-testid={t("status")}
+          className={`badge ${p.ready ? "border-ok/50 text-ok" : "border-warn/50 text-warn"}`}
+          title={p.reachable && !p.reachable.ok ? p.reachable.error : undefined}
+        >
+          {statusText(p)}
         </span>
         <span className="flex-1" />
         {onRemove && <RemoveButton testId={t("remove")} onRemove={onRemove} />}
@@ -158,6 +162,12 @@ export function ProviderCard({ provider: p, draft, onDraft, error, onRemove }: P
       )}
     </section>
   );
+}
+
+/** "ready", "needs a key", or, for a server that did not answer, where it was looked for. */
+function statusText(p: ProviderView): string {
+  if (p.reachable && !p.reachable.ok) return `not reachable at ${p.reachable.url}`;
+  return p.ready ? "ready" : "needs a key";
 }
 
 function ClearButton({ testId, cleared, field, onToggle }: { testId: string; cleared: boolean; field: string; onToggle: () => void }) {

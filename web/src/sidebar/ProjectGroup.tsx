@@ -1,4 +1,6 @@
 import { useState } from "react";
+import { sumCosts } from "../../../src/api/partialCost";
+import { Cost } from "../app/badges";
 import { ChevronIcon, DotsIcon, PlusIcon, WarnIcon } from "../app/icons";
 import { Menu } from "../app/Menu";
 import type { ProjectGroup as Group } from "../state/workspacesModel";
@@ -8,6 +10,7 @@ import { WorkspaceRow } from "./WorkspaceRow";
 export function ProjectGroup({ group, selectedId }: { group: Group; selectedId: string | null }) {
   const [open, setOpen] = useState(true);
   const shared = new Set(group.sharedLocal);
+  const total = sumCosts(group.workspaces);
   return (
     <section data-testid={`project-${group.name}`} data-project-path={group.path} aria-label={`Project ${group.name}`} className="mb-2">
       <div className="group flex items-center gap-1 px-1">
@@ -22,6 +25,8 @@ export function ProjectGroup({ group, selectedId }: { group: Group; selectedId: 
           <span className="truncate">{group.name}</span>
           {!group.registered && <span className="font-normal normal-case">(not registered)</span>}
           <span className="ml-1 font-normal">{group.workspaces.length || ""}</span>
+          {/* Each workspace's own cost: a fork's copied history counts in its parent only. */}
+          {total.costIncomplete || total.costUsd ? <Cost cost={total} testId="project-cost" className="ml-auto font-normal normal-case" /> : null}
         </button>
         <button
           type="button"

@@ -72,7 +72,7 @@ export const WorkspaceRow = memo(function WorkspaceRow({ workspace: w, selected,
             </span>
           )}
           <GitCompact git={w.git} />
-          <Cost usd={w.costUsd} className="ml-auto text-[11px]" />
+          <Cost cost={w} className="ml-auto text-[11px]" />
         </span>
       </button>
       <div className="absolute top-1 right-1 opacity-0 group-hover:opacity-100 focus-within:opacity-100 [@media(hover:none)]:opacity-100">

@@ -27,11 +27,27 @@ function inspect(lockFile: string): Holder {
   }
 }
 
+/** Holders waiting in this process, per lock file: they queue instead of polling the file. */
+const queues = new Map<string, Promise<unknown>>();
+
 /**
- * A lock file shared between processes (`open(…, "wx")` is atomic). A lock left by a dead
- * process, or older than 30 s, is broken so a crash can never wedge the registry.
+ * A lock file shared between processes (`open(…, "wx")` is atomic), for the read-modify-write
+ * of a file in MUX_ROOT (config.json, providers.jsonc). A lock left by a dead process, or older
+ * than 30 s, is broken so a crash can never wedge it. Holders in one process take turns.
  */
-export async function withFileLock<T>(lockFile: string, fn: () => Promise<T>, timeoutMs = 30_000): Promise<T> {
+export function withFileLock<T>(lockFile: string, fn: () => Promise<T>, timeoutMs = 30_000): Promise<T> {
+  const before = queues.get(lockFile) ?? Promise.resolve();
+  const run = () => holdFileLock(lockFile, fn, timeoutMs);
+  const next = before.then(run, run);
+  const settled = next.catch(() => {});
+  queues.set(lockFile, settled);
+  void settled.then(() => {
+    if (queues.get(lockFile) === settled) queues.delete(lockFile);
+  });
+  return next;
+}
+
+async function holdFileLock<T>(lockFile: string, fn: () => Promise<T>, timeoutMs: number): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   let ours: number;
   for (let delay = 5; ; delay = Math.min(delay * 2, 50)) {

@@ -3,6 +3,7 @@ import { constants as fsConstants } from "node:fs";
 import * as fs from "node:fs/promises";
 import * as os from "node:os";
 import * as path from "node:path";
+import { withoutMuxSecrets } from "../common/secretEnv.js";
 import { writeFileAtomic } from "../config/atomicWrite.js";
 import type { DirEntry, ExecOptions, ExecResult, FileStat, Runtime, RuntimeType } from "./types.js";
 
@@ -69,7 +70,8 @@ export class LocalRuntime implements Runtime {
       const pipeStdin = options.stdin !== undefined && options.stdin !== "";
       const child = spawn("bash", ["-c", script], {
         cwd: options.cwd ?? this.root,
-        env: { SHLVL: "1", ...process.env, ...options.env },
+        // Mux's own keys stay with Mux: the agent's commands and the init hook never see them.
+        env: { SHLVL: "1", ...withoutMuxSecrets(process.env), ...options.env },
         detached: true,
         stdio: [pipeStdin ? "pipe" : "ignore", "pipe", "pipe"],
       });

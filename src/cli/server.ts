@@ -1,4 +1,4 @@
-import { registerSecret } from "../common/redact.js";
+import { registerConfiguredKey } from "../common/redact.js";
 import { chooseToken } from "../server/auth.js";
 import { err } from "./output.js";
 
@@ -32,7 +32,7 @@ export async function serverCommand(opts: ServerOptions): Promise<number> {
   const { token, source } = chooseToken(opts, process.env);
   // The agent's tools inherit this environment: they must not be able to read the token.
   delete process.env.MUX_SERVER_AUTH_TOKEN;
-  registerSecret(token ?? undefined);
+  registerConfiguredKey(token ?? undefined);
   const { startServer } = await import("../server/app.js");
   let server: Awaited<ReturnType<typeof startServer>>;
   try {

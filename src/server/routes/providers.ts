@@ -1,4 +1,4 @@
-import { registerSecret } from "../../common/redact.js";
+import { registerConfiguredKey } from "../../common/redact.js";
 import { listModels, providersView, removeProvider, updateProvider } from "../../providers/settings.js";
 import { api } from "./base.js";
 
@@ -7,7 +7,7 @@ export const providers = {
   get: api.providers.get.handler(({ context }) => providersView(context.env)),
   update: api.providers.update.handler(({ input, context }) => {
     // From now on this key is scrubbed from anything the server sends (e.g. echoed in an error).
-    if (input.apiKey) registerSecret(input.apiKey);
+    if (input.apiKey) registerConfiguredKey(input.apiKey);
     return updateProvider(input, context.env);
   }),
   remove: api.providers.remove.handler(({ input, context }) => removeProvider(input.id, context.env)),

@@ -22,8 +22,10 @@ export const ToolPartSchema = z.object({
   state: z.enum(["pending", "running", "done", "error"]),
   input: z.unknown().optional(),
   output: z.unknown().optional(),
-  /** Live output collected while the tool ran (bash), for display. */
+  /** Live output collected while the tool ran (bash), for display: its latest part only. */
   liveOutput: z.string().optional(),
+  /** Characters of earlier live output dropped from liveOutput (it keeps a bounded tail). */
+  liveOmittedChars: z.number().optional(),
   durationMs: z.number().optional(),
   providerMetadata: ProviderMetadataSchema,
 });

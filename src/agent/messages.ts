@@ -54,6 +54,8 @@ export const ChatMessageSchema = z.object({
       /** Input + output tokens of the latest request: how full the context window is. */
       contextTokens: z.number().optional(),
       error: z.string().optional(),
+      /** Notes for the user about this turn (notice events), shown with it; not for the model. */
+      notices: z.array(z.string()).optional(),
     })
     .optional(),
 });

@@ -14,6 +14,16 @@ function fold(events: Ev[], message: ChatMessage = newAssistantMessage(id, 1_000
 const usage = (u: Partial<Usage>): Usage => ({ ...emptyUsage(), ...u });
 
 describe("applyEvent", () => {
+  it("keeps notices for the user on the message, in order", () => {
+    const m = fold([
+      { type: "stream-start", model: "anthropic:claude-sonnet-4-5", mode: "exec", ts: 1 },
+      { type: "notice", level: "warning", text: "Stopped a command." },
+      { type: "notice", level: "info", text: "Second." },
+    ]);
+    expect(m.metadata?.notices).toEqual(["Stopped a command.", "Second."]);
+    expect(ChatMessageSchema.parse(m)).toEqual(m);
+  });
+
   it("keeps only the tail of a flooding tool's live output, counting what it dropped", () => {
     const chunk = "x".repeat(10_000);
     const events: Ev[] = [

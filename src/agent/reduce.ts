@@ -111,6 +111,10 @@ export function applyEvent(message: ChatMessage, event: AgentEvent): void {
       message.parts.length = i + 1;
       return;
     }
+    case "notice":
+      // A new array: the browser copies the metadata on write, not the arrays inside it.
+      meta.notices = [...(meta.notices ?? []), event.text];
+      return;
     case "stream-end":
       meta.status = "complete";
       meta.finishReason = event.finishReason;

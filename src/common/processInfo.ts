@@ -6,6 +6,15 @@ import * as fs from "node:fs";
  * only "exists or not" is known, and the fields read here are undefined.
  */
 
+/** This boot of the machine (Linux): a pid recorded before a reboot means nothing now. */
+export const BOOT_ID: string | undefined = (() => {
+  try {
+    return fs.readFileSync("/proc/sys/kernel/random/boot_id", "utf8").trim();
+  } catch {
+    return undefined;
+  }
+})();
+
 /** The fields of /proc/PID/stat after "(comm)": the command name may itself contain spaces and ")". */
 function statFields(pid: number): string[] | undefined {
   try {

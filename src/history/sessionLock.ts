@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { isProcessAlive, processStartTime } from "../common/processInfo.js";
+import { BOOT_ID, isProcessAlive, processStartTime } from "../common/processInfo.js";
 
 /** Who is running an agent in a session: written into its lock file. */
 export interface LockOwner {
@@ -20,15 +20,6 @@ export class SessionBusyError extends Error {
   }
 }
 
-/** This boot of the machine (Linux): a lock from before a reboot is stale whatever its pid. */
-const BOOT_ID = (() => {
-  try {
-    return fs.readFileSync("/proc/sys/kernel/random/boot_id", "utf8").trim();
-  } catch {
-    return undefined;
-  }
-})();
-
 /** What the lock file holds besides its owner: enough to tell a dead owner from a live one. */
 interface LockBody extends LockOwner {
   token?: string;
@@ -38,7 +29,8 @@ interface LockBody extends LockOwner {
 }
 
 function alive(owner: LockBody): boolean {
-  if (owner.boot && BOOT_ID && owner.boot !== BOOT_ID) return false; // its pid may be reused by now
+  // A lock from before a reboot is stale whatever its pid: the pid may be reused by now.
+  if (owner.boot && BOOT_ID && owner.boot !== BOOT_ID) return false;
   // A killed owner that nobody reaped yet (a zombie) is dead: its lock must not block the next run.
   return isProcessAlive(owner.pid, owner.start);
 }

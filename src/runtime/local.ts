@@ -5,6 +5,7 @@ import { withoutMuxSecrets } from "../common/secretEnv.js";
 import { writeFileAtomic } from "../config/atomicWrite.js";
 import { scratchDirFor } from "./scratchDir.js";
 import type { DirEntry, ExecOptions, ExecResult, FileStat, Runtime, RuntimeType } from "./types.js";
+import { watchdog } from "./watchdog.js";
 
 /** How long to keep reading output after bash exited while a background job holds the pipes. */
 const EXIT_DRAIN_MS = 200;
@@ -74,6 +75,9 @@ export class LocalRuntime implements Runtime {
         detached: true,
         stdio: [pipeStdin ? "pipe" : "ignore", "pipe", "pipe"],
       });
+      // Killed with Mux if Mux dies first (see watchdog.ts).
+      watchdog().register(child.pid);
+      if (child.pid) options.onSpawn?.(child.pid);
       let timedOut = false;
       let aborted = false;
       const timer =
@@ -112,6 +116,7 @@ export class LocalRuntime implements Runtime {
         child.stdin.end(options.stdin);
       }
       child.on("error", (err) => {
+        watchdog().unregister(child.pid);
         if (timer) clearTimeout(timer);
         options.signal?.removeEventListener("abort", onAbort);
         reject(err);
@@ -124,6 +129,7 @@ export class LocalRuntime implements Runtime {
         options.signal?.removeEventListener("abort", onAbort);
         // Background children that kept the pipes open are gone with the group too.
         if (timedOut || aborted) killProcessGroup(child.pid);
+        watchdog().unregister(child.pid);
         resolve({ exitCode: code, signal, timedOut, aborted, durationMs: Date.now() - started });
       };
       child.on("close", finish);

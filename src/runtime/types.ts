@@ -22,6 +22,8 @@ export interface ExecOptions {
    * on its writes instead of the output piling up in memory); a runtime may ignore it.
    */
   onOutputBytes?: (stream: "stdout" | "stderr", chunk: Buffer) => void | Promise<void>;
+  /** The command's process group started on this machine (its leader's pid); not called for remote runtimes. */
+  onSpawn?: (pgid: number) => void;
 }
 
 export interface ExecResult {

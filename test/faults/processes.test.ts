@@ -5,8 +5,11 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { expect, it } from "vitest";
+import { isProcessAlive } from "../../src/common/processInfo.js";
 import type { FakeProvider } from "../fake-provider/index.js";
-import { lastEvent, runMux } from "../helpers/mux.js";
+import { makeRepo } from "../helpers/git.js";
+import { cleanEnv, lastEvent, MUX_BIN, runMux } from "../helpers/mux.js";
+import { hasProcStat, isZombie, underNonReapingParent, waitFor } from "../helpers/processes.js";
 import { fakeProviderSuite, type TempDirs } from "../helpers/suite.js";
 
 const KEY = "sk-ant-processes-0123456789abcdef";
@@ -51,4 +54,69 @@ it("a tool printing 20 MB of NUL bytes is reported as binary with its size, and 
   expect(r.stdout).not.toContain("\\u0000");
   // Saved under this run's TMPDIR, in the per-user scratch directory Mux sweeps.
   expect(result.truncated!.fullOutputPath!.startsWith(path.join(dirs.base, `mux-${process.getuid!()}`))).toBe(true);
+});
+
+/** A tool that records its pid, says it started, then works for a while before writing a file. */
+const SLOW_TOOL = "echo $$ > tool.pid; echo tool-started; sleep 15; echo x > done.txt";
+
+/** `mux run` in the workspace, killed with -9 once its tool has started; the tool's pid. */
+async function killMidTool(extraEnv: Record<string, string> = {}): Promise<number> {
+  fake.enqueue({ toolCalls: [{ name: "bash", args: { script: SLOW_TOOL } }] }, { text: "never reached" });
+  const r = await runMux(["run", "--json", "--dir", dirs.workspace, "-m", "sonnet", "work"], {
+    env: { ...env(), ...extraEnv },
+    onStdout: (_chunk, child) => {
+      if (fs.existsSync(path.join(dirs.workspace, "tool.pid")) && !child.killed) child.kill("SIGKILL");
+    },
+  });
+  expect(r.signal).toBe("SIGKILL");
+  return Number(fs.readFileSync(path.join(dirs.workspace, "tool.pid"), "utf8"));
+}
+
+it.runIf(hasProcStat)("kill -9 of mux mid-tool: the tool's processes die with it, so its work never lands", async () => {
+  const pid = await killMidTool();
+  await waitFor(() => !isProcessAlive(pid), "the tool's shell to be killed by the watchdog");
+  expect(fs.existsSync(path.join(dirs.workspace, "done.txt"))).toBe(false);
+});
+
+it.runIf(hasProcStat)("a tool left running by a killed mux (no watchdog) is stopped by the next run, which says so", async () => {
+  const pid = await killMidTool({ MUX_TOOL_WATCHDOG: "0" });
+  expect(isProcessAlive(pid)).toBe(true); // nothing stopped it: only the next start can
+  const sessionId = fs.readdirSync(path.join(dirs.muxRoot, "sessions"))[0];
+  fake.enqueue({ text: "Carrying on." });
+  const next = await runMux(["run", "--json", "--dir", dirs.workspace, "-m", "sonnet", "--session", sessionId, "continue"], { env: env() });
+  expect(next.code, next.stderr).toBe(0);
+  const notice = lastEvent(next.events, "notice");
+  expect(notice?.text).toContain("sleep 15; echo x > done.txt");
+  expect(notice?.text).toMatch(/^Stopped a command that was still running after Mux stopped in the middle of a tool call/);
+  expect(isProcessAlive(pid)).toBe(false);
+  expect(fs.existsSync(path.join(dirs.workspace, "done.txt"))).toBe(false);
+  // The note is part of the chat (the web app shows it from there), and the default output says it too.
+  const chat = fs.readFileSync(path.join(dirs.muxRoot, "sessions", sessionId, "chat.jsonl"), "utf8");
+  expect(chat).toContain("Stopped a command that was still running");
+  fake.enqueue({ text: "Fine." });
+  const pretty = await runMux(["run", "--dir", dirs.workspace, "-m", "sonnet", "--session", sessionId, "again"], { env: env() });
+  expect(pretty.stderr).not.toContain("Stopped a command"); // nothing left to stop this time
+});
+
+it.runIf(hasProcStat)("a workspace whose last agent was killed and is still an unreaped zombie is not busy for the next run", async () => {
+  const repo = makeRepo(path.join(dirs.base, "app"));
+  fake.enqueue({ toolCalls: [{ name: "bash", args: { script: SLOW_TOOL } }] }, { text: "never reached" });
+  const wsDir = path.join(dirs.muxRoot, "src", "app", "zw");
+  const holder = await underNonReapingParent(
+    [process.execPath, MUX_BIN, "run", "--json", "--dir", repo, "--workspace", "zw", "-m", "sonnet", "work"],
+    cleanEnv({ ...env(), MUX_TOOL_WATCHDOG: "0" }),
+  );
+  try {
+    await waitFor(() => fs.existsSync(path.join(wsDir, "tool.pid")), "the tool to start");
+    process.kill(holder.childPid, "SIGKILL");
+    await waitFor(() => isZombie(holder.childPid), "the killed mux to be a zombie");
+    fake.enqueue({ text: "Not busy." });
+    const next = await runMux(["run", "--json", "--dir", repo, "--workspace", "zw", "-m", "sonnet", "again"], { env: env() });
+    expect(next.stderr).not.toContain("busy");
+    expect(next.code, next.stderr).toBe(0);
+    expect(isZombie(holder.childPid)).toBe(true); // still unreaped: the lock was judged by its state
+    expect(lastEvent(next.events, "notice")?.text).toContain("sleep 15");
+  } finally {
+    await holder.dispose();
+  }
 });

@@ -6,10 +6,12 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { expect, it } from "vitest";
 import { isProcessAlive } from "../../src/common/processInfo.js";
+import type { ChatItem } from "../../src/api/schemas.js";
 import type { FakeProvider } from "../fake-provider/index.js";
 import { makeRepo } from "../helpers/git.js";
 import { cleanEnv, lastEvent, MUX_BIN, runMux } from "../helpers/mux.js";
 import { hasProcStat, isZombie, underNonReapingParent, waitFor } from "../helpers/processes.js";
+import { connect, isAssistantMessage, readUntil, type ServerProcess, startServer } from "../helpers/server.js";
 import { fakeProviderSuite, type TempDirs } from "../helpers/suite.js";
 
 const KEY = "sk-ant-processes-0123456789abcdef";
@@ -57,7 +59,7 @@ it("a tool printing 20 MB of NUL bytes is reported as binary with its size, and 
 });
 
 /** A tool that records its pid, says it started, then works for a while before writing a file. */
-const SLOW_TOOL = "echo $$ > tool.pid; echo tool-started; sleep 15; echo x > done.txt";
+const SLOW_TOOL = "echo $$ > tool.pid; echo tool-started; sleep 60; echo x > done.txt";
 
 /** `mux run` in the workspace, killed with -9 once its tool has started; the tool's pid. */
 async function killMidTool(extraEnv: Record<string, string> = {}): Promise<number> {
@@ -86,7 +88,7 @@ it.runIf(hasProcStat)("a tool left running by a killed mux (no watchdog) is stop
   const next = await runMux(["run", "--json", "--dir", dirs.workspace, "-m", "sonnet", "--session", sessionId, "continue"], { env: env() });
   expect(next.code, next.stderr).toBe(0);
   const notice = lastEvent(next.events, "notice");
-  expect(notice?.text).toContain("sleep 15; echo x > done.txt");
+  expect(notice?.text).toContain("sleep 60; echo x > done.txt");
   expect(notice?.text).toMatch(/^Stopped a command that was still running after Mux stopped in the middle of a tool call/);
   expect(isProcessAlive(pid)).toBe(false);
   expect(fs.existsSync(path.join(dirs.workspace, "done.txt"))).toBe(false);
@@ -115,8 +117,42 @@ it.runIf(hasProcStat)("a workspace whose last agent was killed and is still an u
     expect(next.stderr).not.toContain("busy");
     expect(next.code, next.stderr).toBe(0);
     expect(isZombie(holder.childPid)).toBe(true); // still unreaped: the lock was judged by its state
-    expect(lastEvent(next.events, "notice")?.text).toContain("sleep 15");
+    expect(lastEvent(next.events, "notice")?.text).toContain("sleep 60");
   } finally {
     await holder.dispose();
+  }
+});
+
+it.runIf(hasProcStat)("a server killed mid-tool (no watchdog): the restarted server stops the command it left, and the next answer says so", async () => {
+  const repo = makeRepo(path.join(dirs.base, "srv-app"));
+  const serverEnv = { ...env(), MUX_TOOL_WATCHDOG: "0" };
+  const first = await startServer({ muxRoot: dirs.muxRoot, env: serverEnv });
+  let second: ServerProcess | undefined;
+  try {
+    const c1 = await connect(first);
+    const ws = await c1.api.workspaces.create({ projectPath: repo, runtime: { type: "local" }, name: "srv" });
+    fake.enqueue({ toolCalls: [{ name: "bash", args: { script: SLOW_TOOL } }] }, { text: "never reached" });
+    await c1.api.chat.send({ workspaceId: ws.id, text: "work", model: "sonnet" });
+    await waitFor(() => fs.existsSync(path.join(repo, "tool.pid")), "the tool to start");
+    const pid = Number(fs.readFileSync(path.join(repo, "tool.pid"), "utf8"));
+    c1.close();
+    await first.kill();
+    expect(isProcessAlive(pid)).toBe(true);
+
+    second = await startServer({ muxRoot: dirs.muxRoot, env: { ...env(), TMPDIR: dirs.base } });
+    const c2 = await connect(second);
+    const stream = await c2.api.chat.subscribe({ workspaceId: ws.id });
+    await readUntil(stream, (i) => i.type === "caught-up");
+    await waitFor(() => !isProcessAlive(pid), `the restarted server to stop the command (server stderr: ${second.output().stderr})`);
+    expect(fs.existsSync(path.join(repo, "done.txt"))).toBe(false);
+    fake.enqueue({ text: "Back." });
+    await c2.api.chat.send({ workspaceId: ws.id, text: "continue", model: "sonnet" });
+    const items = await readUntil(stream, isAssistantMessage);
+    const answer = items.find(isAssistantMessage) as Extract<ChatItem, { type: "message" }>;
+    expect(answer.message.metadata?.notices?.[0]).toContain("sleep 60; echo x > done.txt");
+    c2.close();
+  } finally {
+    await first.kill();
+    await second?.stop();
   }
 });

@@ -110,6 +110,16 @@ export const RetryEvent = z.object({
   delayMs: z.number(),
   reason: z.string(),
 });
+/**
+ * Something the user should know about this turn that is not the model's doing (e.g. commands
+ * a killed Mux left running were stopped first). Kept on the message; never sent to the model.
+ */
+export const NoticeEvent = z.object({
+  type: z.literal("notice"),
+  ...base,
+  level: z.enum(["info", "warning"]),
+  text: z.string(),
+});
 export const StreamEndEvent = z.object({
   type: z.literal("stream-end"),
   ...base,
@@ -179,6 +189,7 @@ export const AgentEventSchema = z.discriminatedUnion("type", [
   ToolCallEndEvent,
   UsageEvent,
   RetryEvent,
+  NoticeEvent,
   StreamEndEvent,
   StreamAbortEvent,
   ErrorEvent,

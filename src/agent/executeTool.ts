@@ -1,3 +1,4 @@
+import { redact, redactDeep } from "../common/redact.js";
 import type { Runtime } from "../runtime/types.js";
 import { ToolError, type ToolDefinition, type ToolSessionState } from "../tools/types.js";
 
@@ -44,12 +45,14 @@ export async function executeTool(
     const issues = parsed.error.issues.map((i) => `${i.path.join(".") || "(input)"}: ${i.message}`).join("; ");
     return fail(`Invalid input for ${toolName}: ${issues}`);
   }
+  // Mux's own keys never reach the model (or the chat on disk) through what a command printed.
+  const onOutput = (stream: "stdout" | "stderr", text: string) => ctx.onOutput(stream, redact(text));
   try {
-    const result = await tool.execute(parsed.data, ctx);
-    return { result: capResult(result), isError: false, durationMs: Date.now() - started };
+    const result = await tool.execute(parsed.data, { ...ctx, onOutput });
+    return { result: redactDeep(capResult(result)), isError: false, durationMs: Date.now() - started };
   } catch (err) {
-    if (err instanceof ToolError) return fail(err.message);
+    if (err instanceof ToolError) return fail(redact(err.message));
     const e = err as NodeJS.ErrnoException;
-    return fail(`${toolName} failed: ${e.code ? `${e.code}: ` : ""}${e.message ?? String(err)}`);
+    return fail(redact(`${toolName} failed: ${e.code ? `${e.code}: ` : ""}${e.message ?? String(err)}`));
   }
 }

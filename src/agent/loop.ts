@@ -41,6 +41,8 @@ export interface AgentRunInput {
   emit: (event: AgentEvent) => void;
   /** Awaited before the first tool runs (a new workspace's init hook must finish first). */
   beforeFirstTool?: () => Promise<void>;
+  /** Told to the user at the start of the answer (notice events), e.g. what a crash left behind and was cleaned up. */
+  notices?: string[];
   /** Receives the live assistant message once, before streaming starts (for snapshots). */
   onMessage?: (message: ChatMessage) => void;
 }
@@ -113,6 +115,7 @@ export async function runAgent(input: AgentRunInput): Promise<AgentRunResult> {
   };
 
   emit({ type: "stream-start", messageId, model: model.name, mode: input.mode, ts: Date.now() });
+  for (const text of input.notices ?? []) emit({ type: "notice", messageId, level: "warning", text });
   const maxSteps = input.maxSteps ?? 500;
   let step = 0;
   /** The current step got its whole response: what happens next belongs to the next step. */

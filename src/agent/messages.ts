@@ -22,8 +22,10 @@ export const ToolPartSchema = z.object({
   state: z.enum(["pending", "running", "done", "error"]),
   input: z.unknown().optional(),
   output: z.unknown().optional(),
-  /** Live output collected while the tool ran (bash), for display. */
+  /** Live output collected while the tool ran (bash), for display: its latest part only. */
   liveOutput: z.string().optional(),
+  /** Characters of earlier live output dropped from liveOutput (it keeps a bounded tail). */
+  liveOmittedChars: z.number().optional(),
   durationMs: z.number().optional(),
   providerMetadata: ProviderMetadataSchema,
 });
@@ -59,6 +61,8 @@ export const ChatMessageSchema = z.object({
       /** Input + output tokens of the latest request: how full the context window is. */
       contextTokens: z.number().optional(),
       error: z.string().optional(),
+      /** Notes for the user about this turn (notice events), shown with it; not for the model. */
+      notices: z.array(z.string()).optional(),
     })
     .optional(),
 });

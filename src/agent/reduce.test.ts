@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { type AgentEvent, emptyUsage, type Usage } from "./events.js";
 import { ChatMessageSchema, type ChatMessage } from "./messages.js";
-import { applyEvent, newAssistantMessage, settleOpenTools } from "./reduce.js";
+import { applyEvent, LIVE_OUTPUT_TAIL_CHARS, newAssistantMessage, settleOpenTools } from "./reduce.js";
 
 const id = "msg-1";
 type Ev = AgentEvent extends infer E ? (E extends { messageId?: string } ? Omit<E, "messageId"> : never) : never;
@@ -14,6 +14,29 @@ function fold(events: Ev[], message: ChatMessage = newAssistantMessage(id, 1_000
 const usage = (u: Partial<Usage>): Usage => ({ ...emptyUsage(), ...u });
 
 describe("applyEvent", () => {
+  it("keeps notices for the user on the message, in order", () => {
+    const m = fold([
+      { type: "stream-start", model: "anthropic:claude-sonnet-4-5", mode: "exec", ts: 1 },
+      { type: "notice", level: "warning", text: "Stopped a command." },
+      { type: "notice", level: "info", text: "Second." },
+    ]);
+    expect(m.metadata?.notices).toEqual(["Stopped a command.", "Second."]);
+    expect(ChatMessageSchema.parse(m)).toEqual(m);
+  });
+
+  it("keeps only the tail of a flooding tool's live output, counting what it dropped", () => {
+    const chunk = "x".repeat(10_000);
+    const events: Ev[] = [
+      { type: "tool-call-args", toolCallId: "t1", toolName: "bash", args: { script: "yes" } },
+      ...Array.from({ length: 50 }, (): Ev => ({ type: "tool-output", toolCallId: "t1", stream: "stdout", text: chunk })),
+      { type: "tool-output", toolCallId: "t1", stream: "stdout", text: "END" },
+    ];
+    const part = fold(events).parts[0] as Extract<ChatMessage["parts"][number], { type: "tool" }>;
+    expect(part.liveOutput).toHaveLength(LIVE_OUTPUT_TAIL_CHARS);
+    expect(part.liveOutput!.endsWith("xEND")).toBe(true);
+    expect(part.liveOmittedChars).toBe(500_003 - LIVE_OUTPUT_TAIL_CHARS);
+  });
+
   it("folds a realistic two-step stream into one message", () => {
     const m = fold([
       { type: "stream-start", model: "anthropic:claude-sonnet-4-5", mode: "exec", ts: 1 },

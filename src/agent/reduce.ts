@@ -2,6 +2,12 @@ import type { AgentEvent } from "./events.js";
 import { addUsage, emptyUsage } from "./usage.js";
 import type { ChatMessage, Part, ToolPart } from "./messages.js";
 
+/**
+ * Live output a running tool keeps for display: its tail. The message is snapshotted for crash
+ * recovery and sent to browsers while it streams, so it must not grow with the output.
+ */
+export const LIVE_OUTPUT_TAIL_CHARS = 100_000;
+
 /** A fresh assistant message that events will be folded into. */
 export function newAssistantMessage(id: string, createdAt = Date.now()): ChatMessage {
   return { id, role: "assistant", createdAt, parts: [], metadata: { status: "streaming" } };
@@ -28,6 +34,7 @@ export function settleOpenTools(message: ChatMessage, reason: string) {
       p.state = "error";
       p.output = { error: reason };
       delete p.liveOutput;
+      delete p.liveOmittedChars;
     }
   }
 }
@@ -75,7 +82,11 @@ export function applyEvent(message: ChatMessage, event: AgentEvent): void {
     }
     case "tool-output": {
       const part = findTool(message, event.toolCallId);
-      if (part) part.liveOutput = (part.liveOutput ?? "") + event.text;
+      if (!part) return;
+      const text = (part.liveOutput ?? "") + event.text;
+      const excess = text.length - LIVE_OUTPUT_TAIL_CHARS;
+      part.liveOutput = excess > 0 ? text.slice(excess) : text;
+      if (excess > 0) part.liveOmittedChars = (part.liveOmittedChars ?? 0) + excess;
       return;
     }
     case "tool-call-end": {
@@ -85,6 +96,7 @@ export function applyEvent(message: ChatMessage, event: AgentEvent): void {
       part.output = event.result;
       part.durationMs = event.durationMs;
       delete part.liveOutput;
+      delete part.liveOmittedChars;
       return;
     }
     case "usage": {
@@ -103,6 +115,10 @@ export function applyEvent(message: ChatMessage, event: AgentEvent): void {
       message.parts.length = i + 1;
       return;
     }
+    case "notice":
+      // A new array: the browser copies the metadata on write, not the arrays inside it.
+      meta.notices = [...(meta.notices ?? []), event.text];
+      return;
     case "stream-end":
       meta.status = "complete";
       meta.finishReason = event.finishReason;

@@ -1,4 +1,4 @@
-import { registerSecret } from "../common/redact.js";
+import { registerConfiguredKey } from "../common/redact.js";
 import { allowedHostsFrom, isLoopbackName } from "../server/hostCheck.js";
 import { chooseToken, type TokenChoice, TokenOptionError } from "../server/serverToken.js";
 import { hideTokenFromProcess } from "./hideToken.js";
@@ -58,7 +58,7 @@ export async function serverCommand(opts: ServerOptions): Promise<number> {
   const { token, source } = choice;
   // Neither the agent's tools (they inherit the environment) nor other local users (argv) may read it.
   hideTokenFromProcess();
-  registerSecret(token ?? undefined);
+  registerConfiguredKey(token ?? undefined);
   const allowedHosts = allowedHostsFrom(opts.allowedHost, process.env);
   if (token === null && !isLoopbackName(opts.host.replace(/^\[|\]$/g, "").toLowerCase())) warnOpenServer(opts.host);
   const [{ startServer }, { guardProcess }] = await Promise.all([import("../server/app.js"), import("../server/processGuard.js")]);

@@ -3,6 +3,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { hasProcStat, makeZombie } from "../../test/helpers/processes.js";
 import { SessionBusyError, SessionLock } from "./sessionLock.js";
 
 let dir: string;
@@ -41,6 +42,17 @@ describe("SessionLock", () => {
     expect(SessionLock.heldByOther(dir)).toBeNull();
     const lock = SessionLock.acquire(dir, "mux server"); // the dead holder's lock is broken
     lock.release();
+  });
+
+  it.runIf(hasProcStat)("is free once its holder was killed, even while the dead holder is a zombie nobody reaped", async () => {
+    const z = await makeZombie();
+    try {
+      writeOwner(z.childPid);
+      expect(SessionLock.heldByOther(dir)).toBeNull();
+      SessionLock.acquire(dir, "mux run").release();
+    } finally {
+      await z.dispose();
+    }
   });
 
   it("treats a lock from before a reboot as stale even if its pid is alive now", () => {

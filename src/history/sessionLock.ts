@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
+import { BOOT_ID, isProcessAlive, processStartTime } from "../common/processInfo.js";
 
 /** Who is running an agent in a session: written into its lock file. */
 export interface LockOwner {
@@ -19,29 +20,24 @@ export class SessionBusyError extends Error {
   }
 }
 
-/** This boot of the machine (Linux): a lock from before a reboot is stale whatever its pid. */
-const BOOT_ID = (() => {
-  try {
-    return fs.readFileSync("/proc/sys/kernel/random/boot_id", "utf8").trim();
-  } catch {
-    return undefined;
-  }
-})();
-
-function alive(owner: LockOwner & { boot?: string }): boolean {
-  if (owner.boot && BOOT_ID && owner.boot !== BOOT_ID) return false; // its pid may be reused by now
-  const pid = owner.pid;
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === "EPERM"; // exists, someone else's
-  }
+/** What the lock file holds besides its owner: enough to tell a dead owner from a live one. */
+interface LockBody extends LockOwner {
+  token?: string;
+  boot?: string;
+  /** The owner's start time (processStartTime): a later process reusing the pid is not the owner. */
+  start?: string;
 }
 
-function readOwner(file: string): (LockOwner & { token?: string; boot?: string }) | null {
+function alive(owner: LockBody): boolean {
+  // A lock from before a reboot is stale whatever its pid: the pid may be reused by now.
+  if (owner.boot && BOOT_ID && owner.boot !== BOOT_ID) return false;
+  // A killed owner that nobody reaped yet (a zombie) is dead: its lock must not block the next run.
+  return isProcessAlive(owner.pid, owner.start);
+}
+
+function readOwner(file: string): LockBody | null {
   try {
-    const v = JSON.parse(fs.readFileSync(file, "utf8")) as LockOwner & { token?: string; boot?: string };
+    const v = JSON.parse(fs.readFileSync(file, "utf8")) as LockBody;
     return Number.isInteger(v.pid) && v.pid > 0 ? v : null;
   } catch {
     return null; // gone, or torn by a crash while being written: treated as stale
@@ -65,7 +61,7 @@ export class SessionLock {
     fs.mkdirSync(sessionDir, { recursive: true, mode: 0o700 });
     const file = path.join(sessionDir, "run.lock");
     const token = randomUUID();
-    const body = JSON.stringify({ pid: process.pid, what, since: Date.now(), token, boot: BOOT_ID });
+    const body = JSON.stringify({ pid: process.pid, what, since: Date.now(), token, boot: BOOT_ID, start: processStartTime(process.pid) });
     // Written whole first, then linked into place (link fails if the lock exists): nobody ever
     // sees a half-written lock, which would look like one left by a crash.
     const tmp = `${file}.${token}.tmp`;

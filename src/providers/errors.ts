@@ -1,6 +1,6 @@
 import { APICallError } from "ai";
 import type { ErrorKind } from "../agent/events.js";
-import { redact, registerSecret } from "../common/redact.js";
+import { redact, registerConfiguredKey } from "../common/redact.js";
 import { keySourceText } from "./createModel.js";
 import type { ResolvedProvider } from "./resolve.js";
 
@@ -117,7 +117,7 @@ function kindForStatus(status: number): ErrorKind {
 export function classifyError(err: unknown, provider: ResolvedProvider): ClassifiedError {
   // Normally registered when the model was resolved; registering again is harmless and keeps a
   // key that a provider echoes back out of the message even when it was not.
-  registerSecret(provider.apiKey.value);
+  registerConfiguredKey(provider.apiKey.value);
   const who = `${provider.displayName} (${provider.id})`;
   const keyInfo = keySourceText(provider);
   const finish = (e: Omit<ClassifiedError, "message">, what: string): ClassifiedError => {

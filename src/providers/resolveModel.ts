@@ -1,6 +1,6 @@
 import type { AgentModel } from "../agent/loop.js";
 import { priceFor } from "../agent/cost.js";
-import { registerSecret } from "../common/redact.js";
+import { registerConfiguredKey } from "../common/redact.js";
 import { ConfigError } from "../config/errors.js";
 import type { LoadedProvidersConfig } from "./config.js";
 import { createModel } from "./createModel.js";
@@ -19,7 +19,7 @@ export async function resolveModel(modelString: string, loaded: LoadedProvidersC
       loaded.file,
     );
   }
-  registerSecret(provider.apiKey.value);
+  registerConfiguredKey(provider.apiKey.value);
   return {
     name: formatModel(ref),
     provider,

@@ -19,6 +19,24 @@ describe("LocalRuntime", () => {
     expect(r.stdout).toBe(`${fs.realpathSync(root)}\nhi\nfrom-stdin`);
   });
 
+  it("runs commands without Mux's own secrets (server token, provider keys) in their environment", async () => {
+    const names = ["MUX_SERVER_AUTH_TOKEN", "OPENAI_API_KEY", "ANTHROPIC_API_KEY", "ANTHROPIC_AUTH_TOKEN", "GOOGLE_API_KEY", "OPENROUTER_API_KEY"];
+    const saved = Object.fromEntries(names.map((n) => [n, process.env[n]]));
+    for (const n of names) process.env[n] = `secret-value-of-${n}`;
+    process.env.MUX_TEST_UNRELATED = "kept";
+    try {
+      const r = await execCapture(new LocalRuntime(root), "env");
+      expect(r.stdout).not.toContain("secret-value-of-");
+      expect(r.stdout).toContain("MUX_TEST_UNRELATED=kept");
+    } finally {
+      for (const n of names) {
+        if (saved[n] === undefined) delete process.env[n];
+        else process.env[n] = saved[n];
+      }
+      delete process.env.MUX_TEST_UNRELATED;
+    }
+  });
+
   it("never sources ~/.bashrc, even when started without SHLVL (by a launcher or service)", async () => {
     // bash with a socket on stdin and SHLVL unset takes itself for an rshd command and sources
     // ~/.bashrc; Node's stdio pipes are sockets.

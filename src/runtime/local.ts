@@ -1,10 +1,11 @@
 import { spawn } from "node:child_process";
-import { constants as fsConstants } from "node:fs";
 import * as fs from "node:fs/promises";
-import * as os from "node:os";
 import * as path from "node:path";
+import { withoutMuxSecrets } from "../common/secretEnv.js";
 import { writeFileAtomic } from "../config/atomicWrite.js";
+import { scratchDirFor } from "./scratchDir.js";
 import type { DirEntry, ExecOptions, ExecResult, FileStat, Runtime, RuntimeType } from "./types.js";
+import { watchdog } from "./watchdog.js";
 
 /** How long to keep reading output after bash exited while a background job holds the pipes. */
 const EXIT_DRAIN_MS = 200;
@@ -46,7 +47,7 @@ async function statOrNull(fn: () => Promise<import("node:fs").Stats>): Promise<F
 /** Runs directly on this machine's filesystem, rooted at `root`. */
 export class LocalRuntime implements Runtime {
   readonly root: string;
-  private scratch: string | undefined;
+  private scratch: Promise<string> | undefined;
 
   constructor(
     root: string,
@@ -69,10 +70,14 @@ export class LocalRuntime implements Runtime {
       const pipeStdin = options.stdin !== undefined && options.stdin !== "";
       const child = spawn("bash", ["-c", script], {
         cwd: options.cwd ?? this.root,
-        env: { SHLVL: "1", ...process.env, ...options.env },
+        // Mux's own keys stay with Mux: the agent's commands and the init hook never see them.
+        env: { SHLVL: "1", ...withoutMuxSecrets(process.env), ...options.env },
         detached: true,
         stdio: [pipeStdin ? "pipe" : "ignore", "pipe", "pipe"],
       });
+      // Killed with Mux if Mux dies first (see watchdog.ts).
+      watchdog().register(child.pid);
+      if (child.pid) options.onSpawn?.(child.pid);
       let timedOut = false;
       let aborted = false;
       const timer =
@@ -87,15 +92,31 @@ export class LocalRuntime implements Runtime {
         killProcessGroup(child.pid);
       };
       options.signal?.addEventListener("abort", onAbort, { once: true });
-      child.stdout?.setEncoding("utf8");
-      child.stderr?.setEncoding("utf8");
-      child.stdout?.on("data", (c: string) => options.onStdout?.(c));
-      child.stderr?.on("data", (c: string) => options.onStderr?.(c));
+      const onBytes = options.onOutputBytes;
+      if (onBytes) {
+        for (const [name, stream] of [
+          ["stdout", child.stdout],
+          ["stderr", child.stderr],
+        ] as const) {
+          stream?.on("data", (c: Buffer) => {
+            const wait = onBytes(name, c);
+            if (!wait) return;
+            stream.pause();
+            void wait.finally(() => stream.resume());
+          });
+        }
+      } else {
+        child.stdout?.setEncoding("utf8");
+        child.stderr?.setEncoding("utf8");
+        child.stdout?.on("data", (c: string) => options.onStdout?.(c));
+        child.stderr?.on("data", (c: string) => options.onStderr?.(c));
+      }
       if (pipeStdin && child.stdin) {
         child.stdin.on("error", () => {});
         child.stdin.end(options.stdin);
       }
       child.on("error", (err) => {
+        watchdog().unregister(child.pid);
         if (timer) clearTimeout(timer);
         options.signal?.removeEventListener("abort", onAbort);
         reject(err);
@@ -108,6 +129,7 @@ export class LocalRuntime implements Runtime {
         options.signal?.removeEventListener("abort", onAbort);
         // Background children that kept the pipes open are gone with the group too.
         if (timedOut || aborted) killProcessGroup(child.pid);
+        watchdog().unregister(child.pid);
         resolve({ exitCode: code, signal, timedOut, aborted, durationMs: Date.now() - started });
       };
       child.on("close", finish);
@@ -132,6 +154,10 @@ export class LocalRuntime implements Runtime {
     return writeFileAtomic(p, data);
   }
 
+  appendFile(p: string, data: Buffer): Promise<void> {
+    return fs.appendFile(p, data, { mode: 0o600 });
+  }
+
   lstat(p: string): Promise<FileStat | null> {
     return statOrNull(() => fs.lstat(p));
   }
@@ -154,11 +180,9 @@ export class LocalRuntime implements Runtime {
     return fs.realpath(p);
   }
 
-  async tempDir(): Promise<string> {
-    if (!this.scratch) {
-      this.scratch = await fs.mkdtemp(path.join(os.tmpdir(), "mux-"));
-      await fs.access(this.scratch, fsConstants.W_OK);
-    }
+  tempDir(): Promise<string> {
+    this.scratch ??= scratchDirFor(this.root);
+    this.scratch.catch(() => (this.scratch = undefined));
     return this.scratch;
   }
 }

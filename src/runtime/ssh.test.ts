@@ -348,8 +348,15 @@ describe.skipIf(!fs.existsSync("/usr/sbin/sshd"))("SshRuntime (real sshd on loop
     expect(b).toMatchObject({ exitCode: 4, output: `${fs.realpathSync(root)}\nruntime=ssh\n` });
     expect(outputs.join("")).toContain("runtime=ssh");
     const big = await run(bashTool, { script: "seq 1 2000" });
-    expect(big.truncated.fullOutputPath).toMatch(/^\/.*bash-ssh_\d+\.txt$/);
+    expect(big.truncated.fullOutputPath).toMatch(/^\/.*bash-ssh_\d+-[0-9a-f]{6}\.txt$/);
     expect(await run(fileReadTool, { path: big.truncated.fullOutputPath, offset: 1000, limit: 1 })).toBeTruthy();
+    // Saved as it arrives (appended over SSH), whole, and binary output byte for byte.
+    const huge = await run(bashTool, { script: "seq 1 400000" });
+    expect(fs.statSync(huge.truncated.fullOutputPath).size).toBe(huge.truncated.totalBytes);
+    expect(huge.truncated.totalBytes).toBe(2_688_895);
+    const bin = await run(bashTool, { script: "printf 'a\\0b'" });
+    expect(bin).toMatchObject({ binary: true, truncated: { totalBytes: 3 } });
+    expect(fs.readFileSync(bin.truncated.fullOutputPath)).toEqual(Buffer.from("a\0b"));
     const slow = await run(bashTool, { script: "sleep 30", timeout_secs: 1 });
     expect(slow).toMatchObject({ timedOut: true, exitCode: null });
 

@@ -83,6 +83,11 @@ export class SshRuntime implements Runtime {
   }
 
   exec(script: string, options: ExecOptions = {}): Promise<ExecResult> {
+    const onBytes = options.onOutputBytes;
+    if (onBytes) {
+      // stderr arrives decoded (the wrapper's markers travel on it): re-encoded, binary stderr is lossy.
+      return this.execRaw(script, { ...options, onStdout: (b) => onBytes("stdout", b), onStderr: (s) => onBytes("stderr", Buffer.from(s)) });
+    }
     // Decode per stream so a multi-byte character split across chunks stays intact.
     const decoder = new StringDecoder("utf8");
     const onStdout = options.onStdout;
@@ -153,6 +158,12 @@ export class SshRuntime implements Runtime {
     ].join("\n");
     const r = await this.capture(script, data);
     if (r.code !== 0) this.fail("write", p, r.stderr, r.code);
+  }
+
+  async appendFile(path: string, data: Buffer): Promise<void> {
+    const p = this.abs(path);
+    const r = await this.capture(`exec cat >> ${shq(p)}`, data);
+    if (r.code !== 0) this.fail("append", p, r.stderr, r.code);
   }
 
   private async statWith(flag: string, path: string): Promise<FileStat | null> {

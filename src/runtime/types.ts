@@ -16,6 +16,14 @@ export interface ExecOptions {
   stdin?: string;
   onStdout?: (chunk: string) => void;
   onStderr?: (chunk: string) => void;
+  /**
+   * The output as raw bytes (it may be binary); when given, onStdout/onStderr are not called. A
+   * returned promise asks to pause reading that stream until it settles (the command then blocks
+   * on its writes instead of the output piling up in memory); a runtime may ignore it.
+   */
+  onOutputBytes?: (stream: "stdout" | "stderr", chunk: Buffer) => void | Promise<void>;
+  /** The command's process group started on this machine (its leader's pid); not called for remote runtimes. */
+  onSpawn?: (pgid: number) => void;
 }
 
 export interface ExecResult {
@@ -51,6 +59,8 @@ export interface Runtime {
   readFile(path: string): Promise<Buffer>;
   /** Creates parent directories; replaces the file atomically. */
   writeFile(path: string, data: string | Buffer): Promise<void>;
+  /** Appends to a file (created when missing); for output saved as it arrives. */
+  appendFile(path: string, data: Buffer): Promise<void>;
   /** null when the path does not exist. Does not follow a final symlink. */
   lstat(path: string): Promise<FileStat | null>;
   /** null when the path does not exist. */
@@ -58,7 +68,7 @@ export interface Runtime {
   readdir(path: string): Promise<DirEntry[]>;
   /** Resolves symlinks; throws when the path does not exist. */
   realpath(path: string): Promise<string>;
-  /** A per-runtime scratch directory (created on demand) for tool output files. */
+  /** A scratch directory for tool output files (created on demand; old files are removed after a while). */
   tempDir(): Promise<string>;
 }
 

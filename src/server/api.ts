@@ -1,7 +1,7 @@
 import { RPCHandler } from "@orpc/server/ws";
 import type { WebSocket } from "ws";
 import { createWorkspaceService } from "../cli/services.js";
-import { redact, registerSecret } from "../common/redact.js";
+import { redact, registerConfiguredKey, registerSecret } from "../common/redact.js";
 import { loadProvidersConfig } from "../providers/config.js";
 import { resolveProviders } from "../providers/resolve.js";
 import { Hub } from "../session/hub.js";
@@ -20,7 +20,7 @@ export interface Api {
 /** Every key Mux can see is scrubbed from what the server sends, even before it is used. */
 function registerProviderSecrets(env: NodeJS.ProcessEnv): void {
   try {
-    for (const p of resolveProviders(loadProvidersConfig(env), env)) registerSecret(p.apiKey.value);
+    for (const p of resolveProviders(loadProvidersConfig(env), env)) registerConfiguredKey(p.apiKey.value);
   } catch {
     // a broken providers.jsonc: providers.get reports it
   }

@@ -9,6 +9,7 @@ import { buildSystemPrompt } from "../agent/systemPrompt.js";
 import type { SessionStore } from "../history/sessionStore.js";
 import type { Runtime } from "../runtime/types.js";
 import { toolsForMode } from "../tools/registry.js";
+import { recordingProcesses, stopLeftoverToolProcesses, ToolProcessRecord } from "./toolProcesses.js";
 import type { TodoItem } from "../tools/types.js";
 
 export interface TurnInput {
@@ -27,6 +28,8 @@ export interface TurnInput {
   muxRoot: string;
   emit: (event: AgentEvent) => void;
   beforeFirstTool?: () => Promise<void>;
+  /** Shown to the user at the start of the answer (found before the turn, e.g. at server start). */
+  notices?: string[];
 }
 
 export interface TurnResult extends AgentRunResult {
@@ -99,6 +102,10 @@ export async function runTurn(input: TurnInput): Promise<TurnResult> {
     model: input.model.name,
   });
   const toolSession = { todos: lastTodos(input.history), plan: undefined as string | undefined };
+  // Commands a Mux process that died mid-tool left running are stopped before anything else
+  // runs here; while this turn runs, its own commands are recorded the same way.
+  const notices = [...(input.notices ?? []), ...stopLeftoverToolProcesses(store.dir)];
+  const runtime = recordingProcesses(input.runtime, new ToolProcessRecord(store.dir));
 
   let current: ChatMessage | undefined;
   let lastWrite = 0;
@@ -126,7 +133,8 @@ export async function runTurn(input: TurnInput): Promise<TurnResult> {
     model: input.model,
     system,
     tools: toolsForMode(input.mode),
-    runtime: input.runtime,
+    runtime,
+    notices,
     thinking: input.thinking,
     mode: input.mode,
     signal: input.signal,

@@ -15,6 +15,7 @@ import { ChatLog } from "./eventLog.js";
 import { InitEvents } from "./initEvents.js";
 import { type LockOwner, SessionBusyError, SessionLock } from "../history/sessionLock.js";
 import { cachedCost, chatStat, type PersistedState, readState, writeState } from "./sessionState.js";
+import { stopLeftoverToolProcessesIfIdle } from "./toolProcesses.js";
 
 /** Finished messages in a snapshot; older ones are paged in with history(). */
 export const SNAPSHOT_MESSAGES = 50;
@@ -96,7 +97,13 @@ export class WorkspaceSession {
     this.log = new ChatLog(() => this.snapshot());
     // A turn cut short by a crash: recover it now (as interrupted), so the list shows it.
     if (fs.existsSync(this.store.partialFile) && !SessionLock.heldByOther(this.dir)) this.load();
+    // Commands it left running are stopped now, not at the next message; the note comes with that message.
+    this.notices = stopLeftoverToolProcessesIfIdle(this.dir, "mux server");
+    for (const n of this.notices) host.warn(`${id}: ${n}`);
   }
+
+  /** Notes for the user found before the next turn (see toolProcesses.ts). */
+  private notices: string[] = [];
 
   get busy(): boolean {
     return this.running !== null;
@@ -378,6 +385,7 @@ export class WorkspaceSession {
       muxRoot: this.host.muxRoot,
       emit: (e) => this.onEvent(e),
       beforeFirstTool: this.initGate(signal),
+      notices: this.notices.splice(0),
     });
     this.streaming = null;
     messages.push(result.message);

@@ -94,7 +94,7 @@ describe("bash tool", () => {
     expect(r.output).toMatch(/\[\.\.\. \d+ lines, \d+ bytes omitted; full output \(100000 lines/);
     expect(r.truncated).toMatchObject({ totalLines: 100000, totalBytes: 588895 });
     const { fullOutputPath } = r.truncated;
-    expect(path.basename(fullOutputPath)).toMatch(/^bash-call_\d+\.txt$/);
+    expect(path.basename(fullOutputPath)).toMatch(/^bash-call_\d+-[0-9a-f]{6}\.txt$/);
     expect(r.output).toContain(fullOutputPath);
 
     const read = await ws.run(fileReadTool, { path: fullOutputPath, offset: 50000, limit: 2 });
@@ -116,6 +116,26 @@ describe("bash tool", () => {
     const saved = await fs.stat(r.truncated.fullOutputPath);
     expect(saved.size).toBe(r.truncated.totalBytes);
     expect(saved.size).toBe(12000000 + Math.floor(12000000 / 99) + 4);
+  });
+
+  it("reports binary output as binary with its size, and saves it byte for byte", async () => {
+    const r = await ws.run(bashTool, { script: "printf 'ab\\0cd'; head -c 100000 /dev/urandom" });
+    expect(r.exitCode).toBe(0);
+    expect(r.binary).toBe(true);
+    expect(r.output).toMatch(/^\[binary output \(NUL bytes\), 97\.7 KB, not shown; saved to \S+/);
+    expect(r.truncated.totalBytes).toBe(100005);
+    const saved = await fs.readFile(r.truncated.fullOutputPath);
+    expect(saved.length).toBe(100005);
+    expect(saved.subarray(0, 5)).toEqual(Buffer.from("ab\0cd"));
+    expect(ws.outputs.map((o) => o.text).join("")).toBe("[binary output (NUL bytes): not shown]\n");
+  });
+
+  it("streams a flood of output live in a bounded amount, ending with its tail", async () => {
+    const r = await ws.run(bashTool, { script: "seq 1 2000000" });
+    expect(r.truncated.totalLines).toBe(2000000);
+    const live = ws.outputs.map((o) => o.text).join("");
+    expect(live.length).toBeLessThan(2 * 1024 * 1024);
+    expect(live.endsWith("1999999\n2000000\n")).toBe(true);
   });
 
   it("on timeout returns a result (not an error) and kills the whole process group", async () => {

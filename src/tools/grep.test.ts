@@ -1,4 +1,6 @@
 import { spawnSync } from "node:child_process";
+import * as fs from "node:fs/promises";
+import * as os from "node:os";
 import * as path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { grepFallback, grepRipgrep, grepTool as tool, hasRipgrep, type GrepOptions } from "./grep.js";
@@ -66,6 +68,20 @@ describe.each(engines)("grep engine: $name", ({ run, skip }) => {
       ],
       truncated: true,
     });
+  });
+
+  it.skipIf(skip)("never reads outside the workspace through a symlinked file or directory", async () => {
+    const outside = await fs.mkdtemp(path.join(os.tmpdir(), "mux-grep-outside-"));
+    try {
+      await fs.writeFile(path.join(outside, "secret.txt"), "alpha OUTSIDE-SECRET\n");
+      await fs.symlink(path.join(outside, "secret.txt"), path.join(ws.root, "link-to-file.txt"));
+      await fs.symlink(outside, path.join(ws.root, "link-to-dir"));
+      const r = await run(ws.runtime, opts({}));
+      expect(JSON.stringify(r)).not.toContain("OUTSIDE-SECRET");
+      expect(r.matches.map((m) => m.file)).not.toContain("link-to-file.txt");
+    } finally {
+      await fs.rm(outside, { recursive: true, force: true });
+    }
   });
 
   it.skipIf(skip)("reports an invalid regex as a tool error", async () => {

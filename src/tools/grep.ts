@@ -98,7 +98,11 @@ export async function grepRipgrep(runtime: Runtime, o: GrepOptions): Promise<Gre
   return { matches: matches.slice(0, o.maxResults), truncated: matches.length > o.maxResults };
 }
 
-/** The same search in JS, for runtimes without ripgrep (does not read .gitignore). */
+/**
+ * The same search in JS, for runtimes without ripgrep (does not read .gitignore). Confined like
+ * ripgrep and file_read: the target was resolved inside the workspace, and no symlink below it
+ * is followed.
+ */
 export async function grepFallback(runtime: Runtime, o: GrepOptions): Promise<GrepResult> {
   let re: RegExp;
   try {
@@ -132,8 +136,11 @@ export async function grepFallback(runtime: Runtime, o: GrepOptions): Promise<Gr
     await walk(
       runtime,
       o.target,
-      // Like ripgrep here, the glob sees the root-relative path.
-      ({ abs, entry }) => (entry.isDirectory || (fileFilter && !fileFilter(posix.relative(runtime.root, abs))) ? true : searchFile(abs)),
+      // Like ripgrep here, the glob sees the root-relative path. Symlinks are skipped, as ripgrep
+      // skips them: one may lead out of the workspace, and plan mode's read-only agent has no
+      // other way out (walk already never enters a symlinked directory).
+      ({ abs, entry }) =>
+        entry.isDirectory || entry.isSymbolicLink || (fileFilter && !fileFilter(posix.relative(runtime.root, abs))) ? true : searchFile(abs),
       { signal: o.signal },
     );
   } else {

@@ -1,6 +1,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import type { AgentEvent } from "../agent/events.js";
+import { isProcessAlive } from "../common/processInfo.js";
 import type { Runtime } from "../runtime/types.js";
 
 export const INIT_HOOK = ".mux/init";
@@ -78,19 +79,10 @@ export async function runInitHook(runtime: Runtime, opts: InitHookOptions): Prom
 export function readInitStatus(stateDir: string): InitHookStatus {
   try {
     const status = JSON.parse(fs.readFileSync(path.join(stateDir, "init.json"), "utf8")) as InitHookStatus;
-    if (status.state === "running" && status.pid && !isAlive(status.pid)) return { ...status, state: "failed" };
+    if (status.state === "running" && status.pid && !isProcessAlive(status.pid)) return { ...status, state: "failed" };
     return status;
   } catch {
     return { state: "none" };
-  }
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === "EPERM";
   }
 }
 

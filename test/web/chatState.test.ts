@@ -37,6 +37,13 @@ const run = (state: ChatState, ...actions: (ChatAction | ChatItem[])[]) =>
 const start = (messageId: string): AgentEvent => ({ type: "stream-start", messageId, model: "fake:m", mode: "exec", ts: 5 });
 
 describe("chatReducer", () => {
+  it("shows a notice on the streaming message without touching the finished ones", () => {
+    const s0 = run(initialChatState(), [snapshot([assistant("a0", "old")]), caughtUp()]);
+    const s = run(s0, [ev(start("a1")), ev({ type: "notice", messageId: "a1", level: "warning", text: "Stopped a command that was still running." })]);
+    expect(s.streaming?.metadata?.notices).toEqual(["Stopped a command that was still running."]);
+    expect(s.messages[0]).toBe(s0.messages[0]);
+  });
+
   it("replaces state on snapshot and computes the first index", () => {
     const s = run(initialChatState(), [snapshot([user("u1", "hi"), assistant("a1", "yo")], { totalMessages: 500, hasMore: true }), caughtUp()]);
     expect(s.loading).toBe(false);

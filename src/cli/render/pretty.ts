@@ -62,6 +62,10 @@ export function prettyRenderer(): Renderer {
         }
         return;
       }
+      case "notice":
+        newlineIfNeeded();
+        err(c.yellow(`! ${event.text}\n`));
+        return;
       case "retry":
         err(c.yellow(`↻ retry ${event.attempt}/${event.maxAttempts} in ${formatMs(event.delayMs)}: ${event.reason}\n`));
         return;

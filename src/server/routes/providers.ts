@@ -1,4 +1,4 @@
-import { registerSecret } from "../../common/redact.js";
+import { registerConfiguredKey } from "../../common/redact.js";
 import { withReachability } from "../../providers/probe.js";
 import { modelChoices, providersView, removeProvider, updateProvider } from "../../providers/settings.js";
 import { api } from "./base.js";
@@ -8,7 +8,7 @@ export const providers = {
   get: api.providers.get.handler(({ context }) => withReachability(providersView(context.env))),
   update: api.providers.update.handler(async ({ input, context }) => {
     // From now on this key is scrubbed from anything the server sends (e.g. echoed in an error).
-    if (input.apiKey) registerSecret(input.apiKey);
+    if (input.apiKey) registerConfiguredKey(input.apiKey);
     return withReachability(await updateProvider(input, context.env));
   }),
   remove: api.providers.remove.handler(async ({ input, context }) => withReachability(await removeProvider(input.id, context.env))),

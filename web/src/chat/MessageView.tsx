@@ -48,6 +48,11 @@ function AssistantMessage({ message, streaming, retryable }: { message: ChatMess
   return (
     <div className="px-3 py-2 sm:px-4" data-testid="message-assistant" data-message-id={message.id} data-status={status}>
       <span className="sr-only">Mux said:</span>
+      {message.metadata?.notices?.map((n, i) => (
+        <div key={i} className="my-1 text-[12px] text-warn [overflow-wrap:anywhere]" data-testid="message-notice" role="status">
+          ⚠ {n}
+        </div>
+      ))}
       <div className="min-w-0">
         {parts.map((p, i) => (
           <PartView key={i} part={p} live={streaming && i === parts.length - 1} />

@@ -5,6 +5,8 @@ import { CardFrame, type ToolCardProps } from "./CardFrame";
 interface BashOutput {
   exitCode?: number | null;
   output?: string;
+  /** NUL bytes: `output` only says so; the bytes are in the saved file. */
+  binary?: boolean;
   truncated?: { fullOutputPath?: string; totalBytes: number; totalLines: number; saveError?: string };
   timedOut?: boolean;
   aborted?: boolean;
@@ -32,8 +34,9 @@ export function BashCard({ part }: ToolCardProps) {
   const running = part.state === "running" || part.state === "pending";
   const interrupted = out.aborted || (part.state === "error" && /interrupt|budget/i.test(out.error ?? ""));
   let text = running ? (part.liveOutput ?? "") : (out.output ?? "");
-  const hidden = text.length > MAX_SHOWN ? text.length - MAX_SHOWN : 0;
-  if (hidden) text = text.slice(-MAX_SHOWN);
+  // The live output is itself a tail (see reduce.ts): what it already dropped counts as hidden.
+  const hidden = (running ? (part.liveOmittedChars ?? 0) : 0) + Math.max(0, text.length - MAX_SHOWN);
+  if (text.length > MAX_SHOWN) text = text.slice(-MAX_SHOWN);
 
   const badges = (
     <>
@@ -45,6 +48,11 @@ export function BashCard({ part }: ToolCardProps) {
       {interrupted && (
         <Badge tone="warn" testId="bash-interrupted">
           interrupted
+        </Badge>
+      )}
+      {out.binary && (
+        <Badge tone="warn" testId="bash-binary">
+          {`binary · ${formatBytes(out.truncated?.totalBytes ?? 0)}`}
         </Badge>
       )}
       {out.signal && !out.timedOut && <Badge tone="err">{out.signal}</Badge>}
@@ -74,7 +82,9 @@ export function BashCard({ part }: ToolCardProps) {
       {out.truncated && (
         <div className="flex flex-wrap items-center gap-x-2 px-2.5 py-1 text-[11px] text-muted" data-testid="bash-truncated">
           <span>
-            Output truncated ({out.truncated.totalLines} lines, {formatBytes(out.truncated.totalBytes)}); showing the first and last lines.
+            {out.binary
+              ? `Binary output (${formatBytes(out.truncated.totalBytes)}), not shown.`
+              : `Output truncated (${out.truncated.totalLines} lines, ${formatBytes(out.truncated.totalBytes)}); showing the first and last lines.`}
           </span>
           {out.truncated.fullOutputPath ? (
             <span className="inline-flex min-w-0 items-center gap-1">

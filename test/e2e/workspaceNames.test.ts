@@ -62,8 +62,11 @@ describe("mux run --workspace with unusual names", () => {
       it(`${label} is refused with the reason, leaving nothing behind`, async () => {
         const r = await run(typed);
         expect(r.code).toBe(1);
-        expect(r.stderr).toMatch(outcome);
-        expect(r.stderr).not.toContain("already exists");
+        // --json: the reason travels in the error event before the one run-complete.
+        const error = lastEvent(r.events, "error");
+        expect(error?.message).toMatch(outcome);
+        expect(error?.message).not.toContain("already exists");
+        expect(r.events.at(-1)?.type).toBe("run-complete");
         expect(await listed()).toEqual([]);
         expect(gitIn(repo, "branch", "--list")).toBe("* main");
         expect(fs.existsSync(path.join(dirs.muxRoot, "src", "app"))).toBe(false);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import type { FakeProvider, FakeTurn } from "../fake-provider/index.js";
-import { lastEvent, runMux } from "../helpers/mux.js";
+import type { FakeProtocol, FakeProvider, FakeTurn } from "../fake-provider/index.js";
+import { lastEvent, runMux, writeProviders } from "../helpers/mux.js";
 import { fakeProviderSuite, type TempDirs } from "../helpers/suite.js";
 
 const KEY = "sk-fault-test-key-0123456789abcdef";
@@ -12,18 +12,47 @@ fakeProviderSuite(KEY, (s) => {
   dirs = s.dirs;
 });
 
-const PROVIDERS = [
+/** One entry per wire protocol; `keyVar` is unset for a provider that takes no key. */
+const PROVIDERS: {
+  name: string;
+  label: string;
+  protocol: FakeProtocol;
+  model: string;
+  env: () => Record<string, string>;
+  keyVar?: string;
+  providersJsonc?: string;
+}[] = [
   {
-    name: "openai",
+    name: "openai (Responses)",
+    label: "OpenAI",
+    protocol: "openai-responses",
     model: "openai:gpt-5",
     env: () => ({ OPENAI_API_KEY: KEY, OPENAI_BASE_URL: `${fake.url}/v1` }),
     keyVar: "OPENAI_API_KEY",
   },
   {
+    name: "openai (Chat Completions)",
+    label: "OpenAI",
+    protocol: "openai-chat",
+    model: "openai:gpt-5",
+    env: () => ({ OPENAI_API_KEY: KEY, OPENAI_BASE_URL: `${fake.url}/v1` }),
+    keyVar: "OPENAI_API_KEY",
+    providersJsonc: '{ "openai": { "wireFormat": "chatCompletions" } }',
+  },
+  {
     name: "anthropic",
+    label: "Anthropic",
+    protocol: "anthropic",
     model: "anthropic:claude-sonnet-4-5",
     env: () => ({ ANTHROPIC_API_KEY: KEY, ANTHROPIC_BASE_URL: `${fake.url}/api/v2/aibridge/anthropic` }),
     keyVar: "ANTHROPIC_API_KEY",
+  },
+  {
+    name: "ollama",
+    label: "Ollama",
+    protocol: "ollama",
+    model: "ollama:qwen3",
+    env: () => ({ OLLAMA_HOST: fake.url }),
   },
 ];
 
@@ -32,10 +61,13 @@ const longAnswer: FakeTurn = { text: ANSWER, chunkSize: 4 };
 
 for (const p of PROVIDERS) {
   describe(`${p.name}: transient faults are retried and leave no trace in the answer`, () => {
-    const run = (extraEnv: Record<string, string> = {}) =>
-      runMux(["run", "--json", "--dir", dirs.workspace, "-m", p.model, "hello"], {
+    const run = (extraEnv: Record<string, string> = {}) => {
+      if (p.providersJsonc) writeProviders(dirs.muxRoot, p.providersJsonc);
+      if (!p.keyVar) fake.setToken(null);
+      return runMux(["run", "--json", "--dir", dirs.workspace, "-m", p.model, "hello"], {
         env: { MUX_ROOT: dirs.muxRoot, ...p.env(), ...extraEnv },
       });
+    };
 
     const cases: [string, FakeTurn, Record<string, string>?][] = [
       ["HTTP 500", { fault: { kind: "status", status: 500 } }],
@@ -49,10 +81,10 @@ for (const p of PROVIDERS) {
         fake.enqueue(fault, longAnswer);
         const r = await run(env);
         expect(r.code, r.stderr).toBe(0);
-        expect(fake.requests).toHaveLength(2);
+        expect(fake.requests.map((q) => q.protocol)).toEqual([p.protocol, p.protocol]);
         const retry = lastEvent(r.events, "retry");
         expect(retry?.attempt).toBe(2);
-        expect(retry?.reason).toContain(p.name === "openai" ? "OpenAI" : "Anthropic");
+        expect(retry?.reason).toContain(p.label);
         const done = lastEvent(r.events, "run-complete");
         expect(done?.status).toBe("completed");
         expect(done?.text).toBe(ANSWER);
@@ -81,25 +113,27 @@ for (const p of PROVIDERS) {
       expect(lastEvent(r.events, "run-complete")?.status).toBe("error");
     });
 
-    it("401 is not retried; the error names provider, URL and key source but never the key", async () => {
-      fake.enqueue({
-        fault: {
-          kind: "status",
-          status: 401,
-          // Some providers echo the key back in their error message.
-          body: { error: { message: `Incorrect API key provided: ${KEY}`, type: "invalid_request_error" }, type: "error" },
-        },
+    // A keyless provider (Ollama) has no 401 case.
+    if (p.keyVar)
+      it("401 is not retried; the error names provider, URL and key source but never the key", async () => {
+        fake.enqueue({
+          fault: {
+            kind: "status",
+            status: 401,
+            // Some providers echo the key back in their error message.
+            body: { error: { message: `Incorrect API key provided: ${KEY}`, type: "invalid_request_error" }, type: "error" },
+          },
+        });
+        const r = await run();
+        expect(r.code).toBe(1);
+        expect(fake.requests).toHaveLength(1);
+        const err = lastEvent(r.events, "error");
+        expect(err?.kind).toBe("auth");
+        expect(err?.message).toContain(fake.url);
+        expect(err?.message).toContain(`environment variable ${p.keyVar}`);
+        expect(err?.message).toContain(p.label);
+        expect(r.stdout + r.stderr).not.toContain(KEY);
       });
-      const r = await run();
-      expect(r.code).toBe(1);
-      expect(fake.requests).toHaveLength(1);
-      const err = lastEvent(r.events, "error");
-      expect(err?.kind).toBe("auth");
-      expect(err?.message).toContain(fake.url);
-      expect(err?.message).toContain(`environment variable ${p.keyVar}`);
-      expect(err?.message).toContain(p.name === "openai" ? "OpenAI" : "Anthropic");
-      expect(r.stdout + r.stderr).not.toContain(KEY);
-    });
 
     it("400 is not retried", async () => {
       fake.enqueue({ fault: { kind: "status", status: 400 } });

@@ -56,7 +56,13 @@ export class Watchdog {
   private start(): ChildProcess | null {
     let child: ChildProcess;
     try {
-      child = spawn("bash", ["-c", SCRIPT], { detached: true, stdio: ["pipe", "ignore", "ignore"], env: { PATH: process.env.PATH ?? "/usr/bin:/bin" } });
+      // Its stdin is a socket (Node's "pipe"): without --norc and SHLVL, bash takes itself for an
+      // rshd command and sources ~/.bashrc first, which can take seconds, or read the pipe.
+      child = spawn("bash", ["--norc", "--noprofile", "-c", SCRIPT], {
+        detached: true,
+        stdio: ["pipe", "ignore", "ignore"],
+        env: { PATH: process.env.PATH ?? "/usr/bin:/bin", HOME: process.env.HOME ?? "/", SHLVL: "1" },
+      });
     } catch {
       return null; // no watchdog: groups are still stopped on the next start (toolProcesses.ts)
     }

@@ -13,7 +13,7 @@ describe.skipIf(!hasChromium)("browser: sign out everywhere", () => {
     app = await startApp();
     here = await app.open();
     elsewhere = await app.open(); // another browser (its own cookie jar)
-  });
+  }, 60_000); // a server and two browsers
   afterAll(async () => {
     await app?.close();
   });

@@ -56,11 +56,11 @@ describe("scripts/build.mjs (npm start, npm test)", () => {
 
     expect(build("--force")).not.toContain("up to date");
     expect(built()).not.toBe(second);
-  });
+  }, 180_000); // four builds of the CLI and the web app: minutes on a busy 2-core machine
 
   it("a build that was removed is made again", () => {
     fs.rmSync(path.join(clone, "dist/mux.js"));
     expect(build()).not.toContain("up to date");
     expect(version()).toBe("0.1.0");
-  });
+  }, 120_000);
 });

@@ -9,7 +9,7 @@ import { runMux, tempDirs } from "../helpers/mux.js";
  * kept, and the file is whole JSON afterwards.
  */
 
-const WRITERS = 24;
+const WRITERS = 16;
 let dirs: ReturnType<typeof tempDirs>;
 beforeEach(() => {
   dirs = tempDirs();

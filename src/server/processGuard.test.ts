@@ -45,3 +45,29 @@ it("an error no handler catches is logged with secrets redacted, and the server 
   expect(stderr).toContain("still running");
   expect(stderr).not.toContain("guarded-secret-0123456789");
 });
+
+it("a closed stderr (the terminal or parent gone) does not turn into an endless loop of logged write errors", async () => {
+  const counted = path.join(dir, "reported");
+  const script = path.join(dir, "orphan.mjs");
+  const guard = new URL("./processGuard.ts", import.meta.url).pathname;
+  fs.writeFileSync(
+    script,
+    `import * as fs from "node:fs";
+     const { guardProcess } = await import(${JSON.stringify(guard)});
+     let reported = 0;
+     guardProcess(undefined);
+     process.on("uncaughtException", () => reported++);
+     process.on("message", () => {
+       // The parent has closed its end of our stderr: the next writes fail with EPIPE.
+       process.stderr.write("a log line nobody reads\\n");
+       setTimeout(() => { fs.writeFileSync(${JSON.stringify(counted)}, String(reported)); process.exit(0); }, 500);
+     });
+     process.send("ready");`,
+  );
+  const child = fork(script, [], { execArgv: ["--import", "tsx"], stdio: ["ignore", "ignore", "pipe", "ipc"] });
+  await new Promise<void>((resolve) => child.once("message", () => resolve()));
+  child.stderr!.destroy();
+  child.send("go");
+  await new Promise<void>((resolve) => child.once("exit", () => resolve()));
+  expect(Number(fs.readFileSync(counted, "utf8"))).toBeLessThanOrEqual(1);
+});

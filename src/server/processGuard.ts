@@ -9,7 +9,20 @@ import { redact } from "../common/redact.js";
  * Returns a function that removes the guard.
  */
 export function guardProcess(write: (line: string) => void = (line) => process.stderr.write(line)): () => void {
+  // A server outlives the terminal or parent that started it: once its stdout or stderr is a
+  // closed pipe, every log line fails with EPIPE. Unheard, that error would reach the guard below,
+  // whose report fails the same way, and so on without end. Such a stream is simply given up.
+  let stderrGone = false;
+  const onOutputError = (stream: "stdout" | "stderr") => (err: NodeJS.ErrnoException) => {
+    if (err.code !== "EPIPE" && err.code !== "ERR_STREAM_DESTROYED") throw err;
+    if (stream === "stderr") stderrGone = true;
+  };
+  const onStdoutError = onOutputError("stdout");
+  const onStderrError = onOutputError("stderr");
+  process.stdout.on("error", onStdoutError);
+  process.stderr.on("error", onStderrError);
   const report = (kind: string) => (err: unknown) => {
+    if (stderrGone) return;
     const detail = err instanceof Error ? (err.stack ?? err.message) : String(err);
     try {
       write(redact(`mux: ${kind} (the server keeps running): ${detail}\n`));
@@ -24,5 +37,7 @@ export function guardProcess(write: (line: string) => void = (line) => process.s
   return () => {
     process.off("uncaughtException", onException);
     process.off("unhandledRejection", onRejection);
+    process.stdout.off("error", onStdoutError);
+    process.stderr.off("error", onStderrError);
   };
 }

@@ -6,6 +6,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { expect, it } from "vitest";
 import { isProcessAlive } from "../../src/common/processInfo.js";
+import { TOOL_PROCESSES_FILE } from "../../src/session/toolProcesses.js";
 import type { ChatItem } from "../../src/api/schemas.js";
 import type { FakeProvider } from "../fake-provider/index.js";
 import { makeRepo } from "../helpers/git.js";
@@ -61,13 +62,24 @@ it("a tool printing 20 MB of NUL bytes is reported as binary with its size, and 
 /** A tool that records its pid, says it started, then works for a while before writing a file. */
 const SLOW_TOOL = "echo $$ > tool.pid; echo tool-started; sleep 60; echo x > done.txt";
 
+/**
+ * True once the tool has started and Mux has recorded its process group: killing Mux between
+ * the spawn and the record (a few microseconds, but a loaded machine can stretch them) leaves
+ * nothing for the next start to find, which is the watchdog's case, not the record's.
+ */
+function toolStartedAndRecorded(cwd: string): boolean {
+  if (!fs.existsSync(path.join(cwd, "tool.pid"))) return false;
+  const sessions = path.join(dirs.muxRoot, "sessions");
+  return fs.existsSync(sessions) && fs.readdirSync(sessions).some((id) => fs.existsSync(path.join(sessions, id, TOOL_PROCESSES_FILE)));
+}
+
 /** `mux run` in the workspace, killed with -9 once its tool has started; the tool's pid. */
 async function killMidTool(extraEnv: Record<string, string> = {}): Promise<number> {
   fake.enqueue({ toolCalls: [{ name: "bash", args: { script: SLOW_TOOL } }] }, { text: "never reached" });
   const r = await runMux(["run", "--json", "--dir", dirs.workspace, "-m", "sonnet", "work"], {
     env: { ...env(), ...extraEnv },
     onStdout: (_chunk, child) => {
-      if (fs.existsSync(path.join(dirs.workspace, "tool.pid")) && !child.killed) child.kill("SIGKILL");
+      if (toolStartedAndRecorded(dirs.workspace) && !child.killed) child.kill("SIGKILL");
     },
   });
   expect(r.signal).toBe("SIGKILL");
@@ -133,7 +145,7 @@ it.runIf(hasProcStat)("a server killed mid-tool (no watchdog): the restarted ser
     const ws = await c1.api.workspaces.create({ projectPath: repo, runtime: { type: "local" }, name: "srv" });
     fake.enqueue({ toolCalls: [{ name: "bash", args: { script: SLOW_TOOL } }] }, { text: "never reached" });
     await c1.api.chat.send({ workspaceId: ws.id, text: "work", model: "sonnet" });
-    await waitFor(() => fs.existsSync(path.join(repo, "tool.pid")), "the tool to start");
+    await waitFor(() => toolStartedAndRecorded(repo), "the tool to start");
     const pid = Number(fs.readFileSync(path.join(repo, "tool.pid"), "utf8"));
     c1.close();
     await first.kill();

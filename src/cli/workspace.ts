@@ -23,9 +23,11 @@ async function projectOf(opts: ProjectOpt, required = true): Promise<string | un
 
 function describe(ws: Workspace & { health?: string }): string {
   const c = colors(process.stdout);
-  const where = ws.runtime.type === "worktree" ? ws.runtime.path : ws.runtime.type === "ssh" ? `${ws.runtime.host}:${ws.runtime.path}` : ws.projectPath;
-  const health = ws.health && ws.health !== "ok" ? ` ${c.red(ws.health)}` : "";
-  return `${c.bold(ws.name)}\t${ws.id}\t${ws.runtime.type}\t${ws.branch ?? "-"}\t${where}${health}`;
+  const rt = ws.runtime;
+  const where = rt.type === "ssh" ? `${rt.host}:${rt.path}` : rt.type === "local" ? ws.projectPath : rt.path;
+  const problem = rt.type === "unsupported" ? (rt.kind === "multi-project" ? "spans several projects" : `needs the ${rt.kind} runtime`) : ws.health;
+  const health = ws.health && ws.health !== "ok" ? ` ${c.red(problem ?? "")}` : "";
+  return `${c.bold(ws.name)}\t${ws.id}\t${rt.type === "unsupported" ? rt.kind : rt.type}\t${ws.branch ?? "-"}\t${where}${health}`;
 }
 
 /** `↑2 ↓1 •3 +10 -4`: ahead/behind the base, dirty files, lines changed since the merge-base. */

@@ -10,6 +10,11 @@ export const RuntimeConfigSchema = z.discriminatedUnion("type", [
   z.object({ type: z.literal("worktree"), path: z.string() }),
   /** A git worktree on a remote host reached with the system ssh. */
   z.object({ type: z.literal("ssh"), host: z.string(), path: z.string() }),
+  /**
+   * A runtime the original Mux has and this one does not yet (docker, devcontainer, coder, a
+   * workspace spanning several projects, or one from a newer version): listed, never used.
+   */
+  z.object({ type: z.literal("unsupported"), kind: z.string(), path: z.string() }),
 ]);
 export type RuntimeConfig = z.infer<typeof RuntimeConfigSchema>;
 
@@ -25,6 +30,8 @@ export const WorkspaceSchema = z
     projectPath: z.string(),
     /** Human name; also the branch name for worktree and ssh workspaces. */
     name: z.string(),
+    /** A longer human title (set by the original Mux; shown, not edited here). */
+    title: z.string().optional(),
     /** The branch this workspace works on (null for local: whatever the project has checked out). */
     branch: z.string().nullable(),
     /** What ahead/behind and diffs are measured against. */

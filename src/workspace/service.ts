@@ -13,6 +13,7 @@ import { copyMuxIgnored } from "./muxignore.js";
 import { normalizeName, suggestName, withSuffix, workspaceName } from "./names.js";
 import { assignDirNames, projectDirName } from "./projectDirs.js";
 import { detectTrunk, projectName, remoteStatusBase, resolveProjectPath } from "./projects.js";
+import { unsupportedRuntimeMessage } from "./registry/runtimeConfig.js";
 import { addWorktree, removeWorktree, renameWorktree, unsavedWork, worktreeHealth, worktreeHealthAll, type WorktreeHealth } from "./worktree.js";
 
 export type RuntimeChoice = { type: "local" } | { type: "worktree" } | { type: "ssh"; host: string };
@@ -26,7 +27,8 @@ export interface CreateWorkspaceInput {
   settings?: Workspace["settings"];
 }
 
-export type WorkspaceHealth = WorktreeHealth | "missing-project";
+/** `unsupported-runtime`: made by the original Mux with a runtime this one does not have (docker…). */
+export type WorkspaceHealth = WorktreeHealth | "missing-project" | "unsupported-runtime";
 
 export interface WorkspaceWithHealth extends Workspace {
   health: WorkspaceHealth;
@@ -121,6 +123,7 @@ export class WorkspaceService {
   }
 
   async health(ws: Workspace): Promise<WorkspaceHealth> {
+    if (ws.runtime.type === "unsupported") return "unsupported-runtime";
     if (!fs.existsSync(ws.projectPath)) return "missing-project";
     if (ws.runtime.type !== "worktree" || !ws.branch) return "ok";
     return worktreeHealth(ws.projectPath, ws.runtime.path, ws.branch);
@@ -131,7 +134,8 @@ export class WorkspaceService {
     const out = new Map<string, WorkspaceHealth>();
     const byProject = new Map<string, { id: string; worktreePath: string; branch: string }[]>();
     for (const ws of workspaces) {
-      if (!fs.existsSync(ws.projectPath)) out.set(ws.id, "missing-project");
+      if (ws.runtime.type === "unsupported") out.set(ws.id, "unsupported-runtime");
+      else if (!fs.existsSync(ws.projectPath)) out.set(ws.id, "missing-project");
       else if (ws.runtime.type !== "worktree" || !ws.branch) out.set(ws.id, "ok");
       else byProject.set(ws.projectPath, [...(byProject.get(ws.projectPath) ?? []), { id: ws.id, worktreePath: ws.runtime.path, branch: ws.branch }]);
     }
@@ -192,7 +196,8 @@ export class WorkspaceService {
   /** Makes the workspace's files exist: a worktree (plus .muxignore'd files) or a remote one. */
   private async materialize(ws: Workspace): Promise<void> {
     if (ws.runtime.type === "worktree") {
-      await addWorktree(ws.projectPath, ws.runtime.path, ws.branch!, ws.base!);
+      // No base recorded (a workspace the original Mux made): the trunk, as for a new one.
+      await addWorktree(ws.projectPath, ws.runtime.path, ws.branch!, ws.base ?? (await detectTrunk(ws.projectPath)));
       await copyMuxIgnored(ws.projectPath, ws.runtime.path);
     } else if (ws.runtime.type === "ssh") {
       const project = this.store.read().projects.find((p) => p.path === ws.projectPath)!;
@@ -207,7 +212,7 @@ export class WorkspaceService {
 
   /** Re-creates the worktree of a workspace whose directory or branch was deleted by hand. */
   async recreate(ref: string): Promise<Workspace> {
-    const ws = this.get(ref);
+    const ws = this.supported(this.get(ref));
     const health = await this.health(ws);
     if (health === "ok") return ws;
     if (ws.runtime.type !== "worktree") throw new ConfigError(`workspace "${ws.name}" cannot be re-created (${health})`);
@@ -222,7 +227,7 @@ export class WorkspaceService {
   }
 
   async rename(ref: string, newName: string): Promise<Workspace> {
-    const ws = this.get(ref);
+    const ws = this.supported(this.get(ref));
     const name = await workspaceName(newName, ws.projectPath);
     if (name === ws.name) return ws;
     if (this.store.read().workspaces.some((w) => w.projectPath === ws.projectPath && w.name === name)) {
@@ -250,6 +255,7 @@ export class WorkspaceService {
   /** A new workspace on a new branch from the source's HEAD, with a copy of its chat. */
   async fork(ref: string, newName?: string): Promise<Workspace> {
     const source = this.get(ref);
+    if (source.runtime.type === "unsupported") throw new ConfigError(unsupportedRuntimeMessage(source.name, source.runtime));
     // A local workspace is the project directory itself: there is no branch of its own to fork.
     if (source.runtime.type === "local") throw new ConfigError("only worktree and SSH workspaces can be forked");
     // The fork lives where its source does (an SSH fork on the same host, from the host's HEAD).
@@ -279,7 +285,8 @@ export class WorkspaceService {
    * cannot tell (it fails, or is missing), unless forced; a refusal changes nothing.
    */
   async delete(ref: string, opts: { force?: boolean } = {}): Promise<void> {
-    const ws = this.get(ref);
+    // Its container or remote workspace is the original Mux's to remove: forgetting it here would strand it.
+    const ws = this.supported(this.get(ref));
     if (ws.runtime.type === "worktree" && ws.branch && fs.existsSync(ws.projectPath)) {
       if (!opts.force) await this.refuseToLoseWork(ws, ws.runtime.path, ws.branch);
       await removeWorktree(ws.projectPath, ws.runtime.path, ws.branch, { force: opts.force });
@@ -344,7 +351,15 @@ export class WorkspaceService {
         return new LocalRuntime(ws.runtime.path, "worktree");
       case "ssh":
         return this.requireRemote().runtime(ws);
+      case "unsupported":
+        throw new ConfigError(unsupportedRuntimeMessage(ws.name, ws.runtime));
     }
+  }
+
+  /** The workspace, unless its runtime is one this Mux does not have (then why, as an error). */
+  private supported(ws: Workspace): Workspace {
+    if (ws.runtime.type === "unsupported") throw new ConfigError(unsupportedRuntimeMessage(ws.name, ws.runtime));
+    return ws;
   }
 
   private requireRemote(): RemoteWorkspaces {

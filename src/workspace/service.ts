@@ -43,6 +43,8 @@ export interface RemoteWorkspaces {
   /** Moves the remote worktree and its branch to `name`; returns the new remote path. */
   rename(ws: Workspace, name: string): Promise<string>;
   runtime(ws: Workspace): Runtime;
+  /** Whatever runtime() needs to ask the host first (its home directory, for a `~/…` path). */
+  prepare(ws: Workspace): Promise<void>;
 }
 
 /**
@@ -332,8 +334,19 @@ export class WorkspaceService {
     });
   }
 
+  /**
+   * Makes a workspace ready for runtime(): refuses one whose runtime this Mux lacks, and asks an
+   * SSH host for its home directory when the workspace's path is given from there (`~/mux/…`,
+   * as the original Mux records them).
+   */
+  async prepare(ws: Workspace): Promise<void> {
+    this.supported(ws);
+    if (ws.runtime.type === "ssh") await this.requireRemote().prepare(ws);
+  }
+
   /** What git status needs for a workspace: its runtime and the base it is measured against. */
   async statusTarget(ws: Workspace): Promise<StatusTarget> {
+    await this.prepare(ws);
     return { id: ws.id, runtime: this.runtime(ws), base: await this.statusBase(ws, ws.base ?? (await detectTrunk(ws.projectPath))) };
   }
 

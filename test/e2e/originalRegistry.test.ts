@@ -61,6 +61,9 @@ describe("a ~/.mux written by the original Mux", () => {
     const refused = await mux(dirs.muxRoot, ["workspace", "delete", "dock", "--project", api, "--force"]);
     expect(refused.code).toBe(1);
     expect(refused.stderr).toContain('workspace "dock" needs the docker runtime, which this Mux does not have yet');
+    const run = await mux(dirs.muxRoot, ["run", "--workspace", "dock", "hello"], api);
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain('workspace "dock" needs the docker runtime');
 
     server = await startServer({ muxRoot: dirs.muxRoot, env: { MUX_SSH_CONFIG: sshConfig } });
     const c = await connect(server);

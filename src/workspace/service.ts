@@ -1,6 +1,6 @@
+import { randomBytes } from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { nanoid } from "nanoid";
 import { ConfigError } from "../config/errors.js";
 import { SessionStore } from "../history/sessionStore.js";
 import { muxRoot, sessionsDir } from "../config/paths.js";
@@ -172,7 +172,8 @@ export class WorkspaceService {
             ? ({ type: "worktree", path: this.worktreePath(project, name) } as const)
             : ({ type: "ssh", host: choice.host, path: "" } as const);
       const created: Workspace = {
-        id: nanoid(10).replace(/[^A-Za-z0-9]/g, "x"),
+        // 10 hex digits, as the original Mux makes them (the two apps share ids and sessions/<id>/).
+        id: randomBytes(5).toString("hex"),
         projectPath,
         name,
         branch: choice.type === "local" ? null : name,

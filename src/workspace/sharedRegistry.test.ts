@@ -146,6 +146,7 @@ describe("writing a registry the original Mux shares", () => {
     });
     expect(new Date(after.get(forked.id)?.createdAt as string).getTime()).toBe(forked.createdAt);
     expect([...after.keys()].filter((k) => !recordsOf(original).has(k))).toEqual([forked.id]);
+    expect(forked.id).toMatch(/^[0-9a-f]{10}$/);
     // And it reads back as what was done.
     const ws = byId(new ConfigStore(root));
     expect(ws.get("a1b2c3d4e5")).toMatchObject({ name: "feature-y", branch: "feature-y", runtime: { path: path.join(root, "src/app/feature-y") } });

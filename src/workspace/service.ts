@@ -70,7 +70,7 @@ export class WorkspaceService {
   async addProject(input: string): Promise<Project> {
     const projectPath = await resolveProjectPath(input);
     return this.store.update((config) => {
-      let project = config.projects.find((p) => p.path === projectPath);
+      let project = sameProject(config.projects, projectPath);
       if (!project) {
         project = { path: projectPath, name: projectName(projectPath), addedAt: Date.now() };
         config.projects.push(project);
@@ -88,7 +88,7 @@ export class WorkspaceService {
   async removeProject(input: string): Promise<void> {
     const projectPath = path.resolve(input);
     await this.store.update((config) => {
-      const project = config.projects.find((p) => p.path === projectPath || p.path === safeRealpath(projectPath));
+      const project = sameProject(config.projects, projectPath);
       if (!project) throw new ConfigError(`no project ${projectPath}`);
       const left = config.workspaces.filter((w) => w.projectPath === project.path);
       if (left.length > 0) {
@@ -101,7 +101,9 @@ export class WorkspaceService {
   // ── workspaces ──────────────────────────────────────────────────────────
 
   async listWorkspaces(projectPath?: string): Promise<WorkspaceWithHealth[]> {
-    const all = this.store.read().workspaces.filter((w) => !projectPath || w.projectPath === projectPath);
+    const config = this.store.read();
+    const project = projectPath && (sameProject(config.projects, projectPath)?.path ?? projectPath);
+    const all = config.workspaces.filter((w) => !project || w.projectPath === project);
     const health = await this.healthAll(all);
     return all.map((w) => ({ ...w, health: health.get(w.id) ?? "ok" }));
   }
@@ -111,7 +113,9 @@ export class WorkspaceService {
    * workspace with it would have made it (`"my ws"` is `my-ws`).
    */
   find(ref: string, projectPath?: string): Workspace | undefined {
-    const all = this.store.read().workspaces;
+    const config = this.store.read();
+    const all = config.workspaces;
+    if (projectPath) projectPath = sameProject(config.projects, projectPath)?.path ?? projectPath;
     const named = (name: string) => all.find((w) => w.name === name && (!projectPath || w.projectPath === projectPath));
     return all.find((w) => w.id === ref) ?? named(ref) ?? named(normalizeName(ref));
   }
@@ -380,6 +384,17 @@ export class WorkspaceService {
     if (!this.remote) throw new ConfigError("SSH workspaces are not available in this build");
     return this.remote;
   }
+}
+
+/**
+ * The registered project at `projectPath`: the same path, or one reaching the same directory
+ * through links (the original Mux records a project's path as it was given, links and all).
+ */
+function sameProject(projects: Project[], projectPath: string): Project | undefined {
+  const exact = projects.find((p) => p.path === projectPath);
+  if (exact) return exact;
+  const real = safeRealpath(projectPath);
+  return projects.find((p) => safeRealpath(p.path) === real);
 }
 
 function safeRealpath(p: string): string {

@@ -57,6 +57,17 @@ describe("a config.json written by the original Mux", () => {
     expect(ws.get("app-ancient")).toMatchObject({ name: "ancient", createdAt: 0, runtime: { type: "worktree" } });
   });
 
+  it("a project recorded through a link is found from its real directory, never registered twice", async () => {
+    const linked = path.join(base, "link-to-app");
+    fs.symlinkSync(app, linked);
+    writeOriginalRegistry(root, originalRegistry({ muxRoot: root, app: linked, api }));
+    const service = new WorkspaceService(root);
+    expect((await service.addProject(app)).path).toBe(linked);
+    expect(service.listProjects()).toHaveLength(2);
+    expect((await service.listWorkspaces(app)).map((w) => w.name)).toContain("feature-x");
+    expect(service.get("here", app).projectPath).toBe(linked);
+  });
+
   it("a workspace from before ids keeps the id its chat was saved under", () => {
     writeOriginalRegistry(root, fixture());
     fs.mkdirSync(path.join(root, "sessions", "app-ancient"), { recursive: true });

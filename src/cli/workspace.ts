@@ -52,7 +52,9 @@ export function registerWorkspaceCommands(program: Command) {
         const project = opts.all ? undefined : await projectOf(opts, false);
         const list = await service.listWorkspaces(project);
         const healthy = list.filter((w) => w.health === "ok");
-        const statuses = await gitStatusAll(await Promise.all(healthy.map((w) => service.statusTarget(w))));
+        // A host that cannot be reached (asked for its home directory) leaves only its own row without status.
+        const targets = await Promise.all(healthy.map((w) => service.statusTarget(w).catch(() => null)));
+        const statuses = await gitStatusAll(targets.filter((t) => t !== null));
         const rows = list.map((w) => ({ ...w, git: statuses.get(w.id) ?? null }));
         if (opts.json) out(`${JSON.stringify(rows)}\n`);
         else {

@@ -34,9 +34,12 @@ const mux = async (muxRoot: string, args: string[], cwd = app) => {
 const originalWorktree = (srcRoot: string, name: string) => gitIn(app, "worktree", "add", "-q", "-b", name, path.join(srcRoot, "src", "app", name));
 
 describe("a ~/.mux written by the original Mux", () => {
-  it("shows its projects and workspaces in the CLI and the web app's list, and nothing is reported corrupt", { timeout: 60_000 }, async () => {
+  it("shows its projects and workspaces in the CLI and the web app's list, and nothing is reported corrupt", { timeout: 120_000 }, async () => {
     originalWorktree(dirs.muxRoot, "feature-x");
-    const file = writeOriginalRegistry(dirs.muxRoot, originalRegistry({ muxRoot: dirs.muxRoot, app, api }));
+    const registry = originalRegistry({ muxRoot: dirs.muxRoot, app, api });
+    // In the host's home, which an unreachable host cannot tell: the list goes on without its status.
+    (recordsOf(registry).get("abcdef0123") as { path: string }).path = "~/mux/api/remote-ws";
+    const file = writeOriginalRegistry(dirs.muxRoot, registry);
     const before = fs.readFileSync(file, "utf8");
 
     const projects = await mux(dirs.muxRoot, ["project", "list", "--json"]);
@@ -52,7 +55,7 @@ describe("a ~/.mux written by the original Mux", () => {
     expect(rows.get("feature-x")).toMatchObject({ id: "a1b2c3d4e5", health: "ok", runtime: { type: "worktree" }, git: { ahead: 0, behind: 0 } });
     expect(rows.get("here")).toMatchObject({ health: "ok", runtime: { type: "local" }, settings: { model: "openai:gpt-5", thinking: "max" } });
     expect(rows.get("legacy-ws")).toMatchObject({ health: "missing-worktree" });
-    expect(rows.get("remote-ws")).toMatchObject({ runtime: { type: "ssh", host: "devbox" } });
+    expect(rows.get("remote-ws")).toMatchObject({ runtime: { type: "ssh", host: "devbox", path: "~/mux/api/remote-ws" }, git: null });
     expect(rows.get("dock")).toMatchObject({ health: "unsupported-runtime", runtime: { type: "unsupported", kind: "docker" } });
 
     const table = await mux(dirs.muxRoot, ["workspace", "list", "--all"]);

@@ -1,7 +1,10 @@
 import { z } from "zod";
 import { ModeSchema, ThinkingLevelSchema } from "../agent/events.js";
 
-/** The registry's shapes (config.json). Browser-safe: no Node imports here. */
+/**
+ * The registry as Mux works with it (and as it wrote config.json before it shared the original
+ * Mux's format, which registry/ reads and writes). Browser-safe: no Node imports here.
+ */
 
 export const RuntimeConfigSchema = z.discriminatedUnion("type", [
   /** Runs in the project directory itself: no isolation. */

@@ -69,7 +69,7 @@ export const CostSummarySchema = z.object({
 export type CostSummary = z.infer<typeof CostSummarySchema>;
 
 export const WorkspaceSummarySchema = WorkspaceSchema.extend({
-  health: z.enum(["ok", "missing-worktree", "missing-branch", "missing-project"]),
+  health: z.enum(["ok", "missing-worktree", "missing-branch", "missing-project", "unsupported-runtime"]),
   activity: ActivitySchema,
   git: GitStatusSchema.nullable(),
   /** This workspace's own cost (a fork's copied history is its parent's). */

@@ -93,6 +93,7 @@ async function resolveTarget(opts: RunOptions, dir: string, signal: AbortSignal,
   let beforeFirstTool: (() => Promise<void>) | undefined;
   let initHook: Promise<unknown> | undefined;
   if (ws) {
+    await service.prepare(ws);
     if (choice && choice.type !== ws.runtime.type) {
       throw new RunFailure("usage", `workspace "${ws.name}" uses the ${ws.runtime.type} runtime, not ${choice.type}`);
     }

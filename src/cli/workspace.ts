@@ -23,9 +23,11 @@ async function projectOf(opts: ProjectOpt, required = true): Promise<string | un
 
 function describe(ws: Workspace & { health?: string }): string {
   const c = colors(process.stdout);
-  const where = ws.runtime.type === "worktree" ? ws.runtime.path : ws.runtime.type === "ssh" ? `${ws.runtime.host}:${ws.runtime.path}` : ws.projectPath;
-  const health = ws.health && ws.health !== "ok" ? ` ${c.red(ws.health)}` : "";
-  return `${c.bold(ws.name)}\t${ws.id}\t${ws.runtime.type}\t${ws.branch ?? "-"}\t${where}${health}`;
+  const rt = ws.runtime;
+  const where = rt.type === "ssh" ? `${rt.host}:${rt.path}` : rt.type === "local" ? ws.projectPath : rt.path;
+  const problem = rt.type === "unsupported" ? (rt.kind === "multi-project" ? "spans several projects" : `needs the ${rt.kind} runtime`) : ws.health;
+  const health = ws.health && ws.health !== "ok" ? ` ${c.red(problem ?? "")}` : "";
+  return `${c.bold(ws.name)}\t${ws.id}\t${rt.type === "unsupported" ? rt.kind : rt.type}\t${ws.branch ?? "-"}\t${where}${health}`;
 }
 
 /** `↑2 ↓1 •3 +10 -4`: ahead/behind the base, dirty files, lines changed since the merge-base. */
@@ -50,7 +52,9 @@ export function registerWorkspaceCommands(program: Command) {
         const project = opts.all ? undefined : await projectOf(opts, false);
         const list = await service.listWorkspaces(project);
         const healthy = list.filter((w) => w.health === "ok");
-        const statuses = await gitStatusAll(await Promise.all(healthy.map((w) => service.statusTarget(w))));
+        // A host that cannot be reached (asked for its home directory) leaves only its own row without status.
+        const targets = await Promise.all(healthy.map((w) => service.statusTarget(w).catch(() => null)));
+        const statuses = await gitStatusAll(targets.filter((t) => t !== null));
         const rows = list.map((w) => ({ ...w, git: statuses.get(w.id) ?? null }));
         if (opts.json) out(`${JSON.stringify(rows)}\n`);
         else {

@@ -1,12 +1,16 @@
 import { randomBytes } from "node:crypto";
 import * as fs from "node:fs/promises";
 import * as path from "node:path";
+import { realFilePath } from "./links.js";
 
 /**
  * Writes via a temp file in the same directory plus rename, so a crash leaves either the old or
- * the new content, never a torn file. `mode` applies to the new file (0600 for secrets).
+ * the new content, never a torn file. `mode` applies to the new file (0600 for secrets). A link
+ * (the file, or a directory on its path) is followed: its target is replaced, the link stays.
  */
-export async function writeFileAtomic(file: string, data: string | Buffer, options: { mode?: number } = {}): Promise<void> {
+export async function writeFileAtomic(requested: string, data: string | Buffer, options: { mode?: number } = {}): Promise<void> {
+  await fs.mkdir(path.dirname(requested), { recursive: true });
+  const file = realFilePath(requested);
   const dir = path.dirname(file);
   await fs.mkdir(dir, { recursive: true });
   const tmp = path.join(dir, `.${path.basename(file)}.${randomBytes(6).toString("hex")}.tmp`);

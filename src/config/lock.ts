@@ -1,4 +1,5 @@
 import * as fs from "node:fs";
+import { realFilePath } from "./links.js";
 
 const STALE_MS = 30_000;
 
@@ -33,9 +34,12 @@ const queues = new Map<string, Promise<unknown>>();
 /**
  * A lock file shared between processes (`open(…, "wx")` is atomic), for the read-modify-write
  * of a file in MUX_ROOT (config.json, providers.jsonc). A lock left by a dead process, or older
- * than 30 s, is broken so a crash can never wedge it. Holders in one process take turns.
+ * than 30 s, is broken so a crash can never wedge it. Holders in one process take turns. The
+ * lock lives where the file really is, so processes reaching it through different links (a
+ * `~/.mux` linked to `~/.xum`, and `MUX_ROOT=~/.xum`) take the same lock.
  */
-export function withFileLock<T>(lockFile: string, fn: () => Promise<T>, timeoutMs = 30_000): Promise<T> {
+export function withFileLock<T>(requested: string, fn: () => Promise<T>, timeoutMs = 30_000): Promise<T> {
+  const lockFile = realFilePath(requested);
   const before = queues.get(lockFile) ?? Promise.resolve();
   const run = () => holdFileLock(lockFile, fn, timeoutMs);
   const next = before.then(run, run);

@@ -70,6 +70,7 @@ export class GitTracker {
     if (known?.key === key) return;
     let runtime: Runtime;
     try {
+      await this.service.prepare(ws);
       runtime = this.service.runtime(ws);
     } catch {
       return; // e.g. SSH support missing: no status

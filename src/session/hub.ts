@@ -9,6 +9,7 @@ import { git } from "../workspace/git.js";
 import { suggestName } from "../workspace/names.js";
 import { RACY_GIT_WINDOW_MS, settleIndex } from "../workspace/worktree.js";
 import { detectTrunk, resolveProjectPath } from "../workspace/projects.js";
+import { unsupportedRuntimeMessage } from "../workspace/registry/runtimeConfig.js";
 import type { CreateWorkspaceInput, WorkspaceHealth, WorkspaceService } from "../workspace/service.js";
 import { AsyncQueue } from "./asyncQueue.js";
 import { errorMessage, HubError } from "./errors.js";
@@ -191,6 +192,7 @@ export class Hub implements SessionHost {
   private healthOf(ws: Workspace): WorkspaceHealth {
     const known = this.health.get(ws.id);
     if (known) return known;
+    if (ws.runtime.type === "unsupported") return "unsupported-runtime";
     if (!fs.existsSync(ws.projectPath)) return "missing-project";
     if (ws.runtime.type === "worktree" && ws.branch && !fs.existsSync(ws.runtime.path)) return "missing-worktree";
     return "ok";
@@ -444,6 +446,7 @@ export class Hub implements SessionHost {
   async send(input: SendInput & { workspaceId: string }): Promise<{ queued: boolean }> {
     const ws = this.get(input.workspaceId);
     const { workspaceId, ...message } = input;
+    if (ws.runtime.type === "unsupported") throw new HubError("BAD_REQUEST", unsupportedRuntimeMessage(ws.name, ws.runtime));
     if (this.healthOf(ws) !== "ok") {
       // Checked again: the user may have repaired it by hand since.
       const health = await this.service.health(ws);

@@ -369,6 +369,7 @@ export class WorkspaceSession {
       const providers = loadProvidersConfig(this.host.env);
       modelName ??= defaultModel(providers, this.host.env);
       model = await resolveModel(modelName, providers, this.host.env);
+      await this.host.service.prepare(ws);
       runtime = this.host.service.runtime(ws);
     } catch (err) {
       return this.fail("config", errorMessage(err), { ...(modelName ? { model: modelName } : {}), mode });

@@ -35,4 +35,27 @@ describe("ConfigStore", () => {
       expect(fs.readFileSync(path.join(root, backups()[0]), "utf8")).toBe(text);
     });
   }
+
+  it("stores reaching one config.json through a link and directly lose no update, and the link stays", async () => {
+    const shared = path.join(root, "dotfiles");
+    const linked = path.join(root, "linked");
+    fs.mkdirSync(shared);
+    fs.mkdirSync(linked);
+    fs.symlinkSync(path.join(shared, "config.json"), path.join(linked, "config.json"));
+    const stores = [new ConfigStore(shared), new ConfigStore(linked)];
+    await Promise.all(
+      Array.from({ length: 20 }, (_, i) =>
+        stores[i % 2].update((c) => {
+          c.projects.push({ path: `/p${i}`, name: `p${i}`, addedAt: i });
+        }),
+      ),
+    );
+    expect(
+      stores[1]
+        .read()
+        .projects.map((p) => p.name)
+        .sort(),
+    ).toEqual(Array.from({ length: 20 }, (_, i) => `p${i}`).sort());
+    expect(fs.lstatSync(path.join(linked, "config.json")).isSymbolicLink()).toBe(true);
+  });
 });

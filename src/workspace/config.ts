@@ -3,9 +3,14 @@ import * as path from "node:path";
 import { writeFileAtomic } from "../config/atomicWrite.js";
 import { ConfigError } from "../config/errors.js";
 import { isBlankJsonc, parseJsonc } from "../config/jsonc.js";
+import { realFilePath } from "../config/links.js";
 import { muxRoot } from "../config/paths.js";
 import { withFileLock } from "../config/lock.js";
-import { type MuxConfig, MuxConfigSchema } from "./schemas.js";
+import type { Decoded } from "./registry/decode.js";
+import { readRegistryDocument } from "./registry/document.js";
+import { encodeRegistry } from "./registry/encode.js";
+import { type RawRegistry, RegistryFormatError } from "./registry/raw.js";
+import type { MuxConfig } from "./schemas.js";
 
 export {
   type MuxConfig,
@@ -22,27 +27,32 @@ export {
 const emptyConfig = (): MuxConfig => ({ version: 1, projects: [], workspaces: [] });
 
 /**
- * The registry of projects and workspaces in `MUX_ROOT/config.json`. Every update is
- * read-modify-write under a lock shared by all processes, then written atomically, so concurrent
- * writers never lose an update. A corrupt (or blank) file is backed up and reported, never replaced.
+ * The registry of projects and workspaces in `MUX_ROOT/config.json`, in the format the original
+ * Mux reads and writes too (see registry/raw.ts), so both apps can share one `~/.mux`. Every
+ * update is read-modify-write under a lock shared by all processes, then written atomically, so
+ * concurrent writers never lose an update; only what changed is written, so whatever the
+ * original keeps there stays. A corrupt (or blank) file is backed up and reported, never replaced.
  */
 export class ConfigStore {
   readonly file: string;
-  private readonly lockFile: string;
   /** Serialises updates within this process (the file lock serialises across processes). */
   private queue: Promise<unknown> = Promise.resolve();
 
-  constructor(root = muxRoot()) {
+  constructor(private readonly root = muxRoot()) {
     this.file = path.join(root, "config.json");
-    this.lockFile = `${this.file}.lock`;
   }
 
   read(): MuxConfig {
+    return this.load().decoded.config;
+  }
+
+  /** The file as a document in the shared format, and the registry it holds. */
+  private load(): { doc: RawRegistry; decoded: Decoded } {
     let text: string;
     try {
       text = fs.readFileSync(this.file, "utf8");
     } catch (err) {
-      if ((err as NodeJS.ErrnoException).code === "ENOENT") return emptyConfig();
+      if ((err as NodeJS.ErrnoException).code === "ENOENT") return { doc: {}, decoded: { config: emptyConfig(), projects: new Map(), workspaces: new Map() } };
       throw err;
     }
     // Mux never writes an empty registry (writes are atomic), so a blank one lost its content:
@@ -54,12 +64,12 @@ export class ConfigStore {
     } catch (err) {
       throw this.corrupt(text, err as ConfigError);
     }
-    const parsed = MuxConfigSchema.safeParse(raw);
-    if (!parsed.success) {
-      const issue = parsed.error.issues[0];
-      throw this.corrupt(text, new Error(`${issue.path.join(".")}: ${issue.message}`));
+    try {
+      return readRegistryDocument(raw, this.root);
+    } catch (err) {
+      if (err instanceof RegistryFormatError) throw this.corrupt(text, err);
+      throw err;
     }
-    return parsed.data;
   }
 
   /** `err` is a ConfigError from parsing (message starts with file:line:col) or a schema error. */
@@ -83,10 +93,13 @@ export class ConfigStore {
   update<T>(fn: (config: MuxConfig) => T | Promise<T>): Promise<T> {
     const run = () => {
       fs.mkdirSync(path.dirname(this.file), { recursive: true });
-      return withFileLock(this.lockFile, async () => {
-        const config = this.read();
+      // Beside the file itself, wherever links put it, so every way of reaching it shares the lock.
+      return withFileLock(`${realFilePath(this.file)}.lock`, async () => {
+        const { doc, decoded } = this.load();
+        const config = structuredClone(decoded.config);
         const result = await fn(config);
-        await writeFileAtomic(this.file, `${JSON.stringify(config, null, 2)}\n`, { mode: 0o600 });
+        encodeRegistry(doc, decoded, config);
+        await writeFileAtomic(this.file, `${JSON.stringify(doc, null, 2)}\n`, { mode: 0o600 });
         return result;
       });
     };

@@ -1,7 +1,10 @@
 import { z } from "zod";
 import { ModeSchema, ThinkingLevelSchema } from "../agent/events.js";
 
-/** The registry's shapes (config.json). Browser-safe: no Node imports here. */
+/**
+ * The registry as Mux works with it (and as it wrote config.json before it shared the original
+ * Mux's format, which registry/ reads and writes). Browser-safe: no Node imports here.
+ */
 
 export const RuntimeConfigSchema = z.discriminatedUnion("type", [
   /** Runs in the project directory itself: no isolation. */
@@ -10,6 +13,11 @@ export const RuntimeConfigSchema = z.discriminatedUnion("type", [
   z.object({ type: z.literal("worktree"), path: z.string() }),
   /** A git worktree on a remote host reached with the system ssh. */
   z.object({ type: z.literal("ssh"), host: z.string(), path: z.string() }),
+  /**
+   * A runtime the original Mux has and this one does not yet (docker, devcontainer, coder, a
+   * workspace spanning several projects, or one from a newer version): listed, never used.
+   */
+  z.object({ type: z.literal("unsupported"), kind: z.string(), path: z.string() }),
 ]);
 export type RuntimeConfig = z.infer<typeof RuntimeConfigSchema>;
 
@@ -25,6 +33,8 @@ export const WorkspaceSchema = z
     projectPath: z.string(),
     /** Human name; also the branch name for worktree and ssh workspaces. */
     name: z.string(),
+    /** A longer human title (set by the original Mux; shown, not edited here). */
+    title: z.string().optional(),
     /** The branch this workspace works on (null for local: whatever the project has checked out). */
     branch: z.string().nullable(),
     /** What ahead/behind and diffs are measured against. */

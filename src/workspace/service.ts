@@ -1,6 +1,6 @@
+import { randomBytes } from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { nanoid } from "nanoid";
 import { ConfigError } from "../config/errors.js";
 import { SessionStore } from "../history/sessionStore.js";
 import { muxRoot, sessionsDir } from "../config/paths.js";
@@ -13,6 +13,7 @@ import { copyMuxIgnored } from "./muxignore.js";
 import { normalizeName, suggestName, withSuffix, workspaceName } from "./names.js";
 import { assignDirNames, projectDirName } from "./projectDirs.js";
 import { detectTrunk, projectName, remoteStatusBase, resolveProjectPath } from "./projects.js";
+import { unsupportedRuntimeMessage } from "./registry/runtimeConfig.js";
 import { addWorktree, removeWorktree, renameWorktree, unsavedWork, worktreeHealth, worktreeHealthAll, type WorktreeHealth } from "./worktree.js";
 
 export type RuntimeChoice = { type: "local" } | { type: "worktree" } | { type: "ssh"; host: string };
@@ -26,7 +27,8 @@ export interface CreateWorkspaceInput {
   settings?: Workspace["settings"];
 }
 
-export type WorkspaceHealth = WorktreeHealth | "missing-project";
+/** `unsupported-runtime`: made by the original Mux with a runtime this one does not have (docker…). */
+export type WorkspaceHealth = WorktreeHealth | "missing-project" | "unsupported-runtime";
 
 export interface WorkspaceWithHealth extends Workspace {
   health: WorkspaceHealth;
@@ -41,6 +43,8 @@ export interface RemoteWorkspaces {
   /** Moves the remote worktree and its branch to `name`; returns the new remote path. */
   rename(ws: Workspace, name: string): Promise<string>;
   runtime(ws: Workspace): Runtime;
+  /** Whatever runtime() needs to ask the host first (its home directory, for a `~/…` path). */
+  prepare(ws: Workspace): Promise<void>;
 }
 
 /**
@@ -66,7 +70,7 @@ export class WorkspaceService {
   async addProject(input: string): Promise<Project> {
     const projectPath = await resolveProjectPath(input);
     return this.store.update((config) => {
-      let project = config.projects.find((p) => p.path === projectPath);
+      let project = sameProject(config.projects, projectPath);
       if (!project) {
         project = { path: projectPath, name: projectName(projectPath), addedAt: Date.now() };
         config.projects.push(project);
@@ -84,7 +88,7 @@ export class WorkspaceService {
   async removeProject(input: string): Promise<void> {
     const projectPath = path.resolve(input);
     await this.store.update((config) => {
-      const project = config.projects.find((p) => p.path === projectPath || p.path === safeRealpath(projectPath));
+      const project = sameProject(config.projects, projectPath);
       if (!project) throw new ConfigError(`no project ${projectPath}`);
       const left = config.workspaces.filter((w) => w.projectPath === project.path);
       if (left.length > 0) {
@@ -97,7 +101,9 @@ export class WorkspaceService {
   // ── workspaces ──────────────────────────────────────────────────────────
 
   async listWorkspaces(projectPath?: string): Promise<WorkspaceWithHealth[]> {
-    const all = this.store.read().workspaces.filter((w) => !projectPath || w.projectPath === projectPath);
+    const config = this.store.read();
+    const project = projectPath && (sameProject(config.projects, projectPath)?.path ?? projectPath);
+    const all = config.workspaces.filter((w) => !project || w.projectPath === project);
     const health = await this.healthAll(all);
     return all.map((w) => ({ ...w, health: health.get(w.id) ?? "ok" }));
   }
@@ -107,7 +113,9 @@ export class WorkspaceService {
    * workspace with it would have made it (`"my ws"` is `my-ws`).
    */
   find(ref: string, projectPath?: string): Workspace | undefined {
-    const all = this.store.read().workspaces;
+    const config = this.store.read();
+    const all = config.workspaces;
+    if (projectPath) projectPath = sameProject(config.projects, projectPath)?.path ?? projectPath;
     const named = (name: string) => all.find((w) => w.name === name && (!projectPath || w.projectPath === projectPath));
     return all.find((w) => w.id === ref) ?? named(ref) ?? named(normalizeName(ref));
   }
@@ -121,6 +129,7 @@ export class WorkspaceService {
   }
 
   async health(ws: Workspace): Promise<WorkspaceHealth> {
+    if (ws.runtime.type === "unsupported") return "unsupported-runtime";
     if (!fs.existsSync(ws.projectPath)) return "missing-project";
     if (ws.runtime.type !== "worktree" || !ws.branch) return "ok";
     return worktreeHealth(ws.projectPath, ws.runtime.path, ws.branch);
@@ -131,7 +140,8 @@ export class WorkspaceService {
     const out = new Map<string, WorkspaceHealth>();
     const byProject = new Map<string, { id: string; worktreePath: string; branch: string }[]>();
     for (const ws of workspaces) {
-      if (!fs.existsSync(ws.projectPath)) out.set(ws.id, "missing-project");
+      if (ws.runtime.type === "unsupported") out.set(ws.id, "unsupported-runtime");
+      else if (!fs.existsSync(ws.projectPath)) out.set(ws.id, "missing-project");
       else if (ws.runtime.type !== "worktree" || !ws.branch) out.set(ws.id, "ok");
       else byProject.set(ws.projectPath, [...(byProject.get(ws.projectPath) ?? []), { id: ws.id, worktreePath: ws.runtime.path, branch: ws.branch }]);
     }
@@ -166,7 +176,8 @@ export class WorkspaceService {
             ? ({ type: "worktree", path: this.worktreePath(project, name) } as const)
             : ({ type: "ssh", host: choice.host, path: "" } as const);
       const created: Workspace = {
-        id: nanoid(10).replace(/[^A-Za-z0-9]/g, "x"),
+        // 10 hex digits, as the original Mux makes them (the two apps share ids and sessions/<id>/).
+        id: randomBytes(5).toString("hex"),
         projectPath,
         name,
         branch: choice.type === "local" ? null : name,
@@ -192,7 +203,8 @@ export class WorkspaceService {
   /** Makes the workspace's files exist: a worktree (plus .muxignore'd files) or a remote one. */
   private async materialize(ws: Workspace): Promise<void> {
     if (ws.runtime.type === "worktree") {
-      await addWorktree(ws.projectPath, ws.runtime.path, ws.branch!, ws.base!);
+      // No base recorded (a workspace the original Mux made): the trunk, as for a new one.
+      await addWorktree(ws.projectPath, ws.runtime.path, ws.branch!, ws.base ?? (await detectTrunk(ws.projectPath)));
       await copyMuxIgnored(ws.projectPath, ws.runtime.path);
     } else if (ws.runtime.type === "ssh") {
       const project = this.store.read().projects.find((p) => p.path === ws.projectPath)!;
@@ -207,7 +219,7 @@ export class WorkspaceService {
 
   /** Re-creates the worktree of a workspace whose directory or branch was deleted by hand. */
   async recreate(ref: string): Promise<Workspace> {
-    const ws = this.get(ref);
+    const ws = this.supported(this.get(ref));
     const health = await this.health(ws);
     if (health === "ok") return ws;
     if (ws.runtime.type !== "worktree") throw new ConfigError(`workspace "${ws.name}" cannot be re-created (${health})`);
@@ -222,7 +234,7 @@ export class WorkspaceService {
   }
 
   async rename(ref: string, newName: string): Promise<Workspace> {
-    const ws = this.get(ref);
+    const ws = this.supported(this.get(ref));
     const name = await workspaceName(newName, ws.projectPath);
     if (name === ws.name) return ws;
     if (this.store.read().workspaces.some((w) => w.projectPath === ws.projectPath && w.name === name)) {
@@ -250,6 +262,7 @@ export class WorkspaceService {
   /** A new workspace on a new branch from the source's HEAD, with a copy of its chat. */
   async fork(ref: string, newName?: string): Promise<Workspace> {
     const source = this.get(ref);
+    if (source.runtime.type === "unsupported") throw new ConfigError(unsupportedRuntimeMessage(source.name, source.runtime));
     // A local workspace is the project directory itself: there is no branch of its own to fork.
     if (source.runtime.type === "local") throw new ConfigError("only worktree and SSH workspaces can be forked");
     // The fork lives where its source does (an SSH fork on the same host, from the host's HEAD).
@@ -279,7 +292,8 @@ export class WorkspaceService {
    * cannot tell (it fails, or is missing), unless forced; a refusal changes nothing.
    */
   async delete(ref: string, opts: { force?: boolean } = {}): Promise<void> {
-    const ws = this.get(ref);
+    // Its container or remote workspace is the original Mux's to remove: forgetting it here would strand it.
+    const ws = this.supported(this.get(ref));
     if (ws.runtime.type === "worktree" && ws.branch && fs.existsSync(ws.projectPath)) {
       if (!opts.force) await this.refuseToLoseWork(ws, ws.runtime.path, ws.branch);
       await removeWorktree(ws.projectPath, ws.runtime.path, ws.branch, { force: opts.force });
@@ -325,8 +339,19 @@ export class WorkspaceService {
     });
   }
 
+  /**
+   * Makes a workspace ready for runtime(): refuses one whose runtime this Mux lacks, and asks an
+   * SSH host for its home directory when the workspace's path is given from there (`~/mux/…`,
+   * as the original Mux records them).
+   */
+  async prepare(ws: Workspace): Promise<void> {
+    this.supported(ws);
+    if (ws.runtime.type === "ssh") await this.requireRemote().prepare(ws);
+  }
+
   /** What git status needs for a workspace: its runtime and the base it is measured against. */
   async statusTarget(ws: Workspace): Promise<StatusTarget> {
+    await this.prepare(ws);
     return { id: ws.id, runtime: this.runtime(ws), base: await this.statusBase(ws, ws.base ?? (await detectTrunk(ws.projectPath))) };
   }
 
@@ -344,13 +369,32 @@ export class WorkspaceService {
         return new LocalRuntime(ws.runtime.path, "worktree");
       case "ssh":
         return this.requireRemote().runtime(ws);
+      case "unsupported":
+        throw new ConfigError(unsupportedRuntimeMessage(ws.name, ws.runtime));
     }
+  }
+
+  /** The workspace, unless its runtime is one this Mux does not have (then why, as an error). */
+  private supported(ws: Workspace): Workspace {
+    if (ws.runtime.type === "unsupported") throw new ConfigError(unsupportedRuntimeMessage(ws.name, ws.runtime));
+    return ws;
   }
 
   private requireRemote(): RemoteWorkspaces {
     if (!this.remote) throw new ConfigError("SSH workspaces are not available in this build");
     return this.remote;
   }
+}
+
+/**
+ * The registered project at `projectPath`: the same path, or one reaching the same directory
+ * through links (the original Mux records a project's path as it was given, links and all).
+ */
+function sameProject(projects: Project[], projectPath: string): Project | undefined {
+  const exact = projects.find((p) => p.path === projectPath);
+  if (exact) return exact;
+  const real = safeRealpath(projectPath);
+  return projects.find((p) => safeRealpath(p.path) === real);
 }
 
 function safeRealpath(p: string): string {

@@ -54,6 +54,8 @@ async function startCommit(projectPath: string, base: string): Promise<string> {
  */
 export class SshWorkspaces implements RemoteWorkspaces {
   private readonly connections = new Map<string, SshConnection>();
+  /** Each host's home directory, once asked: the original Mux records paths there as `~/…`. */
+  private readonly homes = new Map<string, string>();
 
   constructor(private readonly options: SshWorkspacesOptions) {}
 
@@ -72,15 +74,37 @@ export class SshWorkspaces implements RemoteWorkspaces {
 
   runtime(ws: Workspace): SshRuntime {
     if (ws.runtime.type !== "ssh" || !ws.runtime.path) throw new ConfigError(`workspace "${ws.name}" has no remote path`);
-    return this.runtimeAt(ws.runtime.host, ws.runtime.path);
+    const dir = this.onHost(ws.runtime.host, ws.runtime.path);
+    if (!dir) throw new ConfigError(`workspace "${ws.name}" is at ${ws.runtime.path} on ${ws.runtime.host}, whose home directory is not known yet`);
+    return this.runtimeAt(ws.runtime.host, dir);
+  }
+
+  /** Learns the host's home directory when the workspace's path starts with `~` (see onHost). */
+  async prepare(ws: Workspace): Promise<void> {
+    if (ws.runtime.type === "ssh" && isHomeRelative(ws.runtime.path)) await this.home(ws.runtime.host);
+  }
+
+  /** The host's home directory, asked once. */
+  private async home(host: string): Promise<string> {
+    const known = this.homes.get(host);
+    if (known) return known;
+    const r = await execCapture(this.runtimeAt(host, "/"), 'printf %s "$HOME"');
+    if (r.exitCode !== 0 || !r.stdout.startsWith("/")) throw new ConfigError(`cannot reach ${host}: ${r.stderr.trim() || "no home directory"}`);
+    this.homes.set(host, r.stdout);
+    return r.stdout;
+  }
+
+  /** `p` as an absolute path on the host (`~/x` in its home), or undefined while the home is unknown. */
+  private onHost(host: string, p: string): string | undefined {
+    if (!isHomeRelative(p)) return p;
+    const home = this.homes.get(host);
+    return home && path.posix.join(home, p.slice(1));
   }
 
   /** The project's directory on the host, with `~` resolved there. */
   private async remoteProjectDir(host: string, project: Project): Promise<string> {
     const root = this.options.remoteRoot ?? "~/mux";
-    const r = await execCapture(this.runtimeAt(host, "/"), 'printf %s "$HOME"');
-    if (r.exitCode !== 0) throw new ConfigError(`cannot reach ${host}: ${r.stderr.trim()}`);
-    const abs = root === "~" ? r.stdout : root.startsWith("~/") ? path.posix.join(r.stdout, root.slice(2)) : root;
+    const abs = isHomeRelative(root) ? path.posix.join(await this.home(host), root.slice(1)) : root;
     return path.posix.join(abs, projectDirName(project));
   }
 
@@ -138,6 +162,7 @@ fi`,
   /** The commit checked out in the remote worktree. */
   async head(ws: Workspace): Promise<string> {
     const host = ws.runtime.type === "ssh" ? ws.runtime.host : "";
+    await this.prepare(ws);
     const r = await captureOrError(this.runtime(ws), "git rev-parse --verify HEAD");
     if (r.exitCode !== 0) throw new ConfigError(`reading the HEAD of "${ws.name}" on ${host} failed: ${r.stderr.trim()}`);
     return r.stdout.trim();
@@ -150,13 +175,15 @@ fi`,
   async rename(ws: Workspace, name: string): Promise<string> {
     if (ws.runtime.type !== "ssh" || !ws.runtime.path || !ws.branch) throw new ConfigError(`workspace "${ws.name}" has no remote worktree`);
     const host = ws.runtime.host;
-    const from = ws.runtime.path;
+    await this.prepare(ws);
+    const from = this.onHost(host, ws.runtime.path)!;
     const to = path.posix.join(path.posix.dirname(from), name);
     const bare = `${path.posix.dirname(from)}/.base.git`;
     const r = await captureOrError(
       this.runtimeAt(host, "/"),
       `set -e
 b=${shq(bare)}
+${ours(ws.name)}
 if [ -e ${shq(to)} ]; then echo ${shq(`${to} already exists`)} >&2; exit 3; fi
 if git -C "$b" show-ref --verify --quiet ${shq(`refs/heads/${name}`)}; then echo ${shq(`branch ${name} already exists`)} >&2; exit 3; fi
 git -C "$b" worktree move ${shq(from)} ${shq(to)}
@@ -173,11 +200,12 @@ if ! git -C "$b" branch -m ${shq(ws.branch)} ${shq(name)}; then git -C "$b" work
   async remove(ws: Workspace, force: boolean): Promise<void> {
     if (ws.runtime.type !== "ssh" || !ws.runtime.path) return;
     const host = ws.runtime.host;
-    const worktree = ws.runtime.path;
+    await this.prepare(ws);
+    const worktree = this.onHost(host, ws.runtime.path)!;
     const bare = `${path.posix.dirname(worktree)}/.base.git`;
     const rt = this.runtimeAt(host, "/");
     const branch = ws.branch!;
-    const vars = `wt=${shq(worktree)}\nb=${shq(bare)}\nbr=${shq(branch)}`;
+    const vars = `wt=${shq(worktree)}\nb=${shq(bare)}\nbr=${shq(branch)}\n${ours(ws.name)}`;
     if (!force) {
       const check = await captureOrError(rt, `${vars}\n${UNSAVED_WORK_SCRIPT}`);
       const counts = /^dirty=(\d+) unmerged=(\d+) stray=(\d+)$/m.exec(check.stdout);
@@ -210,6 +238,20 @@ git -C "$b" branch -D "$br" >/dev/null 2>&1 || true`,
     );
     if (r.exitCode !== 0) throw new ConfigError(`deleting the workspace on ${host} failed: ${r.stderr.trim()}`);
   }
+}
+
+function isHomeRelative(p: string): boolean {
+  return p === "~" || p.startsWith("~/");
+}
+
+/**
+ * Refuses (exit 3) unless `$b` is a base repository this Mux made: the original Mux keeps its
+ * SSH workspaces another way (a `.mux-base.git`, or a clone each), which these scripts would
+ * misread; a workspace it made there is renamed and deleted from it.
+ */
+function ours(name: string): string {
+  const why = `workspace "${name}" was made on this host by the original Mux (no .base.git beside it): rename or delete it from the original Mux`;
+  return `if ! [ -d "$b" ]; then echo ${shq(why)} >&2; exit 3; fi`;
 }
 
 /**

@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { RecordedRequest } from "../fake-provider/index.js";
 import { hasChromium, newContext, screenshot } from "../helpers/browser.js";
 import { makeRepo } from "../helpers/git.js";
+import { recordsOf } from "../helpers/originalRegistry.js";
 import { type App, DEFAULT_KEY, lastAssistantText, poll, startApp } from "./harness.js";
 
 /**
@@ -103,10 +104,11 @@ describe.skipIf(!hasChromium)("browser: per-workspace model settings", () => {
     } finally {
       await other.context().close();
     }
-    const config = JSON.parse(fs.readFileSync(path.join(app.dirs.muxRoot, "config.json"), "utf8"));
-    const settings = (name: string) => config.workspaces.find((w: { id: string }) => w.id === ids[name]).settings;
-    expect(settings("beta")).toEqual({ model: "openai:gpt-5-mini", thinking: "high", mode: "plan" });
-    expect(settings("alpha").model).toBeUndefined();
+    // Saved where the original Mux reads them too (the shared registry format).
+    const records = recordsOf(JSON.parse(fs.readFileSync(path.join(app.dirs.muxRoot, "config.json"), "utf8")));
+    const record = (name: string) => records.get(ids[name]);
+    expect(record("beta")).toMatchObject({ aiSettings: { model: "openai:gpt-5-mini", thinkingLevel: "high" }, mode: "plan" });
+    expect(record("alpha")).not.toHaveProperty("aiSettings");
   });
 
   it("a new workspace starts from the last model and thinking level picked (in exec mode)", async () => {

@@ -189,11 +189,11 @@ describe("projects with the same folder name", () => {
   it("registered before they had directories of their own: existing workspaces stay, new ones separate", async () => {
     const { work, personal, personalDir } = twinProjects();
     expect((await muxIn(work, ["workspace", "create", "old"])).code).toBe(0);
-    // The registry as an earlier version wrote it: no dirName, both projects under src/app/.
+    // The registry as the original Mux (or an earlier version) wrote it: no dirName, both projects under src/app/.
     const file = path.join(dirs.muxRoot, "config.json");
     const config = JSON.parse(fs.readFileSync(file, "utf8"));
-    delete config.projects[0].dirName;
-    config.projects.push({ path: personal, name: "app", addedAt: Date.now() });
+    delete config.projects[0][1].dirName;
+    config.projects.push([personal, { workspaces: [] }]);
     fs.writeFileSync(file, JSON.stringify(config));
 
     const r = await muxIn(personal, ["workspace", "create", "old", "--json"]);

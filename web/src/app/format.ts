@@ -34,7 +34,8 @@ export function formatTokens(n: number): string {
 }
 
 export function runtimeLabel(runtime: WorkspaceSummary["runtime"]): string {
-  return runtime.type === "ssh" ? `ssh ${runtime.host}` : runtime.type;
+  if (runtime.type === "ssh") return `ssh ${runtime.host}`;
+  return runtime.type === "unsupported" ? runtime.kind : runtime.type;
 }
 
 export type GitView = NonNullable<WorkspaceSummary["git"]>;

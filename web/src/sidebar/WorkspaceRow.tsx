@@ -7,11 +7,19 @@ import { errorMessage } from "../state/errors";
 import type { WorkspaceSummary } from "../state/types";
 import { openOverlay, selectWorkspace } from "../state/ui";
 
-const HEALTH_TEXT: Record<Exclude<WorkspaceSummary["health"], "ok">, string> = {
+const HEALTH_TEXT: Record<Exclude<WorkspaceSummary["health"], "ok" | "unsupported-runtime">, string> = {
   "missing-worktree": "Worktree directory is missing",
   "missing-branch": "Branch is missing",
   "missing-project": "Project directory is missing",
 };
+
+/** What is wrong, in words; a runtime this Mux lacks is named (the original Mux made it). */
+function healthText(w: WorkspaceSummary): string {
+  if (w.health === "ok") return "";
+  if (w.health !== "unsupported-runtime") return HEALTH_TEXT[w.health];
+  const kind = w.runtime.type === "unsupported" ? w.runtime.kind : w.runtime.type;
+  return kind === "multi-project" ? "Spans several projects: open it in the original Mux" : `Needs the ${kind} runtime: open it in the original Mux`;
+}
 
 interface Props {
   workspace: WorkspaceSummary;
@@ -101,7 +109,7 @@ function HealthWarning({ workspace: w }: { workspace: WorkspaceSummary }) {
   return (
     <div data-testid="missing-worktree-warning" role="alert" className="mx-2 mb-1 rounded border border-warn/40 bg-warn/10 px-2 py-1 text-[11px]">
       <div className="flex items-center gap-1 text-warn">
-        <WarnIcon /> {w.health === "ok" ? "" : HEALTH_TEXT[w.health]}
+        <WarnIcon /> {healthText(w)}
       </div>
       <div className="mt-1 flex gap-1.5">
         {canRecreate && (

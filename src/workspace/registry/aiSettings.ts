@@ -1,0 +1,91 @@
+import { type ThinkingLevel, ThinkingLevelSchema } from "../../agent/events.js";
+import { formatModel, parseModelString } from "../../providers/models.js";
+import type { Workspace } from "../schemas.js";
+import { isObject, type RawObject } from "./raw.js";
+
+type Settings = Workspace["settings"];
+
+/**
+ * The original's thinking levels in ours. Its `xhigh` is what our `max` asks OpenAI for, and it
+ * also accepts `med`; a level we do not know leaves the choice unset (the default applies).
+ */
+const FROM_ORIGINAL: Record<string, ThinkingLevel> = {
+  off: "off",
+  low: "low",
+  med: "medium",
+  medium: "medium",
+  high: "high",
+  xhigh: "max",
+  max: "max",
+};
+
+/** Ours in the original's words: `xhigh` is the top level every version of it understands. */
+const TO_ORIGINAL: Record<ThinkingLevel, string> = { off: "off", low: "low", medium: "medium", high: "high", max: "xhigh" };
+
+/** The original keeps a choice per agent; our exec and plan modes are its `exec` and `plan` agents. */
+function agentOf(mode: Settings["mode"]): string {
+  return mode === "plan" ? "plan" : "exec";
+}
+
+/**
+ * A workspace's model, thinking level and mode from its record: the original's `aiSettings`
+ * (or its per-agent choice for the mode, which it prefers when both exist), and our `mode` and
+ * `thinking` (a level picked before any model, which `aiSettings` cannot hold without one).
+ */
+export function settingsFromRaw(raw: RawObject): Settings {
+  const mode = raw.mode === "exec" || raw.mode === "plan" ? raw.mode : undefined;
+  const byAgent = isObject(raw.aiSettingsByAgent) ? raw.aiSettingsByAgent[agentOf(mode)] : undefined;
+  const chosen = isObject(byAgent) ? byAgent : isObject(raw.aiSettings) ? raw.aiSettings : {};
+  const settings: Settings = {};
+  if (typeof chosen.model === "string" && chosen.model) settings.model = chosen.model;
+  const thinking = typeof chosen.thinkingLevel === "string" ? FROM_ORIGINAL[chosen.thinkingLevel] : undefined;
+  const own = ThinkingLevelSchema.safeParse(raw.thinking);
+  if (thinking) settings.thinking = thinking;
+  else if (own.success) settings.thinking = own.data;
+  if (mode) settings.mode = mode;
+  return settings;
+}
+
+/**
+ * Writes what changed between `before` and `after` into the record, where the original reads it:
+ * `aiSettings` and, when it keeps per-agent choices, the entry of the current mode's agent. Only
+ * the changed part is written, so a level ours reads differently (`max` read as ours) stays as it was.
+ */
+export function writeSettings(raw: RawObject, before: Settings, after: Settings): void {
+  if (before.mode !== after.mode) {
+    if (after.mode) raw.mode = after.mode;
+    else delete raw.mode;
+  }
+  const modelChanged = before.model !== after.model && after.model !== undefined;
+  const thinkingChanged = before.thinking !== after.thinking && after.thinking !== undefined;
+  if (!modelChanged && !thinkingChanged) return;
+  const targets: RawObject[] = [];
+  if (isObject(raw.aiSettings)) targets.push(raw.aiSettings);
+  else if (after.model !== undefined) targets.push((raw.aiSettings = {}));
+  if (isObject(raw.aiSettingsByAgent)) {
+    const agents = raw.aiSettingsByAgent;
+    const agent = agentOf(after.mode);
+    if (isObject(agents[agent])) targets.push(agents[agent]);
+    else if (after.model !== undefined) targets.push((agents[agent] = {}));
+  }
+  if (targets.length === 0) {
+    // No model chosen yet, so nothing the original could read: the level waits in our own field.
+    raw.thinking = after.thinking;
+    return;
+  }
+  delete raw.thinking;
+  for (const target of targets) {
+    // The original requires both fields: one missing is filled with what this Mux will use.
+    if (after.model !== undefined && (modelChanged || typeof target.model !== "string")) target.model = canonicalModel(after.model);
+    if (thinkingChanged || typeof target.thinkingLevel !== "string") target.thinkingLevel = TO_ORIGINAL[after.thinking ?? "off"];
+  }
+}
+
+/** `sonnet` → `anthropic:claude-sonnet-4-5`: the original accepts only `provider:model`. */
+function canonicalModel(model: string): string {
+  try {
+    return formatModel(parseModelString(model));
+  } catch {
+    return model;
+  }
+}

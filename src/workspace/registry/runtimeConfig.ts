@@ -1,0 +1,68 @@
+import * as os from "node:os";
+import * as path from "node:path";
+import type { RuntimeConfig } from "../schemas.js";
+import { isObject, type RawObject, type RawWorkspace } from "./raw.js";
+
+/**
+ * A workspace's runtime from its record. The original writes `runtimeConfig` beside `path` (the
+ * workspace's directory, always `<srcBaseDir>/<project>/<name>` for worktrees and SSH):
+ * - none at all: a workspace from before runtimes, a worktree (the original's default);
+ * - `local` with a `srcBaseDir`: its older name for a worktree; without one, the project itself;
+ * - `ssh` with a `coder` part: a Coder workspace, which needs the coder runtime;
+ * - `docker`, `devcontainer` or anything newer: kept and listed, not usable here yet.
+ * A workspace attributed to several projects (the original's `projects` list) is not usable either.
+ */
+export function runtimeFromRaw(raw: RawWorkspace): RuntimeConfig {
+  const dir = expandHome(raw.path);
+  if (Array.isArray(raw.projects) && raw.projects.length > 1) return { type: "unsupported", kind: "multi-project", path: dir };
+  const rc = raw.runtimeConfig;
+  if (!isObject(rc)) return { type: "worktree", path: dir };
+  switch (rc.type) {
+    case "local":
+      return typeof rc.srcBaseDir === "string" ? { type: "worktree", path: dir } : { type: "local" };
+    case "worktree":
+      return { type: "worktree", path: dir };
+    case "ssh":
+      if (rc.coder !== undefined) return { type: "unsupported", kind: "coder", path: raw.path };
+      if (typeof rc.host !== "string" || !rc.host) return { type: "unsupported", kind: "ssh without a host", path: raw.path };
+      // The host's own path: a leading ~ is the home directory there, not here.
+      return { type: "ssh", host: rc.host, path: raw.path };
+    default:
+      return { type: "unsupported", kind: typeof rc.type === "string" && rc.type ? rc.type : "unknown", path: raw.path };
+  }
+}
+
+/**
+ * The `runtimeConfig` the original reads for a runtime of ours. `srcBaseDir` is the directory two
+ * levels up from the workspace (`<srcBaseDir>/<project>/<name>`). Undefined for a runtime this
+ * Mux never makes (an unsupported one keeps whatever it had).
+ */
+export function runtimeConfigFor(runtime: RuntimeConfig): RawObject | undefined {
+  switch (runtime.type) {
+    case "local":
+      return { type: "local" };
+    case "worktree":
+      return { type: "worktree", srcBaseDir: path.dirname(path.dirname(runtime.path)) };
+    case "ssh":
+      // Until the remote worktree exists its path is unknown: the original's default base then.
+      return { type: "ssh", host: runtime.host, srcBaseDir: runtime.path ? path.posix.dirname(path.posix.dirname(runtime.path)) : "~/mux" };
+    case "unsupported":
+      return undefined;
+  }
+}
+
+/** The record's `path`: the workspace's directory (the project itself for a local workspace). */
+export function rawPathFor(runtime: RuntimeConfig, projectPath: string): string {
+  return runtime.type === "local" ? projectPath : runtime.path;
+}
+
+/** Why a workspace with this runtime cannot be used here, in words a user can act on. */
+export function unsupportedRuntimeMessage(name: string, runtime: Extract<RuntimeConfig, { type: "unsupported" }>): string {
+  const what = runtime.kind === "multi-project" ? "spans several projects" : `needs the ${runtime.kind} runtime`;
+  return `workspace "${name}" ${what}, which this Mux does not have yet: use it from the original Mux`;
+}
+
+function expandHome(p: string): string {
+  if (p === "~") return os.homedir();
+  return p.startsWith("~/") ? path.join(os.homedir(), p.slice(2)) : p;
+}

@@ -203,4 +203,21 @@ describe("toModelMessages", () => {
     );
     for (const m of out) expect(modelMessageSchema.safeParse(m).success, JSON.stringify(m)).toBe(true);
   });
+
+  it("sends only what follows a context reset, and a compaction summary as a user message in place of what it summarizes", () => {
+    const boundary = (id: string, kind: "compaction" | "reset", text: string): ChatMessage => ({
+      id,
+      role: "assistant",
+      createdAt: 3,
+      parts: [{ type: "text", text }],
+      metadata: { status: "complete", contextBoundary: kind },
+    });
+    const reset = toModelMessages([user("old"), boundary("r", "reset", ""), user("new")], MODEL);
+    expect(reset).toEqual([{ role: "user", content: "new" }]);
+    const compacted = toModelMessages([user("old"), boundary("s", "compaction", "We did X."), user("next")], MODEL);
+    expect(compacted).toEqual([
+      { role: "user", content: expect.stringContaining("We did X.") },
+      { role: "user", content: "next" },
+    ]);
+  });
 });

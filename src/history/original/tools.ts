@@ -13,7 +13,7 @@ import { isRecord } from "./shape.js";
 const PATH_TOOLS = new Set(["file_read", "file_edit_replace_string", "file_edit_insert", "file_edit_replace_lines"]);
 const PATH_KEYS = ["file_path", "filePath"] as const;
 
-const INTERRUPTED = "interrupted: the original Mux stopped before this tool returned";
+const INTERRUPTED = "interrupted: the app stopped before this tool returned";
 
 function nativeInput(toolName: string, input: unknown): unknown {
   if (!PATH_TOOLS.has(toolName) || !isRecord(input) || "path" in input) return input;

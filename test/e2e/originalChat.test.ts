@@ -110,4 +110,4 @@ it("mux run --session continues a session of the original's format by its id", a
   const added = lines(path.join(sessionDir, "chat.jsonl")).slice(-2);
   for (const line of added) expect(OriginalLineSchema.safeParse(line).error).toBeUndefined();
   expect(added.map((l) => l.parts.at(-1).text)).toEqual(["hi", "Hello again."]);
-});
+}, 60_000);

@@ -220,4 +220,27 @@ describe("toModelMessages", () => {
       { role: "user", content: "next" },
     ]);
   });
+
+  it("sends an attached image as an image, and only names a file whose URL is not a URL", () => {
+    const m: ChatMessage = {
+      id: "u1",
+      role: "user",
+      createdAt: 1,
+      parts: [
+        { type: "text", text: "look" },
+        { type: "file", mediaType: "image/png", url: "data:image/png;base64,AAAA" },
+        { type: "file", mediaType: "application/pdf", url: "not a url", filename: "spec.pdf" },
+      ],
+    };
+    expect(toModelMessages([m], MODEL)).toEqual([
+      {
+        role: "user",
+        content: [
+          { type: "text", text: "look" },
+          { type: "image", image: "AAAA", mediaType: "image/png" },
+          { type: "text", text: "[attached file spec.pdf, not readable]" },
+        ],
+      },
+    ]);
+  });
 });

@@ -35,10 +35,14 @@ export function toolAsText(part: ToolPart): string {
   return `[Earlier call of the tool ${part.toolName}, no longer available, with input ${clip(part.input)}; it ${outcome} ${clip(part.output)}]`;
 }
 
-/** An attached file for the model: images as images, other files as files (data: URLs decoded). */
+/**
+ * An attached file for the model: images as images, other files as files (data: URLs decoded);
+ * one whose URL is not a URL is only named.
+ */
 function fileContent(part: FilePart): Exclude<UserContent, string>[number] {
   const match = /^data:[^;,]*(?:;[^,]*)?;base64,(.*)$/s.exec(part.url);
-  const data = match ? match[1] : new URL(part.url);
+  const data = match ? match[1] : URL.canParse(part.url) ? new URL(part.url) : undefined;
+  if (data === undefined) return { type: "text", text: `[attached file ${part.filename ?? part.mediaType}, not readable]` };
   return part.mediaType.startsWith("image/")
     ? { type: "image", image: data, mediaType: part.mediaType }
     : { type: "file", data, mediaType: part.mediaType, ...(part.filename ? { filename: part.filename } : {}) };

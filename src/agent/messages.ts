@@ -31,10 +31,30 @@ export const ToolPartSchema = z.object({
 });
 /** Marks where one LLM step (request) began, so retries and history replay know the boundaries. */
 export const StepStartPartSchema = z.object({ type: z.literal("step-start") });
+/** An attached file, usually an image: a `data:` URL (or a link, never fetched for display). */
+export const FilePartSchema = z.object({
+  type: z.literal("file"),
+  mediaType: z.string(),
+  url: z.string(),
+  filename: z.string().optional(),
+});
+/**
+ * Something read from a chat written by another program that Mux does not understand (a part
+ * type, a field): kept and shown as it was, collapsed, rather than dropped. Never sent to the model.
+ */
+export const RawPartSchema = z.object({ type: z.literal("raw"), label: z.string(), value: z.unknown() });
 
-export const PartSchema = z.discriminatedUnion("type", [TextPartSchema, ReasoningPartSchema, ToolPartSchema, StepStartPartSchema]);
+export const PartSchema = z.discriminatedUnion("type", [
+  TextPartSchema,
+  ReasoningPartSchema,
+  ToolPartSchema,
+  StepStartPartSchema,
+  FilePartSchema,
+  RawPartSchema,
+]);
 export type Part = z.infer<typeof PartSchema>;
 export type ToolPart = z.infer<typeof ToolPartSchema>;
+export type FilePart = z.infer<typeof FilePartSchema>;
 
 export const MessageStatusSchema = z.enum(["streaming", "complete", "interrupted", "error"]);
 
@@ -63,6 +83,12 @@ export const ChatMessageSchema = z.object({
       error: z.string().optional(),
       /** Notes for the user about this turn (notice events), shown with it; not for the model. */
       notices: z.array(z.string()).optional(),
+      /**
+       * The model's context starts over at this message. "compaction": the message is a summary of
+       * everything before it, and the model gets the summary instead of those messages; "reset":
+       * the model gets none of what came before (only what follows).
+       */
+      contextBoundary: z.enum(["compaction", "reset"]).optional(),
     })
     .optional(),
 });

@@ -203,4 +203,44 @@ describe("toModelMessages", () => {
     );
     for (const m of out) expect(modelMessageSchema.safeParse(m).success, JSON.stringify(m)).toBe(true);
   });
+
+  it("sends only what follows a context reset, and a compaction summary as a user message in place of what it summarizes", () => {
+    const boundary = (id: string, kind: "compaction" | "reset", text: string): ChatMessage => ({
+      id,
+      role: "assistant",
+      createdAt: 3,
+      parts: [{ type: "text", text }],
+      metadata: { status: "complete", contextBoundary: kind },
+    });
+    const reset = toModelMessages([user("old"), boundary("r", "reset", ""), user("new")], MODEL);
+    expect(reset).toEqual([{ role: "user", content: "new" }]);
+    const compacted = toModelMessages([user("old"), boundary("s", "compaction", "We did X."), user("next")], MODEL);
+    expect(compacted).toEqual([
+      { role: "user", content: expect.stringContaining("We did X.") },
+      { role: "user", content: "next" },
+    ]);
+  });
+
+  it("sends an attached image as an image, and only names a file whose URL is not a URL", () => {
+    const m: ChatMessage = {
+      id: "u1",
+      role: "user",
+      createdAt: 1,
+      parts: [
+        { type: "text", text: "look" },
+        { type: "file", mediaType: "image/png", url: "data:image/png;base64,AAAA" },
+        { type: "file", mediaType: "application/pdf", url: "not a url", filename: "spec.pdf" },
+      ],
+    };
+    expect(toModelMessages([m], MODEL)).toEqual([
+      {
+        role: "user",
+        content: [
+          { type: "text", text: "look" },
+          { type: "image", image: "AAAA", mediaType: "image/png" },
+          { type: "text", text: "[attached file spec.pdf, not readable]" },
+        ],
+      },
+    ]);
+  });
 });

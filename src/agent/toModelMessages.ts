@@ -1,5 +1,5 @@
-import type { AssistantContent, ModelMessage, ToolResultPart } from "ai";
-import type { ChatMessage, ToolPart } from "./messages.js";
+import type { AssistantContent, ModelMessage, ToolResultPart, UserContent } from "ai";
+import type { ChatMessage, FilePart, ToolPart } from "./messages.js";
 
 /** What the model is shown of a tool's outcome: its result, or the error as text. */
 export function toolResultOutput(ok: boolean, output: unknown): ToolResultPart["output"] {
@@ -18,17 +18,72 @@ function toolResult(part: ToolPart): ToolResultPart {
   };
 }
 
+/** Longest JSON of a call's input or result kept when it is told as text. */
+const TOOL_TEXT_CHARS = 20_000;
+
+function clip(value: unknown): string {
+  const json = JSON.stringify(value ?? null) ?? "null";
+  return json.length > TOOL_TEXT_CHARS ? `${json.slice(0, TOOL_TEXT_CHARS)}… (${json.length - TOOL_TEXT_CHARS} more characters)` : json;
+}
+
+/**
+ * A call of a tool Mux does not have (from a chat the original Mux wrote), told as text: the
+ * model cannot be shown a call of a tool it is not given (see historyForModel in session/turn.ts).
+ */
+export function toolAsText(part: ToolPart): string {
+  const outcome = part.state === "done" ? "returned" : "failed with";
+  return `[Earlier call of the tool ${part.toolName}, no longer available, with input ${clip(part.input)}; it ${outcome} ${clip(part.output)}]`;
+}
+
+/**
+ * An attached file for the model: images as images, other files as files (data: URLs decoded);
+ * one whose URL is not a URL is only named.
+ */
+function fileContent(part: FilePart): Exclude<UserContent, string>[number] {
+  const match = /^data:[^;,]*(?:;[^,]*)?;base64,(.*)$/s.exec(part.url);
+  const data = match ? match[1] : URL.canParse(part.url) ? new URL(part.url) : undefined;
+  if (data === undefined) return { type: "text", text: `[attached file ${part.filename ?? part.mediaType}, not readable]` };
+  return part.mediaType.startsWith("image/")
+    ? { type: "image", image: data, mediaType: part.mediaType }
+    : { type: "file", data, mediaType: part.mediaType, ...(part.filename ? { filename: part.filename } : {}) };
+}
+
+/**
+ * What the model is given of the history: everything from the latest context boundary on. A
+ * compaction summary stands, as a user message, for all that came before it; after a reset the
+ * model gets only what follows.
+ */
+function sinceLatestBoundary(messages: ChatMessage[]): ChatMessage[] {
+  for (let i = messages.length - 1; i >= 0; i--) {
+    const boundary = messages[i].metadata?.contextBoundary;
+    if (boundary === "reset") return messages.slice(i + 1);
+    if (boundary === "compaction") {
+      const summary = messages[i].parts.map((p) => (p.type === "text" ? p.text : "")).join("");
+      const asUser: ChatMessage = {
+        ...messages[i],
+        role: "user",
+        parts: [{ type: "text", text: `Summary of the conversation so far (the earlier messages were compacted into it):\n\n${summary}` }],
+      };
+      return [asUser, ...messages.slice(i + 1)];
+    }
+  }
+  return messages;
+}
+
 /**
  * Converts stored messages into what the AI SDK sends. An assistant message may span many
  * steps; each step becomes an assistant message followed by a tool message with its results.
  * Reasoning is replayed only to the model that produced it (its signatures mean nothing elsewhere).
+ * Only what follows the latest context boundary is sent (see sinceLatestBoundary).
  */
 export function toModelMessages(messages: ChatMessage[], currentModel: string): ModelMessage[] {
   const out: ModelMessage[] = [];
-  for (const message of messages) {
+  for (const message of sinceLatestBoundary(messages)) {
     if (message.role === "user") {
       const text = message.parts.map((p) => (p.type === "text" ? p.text : "")).join("");
-      out.push({ role: "user", content: text });
+      const files = message.parts.filter((p): p is FilePart => p.type === "file");
+      if (!files.length) out.push({ role: "user", content: text });
+      else out.push({ role: "user", content: [...(text ? [{ type: "text" as const, text }] : []), ...files.map(fileContent)] });
       continue;
     }
     const sameModel = message.metadata?.model === currentModel;
@@ -62,6 +117,13 @@ export function toModelMessages(messages: ChatMessage[], currentModel: string): 
             providerOptions: part.providerMetadata as never,
           });
           tools.push(part);
+          break;
+        case "file":
+          // Files in answers are rare and few providers take them back: the model is told of it.
+          content.push({ type: "text", text: `[attached file ${part.filename ?? part.mediaType}]` });
+          break;
+        case "raw":
+          // Not understood, so not something to tell the model (it is shown to the user).
           break;
       }
     }

@@ -2,6 +2,29 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { type ChatMessage, ChatMessageSchema } from "../agent/messages.js";
 import { settleOpenTools } from "../agent/reduce.js";
+import { ARCHIVE_FILE, type ChatLine, OriginalChat } from "./original/originalChat.js";
+
+/** The non-empty lines of a JSONL file (none when it does not exist), numbered from 1. */
+function readLines(file: string): ChatLine[] {
+  let text: string;
+  try {
+    text = fs.readFileSync(file, "utf8");
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === "ENOENT") return [];
+    throw err;
+  }
+  return text.split("\n").flatMap((t, i) => (t.trim() ? [{ file, line: i + 1, text: t }] : []));
+}
+
+/** The first line that parses as JSON: what decides the chat's format. */
+function firstJson(lines: ChatLine[]): unknown {
+  for (const { text } of lines) {
+    try {
+      return JSON.parse(text);
+    } catch {}
+  }
+  return undefined;
+}
 
 export interface LoadedSession {
   messages: ChatMessage[];
@@ -35,31 +58,41 @@ export class SessionStore {
   }
 
   /**
+   * The chat in the original Mux's format (see original/originalChat.ts), or null for Mux's own;
+   * known once the chat was loaded (a new chat is Mux's own unless its id is the original's).
+   */
+  private original: OriginalChat | null | undefined;
+
+  /**
    * The chat, with a partial message left by a crash recovered (appended as interrupted) —
    * unless `recover` is false: while another process is running a turn, its partial is live.
+   * A chat in the original's format is read as it is and its partial shown as interrupted; the
+   * files stay untouched until the next append.
    */
   load({ recover = true }: { recover?: boolean } = {}): LoadedSession {
+    const chatLines = readLines(this.chatFile);
+    const partialValue = this.readPartialJson();
+    const first = firstJson(chatLines);
+    this.original = OriginalChat.detect(this.dir, first, partialValue?.value) ? new OriginalChat(this.dir, this.partialFile) : null;
+    if (this.original) {
+      const lines = [...readLines(path.join(this.dir, ARCHIVE_FILE)), ...chatLines];
+      const loaded = this.original.load(lines, partialValue?.value, recover);
+      if (partialValue?.error) loaded.warnings.push(partialValue.error);
+      return loaded;
+    }
     const warnings: string[] = [];
     const byId = new Map<string, ChatMessage>();
-    let text = "";
-    try {
-      text = fs.readFileSync(this.chatFile, "utf8");
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== "ENOENT") throw err;
-    }
-    const lines = text.split("\n");
-    lines.forEach((line, i) => {
-      if (!line.trim()) return;
+    for (const { file, line, text } of chatLines) {
       try {
-        const parsed = ChatMessageSchema.parse(JSON.parse(line));
+        const parsed = ChatMessageSchema.parse(JSON.parse(text));
         byId.set(parsed.id, parsed); // a message re-appended after recovery replaces the older copy
       } catch (err) {
-        warnings.push(`${this.chatFile}:${i + 1}: skipped unreadable entry (${(err as Error).message.split("\n")[0]})`);
+        warnings.push(`${file}:${line}: skipped unreadable entry (${(err as Error).message.split("\n")[0]})`);
       }
-    });
+    }
     const loaded: LoadedSession = { messages: [...byId.values()], warnings };
     if (!recover) return loaded;
-    const partial = this.readPartial(warnings);
+    const partial = this.parsePartial(partialValue, warnings);
     if (partial && !byId.has(partial.id)) {
       const meta = (partial.metadata ??= {});
       meta.status = "interrupted";
@@ -72,7 +105,8 @@ export class SessionStore {
     return loaded;
   }
 
-  private readPartial(warnings: string[]): ChatMessage | undefined {
+  /** partial.json parsed as JSON (undefined when there is none), or why it could not be. */
+  private readPartialJson(): { value?: unknown; error?: string } | undefined {
     let raw: string;
     try {
       raw = fs.readFileSync(this.partialFile, "utf8");
@@ -80,29 +114,47 @@ export class SessionStore {
       return undefined;
     }
     try {
-      return ChatMessageSchema.parse(JSON.parse(raw));
+      return { value: JSON.parse(raw) };
+    } catch (err) {
+      return { error: `${this.partialFile}: skipped unreadable partial message (${(err as Error).message.split("\n")[0]})` };
+    }
+  }
+
+  private parsePartial(partial: { value?: unknown; error?: string } | undefined, warnings: string[]): ChatMessage | undefined {
+    if (!partial) return undefined;
+    if (partial.error) {
+      warnings.push(partial.error);
+      return undefined;
+    }
+    try {
+      return ChatMessageSchema.parse(partial.value);
     } catch (err) {
       warnings.push(`${this.partialFile}: skipped unreadable partial message (${(err as Error).message.split("\n")[0]})`);
       return undefined;
     }
   }
 
-  /** Appends one finished message; a single write, so a crash can only tear this line. */
+  /** The chat's format, reading it first if this store has not yet. */
+  private format(): OriginalChat | null {
+    if (this.original === undefined) this.load({ recover: false });
+    return this.original ?? null;
+  }
+
+  /** A message as a line of this chat's format. */
+  private serialize(message: ChatMessage, partial = false): string {
+    return this.format()?.serialize(message, partial) ?? JSON.stringify(message);
+  }
+
   /**
    * Copies the finished messages into a new session (a forked workspace's), each marked as
    * inherited from `from`: the fork shows the history, while its cost stays the source's.
    * A message already inherited keeps its origin. Lines that cannot be read are copied as they are.
+   * A chat in the original's format stays in it (its archived history first).
    */
   copyAsInherited(target: SessionStore, from: string): void {
-    let text: string;
-    try {
-      text = fs.readFileSync(this.chatFile, "utf8");
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code === "ENOENT") return;
-      throw err;
-    }
-    const lines = text.split("\n").map((line) => {
-      if (!line.trim()) return line;
+    const source = [...readLines(path.join(this.dir, ARCHIVE_FILE)), ...readLines(this.chatFile)];
+    if (!source.length && !fs.existsSync(this.chatFile)) return;
+    const lines = source.map(({ text: line }) => {
       try {
         const message = JSON.parse(line) as ChatMessage;
         message.metadata = { ...message.metadata, inheritedFrom: message.metadata?.inheritedFrom ?? from };
@@ -112,15 +164,20 @@ export class SessionStore {
       }
     });
     fs.mkdirSync(target.dir, { recursive: true, mode: 0o700 });
-    fs.writeFileSync(target.chatFile, lines.join("\n"), { mode: 0o600 });
+    fs.writeFileSync(target.chatFile, lines.length ? `${lines.join("\n")}\n` : "", { mode: 0o600 });
   }
 
+  /** Appends one finished message; a single write, so a crash can only tear this line. */
   append(message: ChatMessage): void {
     fs.mkdirSync(this.dir, { recursive: true, mode: 0o700 });
+    const serialized = this.serialize(message);
+    // The original's interrupted answer is committed before the first line Mux adds after it.
+    const partial = this.original?.pendingPartialLine();
     // A crash mid-append leaves a line without its newline: this line must not join it. Checked
     // on the file itself, so it holds whether or not this store loaded the session first.
-    const line = `${this.endsMidLine() ? "\n" : ""}${JSON.stringify(message)}\n`;
+    const line = `${this.endsMidLine() ? "\n" : ""}${partial ? `${partial}\n` : ""}${serialized}\n`;
     fs.appendFileSync(this.chatFile, line, { mode: 0o600 });
+    this.original?.partialCommitted();
   }
 
   /** True when chat.jsonl is non-empty and its last byte is not a newline. */
@@ -145,7 +202,7 @@ export class SessionStore {
   /** Replaces the in-flight message snapshot (temp file + rename: never torn). */
   writePartial(message: ChatMessage): void {
     const tmp = `${this.partialFile}.tmp`;
-    const json = JSON.stringify(message);
+    const json = this.serialize(message, true);
     try {
       fs.writeFileSync(tmp, json, { mode: 0o600 });
     } catch (err) {
@@ -171,7 +228,7 @@ export class SessionStore {
    * A kill at any instant leaves the previous snapshot or this one, never a torn file.
    */
   writePartialAsync(message: ChatMessage): void {
-    const json = JSON.stringify(message);
+    const json = this.serialize(message, true);
     if (this.partialWriting) this.partialNext = json;
     else this.startPartialWrite(json);
   }

@@ -8,7 +8,8 @@ import type { RetryPolicy } from "../agent/retry.js";
 import { buildSystemPrompt } from "../agent/systemPrompt.js";
 import type { SessionStore } from "../history/sessionStore.js";
 import type { Runtime } from "../runtime/types.js";
-import { toolsForMode } from "../tools/registry.js";
+import { toolAsText } from "../agent/toModelMessages.js";
+import { getTool, toolsForMode } from "../tools/registry.js";
 import { recordingProcesses, stopLeftoverToolProcesses, ToolProcessRecord } from "./toolProcesses.js";
 import type { TodoItem } from "../tools/types.js";
 
@@ -62,7 +63,7 @@ function lastTodos(history: ChatMessage[]): TodoItem[] {
  */
 export function historyForModel(history: ChatMessage[]): ChatMessage[] {
   const out: ChatMessage[] = [];
-  for (const m of history) {
+  for (const m of history.map(unknownToolsAsText)) {
     if (m.role !== "assistant" || m.metadata?.status !== "error") {
       out.push(m);
       continue;
@@ -76,6 +77,15 @@ export function historyForModel(history: ChatMessage[]): ChatMessage[] {
     if (parts.some((p) => p.type !== "step-start")) out.push({ ...m, parts });
   }
   return out;
+}
+
+/**
+ * Calls of tools Mux does not have (a chat the original Mux wrote has its own: web_fetch, task…)
+ * are told to the model as text; the calls of Mux's own tools stay calls.
+ */
+function unknownToolsAsText(m: ChatMessage): ChatMessage {
+  if (!m.parts.some((p) => p.type === "tool" && !getTool(p.toolName))) return m;
+  return { ...m, parts: m.parts.map((p) => (p.type === "tool" && !getTool(p.toolName) ? { type: "text" as const, text: toolAsText(p) } : p)) };
 }
 
 export function newUserMessage(text: string): ChatMessage {

@@ -1,6 +1,7 @@
 import { memo, useState } from "react";
 import type { ChatMessage, Part } from "../../../src/agent/messages";
 import { useChatActions } from "./context";
+import { ContextBoundaryDivider, FileView, RawView } from "./FileAndRawParts";
 import { Markdown } from "./markdown/Markdown";
 import { ToolCard } from "./tools/ToolCard";
 import { Chevron, CopyButton, Spinner, formatTime, formatTokens } from "./ui";
@@ -15,7 +16,15 @@ interface Props {
 
 /** One message. Memoized: a finished message renders once, whatever streams after it. */
 export const MessageView = memo(function MessageView({ message, streaming = false, retryable = false }: Props) {
-  return message.role === "user" ? <UserMessage message={message} /> : <AssistantMessage message={message} streaming={streaming} retryable={retryable} />;
+  const view = message.role === "user" ? <UserMessage message={message} /> : <AssistantMessage message={message} streaming={streaming} retryable={retryable} />;
+  const boundary = message.metadata?.contextBoundary;
+  if (!boundary) return view;
+  return (
+    <>
+      <ContextBoundaryDivider kind={boundary} />
+      {view}
+    </>
+  );
 });
 
 /** Long pasted text is clamped until expanded. */
@@ -35,6 +44,9 @@ function UserMessage({ message }: { message: ChatMessage }) {
           <button type="button" className="mt-1 text-[12px] text-accent hover:underline" onClick={() => setExpanded(!expanded)}>
             {expanded ? "Show less" : "Show all"}
           </button>
+        )}
+        {message.parts.map((p, i) =>
+          p.type === "file" ? <FileView key={i} part={p} /> : p.type === "raw" ? <RawView key={i} label={p.label} value={p.value} /> : null,
         )}
       </div>
     </div>
@@ -82,6 +94,10 @@ const PartView = memo(function PartView({ part, live }: { part: Part; live: bool
       return <Reasoning text={part.text} live={live} />;
     case "tool":
       return <ToolCard part={part} />;
+    case "file":
+      return <FileView part={part} />;
+    case "raw":
+      return <RawView label={part.label} value={part.value} />;
     case "step-start":
       return null;
   }

@@ -1,0 +1,56 @@
+import { useState } from "react";
+import type { FilePart } from "../../../src/agent/messages";
+import { Chevron } from "./ui";
+
+/**
+ * An attached file: an image embedded in the chat (a `data:` URL) is shown; anything else — a
+ * link to another site, a PDF — only by name: the page requests nothing from elsewhere.
+ */
+export function FileView({ part }: { part: FilePart }) {
+  const name = part.filename ?? part.mediaType;
+  if (part.mediaType.startsWith("image/") && part.url.startsWith("data:")) {
+    return <img src={part.url} alt={name} data-testid="file-image" className="my-1 max-h-80 max-w-full rounded border border-line" />;
+  }
+  return (
+    <div className="my-1 inline-flex items-center gap-1 rounded border border-line px-2 py-0.5 text-[12px] text-muted" data-testid="file-attachment">
+      📎 {name}
+    </div>
+  );
+}
+
+/**
+ * Something from a chat another program wrote that Mux does not understand, kept rather than
+ * dropped: collapsed under its label, its JSON shown on demand.
+ */
+export function RawView({ label, value }: { label: string; value: unknown }) {
+  const [open, setOpen] = useState(false);
+  return (
+    <div className="my-1" data-testid="raw-part">
+      <button type="button" className="inline-flex items-center gap-1 text-[12px] text-muted hover:text-fg" aria-expanded={open} onClick={() => setOpen(!open)}>
+        <Chevron open={open} />
+        <span>{label}</span>
+      </button>
+      {open && (
+        <pre
+          className="mt-1 max-h-80 overflow-auto rounded border border-line bg-bg px-2.5 py-1.5 font-mono text-[12px] whitespace-pre-wrap [overflow-wrap:anywhere]"
+          data-testid="raw-part-json"
+        >
+          {JSON.stringify(value, null, 2)}
+        </pre>
+      )}
+    </div>
+  );
+}
+
+/** The line above a message where the model's context starts over (see `contextBoundary`). */
+export function ContextBoundaryDivider({ kind }: { kind: "compaction" | "reset" }) {
+  const text =
+    kind === "compaction" ? "Earlier messages were compacted: the model continues from this summary" : "Context cleared: the model sees only what follows";
+  return (
+    <div className="flex items-center gap-2 px-3 pt-3 pb-1 text-[11px] text-muted sm:px-4" data-testid="context-boundary" data-kind={kind} role="separator">
+      <span className="h-px flex-1 bg-line" />
+      <span className="shrink-0">{text}</span>
+      <span className="h-px flex-1 bg-line" />
+    </div>
+  );
+}

@@ -1,9 +1,10 @@
 #!/usr/bin/env node
 import { setFlagsFromString } from "node:v8";
 import { consumeRootFlag } from "./rootFlag.js";
-import { redirectConsole } from "./output.js";
+import { err, redirectConsole } from "./output.js";
 import type { RunOptions } from "./run.js";
 import { addRunOptions, givenKeys, plainRunArguments } from "./runArgs.js";
+import { addServerOptions, splitServerArgs } from "./serverFlags.js";
 
 /**
  * `mux run` is short-lived and may run many times side by side: keep its memory low. The young
@@ -39,7 +40,18 @@ if (rootError) {
     process.exitCode = 1;
   }
 } else {
+  if (process.argv[2] === "server" && !/^(sessions|revoke|help)$/.test(process.argv[3] ?? "")) keepKnownServerArgs(process.argv);
   await commander();
+}
+
+/**
+ * A start-up script written for another version of Mux must not stop the server: flags
+ * `mux server` does not know are dropped from argv, each named in a warning.
+ */
+function keepKnownServerArgs(argv: string[]) {
+  const { known, dropped } = splitServerArgs(argv.slice(3));
+  argv.splice(3, argv.length - 3, ...known);
+  for (const what of dropped) err(`mux: warning: mux server ignores the unknown ${what.startsWith("-") ? `option ${what}` : what}\n`);
 }
 
 async function commander() {
@@ -72,32 +84,19 @@ async function commander() {
       process.exitCode = await providersCommand(opts);
     });
 
-  const server = program
-    .command("server")
-    .description("Serve the web UI and its API (one process runs every workspace's agent)")
-    .option("--host <host>", "interface to listen on", "localhost")
-    .option("--port <port>", "port (0 picks a free one)", "3000")
-    .option("--auth-token <token>", "the token browsers and clients must present (default: $MUX_SERVER_AUTH_TOKEN, else the one kept in ~/.mux/server/token)")
-    .option("--new-token", "replace the kept token with a new one (signs every browser out)")
-    .option("--no-auth", "no token at all (only behind a proxy that authenticates); then only localhost names are served")
-    .option(
-      "--allowed-host <name>",
-      "with --no-auth, also answer to this Host name (repeatable; .example.com allows subdomains; also $MUX_SERVER_ALLOWED_HOSTS)",
-      (v: string, all: string[]) => [...all, v],
-      [] as string[],
-    )
-    .option("--add-project <path>", "register a project at start-up (repeatable)", (v: string, all: string[]) => [...all, v], [] as string[])
-    .action(async (opts) => {
-      const { serverCommand } = await import("./server.js");
-      process.exitCode = await serverCommand(opts);
-    });
+  const server = program.command("server").description("Serve the web UI and its API (one process runs every workspace's agent)");
+  addServerOptions(server, Option);
+  server.action(async (opts) => {
+    const { serverCommand } = await import("./server.js");
+    process.exitCode = await serverCommand(opts);
+  });
 
   // Only load the command groups this invocation needs (help lists them all).
   const sub = process.argv[2];
   const wantsAll = !sub || sub.startsWith("-") || sub === "help";
   if (wantsAll || sub === "project") (await import("./project.js")).registerProjectCommands(program);
   if (wantsAll || sub === "workspace") (await import("./workspace.js")).registerWorkspaceCommands(program);
-  if (wantsAll || (sub === "server" && /^(sessions|revoke|help|--help|-h)$/.test(process.argv[3] ?? ""))) {
+  if (wantsAll || (sub === "server" && /^(sessions|revoke|help|--help)$/.test(process.argv[3] ?? ""))) {
     (await import("./serverSessions.js")).registerServerSessionCommands(server);
   }
 

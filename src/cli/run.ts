@@ -1,7 +1,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { nanoid } from "nanoid";
-import { type AgentEvent, type ErrorKind, emptyUsage, type Mode, type RunStatus, type ThinkingLevel } from "../agent/events.js";
+import { type AgentEvent, type AgentEventOf, type ErrorKind, emptyUsage, type Mode, type RunStatus, type ThinkingLevel } from "../agent/events.js";
 import { retryPolicyFromEnv } from "../agent/retry.js";
 import { ConfigError } from "../config/errors.js";
 import { expandHome, muxRoot, sessionsDir } from "../config/paths.js";
@@ -69,6 +69,11 @@ class RunFailure extends Error {
     super(message);
     this.name = "RunFailure";
   }
+}
+
+/** How a run --timeout stopped ends (exit 1). */
+function timeoutError(ms: number): AgentEventOf<"error"> {
+  return { type: "error", kind: "timeout", message: `stopped: the run took longer than --timeout ${formatDuration(ms)}` };
 }
 
 /** Any failure, by kind: what the user must fix (config, command line, busy chat) or a bug. */
@@ -191,11 +196,12 @@ export async function runCommand(messageArg: string, opts: RunOptions, givenFlag
   const soFar: RunSoFar = { model: opts.model ?? "", sessionId: "" };
   try {
     const { result, model, sessionId } = await runOnce(messageArg, opts, renderer, { signal: controller.signal, listen }, soFar);
+    clearTimeout(timer);
     await soFar.target?.initHook;
-    // A stop the user asked for by --timeout is a failure of the run, with what it cost so far.
-    const status = timedOut ? "error" : result.status;
-    if (timedOut)
-      renderer.onEvent({ type: "error", kind: "timeout", message: `stopped: the run took longer than --timeout ${formatDuration(opts.timeout as number)}` });
+    // A run --timeout stopped is a failure, reported with what it cost so far.
+    const stoppedByTimeout = timedOut && result.status === "aborted";
+    const status = stoppedByTimeout ? "error" : result.status;
+    if (stoppedByTimeout) renderer.onEvent(timeoutError(opts.timeout as number));
     if (status === "budget-exceeded" && opts.budget !== undefined)
       renderer.onEvent({ type: "budget-exceeded", spent: result.costUsd ?? 0, budget: opts.budget });
     renderer.finish(
@@ -213,8 +219,9 @@ export async function runCommand(messageArg: string, opts: RunOptions, givenFlag
     );
     return EXIT[status];
   } catch (e) {
+    clearTimeout(timer);
     await soFar.target?.initHook;
-    const { kind, message } = failureOf(e);
+    const { kind, message } = timedOut ? timeoutError(opts.timeout as number) : failureOf(e);
     renderer.fail(
       { type: "error", kind, message },
       runComplete({

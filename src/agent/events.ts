@@ -35,6 +35,7 @@ export const ErrorKindSchema = z.enum([
   "config", // provider or model cannot be resolved, or a settings file is broken
   "usage", // the command line asks for something impossible (no message, no such directory)
   "busy", // another agent is running in this chat
+  "timeout", // `mux run --timeout` ran out
   "unknown",
 ]);
 export type ErrorKind = z.infer<typeof ErrorKindSchema>;
@@ -158,8 +159,28 @@ export const InitEndEvent = z.object({
   durationMs: z.number(),
 });
 
+/**
+ * `mux run --budget` stopped the run: emitted once, just before its run-complete. Named and
+ * shaped as the original Mux's line, so scripts written for it keep working.
+ */
+export const BudgetExceededEvent = z.object({
+  type: z.literal("budget-exceeded"),
+  /** Dollars the run had cost when it stopped. */
+  spent: z.number(),
+  /** The --budget it passed. */
+  budget: z.number(),
+});
+
 export const RunStatusSchema = z.enum(["completed", "aborted", "error", "budget-exceeded"]);
 export type RunStatus = z.infer<typeof RunStatusSchema>;
+/**
+ * A run's token totals: ours, and the same cache counts under the original Mux's names
+ * (`cachedTokens`, `cacheCreateTokens`), which scripts written for it read.
+ */
+export const RunUsageSchema = UsageSchema.extend({
+  cachedTokens: z.number().int().nonnegative(),
+  cacheCreateTokens: z.number().int().nonnegative(),
+});
 export const RunCompleteEvent = z.object({
   type: z.literal("run-complete"),
   status: RunStatusSchema,
@@ -167,9 +188,11 @@ export const RunCompleteEvent = z.object({
   sessionId: z.string(),
   /** The model asked for; "" when the run failed before one was chosen. */
   model: z.string(),
-  usage: UsageSchema,
+  usage: RunUsageSchema,
   /** null when the model's price is unknown. */
   costUsd: z.number().nullable(),
+  /** The same as costUsd, under the original Mux's name. */
+  cost_usd: z.number().nullable(),
   /** Some usage was never reported (an interrupted request): the run cost at least `costUsd`. */
   costIncomplete: z.boolean().optional(),
   /** The final assistant text (for plan mode: the proposed plan). */
@@ -196,6 +219,7 @@ export const AgentEventSchema = z.discriminatedUnion("type", [
   InitStartEvent,
   InitOutputEvent,
   InitEndEvent,
+  BudgetExceededEvent,
   RunCompleteEvent,
 ]);
 export type AgentEvent = z.infer<typeof AgentEventSchema>;

@@ -135,6 +135,7 @@ export function applyEvent(message: ChatMessage, event: AgentEvent): void {
     case "init-start":
     case "init-output":
     case "init-end":
+    case "budget-exceeded":
     case "run-complete":
       return;
   }

@@ -11,6 +11,7 @@ import {
   ProviderUpdateSchema,
   RuntimeChoiceSchema,
   SendMessageSchema,
+  ServerInfoSchema,
   WorkspaceListEventSchema,
   WorkspaceSchema,
   WorkspaceSettingsSchema,
@@ -81,6 +82,9 @@ export const contract = {
     update: oc.input(ProviderUpdateSchema).output(ProvidersViewSchema),
     remove: oc.input(z.object({ id: z.string() })).output(ProvidersViewSchema),
     models: oc.output(ModelChoicesSchema),
+  },
+  server: {
+    info: oc.output(ServerInfoSchema),
   },
 };
 

@@ -188,3 +188,13 @@ export const SendMessageSchema = z.object({
   mode: ModeSchema.optional(),
   thinking: ThinkingLevelSchema.optional(),
 });
+
+/** What the web app may want to know about the server it talks to. */
+export const ServerInfoSchema = z.object({
+  /**
+   * The SSH name of the server's machine (`mux server --ssh-host`, else $MUX_SSH_HOST), for
+   * editor links that open a workspace over SSH (as the original Mux's do); null when not given.
+   */
+  sshHost: z.string().nullable(),
+});
+export type ServerInfo = z.infer<typeof ServerInfoSchema>;

@@ -1,9 +1,10 @@
 import * as fs from "node:fs";
+import * as path from "node:path";
 import { nanoid } from "nanoid";
-import { type AgentEvent, type ErrorKind, emptyUsage, type Mode, type RunStatus, type ThinkingLevel } from "../agent/events.js";
+import { type AgentEvent, type AgentEventOf, type ErrorKind, emptyUsage, type Mode, type RunStatus, type ThinkingLevel } from "../agent/events.js";
 import { retryPolicyFromEnv } from "../agent/retry.js";
 import { ConfigError } from "../config/errors.js";
-import { muxRoot, sessionsDir } from "../config/paths.js";
+import { expandHome, muxRoot, sessionsDir } from "../config/paths.js";
 import { SessionBusyError, SessionLock } from "../history/sessionLock.js";
 import { SessionStore } from "../history/sessionStore.js";
 import { loadProvidersConfig } from "../providers/config.js";
@@ -16,12 +17,15 @@ import type { Workspace } from "../workspace/config.js";
 import { GitError } from "../workspace/git.js";
 import { readInitStatus, runInitHook, waitForInitHook } from "../workspace/initHook.js";
 import { resolveProjectPath } from "../workspace/projects.js";
+import { formatDuration } from "./duration.js";
 import { noteName } from "./nameNote.js";
 import { err } from "./output.js";
 import { jsonRenderer } from "./render/json.js";
 import { prettyRenderer } from "./render/pretty.js";
 import { quietRenderer } from "./render/quiet.js";
 import type { Renderer } from "./render/types.js";
+import { ignoredFlagNotes } from "./runFlags.js";
+import { runComplete } from "./runSummary.js";
 import { parseRuntimeOption } from "./runtimeOption.js";
 import { createWorkspaceService } from "./services.js";
 
@@ -34,8 +38,17 @@ export interface RunOptions {
   runtime?: string;
   workspace?: string;
   session?: string;
+  /** The original Mux's `--workspace-id`: this session, continued when it exists, else started. */
+  workspaceId?: string;
+  /** The original Mux's `--config-root`: the data directory for this run (MUX_ROOT). */
+  configRoot?: string;
+  /** Milliseconds after which the run is stopped and fails (kind `timeout`). */
+  timeout?: number;
+  /** The original Mux's `--goal`: the message, when none is given. */
+  goal?: string;
   json?: boolean;
   quiet?: boolean;
+  hideCosts?: boolean;
 }
 
 const EXIT: Record<RunStatus, number> = { completed: 0, error: 1, "budget-exceeded": 2, aborted: 130 };
@@ -56,6 +69,11 @@ class RunFailure extends Error {
     super(message);
     this.name = "RunFailure";
   }
+}
+
+/** How a run --timeout stopped ends (exit 1). */
+function timeoutError(ms: number): AgentEventOf<"error"> {
+  return { type: "error", kind: "timeout", message: `stopped: the run took longer than --timeout ${formatDuration(ms)}` };
 }
 
 /** Any failure, by kind: what the user must fix (config, command line, busy chat) or a bug. */
@@ -83,10 +101,14 @@ interface RunTarget {
  */
 async function resolveTarget(opts: RunOptions, dir: string, signal: AbortSignal, emit: (e: AgentEvent) => void): Promise<RunTarget> {
   const choice = opts.runtime ? parseRuntimeOption(opts.runtime) : undefined;
-  if (!opts.workspace && (!choice || choice.type === "local")) {
-    return { runtime: new LocalRuntime(dir), sessionId: opts.session ?? nanoid(12) };
+  if (opts.workspaceId !== undefined && !/^[A-Za-z0-9_-]+$/.test(opts.workspaceId)) {
+    throw new RunFailure("usage", `--workspace-id takes letters, digits, "-" and "_", not "${opts.workspaceId}"`);
   }
-  if (opts.session) throw new RunFailure("usage", "--session cannot be combined with a workspace: a workspace continues its own chat");
+  if (!opts.workspace && (!choice || choice.type === "local")) {
+    return { runtime: new LocalRuntime(dir), sessionId: opts.session ?? opts.workspaceId ?? nanoid(12) };
+  }
+  const given = opts.session ? "--session" : opts.workspaceId ? "--workspace-id" : undefined;
+  if (given) throw new RunFailure("usage", `${given} cannot be combined with a workspace: a workspace continues its own chat`);
   const service = createWorkspaceService();
   const projectPath = await resolveProjectPath(dir);
   let ws = opts.workspace ? service.find(opts.workspace, projectPath) : undefined;
@@ -145,12 +167,17 @@ interface RunSoFar {
  * Whatever happens, the run ends with exactly one run-complete (after an `error` event when it
  * failed), so a script reading `--json` always learns how it ended.
  */
-export async function runCommand(messageArg: string, opts: RunOptions): Promise<number> {
+export async function runCommand(messageArg: string, opts: RunOptions, givenFlags: string[] = []): Promise<number> {
   const started = Date.now();
   // The SDK would print its warnings straight to the console, between our streamed output.
   (globalThis as { AI_SDK_LOG_WARNINGS?: boolean }).AI_SDK_LOG_WARNINGS = false;
-  const renderer = opts.json ? jsonRenderer() : opts.quiet ? quietRenderer() : prettyRenderer();
+  // Before anything reads a path under it.
+  if (opts.configRoot) process.env.MUX_ROOT = path.resolve(expandHome(opts.configRoot));
+  for (const note of ignoredFlagNotes(givenFlags)) err(`mux: note: ${note}\n`);
+  const renderer = opts.json ? jsonRenderer() : opts.quiet ? quietRenderer() : prettyRenderer({ hideCosts: opts.hideCosts });
   const controller = new AbortController();
+  let timer: NodeJS.Timeout | undefined;
+  let timedOut = false;
   let interrupts = 0;
   const onSignal = (signal: NodeJS.Signals) => {
     // First Ctrl+C stops the agent and saves history; a second one leaves at once.
@@ -161,31 +188,44 @@ export async function runCommand(messageArg: string, opts: RunOptions): Promise<
   const listen = () => {
     process.on("SIGINT", onSignal);
     process.on("SIGTERM", onSignal);
+    if (opts.timeout === undefined) return;
+    timer = setTimeout(() => {
+      timedOut = true;
+      controller.abort(new Error(`timed out after ${formatDuration(opts.timeout as number)}`));
+    }, opts.timeout);
   };
   const soFar: RunSoFar = { model: opts.model ?? "", sessionId: "" };
   try {
     const { result, model, sessionId } = await runOnce(messageArg, opts, renderer, { signal: controller.signal, listen }, soFar);
+    clearTimeout(timer);
     await soFar.target?.initHook;
-    renderer.finish({
-      type: "run-complete",
-      status: result.status,
-      sessionId,
-      model,
-      usage: result.usage,
-      costUsd: result.costUsd,
-      ...(result.costIncomplete ? { costIncomplete: true } : {}),
-      text: result.text,
-      ...(result.plan !== undefined ? { plan: result.plan } : {}),
-      durationMs: Date.now() - started,
-    });
-    return EXIT[result.status];
+    // A run --timeout stopped is a failure, reported with what it cost so far.
+    const stoppedByTimeout = timedOut && result.status === "aborted";
+    const status = stoppedByTimeout ? "error" : result.status;
+    if (stoppedByTimeout) renderer.onEvent(timeoutError(opts.timeout as number));
+    if (status === "budget-exceeded" && opts.budget !== undefined)
+      renderer.onEvent({ type: "budget-exceeded", spent: result.costUsd ?? 0, budget: opts.budget });
+    renderer.finish(
+      runComplete({
+        status,
+        sessionId,
+        model,
+        usage: result.usage,
+        costUsd: result.costUsd,
+        ...(result.costIncomplete ? { costIncomplete: true } : {}),
+        text: result.text,
+        ...(result.plan !== undefined ? { plan: result.plan } : {}),
+        durationMs: Date.now() - started,
+      }),
+    );
+    return EXIT[status];
   } catch (e) {
+    clearTimeout(timer);
     await soFar.target?.initHook;
-    const { kind, message } = failureOf(e);
+    const { kind, message } = timedOut ? timeoutError(opts.timeout as number) : failureOf(e);
     renderer.fail(
       { type: "error", kind, message },
-      {
-        type: "run-complete",
+      runComplete({
         status: "error",
         sessionId: soFar.sessionId,
         model: soFar.model,
@@ -193,10 +233,11 @@ export async function runCommand(messageArg: string, opts: RunOptions): Promise<
         costUsd: 0,
         text: "",
         durationMs: Date.now() - started,
-      },
+      }),
     );
     return EXIT.error;
   } finally {
+    clearTimeout(timer);
     process.off("SIGINT", onSignal);
     process.off("SIGTERM", onSignal);
   }
@@ -210,7 +251,7 @@ async function runOnce(
   { signal, listen }: { signal: AbortSignal; listen: () => void },
   soFar: RunSoFar,
 ): Promise<{ result: TurnResult; model: string; sessionId: string }> {
-  const message = (messageArg || (await readStdin())).trim();
+  const message = (messageArg || (await readStdin()) || opts.goal || "").trim();
   if (!message) throw new RunFailure("usage", "no message: pass it as an argument or on stdin");
   if (opts.budget !== undefined && !(opts.budget > 0)) throw new RunFailure("usage", "--budget must be a positive number of dollars");
   const dir = fs.existsSync(opts.dir) ? fs.realpathSync(opts.dir) : undefined;

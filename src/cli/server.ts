@@ -15,7 +15,18 @@ export interface ServerOptions {
   addProject?: string[];
   /** Names besides localhost served without a token (--allowed-host, repeatable). */
   allowedHost?: string[];
+  /** Print the token even when it comes from --auth-token or the environment. */
+  printAuthToken?: boolean;
+  /** Accept https pages though the proxy in front says http (see originRefusal). */
+  allowHttpOrigin?: boolean;
+  /** This machine's SSH name, for the web app's editor links (else $MUX_SSH_HOST). */
+  sshHost?: string;
+  /** Coder's mux module passes it (`--open-mode pinned`); nothing here depends on it. */
+  openMode?: string;
 }
+
+/** A value for a shell's single quotes: `'it'\''s'`. */
+const shellQuote = (s: string) => `'${s.replace(/'/g, "'\\''")}'`;
 
 function displayHost(host: string): string {
   if (!host || host === "0.0.0.0" || host === "::") return "localhost";
@@ -60,13 +71,20 @@ export async function serverCommand(opts: ServerOptions): Promise<number> {
   hideTokenFromProcess();
   registerConfiguredKey(token ?? undefined);
   const allowedHosts = allowedHostsFrom(opts.allowedHost, process.env);
+  const sshHost = opts.sshHost?.trim() || process.env.MUX_SSH_HOST?.trim() || null;
+  if (opts.openMode !== undefined) err(`mux: note: --open-mode ${opts.openMode} has no effect: the web app opens the same way in every mode\n`);
+  if (opts.allowHttpOrigin) {
+    err(
+      "mux: note: --allow-http-origin: https pages are accepted when the proxy in front says X-Forwarded-Proto: http; use it only behind a proxy that terminates TLS\n",
+    );
+  }
   if (token === null && !isLoopbackName(opts.host.replace(/^\[|\]$/g, "").toLowerCase())) warnOpenServer(opts.host);
   const [{ startServer }, { guardProcess }] = await Promise.all([import("../server/app.js"), import("../server/processGuard.js")]);
   guardProcess();
   let server: Awaited<ReturnType<typeof startServer>>;
   try {
-    server = await startServer({ host: opts.host, port, token, allowedHosts, env: process.env }, async () =>
-      (await import("../server/api.js")).createApi(process.env),
+    server = await startServer({ host: opts.host, port, token, allowedHosts, allowHttpOrigin: opts.allowHttpOrigin, env: process.env }, async () =>
+      (await import("../server/api.js")).createApi(process.env, { sshHost }),
     );
   } catch (e) {
     err(`mux: cannot listen on ${opts.host}:${port}: ${(e as Error).message}\n`);
@@ -83,12 +101,17 @@ export async function serverCommand(opts: ServerOptions): Promise<number> {
   }
 
   const base = `http://${displayHost(opts.host)}:${server.port}/`;
-  // The one line that shows the token (written directly: output through err/out is redacted).
-  const line =
-    source === "file" && token
-      ? `Mux is ready at ${base}?token=${encodeURIComponent(token)}`
-      : `Mux is ready at ${base}${source === "env" ? " (token from MUX_SERVER_AUTH_TOKEN)" : source === "flag" ? " (token from --auth-token)" : " (no authentication)"}`;
-  process.stdout.write(`${line}\n`);
+  // The lines that show the token (written directly: output through err/out is redacted). The
+  // stored token is shown in the URL, as the way in; one given by flag or environment only
+  // when asked (--print-auth-token), as the original Mux does.
+  const showToken = token !== null && (source === "file" || opts.printAuthToken === true);
+  const line = showToken
+    ? `Mux is ready at ${base}?token=${encodeURIComponent(token)}`
+    : `Mux is ready at ${base}${source === "env" ? " (token from MUX_SERVER_AUTH_TOKEN)" : source === "flag" ? " (token from --auth-token)" : " (no authentication)"}`;
+  if (opts.printAuthToken && token === null) err("mux: note: --print-auth-token: this server has no token (--no-auth)\n");
+  // One write, the ready line last: whoever waits for it has the token line already.
+  const tokenLine = opts.printAuthToken && token !== null ? `export MUX_SERVER_AUTH_TOKEN=${shellQuote(token)}\n` : "";
+  process.stdout.write(`${tokenLine}${line}\n`);
 
   await new Promise<void>((resolve) => {
     let stopping = false;

@@ -5,6 +5,7 @@ import { redact, registerConfiguredKey, registerSecret } from "../common/redact.
 import { loadProvidersConfig } from "../providers/config.js";
 import { resolveProviders } from "../providers/resolve.js";
 import { Hub } from "../session/hub.js";
+import type { ServerInfo } from "../api/schemas.js";
 import { router } from "./routes/index.js";
 
 /** A connection that answered no ping for this long is dead (sleep, lost network): dropped. */
@@ -31,11 +32,11 @@ function registerProviderSecrets(env: NodeJS.ProcessEnv): void {
  * The API side of the server, loaded on the first WebSocket (not needed to start listening):
  * the hub of agent sessions and the oRPC handler implementing the contract over it.
  */
-export function createApi(env: NodeJS.ProcessEnv): Api {
+export function createApi(env: NodeJS.ProcessEnv, server: ServerInfo = { sshHost: null }): Api {
   registerProviderSecrets(env);
   const hub = new Hub(createWorkspaceService(env), { env });
   const handler = new RPCHandler(router);
-  const context = { hub, env };
+  const context = { hub, env, server };
   return {
     hub,
     attach(socket) {

@@ -5,7 +5,7 @@ import type { WebSocket, WebSocketServer } from "ws";
 import { SIGNED_OUT_CLOSE_CODE } from "../api/closeCodes.js";
 import { redact } from "../common/redact.js";
 import type { Api } from "./api.js";
-import { Auth, sameOrigin } from "./auth.js";
+import { Auth, originRefusal } from "./auth.js";
 import { HostCheck, hostRefusal } from "./hostCheck.js";
 import { SessionStore } from "./sessions.js";
 
@@ -16,6 +16,8 @@ export interface ServerConfig {
   token: string | null;
   /** Names besides localhost the server answers to without a token (see hostCheck.ts). */
   allowedHosts?: string[];
+  /** Accept https pages though the proxy in front says http (--allow-http-origin; see auth.ts). */
+  allowHttpOrigin?: boolean;
   env: NodeJS.ProcessEnv;
 }
 
@@ -73,6 +75,7 @@ export async function startServer(cfg: ServerConfig, loadApi: () => Promise<Api>
   const loadHttp = () =>
     (httpPromise ??= import("./http.js").then((m) =>
       m.createHttpListener(auth, cfg.env, {
+        allowHttpOrigin: cfg.allowHttpOrigin,
         // Only when the API is already up: a page never waits for it.
         bootData: () => (api ? { at: Date.now(), list: api.hub.listSnapshot() } : undefined),
       }),
@@ -124,7 +127,11 @@ export async function startServer(cfg: ServerConfig, loadApi: () => Promise<Api>
     }
     if (hosts && !hosts.allows(req.headers.host)) return refuse(socket, 403, hostRefusal(req.headers.host));
     const origin = header(req, "origin");
-    if (!sameOrigin({ origin, host: header(req, "host"), forwardedHost: header(req, "x-forwarded-host") })) return refuse(socket, 403);
+    const refusal = originRefusal(
+      { origin, host: header(req, "host"), forwardedHost: header(req, "x-forwarded-host"), forwardedProto: header(req, "x-forwarded-proto") },
+      cfg.allowHttpOrigin,
+    );
+    if (refusal) return refuse(socket, 403, refusal);
     // A browser always sends Origin; without one, only the Bearer header counts.
     const authorization = header(req, "authorization");
     const who = origin

@@ -2,7 +2,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { Auth, parseCookies, sameOrigin } from "./auth.js";
+import { Auth, originRefusal, parseCookies, sameOrigin } from "./auth.js";
 import { SessionStore } from "./sessions.js";
 
 describe("Auth", () => {
@@ -65,5 +65,31 @@ describe("sameOrigin", () => {
     expect(sameOrigin({ origin: "http://evil.example", host: "localhost:3000" })).toBe(false);
     expect(sameOrigin({ origin: "http://localhost:3001", host: "localhost:3000" })).toBe(false);
     expect(sameOrigin({ origin: "null", host: "localhost:3000" })).toBe(false);
+  });
+});
+
+describe("the scheme a proxy in front reports (X-Forwarded-Proto)", () => {
+  const behindProxy = { host: "localhost:4000", forwardedHost: "coder.example.com" };
+
+  it("must match the page's scheme when the proxy states it", () => {
+    expect(sameOrigin({ ...behindProxy, origin: "https://coder.example.com", forwardedProto: "https" })).toBe(true);
+    expect(sameOrigin({ ...behindProxy, origin: "http://coder.example.com", forwardedProto: "http" })).toBe(true);
+    // An http page cannot speak for a browser that reached the proxy over https.
+    expect(sameOrigin({ ...behindProxy, origin: "http://coder.example.com", forwardedProto: "https" })).toBe(false);
+    // Several hops: the first (the browser's) counts.
+    expect(sameOrigin({ ...behindProxy, origin: "https://coder.example.com", forwardedProto: "https, http" })).toBe(true);
+  });
+
+  it("refuses an https page when the proxy says http, naming --allow-http-origin, which accepts it", () => {
+    const headers = { ...behindProxy, origin: "https://coder.example.com", forwardedProto: "http" };
+    expect(originRefusal(headers)).toMatch(/X-Forwarded-Proto: http.*--allow-http-origin/);
+    expect(originRefusal(headers, true)).toBeUndefined();
+    // The flag relaxes only the scheme: another host stays refused.
+    expect(sameOrigin({ ...headers, origin: "https://evil.example" }, true)).toBe(false);
+  });
+
+  it("leaves the scheme alone when no proxy states it", () => {
+    expect(sameOrigin({ ...behindProxy, origin: "https://coder.example.com" })).toBe(true);
+    expect(sameOrigin({ ...behindProxy, origin: "https://coder.example.com", forwardedProto: "wss" })).toBe(true);
   });
 });

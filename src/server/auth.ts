@@ -88,21 +88,54 @@ export class Auth {
   }
 }
 
+export interface OriginHeaders {
+  origin?: string | null;
+  host?: string | null;
+  /** X-Forwarded-Host: the name a proxy in front was addressed by (comma-separated by hop). */
+  forwardedHost?: string | null;
+  /** X-Forwarded-Proto: the scheme the browser used with that proxy (the first hop's counts). */
+  forwardedProto?: string | null;
+}
+
 /**
- * WebSocket upgrades from another origin are refused (a page elsewhere must not ride on the
- * cookie). The Origin must name this host — as the client addressed it, or as a proxy in front
- * reports it; a client that sends no Origin is not a browser and must carry the Bearer token.
+ * Why a browser request (a WebSocket upgrade, a sign-out) is refused as coming from another
+ * origin; undefined when it comes from this server's own pages. A page elsewhere must not ride
+ * on the cookie. The Origin must name this host — as the client addressed it, or as a proxy in
+ * front reports it — and, when that proxy says which scheme the browser used, that scheme: an
+ * http page cannot speak for an https one. Some TLS-terminating proxies report `http` although
+ * the browser used https; `allowHttpOrigin` (the original Mux's --allow-http-origin) then
+ * accepts an https page on this host. A request without an Origin is not a browser's (it must
+ * carry the Bearer token).
  */
-export function sameOrigin(headers: { origin?: string | null; host?: string | null; forwardedHost?: string | null }): boolean {
-  if (!headers.origin) return true;
-  let host: string;
+export function originRefusal(headers: OriginHeaders, allowHttpOrigin = false): string | undefined {
+  if (!headers.origin) return undefined;
+  let origin: URL;
   try {
-    host = new URL(headers.origin).host.toLowerCase();
+    origin = new URL(headers.origin);
   } catch {
-    return false;
+    return "cross-origin request refused";
   }
+  const scheme = origin.protocol.slice(0, -1);
+  const host = origin.host.toLowerCase();
   const allowed = [headers.host, ...(headers.forwardedHost ?? "").split(",")].map((h) => h?.trim().toLowerCase()).filter(Boolean);
-  return allowed.includes(host) || allowed.map(stripDefaultPort).includes(stripDefaultPort(host));
+  const sameHost = allowed.includes(host) || allowed.map(stripDefaultPort).includes(stripDefaultPort(host));
+  if ((scheme !== "http" && scheme !== "https") || !sameHost) return "cross-origin request refused";
+  const told = headers.forwardedProto?.split(",")[0].trim().toLowerCase();
+  if (told !== "http" && told !== "https") return undefined; // no proxy, or one that does not say
+  if (told === scheme) return undefined;
+  if (told === "http" && scheme === "https") {
+    if (allowHttpOrigin) return undefined;
+    return (
+      `cross-origin request refused: the page is ${origin.origin}, but the proxy in front says the browser used http ` +
+      "(X-Forwarded-Proto: http). If TLS ends at that proxy, start mux server with --allow-http-origin."
+    );
+  }
+  return `cross-origin request refused: the page is ${origin.origin}, but the browser reached this server over https`;
+}
+
+/** True when the request comes from this server's own pages (see originRefusal). */
+export function sameOrigin(headers: OriginHeaders, allowHttpOrigin = false): boolean {
+  return originRefusal(headers, allowHttpOrigin) === undefined;
 }
 
 function stripDefaultPort(host: string | undefined): string | undefined {

@@ -85,6 +85,8 @@ export function bootScript(value: unknown): string {
 }
 
 export interface HttpOptions {
+  /** Accept https pages though the proxy in front says http (--allow-http-origin; see auth.ts). */
+  allowHttpOrigin?: boolean;
   /**
    * What the page should start with (the workspace list), when it is at hand without waiting:
    * put into index.html for signed-in requests only, so the sidebar shows before the socket opens.
@@ -128,7 +130,7 @@ export function createHttpListener(auth: Auth, env: NodeJS.ProcessEnv, opts: Htt
     return next();
   });
   app.use("*", async (c, next) => {
-    const answered = await sessionRoute(c, auth, c.get("who"));
+    const answered = await sessionRoute(c, auth, c.get("who"), opts.allowHttpOrigin);
     if (answered) return answered;
     await next();
   });

@@ -27,8 +27,11 @@ export function formatCost(usd: number | null, incomplete = false): string {
   return incomplete ? `${amount}+ (at least: an interrupted request's usage was not reported in full)` : amount;
 }
 
-/** Readable streaming for people: the answer on stdout, tool activity and status on stderr. */
-export function prettyRenderer(): Renderer {
+/**
+ * Readable streaming for people: the answer on stdout, tool activity and status on stderr.
+ * `hideCosts` (the original Mux's --hide-costs) leaves the cost out of the closing summary.
+ */
+export function prettyRenderer(opts: { hideCosts?: boolean } = {}): Renderer {
   const c = colors(process.stderr);
   let stdoutAtLineStart = true;
   const newlineIfNeeded = () => {
@@ -97,7 +100,8 @@ export function prettyRenderer(): Renderer {
       if (s.plan) out(`\n${s.plan}\n`);
       const u = s.usage;
       const tokens = `${u.inputTokens} in (${u.cachedInputTokens} cached) · ${u.outputTokens} out`;
-      err(c.dim(`— ${s.model} · ${tokens} · ${formatCost(s.costUsd, s.costIncomplete)} · ${formatMs(s.durationMs)} · session ${s.sessionId}\n`));
+      const cost = opts.hideCosts ? "" : ` · ${formatCost(s.costUsd, s.costIncomplete)}`;
+      err(c.dim(`— ${s.model} · ${tokens}${cost} · ${formatMs(s.durationMs)} · session ${s.sessionId}\n`));
     },
     fail: (error) => err(`${c.red("mux:")} ${error.message}\n`),
   };

@@ -1,5 +1,6 @@
 import { implement, ORPCError } from "@orpc/server";
 import { contract } from "../../api/contract.js";
+import type { ServerInfo } from "../../api/schemas.js";
 import { redact } from "../../common/redact.js";
 import { ConfigError } from "../../config/errors.js";
 import type { AsyncQueue } from "../../session/asyncQueue.js";
@@ -10,6 +11,7 @@ import { GitError } from "../../workspace/git.js";
 export interface ApiContext {
   hub: Hub;
   env: NodeJS.ProcessEnv;
+  server: ServerInfo;
 }
 
 /** What a failed call tells the client: the reason in words, never a stack; keys redacted. */

@@ -130,6 +130,7 @@ export async function runTurn(input: TurnInput): Promise<TurnResult> {
 
   const resultPromise = runAgent({
     history: historyForModel(history),
+    chatId: path.basename(store.dir),
     model: input.model,
     system,
     tools: toolsForMode(input.mode),

@@ -24,6 +24,14 @@ export function costUsd(usage: Usage, price: Price | undefined): number | null {
   return dollars / 1_000_000;
 }
 
+/** The cost of some usage had nothing been read from or written to the prompt cache, less its cost. */
+export function cacheSavingsUsd(usage: Usage, price: Price | undefined): number | undefined {
+  const cost = costUsd(usage, price);
+  const inputTokens = Math.max(usage.inputTokens, usage.cachedInputTokens + usage.cacheWriteTokens);
+  const uncached = costUsd({ ...usage, inputTokens, cachedInputTokens: 0, cacheWriteTokens: 0 }, price);
+  return cost === null || uncached === null ? undefined : uncached - cost;
+}
+
 export function fromSdkUsage(u: LanguageModelUsage | undefined): Usage {
   return {
     inputTokens: u?.inputTokens ?? 0,

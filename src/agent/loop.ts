@@ -8,7 +8,7 @@ import type { ResolvedProvider } from "../providers/resolve.js";
 import type { Runtime } from "../runtime/types.js";
 import type { ToolDefinition, ToolSessionState } from "../tools/types.js";
 import { cachedSystem, withMessageBreakpoints } from "./cacheBreakpoints.js";
-import { costUsd } from "./cost.js";
+import { cacheSavingsUsd, costUsd } from "./cost.js";
 import { type AgentEvent, addUsage, emptyUsage, type Mode, type RunStatus, type ThinkingLevel, type Usage } from "./events.js";
 import { executeTool } from "./executeTool.js";
 import type { ChatMessage, Part } from "./messages.js";
@@ -118,7 +118,8 @@ export async function runAgent(input: AgentRunInput): Promise<AgentRunResult> {
     totalCost = stepCost === null || totalCost === null ? null : totalCost + stepCost;
     costIncomplete = true;
     requestInFlight = false;
-    emit({ type: "usage", messageId, step, usage: stepUsage, costUsd: stepCost, totalCostUsd: totalCost, incomplete: true });
+    const cacheSavedUsd = cacheSavingsUsd(stepUsage, model.price);
+    emit({ type: "usage", messageId, step, usage: stepUsage, costUsd: stepCost, totalCostUsd: totalCost, cacheSavedUsd, incomplete: true });
   };
 
   emit({ type: "stream-start", messageId, model: model.name, mode: input.mode, ts: Date.now() });
@@ -153,7 +154,8 @@ export async function runAgent(input: AgentRunInput): Promise<AgentRunResult> {
     const stepCost = costUsd(result.usage, model.price);
     usage = addUsage(usage, result.usage);
     totalCost = stepCost === null || totalCost === null ? null : totalCost + stepCost;
-    emit({ type: "usage", messageId, step, usage: result.usage, costUsd: stepCost, totalCostUsd: totalCost });
+    const cacheSavedUsd = cacheSavingsUsd(result.usage, model.price);
+    emit({ type: "usage", messageId, step, usage: result.usage, costUsd: stepCost, totalCostUsd: totalCost, cacheSavedUsd });
     for (const call of result.toolCalls) attachToolMetadata(message.parts, call.toolCallId, call.providerMetadata);
 
     if (overBudget(input.budgetUsd, totalCost)) {

@@ -23,7 +23,6 @@ import { prettyRenderer } from "./render/pretty.js";
 import { quietRenderer } from "./render/quiet.js";
 import type { Renderer } from "./render/types.js";
 import { parseRuntimeOption } from "./runtimeOption.js";
-import { createWorkspaceService } from "./services.js";
 
 export interface RunOptions {
   dir: string;
@@ -87,6 +86,8 @@ async function resolveTarget(opts: RunOptions, dir: string, signal: AbortSignal,
     return { runtime: new LocalRuntime(dir), sessionId: opts.session ?? nanoid(12) };
   }
   if (opts.session) throw new RunFailure("usage", "--session cannot be combined with a workspace: a workspace continues its own chat");
+  // Loaded only for workspaces: a plain `mux run` starts faster without the workspace services.
+  const { createWorkspaceService } = await import("./services.js");
   const service = createWorkspaceService();
   const projectPath = await resolveProjectPath(dir);
   let ws = opts.workspace ? service.find(opts.workspace, projectPath) : undefined;

@@ -56,7 +56,14 @@ export class Watchdog {
   private start(): ChildProcess | null {
     let child: ChildProcess;
     try {
-      child = spawn("bash", ["-c", SCRIPT], { detached: true, stdio: ["pipe", "ignore", "ignore"], env: { PATH: process.env.PATH ?? "/usr/bin:/bin" } });
+      // bash given a socket on stdin (Node's pipes are sockets) with SHLVL unset takes itself for
+      // an rshd command and sources ~/.bashrc: with pyenv, nvm or conda there, that is hundreds
+      // of processes and seconds of CPU next to every `mux run`. --norc and SHLVL rule it out.
+      child = spawn("bash", ["--norc", "--noprofile", "-c", SCRIPT], {
+        detached: true,
+        stdio: ["pipe", "ignore", "ignore"],
+        env: { PATH: process.env.PATH ?? "/usr/bin:/bin", SHLVL: "1" },
+      });
     } catch {
       return null; // no watchdog: groups are still stopped on the next start (toolProcesses.ts)
     }

@@ -74,4 +74,35 @@ function zodV3EnumForProviderUtils() {
   };
 }
 
-export const cliPlugins = [zodEnglishOnly(), noAiGateway(), zodV3EnumForProviderUtils()];
+/**
+ * `ai` imports the OpenTelemetry API (~40 KB) for its telemetry, which mux never enables: then
+ * `ai` uses its own no-op tracer, and only wraps calls in `context.with(context.active(), fn)`,
+ * which without a registered context manager (mux registers none) just calls `fn`. The stub does
+ * exactly that, and fails loudly if a real tracer were ever asked for.
+ */
+function noOpenTelemetry() {
+  return {
+    name: "no-opentelemetry",
+    setup(build) {
+      build.onResolve({ filter: /^@opentelemetry\/api$/ }, () => ({ path: "@opentelemetry/api", namespace: "mux-otel-stub" }));
+      build.onLoad({ filter: /.*/, namespace: "mux-otel-stub" }, () => ({
+        contents: `
+const ROOT_CONTEXT = Object.freeze({ getValue: () => undefined, setValue() { return this; }, deleteValue() { return this; } });
+export const context = {
+  active: () => ROOT_CONTEXT,
+  with: (_context, fn, thisArg, ...args) => fn.apply(thisArg, args),
+};
+export const SpanStatusCode = { UNSET: 0, OK: 1, ERROR: 2 };
+export const trace = {
+  getTracer() {
+    throw new Error("OpenTelemetry is not bundled with mux: telemetry cannot be enabled");
+  },
+};
+`,
+        loader: "js",
+      }));
+    },
+  };
+}
+
+export const cliPlugins = [zodEnglishOnly(), noAiGateway(), zodV3EnumForProviderUtils(), noOpenTelemetry()];

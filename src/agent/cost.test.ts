@@ -1,6 +1,6 @@
 import type { LanguageModelUsage } from "ai";
 import { describe, expect, it } from "vitest";
-import { costUsd, fromSdkUsage, priceFor } from "./cost.js";
+import { cacheSavingsUsd, costUsd, fromSdkUsage, priceFor } from "./cost.js";
 import { emptyUsage, type Usage } from "./events.js";
 
 const usage = (u: Partial<Usage>): Usage => ({ ...emptyUsage(), ...u });
@@ -35,6 +35,14 @@ describe("costUsd", () => {
     expect(costUsd(emptyUsage(), undefined)).toBeNull();
   });
 
+  it("says what the prompt cache saved: reads at a tenth of the price, less the premium paid for writes", () => {
+    const u = usage({ inputTokens: 10_000, cachedInputTokens: 6_000, cacheWriteTokens: 3_000, outputTokens: 1_000 });
+    expect(cacheSavingsUsd(u, sonnet)).toBeCloseTo((6_000 * (3 - 0.3) - 3_000 * (3.75 - 3)) / 1_000_000, 12);
+    // A first request only writes: caching cost more, so far.
+    expect(cacheSavingsUsd(usage({ inputTokens: 4_000, cacheWriteTokens: 4_000 }), sonnet)).toBeCloseTo((-4_000 * 0.75) / 1_000_000, 12);
+    expect(cacheSavingsUsd(u, undefined)).toBeUndefined();
+  });
+
   it("is 0 for a free model", () => {
     expect(costUsd(usage({ inputTokens: 1_000, outputTokens: 1_000 }), { input: 0, output: 0 })).toBe(0);
   });
@@ -60,6 +68,13 @@ describe("priceFor", () => {
   it("lets the user's prices override the built-in table", () => {
     const negotiated = { input: 1, output: 5 };
     expect(priceFor({ provider: "anthropic", modelId: "claude-sonnet-4-5" }, { "claude-sonnet-4-5": negotiated })).toBe(negotiated);
+  });
+
+  it("with an hour-long prompt cache, prices cache writes at the hour's price (2× input unless the table says)", () => {
+    const sonnet = { provider: "anthropic", modelId: "claude-sonnet-4-5" };
+    expect(priceFor(sonnet, {}, "1h")).toMatchObject({ input: 3, cacheRead: 0.3, cacheWrite: 6 });
+    expect(priceFor(sonnet, { "claude-sonnet-4-5": { input: 2, output: 10, cacheWrite: 2.5 } }, "1h")).toMatchObject({ cacheWrite: 4 });
+    expect(priceFor(sonnet, {}, "5m")).toMatchObject({ cacheWrite: 3.75 });
   });
 });
 

@@ -98,6 +98,12 @@ export const UsageEvent = z.object({
   /** Running cost of the whole run so far; null when unknown. */
   totalCostUsd: z.number().nullable(),
   /**
+   * What the prompt cache saved on this step: its cost with all input at the full price, less
+   * `costUsd` (negative when writing the cache cost more than reading it saved). Absent when
+   * the price is unknown.
+   */
+  cacheSavedUsd: z.number().optional(),
+  /**
    * The step was interrupted before the provider reported its usage in full: `usage` is what it
    * had reported (input tokens, often; possibly nothing), so the step cost at least `costUsd`.
    */

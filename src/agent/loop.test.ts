@@ -1,6 +1,7 @@
 import { APICallError, type LanguageModel } from "ai";
 import { describe, expect, it } from "vitest";
 import { z } from "zod";
+import { AUTOMATIC_CACHING } from "../providers/promptCaching.js";
 import type { ResolvedProvider } from "../providers/resolve.js";
 import type { Runtime } from "../runtime/types.js";
 import { defineTool, type ToolDefinition } from "../tools/types.js";
@@ -120,7 +121,7 @@ function run(turns: ScriptedTurn[], tools: ToolDefinition[], extra: Partial<Agen
     model: {
       name: "scripted:scripted-1",
       provider,
-      created: { model: scripted.model, providerOptions: () => ({}) },
+      created: { model: scripted.model, providerOptions: () => ({}), caching: AUTOMATIC_CACHING },
       price: { input: 1, output: 1 },
     },
     system: "You are a test.",

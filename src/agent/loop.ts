@@ -3,10 +3,12 @@ import type { CreatedModel } from "../providers/createModel.js";
 import { type ClassifiedError, classifyError } from "../providers/errors.js";
 import type { Price } from "../providers/models.js";
 import { mergeReportedUsage, type ReportedUsage } from "../providers/reportedUsage.js";
+import { mergeProviderOptions } from "../providers/promptCaching.js";
 import type { ResolvedProvider } from "../providers/resolve.js";
 import type { Runtime } from "../runtime/types.js";
 import type { ToolDefinition, ToolSessionState } from "../tools/types.js";
-import { costUsd } from "./cost.js";
+import { cachedSystem, withMessageBreakpoints } from "./cacheBreakpoints.js";
+import { cacheSavingsUsd, costUsd } from "./cost.js";
 import { type AgentEvent, addUsage, emptyUsage, type Mode, type RunStatus, type ThinkingLevel, type Usage } from "./events.js";
 import { executeTool } from "./executeTool.js";
 import type { ChatMessage, Part } from "./messages.js";
@@ -26,6 +28,8 @@ export interface AgentModel {
 export interface AgentRunInput {
   /** The conversation so far, ending with the new user message. */
   history: ChatMessage[];
+  /** The chat this run continues, the same for all its turns: keeps its requests on one prompt cache. */
+  chatId?: string;
   model: AgentModel;
   system: string;
   tools: ToolDefinition[];
@@ -77,9 +81,12 @@ export async function runAgent(input: AgentRunInput): Promise<AgentRunResult> {
     input.emit(event);
   };
   const toolsByName = new Map(input.tools.map((t) => [t.name, t]));
-  // Earlier messages do not change during the run: converted once.
+  // Earlier messages do not change during the run: converted once. Every request starts with
+  // exactly what the one before sent (no timestamps, nothing rewritten), so the provider's
+  // prompt cache can serve all of it; the breakpoints say where, for providers that need them.
+  const caching = model.created.caching;
   const earlier = toModelMessages(input.history, model.name);
-  const conversation = () => [...earlier, ...toModelMessages([message], model.name)];
+  const conversation = () => withMessageBreakpoints([...earlier, ...toModelMessages([message], model.name)], caching);
   let usage = emptyUsage();
   let totalCost: number | null = 0;
   let costIncomplete = false;
@@ -111,7 +118,8 @@ export async function runAgent(input: AgentRunInput): Promise<AgentRunResult> {
     totalCost = stepCost === null || totalCost === null ? null : totalCost + stepCost;
     costIncomplete = true;
     requestInFlight = false;
-    emit({ type: "usage", messageId, step, usage: stepUsage, costUsd: stepCost, totalCostUsd: totalCost, incomplete: true });
+    const cacheSavedUsd = cacheSavingsUsd(stepUsage, model.price);
+    emit({ type: "usage", messageId, step, usage: stepUsage, costUsd: stepCost, totalCostUsd: totalCost, cacheSavedUsd, incomplete: true });
   };
 
   emit({ type: "stream-start", messageId, model: model.name, mode: input.mode, ts: Date.now() });
@@ -146,7 +154,8 @@ export async function runAgent(input: AgentRunInput): Promise<AgentRunResult> {
     const stepCost = costUsd(result.usage, model.price);
     usage = addUsage(usage, result.usage);
     totalCost = stepCost === null || totalCost === null ? null : totalCost + stepCost;
-    emit({ type: "usage", messageId, step, usage: result.usage, costUsd: stepCost, totalCostUsd: totalCost });
+    const cacheSavedUsd = cacheSavingsUsd(result.usage, model.price);
+    emit({ type: "usage", messageId, step, usage: result.usage, costUsd: stepCost, totalCostUsd: totalCost, cacheSavedUsd });
     for (const call of result.toolCalls) attachToolMetadata(message.parts, call.toolCallId, call.providerMetadata);
 
     if (overBudget(input.budgetUsd, totalCost)) {
@@ -209,10 +218,11 @@ export async function runAgent(input: AgentRunInput): Promise<AgentRunResult> {
       session = await streamSession(
         {
           model: model.created.model,
-          system: input.system,
+          system: cachedSystem(input.system, caching),
           messages: conversation(),
           tools: input.tools,
-          providerOptions: model.created.providerOptions(input.thinking),
+          lastToolOptions: caching.toolBreakpoint ? caching.breakpoint : undefined,
+          providerOptions: mergeProviderOptions(model.created.providerOptions(input.thinking), input.chatId ? caching.chatOptions(input.chatId) : {}),
           signal,
           stallTimeoutMs: retry.stallTimeoutMs,
           strictFinish: model.provider.kind === "ollama",

@@ -71,6 +71,8 @@ export const ChatMessageSchema = z.object({
       finishReason: z.string().optional(),
       usage: UsageSchema.optional(),
       costUsd: z.number().nullable().optional(),
+      /** What the prompt cache saved on this message's requests (priced ones only; see UsageEvent). */
+      cacheSavedUsd: z.number().optional(),
       /** A request of this message was interrupted before its usage was reported: it cost more. */
       costIncomplete: z.boolean().optional(),
       /**

@@ -106,6 +106,7 @@ export function applyEvent(message: ChatMessage, event: AgentEvent): void {
       if (!event.incomplete || tokens > 0) meta.contextTokens = tokens;
       meta.costUsd = event.costUsd === null || meta.costUsd === null ? null : (meta.costUsd ?? 0) + event.costUsd;
       if (event.incomplete) meta.costIncomplete = true;
+      if (event.cacheSavedUsd !== undefined) meta.cacheSavedUsd = (meta.cacheSavedUsd ?? 0) + event.cacheSavedUsd;
       return;
     }
     case "retry": {

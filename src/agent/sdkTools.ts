@@ -1,4 +1,5 @@
 import { jsonSchema, type Schema, type ToolSet, tool as sdkTool, zodSchema } from "ai";
+import type { ProviderOptions } from "../providers/promptCaching.js";
 import { getTool } from "../tools/registry.js";
 import type { ToolDefinition } from "../tools/types.js";
 import type { ToolRunResult } from "./executeTool.js";
@@ -27,17 +28,19 @@ export function sdkInputSchema(tool: ToolDefinition): Schema {
 /**
  * The tools as the SDK's multi-step loop sees them. `execute` does not run anything: it waits
  * for the agent loop, which runs the step's tools itself (one at a time, after the budget check)
- * and posts each result to the gate.
+ * and posts each result to the gate. `lastToolOptions` go on the last tool (a cache breakpoint
+ * after all tool definitions).
  */
-export function toSdkTools(tools: readonly ToolDefinition[], gate: ToolGate<ToolRunResult>): ToolSet {
+export function toSdkTools(tools: readonly ToolDefinition[], gate: ToolGate<ToolRunResult>, lastToolOptions?: ProviderOptions): ToolSet {
   const set: ToolSet = {};
-  for (const t of tools) {
+  tools.forEach((t, i) => {
     set[t.name] = sdkTool<unknown, ToolRunResult>({
       description: t.description,
       inputSchema: sdkInputSchema(t),
       execute: (_input, { toolCallId }) => gate.wait(toolCallId),
       toModelOutput: ({ output }) => toolResultOutput(!output.isError, output.result),
+      ...(lastToolOptions && i === tools.length - 1 ? { providerOptions: lastToolOptions } : {}),
     });
-  }
+  });
   return set;
 }

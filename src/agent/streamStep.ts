@@ -1,4 +1,5 @@
-import { type LanguageModel, type ModelMessage, streamText } from "ai";
+import { type LanguageModel, type ModelMessage, type SystemModelMessage, streamText } from "ai";
+import type { ProviderOptions } from "../providers/promptCaching.js";
 import { IncompleteStreamError, StallError } from "../providers/errors.js";
 import type { ReportedUsage } from "../providers/reportedUsage.js";
 import type { ToolDefinition } from "../tools/types.js";
@@ -52,11 +53,13 @@ export interface SessionCallbacks extends StepCallbacks {
 
 export interface SessionRequest {
   model: LanguageModel;
-  system: string;
+  system: string | SystemModelMessage;
   /** The conversation so far, sent with the session's first step. */
   messages: ModelMessage[];
   tools: readonly ToolDefinition[];
-  providerOptions: Record<string, Record<string, any>>;
+  /** Provider options on the last tool definition (a cache breakpoint). */
+  lastToolOptions?: ProviderOptions;
+  providerOptions: ProviderOptions;
   signal: AbortSignal;
   stallTimeoutMs: number;
   /**
@@ -137,7 +140,7 @@ export async function streamSession(req: SessionRequest, cb: SessionCallbacks): 
       }),
       system: req.system,
       messages: req.messages,
-      tools: toSdkTools(req.tools, gate),
+      tools: toSdkTools(req.tools, gate, req.lastToolOptions),
       maxRetries: 0,
       abortSignal: controller.signal,
       providerOptions: req.providerOptions,

@@ -60,6 +60,8 @@ const PartialCost = {
 export const CostSummarySchema = z.object({
   ...PartialCost,
   usage: UsageSchema,
+  /** What the prompt cache saved, in dollars (requests of unknown price left out; negative when it cost more). */
+  cacheSavedUsd: z.number(),
   byModel: z.array(z.object({ model: z.string(), usage: UsageSchema, ...PartialCost, requests: z.number() })),
   /** History copied when this workspace was forked: shown, but its cost counts in the parent only. */
   inherited: z.object({ messages: z.number(), ...PartialCost }).nullable(),

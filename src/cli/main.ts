@@ -23,6 +23,17 @@ function tuneForRun() {
   if (!/liftoff|wasm/.test(given)) setFlagsFromString("--liftoff-only");
 }
 
+/**
+ * Ends `mux run` once its work is done and its output is out. Leaving it to Node would wait for
+ * the event loop to empty and then tear the whole heap down, which takes tens of milliseconds
+ * after the answer was printed; everything the run wrote is on disk by then (the turn waits for
+ * its files; nothing else is pending).
+ */
+async function exitWhenFlushed(code: number): Promise<never> {
+  await Promise.all([process.stdout, process.stderr].map((s) => new Promise<void>((resolve) => s.write("", () => resolve()))));
+  process.exit(code);
+}
+
 redirectConsole();
 
 const rootError = consumeRootFlag(process.argv, process.env);
@@ -34,7 +45,7 @@ if (rootError) {
   try {
     const { runCommand } = await import("./run.js");
     tuneForRun();
-    process.exitCode = await runCommand(plainRun.message, plainRun.opts as unknown as RunOptions, plainRun.given);
+    await exitWhenFlushed(await runCommand(plainRun.message, plainRun.opts as unknown as RunOptions, plainRun.given));
   } catch (err) {
     process.stderr.write(`mux: ${err instanceof Error ? err.message : String(err)}\n`);
     process.exitCode = 1;
@@ -72,7 +83,7 @@ async function commander() {
   run.action(async (message: string[], opts, command) => {
     const { runCommand } = await import("./run.js");
     tuneForRun();
-    process.exitCode = await runCommand(message.join(" "), opts, givenKeys(command));
+    await exitWhenFlushed(await runCommand(message.join(" "), opts, givenKeys(command)));
   });
 
   program

@@ -27,7 +27,6 @@ import type { Renderer } from "./render/types.js";
 import { ignoredFlagNotes } from "./runFlags.js";
 import { runComplete } from "./runSummary.js";
 import { parseRuntimeOption } from "./runtimeOption.js";
-import { createWorkspaceService } from "./services.js";
 
 export interface RunOptions {
   dir: string;
@@ -109,6 +108,8 @@ async function resolveTarget(opts: RunOptions, dir: string, signal: AbortSignal,
   }
   const given = opts.session ? "--session" : opts.workspaceId ? "--workspace-id" : undefined;
   if (given) throw new RunFailure("usage", `${given} cannot be combined with a workspace: a workspace continues its own chat`);
+  // Loaded only for workspaces: a plain `mux run` starts faster without the workspace services.
+  const { createWorkspaceService } = await import("./services.js");
   const service = createWorkspaceService();
   const projectPath = await resolveProjectPath(dir);
   let ws = opts.workspace ? service.find(opts.workspace, projectPath) : undefined;

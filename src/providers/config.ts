@@ -11,6 +11,8 @@ export const PriceSchema = z.object({
   output: z.number().nonnegative(),
   cacheRead: z.number().nonnegative().optional(),
   cacheWrite: z.number().nonnegative().optional(),
+  /** Anthropic: the price of a cache write kept for an hour (used with `"cacheTtl": "1h"`). */
+  cacheWrite1h: z.number().nonnegative().optional(),
 });
 
 /** `z.string().url()` alone accepts `localhost:8080` (scheme "localhost:") and `ftp://…`. */
@@ -34,6 +36,12 @@ export const BuiltinProviderSettingsSchema = z.object({
   /** OpenAI only: `responses` (default) or `chatCompletions`. */
   wireFormat: z.enum(["responses", "chatCompletions"]).optional(),
   organization: z.string().optional(),
+  /**
+   * Anthropic and OpenRouter: how long the prompt cache keeps a chat's context, "5m" (default)
+   * or "1h". An hour costs more to write (2× the input price instead of 1.25×) and pays off when
+   * the turns of a chat are more than 5 minutes apart.
+   */
+  cacheTtl: z.enum(["5m", "1h"]).optional(),
 });
 
 export const CustomProviderSettingsSchema = z.object({

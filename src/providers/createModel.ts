@@ -2,14 +2,15 @@ import type { LanguageModel } from "ai";
 import type { ThinkingLevel } from "../agent/events.js";
 import { ConfigError } from "../config/errors.js";
 import type { ModelRef } from "./models.js";
+import { AUTOMATIC_CACHING, anthropicCaching, OPENAI_CACHING, openRouterCaching, type PromptCaching, type ProviderOptions } from "./promptCaching.js";
 import { describeSource, type ResolvedProvider } from "./resolve.js";
-
-type ProviderOptions = Record<string, Record<string, any>>;
 
 export interface CreatedModel {
   model: LanguageModel;
   /** Provider-specific options for a thinking level (empty when unsupported or off). */
   providerOptions(level: ThinkingLevel): ProviderOptions;
+  /** How the provider caches prompts (see promptCaching.ts). */
+  caching: PromptCaching;
 }
 
 const ANTHROPIC_BUDGET: Record<Exclude<ThinkingLevel, "off">, number> = {
@@ -53,6 +54,7 @@ export async function createModel(provider: ResolvedProvider, ref: ModelRef): Pr
         model: sdk(ref.modelId),
         providerOptions: (level): ProviderOptions =>
           level === "off" ? {} : { anthropic: { thinking: { type: "enabled", budgetTokens: ANTHROPIC_BUDGET[level] } } },
+        caching: anthropicCaching(provider.cacheTtl),
       };
     }
     case "openai": {
@@ -67,6 +69,7 @@ export async function createModel(provider: ResolvedProvider, ref: ModelRef): Pr
         return {
           model: sdk.chat(ref.modelId),
           providerOptions: (level): ProviderOptions => (level === "off" ? {} : { openai: { reasoningEffort: OPENAI_EFFORT[level] } }),
+          caching: OPENAI_CACHING,
         };
       }
       return {
@@ -84,6 +87,7 @@ export async function createModel(provider: ResolvedProvider, ref: ModelRef): Pr
                   include: ["reasoning.encrypted_content"],
                 },
         }),
+        caching: OPENAI_CACHING,
       };
     }
     case "google": {
@@ -93,6 +97,7 @@ export async function createModel(provider: ResolvedProvider, ref: ModelRef): Pr
         model: sdk(ref.modelId),
         providerOptions: (level): ProviderOptions =>
           level === "off" ? {} : { google: { thinkingConfig: { thinkingBudget: GOOGLE_BUDGET[level], includeThoughts: true } } },
+        caching: AUTOMATIC_CACHING,
       };
     }
     case "openai-compatible": {
@@ -104,7 +109,7 @@ export async function createModel(provider: ResolvedProvider, ref: ModelRef): Pr
         headers,
         includeUsage: true,
       });
-      return { model: sdk.chatModel(ref.modelId), providerOptions: () => ({}) };
+      return { model: sdk.chatModel(ref.modelId), providerOptions: () => ({}), caching: AUTOMATIC_CACHING };
     }
     case "openrouter": {
       const { createOpenRouter } = await import("@openrouter/ai-sdk-provider");
@@ -113,6 +118,7 @@ export async function createModel(provider: ResolvedProvider, ref: ModelRef): Pr
         model: sdk.chat(ref.modelId) as unknown as LanguageModel,
         providerOptions: (level): ProviderOptions =>
           level === "off" ? {} : { openrouter: { reasoning: { effort: OPENAI_EFFORT[level] === "xhigh" ? "high" : OPENAI_EFFORT[level] } } },
+        caching: openRouterCaching(ref.modelId, provider.cacheTtl),
       };
     }
     case "ollama": {
@@ -122,6 +128,7 @@ export async function createModel(provider: ResolvedProvider, ref: ModelRef): Pr
       return {
         model: sdk(ref.modelId) as unknown as LanguageModel,
         providerOptions: (level): ProviderOptions => (level === "off" ? {} : { ollama: { think: true } }),
+        caching: AUTOMATIC_CACHING,
       };
     }
   }

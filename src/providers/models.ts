@@ -4,8 +4,12 @@ import { ConfigError } from "../config/errors.js";
 export interface Price {
   input: number;
   output: number;
+  /** Input read from the prompt cache. */
   cacheRead?: number;
+  /** Input written to the prompt cache (Anthropic, 5-minute TTL: 1.25× input). */
   cacheWrite?: number;
+  /** Input written to the prompt cache for an hour (Anthropic: 2× input). */
+  cacheWrite1h?: number;
 }
 
 export interface KnownModel {
@@ -18,11 +22,11 @@ export interface KnownModel {
 
 /** A small table of models Mux knows: aliases and prices for cost accounting. */
 export const KNOWN_MODELS: readonly KnownModel[] = [
-  m("anthropic", "claude-sonnet-4-5", ["sonnet"], 200_000, { input: 3, output: 15, cacheRead: 0.3, cacheWrite: 3.75 }),
-  m("anthropic", "claude-opus-4-5", ["opus"], 200_000, { input: 5, output: 25, cacheRead: 0.5, cacheWrite: 6.25 }),
-  m("anthropic", "claude-haiku-4-5", ["haiku"], 200_000, { input: 1, output: 5, cacheRead: 0.1, cacheWrite: 1.25 }),
-  m("anthropic", "claude-opus-4-1", [], 200_000, { input: 15, output: 75, cacheRead: 1.5, cacheWrite: 18.75 }),
-  m("anthropic", "claude-sonnet-4-0", [], 200_000, { input: 3, output: 15, cacheRead: 0.3, cacheWrite: 3.75 }),
+  m("anthropic", "claude-sonnet-4-5", ["sonnet"], 200_000, { input: 3, output: 15, cacheRead: 0.3, cacheWrite: 3.75, cacheWrite1h: 6 }),
+  m("anthropic", "claude-opus-4-5", ["opus"], 200_000, { input: 5, output: 25, cacheRead: 0.5, cacheWrite: 6.25, cacheWrite1h: 10 }),
+  m("anthropic", "claude-haiku-4-5", ["haiku"], 200_000, { input: 1, output: 5, cacheRead: 0.1, cacheWrite: 1.25, cacheWrite1h: 2 }),
+  m("anthropic", "claude-opus-4-1", [], 200_000, { input: 15, output: 75, cacheRead: 1.5, cacheWrite: 18.75, cacheWrite1h: 30 }),
+  m("anthropic", "claude-sonnet-4-0", [], 200_000, { input: 3, output: 15, cacheRead: 0.3, cacheWrite: 3.75, cacheWrite1h: 6 }),
   m("openai", "gpt-5", ["gpt"], 400_000, { input: 1.25, output: 10, cacheRead: 0.125 }),
   m("openai", "gpt-5-mini", ["gpt-mini"], 400_000, { input: 0.25, output: 2, cacheRead: 0.025 }),
   m("openai", "gpt-5-nano", ["gpt-nano"], 400_000, { input: 0.05, output: 0.4, cacheRead: 0.005 }),

@@ -50,6 +50,7 @@ function openaiChat(chunk: Record<string, any>): ReportedUsage | undefined {
     inputTokens: num(u.prompt_tokens),
     outputTokens: num(u.completion_tokens),
     cachedInputTokens: num(u.prompt_tokens_details?.cached_tokens),
+    cacheWriteTokens: num(u.prompt_tokens_details?.cache_write_tokens),
     reasoningTokens: num(u.completion_tokens_details?.reasoning_tokens),
   });
 }
@@ -62,6 +63,7 @@ function openaiResponses(chunk: Record<string, any>): ReportedUsage | undefined 
     inputTokens: num(u.input_tokens),
     outputTokens: num(u.output_tokens),
     cachedInputTokens: num(u.input_tokens_details?.cached_tokens),
+    cacheWriteTokens: num(u.input_tokens_details?.cache_write_tokens),
     reasoningTokens: num(u.output_tokens_details?.reasoning_tokens),
   });
 }

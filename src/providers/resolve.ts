@@ -33,6 +33,8 @@ export interface ResolvedProvider {
   keyEnv: string[];
   /** Anthropic: a key from ANTHROPIC_AUTH_TOKEN is a bearer token, not an x-api-key. */
   bearerAuth: boolean;
+  /** Anthropic and OpenRouter: how long cached prompt prefixes are kept (see config.ts). */
+  cacheTtl: "5m" | "1h";
 }
 
 export function describeSource(source: ValueSource): string {
@@ -103,6 +105,7 @@ function resolveBuiltin(
     requiresKey: def.requiresKey,
     keyEnv: def.keyEnv,
     bearerAuth: def.id === "anthropic" && apiKey.source.kind === "env" && apiKey.source.name === "ANTHROPIC_AUTH_TOKEN",
+    cacheTtl: settings?.cacheTtl ?? "5m",
   };
 }
 
@@ -124,6 +127,7 @@ function resolveCustom(id: string, settings: CustomProviderSettings, loaded: Loa
     requiresKey: false,
     keyEnv: [],
     bearerAuth: true,
+    cacheTtl: "5m",
   };
 }
 

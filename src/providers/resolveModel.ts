@@ -24,6 +24,6 @@ export async function resolveModel(modelString: string, loaded: LoadedProvidersC
     name: formatModel(ref),
     provider,
     created: await createModel(provider, ref),
-    price: priceFor(ref, provider.prices),
+    price: priceFor(ref, provider.prices, provider.cacheTtl),
   };
 }

@@ -74,6 +74,14 @@ describe("LocalRuntime", () => {
     process.kill(pid, "SIGKILL");
   });
 
+  it("a finished command leaves no timer behind that would keep `mux run` from exiting", async () => {
+    const timers = () => process.getActiveResourcesInfo().filter((r) => r === "Timeout").length;
+    const rt = new LocalRuntime(root);
+    const before = timers();
+    for (let i = 0; i < 5; i++) await execCapture(rt, `echo step-${i}`);
+    expect(timers()).toBeLessThanOrEqual(before);
+  });
+
   it("kills the whole process group on timeout and on abort", async () => {
     const rt = new LocalRuntime(root);
     const timed = await rt.exec("sleep 30 & sleep 30", { timeoutMs: 200 });

@@ -122,10 +122,12 @@ export class LocalRuntime implements Runtime {
         reject(err);
       });
       let settled = false;
+      let drainTimer: NodeJS.Timeout | undefined;
       const finish = (code: number | null, signal: NodeJS.Signals | null) => {
         if (settled) return;
         settled = true;
         if (timer) clearTimeout(timer);
+        if (drainTimer) clearTimeout(drainTimer);
         options.signal?.removeEventListener("abort", onAbort);
         // Background children that kept the pipes open are gone with the group too.
         if (timedOut || aborted) killProcessGroup(child.pid);
@@ -134,14 +136,18 @@ export class LocalRuntime implements Runtime {
       };
       child.on("close", finish);
       // A background job (`server &`) may hold stdout open after bash exits: stop waiting for it
-      // shortly after bash itself is done instead of hanging until the timeout.
+      // shortly after bash itself is done instead of hanging until the timeout. Usually the pipes
+      // close right after the exit and `finish` clears this timer; unref'd, it never keeps a
+      // finished `mux run` alive either.
       child.on("exit", (code, signal) => {
-        setTimeout(() => {
+        if (settled) return;
+        drainTimer = setTimeout(() => {
           if (settled) return;
           child.stdout?.destroy();
           child.stderr?.destroy();
           finish(code, signal);
         }, EXIT_DRAIN_MS);
+        drainTimer.unref();
       });
     });
   }

@@ -47,6 +47,15 @@ describe("costSummary", () => {
     expect(s.context).toEqual({ usedTokens: 550, windowTokens: 200_000 });
   });
 
+  it("adds up what the prompt cache saved on every priced request", () => {
+    const s = costSummary([
+      assistant("anthropic:claude-sonnet-4-5", 1000, 100, 0.004, undefined, { cacheSavedUsd: 0.25 }),
+      assistant("anthropic:claude-sonnet-4-5", 1000, 100, 0.004, undefined, { cacheSavedUsd: -0.05 }),
+      assistant("local:m1", 1000, 100, null),
+    ]);
+    expect(s.cacheSavedUsd).toBeCloseTo(0.2, 12);
+  });
+
   it("one unpriced model leaves the known part counted, marked incomplete (never zero, never all unknown)", () => {
     const s = costSummary([assistant("anthropic:claude-sonnet-4-5", 1, 1, 0.42), assistant("local:qwen", 1, 1, null)]);
     expect(s).toMatchObject({ costUsd: 0.42, costIncomplete: true });

@@ -6,8 +6,8 @@ import type { CostSummary } from "../api/schemas.js";
 type MessageCost = { costUsd: number | null | undefined; costIncomplete?: boolean };
 
 /**
- * Tokens and dollars per model for a conversation, and how full the context window was at the
- * latest request. A request whose cost is unknown leaves the rest counted (see partialCost.ts).
+ * Tokens and dollars per model for a conversation, what the prompt cache saved, and how full the
+ * context window was at the latest request. A request whose cost is unknown leaves the rest counted (see partialCost.ts).
  * Messages copied from the workspace this one was forked from are shown apart (`inherited`):
  * their cost is that workspace's, and counting it here too would count it twice in any total.
  */
@@ -17,6 +17,7 @@ export function costSummary(messages: ChatMessage[], contextWindowFor: (model: s
   const own: MessageCost[] = [];
   const inherited: MessageCost[] = [];
   let last: { model: string; contextTokens: number } | null = null;
+  let cacheSavedUsd = 0;
   for (const m of messages) {
     if (m.role !== "assistant" || !m.metadata?.usage) continue;
     const model = m.metadata.model ?? "unknown";
@@ -34,12 +35,14 @@ export function costSummary(messages: ChatMessage[], contextWindowFor: (model: s
     entry.requests += steps;
     byModel.set(model, entry);
     total = addUsage(total, usage);
+    cacheSavedUsd += m.metadata.cacheSavedUsd ?? 0;
     own.push(cost);
   }
   const context = last ? { usedTokens: last.contextTokens, windowTokens: contextWindowFor(last.model) } : null;
   return {
     ...sumCosts(own),
     usage: total,
+    cacheSavedUsd,
     byModel: [...byModel].map(([model, e]) => ({ model, usage: e.usage, ...sumCosts(e.costs), requests: e.requests })),
     inherited: inherited.length ? { messages: inherited.length, ...sumCosts(inherited) } : null,
     context,

@@ -140,6 +140,7 @@ export async function runTurn(input: TurnInput): Promise<TurnResult> {
 
   const resultPromise = runAgent({
     history: historyForModel(history),
+    chatId: path.basename(store.dir),
     model: input.model,
     system,
     tools: toolsForMode(input.mode),
@@ -165,6 +166,9 @@ export async function runTurn(input: TurnInput): Promise<TurnResult> {
   }
   store.append(result.message);
   store.clearPartial();
+  // A snapshot still being written would bring the partial file back after the turn: the turn
+  // is over once it is gone (and `mux run` may exit right away).
+  await store.flushPartial();
   const plan = toolSession.plan;
   if (plan) fs.writeFileSync(path.join(store.dir, "plan.md"), plan);
   return { ...result, text: finalText(result.message), plan };

@@ -1,5 +1,4 @@
 import { posix } from "node:path";
-import picomatch from "picomatch";
 import { z } from "zod";
 import { displayPath, resolveWorkspacePath } from "./paths.js";
 import { defineTool, ToolError } from "./types.js";
@@ -46,6 +45,8 @@ export const globTool = defineTool({
     pattern = pattern.replace(/^(\.\/)+/, "");
     if (pattern.split("/").includes("..")) throw new ToolError('pattern must not contain ".."; set path to the directory to search instead');
 
+    // Loaded on first use: most runs never glob, and `mux run` starts faster without it.
+    const { default: picomatch } = await import("picomatch");
     const isMatch = picomatch(pattern, { dot: true });
     const skipDirs = DEFAULT_SKIP_DIRS.filter((d) => !mentions(pattern, d));
     // Start at the pattern's literal prefix ("src/**/*.ts" walks only src).

@@ -63,3 +63,39 @@ describe.skipIf(!hasChromium)("browser: costs with an unknown part", () => {
     expect(await panel.getByTestId("costs-model-anthropic:claude-sonnet-4-5").textContent()).toContain("$0.45");
   });
 });
+
+/** A long agent session on Anthropic: most of its input came from the prompt cache. */
+describe.skipIf(!hasChromium)("browser: what the prompt cache saved", () => {
+  let app: App;
+  let page: Page;
+
+  beforeAll(async () => {
+    app = await startApp();
+    const api = await app.api();
+    const repo = makeRepo(path.join(app.dirs.base, "cache-app"));
+    await api.projects.add({ path: repo });
+    const ws = await api.workspaces.create({ projectPath: repo, runtime: { type: "local" }, name: "cached" });
+    const stream = await api.chat.subscribe({ workspaceId: ws.id });
+    await readUntil(stream, (i) => i.type === "caught-up");
+    // claude-sonnet-4-5: $3 input, $0.30 cache read, $3.75 cache write, $15 output per million.
+    app.fake.enqueue({ text: "Done.", usage: { input: 100_000, cached: 80_000, cacheWrite: 10_000, output: 1_000 } });
+    await api.chat.send({ workspaceId: ws.id, text: "go", model: "sonnet" });
+    await readUntil(stream, isAssistantMessage);
+    await stream.return?.();
+    page = await app.open({ hash: `#/w/${ws.id}` });
+  });
+
+  afterAll(async () => {
+    await app?.close();
+  });
+
+  it("the Costs panel shows the share of input read from the cache and the dollars that saved", async () => {
+    await page.getByTestId("costs-button").click();
+    const panel = page.getByTestId("costs-panel");
+    // $0.1065 paid instead of $0.315 with every input token at full price.
+    await poll(() => panel.getByTestId("costs-total").textContent()).toBe("$0.11");
+    expect(await panel.getByTestId("costs-cache-ratio").textContent()).toBe("80%");
+    expect(await panel.getByTestId("costs-cache-saved").textContent()).toBe("$0.21");
+    expect(await panel.getByTestId("costs-cache").textContent()).toContain("10k written");
+  });
+});

@@ -5,15 +5,19 @@
  *   [text]      content_block_start(text) → text_delta* → content_block_stop
  *   [tool use]  content_block_start(tool_use, input {}) → input_json_delta* → content_block_stop
  *   message_delta (stop_reason + usage) → message_stop
- * Usage: `input_tokens` excludes cache reads, so we send input - cached and
- * `cache_read_input_tokens: cached`; the SDK adds them back up.
+ * Usage: `input_tokens` excludes cache reads and writes, so we send input - cached - cacheWrite,
+ * `cache_read_input_tokens: cached` and `cache_creation_input_tokens: cacheWrite`; the SDK adds
+ * them back up.
+ * Prompt caching: tools, then system blocks, then each message's content blocks, in that order;
+ * a block with `cache_control` is a breakpoint (see promptCache.ts).
  */
 import { type EncodeContext, type ProtocolHandler, type ResolvedTurn, SSE_MALFORMED, hexId, splitChunks, sse } from "./common.js";
+import { CACHE_TTL_1H, CACHE_TTL_5M, type PromptBlock, type PromptOf } from "./promptCache.js";
 
 function startUsage(turn: ResolvedTurn) {
   return {
-    input_tokens: Math.max(0, turn.usage.input - turn.usage.cached),
-    cache_creation_input_tokens: 0,
+    input_tokens: Math.max(0, turn.usage.input - turn.usage.cached - turn.usage.cacheWrite),
+    cache_creation_input_tokens: turn.usage.cacheWrite,
     cache_read_input_tokens: turn.usage.cached,
     output_tokens: 1,
     service_tier: "standard",
@@ -26,6 +30,25 @@ function finalUsage(turn: ResolvedTurn) {
     output_tokens: turn.usage.output,
     ...(turn.usage.reasoning > 0 ? { output_tokens_details: { thinking_tokens: turn.usage.reasoning } } : {}),
   };
+}
+
+function block(value: Record<string, unknown>, extra: Record<string, unknown> = {}): PromptBlock {
+  const { cache_control, ...content } = value;
+  const ttl = (cache_control as { ttl?: string } | undefined)?.ttl;
+  return { content: { ...extra, ...content }, breakpointTtlMs: cache_control ? (ttl === "1h" ? CACHE_TTL_1H : CACHE_TTL_5M) : undefined };
+}
+
+function promptOf(body: any): PromptOf {
+  const blocks: PromptBlock[] = [];
+  for (const tool of Array.isArray(body?.tools) ? body.tools : []) blocks.push(block(tool));
+  const system = body?.system;
+  if (typeof system === "string") blocks.push(block({ type: "text", text: system }));
+  else if (Array.isArray(system)) for (const b of system) blocks.push(block(b));
+  for (const message of Array.isArray(body?.messages) ? body.messages : []) {
+    const content = typeof message?.content === "string" ? [{ type: "text", text: message.content }] : (message?.content ?? []);
+    for (const b of content) blocks.push(block(b, { role: message.role }));
+  }
+  return { mode: "explicit", blocks };
 }
 
 function stopReason(turn: ResolvedTurn): string {
@@ -41,6 +64,7 @@ export const anthropic: ProtocolHandler = {
   toolIdPrefix: "toolu_",
   streamContentType: "text/event-stream; charset=utf-8",
   malformedChunk: SSE_MALFORMED,
+  promptOf,
 
   isStreaming(body) {
     return body?.stream === true;

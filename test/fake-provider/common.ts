@@ -1,4 +1,5 @@
 /** Shared helpers for the protocol encoders. */
+import type { PromptOf } from "./promptCache.js";
 import type { FakeProtocol, FakeTurn } from "./types.js";
 
 export interface ResolvedToolCall {
@@ -12,9 +13,13 @@ export interface ResolvedToolCall {
 }
 
 export interface ResolvedUsage {
+  /** All input tokens, cache reads and writes included. */
   input: number;
   output: number;
+  /** Input tokens read from the prompt cache. */
   cached: number;
+  /** Input tokens written to the prompt cache (Anthropic reports them apart). */
+  cacheWrite: number;
   reasoning: number;
 }
 
@@ -52,6 +57,8 @@ export interface ProtocolHandler {
   errorBody(status: number, message: string): unknown;
   /** A framed chunk that fails to parse on the client. */
   malformedChunk: string;
+  /** The request's prompt as the provider's cache sees it (see promptCache.ts); none: not simulated. */
+  promptOf?(body: any): PromptOf;
 }
 
 export function resolveTurn(turn: FakeTurn, nextId: () => number, toolIdPrefix = "call_"): ResolvedTurn {
@@ -75,6 +82,7 @@ export function resolveTurn(turn: FakeTurn, nextId: () => number, toolIdPrefix =
     input: turn.usage?.input ?? 100,
     output: turn.usage?.output ?? Math.ceil(chars / 4) + 10 + reasoningTokens,
     cached: turn.usage?.cached ?? 0,
+    cacheWrite: turn.usage?.cacheWrite ?? 0,
     reasoning: reasoningTokens,
   };
   return { reasoning, text, toolCalls, chunkSize: Math.max(1, turn.chunkSize ?? 8), usage };

@@ -4,6 +4,14 @@
  * a usage chunk with empty `choices`, then `data: [DONE]`.
  */
 import { type EncodeContext, type ProtocolHandler, type ResolvedTurn, SSE_MALFORMED, hexId, splitChunks, sse } from "./common.js";
+import type { PromptOf } from "./promptCache.js";
+
+/** Prompt caching: automatic, per `prompt_cache_key`; tools come first, then the conversation. */
+function promptOf(body: any): PromptOf {
+  const tools = Array.isArray(body?.tools) ? body.tools : [];
+  const messages = Array.isArray(body?.messages) ? body.messages : [];
+  return { mode: "automatic", cacheKey: body?.prompt_cache_key ?? "", blocks: [...tools, ...messages].map((content) => ({ content })) };
+}
 
 function usageJson(turn: ResolvedTurn) {
   const u = turn.usage;
@@ -25,6 +33,7 @@ export const openaiChat: ProtocolHandler = {
   toolIdPrefix: "call_",
   streamContentType: "text/event-stream; charset=utf-8",
   malformedChunk: SSE_MALFORMED,
+  promptOf,
 
   isStreaming(body) {
     return body?.stream === true;

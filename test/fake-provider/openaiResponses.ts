@@ -12,6 +12,15 @@
  *   response.completed (with usage)
  */
 import { type EncodeContext, type ProtocolHandler, type ResolvedTurn, SSE_MALFORMED, hexId, splitChunks, sse } from "./common.js";
+import type { PromptOf } from "./promptCache.js";
+
+/** Prompt caching: automatic, per `prompt_cache_key`; tools come first, then the conversation. */
+function promptOf(body: any): PromptOf {
+  const tools = Array.isArray(body?.tools) ? body.tools : [];
+  const input = Array.isArray(body?.input) ? body.input : [];
+  const instructions = typeof body?.instructions === "string" ? [{ instructions: body.instructions }] : [];
+  return { mode: "automatic", cacheKey: body?.prompt_cache_key ?? "", blocks: [...tools, ...instructions, ...input].map((content) => ({ content })) };
+}
 
 function usageJson(turn: ResolvedTurn) {
   const u = turn.usage;
@@ -76,6 +85,7 @@ export const openaiResponses: ProtocolHandler = {
   toolIdPrefix: "call_",
   streamContentType: "text/event-stream; charset=utf-8",
   malformedChunk: SSE_MALFORMED,
+  promptOf,
 
   isStreaming(body) {
     return body?.stream === true;

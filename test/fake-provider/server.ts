@@ -17,6 +17,7 @@ import { google } from "./google.js";
 import { ollama } from "./ollama.js";
 import { openaiChat } from "./openaiChat.js";
 import { openaiResponses } from "./openaiResponses.js";
+import { PromptCacheSimulator } from "./promptCache.js";
 import type { FakeFault, FakeProvider, FakeProviderOptions, FakeTurn, RecordedRequest } from "./types.js";
 
 export type * from "./types.js";
@@ -96,6 +97,7 @@ export async function startFakeProvider(opts: FakeProviderOptions = {}): Promise
   /** Responses still being written (or stalled); destroyed on close(). */
   const live = new Set<ServerResponse>();
   const sleepers = new Set<{ timer: NodeJS.Timeout; resolve: () => void }>();
+  const promptCache = opts.promptCache ? new PromptCacheSimulator() : undefined;
 
   const sleep = (ms: number) =>
     new Promise<void>((resolve) => {
@@ -116,7 +118,7 @@ export async function startFakeProvider(opts: FakeProviderOptions = {}): Promise
     frames: string[],
     delayMs: number,
     fault: Exclude<FakeFault, { kind: "status" }> | undefined,
-    requestIndex: number,
+    record: RecordedRequest,
   ): Promise<void> {
     live.add(res);
     const closedP = new Promise<void>((resolve) => res.once("close", () => resolve()));
@@ -125,7 +127,7 @@ export async function startFakeProvider(opts: FakeProviderOptions = {}): Promise
     res.writeHead(200, {
       "content-type": contentType,
       "cache-control": "no-cache",
-      "x-request-id": `req_fake_${requestIndex}`,
+      "x-request-id": `req_fake_${record.index}`,
     });
     res.flushHeaders();
     const limit = fault ? Math.min(fault.afterChunks ?? DEFAULT_FAULT_AFTER_CHUNKS, frames.length) : frames.length;
@@ -136,7 +138,8 @@ export async function startFakeProvider(opts: FakeProviderOptions = {}): Promise
     }
     if (res.destroyed || closed) return;
     if (!fault) {
-      res.end();
+      await new Promise<void>((resolve) => res.end(() => resolve()));
+      record.finishedAt = performance.timeOrigin + performance.now();
     } else if (fault.kind === "reset") {
       // Make sure headers (and any frames) reached the socket before killing it.
       await new Promise<void>((resolve) => (res.socket ? res.socket.write("", () => resolve()) : resolve()));
@@ -199,15 +202,21 @@ export async function startFakeProvider(opts: FakeProviderOptions = {}): Promise
       created: Math.floor(Date.now() / 1000),
     };
     const resolved = resolveTurn(turn, nextId, handler.toolIdPrefix);
+    if (promptCache && handler.promptOf && turn.usage?.input === undefined) {
+      const billed = promptCache.bill(handler.promptOf(body));
+      resolved.usage = { ...resolved.usage, input: billed.input, cached: billed.cached, cacheWrite: billed.cacheWrite };
+    }
+    record.billed = { input: resolved.usage.input, cached: resolved.usage.cached, cacheWrite: resolved.usage.cacheWrite };
     const streaming = handler.isStreaming(body, url.pathname);
     const frames = streaming ? handler.stream(resolved, ctx) : [JSON.stringify(handler.json(resolved, ctx))];
     if (!streaming && !fault) {
       if (turn.chunkDelayMs) await sleep(turn.chunkDelayMs);
       if (!closed) sendJson(res, 200, frames[0]);
+      record.finishedAt = performance.timeOrigin + performance.now();
       return;
     }
     const contentType = streaming ? handler.streamContentType : "application/json";
-    await streamFrames(res, handler, contentType, frames, turn.chunkDelayMs ?? 0, fault, record.index);
+    await streamFrames(res, handler, contentType, frames, turn.chunkDelayMs ?? 0, fault, record);
   }
 
   const server = http.createServer((req, res) => {
@@ -241,6 +250,10 @@ export async function startFakeProvider(opts: FakeProviderOptions = {}): Promise
       requests.length = 0;
       requestSeq = 0;
       responder = null;
+      promptCache?.clear();
+    },
+    advanceCacheClock(ms) {
+      promptCache?.advance(ms);
     },
     async close() {
       if (closed) return;

@@ -19,9 +19,11 @@ export interface FakeToolCall {
 }
 
 export interface FakeUsage {
+  /** All input tokens, cache reads and writes included. */
   input?: number;
   output?: number;
   cached?: number;
+  cacheWrite?: number;
   reasoning?: number;
 }
 
@@ -33,7 +35,11 @@ export interface FakeTurn {
   chunkSize?: number;
   /** Delay between wire chunks in ms (default 0). */
   chunkDelayMs?: number;
-  /** Defaults: input 100, output ceil(chars/4)+10, cached 0, reasoning ceil(reasoning.length/4). */
+  /**
+   * Defaults: input 100, output ceil(chars/4)+10, cached 0, cacheWrite 0, reasoning
+   * ceil(reasoning.length/4). With `promptCache` on, input, cached and cacheWrite default to what
+   * the simulated cache bills for the request instead.
+   */
   usage?: FakeUsage;
   fault?: FakeFault;
 }
@@ -51,12 +57,22 @@ export interface RecordedRequest {
   body: any;
   /** Wall-clock ms (performance.timeOrigin + performance.now()) when the request arrived. */
   receivedAt: number;
+  /** Wall-clock ms when the response was completely written (unset for faults and errors). */
+  finishedAt?: number;
   authorized: boolean;
+  /** The input tokens the response reported: all, read from the cache, written to it. */
+  billed?: { input: number; cached: number; cacheWrite: number };
 }
 
 export interface FakeProviderOptions {
   /** Expected API key; null/undefined accepts anything. */
   token?: string | null;
+  /**
+   * Simulate the providers' prompt caches (Anthropic breakpoints, OpenAI automatic caching by
+   * cache key; see promptCache.ts): input tokens are counted from the request and cache reads
+   * and writes are reported in the real usage fields.
+   */
+  promptCache?: boolean;
 }
 
 export interface FakeProvider {
@@ -69,8 +85,10 @@ export interface FakeProvider {
   /** Used when the queue is empty (default: a short text answer "Done."). */
   setResponder(fn: ((req: RecordedRequest) => FakeTurn) | null): void;
   setToken(token: string | null): void;
-  /** Clear queue, recorded requests and responder. */
+  /** Clear queue, recorded requests and responder (and the simulated prompt cache). */
   reset(): void;
+  /** Move the simulated prompt cache's clock on, as if this much time had passed. */
+  advanceCacheClock(ms: number): void;
   /** Stop the server; also ends stalled and in-flight streams. */
   close(): Promise<void>;
 }

@@ -102,6 +102,7 @@ function CostsBody({ costs }: { costs: CostSummary }) {
           {u.reasoningTokens > 0 && <> ({formatTokens(u.reasoningTokens)} reasoning)</>}
         </p>
       </div>
+      <PromptCache costs={costs} />
       {costs.inherited && (
         <p data-testid="costs-inherited" className="text-[11px] text-muted">
           Forked with {costs.inherited.messages} earlier {costs.inherited.messages === 1 ? "reply" : "replies"} (
@@ -134,6 +135,37 @@ function CostsBody({ costs }: { costs: CostSummary }) {
         )}
       </div>
     </>
+  );
+}
+
+/**
+ * How much of the input the provider's prompt cache served (billed at a fraction of the input
+ * price), and what that saved against paying full price for every token: a long agent session
+ * resends its whole context at every step.
+ */
+function PromptCache({ costs }: { costs: CostSummary }) {
+  const u = costs.usage;
+  if (u.inputTokens === 0) return null;
+  const ratio = u.cachedInputTokens / u.inputTokens;
+  const saved = costs.cacheSavedUsd;
+  return (
+    <div data-testid="costs-cache">
+      <div className="mb-1 text-[11px] text-muted uppercase">Prompt cache</div>
+      <p>
+        <span data-testid="costs-cache-ratio" className="font-mono tabular-nums">
+          {Math.round(ratio * 100)}%
+        </span>{" "}
+        of input read from the cache
+        {u.cacheWriteTokens > 0 && <span className="text-muted"> · {formatTokens(u.cacheWriteTokens)} written</span>}
+      </p>
+      <p className="text-[11px] text-muted" title="Against the same requests with every input token at the full price">
+        {saved >= 0 ? "Saved " : "Cost "}
+        <span data-testid="costs-cache-saved" className="font-mono tabular-nums">
+          {formatCost(Math.abs(saved))}
+        </span>
+        {saved < 0 && " more (written to the cache, not read back yet)"}
+      </p>
+    </div>
   );
 }
 

@@ -29,6 +29,41 @@ export function descendants(root: number, name: RegExp): number[] {
   return out;
 }
 
+/** The Chromium renderer processes (the pages) among `pids`. */
+export function renderers(pids: number[]): number[] {
+  return pids.filter((pid) => {
+    try {
+      return fs.readFileSync(`/proc/${pid}/cmdline`, "utf8").includes("--type=renderer");
+    } catch {
+      return false;
+    }
+  });
+}
+
+/** CPU ms used so far by the threads of `pids`, summed by thread name (CrRendererMain, Compositor…). */
+export function threadCpu(pids: number[]): Map<string, number> {
+  const out = new Map<string, number>();
+  for (const pid of pids) {
+    let tids: string[] = [];
+    try {
+      tids = fs.readdirSync(`/proc/${pid}/task`);
+    } catch {
+      continue;
+    }
+    for (const tid of tids) {
+      try {
+        const stat = fs.readFileSync(`/proc/${pid}/task/${tid}/stat`, "utf8");
+        const name = stat.slice(stat.indexOf("(") + 1, stat.lastIndexOf(")")).replace(/\d+$/, "");
+        const f = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+        out.set(name, (out.get(name) ?? 0) + ((Number(f[11]) + Number(f[12])) * 1000) / CLK_TCK);
+      } catch {
+        // gone
+      }
+    }
+  }
+  return out;
+}
+
 export const cpuOf = (pids: number[]) => pids.reduce((sum, pid) => sum + (readCpuMs(pid) ?? 0), 0);
 
 /** CPU ms a process and its reaped children have used (utime + stime + cutime + cstime). */

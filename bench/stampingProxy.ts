@@ -9,12 +9,19 @@ import { lastUserText } from "../test/browser/harness.js";
 
 /** 13 digits of epoch ms, fixed width; the proxy writes the real time over the zeros. */
 export const PLACEHOLDER = "[t=0000000000000]";
+/**
+ * A marker that fits in one 4-character delta: `§` and a 3-character id. The proxy cannot write a
+ * time into it, so it records when the frame carrying each id left; the bench matches them later.
+ */
+export const SHORT_MARKER = /§([0-9a-z]{3})/g;
 
 interface StreamRecord {
   label: string;
   firstFrameAt: number;
   lastFrameAt: number;
   markers: number;
+  /** Short markers (`§` + 3 characters, see SHORT_MARKER): when the frame carrying each left. */
+  shortMarkers: Map<string, number>;
 }
 
 /**
@@ -35,7 +42,7 @@ export async function startStampingProxy(target: string) {
       } catch {
         // not JSON
       }
-      const record: StreamRecord = { label, firstFrameAt: 0, lastFrameAt: 0, markers: 0 };
+      const record: StreamRecord = { label, firstFrameAt: 0, lastFrameAt: 0, markers: 0, shortMarkers: new Map() };
       streams.push(record);
       const up = http.request(
         { host: upstream.hostname, port: upstream.port, path: req.url, method: req.method, headers: { ...req.headers, host: upstream.host } },
@@ -57,6 +64,7 @@ export async function startStampingProxy(target: string) {
                 frame = frame.split(PLACEHOLDER).join(`[t=${String(now).padStart(13, "0")}]`);
                 record.markers++;
               }
+              if (frame.includes("§")) for (const m of frame.matchAll(SHORT_MARKER)) record.shortMarkers.set(m[1], now);
               if (!record.firstFrameAt) record.firstFrameAt = now;
               record.lastFrameAt = now;
               res.write(frame);

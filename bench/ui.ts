@@ -26,6 +26,9 @@
  *                       frame of the provider's stream to the row showing the turn finished (idle).
  *                       Server and browser CPU come from /proc/<pid>/stat over the streaming window;
  *                       a Node client subscribed to the same chat gives the server + socket share.
+ *   watch cost          what the tab costs while 10 workspaces stream a Markdown reply in 4-character
+ *                       deltas, against the server's CPU for the same streams, with the tab showing one
+ *                       of those chats and with it showing an idle one (bench/uiWatchCost.ts)
  *   cold start          a fresh server, the page opened as soon as /health answers: spawn → rows painted.
  *
  * Each phase also reports how many CPUs other processes kept busy meanwhile (/proc/stat minus this
@@ -33,7 +36,9 @@
  *
  * Flags: --runs N (default 5), --json (also print the results as JSON). To study where time
  * goes: MUX_BENCH_SERVER_NODE_ARGS="--cpu-prof --cpu-prof-dir=DIR" profiles the server, and
- * MUX_BENCH_BROWSER_PROFILE=FILE.cpuprofile writes the page's CPU profile of the streams phase.
+ * MUX_BENCH_BROWSER_PROFILE=FILE.cpuprofile writes the page's CPU profiles of the streams and watch
+ * phases (FILE, FILE-watch-chat…, FILE-watch-sidebar…); MUX_BENCH_BROWSER_TRACE=FILE.json likewise
+ * Chromium traces. --watch-only runs the watch phase alone (a quicker loop while working on it).
  *
  * This file runs the phases and prints the report. The browser-side phases are in bench/uiPhases.ts,
  * the stamping proxy in bench/stampingProxy.ts, the /proc CPU accounting in bench/processCpu.ts, and
@@ -48,6 +53,7 @@ import { interference } from "./processCpu.js";
 import { type BenchServer, cleanupAll, makeFixture, measureIdleRss, measureServerReady, signedInContext, spawnServer } from "./server.js";
 import { type StampingProxy, startStampingProxy } from "./stampingProxy.js";
 import { CHUNK_DELAY_MS, type Interactive, MARKERS, measureInteractive, measureOpen, measureStreams, type OpenRun } from "./uiPhases.js";
+import { measureWatchCost, summarizeWatch, WATCH_DELTA_CHARS, WATCH_STREAMS, type WatchRun } from "./uiWatchCost.js";
 
 const TARGETS = {
   serverReadyMs: 300,
@@ -57,6 +63,9 @@ const TARGETS = {
   openMs: 300,
   heapMiB: 80,
   streamP95Ms: 100,
+  /** A tab watching streams costs at most half what the server spends on them. */
+  watchCpuRatio: 0.5,
+  watchP95Ms: 50,
   /** "Well below saturation": our reading, half of one core. */
   serverCpuPct: 50,
 };
@@ -83,6 +92,7 @@ async function main() {
   const i = argv.indexOf("--runs");
   const runs = i >= 0 ? Math.max(1, Number(argv[i + 1]) || 5) : 5;
   const json = argv.includes("--json");
+  const watchOnly = argv.includes("--watch-only");
   const load0 = os.loadavg();
   const started = Date.now();
   const busy0 = readSystemBusyMs();
@@ -104,7 +114,7 @@ async function main() {
 
     const others: Record<string, number> = {};
     let probe = interference();
-    const ready = await measureServerReady(fixture.muxRoot, runs);
+    const ready = watchOnly ? { healthMs: [], readyLineMs: [] } : await measureServerReady(fixture.muxRoot, runs);
     others.ready = probe();
 
     fake = await startFakeProvider({ token: PROVIDER_KEY });
@@ -113,6 +123,47 @@ async function main() {
     const serverNodeArgs = process.env.MUX_BENCH_SERVER_NODE_ARGS?.split(" ").filter(Boolean) ?? [];
     server = await spawnServer(fixture.muxRoot, { ANTHROPIC_API_KEY: PROVIDER_KEY, ANTHROPIC_BASE_URL: proxy.url }, serverNodeArgs);
     browser = await launchBrowser();
+
+    // What a tab costs while 10 workspaces stream in small deltas, the chat shown and not shown
+    // (alternating, so that load from elsewhere falls on both alike).
+    const measureWatch = async () => {
+      const b = browser!;
+      const probe = interference();
+      const watch: WatchRun[] = [];
+      for (let r = 0; r < runs; r++) {
+        for (const view of ["chat", "sidebar"] as const) {
+          const m = await measureWatchCost(b, server!, fixture, proxy!, fake!, view);
+          watch.push(m);
+          const p95 = m.paint.length ? [...m.paint].sort((x, y) => x - y)[Math.ceil(m.paint.length * 0.95) - 1] : undefined;
+          process.stderr.write(
+            `  watch ${view} run ${r + 1}/${runs}: page ${m.pageCpuPct.toFixed(0)} % (main thread ${m.pageMainThreadPct.toFixed(0)} %), server ${m.serverCpuPct.toFixed(0)} %, ratio ${(m.pageCpuPct / m.serverCpuPct).toFixed(2)}${p95 === undefined ? "" : `, ${m.paint.length} markers, paint p95 ${p95.toFixed(0)} ms`}\n`,
+          );
+        }
+      }
+      others.watch = probe();
+      const summary = summarizeWatch(watch);
+      const rows = [
+        row(
+          `${WATCH_STREAMS} streams, ${WATCH_DELTA_CHARS}-char deltas: page CPU ÷ server CPU`,
+          `${summary.ratio.toFixed(2)}×`,
+          `≤ ${TARGETS.watchCpuRatio}×`,
+          summary.ratio <= TARGETS.watchCpuRatio,
+        ),
+        row(`  … event → screen p95 (visible chat)`, `${summary.paintP95.toFixed(0)} ms`, `≤ ${TARGETS.watchP95Ms} ms`, summary.paintP95 <= TARGETS.watchP95Ms),
+      ];
+      return { watch, summary, rows };
+    };
+
+    if (watchOnly) {
+      const { watch, summary, rows } = await measureWatch();
+      const noisy = others.watch > 0.2 ? ["  NOTE: other processes were busy: these figures are inflated; rerun on a quiet machine."] : [];
+      const loadNow = os.loadavg();
+      process.stdout.write(
+        `${["", `Mux UI bench (watch phase only) — headless Chromium ${browser.version()}, ${os.cpus().length} CPUs; medians of ${runs} runs`, "", ...rows, "", "details:", ...summary.details, `  machine: load average ${load0.map((x) => x.toFixed(2)).join(" ")} at start, ${loadNow.map((x) => x.toFixed(2)).join(" ")} at the end; other processes kept ${others.watch.toFixed(2)} CPUs busy`, ...noisy, ""].join("\n")}\n`,
+      );
+      if (json) process.stdout.write(`${JSON.stringify({ targets: TARGETS, watch, loadAverage: load0, otherCpus: others }, null, 2)}\n`);
+      return;
+    }
 
     probe = interference();
     const idle = await measureIdleRss(server, browser, rows);
@@ -151,6 +202,7 @@ async function main() {
     const streams = await measureStreams(browser, server, fixture, proxy, fake);
     others.streams = probe();
     process.stderr.write(`  streams: ${streams.samples} markers on screen, ${streams.markersSent} stamped in all\n`);
+    const { watch, summary: watchSummary, rows: watchRows } = await measureWatch();
 
     // A cold start: a fresh server (its API loads with the first socket), the page opened as soon
     // as /health answers, in a browser that is already running.
@@ -229,6 +281,7 @@ async function main() {
         streams.serverCpuPct < TARGETS.serverCpuPct,
       ),
     );
+    out.push(...watchRows);
     out.push("");
     out.push("details:");
     out.push(`  server ready line ${med(ready.readyLineMs).toFixed(0)} ms; /health runs ${ready.healthMs.map((x) => x.toFixed(0)).join(", ")} ms`);
@@ -246,6 +299,7 @@ async function main() {
     out.push(
       `  streams: ${WORKSPACES} × ${MARKERS} text deltas every ${CHUNK_DELAY_MS} ms (${Math.round((WORKSPACES * 1000) / CHUNK_DELAY_MS)} deltas/s in all) for ${(streams.windowMs / 1000).toFixed(1)} s; visible chat: DOM p50 ${streams.domP50.toFixed(0)} / p95 ${streams.domP95.toFixed(0)} ms, paint p50 ${streams.paintP50.toFixed(0)} / p95 ${streams.paintP95.toFixed(0)} / max ${streams.paintMax.toFixed(0)} ms (${streams.samples} markers); the same deltas at a Node client's socket: p50 ${streams.socketP50.toFixed(0)} / p95 ${streams.socketP95.toFixed(0)} ms`,
     );
+    out.push(...watchSummary.details);
     out.push(
       `  streams: background rows, provider's last frame → row idle: p50 ${streams.sidebarEndP50.toFixed(0)} / p95 ${streams.sidebarEndP95.toFixed(0)} ms (${streams.sidebarSamples} workspaces); browser CPU ${streams.browserCpuPct.toFixed(0)} % of a core`,
     );
@@ -265,7 +319,7 @@ async function main() {
     process.stdout.write(`${out.join("\n")}\n`);
     if (json) {
       process.stdout.write(
-        `${JSON.stringify({ targets: TARGETS, ready, idle, coldInteractive, coldSpawnToRowsMs, interactive, opens, streams, loadAverage: load0, busyCpus: allCpus, otherCpus: others }, null, 2)}\n`,
+        `${JSON.stringify({ targets: TARGETS, ready, idle, coldInteractive, coldSpawnToRowsMs, interactive, opens, streams, watch, loadAverage: load0, busyCpus: allCpus, otherCpus: others }, null, 2)}\n`,
       );
     }
   } finally {

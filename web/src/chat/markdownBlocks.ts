@@ -8,21 +8,42 @@ const FENCE = /^ {0,3}(`{3,}|~{3,})/;
 const LIST_ITEM = /^ {0,3}([*+-]|\d{1,9}[.)])[ \t]/;
 
 export function splitBlocks(text: string): string[] {
-  const lines = text.split("\n");
+  return splitFrom(text, 0).blocks;
+}
+
+interface Split {
+  blocks: string[];
+  /** Where each block starts in the text. */
+  starts: number[];
+}
+
+/** Splits text[from…] (from: the start of a line outside any block). */
+function splitFrom(text: string, from: number): Split {
   const blocks: string[] = [];
+  const starts: number[] = [];
   let current: string[] = [];
+  let currentStart = from;
   let fence: string | null = null;
   let math = false;
   let listBlock = false;
   let pendingBlank = false;
 
   const flush = () => {
-    if (current.length) blocks.push(current.join("\n"));
+    if (current.length) {
+      blocks.push(current.join("\n"));
+      starts.push(currentStart);
+    }
     current = [];
     listBlock = false;
   };
 
-  for (const line of lines) {
+  let pos = from;
+  while (pos <= text.length) {
+    const lineEnd = text.indexOf("\n", pos);
+    const next = lineEnd < 0 ? text.length + 1 : lineEnd + 1;
+    const line = text.slice(pos, lineEnd < 0 ? text.length : lineEnd);
+    const at = pos;
+    pos = next;
     if (fence) {
       current.push(line);
       const m = FENCE.exec(line);
@@ -48,7 +69,10 @@ export function splitBlocks(text: string): string[] {
       }
       pendingBlank = false;
     }
-    if (current.length === 0) listBlock = LIST_ITEM.test(line);
+    if (current.length === 0) {
+      listBlock = LIST_ITEM.test(line);
+      currentStart = at;
+    }
     current.push(line);
     const f = FENCE.exec(line);
     if (f) fence = f[1];
@@ -56,7 +80,30 @@ export function splitBlocks(text: string): string[] {
   }
   while (current.length && current[current.length - 1].trim() === "") current.pop();
   flush();
-  return blocks;
+  return { blocks, starts };
+}
+
+/**
+ * splitBlocks for one message whose text grows at the end (a stream): only its last two blocks
+ * are split again (the last block's first line, still arriving, can join it to the one before);
+ * the blocks before them cannot change. Any other change splits the whole text. Returns what
+ * splitBlocks would, with unchanged blocks as the same strings.
+ */
+export function createBlockSplitter(): (text: string) => string[] {
+  let last: (Split & { text: string }) | null = null;
+  return (text) => {
+    if (last?.text === text) return last.blocks;
+    let split: Split;
+    if (last && last.blocks.length > 2 && text.startsWith(last.text)) {
+      const keep = last.blocks.length - 2;
+      const tail = splitFrom(text, last.starts[keep]);
+      split = { blocks: last.blocks.slice(0, keep).concat(tail.blocks), starts: last.starts.slice(0, keep).concat(tail.starts) };
+    } else {
+      split = splitFrom(text, 0);
+    }
+    last = { text, ...split };
+    return split.blocks;
+  };
 }
 
 const CURRENCY = /(^|[^\\$])\$(?=\d[\d,]*(?:\.\d+)?(?:[\s.,;:!?)\]]|$))/g;

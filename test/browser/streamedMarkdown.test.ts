@@ -1,0 +1,117 @@
+import * as path from "node:path";
+import type { Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { hasChromium } from "../helpers/browser.js";
+import { makeRepo } from "../helpers/git.js";
+import { runMux } from "../helpers/mux.js";
+import { type App, lastUserText, poll, slowText, startApp } from "./harness.js";
+
+declare const document: any;
+
+/**
+ * A reply's Markdown looks the same while it streams in small deltas and once finished (what a
+ * reload shows), and a tab that shows another workspace's chat is not sent the streaming one's
+ * text at all (so it cannot spend anything rendering it).
+ */
+
+const REPLY = [
+  "## The plan",
+  "I read the code first. Then, **in order**:",
+  "1. First step, with `code`\n2. Second step:\n   - read the log\n   - fold the events\n     1. deeper\n     2. deeper still\n3. Third step\n\n   continued after a blank line",
+  "```ts\nexport function double(a: number): number {\n  // twice `a`\n\n  return a * 2;\n}\n```",
+  "| file | lines | note |\n| :--- | ---: | :---: |\n| `a.ts` | 12 | **new** |\n| b.ts | 3 | ~~gone~~ |",
+  "- [x] tests\n- [ ] docs",
+  "```\nunfenced language\n```",
+  "Done: see [the docs](https://example.com/docs). END-OF-REPLY",
+].join("\n\n");
+
+/** A word only the streaming workspace's reply contains. */
+const SECRET = "zebracorn";
+
+/** The last reply's Markdown as HTML, code blocks as plain text (their highlighting lands later). */
+const replyHtml = (page: Page) =>
+  page.evaluate(() => {
+    const replies = document.querySelectorAll("[data-testid=message-assistant]");
+    const md = replies[replies.length - 1].querySelector(".mux-md").cloneNode(true);
+    for (const code of md.querySelectorAll("pre code")) code.replaceChildren(code.textContent);
+    md.classList.remove("mux-live");
+    return md.outerHTML as string;
+  });
+
+describe.skipIf(!hasChromium)("browser: streamed Markdown", () => {
+  let app: App;
+  const ids: Record<string, string> = {};
+
+  beforeAll(async () => {
+    app = await startApp({
+      before: async (dirs) => {
+        const repo = makeRepo(path.join(dirs.base, "md-app"));
+        for (const name of ["md", "quiet"]) {
+          const created = await runMux(["workspace", "create", name, "--project", repo, "--runtime", "local", "--json"], { env: { MUX_ROOT: dirs.muxRoot } });
+          if (created.code !== 0) throw new Error(`workspace create failed: ${created.stderr}`);
+          ids[name] = JSON.parse(created.stdout).id;
+        }
+      },
+    });
+    app.fake.setResponder((req) => {
+      const said = lastUserText(req);
+      if (said.includes("secret")) return slowText(`${SECRET} ${"streaming along. ".repeat(40)}END-OF-REPLY`, 20, 4);
+      return slowText(REPLY, 15, 4);
+    });
+  });
+
+  afterAll(async () => {
+    await app?.close();
+  });
+
+  it("tables, lists and code fences streamed in 4-character deltas look as the finished reply does after a reload", async () => {
+    const page = await app.open({ hash: `#/w/${ids.md}` });
+    try {
+      await page.getByTestId("chat-view").and(page.locator("[data-state=idle]")).waitFor();
+      const input = page.getByTestId("composer-input");
+      await input.fill("explain the plan");
+      await input.press("Enter");
+      const reply = page.getByTestId("message-assistant").last();
+      await reply.and(page.locator("[data-status=complete]")).waitFor();
+      await poll(() => reply.textContent()).toContain("END-OF-REPLY");
+      const streamed = await replyHtml(page);
+      expect(streamed).toContain("<table>");
+      expect(streamed).toContain('data-lang="ts"');
+
+      await page.reload();
+      await page.getByTestId("chat-view").and(page.locator("[data-state=idle]")).waitFor();
+      await poll(() => page.getByTestId("message-assistant").last().textContent()).toContain("END-OF-REPLY");
+      expect(await replyHtml(page)).toBe(streamed);
+    } finally {
+      await page.close();
+    }
+  }, 60_000);
+
+  it("a tab showing another workspace's chat gets the streaming workspace's state, not its text", async () => {
+    const received: string[] = [];
+    const page = await app.open({
+      hash: `#/w/${ids.quiet}`,
+      onPage: (p) => p.on("websocket", (ws) => ws.on("framereceived", (f) => received.push(String(f.payload)))),
+    });
+    try {
+      await page
+        .getByTestId("chat-view")
+        .and(page.locator(`[data-workspace-id="${ids.quiet}"]`))
+        .waitFor();
+      const api = await app.api();
+      await api.chat.send({ workspaceId: ids.md, text: "tell me the secret" });
+      const row = page.getByTestId("workspace-row-md");
+      await poll(() => row.getAttribute("data-state")).toBe("streaming");
+      await poll(() => row.getAttribute("data-state"), { timeout: 30_000 }).toBe("idle");
+      expect(received.length).toBeGreaterThan(0);
+      expect(received.filter((p) => p.includes(SECRET))).toEqual([]);
+
+      // Opening it shows the whole reply (and the check above would have seen its text).
+      await row.getByRole("button").first().click();
+      await poll(() => page.getByTestId("message-assistant").last().textContent()).toContain(SECRET);
+      expect(received.some((p) => p.includes(SECRET))).toBe(true);
+    } finally {
+      await page.close();
+    }
+  }, 60_000);
+});

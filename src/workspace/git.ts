@@ -48,3 +48,24 @@ export async function gitMaybe(cwd: string, args: string[]): Promise<string | nu
     throw err;
   }
 }
+
+export interface GitRun {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/**
+ * Runs git and returns its exit code with the output, for commands whose non-zero exit is an
+ * answer (merge-tree's 1 means "conflicts"); only a git that cannot start throws.
+ */
+export function gitRun(cwd: string, args: string[], opts: { input?: string; env?: Record<string, string> } = {}): Promise<GitRun> {
+  return new Promise((resolve, reject) => {
+    const env = { ...process.env, ...GIT_ENV, ...opts.env };
+    const child = execFile("git", args, { cwd, env, maxBuffer: 64 * 1024 * 1024 }, (error, stdout, stderr) => {
+      if (error && typeof error.code !== "number") reject(new GitError(args, null, spawnFailure(cwd, error)));
+      else resolve({ code: error ? (error.code as number) : 0, stdout, stderr });
+    });
+    if (opts.input !== undefined) child.stdin?.end(opts.input);
+  });
+}

@@ -1,11 +1,13 @@
 import { spawn } from "node:child_process";
+import * as fs from "node:fs";
+import * as os from "node:os";
 import * as path from "node:path";
 import { ConfigError } from "../config/errors.js";
 import { SshConnection, SshRuntime } from "../runtime/ssh.js";
 import { execCapture } from "../runtime/types.js";
 import { shq } from "../tools/shellQuote.js";
 import type { Project, Workspace } from "./config.js";
-import { gitMaybe } from "./git.js";
+import { git, gitMaybe } from "./git.js";
 import { ignoredFilesToCopy } from "./muxignore.js";
 import { projectDirName } from "./projectDirs.js";
 import type { RemoteWorkspaces } from "./service.js";
@@ -191,6 +193,41 @@ if ! git -C "$b" branch -m ${shq(ws.branch)} ${shq(name)}; then git -C "$b" work
     );
     if (r.exitCode !== 0) throw new ConfigError(`renaming "${ws.name}" to "${name}" on ${host} failed: ${r.stderr.trim()}`);
     return to;
+  }
+
+  /**
+   * Brings the workspace's branch from the host into the local project, as
+   * `refs/mux/ssh/<branch>` (a git bundle through the ssh connection), and returns its tip.
+   */
+  async fetchBranch(ws: Workspace): Promise<string> {
+    const host = ws.runtime.type === "ssh" ? ws.runtime.host : "";
+    await this.prepare(ws);
+    const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "mux-fetch-"));
+    const file = path.join(tmp, "branch.bundle");
+    try {
+      const sink = fs.openSync(file, "w");
+      let stderr = "";
+      const r = await this.runtime(ws)
+        .exec(`git bundle create -q - ${shq(`refs/heads/${ws.branch}`)}`, {
+          onOutputBytes: (stream, chunk) => {
+            if (stream === "stdout") fs.writeSync(sink, chunk);
+            else stderr += chunk.toString();
+          },
+        })
+        .finally(() => fs.closeSync(sink));
+      if (r.exitCode !== 0) throw new ConfigError(`fetching branch ${ws.branch} from ${host} failed: ${stderr.trim() || `exit ${r.exitCode}`}`);
+      const ref = `refs/mux/ssh/${ws.branch}`;
+      await git(ws.projectPath, ["fetch", "-q", file, `+refs/heads/${ws.branch}:${ref}`]);
+      return (await git(ws.projectPath, ["rev-parse", ref])).trim();
+    } finally {
+      fs.rmSync(tmp, { recursive: true, force: true });
+    }
+  }
+
+  /** Records on the host that `commit` has landed, where its safe delete looks (refs/mux-local/). */
+  async recordLanded(ws: Workspace, commit: string): Promise<void> {
+    const r = await captureOrError(this.runtime(ws), `git update-ref ${shq(`refs/mux-local/landed/${ws.branch}`)} ${shq(commit)}`);
+    if (r.exitCode !== 0) throw new ConfigError(`the merge is done, but recording it on the host failed: ${r.stderr.trim()}`);
   }
 
   /**

@@ -18,6 +18,13 @@ export async function addWorktree(projectPath: string, worktreePath: string, bra
   else await git(projectPath, ["worktree", "add", "-b", branch, worktreePath, base]);
 }
 
+/**
+ * `refs/mux/landed/<branch>`: the commit of a branch last merged into the trunk by Mux. A squash
+ * or rebase merge puts copies of the branch's commits on the trunk, not the commits themselves;
+ * this record is how the safe delete knows their work is there.
+ */
+export const LANDED_REFS = "refs/mux/landed/";
+
 export interface UnsavedWork {
   dirtyFiles: string[];
   /** Commits on the branch that no other branch or remote has: deleting would lose them. */
@@ -43,7 +50,16 @@ export async function unsavedWork(projectPath: string, worktreePath: string, bra
     strayFiles = fs.readdirSync(worktreePath);
   }
   const unmerged = (await branchExists(projectPath, branch))
-    ? await git(projectPath, ["rev-list", "--oneline", `refs/heads/${branch}`, "--not", `--exclude=${branch}`, "--branches", "--remotes"])
+    ? await git(projectPath, [
+        "rev-list",
+        "--oneline",
+        `refs/heads/${branch}`,
+        "--not",
+        `--exclude=${branch}`,
+        "--branches",
+        "--remotes",
+        `--glob=${LANDED_REFS}*`,
+      ])
     : "";
   return { dirtyFiles, unmergedCommits: unmerged.split("\n").filter(Boolean), strayFiles };
 }
@@ -69,6 +85,7 @@ export async function removeWorktree(projectPath: string, worktreePath: string, 
   }
   await git(projectPath, ["worktree", "prune"]);
   if (branch && (await branchExists(projectPath, branch))) await git(projectPath, ["branch", "-D", branch]);
+  if (branch) await gitMaybe(projectPath, ["update-ref", "-d", `${LANDED_REFS}${branch}`]);
 }
 
 export async function renameWorktree(projectPath: string, from: { path: string; branch: string }, to: { path: string; branch: string }): Promise<void> {

@@ -91,4 +91,26 @@ export function registerLandCommands(workspace: Command): void {
         },
       ),
     );
+
+  workspace
+    .command("push <workspace>")
+    .description("Push a workspace's branch to the project's remote (your git credentials), and open a pull request")
+    .option("--pr", "open a pull request with gh (or print where to open one)")
+    .option("--remote <name>", "the remote (default: origin, or the only one)")
+    .option("--title <title>", "the pull request's title (default: from the commits)")
+    .option("--body <body>", "the pull request's description")
+    .option(...PROJECT_OPTION)
+    .option("--json", "machine-readable output")
+    .action(
+      cliAction(async (ref: string, opts: ProjectOpt & { pr?: boolean; remote?: string; title?: string; body?: string }) => {
+        const land = createLandService();
+        const ws = land.workspaces.get(ref, await projectOf(opts, false));
+        const r = await land.push(ws.id, { pr: opts.pr, remote: opts.remote, title: opts.title, body: opts.body });
+        if (opts.json) return out(`${JSON.stringify(r)}\n`);
+        out(`pushed ${r.branch} to ${r.remote}\n`);
+        if (r.pr) out(`pull request #${r.pr.number} (${r.pr.draft ? "draft" : r.pr.state}): ${r.pr.url}\n`);
+        else if (r.compareUrl) out(`open a pull request: ${r.compareUrl}\n`);
+        if (r.prNote) err(`${colors().yellow("mux:")} no pull request opened: ${r.prNote}\n`);
+      }),
+    );
 }

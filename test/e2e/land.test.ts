@@ -1,6 +1,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { installFakeGh } from "../helpers/fakeGh.js";
 import { commitFile, gitIn, makeRepo } from "../helpers/git.js";
 import { runMux, tempDirs } from "../helpers/mux.js";
 
@@ -13,8 +14,8 @@ beforeEach(() => {
 afterEach(() => dirs.cleanup());
 
 const identity = { GIT_AUTHOR_NAME: "U", GIT_AUTHOR_EMAIL: "u@x", GIT_COMMITTER_NAME: "U", GIT_COMMITTER_EMAIL: "u@x" };
-const mux = async (args: string[]) => {
-  const r = await runMux(args, { cwd: repo, env: { MUX_ROOT: dirs.muxRoot, ...identity } });
+const mux = async (args: string[], env: Record<string, string> = {}) => {
+  const r = await runMux(args, { cwd: repo, env: { MUX_ROOT: dirs.muxRoot, ...identity, ...env } });
   return { ...r, json: () => JSON.parse(r.stdout) };
 };
 const wsDir = (name: string) => path.join(dirs.muxRoot, "src", "app", name);
@@ -96,5 +97,77 @@ describe("mux workspace commit / merge", () => {
     expect(ok.stderr).toContain("not merged: 1 uncommitted change(s) in d (wip.txt)");
     expect(ok.stderr).toContain("not deleted:");
     expect(fs.existsSync(wsDir("d"))).toBe(true);
+  });
+});
+
+describe("mux workspace push", () => {
+  /** A bare repository as origin; its fetch URL looks like GitHub's (the compare link is derived from it). */
+  function addOrigin(): string {
+    const origin = path.join(dirs.base, "origin.git");
+    gitIn(dirs.base, "init", "-q", "--bare", origin);
+    gitIn(repo, "remote", "add", "origin", "git@github.com:acme/app.git");
+    gitIn(repo, "remote", "set-url", "--push", "origin", origin);
+    return origin;
+  }
+
+  it("pushes the branch with the user's git and sets its upstream; without gh, --pr gives the compare link", async () => {
+    const origin = addOrigin();
+    await mux(["workspace", "create", "feat"]);
+    commitFile(wsDir("feat"), "f.txt", "f\n", "add f");
+    const r = await mux(["workspace", "push", "feat", "--pr", "--json"], { PATH: `${path.join(dirs.base, "no-gh")}:/usr/bin:/bin` });
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.json()).toEqual({
+      remote: "origin",
+      branch: "feat",
+      pr: null,
+      prNote: "gh is not installed",
+      compareUrl: "https://github.com/acme/app/compare/main...feat?expand=1",
+    });
+    expect(gitIn(origin, "rev-parse", "refs/heads/feat")).toBe(gitIn(repo, "rev-parse", "feat"));
+    expect(gitIn(repo, "config", "branch.feat.remote")).toBe("origin");
+    const plain = await mux(["workspace", "push", "feat", "--pr"], { PATH: "/usr/bin:/bin" });
+    expect(plain.stdout).toBe("pushed feat to origin\nopen a pull request: https://github.com/acme/app/compare/main...feat?expand=1\n");
+    expect(plain.stderr).toContain("no pull request opened: gh is not installed");
+  });
+
+  it("opens a pull request with gh, once; a signed-out gh is named", async () => {
+    addOrigin();
+    const gh = installFakeGh(path.join(dirs.base, "gh"));
+    await mux(["workspace", "create", "feat"]);
+    commitFile(wsDir("feat"), "f.txt", "f\n", "add f");
+    const r = await mux(["workspace", "push", "feat", "--pr", "--json"], { PATH: gh.path });
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.json()).toMatchObject({
+      pr: { number: 1, url: "https://github.com/acme/app/pull/1", state: "open", draft: false, checks: null },
+      compareUrl: null,
+      prNote: null,
+    });
+    expect(gh.calls()).toContainEqual(["pr", "create", "--head", "feat", "--base", "main", "--fill"]);
+    const again = await mux(["workspace", "push", "feat", "--pr"], { PATH: gh.path });
+    expect(again.stdout).toBe("pushed feat to origin\npull request #1 (open): https://github.com/acme/app/pull/1\n");
+    expect(gh.state().prs).toHaveLength(1);
+
+    gh.update((s) => {
+      s.signedIn = false;
+    });
+    await mux(["workspace", "create", "other"]);
+    const out = await mux(["workspace", "push", "other", "--pr", "--json"], { PATH: gh.path });
+    expect(out.json()).toMatchObject({ pr: null, prNote: "gh is not signed in (run `gh auth login`)" });
+  });
+
+  it("a rejected push exits 1 with git's reason", async () => {
+    const origin = addOrigin();
+    await mux(["workspace", "create", "feat"]);
+    commitFile(wsDir("feat"), "f.txt", "f\n", "add f");
+    expect((await mux(["workspace", "push", "feat"])).code).toBe(0);
+    // Someone else pushed to the branch meanwhile.
+    const other = path.join(dirs.base, "other");
+    gitIn(dirs.base, "clone", "-q", "-b", "feat", origin, other);
+    commitFile(other, "g.txt", "g\n", "theirs");
+    gitIn(other, "push", "-q", "origin", "feat");
+    commitFile(wsDir("feat"), "h.txt", "h\n", "ours");
+    const r = await mux(["workspace", "push", "feat"]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/rejected|fetch first/);
   });
 });

@@ -24,3 +24,9 @@ export function createLandService(env: NodeJS.ProcessEnv = process.env): LandSer
   const ssh = sshWorkspaces(root, env);
   return new LandService(new WorkspaceService(root, ssh), ssh, env);
 }
+
+/** Workspaces and landing sharing one SSH connection per host (the server's). */
+export function createServices(env: NodeJS.ProcessEnv = process.env): { workspaces: WorkspaceService; land: LandService } {
+  const land = createLandService(env);
+  return { workspaces: land.workspaces, land };
+}

@@ -21,6 +21,8 @@ export interface FakeGhState {
   signedIn: boolean;
   repo: string;
   prs: FakeGhPr[];
+  /** The check rollup a newly created pull request starts with. */
+  checksOnCreate?: Record<string, string>[];
 }
 
 const SCRIPT = `#!/usr/bin/env node
@@ -56,7 +58,7 @@ if (args[0] === "pr" && args[1] === "create") {
   if (state.prs.some((p) => p.headRefName === head && p.state === "OPEN")) fail('a pull request for branch "' + head + '" into branch "main" already exists');
   const number = state.prs.length + 1;
   const url = "https://github.com/" + state.repo + "/pull/" + number;
-  state.prs.push({ number, url, headRefName: head, baseRefName: flag("--base") || "main", title: flag("--title") || head, state: "OPEN", isDraft: false, statusCheckRollup: [] });
+  state.prs.push({ number, url, headRefName: head, baseRefName: flag("--base") || "main", title: flag("--title") || head, state: "OPEN", isDraft: false, statusCheckRollup: state.checksOnCreate || [] });
   save();
   process.stderr.write("\\nCreating pull request for " + head + " into main in " + state.repo + "\\n\\n");
   process.stdout.write(url + "\\n");

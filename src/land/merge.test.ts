@@ -69,6 +69,29 @@ describe("merge", () => {
     expect(gitIn(repo, "for-each-ref", "refs/mux/")).toBe("");
   });
 
+  it("a branch squash-merged outside Mux (its changes all in the trunk) deletes safely; one with a change the trunk lacks does not", async () => {
+    const ws = await workspaceWithWork();
+    const partial = await service.create({ projectPath: repo, name: "partial" });
+    commitFile(dirOf(partial), "x.txt", "x\n", "add x");
+    commitFile(dirOf(partial), "y.txt", "y\n", "add y");
+    gitIn(repo, "merge", "-q", "--squash", "feat");
+    gitIn(repo, "commit", "-q", "-m", "squashed by hand");
+    commitFile(repo, "later.txt", "l\n", "trunk moves on");
+    gitIn(repo, "cherry-pick", "partial~1");
+    await expect(service.delete(partial.id)).rejects.toThrow("commit(s) on no other branch");
+    await service.delete(ws.id);
+    expect(fs.existsSync(dirOf(ws))).toBe(false);
+  });
+
+  it("a renamed workspace keeps its landed record", async () => {
+    const ws = await workspaceWithWork();
+    await land.merge(ws.id);
+    commitFile(repo, "a.txt", "one\ntwo, changed again\nthree\n", "trunk changes the landed lines");
+    const renamed = await service.rename(ws.id, "renamed");
+    expect(gitIn(repo, "for-each-ref", "--format=%(refname)", "refs/mux/")).toBe("refs/mux/landed/renamed");
+    await service.delete(renamed.id);
+  });
+
   it("squash keeps a single commit's message; --message replaces it", async () => {
     const ws = await service.create({ projectPath: repo, name: "one" });
     commitFile(dirOf(ws), "c.txt", "c\n", "add c\n\nbecause");

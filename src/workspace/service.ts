@@ -314,7 +314,7 @@ export class WorkspaceService {
   private async refuseToLoseWork(ws: Workspace, worktreePath: string, branch: string): Promise<void> {
     let unsaved: Awaited<ReturnType<typeof unsavedWork>>;
     try {
-      unsaved = await unsavedWork(ws.projectPath, worktreePath, branch);
+      unsaved = await unsavedWork(ws.projectPath, worktreePath, branch, ws.base);
     } catch (err) {
       // Unable to look is not the same as nothing to lose.
       if (!(err instanceof GitError)) throw err;

@@ -1,7 +1,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { ConfigError } from "../config/errors.js";
-import { git, gitMaybe } from "./git.js";
+import { git, gitMaybe, gitRun } from "./git.js";
 import { branchExists } from "./projects.js";
 
 /**
@@ -37,7 +37,7 @@ export interface UnsavedWork {
  * What deleting the worktree and its branch would lose. Throws GitError when git cannot answer:
  * a question left unanswered must never pass for "nothing to lose".
  */
-export async function unsavedWork(projectPath: string, worktreePath: string, branch: string): Promise<UnsavedWork> {
+export async function unsavedWork(projectPath: string, worktreePath: string, branch: string, base?: string | null): Promise<UnsavedWork> {
   let dirtyFiles: string[] = [];
   let strayFiles: string[] = [];
   if (hasWorktreeGitFile(worktreePath)) {
@@ -61,7 +61,21 @@ export async function unsavedWork(projectPath: string, worktreePath: string, bra
         `--glob=${LANDED_REFS}*`,
       ])
     : "";
-  return { dirtyFiles, unmergedCommits: unmerged.split("\n").filter(Boolean), strayFiles };
+  let unmergedCommits = unmerged.split("\n").filter(Boolean);
+  // Squashed or rebased into the base outside Mux (a pull request merged on GitHub, then fetched).
+  if (unmergedCommits.length && base && (await contentLandedIn(projectPath, `refs/heads/${branch}`, base))) unmergedCommits = [];
+  return { dirtyFiles, unmergedCommits, strayFiles };
+}
+
+/**
+ * Whether everything `branch` changes is already in `into`: merging it there would change
+ * nothing. A conflict, or a change `into` lacks, is "no".
+ */
+export async function contentLandedIn(projectPath: string, branch: string, into: string): Promise<boolean> {
+  const r = await gitRun(projectPath, ["merge-tree", "--write-tree", "-z", "--name-only", into, branch]);
+  if (r.code !== 0) return false;
+  const intoTree = await gitMaybe(projectPath, ["rev-parse", "--verify", "--quiet", `${into}^{tree}`]);
+  return r.stdout.split("\0")[0] === intoTree?.trim();
 }
 
 /**
@@ -94,6 +108,11 @@ export async function renameWorktree(projectPath: string, from: { path: string; 
   fs.mkdirSync(path.dirname(to.path), { recursive: true });
   await git(projectPath, ["worktree", "move", from.path, to.path]);
   await git(projectPath, ["branch", "-m", from.branch, to.branch]);
+  const landed = await gitMaybe(projectPath, ["rev-parse", "--verify", "--quiet", `${LANDED_REFS}${from.branch}`]);
+  if (landed) {
+    await git(projectPath, ["update-ref", `${LANDED_REFS}${to.branch}`, landed.trim()]);
+    await git(projectPath, ["update-ref", "-d", `${LANDED_REFS}${from.branch}`]);
+  }
 }
 
 export type WorktreeHealth = "ok" | "missing-worktree" | "missing-branch";

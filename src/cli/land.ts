@@ -71,6 +71,10 @@ export function registerLandCommands(workspace: Command): void {
             return 1;
           }
           const mode: MergeMode = modes[0] ?? "squash";
+          if (mode === "rebase" && opts.message !== undefined) {
+            err(`${colors().red("mux:")} --message is for --squash and --merge (a rebase keeps each commit's message)\n`);
+            return 1;
+          }
           const land = createLandService();
           const ws = land.workspaces.get(ref, await projectOf(opts, false));
           const r = await land.merge(ws.id, { mode, message: opts.message, into: opts.into });

@@ -51,7 +51,7 @@ describe("commit", () => {
   });
 });
 
-describe("merge", () => {
+describe("merge", { timeout: 60_000 }, () => {
   it("squash: one new commit on the trunk with the branch's changes; the project checkout follows; the safe delete sees it merged", async () => {
     const ws = await workspaceWithWork();
     const before = head();

@@ -27,7 +27,7 @@ export interface MergeOptions {
   into?: string;
 }
 
-/** Fetches an SSH workspace's branch from its host into the local project (see sshLand.ts). */
+/** Brings an SSH workspace's branch from its host into the local project (SshWorkspaces does). */
 export interface BranchFetcher {
   /** Brings the branch's commits into `projectPath` and returns its tip there. */
   fetchBranch(ws: Workspace): Promise<string>;
@@ -84,9 +84,9 @@ export class LandService {
     const remote = opts.remote ?? (await defaultRemote(ws.projectPath));
     if (ws.runtime.type === "ssh") {
       const tip = await this.requireRemote().fetchBranch(ws);
-      await git(ws.projectPath, ["push", "--porcelain", remote, `${tip}:refs/heads/${branch}`]);
+      await git(ws.projectPath, ["push", remote, `${tip}:refs/heads/${branch}`]);
     } else {
-      await git(ws.projectPath, ["push", "--porcelain", "--set-upstream", remote, `refs/heads/${branch}:refs/heads/${branch}`]);
+      await git(ws.projectPath, ["push", "--set-upstream", remote, `refs/heads/${branch}:refs/heads/${branch}`]);
     }
     let pr: PullRequest | null = null;
     let prNote: string | null = null;

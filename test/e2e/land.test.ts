@@ -21,7 +21,7 @@ const mux = async (args: string[], env: Record<string, string> = {}) => {
 const wsDir = (name: string) => path.join(dirs.muxRoot, "src", "app", name);
 const head = (ref = "main") => gitIn(repo, "rev-parse", ref);
 
-describe("mux workspace commit / merge", () => {
+describe("mux workspace commit / merge", { timeout: 90_000 }, () => {
   it("commit -m, then merge (squash by default) with --delete: the trunk has the commit and the workspace is gone", async () => {
     expect((await mux(["workspace", "create", "feat"])).code).toBe(0);
     fs.writeFileSync(path.join(wsDir("feat"), "new.txt"), "hello\n");
@@ -59,6 +59,9 @@ describe("mux workspace commit / merge", () => {
     const both = await mux(["workspace", "merge", "r", "--merge", "--rebase"]);
     expect(both.code).toBe(1);
     expect(both.stderr).toContain("choose one of");
+    const message = await mux(["workspace", "merge", "r", "--rebase", "--message", "x"]);
+    expect(message.code).toBe(1);
+    expect(message.stderr).toContain("--message is for --squash and --merge");
   });
 
   it("a conflict exits 1 naming the files, with --json too, and changes nothing", async () => {
@@ -100,7 +103,7 @@ describe("mux workspace commit / merge", () => {
   });
 });
 
-describe("mux workspace push", () => {
+describe("mux workspace push", { timeout: 90_000 }, () => {
   /** A bare repository as origin; its fetch URL looks like GitHub's (the compare link is derived from it). */
   function addOrigin(): string {
     const origin = path.join(dirs.base, "origin.git");
@@ -168,6 +171,7 @@ describe("mux workspace push", () => {
     commitFile(wsDir("feat"), "h.txt", "h\n", "ours");
     const r = await mux(["workspace", "push", "feat"]);
     expect(r.code).toBe(1);
-    expect(r.stderr).toMatch(/rejected|fetch first/);
+    expect(r.stderr).toContain("[rejected]");
+    expect(r.stderr).toContain("feat -> feat (fetch first)");
   });
 });

@@ -23,7 +23,7 @@ function describeMerge(name: string, r: MergeResult): string {
     case "up-to-date":
       return `nothing to merge: ${r.trunk} already has everything committed on ${name}\n`;
     case "conflict":
-      return `merging ${name} into ${r.trunk} (${r.mode}) conflicts in ${r.files.join(", ")}; nothing was changed.\nAsk the agent to rebase onto ${r.trunk} and resolve them, then merge again.\n`;
+      return `merging ${name} into ${r.trunk} (${r.mode}) conflicts in ${r.files.join(", ")}; nothing was changed.\nAsk the agent to rebase onto ${r.rebaseOnto} and resolve them, then merge again.\n`;
     case "dirty-trunk":
       return `${r.trunk} is checked out in ${r.checkout}, where the merge would overwrite ${r.files.join(", ")}; nothing was changed.\nCommit or move those there, then merge again.\n`;
   }

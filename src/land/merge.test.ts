@@ -161,7 +161,7 @@ describe("merge", { timeout: 60_000 }, () => {
     commitFile(repo, "a.txt", "one\ntwo!\nthree\n", "trunk edits two");
     const before = head();
     for (const mode of ["squash", "merge", "rebase"] as const) {
-      expect(await land.merge(ws.id, { mode })).toEqual({ status: "conflict", mode, trunk: "main", files: ["a.txt"] });
+      expect(await land.merge(ws.id, { mode })).toEqual({ status: "conflict", mode, trunk: "main", files: ["a.txt"], rebaseOnto: "main" });
       expect(head()).toBe(before);
       expect(gitIn(repo, "status", "--porcelain")).toBe("");
       expect(fs.readFileSync(path.join(repo, "a.txt"), "utf8")).toBe("one\ntwo!\nthree\n");

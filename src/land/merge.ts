@@ -67,12 +67,12 @@ async function compute(req: MergeRequest, old: string): Promise<Computed> {
     // Already on top of the trunk: the branch's commits land as they are.
     if (await isAncestor(repo, old, source)) return { ok: true, head: source };
     const replayed = await replay(repo, old, await commitsBetween(repo, old, source));
-    if (!replayed.clean) return { ok: false, result: { status: "conflict", mode, trunk, files: replayed.files } };
+    if (!replayed.clean) return { ok: false, result: { status: "conflict", mode, trunk, files: replayed.files, rebaseOnto: trunk } };
     if (replayed.replayed === 0) return { ok: false, result: { status: "up-to-date", trunk, uncommitted: [] } };
     return { ok: true, head: replayed.head };
   }
   const merged = await mergeTrees(repo, old, source);
-  if (!merged.clean) return { ok: false, result: { status: "conflict", mode, trunk, files: merged.files } };
+  if (!merged.clean) return { ok: false, result: { status: "conflict", mode, trunk, files: merged.files, rebaseOnto: trunk } };
   if (mode === "squash") {
     if (merged.tree === (await treeOf(repo, old))) return { ok: false, result: { status: "up-to-date", trunk, uncommitted: [] } };
     return { ok: true, head: await commitTree(repo, merged.tree, [old], req.message ?? (await squashMessage(req, old))) };

@@ -39,7 +39,14 @@ export const MergeResultSchema = z.discriminatedUnion("status", [
   }),
   /** Nothing on the branch that the trunk lacks. */
   z.object({ status: z.literal("up-to-date"), trunk: z.string(), uncommitted: Uncommitted }),
-  z.object({ status: z.literal("conflict"), mode: MergeModeSchema, trunk: z.string(), files: z.array(z.string()) }),
+  z.object({
+    status: z.literal("conflict"),
+    mode: MergeModeSchema,
+    trunk: z.string(),
+    files: z.array(z.string()),
+    /** The trunk as the workspace's own repository names it (an SSH host keeps it under refs/mux-local/). */
+    rebaseOnto: z.string(),
+  }),
   z.object({ status: z.literal("dirty-trunk"), trunk: z.string(), checkout: z.string(), files: z.array(z.string()) }),
 ]);
 export type MergeResult = z.infer<typeof MergeResultSchema>;

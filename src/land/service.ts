@@ -33,6 +33,8 @@ export interface BranchFetcher {
   fetchBranch(ws: Workspace): Promise<string>;
   /** Tells the host that `commit` of the branch has landed (so its safe delete sees it merged). */
   recordLanded(ws: Workspace, commit: string): Promise<void>;
+  /** Sends the project's branches as they are now to the host (under refs/mux-local/). */
+  refreshBase(ws: Workspace): Promise<void>;
 }
 
 /**
@@ -69,6 +71,11 @@ export class LandService {
     const source = ws.runtime.type === "ssh" ? await this.requireRemote().fetchBranch(ws) : await revParse(ws.projectPath, `refs/heads/${ws.branch}`);
     const result = await mergeIntoTrunk({ repo: ws.projectPath, branch: ws.branch!, source, trunk, mode: opts.mode ?? "squash", message: opts.message });
     if (result.status === "merged" && ws.runtime.type === "ssh") await this.requireRemote().recordLanded(ws, source);
+    if (result.status === "conflict" && ws.runtime.type === "ssh") {
+      // The agent rebases on the host, which knows the trunk only as last sent: send it as it is now.
+      await this.requireRemote().refreshBase(ws);
+      return { ...result, rebaseOnto: `refs/mux-local/heads/${trunk}` };
+    }
     return result.status === "merged" || result.status === "up-to-date" ? { ...result, uncommitted } : result;
   }
 

@@ -123,19 +123,7 @@ export class SshWorkspaces implements RemoteWorkspaces {
     if (claim.exitCode !== 0) throw new ConfigError(`cannot send ${project.path} to ${host}: ${claim.stderr.trim() || `exit ${claim.exitCode}`}`);
 
     // 2. The whole project history, as a bundle, into the bare repo (under refs/mux-local/).
-    const bundle = localStream(project.path, "git", ["bundle", "create", "-", "--all"]);
-    const fetch = await rt.execWithStdinStream(
-      [
-        "set -e",
-        "t=$(mktemp)",
-        "trap 'rm -f \"$t\"' EXIT",
-        'cat > "$t"',
-        `git -C ${shq(bare)} fetch -q "$t" '+refs/heads/*:refs/mux-local/heads/*' '+refs/remotes/*:refs/mux-local/remotes/*'`,
-      ].join("\n"),
-      bundle.stdout,
-    );
-    await bundle.done;
-    if (fetch.exitCode !== 0) throw new ConfigError(`sending ${project.name} to ${host} failed: ${fetch.stderr.trim()}`);
+    await this.sendHistory(rt, project.path, bare, host);
 
     // 3. The workspace: a remote worktree on a new branch at the base commit.
     const base = await startCommit(project.path, ws.base ?? "HEAD");
@@ -159,6 +147,31 @@ fi`,
       if (untar.exitCode !== 0) throw new ConfigError(`copying .muxignore files to ${host} failed: ${untar.stderr.trim()}`);
     }
     ws.runtime.path = worktree;
+  }
+
+  /** Sends the project's branches as they are now to a workspace's host (its refs/mux-local/). */
+  async refreshBase(ws: Workspace): Promise<void> {
+    if (ws.runtime.type !== "ssh" || !ws.runtime.path) throw new ConfigError(`workspace "${ws.name}" has no remote worktree`);
+    await this.prepare(ws);
+    const worktree = this.onHost(ws.runtime.host, ws.runtime.path)!;
+    await this.sendHistory(this.runtimeAt(ws.runtime.host, "/"), ws.projectPath, `${path.posix.dirname(worktree)}/.base.git`, ws.runtime.host);
+  }
+
+  /** The local project's history, as a git bundle, into the bare repository `bare` on the host. */
+  private async sendHistory(rt: SshRuntime, projectPath: string, bare: string, host: string): Promise<void> {
+    const bundle = localStream(projectPath, "git", ["bundle", "create", "-", "--all"]);
+    const fetch = await rt.execWithStdinStream(
+      [
+        "set -e",
+        "t=$(mktemp)",
+        "trap 'rm -f \"$t\"' EXIT",
+        'cat > "$t"',
+        `git -C ${shq(bare)} fetch -q "$t" '+refs/heads/*:refs/mux-local/heads/*' '+refs/remotes/*:refs/mux-local/remotes/*'`,
+      ].join("\n"),
+      bundle.stdout,
+    );
+    await bundle.done;
+    if (fetch.exitCode !== 0) throw new ConfigError(`sending ${path.basename(projectPath)} to ${host} failed: ${fetch.stderr.trim()}`);
   }
 
   /** The commit checked out in the remote worktree. */

@@ -75,7 +75,7 @@ describe("mux workspace commit / merge", { timeout: 90_000 }, () => {
     expect(r.stderr).toContain("Ask the agent to rebase onto main");
     const j = await mux(["workspace", "merge", "c", "--json", "--delete"]);
     expect(j.code).toBe(1);
-    expect(j.json()).toEqual({ status: "conflict", mode: "squash", trunk: "main", files: ["a.txt"], deleted: false });
+    expect(j.json()).toEqual({ status: "conflict", mode: "squash", trunk: "main", files: ["a.txt"], rebaseOnto: "main", deleted: false });
     expect(head()).toBe(before);
     expect(fs.existsSync(wsDir("c"))).toBe(true);
     expect(gitIn(repo, "status", "--porcelain")).toBe("");

@@ -78,6 +78,9 @@ describe.skipIf(!hasSshd)("landing an SSH workspace", () => {
     expect(merge.code).toBe(1);
     expect(merge.stderr).toContain("conflicts in README.md; nothing was changed");
     expect(gitIn(repo, "rev-parse", "main")).toBe(before);
+    // The host was sent the trunk as it is now, under the name the agent there is told to rebase onto.
+    expect(merge.stderr).toContain("Ask the agent to rebase onto refs/mux-local/heads/main");
+    expect(gitIn(remoteWs, "rev-parse", "refs/mux-local/heads/main")).toBe(before);
 
     const push = await mux(["workspace", "push", "clash", "--json"]);
     expect(push.code, push.stderr).toBe(0);

@@ -29,7 +29,7 @@ function mergeText(r: MergeResult): string {
 
 /** The message sent to the agent when a merge conflicts: a normal chat message, nothing hidden. */
 export function rebaseRequest(r: Extract<MergeResult, { status: "conflict" }>): string {
-  return `Please rebase this branch onto ${r.trunk} and resolve the conflicts (in ${r.files.join(", ")}), keeping both sides' intent, then make sure the result builds and its tests pass.`;
+  return `Please rebase this branch onto ${r.rebaseOnto} and resolve the conflicts (in ${r.files.join(", ")}), keeping both sides' intent, then make sure the result builds and its tests pass.`;
 }
 
 /**

@@ -1,9 +1,8 @@
-import { gitOk } from "./plumbing.js";
-import { gitRun } from "../workspace/git.js";
+import { git, gitRun } from "../workspace/git.js";
 
 /** The worktree (the project directory or any other) that has `branch` checked out, if any. */
 export async function checkoutOf(repo: string, branch: string): Promise<string | null> {
-  const list = await gitOk(repo, ["worktree", "list", "--porcelain"]);
+  const list = await git(repo, ["worktree", "list", "--porcelain"]);
   for (const block of list.split("\n\n")) {
     const lines = block.split("\n");
     if (lines.includes("bare") || !lines.includes(`branch refs/heads/${branch}`)) continue;
@@ -20,7 +19,7 @@ export async function checkoutOf(repo: string, branch: string): Promise<string |
 export async function checkoutBlockers(dir: string, from: string, to: string): Promise<string[]> {
   // Fresh stat data first: a file only touched (same content) must not pass for a change.
   await gitRun(dir, ["update-index", "-q", "--refresh"]);
-  const changed = parsePorcelain(await gitOk(dir, ["status", "--porcelain=v1", "-z", "--untracked-files=no"]));
+  const changed = parsePorcelain(await git(dir, ["status", "--porcelain=v1", "-z", "--untracked-files=no"]));
   if (changed.length) return changed;
   const dryRun = await gitRun(dir, ["read-tree", "-m", "-u", "-n", from, to]);
   if (dryRun.code === 0) return [];
@@ -31,7 +30,7 @@ export async function checkoutBlockers(dir: string, from: string, to: string): P
 
 /** Moves the checkout's index and files from `from` to `to` (its branch ref has already moved). */
 export async function moveCheckout(dir: string, from: string, to: string): Promise<void> {
-  await gitOk(dir, ["read-tree", "-m", "-u", from, to]);
+  await git(dir, ["read-tree", "-m", "-u", from, to]);
 }
 
 /** Paths of `git status --porcelain=v1 -z`; a rename's or copy's source follows as a field of its own. */

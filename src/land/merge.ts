@@ -1,8 +1,8 @@
 import { ConfigError } from "../config/errors.js";
-import { gitRun } from "../workspace/git.js";
+import { git, gitRun, mergeTrees } from "../workspace/git.js";
 import { LANDED_REFS } from "../workspace/worktree.js";
 import { checkoutBlockers, checkoutOf, moveCheckout } from "./checkouts.js";
-import { commitTree, commitsBetween, gitOk, isAncestor, mergeTrees, replay, revParse, treeOf } from "./plumbing.js";
+import { commitTree, commitsBetween, isAncestor, replay, revParse, treeOf } from "./plumbing.js";
 import type { MergeMode, MergeResult } from "./schemas.js";
 
 export interface MergeRequest {
@@ -56,8 +56,8 @@ export async function mergeIntoTrunk(req: MergeRequest): Promise<MergeResult> {
   }
   // Squash and rebase leave the branch's own commits off the trunk: this record tells the safe
   // delete that their work has landed.
-  await gitOk(repo, ["update-ref", "-m", reason, `${LANDED_REFS}${req.branch}`, source]);
-  const commits = Number((await gitOk(repo, ["rev-list", "--count", `${old}..${source}`])).trim());
+  await git(repo, ["update-ref", "-m", reason, `${LANDED_REFS}${req.branch}`, source]);
+  const commits = Number((await git(repo, ["rev-list", "--count", `${old}..${source}`])).trim());
   return { status: "merged", mode: req.mode, trunk, commit: head, previous: old, commits, checkout, uncommitted: [] };
 }
 

@@ -1,26 +1,17 @@
-import { GitError, gitRun } from "../workspace/git.js";
+import { GitError, git, gitRun, mergeTrees } from "../workspace/git.js";
 
 /**
  * Git plumbing that computes merges as objects only: no index, no worktree, no ref is touched,
  * so a merge can be worked out while any branch is checked out anywhere.
  */
 
-export type TreeMerge = { clean: true; tree: string } | { clean: false; files: string[] };
-
-/** Runs git and returns stdout, throwing GitError on a non-zero exit. */
-export async function gitOk(repo: string, args: string[], env?: Record<string, string>): Promise<string> {
-  const r = await gitRun(repo, args, { env });
-  if (r.code !== 0) throw new GitError(args, r.code, r.stderr);
-  return r.stdout;
-}
-
 export async function revParse(repo: string, rev: string): Promise<string> {
-  return (await gitOk(repo, ["rev-parse", "--verify", "--quiet", `${rev}^{commit}`])).trim();
+  return (await git(repo, ["rev-parse", "--verify", "--quiet", `${rev}^{commit}`])).trim();
 }
 
 /** The tree of a commit. */
 export async function treeOf(repo: string, commit: string): Promise<string> {
-  return (await gitOk(repo, ["rev-parse", `${commit}^{tree}`])).trim();
+  return (await git(repo, ["rev-parse", `${commit}^{tree}`])).trim();
 }
 
 /** Whether `a` is an ancestor of (or equal to) `b`. */
@@ -29,25 +20,6 @@ export async function isAncestor(repo: string, a: string, b: string): Promise<bo
   if (r.code === 0) return true;
   if (r.code === 1) return false;
   throw new GitError(["merge-base", "--is-ancestor", a, b], r.code, r.stderr);
-}
-
-/**
- * Three-way merge of two commits (their merge base as the base), written as a tree.
- * `git merge-tree --write-tree -z --name-only` prints the tree, then each conflicted path, then
- * an empty field; exit 1 means conflicts.
- */
-export async function mergeTrees(repo: string, ours: string, theirs: string): Promise<TreeMerge> {
-  const args = ["merge-tree", "--write-tree", "-z", "--name-only", ours, theirs];
-  const r = await gitRun(repo, args);
-  if (r.code !== 0 && r.code !== 1) throw new GitError(args, r.code, r.stderr);
-  const fields = r.stdout.split("\0");
-  if (r.code === 0) return { clean: true, tree: fields[0] };
-  const files: string[] = [];
-  for (const f of fields.slice(1)) {
-    if (f === "") break;
-    if (!files.includes(f)) files.push(f);
-  }
-  return { clean: false, files };
 }
 
 export interface Author {
@@ -59,10 +31,7 @@ export interface Author {
 /** Writes a commit object (no ref moves); the author defaults to the user's git identity. */
 export async function commitTree(repo: string, tree: string, parents: string[], message: string, author?: Author): Promise<string> {
   const env = author ? { GIT_AUTHOR_NAME: author.name, GIT_AUTHOR_EMAIL: author.email, GIT_AUTHOR_DATE: author.date } : undefined;
-  const args = ["commit-tree", tree, ...parents.flatMap((p) => ["-p", p])];
-  const r = await gitRun(repo, args, { input: message, env });
-  if (r.code !== 0) throw new GitError(args, r.code, r.stderr);
-  return r.stdout.trim();
+  return (await git(repo, ["commit-tree", tree, ...parents.flatMap((p) => ["-p", p])], { input: message, env })).trim();
 }
 
 export interface CommitInfo {
@@ -75,7 +44,7 @@ export interface CommitInfo {
 
 /** The commits of `tip` not in `base`, oldest first, merges left out (as `git rebase` does). */
 export async function commitsBetween(repo: string, base: string, tip: string): Promise<CommitInfo[]> {
-  const out = await gitOk(repo, [
+  const out = await git(repo, [
     "log",
     "--reverse",
     "--topo-order",

@@ -1,7 +1,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { ConfigError } from "../config/errors.js";
-import { git, gitMaybe, gitRun } from "./git.js";
+import { git, gitMaybe, mergeTrees } from "./git.js";
 import { branchExists } from "./projects.js";
 
 /**
@@ -72,10 +72,10 @@ export async function unsavedWork(projectPath: string, worktreePath: string, bra
  * nothing. A conflict, or a change `into` lacks, is "no".
  */
 export async function contentLandedIn(projectPath: string, branch: string, into: string): Promise<boolean> {
-  const r = await gitRun(projectPath, ["merge-tree", "--write-tree", "-z", "--name-only", into, branch]);
-  if (r.code !== 0) return false;
+  const merged = await mergeTrees(projectPath, into, branch).catch(() => null);
+  if (!merged?.clean) return false;
   const intoTree = await gitMaybe(projectPath, ["rev-parse", "--verify", "--quiet", `${into}^{tree}`]);
-  return r.stdout.split("\0")[0] === intoTree?.trim();
+  return merged.tree === intoTree?.trim();
 }
 
 /**

@@ -74,7 +74,13 @@ describe.skipIf(!hasChromium)("browser: land", () => {
     commitFile(wsDir("clash"), "a.txt", "theirs\n", "edit a");
     commitFile(repo, "a.txt", "ours\n", "trunk edits a");
     const before = gitIn(repo, "rev-parse", "main");
-    await openLand("clash");
+    // From the command palette this time.
+    await page.getByTestId("workspace-row-clash").getByRole("button").first().click();
+    await poll(() => page.getByTestId("workspace-title").textContent()).toBe("clash");
+    await page.keyboard.press("Control+Shift+P");
+    await page.getByTestId("command-palette-input").fill("land clash");
+    await page.getByTestId("command-item-land").click();
+    await page.getByTestId("land-dialog").waitFor();
     await page.getByTestId("land-mode-rebase").check();
     await page.getByTestId("land-merge").click();
     const result = page.getByTestId("land-merge-result");

@@ -75,14 +75,15 @@ export async function replay(
   commits: CommitInfo[],
 ): Promise<{ clean: true; head: string; replayed: number } | { clean: false; files: string[]; at: string }> {
   let head = onto;
+  let headTree = await treeOf(repo, onto);
   let replayed = 0;
   for (const c of commits) {
-    const headTree = await treeOf(repo, head);
     const stand = await commitTree(repo, headTree, [c.parent], "mux: replay base");
     const merged = await mergeTrees(repo, stand, c.sha);
     if (!merged.clean) return { clean: false, files: merged.files, at: c.sha };
     if (merged.tree === headTree) continue;
     head = await commitTree(repo, merged.tree, [head], c.message, c.author);
+    headTree = merged.tree;
     replayed++;
   }
   return { clean: true, head, replayed };

@@ -5,6 +5,7 @@ import { Cost, GitDetail, RuntimeBadge, StatusDot } from "./badges";
 import { ConnectionStatus } from "./ConnectionStatus";
 import { BranchIcon, ChartIcon, DotsIcon, MenuIcon } from "./icons";
 import { Menu } from "./Menu";
+import { LandButton } from "../land/LandButton";
 
 interface Props {
   workspace: WorkspaceSummary | null;
@@ -44,6 +45,7 @@ export function WorkspaceHeader({ workspace: w, costsOpen }: Props) {
           </span>
           <span className="flex-1" />
           <Cost cost={w} className="text-xs text-muted" />
+          <LandButton workspace={w} />
           <button
             type="button"
             className={`btn btn-ghost px-1.5 ${costsOpen ? "bg-hover text-fg" : ""}`}

@@ -1,4 +1,5 @@
 import { useCallback, useEffect, useMemo, useReducer, useRef } from "react";
+import { flushSync } from "react-dom";
 import type { Mode, ThinkingLevel } from "../../../src/agent/events";
 import type { ChatItem } from "../../../src/api/schemas";
 import { call, subscribe } from "../api/client";
@@ -28,7 +29,7 @@ let nextLocalId = 0;
 
 /**
  * The live chat of one workspace: follows `chat.subscribe` across reconnects (resuming from the
- * last seq), folds items once per animation frame, and wraps the chat procedures.
+ * last seq), folds items and renders them once per animation frame, and wraps the chat procedures.
  */
 export function useChat(workspaceId: string): ChatApi {
   const [state, dispatch] = useReducer(chatReducer, undefined, initialChatState);
@@ -48,11 +49,14 @@ export function useChat(workspaceId: string): ChatApi {
       buffer = [];
       dispatch({ type: "items", items });
     };
+    // In an animation frame, render at once: the frame being drawn shows the new text (a plain
+    // dispatch would render in a task after it, and show it a frame later).
+    const flushInFrame = () => flushSync(flush);
     const schedule = () => {
       if (frame || timer) return;
       // Background tabs get no animation frames: fall back to a timer there.
       if (document.hidden) timer = setTimeout(flush, 200);
-      else frame = requestAnimationFrame(flush);
+      else frame = requestAnimationFrame(flushInFrame);
     };
     const stop = subscribe(
       (api, signal) => api.chat.subscribe({ workspaceId, cursor }, { signal }),

@@ -25,6 +25,9 @@ const REPLY = [
   "Done: see [the docs](https://example.com/docs). END-OF-REPLY",
 ].join("\n\n");
 
+/** A TypeScript fence long enough to stream for a few seconds. */
+const CODE_REPLY = `Here it is:\n\n\`\`\`ts\n${Array.from({ length: 30 }, (_, i) => `export const value${i} = compute("${i}", ${i} * 2); // line ${i}`).join("\n")}\n\`\`\`\n\nEND-OF-REPLY`;
+
 /** A word only the streaming workspace's reply contains. */
 const SECRET = "zebracorn";
 
@@ -55,6 +58,7 @@ describe.skipIf(!hasChromium)("browser: streamed Markdown", () => {
     });
     app.fake.setResponder((req) => {
       const said = lastUserText(req);
+      if (said.includes("code")) return slowText(CODE_REPLY, 25, 4);
       if (said.includes("secret")) return slowText(`${SECRET} ${"streaming along. ".repeat(40)}END-OF-REPLY`, 20, 4);
       return slowText(REPLY, 15, 4);
     });
@@ -82,6 +86,31 @@ describe.skipIf(!hasChromium)("browser: streamed Markdown", () => {
       await page.getByTestId("chat-view").and(page.locator("[data-state=idle]")).waitFor();
       await poll(() => page.getByTestId("message-assistant").last().textContent()).toContain("END-OF-REPLY");
       expect(await replyHtml(page)).toBe(streamed);
+    } finally {
+      await page.close();
+    }
+  }, 60_000);
+
+  it("a code fence is highlighted while it streams in, and ends up highlighted as after a reload", async () => {
+    const page = await app.open({ hash: `#/w/${ids.md}` });
+    try {
+      await page.getByTestId("chat-view").and(page.locator("[data-state=idle]")).waitFor();
+      const input = page.getByTestId("composer-input");
+      await input.fill("show me the code");
+      await input.press("Enter");
+      // Colored tokens in the reply's code block while the reply is still streaming.
+      await page.locator(".mux-live [data-testid=code-block] code span[style]").first().waitFor();
+      const reply = page.getByTestId("message-assistant").last();
+      await reply.and(page.locator("[data-status=complete]")).waitFor();
+      const code = () => reply.locator("[data-testid=code-block] code").innerHTML();
+      await poll(code).toContain("line 29</span>");
+      const streamed = await code();
+
+      await page.reload();
+      await page.getByTestId("chat-view").and(page.locator("[data-state=idle]")).waitFor();
+      const reloaded = page.getByTestId("message-assistant").last().locator("[data-testid=code-block] code");
+      await poll(() => reloaded.innerHTML()).toContain("line 29</span>");
+      expect(await reloaded.innerHTML()).toBe(streamed);
     } finally {
       await page.close();
     }

@@ -6,6 +6,8 @@ import { call, subscribe } from "../api/client";
 import { chatReducer, initialChatState, type ChatState } from "./chatState";
 
 export const HISTORY_PAGE = 100;
+/** Streamed items render at most this often (a little under two frames at 60 Hz). */
+const RENDER_EVERY_MS = 30;
 
 export interface SendOptions {
   model?: string;
@@ -49,9 +51,18 @@ export function useChat(workspaceId: string): ChatApi {
       buffer = [];
       dispatch({ type: "items", items });
     };
+    let lastFrame = Number.NEGATIVE_INFINITY;
     // In an animation frame, render at once: the frame being drawn shows the new text (a plain
-    // dispatch would render in a task after it, and show it a frame later).
-    const flushInFrame = () => flushSync(flush);
+    // dispatch would render in a task after it, and show it a frame later). At most one frame in
+    // RENDER_EVERY_MS renders: a stream's deltas come faster than the eye reads them.
+    const flushInFrame = (now: number) => {
+      if (now - lastFrame < RENDER_EVERY_MS) {
+        frame = requestAnimationFrame(flushInFrame);
+        return;
+      }
+      lastFrame = now;
+      flushSync(flush);
+    };
     const schedule = () => {
       if (frame || timer) return;
       // Background tabs get no animation frames: fall back to a timer there.

@@ -31,7 +31,8 @@ let nextLocalId = 0;
 
 /**
  * The live chat of one workspace: follows `chat.subscribe` across reconnects (resuming from the
- * last seq), folds items and renders them once per animation frame, and wraps the chat procedures.
+ * last seq), folds items and renders them in an animation frame (at most every other one), and
+ * wraps the chat procedures.
  */
 export function useChat(workspaceId: string): ChatApi {
   const [state, dispatch] = useReducer(chatReducer, undefined, initialChatState);

@@ -47,6 +47,7 @@ export const CodeBlock = memo(function CodeBlock({ code, lang, note }: { code: s
   });
   /** How far the last pass got: the next one continues from there if the code only grew. */
   const progress = useRef<Progress | null>(null);
+  /** The code whose tokens this block last put in the cache. */
   const remembered = useRef<{ key: string; code: string } | null>(null);
   /** When the last pass ran (performance.now()); the first runs FIRST_PASS_MS after the mount. */
   const lastPass = useRef(performance.now() + FIRST_PASS_MS - PASS_MS);

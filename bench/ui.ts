@@ -53,7 +53,7 @@ import { interference } from "./processCpu.js";
 import { type BenchServer, cleanupAll, makeFixture, measureIdleRss, measureServerReady, signedInContext, spawnServer } from "./server.js";
 import { type StampingProxy, startStampingProxy } from "./stampingProxy.js";
 import { CHUNK_DELAY_MS, type Interactive, MARKERS, measureInteractive, measureOpen, measureStreams, type OpenRun } from "./uiPhases.js";
-import { measureWatchCost, summarizeWatch, WATCH_DELTA_CHARS, WATCH_STREAMS, type WatchRun } from "./uiWatchCost.js";
+import { measureWatchCost, summarizeWatch, WATCH_DELTA_CHARS, WATCH_STREAMS, WATCH_VIEWS, type WatchRun } from "./uiWatchCost.js";
 
 const TARGETS = {
   serverReadyMs: 300,
@@ -131,7 +131,7 @@ async function main() {
       const probe = interference();
       const watch: WatchRun[] = [];
       for (let r = 0; r < runs; r++) {
-        for (const view of ["chat", "sidebar"] as const) {
+        for (const view of WATCH_VIEWS) {
           const m = await measureWatchCost(b, server!, fixture, proxy!, fake!, view);
           watch.push(m);
           const p95 = m.paint.length ? [...m.paint].sort((x, y) => x - y)[Math.ceil(m.paint.length * 0.95) - 1] : undefined;

@@ -30,9 +30,15 @@ declare const window: any;
 declare const requestAnimationFrame: any;
 declare const MutationObserver: any;
 
-export const WATCH_STREAMS = 10;
+/**
+ * 10 streams of 4-character deltas every 20 ms. To study the page's cost per delta on a busy
+ * machine, MUX_BENCH_WATCH_STREAMS=1 MUX_BENCH_WATCH_DELAY_MS=60 gives every delta a frame of its
+ * own even when the browser waits for a CPU, and MUX_BENCH_WATCH_VIEWS=chat skips the sidebar view.
+ */
+export const WATCH_STREAMS = Number(process.env.MUX_BENCH_WATCH_STREAMS) || 10;
 export const WATCH_DELTA_CHARS = 4;
-export const WATCH_DELAY_MS = 20;
+export const WATCH_DELAY_MS = Number(process.env.MUX_BENCH_WATCH_DELAY_MS) || 20;
+export const WATCH_VIEWS = (process.env.MUX_BENCH_WATCH_VIEWS?.split(",") ?? ["chat", "sidebar"]) as WatchView[];
 
 export type WatchView = "chat" | "sidebar";
 
@@ -50,7 +56,9 @@ export interface WatchRun {
   dom: number[];
   paint: number[];
   markers: number;
+  /** Deltas of all streams, and of the one the tab shows. */
   deltas: number;
+  visibleDeltas: number;
 }
 
 let runNumber = 0;
@@ -82,13 +90,13 @@ export async function measureWatchCost(
   await cdp.send("Performance.enable");
   const taskMs = async () => ((await cdp.send("Performance.getMetrics")).metrics.find((m) => m.name === "TaskDuration")?.value ?? Number.NaN) * 1000;
   // MUX_BENCH_BROWSER_PROFILE=file.cpuprofile: the page's CPU profile of this phase (file-chat…, file-sidebar…).
-  const profileTo = process.env.MUX_BENCH_BROWSER_PROFILE?.replace(/(\.cpuprofile)?$/, `-watch-${view}.cpuprofile`);
+  const profileTo = (process.env.MUX_BENCH_BROWSER_PROFILE || undefined)?.replace(/(\.cpuprofile)?$/, `-watch-${view}.cpuprofile`);
   if (profileTo) {
     await cdp.send("Profiler.enable");
     await cdp.send("Profiler.setSamplingInterval", { interval: 200 });
     await cdp.send("Profiler.start");
   }
-  const traceTo = process.env.MUX_BENCH_BROWSER_TRACE?.replace(/(\.json)?$/, `-watch-${view}.json`);
+  const traceTo = (process.env.MUX_BENCH_BROWSER_TRACE || undefined)?.replace(/(\.json)?$/, `-watch-${view}.json`);
   if (traceTo) await browser.startTracing(page, { path: traceTo, categories: ["devtools.timeline", "disabled-by-default-devtools.timeline"] });
 
   const serverCpu0 = readCpuMs(server.pid) ?? Number.NaN;
@@ -145,6 +153,7 @@ export async function measureWatchCost(
     paint,
     markers: ids.length,
     deltas: Math.ceil(text.length / WATCH_DELTA_CHARS) * streaming.length,
+    visibleDeltas: Math.ceil(text.length / WATCH_DELTA_CHARS),
   };
 }
 
@@ -241,6 +250,8 @@ export function summarizeWatch(runs: WatchRun[]): WatchSummary {
   }
   if (chat.length) {
     details.push(line(chat, "tab shows one of the streaming chats"));
+    const perDelta = of(chat, (r) => (r.pageCpuPct * r.windowMs) / 100 / r.visibleDeltas);
+    details.push(`  watch (chat): page CPU per delta of the chat it shows ${median(perDelta).toFixed(2)} ms${range(perDelta, 2)}`);
     const p50 = of(chat, (r) => pct(r.paint, 50));
     const p95 = of(chat, (r) => pct(r.paint, 95));
     const d95 = of(chat, (r) => pct(r.dom, 95));

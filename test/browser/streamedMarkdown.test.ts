@@ -7,6 +7,8 @@ import { runMux } from "../helpers/mux.js";
 import { type App, lastUserText, poll, slowText, startApp } from "./harness.js";
 
 declare const document: any;
+declare const window: any;
+declare const requestAnimationFrame: any;
 
 /**
  * A reply's Markdown looks the same while it streams in small deltas and once finished (what a
@@ -24,6 +26,12 @@ const REPLY = [
   "```\nunfenced language\n```",
   "Done: see [the docs](https://example.com/docs). END-OF-REPLY",
 ].join("\n\n");
+
+/** A TypeScript fence long enough to stream for a few seconds. */
+const CODE_REPLY = `Here it is:\n\n\`\`\`ts\n${Array.from({ length: 30 }, (_, i) => `export const value${i} = compute("${i}", ${i} * 2); // line ${i}`).join("\n")}\n\`\`\`\n\nEND-OF-REPLY`;
+
+/** Plain words (the page shows them as they are), each a different one, streamed fast. */
+const WORDS_REPLY = `${Array.from({ length: 300 }, (_, i) => `w${i}`).join(" ")} END-OF-WORDS`;
 
 /** A word only the streaming workspace's reply contains. */
 const SECRET = "zebracorn";
@@ -55,6 +63,8 @@ describe.skipIf(!hasChromium)("browser: streamed Markdown", () => {
     });
     app.fake.setResponder((req) => {
       const said = lastUserText(req);
+      if (said.includes("code")) return slowText(CODE_REPLY, 25, 4);
+      if (said.includes("words")) return slowText(WORDS_REPLY, 2, 3);
       if (said.includes("secret")) return slowText(`${SECRET} ${"streaming along. ".repeat(40)}END-OF-REPLY`, 20, 4);
       return slowText(REPLY, 15, 4);
     });
@@ -82,6 +92,67 @@ describe.skipIf(!hasChromium)("browser: streamed Markdown", () => {
       await page.getByTestId("chat-view").and(page.locator("[data-state=idle]")).waitFor();
       await poll(() => page.getByTestId("message-assistant").last().textContent()).toContain("END-OF-REPLY");
       expect(await replyHtml(page)).toBe(streamed);
+    } finally {
+      await page.close();
+    }
+  }, 60_000);
+
+  it("deltas arriving faster than frames are drawn are shown in order with none lost", async () => {
+    const page = await app.open({
+      hash: `#/w/${ids.md}`,
+      // Every text the streaming reply shows, as the page draws it.
+      onPage: (p) =>
+        p.addInitScript(() => {
+          const seen: string[] = [];
+          (window as any).__seen = seen;
+          const watch = () => {
+            const live = document.querySelector(".mux-live");
+            if (live && seen.at(-1) !== live.textContent) seen.push(live.textContent);
+            requestAnimationFrame(watch);
+          };
+          requestAnimationFrame(watch);
+        }),
+    });
+    try {
+      await page.getByTestId("chat-view").and(page.locator("[data-state=idle]")).waitFor();
+      const input = page.getByTestId("composer-input");
+      await input.fill("stream the words");
+      await input.press("Enter");
+      const reply = page.getByTestId("message-assistant").last();
+      await poll(() => reply.textContent()).toContain("END-OF-WORDS");
+      expect(await reply.locator(".mux-md").textContent()).toBe(WORDS_REPLY);
+      const seen: string[] = await page.evaluate(() => (window as any).__seen);
+      // Many frames, each showing more of the reply than the one before, never a gap.
+      expect(seen.length).toBeGreaterThan(5);
+      for (const [i, text] of seen.entries()) {
+        expect(WORDS_REPLY.startsWith(text)).toBe(true);
+        if (i > 0) expect(text.length).toBeGreaterThan(seen[i - 1].length);
+      }
+    } finally {
+      await page.close();
+    }
+  }, 60_000);
+
+  it("a code fence is highlighted while it streams in, and ends up highlighted as after a reload", async () => {
+    const page = await app.open({ hash: `#/w/${ids.md}` });
+    try {
+      await page.getByTestId("chat-view").and(page.locator("[data-state=idle]")).waitFor();
+      const input = page.getByTestId("composer-input");
+      await input.fill("show me the code");
+      await input.press("Enter");
+      // Colored tokens in the reply's code block while the reply is still streaming.
+      await page.locator(".mux-live [data-testid=code-block] code span[style]").first().waitFor();
+      const reply = page.getByTestId("message-assistant").last();
+      await reply.and(page.locator("[data-status=complete]")).waitFor();
+      const code = () => reply.locator("[data-testid=code-block] code").innerHTML();
+      await poll(code).toContain("line 29</span>");
+      const streamed = await code();
+
+      await page.reload();
+      await page.getByTestId("chat-view").and(page.locator("[data-state=idle]")).waitFor();
+      const reloaded = page.getByTestId("message-assistant").last().locator("[data-testid=code-block] code");
+      await poll(() => reloaded.innerHTML()).toContain("line 29</span>");
+      expect(await reloaded.innerHTML()).toBe(streamed);
     } finally {
       await page.close();
     }

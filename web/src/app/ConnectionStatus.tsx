@@ -1,5 +1,6 @@
 import { useSyncExternalStore } from "react";
 import { getConnection, type ConnectionStatus as Status } from "../api/client";
+import { useHeartbeat } from "./heartbeat";
 
 const LABEL: Record<Status, string> = { connecting: "Connecting…", open: "Connected", closed: "Disconnected: reconnecting" };
 const DOT: Record<Status, string> = { connecting: "bg-warn mux-streaming", open: "bg-ok", closed: "bg-err" };
@@ -13,6 +14,7 @@ export function useConnectionStatus(): Status {
 
 export function ConnectionStatus() {
   const status = useConnectionStatus();
+  useHeartbeat(status === "connecting");
   return (
     <span
       data-testid="connection-status"

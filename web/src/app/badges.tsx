@@ -1,6 +1,7 @@
 import type { ActivityState, WorkspaceSummary } from "../state/types";
 import type { PartialCost } from "../../../src/api/partialCost";
 import { costTitle, formatCost, gitCompact, runtimeLabel, type GitView } from "./format";
+import { useHeartbeat } from "./heartbeat";
 
 const STATE_LABEL: Record<ActivityState, string> = {
   idle: "Idle",
@@ -20,6 +21,7 @@ const STATE_CLASS: Record<ActivityState, string> = {
 
 /** The activity dot; the state is also in `data-state` for tests and in the accessible name. */
 export function StatusDot({ state, error }: { state: ActivityState; error?: string }) {
+  useHeartbeat(state === "starting" || state === "streaming");
   const label = error ? `${STATE_LABEL[state]}: ${error}` : STATE_LABEL[state];
   return (
     <span

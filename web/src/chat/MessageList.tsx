@@ -1,6 +1,7 @@
-import { useVirtualizer } from "@tanstack/react-virtual";
+import { useVirtualizer, type Virtualizer } from "@tanstack/react-virtual";
 import { useCallback, useLayoutEffect, useRef, useState, type ReactNode } from "react";
 import type { ChatMessage } from "../../../src/agent/messages";
+import { useHeartbeat } from "../app/heartbeat";
 import { MessageView } from "./MessageView";
 import { ArrowDownIcon, Spinner } from "./ui";
 
@@ -37,6 +38,15 @@ function estimate(m: ChatMessage): number {
 }
 
 /**
+ * How far the view is from the bottom, from the virtualizer's own figures: row sizes and the
+ * viewport come from ResizeObservers and the offset from scroll events, so nothing here makes
+ * the browser lay the page out (reading scrollHeight after a change does, on every streamed frame).
+ */
+function distanceFromEnd(v: Virtualizer<HTMLDivElement, Element>): number {
+  return v.getTotalSize() - (v.scrollRect?.height ?? 0) - (v.scrollOffset ?? 0);
+}
+
+/**
  * The virtualized conversation: only the rows on screen (plus a few) are in the DOM. It follows
  * the bottom while new content arrives unless the user scrolled up, keeps the reading position
  * when older pages are prepended, and pages them in near the top.
@@ -52,11 +62,13 @@ export function MessageList({ messages, streaming, hasMore, loadingOlder, loadOl
    * enough to tell: rows are added above the footer, and a tall one lands far below the fold.
    */
   const following = useRef(true);
-  const followFrame = useRef(0);
   /** Scroll offset and content height at the last change, to tell the user scrolling up. */
   const last = useRef({ offset: 0, total: 0 });
   const paging = useRef({ hasMore, loadingOlder, loadOlder });
   paging.current = { hasMore, loadingOlder, loadOlder };
+
+  // The streaming reply's caret and "Thinking…" beat with it.
+  useHeartbeat(streaming !== null);
 
   const rows = messages.length + (streaming ? 1 : 0);
   const count = rows + 1;
@@ -78,6 +90,10 @@ export function MessageList({ messages, streaming, hasMore, loadingOlder, loadOl
     // React batches the virtualizer's updates with its own render instead of a synchronous
     // flushSync on every resize and scroll (each streamed token resizes the last row).
     useFlushSync: false,
+    // A row resized (the streaming one grows with every frame): the virtualizer moves the rows
+    // below it and sizes the list itself, with no React render; React renders only when the
+    // rows on screen change.
+    directDomUpdates: true,
     // First paint of a chat: start at the newest message (the browser clamps to the bottom).
     initialOffset: () => Number.MAX_SAFE_INTEGER,
     anchorTo: "end",
@@ -91,9 +107,10 @@ export function MessageList({ messages, streaming, hasMore, loadingOlder, loadOl
       const movedUp = last.current.offset - offset;
       if (movedUp > AT_BOTTOM && movedUp > last.current.total - total + AT_BOTTOM) following.current = false;
       last.current = { offset, total };
-      if (v.isAtEnd(AT_BOTTOM)) following.current = true;
-      else if (following.current) follow(v);
-      const near = v.isAtEnd(END_THRESHOLD);
+      const distance = distanceFromEnd(v);
+      if (distance <= AT_BOTTOM) following.current = true;
+      else if (following.current) toBottom();
+      const near = distance <= END_THRESHOLD;
       const shown = following.current || near;
       setAtEnd((was) => (was === shown ? was : shown));
       const p = paging.current;
@@ -101,26 +118,25 @@ export function MessageList({ messages, streaming, hasMore, loadingOlder, loadOl
     },
   });
 
-  /** Scrolls to the bottom in the next frame (once per frame, however many changes ask). */
-  function follow(v: { scrollToEnd: () => void }) {
-    if (followFrame.current) return;
-    followFrame.current = requestAnimationFrame(() => {
-      followFrame.current = 0;
-      if (following.current) v.scrollToEnd();
-    });
+  /**
+   * Shows the bottom, in the frame where the content grew: called when the virtualizer measured a
+   * row (after layout, so the browser lays out again only what moved) or when rows were added.
+   * The browser clamps the offset to the bottom.
+   */
+  function toBottom() {
+    const el = scrollRef.current;
+    if (el) el.scrollTop = Number.MAX_SAFE_INTEGER;
   }
-  useLayoutEffect(() => () => cancelAnimationFrame(followFrame.current), []);
 
   // New rows (the message just sent, the reply starting) while following: keep the bottom in view.
   useLayoutEffect(() => {
-    if (following.current && !virtualizer.isAtEnd(AT_BOTTOM)) follow(virtualizer);
+    if (following.current && distanceFromEnd(virtualizer) > AT_BOTTOM) toBottom();
   });
 
   // A short chat does not scroll, so no scroll event asks for older pages: ask here.
   useLayoutEffect(() => {
-    const el = scrollRef.current;
-    if (el && hasMore && !loadingOlder && el.scrollHeight <= el.clientHeight + TOP_THRESHOLD) loadOlder();
-  }, [hasMore, loadingOlder, loadOlder, rows]);
+    if (hasMore && !loadingOlder && virtualizer.getTotalSize() <= (virtualizer.scrollRect?.height ?? 0) + TOP_THRESHOLD) loadOlder();
+  }, [hasMore, loadingOlder, loadOlder, rows, virtualizer]);
 
   const jumpToLatest = useCallback(() => {
     following.current = true;
@@ -137,15 +153,10 @@ export function MessageList({ messages, streaming, hasMore, loadingOlder, loadOl
   return (
     <div className="relative min-h-0 flex-1">
       <div ref={scrollRef} className="h-full overflow-y-auto overscroll-contain [overflow-anchor:none]" data-testid="message-list">
-        <div className="relative w-full" style={{ height: virtualizer.getTotalSize() }}>
+        {/* The virtualizer sets the list's height and each row's offset itself (directDomUpdates). */}
+        <div ref={virtualizer.containerRef} className="relative w-full">
           {items.map((item) => (
-            <div
-              key={item.key}
-              data-index={item.index}
-              ref={virtualizer.measureElement}
-              className="absolute top-0 left-0 w-full"
-              style={{ transform: `translateY(${item.start}px)` }}
-            >
+            <div key={item.key} data-index={item.index} ref={virtualizer.measureElement} className="absolute top-0 left-0 w-full">
               <div className="mx-auto max-w-3xl">
                 {item.index < messages.length ? (
                   <MessageView message={messages[item.index]} retryable={messages[item.index].id === retryableId} />

@@ -110,7 +110,7 @@ function Reasoning({ text, live }: { text: string; live: boolean }) {
     <div className="my-1" data-testid="reasoning" data-live={live || undefined}>
       <button type="button" className="inline-flex items-center gap-1 text-[12px] text-muted hover:text-fg" aria-expanded={open} onClick={() => setOpen(!open)}>
         <Chevron open={open} />
-        {live ? <span className="animate-pulse">Thinking…</span> : <span>Thought</span>}
+        {live ? <span className="mux-beat-fade">Thinking…</span> : <span>Thought</span>}
       </button>
       {open && <div className="mt-1 border-l-2 border-line pl-3 text-[12px] whitespace-pre-wrap text-muted [overflow-wrap:anywhere]">{text}</div>}
     </div>

@@ -1,10 +1,13 @@
 import { useCallback, useEffect, useMemo, useReducer, useRef } from "react";
+import { flushSync } from "react-dom";
 import type { Mode, ThinkingLevel } from "../../../src/agent/events";
 import type { ChatItem } from "../../../src/api/schemas";
 import { call, subscribe } from "../api/client";
 import { chatReducer, initialChatState, type ChatState } from "./chatState";
 
 export const HISTORY_PAGE = 100;
+/** Streamed items render at most this often (a little under two frames at 60 Hz). */
+const RENDER_EVERY_MS = 30;
 
 export interface SendOptions {
   model?: string;
@@ -28,7 +31,8 @@ let nextLocalId = 0;
 
 /**
  * The live chat of one workspace: follows `chat.subscribe` across reconnects (resuming from the
- * last seq), folds items once per animation frame, and wraps the chat procedures.
+ * last seq), folds items and renders them in an animation frame (at most every other one), and
+ * wraps the chat procedures.
  */
 export function useChat(workspaceId: string): ChatApi {
   const [state, dispatch] = useReducer(chatReducer, undefined, initialChatState);
@@ -48,11 +52,23 @@ export function useChat(workspaceId: string): ChatApi {
       buffer = [];
       dispatch({ type: "items", items });
     };
+    let lastFrame = Number.NEGATIVE_INFINITY;
+    // In an animation frame, render at once: the frame being drawn shows the new text (a plain
+    // dispatch would render in a task after it, and show it a frame later). At most one frame in
+    // RENDER_EVERY_MS renders: a stream's deltas come faster than the eye reads them.
+    const flushInFrame = (now: number) => {
+      if (now - lastFrame < RENDER_EVERY_MS) {
+        frame = requestAnimationFrame(flushInFrame);
+        return;
+      }
+      lastFrame = now;
+      flushSync(flush);
+    };
     const schedule = () => {
       if (frame || timer) return;
       // Background tabs get no animation frames: fall back to a timer there.
       if (document.hidden) timer = setTimeout(flush, 200);
-      else frame = requestAnimationFrame(flush);
+      else frame = requestAnimationFrame(flushInFrame);
     };
     const stop = subscribe(
       (api, signal) => api.chat.subscribe({ workspaceId, cursor }, { signal }),

@@ -1,11 +1,14 @@
-import { memo, useEffect, useState, type CSSProperties } from "react";
-import type { Tokens } from "./highlighter";
+import { memo, useEffect, useRef, useState, type CSSProperties } from "react";
+import type { Progress, Tokens } from "./highlighter";
 import { CopyButton } from "../ui";
 
 /** Blocks bigger than this stay plain: highlighting them would cost more than it gives. */
 const MAX_HIGHLIGHT_CHARS = 60_000;
 const cache = new Map<string, Tokens>();
 const CACHE_MAX = 300;
+/** A streaming block is highlighted again at most this often. */
+const PASS_MS = 250;
+const FIRST_PASS_MS = 50;
 
 function remember(key: string, tokens: Tokens) {
   cache.delete(key);
@@ -34,7 +37,7 @@ interface Highlighted {
 /**
  * A fenced code block: plain <pre> at once, highlighted by shiki (loaded lazily) shortly after.
  * While a block streams in, the lines already highlighted stay highlighted and the new tail is
- * shown plain until the next pass.
+ * shown plain until the next pass, which tokenizes only the lines that came since.
  */
 export const CodeBlock = memo(function CodeBlock({ code, lang, note }: { code: string; lang: string; note?: string }) {
   const key = `${lang}\u0000${code}`;
@@ -42,6 +45,12 @@ export const CodeBlock = memo(function CodeBlock({ code, lang, note }: { code: s
     const tokens = lang ? cache.get(key) : undefined;
     return tokens ? { code, tokens } : null;
   });
+  /** How far the last pass got: the next one continues from there if the code only grew. */
+  const progress = useRef<Progress | null>(null);
+  /** The code whose tokens this block last put in the cache. */
+  const remembered = useRef<{ key: string; code: string } | null>(null);
+  /** When the last pass ran (performance.now()); the first runs FIRST_PASS_MS after the mount. */
+  const lastPass = useRef(performance.now() + FIRST_PASS_MS - PASS_MS);
 
   useEffect(() => {
     if (!lang || code.length > MAX_HIGHLIGHT_CHARS || hl?.code === code) return;
@@ -51,20 +60,27 @@ export const CodeBlock = memo(function CodeBlock({ code, lang, note }: { code: s
       return;
     }
     let cancelled = false;
-    // Coalesce a streaming block's updates (one pass per 250 ms), and highlight when the main
-    // thread is idle: the first grammar compile is expensive and must not delay the chat.
+    // A streaming block changes every frame: one pass per PASS_MS at most (each change restarts
+    // the wait with what is left of it), when the main thread is idle (the first grammar compile
+    // is expensive and must not delay the chat).
     const cancel = whenIdle(
       () => {
+        lastPass.current = performance.now();
         import("./highlighter")
-          .then((m) => m.tokenize(code, lang))
-          .then((tokens) => {
-            if (cancelled || !tokens) return;
-            remember(key, tokens);
-            setHl({ code, tokens });
+          .then((m) => m.tokenizeFrom(code, lang, progress.current))
+          .then((result) => {
+            if (!result) return;
+            // Kept even if the code grew meanwhile: the next pass continues from it.
+            progress.current = result.progress;
+            // A streaming block's earlier passes are of no use once it grew.
+            if (remembered.current && code.startsWith(remembered.current.code)) cache.delete(remembered.current.key);
+            remembered.current = { key, code };
+            remember(key, result.tokens);
+            if (!cancelled) setHl({ code, tokens: result.tokens });
           })
           .catch(() => {});
       },
-      hl ? 250 : 50,
+      Math.max(0, lastPass.current + PASS_MS - performance.now()),
     );
     return () => {
       cancelled = true;

@@ -1,6 +1,6 @@
 // Loaded lazily (dynamic import from CodeBlock): shiki core + the JS regex engine, and each
 // grammar in its own chunk, fetched the first time a block in that language is shown.
-import type { LanguageRegistration, ThemedToken } from "shiki/core";
+import type { GrammarState, LanguageRegistration, ThemedToken } from "shiki/core";
 import { createHighlighterCore, type HighlighterCore } from "shiki/core";
 import { createJavaScriptRegexEngine } from "shiki/engine/javascript";
 
@@ -118,16 +118,58 @@ function highlighter(): Promise<HighlighterCore> {
 
 export type Tokens = ThemedToken[][];
 
-/** Tokens with `--shiki-light` / `--shiki-dark` colors (see chat.css), or null for unknown languages. */
-export async function tokenize(code: string, lang: string): Promise<Tokens | null> {
+/**
+ * No time limit per line: a line cut short (the first lines in a language compile the grammar's
+ * rules, slow on a busy machine) would stay plain in a streaming block's kept lines, and come out
+ * differently from one pass to the next. Blocks are bounded by CodeBlock's size limit instead.
+ */
+const options = (lang: string, grammarState?: GrammarState) => ({ lang, themes: THEMES, defaultColor: false as const, grammarState, tokenizeTimeLimit: 0 });
+
+async function ready(lang: string): Promise<HighlighterCore | null> {
   const name = resolveLang(lang);
   if (!name) return null;
   const hl = await highlighter();
-  let ready = loaded.get(name);
-  if (!ready) {
-    ready = GRAMMARS[name]().then((m) => hl.loadLanguage(m.default));
-    loaded.set(name, ready);
+  let grammar = loaded.get(name);
+  if (!grammar) {
+    grammar = GRAMMARS[name]().then((m) => hl.loadLanguage(m.default));
+    loaded.set(name, grammar);
   }
-  await ready;
-  return hl.codeToTokens(code, { lang: name, themes: THEMES, defaultColor: false }).tokens;
+  await grammar;
+  return hl;
+}
+
+/** Tokens with `--shiki-light` / `--shiki-dark` colors (see chat.css), or null for unknown languages. */
+export async function tokenize(code: string, lang: string): Promise<Tokens | null> {
+  const hl = await ready(lang);
+  return hl ? hl.codeToTokens(code, options(resolveLang(lang)!)).tokens : null;
+}
+
+/** The whole lines of a code block tokenized so far, and the grammar's state after them. */
+export interface Progress {
+  lang: string;
+  /** Whole lines (each ending with a newline). */
+  code: string;
+  tokens: Tokens;
+  state: GrammarState | undefined;
+}
+
+/**
+ * Tokens for a code block that grows at the end (streaming in): the lines `from` covers are not
+ * tokenized again, only the lines after them, from the grammar's state where `from` ended (a
+ * TextMate grammar reads code line by line). The result is what `tokenize` gives for the whole
+ * code; `progress` is where the next pass starts.
+ */
+export async function tokenizeFrom(code: string, lang: string, from: Progress | null): Promise<{ tokens: Tokens; progress: Progress } | null> {
+  const hl = await ready(lang);
+  if (!hl) return null;
+  const name = resolveLang(lang)!;
+  let done: Progress = from && from.lang === name && code.startsWith(from.code) ? from : { lang: name, code: "", tokens: [], state: undefined };
+  const whole = code.lastIndexOf("\n") + 1;
+  if (whole > done.code.length) {
+    const result = hl.codeToTokens(code.slice(done.code.length, whole - 1), options(name, done.state));
+    done = { lang: name, code: code.slice(0, whole), tokens: done.tokens.concat(result.tokens), state: result.grammarState };
+  }
+  // The last line (still arriving, or empty after a final newline) is not kept in the progress.
+  const last = hl.codeToTokens(code.slice(whole), options(name, done.state)).tokens;
+  return { tokens: done.tokens.concat(last), progress: done };
 }

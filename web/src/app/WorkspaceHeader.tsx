@@ -5,6 +5,7 @@ import { Cost, GitDetail, RuntimeBadge, StatusDot } from "./badges";
 import { ConnectionStatus } from "./ConnectionStatus";
 import { BranchIcon, ChartIcon, DotsIcon, MenuIcon } from "./icons";
 import { Menu } from "./Menu";
+import { OverlapButton } from "../overlap/OverlapButton";
 
 interface Props {
   workspace: WorkspaceSummary | null;
@@ -43,6 +44,7 @@ export function WorkspaceHeader({ workspace: w, costsOpen }: Props) {
             <GitDetail git={w.git} />
           </span>
           <span className="flex-1" />
+          <OverlapButton key={w.id} workspaceId={w.id} overlap={w.overlap} />
           <Cost cost={w} className="text-xs text-muted" />
           <button
             type="button"

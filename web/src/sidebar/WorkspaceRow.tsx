@@ -3,6 +3,7 @@ import { call } from "../api/client";
 import { Cost, GitCompact, RuntimeBadge, StatusDot } from "../app/badges";
 import { DotsIcon, WarnIcon } from "../app/icons";
 import { Menu } from "../app/Menu";
+import { OverlapBadge } from "../overlap/OverlapBadge";
 import { errorMessage } from "../state/errors";
 import type { WorkspaceSummary } from "../state/types";
 import { openOverlay, selectWorkspace } from "../state/ui";
@@ -80,6 +81,7 @@ export const WorkspaceRow = memo(function WorkspaceRow({ workspace: w, selected,
             </span>
           )}
           <GitCompact git={w.git} />
+          <OverlapBadge overlap={w.overlap} />
           <Cost cost={w} className="ml-auto text-[11px]" />
         </span>
       </button>

@@ -1,0 +1,33 @@
+import { execFile } from "node:child_process";
+import { GIT_ENV_TO_CLEAR } from "../workspace/gitStatusScript.js";
+
+/**
+ * Shell prelude of every overlap script: no inherited git variable may point git elsewhere, no
+ * optional locks (the agent's own git must never meet ours), C locale for stable output.
+ */
+export const PRELUDE = `unset ${GIT_ENV_TO_CLEAR}
+export GIT_OPTIONAL_LOCKS=0 GIT_TERMINAL_PROMPT=0 LC_ALL=C
+`;
+
+export class OverlapScriptError extends Error {}
+
+/**
+ * Runs a bash script on this machine and returns its stdout. One script runs many git commands,
+ * so checking 20 workspaces costs a handful of process starts from Node, not hundreds.
+ */
+export function runScript(script: string, cwd = "/", input = ""): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const child = execFile("bash", ["--noprofile", "--norc", "-c", PRELUDE + script], { cwd, maxBuffer: 256 * 1024 * 1024 }, (error, stdout, stderr) => {
+      if (error) reject(new OverlapScriptError(stderr.trim().split("\n")[0] || error.message));
+      else resolve(stdout);
+    });
+    child.stdin?.end(input);
+  });
+}
+
+/** NUL-separated fields of `-z` output (the trailing empty one dropped). */
+export function nulFields(out: string): string[] {
+  const parts = out.split("\0");
+  if (parts.at(-1) === "") parts.pop();
+  return parts;
+}

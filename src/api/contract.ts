@@ -1,5 +1,6 @@
 import { eventIterator, oc } from "@orpc/contract";
 import { z } from "zod";
+import { compareContract } from "./compare.js";
 import { overlapContract } from "./overlap.js";
 import {
   ChatItemSchema,
@@ -88,6 +89,7 @@ export const contract = {
     info: oc.output(ServerInfoSchema),
   },
   overlap: overlapContract,
+  compare: compareContract,
 };
 
 export type Contract = typeof contract;

@@ -21,7 +21,9 @@ export function runScript(script: string, cwd = "/", input = ""): Promise<string
       if (error) reject(new OverlapScriptError(stderr.trim().split("\n")[0] || error.message));
       else resolve(stdout);
     });
-    child.stdin?.end(input);
+    // A script that exits without reading its input must not fail the call (EPIPE).
+    child.stdin?.on("error", () => {});
+    child.stdin?.end(input || undefined);
   });
 }
 

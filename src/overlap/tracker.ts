@@ -18,8 +18,8 @@ export interface OverlapTrackerDeps {
 
 export const SSH_SKIPPED = "SSH workspace: its branch and files live in the host's copy of the repository, which is not compared from this machine";
 
-/** Where the check reads a workspace's files, or why it cannot. */
-function location(ws: Workspace): { dir: string } | { skipped: string } {
+/** Where a workspace's files are read on this machine, or why they cannot be. */
+export function workspaceLocation(ws: Workspace): { dir: string } | { skipped: string } {
   switch (ws.runtime.type) {
     case "local":
       return { dir: ws.projectPath };
@@ -101,7 +101,7 @@ export class OverlapTracker {
     const all = this.deps.workspaces().filter((w) => w.projectPath === projectPath);
     const trunk = await this.deps.trunk(projectPath);
     const inputs: OverlapInput[] = all.map((ws) => {
-      const where = location(ws);
+      const where = workspaceLocation(ws);
       const status = this.deps.status(ws.id);
       const clean = status && !status.error && !status.missing && status.dirtyFiles === 0 ? (status.headSha ?? undefined) : undefined;
       return {

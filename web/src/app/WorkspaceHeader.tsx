@@ -6,6 +6,7 @@ import { ConnectionStatus } from "./ConnectionStatus";
 import { BranchIcon, ChartIcon, DotsIcon, MenuIcon } from "./icons";
 import { Menu } from "./Menu";
 import { OverlapButton } from "../overlap/OverlapButton";
+import { CompareButton } from "../compare/CompareButton";
 
 interface Props {
   workspace: WorkspaceSummary | null;
@@ -45,6 +46,7 @@ export function WorkspaceHeader({ workspace: w, costsOpen }: Props) {
           </span>
           <span className="flex-1" />
           <OverlapButton key={w.id} workspaceId={w.id} overlap={w.overlap} />
+          <CompareButton workspaceId={w.id} />
           <Cost cost={w} className="text-xs text-muted" />
           <button
             type="button"

@@ -41,12 +41,7 @@ export async function diffStats(
     else todo.push({ id: i.id, base: i.base, commit: s.commit });
   }
   if (!todo.length) return out;
-  const script = todo
-    .map(
-      (t) =>
-        `{ mb=$(git merge-base ${shq(t.base)} ${t.commit} 2>/dev/null) && git diff --shortstat --no-ext-diff "$mb" ${t.commit} --; } || printf '!'; printf '\\0'`,
-    )
-    .join("\n");
+  const script = todo.map((t) => `git diff --shortstat --no-ext-diff ${shq(`${t.base}...${t.commit}`)} -- 2>/dev/null || printf '!'; printf '\\0'`).join("\n");
   const fields = nulFields(await runScript(script, projectPath));
   todo.forEach((t, k) => {
     const f = fields[k] ?? "!";

@@ -93,6 +93,25 @@ describe("OverlapEngine against real git", () => {
     expect(engine.stats.diffs).toBe(first.diffs + 1);
   });
 
+  it("reuses an uncommitted snapshot while the git status figures stay the same, until a fresh check", async () => {
+    const engine = new OverlapEngine();
+    const a = worktree("a", { "shared.txt": lines({ 1: "A" }) });
+    const b = { ...worktree("b"), statusKey: "head:1:1:1" };
+    fs.writeFileSync(path.join(b.dir as string, "shared.txt"), lines({ 9: "B, not committed" }));
+    let r = await engine.compute(repo, [a, b]);
+    expect(ok(r.get("b")).others.get("a")?.conflicting).toEqual([]);
+    expect(engine.stats.snapshots).toBe(2);
+
+    // The same figures (one line changed) on another line: taken as unchanged…
+    fs.writeFileSync(path.join(b.dir as string, "shared.txt"), lines({ 1: "B, not committed" }));
+    r = await engine.compute(repo, [a, b]);
+    expect(engine.stats.snapshots).toBe(3); // a has no status key: always snapshotted
+    expect(ok(r.get("b")).others.get("a")?.conflicting).toEqual([]);
+    // …until the periodic fresh check looks again.
+    r = await engine.compute(repo, [a, b], { fresh: true });
+    expect(ok(r.get("b")).others.get("a")?.conflicting).toEqual(["shared.txt"]);
+  });
+
   it("reports why a workspace is not checked instead of failing the others", async () => {
     const a = worktree("a", { "shared.txt": lines({ 1: "A" }) });
     const gone = { ...worktree("gone"), dir: path.join(tmp, "nowhere") };

@@ -14,6 +14,12 @@ export interface OverlapInput {
   base: string;
   /** HEAD, when git status just said nothing is uncommitted (saves the snapshot's git runs). */
   cleanHead?: string;
+  /**
+   * The workspace's git status figures (HEAD, dirty files, lines): while they stay the same, its
+   * last snapshot is reused unless the check is `fresh` (an edit that kept every figure is then
+   * seen at the next fresh check).
+   */
+  statusKey?: string;
 }
 
 export interface PairOverlap {
@@ -34,13 +40,10 @@ export type WorkspaceOverlap =
       skipped?: undefined;
       /** Files changed against the base since the branch left it, uncommitted ones included. */
       changed: string[];
-      /** Files the base changed meanwhile too, and which of them conflict; null when the base did not move. */
+      /** Files the base changed meanwhile too, and which of them conflict; null when the base changed nothing since. */
       trunk: TrunkOverlap | null;
       /** Every other workspace sharing a changed file. */
       others: Map<string, PairOverlap>;
-      /** The snapshot commit (HEAD plus uncommitted changes), for callers that measure the diff. */
-      commit: string;
-      mergeBase: string;
     };
 
 export type CheckedOverlap = Extract<WorkspaceOverlap, { changed: string[] }>;
@@ -48,8 +51,10 @@ export type CheckedOverlap = Extract<WorkspaceOverlap, { changed: string[] }>;
 export const isChecked = (o: WorkspaceOverlap | undefined): o is CheckedOverlap => !!o && "changed" in o;
 
 interface Changed {
-  mergeBase: string;
-  files: string[];
+  /** Files the workspace changed since its branch left the base. */
+  changed: string[];
+  /** Files the base changed since then. */
+  trunk: string[];
 }
 
 /** Work actually done by git (not answered from the cache): tests and the bench read it. */
@@ -60,6 +65,13 @@ export interface OverlapStats {
 }
 
 const CACHE_MAX = 20_000;
+
+/** Work in two processes when there is enough of it: a 2-core machine then does it about twice as fast. */
+function halves<T>(items: T[], min = 8): T[][] {
+  if (items.length < min) return [items];
+  const half = Math.ceil(items.length / 2);
+  return [items.slice(0, half), items.slice(half)];
+}
 
 function sortedIntersection(a: string[], b: Set<string>): string[] {
   return a.filter((f) => b.has(f)).sort();
@@ -79,59 +91,40 @@ function put<V>(cache: Map<string, V>, key: string, value: V): void {
  */
 export class OverlapEngine {
   readonly stats: OverlapStats = { snapshots: 0, diffs: 0, merges: 0 };
-  /** `snapshot:baseTip` → merge base and changed files. */
+  /** `snapshot:baseTip` → what each side changed since they parted. */
   private readonly changed = new Map<string, Changed>();
-  /** `from:to` → files changed between the two commits. */
-  private readonly moved = new Map<string, string[]>();
   /** `a:b` (sorted) → conflicting files of their merge. */
   private readonly merges = new Map<string, string[]>();
+  /** Workspace id → its last snapshot and what it was taken for (see OverlapInput.statusKey). */
+  private readonly snapshots = new Map<string, { key: string; snapshot: Snapshot }>();
 
-  async compute(projectPath: string, inputs: OverlapInput[]): Promise<Map<string, WorkspaceOverlap>> {
+  async compute(projectPath: string, inputs: OverlapInput[], opts: { fresh?: boolean } = {}): Promise<Map<string, WorkspaceOverlap>> {
     const out = new Map<string, WorkspaceOverlap>();
     const live = inputs.filter((i) => {
       if (i.dir) return true;
       out.set(i.id, { id: i.id, skipped: i.skipped ?? "not on this machine" });
       return false;
     });
-    const snaps = await snapshotAll(live.map((i) => ({ id: i.id, dir: i.dir as string, cleanHead: i.cleanHead })));
-    this.stats.snapshots += live.filter((i) => !i.cleanHead).length;
+    const snaps = await this.snapshotsOf(live, opts.fresh ?? false);
     const tips = await this.baseTips(projectPath, [...new Set(live.map((i) => i.base))]);
 
-    // Changed files of each workspace (cached by snapshot and base tip).
-    const ready: { input: OverlapInput; snap: Extract<Snapshot, { commit: string }>; tip: string }[] = [];
+    // Changed files of each workspace and of its base since the branch left it (cached by both commits).
+    const ready: { input: OverlapInput; commit: string; tip: string; key: string }[] = [];
     for (const input of live) {
       const snap = snaps.get(input.id);
       const tip = tips.get(input.base);
       if (!snap || "error" in snap) out.set(input.id, { id: input.id, skipped: snap?.error ?? "no answer from git" });
       else if (!tip) out.set(input.id, { id: input.id, skipped: `its base ${input.base} does not exist` });
-      else ready.push({ input, snap, tip });
+      else ready.push({ input, commit: snap.commit, tip, key: `${snap.commit}:${tip}` });
     }
-    await this.fill(
-      projectPath,
-      this.changed,
-      ready.map((r) => ({ key: `${r.snap.commit}:${r.tip}`, tip: r.tip, commit: r.snap.commit })),
-      (r) =>
-        `mb=$(git merge-base ${r.tip} ${r.commit}) && printf '%s\\0' "$mb" && git diff --name-only -z --no-renames --no-ext-diff "$mb" ${r.commit} --; printf '\\0'`,
-      (fields) => ({ mergeBase: fields[0], files: fields.slice(1) }),
-    );
-    // What each base changed since the branch left it.
-    const sinceFork = ready.map((r) => ({ ...r, ch: this.changed.get(`${r.snap.commit}:${r.tip}`) }));
-    await this.fill(
-      projectPath,
-      this.moved,
-      sinceFork
-        .filter((r) => r.ch?.mergeBase && r.ch.mergeBase !== r.tip)
-        .map((r) => ({ key: `${r.ch?.mergeBase}:${r.tip}`, from: r.ch?.mergeBase, to: r.tip })),
-      (r) => `git diff --name-only -z --no-renames --no-ext-diff ${r.from} ${r.to} --; printf '\\0'`,
-      (fields) => fields,
-    );
-
+    await this.fill(projectPath, ready);
     // Which pairs share files; only those can conflict, so only those are merged.
-    type Row = (typeof sinceFork)[number] & { files: Set<string> };
+    type Row = (typeof ready)[number] & Changed & { files: Set<string> };
     const rows: Row[] = [];
-    for (const r of sinceFork) {
-      if (!r.ch?.mergeBase) out.set(r.input.id, { id: r.input.id, skipped: "its branch has no history in common with its base" });
-      else rows.push({ ...r, files: new Set(r.ch.files) });
+    for (const r of ready) {
+      const ch = this.changed.get(r.key);
+      if (!ch) out.set(r.input.id, { id: r.input.id, skipped: "its branch has no history in common with its base" });
+      else rows.push({ ...r, ...ch, files: new Set(ch.changed) });
     }
     const wanted: { key: string; a: string; b: string }[] = [];
     const mergeKey = (a: string, b: string) => (a < b ? `${a}:${b}` : `${b}:${a}`);
@@ -141,10 +134,9 @@ export class OverlapEngine {
     };
     const trunkShared = new Map<string, string[]>();
     for (const r of rows) {
-      const trunkFiles = r.ch?.mergeBase === r.tip ? [] : (this.moved.get(`${r.ch?.mergeBase}:${r.tip}`) ?? []);
-      const shared = sortedIntersection(trunkFiles, r.files);
+      const shared = sortedIntersection(r.trunk, r.files);
       trunkShared.set(r.input.id, shared);
-      if (shared.length) want(r.snap.commit, r.tip);
+      if (shared.length) want(r.commit, r.tip);
     }
     const pairs: { a: Row; b: Row; shared: string[] }[] = [];
     for (let i = 0; i < rows.length; i++) {
@@ -152,10 +144,10 @@ export class OverlapEngine {
         const [a, b] = [rows[i], rows[j]];
         // Two local workspaces in one directory are the same files, not an overlap.
         if (a.input.dir === b.input.dir) continue;
-        const shared = sortedIntersection(a.ch?.files ?? [], b.files);
+        const shared = sortedIntersection(a.changed, b.files);
         if (!shared.length) continue;
         pairs.push({ a, b, shared });
-        if (a.snap.commit !== b.snap.commit) want(a.snap.commit, b.snap.commit);
+        if (a.commit !== b.commit) want(a.commit, b.commit);
       }
     }
     await this.mergeAll(projectPath, [...new Map(wanted.map((w) => [w.key, w])).values()]);
@@ -165,15 +157,13 @@ export class OverlapEngine {
       const shared = trunkShared.get(r.input.id) ?? [];
       out.set(r.input.id, {
         id: r.input.id,
-        changed: r.ch?.files ?? [],
-        trunk: r.ch?.mergeBase === r.tip ? null : { base: r.input.base, shared, conflicting: shared.length ? conflicts(r.snap.commit, r.tip) : [] },
+        changed: r.changed,
+        trunk: r.trunk.length ? { base: r.input.base, shared, conflicting: shared.length ? conflicts(r.commit, r.tip) : [] } : null,
         others: new Map(),
-        commit: r.snap.commit,
-        mergeBase: r.ch?.mergeBase ?? "",
       });
     }
     for (const { a, b, shared } of pairs) {
-      const conflicting = conflicts(a.snap.commit, b.snap.commit);
+      const conflicting = conflicts(a.commit, b.commit);
       for (const [x, y] of [
         [a, b],
         [b, a],
@@ -182,6 +172,29 @@ export class OverlapEngine {
         if (isChecked(o)) o.others.set(y.input.id, { shared, conflicting });
       }
     }
+    return out;
+  }
+
+  private async snapshotsOf(live: OverlapInput[], fresh: boolean): Promise<Map<string, Snapshot>> {
+    const keyOf = (i: OverlapInput) => (i.statusKey ? `${i.dir}\0${i.statusKey}` : null);
+    const out = new Map<string, Snapshot>();
+    const todo: OverlapInput[] = [];
+    for (const i of live) {
+      const known = this.snapshots.get(i.id);
+      const key = keyOf(i);
+      if (i.cleanHead) out.set(i.id, { head: i.cleanHead, commit: i.cleanHead });
+      else if (!fresh && key && known?.key === key && !("error" in known.snapshot)) out.set(i.id, known.snapshot);
+      else todo.push(i);
+    }
+    this.stats.snapshots += todo.length;
+    const made = await snapshotAll(todo.map((i) => ({ id: i.id, dir: i.dir as string })));
+    for (const i of todo) {
+      const snapshot = made.get(i.id) ?? { error: "no answer from git" };
+      out.set(i.id, snapshot);
+      const key = keyOf(i);
+      if (key) this.snapshots.set(i.id, { key, snapshot });
+    }
+    for (const id of this.snapshots.keys()) if (!live.some((i) => i.id === id)) this.snapshots.delete(id);
     return out;
   }
 
@@ -199,38 +212,43 @@ export class OverlapEngine {
   }
 
   /**
-   * Fills a cache for the keys it lacks with one script: each command prints NUL-separated
-   * fields and one empty field as its end.
+   * Fills the changed-files cache for the keys it lacks: each workspace's merge base with its
+   * base (one `git merge-base` each), then every `base...snapshot` and `snapshot...base` diff in
+   * one `git diff-tree --stdin`.
    */
-  private async fill<I extends { key: string }, V>(
-    projectPath: string,
-    cache: Map<string, V>,
-    items: I[],
-    command: (item: I) => string,
-    parse: (fields: string[]) => V,
-  ): Promise<void> {
-    const todo = [...new Map(items.filter((i) => !cache.has(i.key)).map((i) => [i.key, i])).values()];
+  private async fill(projectPath: string, items: { key: string; commit: string; tip: string }[]): Promise<void> {
+    const todo = [...new Map(items.filter((i) => !this.changed.has(i.key)).map((i) => [i.key, i])).values()];
     if (!todo.length) return;
     this.stats.diffs += todo.length;
-    const fields = nulFields(await runScript(todo.map(command).join("\n"), projectPath));
+    const bases = (await runScript(todo.map((i) => `git merge-base ${i.tip} ${i.commit} || echo '!'`).join("\n"), projectPath)).split("\n");
+    const found = todo.flatMap((item, k) => (/^[0-9a-f]{40,64}$/.test(bases[k] ?? "") ? [{ ...item, base: bases[k] }] : []));
+    if (!found.length) return;
+    // Per workspace: what it changed (merge base → snapshot), what its base changed (merge base → tip).
+    const lines = found.flatMap((f) => [`${f.base} ${f.commit}`, `${f.base} ${f.tip}`]);
+    const fields = nulFields(
+      await runScript("exec git diff-tree --stdin -r --name-only -z --no-renames --no-ext-diff --always", projectPath, `${lines.join("\n")}\n`),
+    );
+    // --always: every line's diff starts with its first commit id, even when it is empty.
+    const segments: string[][] = [];
     let k = 0;
-    for (const item of todo) {
-      const end = fields.indexOf("", k);
-      if (end < 0) break;
-      put(cache, item.key, parse(fields.slice(k, end)));
-      k = end + 1;
+    for (const line of lines) {
+      const header = line.slice(0, line.indexOf(" "));
+      if (fields[k] !== header) throw new Error(`unexpected git diff-tree output at ${JSON.stringify(fields[k])}`);
+      const next = lines[segments.length + 1]?.split(" ")[0];
+      let end = k + 1;
+      while (end < fields.length && fields[end] !== next) end++;
+      segments.push(fields.slice(k + 1, end));
+      k = end;
     }
+    found.forEach((f, i) => put(this.changed, f.key, { changed: segments[2 * i], trunk: segments[2 * i + 1] }));
   }
 
   /** Merges (in memory: `git merge-tree`, nothing is written to any branch) all the pairs at once. */
   private async mergeAll(projectPath: string, pairs: { key: string; a: string; b: string }[]): Promise<void> {
     if (!pairs.length) return;
     this.stats.merges += pairs.length;
-    // Two processes for many merges: a 2-core machine checks 20 workspaces twice as fast.
-    const half = pairs.length > 16 ? Math.ceil(pairs.length / 2) : pairs.length;
-    const chunks = [pairs.slice(0, half), pairs.slice(half)].filter((c) => c.length);
     await Promise.all(
-      chunks.map(async (chunk) => {
+      halves(pairs).map(async (chunk) => {
         const input = chunk.map((p) => `${p.a} ${p.b}\n`).join("");
         const fields = nulFields(await runScript("exec git merge-tree --stdin -z --name-only --no-messages", projectPath, input));
         // Each merge: its status (1 clean, 0 conflicted), the tree, the conflicted files, an empty field.

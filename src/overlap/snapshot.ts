@@ -20,25 +20,25 @@ export interface SnapshotInput {
 const IDENTITY = "GIT_AUTHOR_NAME=mux GIT_AUTHOR_EMAIL=mux@localhost GIT_COMMITTER_NAME=mux GIT_COMMITTER_EMAIL=mux@localhost";
 const EPOCH = "GIT_AUTHOR_DATE='@0 +0000' GIT_COMMITTER_DATE='@0 +0000'";
 
-/** `__mux_snap DIR`: prints `HEAD\0COMMIT\0`, or `!\0REASON\0`. */
+/** `__mux_snap DIR` (with $td a temporary directory): prints `HEAD\0COMMIT\0`, or `!\0REASON\0`. */
 const SNAP_FUNCTION = `__mux_snap() {
-  local h t tr td i
+  local h t tr i r
   cd -- "$1" 2>/dev/null || { printf '!\\0the workspace directory is missing\\0'; return; }
-  h=$(git rev-parse -q --verify 'HEAD^{commit}' 2>/dev/null) || { printf '!\\0the branch has no commits\\0'; cd /; return; }
-  t=$(git rev-parse 'HEAD^{tree}')
-  td=$(mktemp -d) || { printf '!\\0cannot make a temporary directory\\0'; cd /; return; }
-  i=$(git rev-parse --git-path index)
-  [ -f "$i" ] && cp -- "$i" "$td/index"
-  if GIT_INDEX_FILE=$td/index git add -A -- . >/dev/null 2>&1 && tr=$(GIT_INDEX_FILE=$td/index git write-tree); then
-    rm -rf -- "$td"
+  r=$(git rev-parse 'HEAD^{commit}' 'HEAD^{tree}' --git-path index 2>/dev/null) || { printf '!\\0the branch has no commits\\0'; cd /; return; }
+  { read -r h; read -r t; read -r i; } <<< "$r"
+  n=$((n + 1))
+  [ -f "$i" ] && cp -- "$i" "$td/$n"
+  if GIT_INDEX_FILE=$td/$n git add -A -- . >/dev/null 2>&1 && tr=$(GIT_INDEX_FILE=$td/$n git write-tree); then
     if [ "$tr" = "$t" ]; then printf '%s\\0%s\\0' "$h" "$h"
     else printf '%s\\0%s\\0' "$h" "$(${IDENTITY} ${EPOCH} git commit-tree "$tr" -p "$h" -m 'mux overlap snapshot' </dev/null)"; fi
   else
-    rm -rf -- "$td"
     printf '!\\0cannot read the uncommitted changes\\0'
   fi
   cd /
 }
+n=0
+td=$(mktemp -d) || exit 1
+trap 'rm -rf -- "$td"' EXIT
 `;
 
 /** Scripts at once: the machine may have 2 cores, and the agents need them too. */

@@ -44,6 +44,8 @@ export class OverlapTracker {
   private readonly inFlight = new Map<string, Promise<void>>();
   private readonly queued = new Map<string, Promise<void>>();
   private readonly timers = new Map<string, NodeJS.Timeout>();
+  /** Projects whose next check takes every snapshot afresh. */
+  private readonly fresh = new Set<string>();
   private disposed = false;
 
   constructor(private readonly deps: OverlapTrackerDeps) {}
@@ -54,7 +56,9 @@ export class OverlapTracker {
     if (ws) this.schedule(ws.projectPath);
   }
 
-  schedule(projectPath: string): void {
+  /** Checks a project soon; `fresh`: snapshots every uncommitted change again (not from the status figures). */
+  schedule(projectPath: string, fresh = false): void {
+    if (fresh) this.fresh.add(projectPath);
     if (this.disposed || this.timers.has(projectPath)) return;
     const timer = setTimeout(() => {
       this.timers.delete(projectPath);
@@ -64,9 +68,9 @@ export class OverlapTracker {
     this.timers.set(projectPath, timer);
   }
 
-  /** Every project with workspaces, soon. */
+  /** Every project with workspaces, soon, afresh (the periodic pass). */
   scheduleAll(): void {
-    for (const p of new Set(this.deps.workspaces().map((w) => w.projectPath))) this.schedule(p);
+    for (const p of new Set(this.deps.workspaces().map((w) => w.projectPath))) this.schedule(p, true);
   }
 
   /** A workspace is gone: its answer goes, and its project's others are checked without it. */
@@ -98,21 +102,23 @@ export class OverlapTracker {
 
   private async check(projectPath: string): Promise<void> {
     if (this.disposed) return;
+    const fresh = this.fresh.delete(projectPath);
     const all = this.deps.workspaces().filter((w) => w.projectPath === projectPath);
     const trunk = await this.deps.trunk(projectPath);
     const inputs: OverlapInput[] = all.map((ws) => {
       const where = workspaceLocation(ws);
       const status = this.deps.status(ws.id);
-      const clean = status && !status.error && !status.missing && status.dirtyFiles === 0 ? (status.headSha ?? undefined) : undefined;
+      const known = status && !status.error && !status.missing && status.headSha ? status : null;
       return {
         id: ws.id,
         name: ws.name,
         base: ws.base ?? trunk ?? "HEAD",
-        cleanHead: clean,
+        cleanHead: known?.dirtyFiles === 0 ? (known.headSha ?? undefined) : undefined,
+        statusKey: known ? `${known.headSha}:${known.dirtyFiles}:${known.linesAdded}:${known.linesRemoved}` : undefined,
         ...("dir" in where ? { dir: where.dir } : { dir: null, skipped: where.skipped }),
       };
     });
-    const computed = await this.engine.compute(projectPath, inputs);
+    const computed = await this.engine.compute(projectPath, inputs, { fresh });
     if (this.disposed) return;
     const at = Date.now();
     const names = new Map(all.map((w) => [w.id, w.name]));
@@ -135,6 +141,7 @@ export class OverlapTracker {
 
   /** The full answer for one workspace; checks its project first when asked to or never done. */
   async view(ws: Workspace, refresh = false): Promise<WorkspaceOverlapView> {
+    if (refresh) this.fresh.add(ws.projectPath);
     if (refresh || !this.results.has(ws.id)) await this.refresh(ws.projectPath);
     const r = this.results.get(ws.id);
     const none = { workspaceId: ws.id, changedFiles: [], trunk: null, others: [] };
@@ -150,12 +157,6 @@ export class OverlapTracker {
       others: [...o.others].filter(([id]) => names.has(id)).map(([id, p]) => ({ workspaceId: id, name: names.get(id) ?? id, ...p })),
       computedAt: r.at,
     };
-  }
-
-  /** The commit a workspace was last checked at (HEAD plus its uncommitted changes) and its merge base. */
-  snapshot(id: string): { commit: string; mergeBase: string } | null {
-    const o = this.results.get(id)?.overlap;
-    return isChecked(o) ? { commit: o.commit, mergeBase: o.mergeBase } : null;
   }
 
   private names(): Map<string, string> {

@@ -13,11 +13,13 @@ interface ServerFlag {
   default?: string;
   /** Given more than once, every value is kept. */
   repeatable?: boolean;
+  /** The environment variable that stands in when the flag is not given (as the original Mux reads it). */
+  env?: string;
 }
 
 const SERVER_FLAGS: readonly ServerFlag[] = [
   { flags: "-h, --host <host>", description: "interface to listen on", default: "localhost" },
-  { flags: "-p, --port <port>", description: "port (0 picks a free one)", default: "3000" },
+  { flags: "-p, --port <port>", description: "port (0 picks a free one)", default: "3000", env: "MUX_SERVER_PORT" },
   {
     flags: "--auth-token <token>",
     description: "the token browsers and clients must present (default: $MUX_SERVER_AUTH_TOKEN, else the one kept in ~/.mux/server/token)",
@@ -46,6 +48,7 @@ export function addServerOptions(command: Command, Option: typeof OptionClass): 
     const option = new Option(flag.flags, flag.description);
     if (flag.repeatable) option.argParser((v: string, all: string[]) => [...all, v]).default([]);
     else if (flag.default !== undefined) option.default(flag.default);
+    if (flag.env) option.env(flag.env);
     command.addOption(option);
   }
 }

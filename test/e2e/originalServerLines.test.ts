@@ -1,3 +1,4 @@
+import * as net from "node:net";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { tempDirs } from "../helpers/mux.js";
 import { connect, type ServerProcess, signIn, startServer, TEST_TOKEN, upgradeStatus } from "../helpers/server.js";
@@ -75,6 +76,13 @@ describe("mux server command lines from the original Mux", () => {
     expect(server.output().stderr).toMatch(/note: --open-mode pinned has no effect/);
   });
 
+  it("MUX_SERVER_PORT picks the port when --port is not given, as in the original Mux", async () => {
+    const free = await freePort();
+    server = await startServer({ muxRoot: dirs.muxRoot, port: null, env: { MUX_SERVER_PORT: String(free) } });
+    expect(server.port).toBe(free);
+    expect((await fetch(new URL("health", server.url))).status).toBe(200);
+  });
+
   it("mux server --some-unknown-flag warns, naming it, and runs with the flags after it", async () => {
     server = await startServer({ muxRoot: dirs.muxRoot, args: ["--some-unknown-flag", "--ssh-host", "devbox", "-p", "0", "-h", "127.0.0.1"] });
     expect(server.output().stderr).toContain("mux: warning: mux server ignores the unknown option --some-unknown-flag");
@@ -86,3 +94,15 @@ describe("mux server command lines from the original Mux", () => {
     }
   });
 });
+
+/** A port nobody listens on right now (the kernel's pick, released at once). */
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = net.createServer();
+    probe.once("error", reject);
+    probe.listen(0, "127.0.0.1", () => {
+      const { port } = probe.address() as net.AddressInfo;
+      probe.close(() => resolve(port));
+    });
+  });
+}

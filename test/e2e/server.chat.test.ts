@@ -90,7 +90,7 @@ describe("mux server: chat", () => {
     await api.workspaces.markRead({ workspaceId: ws.id });
     const summary = (await api.workspaces.list()).find((w) => w.id === ws.id)!;
     expect(summary.activity.unread).toBe(false);
-    expect(summary.settings.model).toBe("sonnet");
+    expect(summary.settings.model).toBe("anthropic:claude-sonnet-4-5"); // stored as the original Mux reads it: provider:model, never an alias
     expect(summary.costUsd).toBeGreaterThan(0);
     expect((await api.workspaces.costs({ workspaceId: ws.id })).byModel[0]).toMatchObject({ model: "anthropic:claude-sonnet-4-5" });
     expect(await api.workspaces.gitStatus({ workspaceId: ws.id, refresh: true })).toMatchObject({ branch: "hooked", base: "main" });

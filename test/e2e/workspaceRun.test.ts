@@ -39,7 +39,7 @@ it("mux run --workspace creates a worktree workspace, works inside it, and conti
   expect(JSON.stringify(fake.requests.at(-1)!.body.messages)).toContain("make a file");
   // The model chosen first is remembered by the workspace.
   const list = JSON.parse((await runMux(["workspace", "list", "--json"], { cwd: repo, env: { MUX_ROOT: dirs.muxRoot } })).stdout);
-  expect(list[0].settings.model).toBe("sonnet");
+  expect(list[0].settings.model).toBe("anthropic:claude-sonnet-4-5"); // written as provider:model, which the original Mux can read
 });
 
 it("the first tool call waits for the init hook; its output is part of the event stream", async () => {
@@ -80,7 +80,8 @@ it("kill -9 of a workspace run mid-stream: the next run recovers the partial ans
 });
 
 it("a second run in a workspace whose agent is running is refused, and the chat stays whole", async () => {
-  fake.enqueue({ text: "slow ".repeat(200), chunkSize: 5, chunkDelayMs: 10 });
+  // Long enough (~6 s) that the second run starts while it streams, even on a loaded machine.
+  fake.enqueue({ text: "slow ".repeat(600), chunkSize: 5, chunkDelayMs: 10 });
   let second: Promise<Awaited<ReturnType<typeof run>>> | undefined;
   const first = await run(["--json", "--workspace", "busy", "first"], {
     onStdout: (chunk) => {

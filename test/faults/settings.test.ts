@@ -81,7 +81,7 @@ process.send("ready");
 `;
 
 describe("concurrent writers in separate processes", () => {
-  it("every save of 6 processes writing providers.jsonc at once is kept, with the comments", async () => {
+  it("every save of 6 processes writing providers.jsonc at once is kept, with the comments", { timeout: 120_000 }, async () => {
     const script = path.join(dirs.base, "writer.mjs");
     fs.writeFileSync(script, WRITER);
     const PROCESSES = 6;

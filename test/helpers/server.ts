@@ -48,6 +48,8 @@ export interface ServerOptions {
   /** Default: a fixed token passed with --auth-token. null: --no-auth. "stored": no flag, the one in MUX_ROOT (read from the ready URL). */
   token?: string | null | "stored";
   args?: string[];
+  /** Default: --port 0 (a free one). null: no --port flag (MUX_SERVER_PORT or the default applies). */
+  port?: null;
 }
 
 export const TEST_TOKEN = "test-server-token-0123456789";
@@ -56,7 +58,8 @@ export const TEST_TOKEN = "test-server-token-0123456789";
 export function startServer(opts: ServerOptions): Promise<ServerProcess> {
   const token = opts.token === undefined ? TEST_TOKEN : opts.token;
   const authArgs = token === null ? ["--no-auth"] : token === "stored" ? [] : ["--auth-token", token];
-  const args = [muxBin(), "server", "--host", "127.0.0.1", "--port", "0", ...authArgs, ...(opts.args ?? [])];
+  const portArgs = opts.port === null ? [] : ["--port", "0"];
+  const args = [muxBin(), "server", "--host", "127.0.0.1", ...portArgs, ...authArgs, ...(opts.args ?? [])];
   const child = spawn(process.execPath, args, {
     env: cleanEnv({ MUX_ROOT: opts.muxRoot, MUX_WEB_DIR: path.join(opts.muxRoot, "no-web"), ...opts.env }),
     stdio: ["ignore", "pipe", "pipe"],

@@ -7,8 +7,9 @@
  * leave an uncommitted edit of a second shared file; `main` then moves on, touching the shared
  * file too (so the trunk check merges as well). Measures, with a fresh engine (nothing cached):
  *
- *   (a) cold: snapshots of all 20 (uncommitted changes included), changed files against main,
- *       and a merge of every pair that shares a file (all 190 here) and of each with main;
+ *   (a) cold: snapshots of the 10 with uncommitted changes (the clean ones are their HEAD, known
+ *       from git status as in the server), changed files against main, and a merge of every
+ *       pair that shares a file (all 190 here) and of each with main;
  *   (b) warm: the same call again, nothing changed (the git status figures, passed as the
  *       server does, say so: each snapshot is reused);
  *   (c) one branch moved: one workspace commits again, the others come from the cache.
@@ -83,8 +84,11 @@ function setUp(root: string, count: number): { repo: string; inputs: OverlapInpu
     git(dir, "add", "-A");
     git(dir, "commit", "-qm", `ws${k}`);
     if (k % 2 === 0) fs.writeFileSync(path.join(dir, "config.txt"), lines(count * 2 + 10, { [2 * k + 1]: `ws${k} not committed` }));
-    // As the server passes it: the git status figures, which stay the same while nothing changes.
-    inputs.push({ id: `ws${k}`, name: `ws${k}`, dir, base: "main", statusKey: `${git(dir, "rev-parse", "HEAD").trim()}:${k % 2 === 0 ? 1 : 0}` });
+    // As the server passes them from git status: HEAD of a clean workspace (no snapshot needed),
+    // and the status figures, which stay the same while nothing changes.
+    const head = git(dir, "rev-parse", "HEAD").trim();
+    const dirty = k % 2 === 0;
+    inputs.push({ id: `ws${k}`, name: `ws${k}`, dir, base: "main", statusKey: `${head}:${dirty ? 1 : 0}`, cleanHead: dirty ? undefined : head });
   }
   // The trunk moves on over the conflicting line.
   fs.writeFileSync(path.join(repo, "shared.txt"), lines(count * 2 + 10, { 0: "main moved on" }));
@@ -128,7 +132,9 @@ async function main() {
       fs.writeFileSync(path.join(dir, `moved-${r}.txt`), "moved\n");
       git(dir, "add", "-A");
       git(dir, "commit", "-qm", `moved ${r}`);
-      mover.statusKey = `${git(dir, "rev-parse", "HEAD").trim()}:${mover.statusKey?.split(":")[1]}`;
+      const newHead = git(dir, "rev-parse", "HEAD").trim();
+      mover.statusKey = `${newHead}:${mover.statusKey?.split(":")[1]}`;
+      if (mover.cleanHead) mover.cleanHead = newHead;
       t = performance.now();
       await engine.compute(repo, inputs);
       moved.push(performance.now() - t);

@@ -102,10 +102,16 @@ describe("OverlapEngine against real git", () => {
     expect(ok(r.get("b")).others.get("a")?.conflicting).toEqual([]);
     expect(engine.stats.snapshots).toBe(2);
 
+    // Another project checked meanwhile keeps nothing of this one from being reused.
+    const other = makeRepo(path.join(tmp, "other"), { "x.txt": "x\n" });
+    fs.writeFileSync(path.join(other, "x.txt"), "changed\n");
+    await engine.compute(other, [{ id: "o", name: "o", dir: other, base: "main", statusKey: "o" }]);
+    expect(engine.stats.snapshots).toBe(3);
+
     // The same figures (one line changed) on another line: taken as unchanged…
     fs.writeFileSync(path.join(b.dir as string, "shared.txt"), lines({ 1: "B, not committed" }));
     r = await engine.compute(repo, [a, b]);
-    expect(engine.stats.snapshots).toBe(3); // a has no status key: always snapshotted
+    expect(engine.stats.snapshots).toBe(4); // a has no status key: always snapshotted
     expect(ok(r.get("b")).others.get("a")?.conflicting).toEqual([]);
     // …until the periodic fresh check looks again.
     r = await engine.compute(repo, [a, b], { fresh: true });

@@ -1,6 +1,6 @@
 import { shq } from "../tools/shellQuote.js";
 import { validateBase } from "../workspace/gitStatusScript.js";
-import { nulFields, runScript } from "./gitScript.js";
+import { halves, nulFields, runScript } from "./gitScript.js";
 import { type Snapshot, snapshotAll } from "./snapshot.js";
 
 /** A workspace of a project, as the overlap check needs it. */
@@ -65,13 +65,6 @@ export interface OverlapStats {
 }
 
 const CACHE_MAX = 20_000;
-
-/** Work in two processes when there is enough of it: a 2-core machine then does it about twice as fast. */
-function halves<T>(items: T[], min = 8): T[][] {
-  if (items.length < min) return [items];
-  const half = Math.ceil(items.length / 2);
-  return [items.slice(0, half), items.slice(half)];
-}
 
 function sortedIntersection(a: string[], b: Set<string>): string[] {
   return a.filter((f) => b.has(f)).sort();
@@ -194,8 +187,12 @@ export class OverlapEngine {
       const key = keyOf(i);
       if (key) this.snapshots.set(i.id, { key, snapshot });
     }
-    for (const id of this.snapshots.keys()) if (!live.some((i) => i.id === id)) this.snapshots.delete(id);
     return out;
+  }
+
+  /** A workspace is gone: its snapshot is not kept for it any more. */
+  forget(id: string): void {
+    this.snapshots.delete(id);
   }
 
   /** The commit each base names now (absent when it names none). */

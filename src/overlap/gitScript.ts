@@ -33,3 +33,11 @@ export function nulFields(out: string): string[] {
   if (parts.at(-1) === "") parts.pop();
   return parts;
 }
+
+/** Work split in two scripts when there is enough of it: a 2-core machine then does it about twice as fast. */
+export function halves<T>(items: T[], min = 8): T[][] {
+  if (!items.length) return [];
+  if (items.length < min) return [items];
+  const half = Math.ceil(items.length / 2);
+  return [items.slice(0, half), items.slice(half)];
+}

@@ -1,5 +1,5 @@
 import { shq } from "../tools/shellQuote.js";
-import { nulFields, runScript } from "./gitScript.js";
+import { halves, nulFields, runScript } from "./gitScript.js";
 
 /**
  * A workspace as a commit: its HEAD when nothing is uncommitted, else a commit of everything in
@@ -13,8 +13,6 @@ export interface SnapshotInput {
   id: string;
   /** The workspace's directory (its worktree, or the project for a local workspace). */
   dir: string;
-  /** HEAD, when the caller knows nothing is uncommitted (from git status): no git runs. */
-  cleanHead?: string;
 }
 
 const IDENTITY = "GIT_AUTHOR_NAME=mux GIT_AUTHOR_EMAIL=mux@localhost GIT_COMMITTER_NAME=mux GIT_COMMITTER_EMAIL=mux@localhost";
@@ -41,21 +39,11 @@ td=$(mktemp -d) || exit 1
 trap 'rm -rf -- "$td"' EXIT
 `;
 
-/** Scripts at once: the machine may have 2 cores, and the agents need them too. */
-const PARALLEL = 2;
-
-/** Snapshots of many workspaces, a couple of bash processes in all. */
+/** Snapshots of many workspaces, two bash processes at most. */
 export async function snapshotAll(inputs: SnapshotInput[]): Promise<Map<string, Snapshot>> {
   const out = new Map<string, Snapshot>();
-  const run: SnapshotInput[] = [];
-  for (const i of inputs) {
-    if (i.cleanHead) out.set(i.id, { head: i.cleanHead, commit: i.cleanHead });
-    else run.push(i);
-  }
-  const size = Math.ceil(run.length / PARALLEL);
-  const chunks = Array.from({ length: Math.min(PARALLEL, run.length) }, (_, k) => run.slice(k * size, (k + 1) * size)).filter((c) => c.length);
   await Promise.all(
-    chunks.map(async (chunk) => {
+    halves(inputs, 2).map(async (chunk) => {
       let fields: string[];
       try {
         fields = nulFields(await runScript(SNAP_FUNCTION + chunk.map((i) => `__mux_snap ${shq(i.dir)}`).join("\n")));

@@ -75,9 +75,14 @@ export class OverlapTracker {
 
   /** A workspace is gone: its answer goes, and its project's others are checked without it. */
   forget(id: string, projectPath: string): void {
+    this.forgetResult(id);
+    this.schedule(projectPath);
+  }
+
+  private forgetResult(id: string): void {
     this.results.delete(id);
     this.badges.delete(id);
-    this.schedule(projectPath);
+    this.engine.forget(id);
   }
 
   /** Checks a project now; a call during a check gets one more check after it. */
@@ -122,6 +127,9 @@ export class OverlapTracker {
     if (this.disposed) return;
     const at = Date.now();
     const names = new Map(all.map((w) => [w.id, w.name]));
+    // Workspaces deleted elsewhere (the CLI) since the last check: forgotten.
+    const ids = new Set(this.deps.workspaces().map((w) => w.id));
+    for (const id of this.results.keys()) if (!ids.has(id)) this.forgetResult(id);
     const changed: string[] = [];
     for (const [id, overlap] of computed) {
       this.results.set(id, { overlap, at });

@@ -31,6 +31,11 @@ export interface HubOptions {
 
 /** Health is re-checked every this many ticks (it runs git per worktree). */
 const HEALTH_EVERY_TICKS = 4;
+/**
+ * Overlaps are checked afresh (every uncommitted change snapshotted again) every this many
+ * ticks; in between, status changes trigger checks that reuse unchanged snapshots.
+ */
+const OVERLAP_FRESH_EVERY_TICKS = 4;
 
 type ListSnapshot = Extract<WorkspaceListEvent, { type: "snapshot" }>;
 
@@ -283,7 +288,7 @@ export class Hub implements SessionHost {
         session.unloadIfIdle(this.unloadAfterMs);
       }
       await this.git.tick(all);
-      this.overlap.scheduleAll();
+      if (this.ticks % OVERLAP_FRESH_EVERY_TICKS === 0) this.overlap.scheduleAll();
       this.lastTickError = "";
     } catch (err) {
       // Said once, not every tick, while the problem lasts (e.g. a corrupt config.json).

@@ -84,4 +84,27 @@ describe.skipIf(!hasChromium)("browser: best-of-N and the overlap badge", () => 
     await poll(() => popover.locator("li").allTextContents()).toEqual(["README.md(conflict)", "result.txt"]);
     await screenshot(page, "desktop-overlap-popover");
   });
+
+  it("keeping one offers to delete the others with the safe delete, which refuses unsaved work until told", async () => {
+    await page.keyboard.press("Escape");
+    await page.getByTestId("compare-button").click();
+    const compare = page.getByTestId("compare-dialog");
+    const rows = compare.locator("[data-testid^=compare-row-]");
+    await poll(() => rows.count()).toBe(2);
+    const kept = ((await rows.first().getAttribute("data-testid")) ?? "").replace("compare-row-", "");
+    const other = ((await rows.last().getAttribute("data-testid")) ?? "").replace("compare-row-", "");
+    await rows.first().getByTestId("compare-keep").click();
+    // Merging is not connected yet: it says so, and offers the deletion.
+    await poll(() => compare.getByTestId("compare-kept").textContent()).toContain("merge this workspace's branch yourself");
+    await compare.getByTestId("compare-delete-others").click();
+    // The other one has uncommitted changes: refused, with the reason, until "Delete anyway".
+    await poll(() => compare.getByTestId("compare-delete-refusal").textContent()).toContain(other);
+    await page.getByTestId(`workspace-row-${other}`).waitFor();
+    await compare.getByTestId("compare-delete-force").click();
+    await compare.waitFor({ state: "detached" });
+    await page.getByTestId(`workspace-row-${other}`).waitFor({ state: "detached" });
+    await poll(() => page.getByTestId("workspace-title").textContent()).toBe(kept);
+    // Alone now: nothing overlaps any more.
+    await poll(() => page.locator("[data-testid=overlap-badge]").count(), { timeout: 30_000 }).toBe(0);
+  });
 });

@@ -1,3 +1,4 @@
+import * as fs from "node:fs";
 import type { OverlapBadge, WorkspaceOverlapView } from "../api/overlap.js";
 import type { Workspace } from "../workspace/config.js";
 import type { GitStatus } from "../workspace/gitStatus.js";
@@ -44,6 +45,8 @@ export class OverlapTracker {
   private readonly inFlight = new Map<string, Promise<void>>();
   private readonly queued = new Map<string, Promise<void>>();
   private readonly timers = new Map<string, NodeJS.Timeout>();
+  /** The last failure of each project's check, until one succeeds. */
+  private readonly failures = new Map<string, string>();
   /** Projects whose next check takes every snapshot afresh. */
   private readonly fresh = new Set<string>();
   private disposed = false;
@@ -99,7 +102,17 @@ export class OverlapTracker {
       return next;
     }
     const run = this.check(projectPath)
-      .catch((err) => this.deps.warn(`overlap check of ${projectPath}: ${(err as Error).message}`))
+      .then(
+        () => {
+          this.failures.delete(projectPath);
+        },
+        (err) => {
+          // Said once while the same problem lasts, not at every status change.
+          const message = `overlap check of ${projectPath}: ${(err as Error).message}`;
+          if (this.failures.get(projectPath) !== message) this.deps.warn(message);
+          this.failures.set(projectPath, message);
+        },
+      )
       .finally(() => this.inFlight.delete(projectPath));
     this.inFlight.set(projectPath, run);
     return run;
@@ -109,6 +122,8 @@ export class OverlapTracker {
     if (this.disposed) return;
     const fresh = this.fresh.delete(projectPath);
     const all = this.deps.workspaces().filter((w) => w.projectPath === projectPath);
+    // A project deleted by hand: its workspaces show as missing already; nothing to check.
+    if (!fs.existsSync(projectPath)) return;
     const trunk = await this.deps.trunk(projectPath);
     const inputs: OverlapInput[] = all.map((ws) => {
       const where = workspaceLocation(ws);

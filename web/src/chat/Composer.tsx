@@ -165,6 +165,7 @@ export const Composer = memo(function Composer({ workspaceId, running, settings,
               type="button"
               data-testid="best-of-button"
               className="btn px-2 text-[12px]"
+              aria-label="Run in N workspaces"
               title="Run this prompt in several new workspaces at once, then compare them"
               onClick={() => openOverlay({ kind: "best-of", workspaceId, prompt: text.trim(), settings })}
             >

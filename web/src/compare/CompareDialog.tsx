@@ -7,7 +7,8 @@ import { errorMessage } from "../state/errors";
 import { closeOverlay, selectWorkspace } from "../state/ui";
 import { keepWorkspace } from "./keep";
 
-const POLL_MS = 1_500;
+/** Each refresh runs git in every workspace of the run: often while agents work, rarely once all are done. */
+const POLL_MS = { working: 2_000, done: 10_000 };
 
 function duration(ms: number | null): string {
   if (ms === null) return "—";
@@ -24,12 +25,18 @@ export function CompareDialog({ groupId, notes = [] }: { groupId: string; notes?
   useEffect(() => {
     let live = true;
     let timer: ReturnType<typeof setTimeout> | undefined;
+    let working = true;
     const load = () =>
       call((api) => api.compare.get({ groupId }))
-        .then((v) => live && (setView(v), setError(null)))
+        .then((v) => {
+          working = v.rows.some((r) => r.state === "streaming" || r.state === "starting");
+          if (!live) return;
+          setView(v);
+          setError(null);
+        })
         .catch((e: unknown) => live && setError(errorMessage(e)))
         .finally(() => {
-          if (live) timer = setTimeout(load, POLL_MS);
+          if (live) timer = setTimeout(load, working ? POLL_MS.working : POLL_MS.done);
         });
     void load();
     return () => {

@@ -2,6 +2,7 @@ import { eventIterator, oc } from "@orpc/contract";
 import { z } from "zod";
 import { compareContract } from "./compare.js";
 import { overlapContract } from "./overlap.js";
+import { landContract } from "./land.js";
 import {
   ChatItemSchema,
   ChatMessageSchema,
@@ -90,6 +91,7 @@ export const contract = {
   },
   overlap: overlapContract,
   compare: compareContract,
+  land: landContract,
 };
 
 export type Contract = typeof contract;

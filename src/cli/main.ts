@@ -106,7 +106,10 @@ async function commander() {
   const sub = process.argv[2];
   const wantsAll = !sub || sub.startsWith("-") || sub === "help";
   if (wantsAll || sub === "project") (await import("./project.js")).registerProjectCommands(program);
-  if (wantsAll || sub === "workspace") (await import("./workspace.js")).registerWorkspaceCommands(program);
+  if (wantsAll || sub === "workspace") {
+    const workspace = (await import("./workspace.js")).registerWorkspaceCommands(program);
+    (await import("./land.js")).registerLandCommands(workspace);
+  }
   if (wantsAll || (sub === "server" && /^(sessions|revoke|help|--help)$/.test(process.argv[3] ?? ""))) {
     (await import("./serverSessions.js")).registerServerSessionCommands(server);
   }

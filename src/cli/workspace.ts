@@ -9,13 +9,13 @@ import { colors, err, out } from "./output.js";
 import { parseRuntimeOption } from "./runtimeOption.js";
 import { createWorkspaceService } from "./services.js";
 
-interface ProjectOpt {
+export interface ProjectOpt {
   project?: string;
   json?: boolean;
 }
 
 /** The project a command is about: --project, else the repository around the current directory. */
-async function projectOf(opts: ProjectOpt, required = true): Promise<string | undefined> {
+export async function projectOf(opts: ProjectOpt, required = true): Promise<string | undefined> {
   if (opts.project) return resolveProjectPath(opts.project);
   if (!required) return resolveProjectPath(process.cwd()).catch(() => undefined);
   return resolveProjectPath(process.cwd());
@@ -36,9 +36,11 @@ function formatGit(g: GitStatus): string {
   return `↑${g.ahead} ↓${g.behind} •${g.dirtyFiles} +${g.linesAdded} -${g.linesRemoved}${g.error ? " (!)" : ""}`;
 }
 
-export function registerWorkspaceCommands(program: Command) {
+export const PROJECT_OPTION = ["--project <path>", "the project (default: the git repository of the current directory)"] as const;
+
+export function registerWorkspaceCommands(program: Command): Command {
   const workspace = program.command("workspace").description("Manage workspaces (isolated copies of a project)");
-  const projectOption = ["--project <path>", "the project (default: the git repository of the current directory)"] as const;
+  const projectOption = PROJECT_OPTION;
 
   workspace
     .command("list")
@@ -150,4 +152,6 @@ export function registerWorkspaceCommands(program: Command) {
         out(opts.json ? `${JSON.stringify({ deleted: ws.id })}\n` : `deleted ${ws.name}\n`);
       }),
     );
+
+  return workspace;
 }

@@ -1,6 +1,6 @@
 import { RPCHandler } from "@orpc/server/ws";
 import type { WebSocket } from "ws";
-import { createWorkspaceService } from "../cli/services.js";
+import { createServices } from "../cli/services.js";
 import { redact, registerConfiguredKey, registerSecret } from "../common/redact.js";
 import { loadProvidersConfig } from "../providers/config.js";
 import { resolveProviders } from "../providers/resolve.js";
@@ -34,9 +34,10 @@ function registerProviderSecrets(env: NodeJS.ProcessEnv): void {
  */
 export function createApi(env: NodeJS.ProcessEnv, server: ServerInfo = { sshHost: null }): Api {
   registerProviderSecrets(env);
-  const hub = new Hub(createWorkspaceService(env), { env });
+  const services = createServices(env);
+  const hub = new Hub(services.workspaces, { env });
   const handler = new RPCHandler(router);
-  const context = { hub, env, server };
+  const context = { hub, land: services.land, env, server };
   return {
     hub,
     attach(socket) {

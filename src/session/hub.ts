@@ -446,6 +446,14 @@ export class Hub implements SessionHost {
     return this.git.get(id);
   }
 
+  /** Re-reads the git status of every workspace of `id`'s project (after its trunk moved). */
+  async refreshProjectGit(id: string): Promise<void> {
+    const projectPath = this.get(id).projectPath;
+    const same = this.workspaces().filter((w) => w.projectPath === projectPath);
+    await Promise.all(same.map((w) => this.git.set(w)));
+    await this.git.refresh(same.map((w) => w.id));
+  }
+
   costs(id: string): CostSummary {
     return this.session(id).costs(contextWindowFor);
   }

@@ -7,14 +7,14 @@ import { muxRoot, sessionsDir } from "../config/paths.js";
 import { LocalRuntime } from "../runtime/local.js";
 import type { Runtime } from "../runtime/types.js";
 import { ConfigStore, type Project, type Workspace } from "./config.js";
-import { GitError, git } from "./git.js";
+import { GitError, git, gitMaybe } from "./git.js";
 import type { StatusTarget } from "./gitStatus.js";
 import { copyMuxIgnored } from "./muxignore.js";
 import { normalizeName, suggestName, withSuffix, workspaceName } from "./names.js";
 import { assignDirNames, projectDirName } from "./projectDirs.js";
 import { detectTrunk, projectName, remoteStatusBase, resolveProjectPath } from "./projects.js";
 import { unsupportedRuntimeMessage } from "./registry/runtimeConfig.js";
-import { addWorktree, removeWorktree, renameWorktree, unsavedWork, worktreeHealth, worktreeHealthAll, type WorktreeHealth } from "./worktree.js";
+import { LANDED_REFS, addWorktree, removeWorktree, renameWorktree, unsavedWork, worktreeHealth, worktreeHealthAll, type WorktreeHealth } from "./worktree.js";
 
 export type RuntimeChoice = { type: "local" } | { type: "worktree" } | { type: "ssh"; host: string };
 
@@ -299,6 +299,10 @@ export class WorkspaceService {
       await removeWorktree(ws.projectPath, ws.runtime.path, ws.branch, { force: opts.force });
     } else if (ws.runtime.type === "ssh") {
       await this.remote?.remove(ws, Boolean(opts.force));
+      // What merging or pushing it left in the local project: its fetched branch, its landed record.
+      if (ws.branch && fs.existsSync(ws.projectPath)) {
+        for (const ref of [`refs/mux/ssh/${ws.branch}`, `${LANDED_REFS}${ws.branch}`]) await gitMaybe(ws.projectPath, ["update-ref", "-d", ref]);
+      }
     }
     await this.store.update((config) => {
       config.workspaces = config.workspaces.filter((w) => w.id !== ws.id);
@@ -310,7 +314,7 @@ export class WorkspaceService {
   private async refuseToLoseWork(ws: Workspace, worktreePath: string, branch: string): Promise<void> {
     let unsaved: Awaited<ReturnType<typeof unsavedWork>>;
     try {
-      unsaved = await unsavedWork(ws.projectPath, worktreePath, branch);
+      unsaved = await unsavedWork(ws.projectPath, worktreePath, branch, ws.base);
     } catch (err) {
       // Unable to look is not the same as nothing to lose.
       if (!(err instanceof GitError)) throw err;

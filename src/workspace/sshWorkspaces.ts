@@ -1,11 +1,13 @@
 import { spawn } from "node:child_process";
+import * as fs from "node:fs";
+import * as os from "node:os";
 import * as path from "node:path";
 import { ConfigError } from "../config/errors.js";
 import { SshConnection, SshRuntime } from "../runtime/ssh.js";
 import { execCapture } from "../runtime/types.js";
 import { shq } from "../tools/shellQuote.js";
 import type { Project, Workspace } from "./config.js";
-import { gitMaybe } from "./git.js";
+import { git, gitMaybe } from "./git.js";
 import { ignoredFilesToCopy } from "./muxignore.js";
 import { projectDirName } from "./projectDirs.js";
 import type { RemoteWorkspaces } from "./service.js";
@@ -121,19 +123,7 @@ export class SshWorkspaces implements RemoteWorkspaces {
     if (claim.exitCode !== 0) throw new ConfigError(`cannot send ${project.path} to ${host}: ${claim.stderr.trim() || `exit ${claim.exitCode}`}`);
 
     // 2. The whole project history, as a bundle, into the bare repo (under refs/mux-local/).
-    const bundle = localStream(project.path, "git", ["bundle", "create", "-", "--all"]);
-    const fetch = await rt.execWithStdinStream(
-      [
-        "set -e",
-        "t=$(mktemp)",
-        "trap 'rm -f \"$t\"' EXIT",
-        'cat > "$t"',
-        `git -C ${shq(bare)} fetch -q "$t" '+refs/heads/*:refs/mux-local/heads/*' '+refs/remotes/*:refs/mux-local/remotes/*'`,
-      ].join("\n"),
-      bundle.stdout,
-    );
-    await bundle.done;
-    if (fetch.exitCode !== 0) throw new ConfigError(`sending ${project.name} to ${host} failed: ${fetch.stderr.trim()}`);
+    await this.sendHistory(rt, project.path, bare, host);
 
     // 3. The workspace: a remote worktree on a new branch at the base commit.
     const base = await startCommit(project.path, ws.base ?? "HEAD");
@@ -157,6 +147,31 @@ fi`,
       if (untar.exitCode !== 0) throw new ConfigError(`copying .muxignore files to ${host} failed: ${untar.stderr.trim()}`);
     }
     ws.runtime.path = worktree;
+  }
+
+  /** Sends the project's branches as they are now to a workspace's host (its refs/mux-local/). */
+  async refreshBase(ws: Workspace): Promise<void> {
+    if (ws.runtime.type !== "ssh" || !ws.runtime.path) throw new ConfigError(`workspace "${ws.name}" has no remote worktree`);
+    await this.prepare(ws);
+    const worktree = this.onHost(ws.runtime.host, ws.runtime.path)!;
+    await this.sendHistory(this.runtimeAt(ws.runtime.host, "/"), ws.projectPath, `${path.posix.dirname(worktree)}/.base.git`, ws.runtime.host);
+  }
+
+  /** The local project's history, as a git bundle, into the bare repository `bare` on the host. */
+  private async sendHistory(rt: SshRuntime, projectPath: string, bare: string, host: string): Promise<void> {
+    const bundle = localStream(projectPath, "git", ["bundle", "create", "-", "--all"]);
+    const fetch = await rt.execWithStdinStream(
+      [
+        "set -e",
+        "t=$(mktemp)",
+        "trap 'rm -f \"$t\"' EXIT",
+        'cat > "$t"',
+        `git -C ${shq(bare)} fetch -q "$t" '+refs/heads/*:refs/mux-local/heads/*' '+refs/remotes/*:refs/mux-local/remotes/*'`,
+      ].join("\n"),
+      bundle.stdout,
+    );
+    await bundle.done;
+    if (fetch.exitCode !== 0) throw new ConfigError(`sending ${path.basename(projectPath)} to ${host} failed: ${fetch.stderr.trim()}`);
   }
 
   /** The commit checked out in the remote worktree. */
@@ -191,6 +206,41 @@ if ! git -C "$b" branch -m ${shq(ws.branch)} ${shq(name)}; then git -C "$b" work
     );
     if (r.exitCode !== 0) throw new ConfigError(`renaming "${ws.name}" to "${name}" on ${host} failed: ${r.stderr.trim()}`);
     return to;
+  }
+
+  /**
+   * Brings the workspace's branch from the host into the local project, as
+   * `refs/mux/ssh/<branch>` (a git bundle through the ssh connection), and returns its tip.
+   */
+  async fetchBranch(ws: Workspace): Promise<string> {
+    const host = ws.runtime.type === "ssh" ? ws.runtime.host : "";
+    await this.prepare(ws);
+    const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "mux-fetch-"));
+    const file = path.join(tmp, "branch.bundle");
+    try {
+      const sink = fs.openSync(file, "w");
+      let stderr = "";
+      const r = await this.runtime(ws)
+        .exec(`git bundle create -q - ${shq(`refs/heads/${ws.branch}`)}`, {
+          onOutputBytes: (stream, chunk) => {
+            if (stream === "stdout") fs.writeSync(sink, chunk);
+            else stderr += chunk.toString();
+          },
+        })
+        .finally(() => fs.closeSync(sink));
+      if (r.exitCode !== 0) throw new ConfigError(`fetching branch ${ws.branch} from ${host} failed: ${stderr.trim() || `exit ${r.exitCode}`}`);
+      const ref = `refs/mux/ssh/${ws.branch}`;
+      await git(ws.projectPath, ["fetch", "-q", file, `+refs/heads/${ws.branch}:${ref}`]);
+      return (await git(ws.projectPath, ["rev-parse", ref])).trim();
+    } finally {
+      fs.rmSync(tmp, { recursive: true, force: true });
+    }
+  }
+
+  /** Records on the host that `commit` has landed, where its safe delete looks (refs/mux-local/). */
+  async recordLanded(ws: Workspace, commit: string): Promise<void> {
+    const r = await captureOrError(this.runtime(ws), `git update-ref ${shq(`refs/mux-local/landed/${ws.branch}`)} ${shq(commit)}`);
+    if (r.exitCode !== 0) throw new ConfigError(`the merge is done, but recording it on the host failed: ${r.stderr.trim()}`);
   }
 
   /**

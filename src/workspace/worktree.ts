@@ -1,7 +1,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { ConfigError } from "../config/errors.js";
-import { git, gitMaybe } from "./git.js";
+import { git, gitMaybe, mergeTrees } from "./git.js";
 import { branchExists } from "./projects.js";
 
 /**
@@ -18,6 +18,13 @@ export async function addWorktree(projectPath: string, worktreePath: string, bra
   else await git(projectPath, ["worktree", "add", "-b", branch, worktreePath, base]);
 }
 
+/**
+ * `refs/mux/landed/<branch>`: the commit of a branch last merged into the trunk by Mux. A squash
+ * or rebase merge puts copies of the branch's commits on the trunk, not the commits themselves;
+ * this record is how the safe delete knows their work is there.
+ */
+export const LANDED_REFS = "refs/mux/landed/";
+
 export interface UnsavedWork {
   dirtyFiles: string[];
   /** Commits on the branch that no other branch or remote has: deleting would lose them. */
@@ -30,7 +37,7 @@ export interface UnsavedWork {
  * What deleting the worktree and its branch would lose. Throws GitError when git cannot answer:
  * a question left unanswered must never pass for "nothing to lose".
  */
-export async function unsavedWork(projectPath: string, worktreePath: string, branch: string): Promise<UnsavedWork> {
+export async function unsavedWork(projectPath: string, worktreePath: string, branch: string, base?: string | null): Promise<UnsavedWork> {
   let dirtyFiles: string[] = [];
   let strayFiles: string[] = [];
   if (hasWorktreeGitFile(worktreePath)) {
@@ -43,9 +50,32 @@ export async function unsavedWork(projectPath: string, worktreePath: string, bra
     strayFiles = fs.readdirSync(worktreePath);
   }
   const unmerged = (await branchExists(projectPath, branch))
-    ? await git(projectPath, ["rev-list", "--oneline", `refs/heads/${branch}`, "--not", `--exclude=${branch}`, "--branches", "--remotes"])
+    ? await git(projectPath, [
+        "rev-list",
+        "--oneline",
+        `refs/heads/${branch}`,
+        "--not",
+        `--exclude=${branch}`,
+        "--branches",
+        "--remotes",
+        `--glob=${LANDED_REFS}*`,
+      ])
     : "";
-  return { dirtyFiles, unmergedCommits: unmerged.split("\n").filter(Boolean), strayFiles };
+  let unmergedCommits = unmerged.split("\n").filter(Boolean);
+  // Squashed or rebased into the base outside Mux (a pull request merged on GitHub, then fetched).
+  if (unmergedCommits.length && base && (await contentLandedIn(projectPath, `refs/heads/${branch}`, base))) unmergedCommits = [];
+  return { dirtyFiles, unmergedCommits, strayFiles };
+}
+
+/**
+ * Whether everything `branch` changes is already in `into`: merging it there would change
+ * nothing. A conflict, or a change `into` lacks, is "no".
+ */
+export async function contentLandedIn(projectPath: string, branch: string, into: string): Promise<boolean> {
+  const merged = await mergeTrees(projectPath, into, branch).catch(() => null);
+  if (!merged?.clean) return false;
+  const intoTree = await gitMaybe(projectPath, ["rev-parse", "--verify", "--quiet", `${into}^{tree}`]);
+  return merged.tree === intoTree?.trim();
 }
 
 /**
@@ -69,6 +99,7 @@ export async function removeWorktree(projectPath: string, worktreePath: string, 
   }
   await git(projectPath, ["worktree", "prune"]);
   if (branch && (await branchExists(projectPath, branch))) await git(projectPath, ["branch", "-D", branch]);
+  if (branch) await gitMaybe(projectPath, ["update-ref", "-d", `${LANDED_REFS}${branch}`]);
 }
 
 export async function renameWorktree(projectPath: string, from: { path: string; branch: string }, to: { path: string; branch: string }): Promise<void> {
@@ -77,6 +108,11 @@ export async function renameWorktree(projectPath: string, from: { path: string; 
   fs.mkdirSync(path.dirname(to.path), { recursive: true });
   await git(projectPath, ["worktree", "move", from.path, to.path]);
   await git(projectPath, ["branch", "-m", from.branch, to.branch]);
+  const landed = await gitMaybe(projectPath, ["rev-parse", "--verify", "--quiet", `${LANDED_REFS}${from.branch}`]);
+  if (landed) {
+    await git(projectPath, ["update-ref", `${LANDED_REFS}${to.branch}`, landed.trim()]);
+    await git(projectPath, ["update-ref", "-d", `${LANDED_REFS}${from.branch}`]);
+  }
 }
 
 export type WorktreeHealth = "ok" | "missing-worktree" | "missing-branch";

@@ -121,7 +121,7 @@ it.runIf(hasProcStat)("a workspace whose last agent was killed and is still an u
     cleanEnv({ ...env(), MUX_TOOL_WATCHDOG: "0" }),
   );
   try {
-    await waitFor(() => fs.existsSync(path.join(wsDir, "tool.pid")), "the tool to start");
+    await waitFor(() => toolStartedAndRecorded(wsDir), "the tool to start");
     process.kill(holder.childPid, "SIGKILL");
     await waitFor(() => isZombie(holder.childPid), "the killed mux to be a zombie");
     fake.enqueue({ text: "Not busy." });

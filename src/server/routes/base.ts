@@ -5,11 +5,13 @@ import { redact } from "../../common/redact.js";
 import { ConfigError } from "../../config/errors.js";
 import type { AsyncQueue } from "../../session/asyncQueue.js";
 import { HubError } from "../../session/errors.js";
+import type { LandService } from "../../land/service.js";
 import type { Hub } from "../../session/hub.js";
 import { GitError } from "../../workspace/git.js";
 
 export interface ApiContext {
   hub: Hub;
+  land: LandService;
   env: NodeJS.ProcessEnv;
   server: ServerInfo;
 }

@@ -7,6 +7,7 @@ import { BranchIcon, ChartIcon, DotsIcon, MenuIcon } from "./icons";
 import { Menu } from "./Menu";
 import { OverlapButton } from "../overlap/OverlapButton";
 import { CompareButton } from "../compare/CompareButton";
+import { LandButton } from "../land/LandButton";
 
 interface Props {
   workspace: WorkspaceSummary | null;
@@ -48,6 +49,7 @@ export function WorkspaceHeader({ workspace: w, costsOpen }: Props) {
           <OverlapButton key={w.id} workspaceId={w.id} overlap={w.overlap} />
           <CompareButton workspaceId={w.id} />
           <Cost cost={w} className="text-xs text-muted" />
+          <LandButton workspace={w} />
           <button
             type="button"
             className={`btn btn-ghost px-1.5 ${costsOpen ? "bg-hover text-fg" : ""}`}

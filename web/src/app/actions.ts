@@ -3,6 +3,7 @@ import type { WorkspaceSummary } from "../state/types";
 import { openOverlay, selectWorkspace, toggleCosts, uiStore } from "../state/ui";
 import { selectOrder, workspacesStore } from "../state/workspaces";
 import { stepWorkspace } from "../state/workspacesModel";
+import { openLand } from "../land/LandButton";
 import { keyLabel } from "./keys";
 
 export interface Action {
@@ -45,6 +46,7 @@ export function buildActions(): Action[] {
       { id: "toggle-costs", label: costsOpen ? "Hide costs panel" : "Show costs panel", run: () => toggleCosts() },
       { id: "interrupt", label: `Interrupt agent in ${current.name}`, run: () => dispatchChatEvent("mux:interrupt", id) },
       { id: "focus-composer", label: "Focus message composer", run: () => dispatchChatEvent("mux:focus-composer", id) },
+      { id: "land", label: `Land ${current.name}… (commit, merge, push)`, run: () => openLand(id) },
       { id: "rename", label: `Rename ${current.name}…`, run: () => openOverlay({ kind: "rename", workspaceId: id }) },
       ...(current.runtime.type === "worktree"
         ? [{ id: "fork", label: `Fork ${current.name}…`, run: () => openOverlay({ kind: "fork", workspaceId: id }) }]

@@ -3,7 +3,7 @@ import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { countToolResults, type RecordedRequest } from "../fake-provider/index.js";
 import { hasChromium, screenshot } from "../helpers/browser.js";
-import { makeRepo } from "../helpers/git.js";
+import { gitIn, makeRepo } from "../helpers/git.js";
 import { type App, lastUserText, poll, startApp } from "./harness.js";
 
 /**
@@ -15,10 +15,15 @@ import { type App, lastUserText, poll, startApp } from "./harness.js";
 const PROMPT = "best-of: add a line to the readme";
 
 let runs = 0;
-/** Each agent appends its own line to README.md (so the two conflict) and writes the same result.txt. */
+/** Each agent appends its own line to README.md (so the two conflict), writes the same result.txt, and commits. */
 function respond(req: RecordedRequest) {
   if (countToolResults(req) > 0) return { text: "Added." };
-  const script = `printf 'a line from agent ${++runs}\\n' >> README.md && echo done > result.txt`;
+  const script = [
+    `printf 'a line from agent ${++runs}\\n' >> README.md`,
+    "echo done > result.txt",
+    "git add -A",
+    "git -c user.name=agent -c user.email=agent@x commit -qm 'agent work'",
+  ].join(" && ");
   return { toolCalls: [{ name: "bash", args: { script } }] };
 }
 
@@ -26,11 +31,12 @@ describe.skipIf(!hasChromium)("browser: best-of-N and the overlap badge", () => 
   let app: App;
   let page: Page;
   let origin: string;
+  let repo: string;
 
   beforeAll(async () => {
     app = await startApp();
     app.fake.setResponder(respond);
-    const repo = makeRepo(path.join(app.dirs.base, "bestof-app"), { "README.md": "# app\n" });
+    repo = makeRepo(path.join(app.dirs.base, "bestof-app"), { "README.md": "# app\n" });
     const api = await app.api();
     await api.projects.add({ path: repo });
     origin = (await api.workspaces.create({ projectPath: repo, name: "origin", runtime: { type: "worktree" } })).id;
@@ -85,7 +91,7 @@ describe.skipIf(!hasChromium)("browser: best-of-N and the overlap badge", () => 
     await screenshot(page, "desktop-overlap-popover");
   });
 
-  it("keeping one offers to delete the others with the safe delete, which refuses unsaved work until told", async () => {
+  it("keeping one merges it into the base and offers to delete the others with the safe delete, which refuses unmerged work until told", async () => {
     await page.keyboard.press("Escape");
     await page.getByTestId("compare-button").click();
     const compare = page.getByTestId("compare-dialog");
@@ -94,10 +100,11 @@ describe.skipIf(!hasChromium)("browser: best-of-N and the overlap badge", () => 
     const kept = ((await rows.first().getAttribute("data-testid")) ?? "").replace("compare-row-", "");
     const other = ((await rows.last().getAttribute("data-testid")) ?? "").replace("compare-row-", "");
     await rows.first().getByTestId("compare-keep").click();
-    // Merging is not connected yet: it says so, and offers the deletion.
-    await poll(() => compare.getByTestId("compare-kept").textContent()).toContain("merge this workspace's branch yourself");
+    // Merged as Land merges (squash), then the deletion is offered.
+    await poll(() => compare.getByTestId("compare-kept").textContent()).toContain("Merged into main (1 commit, squash)");
+    expect(gitIn(repo, "show", "main:README.md")).toMatch(/^# app\na line from agent [12]$/);
     await compare.getByTestId("compare-delete-others").click();
-    // The other one has uncommitted changes: refused, with the reason, until "Delete anyway".
+    // The other one has commits merged nowhere: refused, with the reason, until "Delete anyway".
     await poll(() => compare.getByTestId("compare-delete-refusal").textContent()).toContain(other);
     await page.getByTestId(`workspace-row-${other}`).waitFor();
     await compare.getByTestId("compare-delete-force").click();

@@ -5,7 +5,7 @@ import { Cost, StatusDot } from "../app/badges";
 import { InlineError, Modal } from "../dialogs/Modal";
 import { errorMessage } from "../state/errors";
 import { closeOverlay, selectWorkspace } from "../state/ui";
-import { keepWorkspace } from "./keep";
+import { type KeepResult, keepWorkspace } from "./keep";
 
 /** Each refresh runs git in every workspace of the run: often while agents work, rarely once all are done. */
 const POLL_MS = { working: 2_000, done: 10_000 };
@@ -20,7 +20,7 @@ function duration(ms: number | null): string {
 export function CompareDialog({ groupId, notes = [] }: { groupId: string; notes?: string[] }) {
   const [view, setView] = useState<CompareView | null>(null);
   const [error, setError] = useState<string | null>(null);
-  const [kept, setKept] = useState<{ row: CompareRow; message: string } | null>(null);
+  const [kept, setKept] = useState<({ row: CompareRow } & KeepResult) | null>(null);
 
   useEffect(() => {
     let live = true;
@@ -49,12 +49,16 @@ export function CompareDialog({ groupId, notes = [] }: { groupId: string; notes?
     closeOverlay();
     selectWorkspace(id);
   };
+  const [keeping, setKeeping] = useState<string | null>(null);
   const keep = async (row: CompareRow) => {
     if (!view) return;
+    setKeeping(row.workspaceId);
     try {
-      setKept({ row, ...(await keepWorkspace(row.workspaceId, view.group)) });
+      setKept({ row, ...(await keepWorkspace(row.workspaceId)) });
     } catch (e) {
       setError(errorMessage(e));
+    } finally {
+      setKeeping(null);
     }
   };
 
@@ -116,8 +120,15 @@ export function CompareDialog({ groupId, notes = [] }: { groupId: string; notes?
                     {duration(r.durationMs)}
                   </td>
                   <td className="py-1.5 text-right">
-                    <button type="button" className="btn px-1.5 py-0 text-[11px]" data-testid="compare-keep" onClick={() => keep(r)}>
-                      Keep this one
+                    <button
+                      type="button"
+                      className="btn px-1.5 py-0 text-[11px]"
+                      data-testid="compare-keep"
+                      title="Merge its work into its base (as Land does), then offer to delete the others"
+                      disabled={keeping !== null}
+                      onClick={() => keep(r)}
+                    >
+                      {keeping === r.workspaceId ? "Merging…" : "Keep this one"}
                     </button>
                   </td>
                 </tr>
@@ -125,7 +136,12 @@ export function CompareDialog({ groupId, notes = [] }: { groupId: string; notes?
             </tbody>
           </table>
         )}
-        {kept && view && (
+        {kept && view && !kept.merged && (
+          <p data-testid="compare-kept" role="alert" className="rounded border border-warn/50 bg-warn/10 px-3 py-2">
+            {kept.message}
+          </p>
+        )}
+        {kept && view && kept.merged && (
           <DeleteOthers
             key={kept.row.workspaceId}
             message={kept.message}
@@ -139,7 +155,7 @@ export function CompareDialog({ groupId, notes = [] }: { groupId: string; notes?
 }
 
 /**
- * After keeping one: offers to delete the others with the usual safe delete (a workspace with
+ * After keeping one (its work merged): offers to delete the others with the usual safe delete (a workspace with
  * unsaved work is refused, and can then be deleted anyway, one by one).
  */
 function DeleteOthers({ message, others, onDone }: { message: string; others: CompareRow[]; onDone: () => void }) {

@@ -1,27 +1,31 @@
-import type { BestOfGroup } from "../../../src/api/compare";
+import type { MergeResult } from "../../../src/api/land";
+import { call } from "../api/client";
 
-/**
- * "Keep this one" of the compare view: merges the chosen workspace's work into its base. The
- * merge itself belongs to landing (commit / merge / push); it plugs in here with
- * setKeepHandler, and until it does, keeping only says so and the user merges by hand.
- */
+/** What keeping a run's workspace did: whether its work is on the base now, in words. */
 export interface KeepResult {
   merged: boolean;
   message: string;
 }
 
-export type KeepHandler = (workspaceId: string, group: BestOfGroup) => Promise<KeepResult>;
+const files = (n: number) => `${n} file${n === 1 ? "" : "s"}`;
 
-let handler: KeepHandler | null = null;
-
-export function setKeepHandler(next: KeepHandler | null): void {
-  handler = next;
+/** The merge's answer for the compare view (the Land dialog says the same at more length). */
+export function keepMessage(r: MergeResult): KeepResult {
+  const left =
+    "uncommitted" in r && r.uncommitted.length ? ` ${files(r.uncommitted.length)} not committed in it did not land: commit them with Land… first.` : "";
+  switch (r.status) {
+    case "merged":
+      return { merged: true, message: `Merged into ${r.trunk} (${r.commits} commit${r.commits === 1 ? "" : "s"}, ${r.mode}).${left}` };
+    case "up-to-date":
+      return { merged: !left, message: left ? `Nothing committed to merge into ${r.trunk}.${left}` : `${r.trunk} has all of it already.` };
+    case "conflict":
+      return { merged: false, message: `Not merged: it conflicts with ${r.trunk} in ${r.files.join(", ")}. Nothing changed; open it to rebase.` };
+    case "dirty-trunk":
+      return { merged: false, message: `Not merged: ${r.checkout} has changes to ${r.files.join(", ")} that the merge would overwrite.` };
+  }
 }
 
-export function keepWorkspace(workspaceId: string, group: BestOfGroup): Promise<KeepResult> {
-  if (handler) return handler(workspaceId, group);
-  return Promise.resolve({
-    merged: false,
-    message: "Merging from here is not connected yet: merge this workspace's branch yourself. The others can be deleted now.",
-  });
+/** "Keep this one": lands the workspace on its base (the usual squash merge of Land). */
+export async function keepWorkspace(workspaceId: string): Promise<KeepResult> {
+  return keepMessage(await call((api) => api.land.merge({ workspaceId })));
 }

@@ -11,13 +11,17 @@ export GIT_OPTIONAL_LOCKS=0 GIT_TERMINAL_PROMPT=0 LC_ALL=C
 
 export class OverlapScriptError extends Error {}
 
+/** A script still running after this long is killed: a stuck git must not hold a project's checks forever. */
+const SCRIPT_TIMEOUT_MS = 60_000;
+
 /**
  * Runs a bash script on this machine and returns its stdout. One script runs many git commands,
  * so checking 20 workspaces costs a handful of process starts from Node, not hundreds.
  */
 export function runScript(script: string, cwd = "/", input = ""): Promise<string> {
   return new Promise((resolve, reject) => {
-    const child = execFile("bash", ["--noprofile", "--norc", "-c", PRELUDE + script], { cwd, maxBuffer: 256 * 1024 * 1024 }, (error, stdout, stderr) => {
+    const options = { cwd, maxBuffer: 256 * 1024 * 1024, timeout: SCRIPT_TIMEOUT_MS, killSignal: "SIGKILL" as const };
+    const child = execFile("bash", ["--noprofile", "--norc", "-c", PRELUDE + script], options, (error, stdout, stderr) => {
       if (error) reject(new OverlapScriptError(stderr.trim().split("\n")[0] || error.message));
       else resolve(stdout);
     });

@@ -1,5 +1,7 @@
 import { eventIterator, oc } from "@orpc/contract";
 import { z } from "zod";
+import { compareContract } from "./compare.js";
+import { overlapContract } from "./overlap.js";
 import { landContract } from "./land.js";
 import {
   ChatItemSchema,
@@ -87,6 +89,8 @@ export const contract = {
   server: {
     info: oc.output(ServerInfoSchema),
   },
+  overlap: overlapContract,
+  compare: compareContract,
   land: landContract,
 };
 

@@ -2,6 +2,7 @@ import { z } from "zod";
 import { AgentEventSchema, ModeSchema, ThinkingLevelSchema, UsageSchema } from "../agent/events.js";
 import { ChatMessageSchema } from "../agent/messages.js";
 import { ProjectSchema, WorkspaceSchema, WorkspaceSettingsSchema } from "../workspace/schemas.js";
+import { OverlapBadgeSchema } from "./overlap.js";
 
 /**
  * The browser↔server contract's data shapes. Both sides import these; every input is validated
@@ -74,6 +75,8 @@ export const WorkspaceSummarySchema = WorkspaceSchema.extend({
   health: z.enum(["ok", "missing-worktree", "missing-branch", "missing-project", "unsupported-runtime"]),
   activity: ActivitySchema,
   git: GitStatusSchema.nullable(),
+  /** Other workspaces changing the same files, conflicts among them and with the base (null: none). */
+  overlap: OverlapBadgeSchema.nullable().optional(),
   /** This workspace's own cost (a fork's copied history is its parent's). */
   ...PartialCost,
 });

@@ -29,7 +29,8 @@ export class GitTracker {
     return this.monitor.get(id) ?? null;
   }
 
-  private trunk(projectPath: string): Promise<string | null> {
+  /** The project's trunk, asked once (null when git cannot tell). */
+  trunk(projectPath: string): Promise<string | null> {
     let t = this.trunks.get(projectPath);
     if (!t) {
       t = detectTrunk(projectPath).catch(() => null);

@@ -17,6 +17,7 @@ import type { LockOwner } from "../history/sessionLock.js";
 import { ElsewhereWatch } from "./elsewhereWatch.js";
 import { RegistryView } from "./registryView.js";
 import { GitTracker } from "./gitTracker.js";
+import { OverlapTracker } from "../overlap/tracker.js";
 import { type SendInput, type SessionHost, WorkspaceSession } from "./workspaceSession.js";
 
 export interface HubOptions {
@@ -30,6 +31,11 @@ export interface HubOptions {
 
 /** Health is re-checked every this many ticks (it runs git per worktree). */
 const HEALTH_EVERY_TICKS = 4;
+/**
+ * Overlaps are checked afresh (every uncommitted change snapshotted again) every this many
+ * ticks; in between, status changes trigger checks that reuse unchanged snapshots.
+ */
+const OVERLAP_FRESH_EVERY_TICKS = 4;
 
 type ListSnapshot = Extract<WorkspaceListEvent, { type: "snapshot" }>;
 
@@ -51,6 +57,8 @@ export class Hub implements SessionHost {
   readonly muxRoot: string;
   readonly env: NodeJS.ProcessEnv;
   readonly git: GitTracker;
+  /** Which workspaces change the same files, and which would conflict (the sidebar's badge). */
+  readonly overlap: OverlapTracker;
   private readonly sessions = new Map<string, WorkspaceSession>();
   private readonly health = new Map<string, WorkspaceHealth>();
   private readonly listSubscribers = new Set<AsyncQueue<WorkspaceListEvent>>();
@@ -77,6 +85,14 @@ export class Hub implements SessionHost {
     this.muxRoot = muxRoot(this.env);
     this.warnFn = opts.warn ?? ((m) => process.stderr.write(`mux: warning: ${m}\n`));
     this.git = new GitTracker(service, (id) => this.changed(id));
+    this.overlap = new OverlapTracker({
+      workspaces: () => this.workspaces(),
+      status: (id) => this.git.get(id),
+      trunk: (projectPath) => this.git.trunk(projectPath),
+      onChange: (ids) => ids.forEach((id) => this.changed(id)),
+      warn: (m) => this.warn(m),
+    });
+    this.git.monitor.onChange((id) => this.overlap.statusChanged(id));
     this.registryView = new RegistryView(service.store);
     // A corrupt registry must not keep the hub from starting: each call then reports it.
     try {
@@ -205,6 +221,7 @@ export class Hub implements SessionHost {
       health: this.healthOf(ws),
       activity: s.activity,
       git: this.git.get(ws.id),
+      overlap: this.overlap.badge(ws.id),
       ...s.workspaceCost(),
     };
   }
@@ -242,7 +259,8 @@ export class Hub implements SessionHost {
     this.broadcast({ type: "workspace", workspace: summary });
   }
 
-  private emitRemoved(id: string): void {
+  private emitRemoved(id: string, projectPath?: string): void {
+    if (projectPath) this.overlap.forget(id, projectPath);
     this.lastSent.delete(id);
     this.health.delete(id);
     this.git.remove(id);
@@ -270,6 +288,7 @@ export class Hub implements SessionHost {
         session.unloadIfIdle(this.unloadAfterMs);
       }
       await this.git.tick(all);
+      if (this.ticks % OVERLAP_FRESH_EVERY_TICKS === 0) this.overlap.scheduleAll();
       this.lastTickError = "";
     } catch (err) {
       // Said once, not every tick, while the problem lasts (e.g. a corrupt config.json).
@@ -411,7 +430,7 @@ export class Hub implements SessionHost {
       this.changed(id);
       throw err;
     }
-    this.emitRemoved(id);
+    this.emitRemoved(id, ws.projectPath);
   }
 
   markRead(id: string): void {
@@ -510,6 +529,7 @@ export class Hub implements SessionHost {
     for (const q of this.listSubscribers) q.close();
     await Promise.all([...this.sessions.values()].map((s) => s.close(3_000)));
     this.git.dispose();
+    this.overlap.dispose();
   }
 
   /** For tests and diagnostics: how many chat subscribers a workspace has. */

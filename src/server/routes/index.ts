@@ -1,5 +1,7 @@
 import { api } from "./base.js";
 import { chat } from "./chat.js";
+import { compare } from "./compare.js";
+import { overlap } from "./overlap.js";
 import { land } from "./land.js";
 import { projects } from "./projects.js";
 import { providers } from "./providers.js";
@@ -7,4 +9,4 @@ import { server } from "./server.js";
 import { workspaces } from "./workspaces.js";
 
 /** The whole contract, implemented; the type checker holds it to the contract exactly. */
-export const router = api.router({ projects, workspaces, chat, providers, server, land });
+export const router = api.router({ projects, workspaces, chat, providers, server, overlap, compare, land });

@@ -13,6 +13,8 @@ const load = {
   delete: () => import("../dialogs/DeleteDialog"),
   removeProject: () => import("../dialogs/RemoveProjectDialog"),
   settings: () => import("../settings/SettingsDialog"),
+  bestOf: () => import("../compare/BestOfDialog"),
+  compare: () => import("../compare/CompareDialog"),
 };
 const CommandPalette = lazy(() => load.palette().then((m) => ({ default: m.CommandPalette })));
 const NewWorkspaceDialog = lazy(() => load.newWorkspace().then((m) => ({ default: m.NewWorkspaceDialog })));
@@ -20,6 +22,8 @@ const AddProjectDialog = lazy(() => load.addProject().then((m) => ({ default: m.
 const NameDialog = lazy(() => load.name().then((m) => ({ default: m.NameDialog })));
 const DeleteDialog = lazy(() => load.delete().then((m) => ({ default: m.DeleteDialog })));
 const RemoveProjectDialog = lazy(() => load.removeProject().then((m) => ({ default: m.RemoveProjectDialog })));
+const BestOfDialog = lazy(() => load.bestOf().then((m) => ({ default: m.BestOfDialog })));
+const CompareDialog = lazy(() => load.compare().then((m) => ({ default: m.CompareDialog })));
 const SettingsDialog = lazy(() => load.settings().then((m) => ({ default: m.SettingsDialog })));
 
 export function prefetchOverlays() {
@@ -58,6 +62,12 @@ export function OverlayHost() {
       break;
     case "settings":
       content = <SettingsDialog />;
+      break;
+    case "best-of":
+      content = <BestOfDialog workspaceId={overlay.workspaceId} prompt={overlay.prompt} settings={overlay.settings} />;
+      break;
+    case "compare":
+      content = <CompareDialog key={overlay.groupId} groupId={overlay.groupId} notes={overlay.notes} />;
       break;
   }
   return (

@@ -5,6 +5,8 @@ import { Cost, GitDetail, RuntimeBadge, StatusDot } from "./badges";
 import { ConnectionStatus } from "./ConnectionStatus";
 import { BranchIcon, ChartIcon, DotsIcon, MenuIcon } from "./icons";
 import { Menu } from "./Menu";
+import { OverlapButton } from "../overlap/OverlapButton";
+import { CompareButton } from "../compare/CompareButton";
 import { LandButton } from "../land/LandButton";
 
 interface Props {
@@ -44,6 +46,8 @@ export function WorkspaceHeader({ workspace: w, costsOpen }: Props) {
             <GitDetail git={w.git} />
           </span>
           <span className="flex-1" />
+          <OverlapButton key={w.id} workspaceId={w.id} overlap={w.overlap} />
+          <CompareButton workspaceId={w.id} />
           <Cost cost={w} className="text-xs text-muted" />
           <LandButton workspace={w} />
           <button

@@ -4,7 +4,7 @@ import { ModelPicker } from "./ModelPicker";
 import type { ChatSettings } from "./settings";
 import { SendIcon, StopIcon } from "./ui";
 import { useStore } from "../state/store";
-import { composerFocused, uiStore } from "../state/ui";
+import { composerFocused, openOverlay, uiStore } from "../state/ui";
 import { workspacesStore } from "../state/workspaces";
 
 const THINKING: ThinkingLevel[] = ["off", "low", "medium", "high", "max"];
@@ -51,6 +51,15 @@ export const Composer = memo(function Composer({ workspaceId, running, settings,
     area.current?.focus();
     composerFocused();
   }, [focusWanted]);
+
+  // The draft went to a best-of-N run instead: it is sent, so the box empties as after a send.
+  useEffect(() => {
+    const sent = (e: Event) => {
+      if ((e as CustomEvent<{ workspaceId?: string }>).detail?.workspaceId === workspaceId) setText("");
+    };
+    window.addEventListener("mux:draft-sent", sent);
+    return () => window.removeEventListener("mux:draft-sent", sent);
+  }, [workspaceId]);
 
   useEffect(() => {
     const focus = (e: Event) => {
@@ -152,6 +161,16 @@ export const Composer = memo(function Composer({ workspaceId, running, settings,
                 <StopIcon /> <span className="max-sm:sr-only">Stop</span>
               </button>
             )}
+            <button
+              type="button"
+              data-testid="best-of-button"
+              className="btn px-2 text-[12px]"
+              aria-label="Run in N workspaces"
+              title="Run this prompt in several new workspaces at once, then compare them"
+              onClick={() => openOverlay({ kind: "best-of", workspaceId, prompt: text.trim(), settings })}
+            >
+              ×N <span className="max-sm:sr-only">Run in N</span>
+            </button>
             <button
               type="button"
               data-testid="send-button"

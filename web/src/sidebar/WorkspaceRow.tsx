@@ -3,6 +3,7 @@ import { call } from "../api/client";
 import { Cost, GitCompact, RuntimeBadge, StatusDot } from "../app/badges";
 import { DotsIcon, WarnIcon } from "../app/icons";
 import { Menu } from "../app/Menu";
+import { OverlapBadge } from "../overlap/OverlapBadge";
 import { PrBadge } from "../land/PrBadge";
 import { errorMessage } from "../state/errors";
 import type { WorkspaceSummary } from "../state/types";
@@ -81,6 +82,7 @@ export const WorkspaceRow = memo(function WorkspaceRow({ workspace: w, selected,
             </span>
           )}
           <GitCompact git={w.git} />
+          <OverlapBadge overlap={w.overlap} />
           <PrBadge workspaceId={w.id} />
           <Cost cost={w} className="ml-auto text-[11px]" />
         </span>

@@ -1,3 +1,4 @@
+import type { ChatSettings } from "../chat/settings";
 import { composerShouldTakeFocus, rememberOpener } from "./focus";
 import { createStore } from "./store";
 
@@ -10,7 +11,10 @@ export type Overlay =
   | { kind: "add-project" }
   | { kind: "remove-project"; path: string }
   | { kind: "settings" }
-  | { kind: "palette" };
+  | { kind: "palette" }
+  | { kind: "best-of"; workspaceId: string; prompt: string; settings: ChatSettings }
+  /** A best-of-N run side by side; `notes`: what went wrong while launching it. */
+  | { kind: "compare"; groupId: string; notes?: string[] };
 
 export interface UiState {
   /** The workspace shown in the main area; mirrors the URL hash `#/w/<id>`. */

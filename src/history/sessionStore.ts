@@ -1,7 +1,9 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
+import type { AgentEvent } from "../agent/events.js";
 import { type ChatMessage, ChatMessageSchema } from "../agent/messages.js";
 import { settleOpenTools } from "../agent/reduce.js";
+import { DELTA_LOG_FILE, DeltaLog, readDeltaLog } from "./deltaLog.js";
 import { ARCHIVE_FILE, type ChatLine, OriginalChat } from "./original/originalChat.js";
 
 /** The non-empty lines of a JSONL file (none when it does not exist), numbered from 1. */
@@ -36,16 +38,25 @@ export interface LoadedSession {
 
 /**
  * One conversation on disk: `chat.jsonl` is append-only (one finished message per line) and
- * `partial.json` holds the message being streamed. A kill at any instant loses at most the
- * deltas since the last partial write; the next load recovers the rest.
+ * `partial.jsonl` logs the message being streamed (see deltaLog.ts). A kill at any instant loses
+ * at most the deltas since the last flush; the next load recovers the rest.
+ *
+ * A chat in the original Mux's format keeps its answer in progress in `partial.json` instead,
+ * rewritten whole as the original app writes and reads it, so that app still sees an answer a
+ * killed Mux left. `partial.json` is read for Mux's own chats too: a version before the delta log
+ * left it.
  */
 export class SessionStore {
   readonly chatFile: string;
   readonly partialFile: string;
+  readonly deltaLogFile: string;
+  private readonly deltaLog: DeltaLog;
 
   constructor(readonly dir: string) {
     this.chatFile = path.join(dir, "chat.jsonl");
     this.partialFile = path.join(dir, "partial.json");
+    this.deltaLogFile = path.join(dir, DELTA_LOG_FILE);
+    this.deltaLog = new DeltaLog(this.deltaLogFile);
   }
 
   static forSession(sessionsRoot: string, id: string): SessionStore {
@@ -54,7 +65,12 @@ export class SessionStore {
   }
 
   exists(): boolean {
-    return fs.existsSync(this.chatFile) || fs.existsSync(this.partialFile);
+    return fs.existsSync(this.chatFile) || this.hasPartial();
+  }
+
+  /** Whether an answer in progress is on disk (streaming elsewhere, or left by a crash). */
+  hasPartial(): boolean {
+    return fs.existsSync(this.deltaLogFile) || fs.existsSync(this.partialFile);
   }
 
   /**
@@ -92,7 +108,9 @@ export class SessionStore {
     }
     const loaded: LoadedSession = { messages: [...byId.values()], warnings };
     if (!recover) return loaded;
-    const partial = this.parsePartial(partialValue, warnings);
+    const logged = readDeltaLog(this.deltaLogFile);
+    warnings.push(...logged.warnings);
+    const partial = logged.message ?? this.parsePartial(partialValue, warnings);
     if (partial && !byId.has(partial.id)) {
       const meta = (partial.metadata ??= {});
       meta.status = "interrupted";
@@ -233,9 +251,10 @@ export class SessionStore {
     else this.startPartialWrite(json);
   }
 
-  /** Resolves once every snapshot written with writePartialAsync is on disk (or superseded). */
+  /** Resolves once every write of the answer in progress asked for so far is done (or superseded). */
   async flushPartial(): Promise<void> {
     while (this.partialWriting) await this.partialWriting;
+    await this.deltaLog.settled();
   }
 
   private startPartialWrite(json: string): void {
@@ -259,14 +278,30 @@ export class SessionStore {
       this.partialWriting = null;
       const next = this.partialNext;
       this.partialNext = undefined;
-      if (next === null) this.clearPartial();
+      if (next === null) fs.rmSync(this.partialFile, { force: true });
       else if (next !== undefined) this.startPartialWrite(next);
     });
+  }
+
+  /** Notes an event of the answer being streamed (`message`, with the event applied). */
+  recordPartial(event: AgentEvent, message: ChatMessage): void {
+    if (!this.format()) this.deltaLog.record(event, message);
+  }
+
+  /**
+   * Puts the answer being streamed on disk, in the background: what was streamed since the last
+   * call is appended to the delta log; a chat in the original's format gets its whole
+   * partial.json rewritten (writePartialAsync).
+   */
+  savePartial(message: ChatMessage): void {
+    if (this.format()) this.writePartialAsync(message);
+    else this.deltaLog.flush(message);
   }
 
   clearPartial(): void {
     fs.rmSync(this.partialFile, { force: true });
     // A background write still running would bring the file back: remove it again after.
     if (this.partialWriting) this.partialNext = null;
+    this.deltaLog.clear();
   }
 }

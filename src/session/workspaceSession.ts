@@ -96,7 +96,7 @@ export class WorkspaceSession {
     this.init = new InitEvents(id, this.dir);
     this.log = new ChatLog(() => this.snapshot());
     // A turn cut short by a crash: recover it now (as interrupted), so the list shows it.
-    if (fs.existsSync(this.store.partialFile) && !SessionLock.heldByOther(this.dir)) this.load();
+    if (this.store.hasPartial() && !SessionLock.heldByOther(this.dir)) this.load();
     // Commands it left running are stopped now, not at the next message; the note comes with that message.
     this.notices = stopLeftoverToolProcessesIfIdle(this.dir, "mux server");
     for (const n of this.notices) host.warn(`${id}: ${n}`);

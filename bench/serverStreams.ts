@@ -18,7 +18,8 @@
  * MUX_BENCH_SERVER_NODE_ARGS="--flag ..." passes node flags to the servers (e.g. --cpu-prof);
  * MUX_BENCH_HEAP_DIR=DIR writes a heap snapshot of each server 10 s after its streams (a full GC
  * first) and prints its RSS after it, to tell garbage not yet collected from memory kept.
- * --only cpu|many runs one of the two phases.
+ * MUX_BENCH_GC=1 has each server collect all garbage 10 s after its streams (over the inspector)
+ * and prints its RSS after that. --only cpu|many runs one of the two phases.
  */
 import { execFileSync } from "node:child_process";
 import * as fs from "node:fs";
@@ -28,7 +29,8 @@ import { type FakeProvider, startFakeProvider } from "../test/fake-provider/inde
 import { makeRepo } from "../test/helpers/git.js";
 import { connect } from "../test/helpers/server.js";
 import { median, readCpuMs } from "./measure.js";
-import { cleanupAll, muxBin, readRss, spawnServer, TOKEN, tempDir } from "./server.js";
+import { WebSocket } from "ws";
+import { cleanupAll, freePort, muxBin, readRss, spawnServer, TOKEN, tempDir } from "./server.js";
 import { startStampingProxy, type StampingProxy } from "./stampingProxy.js";
 
 const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
@@ -112,6 +114,8 @@ async function streams(bin: string, muxRoot: string, ids: string[], count: numbe
   const heapDir = process.env.MUX_BENCH_HEAP_DIR;
   const nodeArgs = (process.env.MUX_BENCH_SERVER_NODE_ARGS ?? "").split(" ").filter(Boolean);
   if (heapDir) nodeArgs.push("--heapsnapshot-signal=SIGUSR2", `--diagnostic-dir=${heapDir}`);
+  const inspectPort = process.env.MUX_BENCH_GC ? await freePort() : undefined;
+  if (inspectPort) nodeArgs.push(`--inspect=127.0.0.1:${inspectPort}`);
   const server = await spawnServer(muxRoot, { ANTHROPIC_API_KEY: KEY, ANTHROPIC_BASE_URL: proxy.url }, nodeArgs, bin);
   const conn = await connect({ url: server.url, token: TOKEN } as Parameters<typeof connect>[0]);
   try {
@@ -151,6 +155,10 @@ async function streams(bin: string, muxRoot: string, ids: string[], count: numbe
     const rssAfter3s = readRss(server.pid).rss;
     await sleep(7_000);
     const rssAfter10s = readRss(server.pid).rss;
+    if (inspectPort) {
+      await collectGarbage(inspectPort);
+      process.stderr.write(`  after a full GC: RSS ${readRss(server.pid).rss.toFixed(1)} MiB; ${residentBy(server.pid)}\n`);
+    }
     if (heapDir) {
       const before = new Set(fs.readdirSync(heapDir));
       server.child.kill("SIGUSR2");
@@ -176,6 +184,21 @@ async function streams(bin: string, muxRoot: string, ids: string[], count: numbe
     conn.close();
     await server.stop();
   }
+}
+
+/** Has the server's V8 collect all garbage (over the inspector protocol). */
+async function collectGarbage(port: number): Promise<void> {
+  const [target] = (await (await fetch(`http://127.0.0.1:${port}/json/list`)).json()) as { webSocketDebuggerUrl: string }[];
+  const ws = new WebSocket(target.webSocketDebuggerUrl);
+  await new Promise((resolve, reject) => ws.once("open", resolve).once("error", reject));
+  await new Promise<void>((resolve) => {
+    ws.on("message", (data) => {
+      if ((JSON.parse(String(data)) as { id?: number }).id === 1) resolve();
+    });
+    ws.send(JSON.stringify({ id: 1, method: "HeapProfiler.collectGarbage" }));
+  });
+  ws.close();
+  await sleep(500);
 }
 
 /** Where a process's resident memory is: the brk heap, anonymous mappings by size, files (MiB). */

@@ -2,27 +2,15 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import type { AgentEvent, AgentEventOf } from "../agent/events.js";
 import { type ChatMessage, ChatMessageSchema } from "../agent/messages.js";
-import { applyEvent } from "../agent/reduce.js";
+import { applyEvent, type DeltaEvent, isDeltaEvent } from "../agent/reduce.js";
 
 /** The log of the answer being streamed, beside chat.jsonl. */
 export const DELTA_LOG_FILE = "partial.jsonl";
-
-/** Events that only grow a part already there: these are logged; anything else compacts. */
-type DeltaEvent = AgentEventOf<"text-delta"> | AgentEventOf<"reasoning-delta"> | AgentEventOf<"tool-output">;
-
-function isDelta(e: AgentEvent): e is DeltaEvent {
-  return e.type === "text-delta" || e.type === "reasoning-delta" || e.type === "tool-output";
-}
 
 /** The same delta stream: two in a row fold into one (their texts joined). */
 function sameStream(a: DeltaEvent, b: DeltaEvent): boolean {
   if (a.type !== b.type || a.messageId !== b.messageId) return false;
   return a.type !== "tool-output" || (b.type === "tool-output" && a.toolCallId === b.toolCallId && a.stream === b.stream);
-}
-
-function joined(a: DeltaEvent, b: DeltaEvent): DeltaEvent {
-  if (a.type === "tool-output") return { ...a, text: a.text + (b as AgentEventOf<"tool-output">).text };
-  return { ...a, delta: a.delta + (b as AgentEventOf<"text-delta">).delta };
 }
 
 /** A write: a compaction (the log replaced by `compact`), then the deltas `append`. */
@@ -59,15 +47,17 @@ export class DeltaLog {
 
   /** Notes one event of the message being streamed (`message` has it applied already). */
   record(event: AgentEvent, message: ChatMessage): void {
-    if (!isDelta(event) || event.messageId !== message.id) {
+    if (!isDeltaEvent(event) || event.messageId !== message.id) {
       this.mustCompact = true;
       this.pending = [];
       return;
     }
     if (this.mustCompact) return; // the compaction will hold it
     const last = this.pending.at(-1);
-    if (last && sameStream(last, event)) this.pending[this.pending.length - 1] = joined(last, event);
-    else this.pending.push(event);
+    // `pending` holds copies of the events: the texts are joined in place.
+    if (!last || !sameStream(last, event)) this.pending.push({ ...event });
+    else if (last.type === "tool-output") last.text += (event as AgentEventOf<"tool-output">).text;
+    else last.delta += (event as AgentEventOf<"text-delta">).delta;
   }
 
   /** Puts what was streamed since the last flush on disk (in the background). */
@@ -178,7 +168,7 @@ export function readDeltaLog(file: string): DeltaLogRead {
     let event: AgentEvent;
     try {
       event = JSON.parse(lines[i]) as AgentEvent;
-      if (!isDelta(event) || event.messageId !== message.id || typeof (event.type === "tool-output" ? event.text : event.delta) !== "string") {
+      if (!isDeltaEvent(event) || event.messageId !== message.id || typeof (event.type === "tool-output" ? event.text : event.delta) !== "string") {
         throw new Error("not a delta of this message");
       }
     } catch (err) {

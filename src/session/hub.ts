@@ -17,6 +17,7 @@ import type { LockOwner } from "../history/sessionLock.js";
 import { ElsewhereWatch } from "./elsewhereWatch.js";
 import { RegistryView } from "./registryView.js";
 import { GitTracker } from "./gitTracker.js";
+import { IdleCollector } from "./idleGc.js";
 import { type SendInput, type SessionHost, WorkspaceSession } from "./workspaceSession.js";
 
 export interface HubOptions {
@@ -68,6 +69,7 @@ export class Hub implements SessionHost {
   private readonly registryView: RegistryView;
   private readonly unloadAfterMs: number;
   private readonly elsewhereWatch: ElsewhereWatch;
+  private readonly idleGc = new IdleCollector(() => [...this.sessions.values()].some((s) => s.busy));
 
   constructor(
     readonly service: WorkspaceService,
@@ -117,6 +119,10 @@ export class Hub implements SessionHost {
 
   warn(message: string): void {
     this.warnFn(message);
+  }
+
+  turnEnded(): void {
+    this.idleGc.turnEnded();
   }
 
   /** Coalesces summary changes: one list event per workspace per tick of the event loop. */
@@ -497,6 +503,7 @@ export class Hub implements SessionHost {
   /** Stops every turn (their partial answers are saved as interrupted) and all timers. */
   async shutdown(): Promise<void> {
     if (this.timer) clearInterval(this.timer);
+    this.idleGc.dispose();
     this.elsewhereWatch.dispose();
     for (const t of this.settleTimers) clearTimeout(t);
     for (const q of this.listSubscribers) q.close();

@@ -46,6 +46,8 @@ export interface SessionHost {
   /** A tool may have changed files in the workspace. */
   filesChanged(id: string): void;
   warn(message: string): void;
+  /** A turn ended here (the host may tidy up once none runs). */
+  turnEnded(): void;
 }
 
 function merge(entries: SendInput[]): TurnRequest {
@@ -449,6 +451,7 @@ export class WorkspaceSession {
     this.log.markTurnEnd();
     this.save();
     this.host.changed(this.id);
+    this.host.turnEnded();
     if (!this.closed && this.queue.length && this.persisted.state !== "error") this.startQueued();
   }
 

@@ -90,11 +90,16 @@ export interface BenchServer {
  * Spawns `node dist/mux.js server` on a free port and polls GET /health (every ~2 ms, as soon as
  * the process exists) until it answers 200; also waits for the ready line.
  */
-export async function spawnServer(muxRoot: string, env: Record<string, string | undefined> = {}, nodeArgs: string[] = []): Promise<BenchServer> {
+export async function spawnServer(
+  muxRoot: string,
+  env: Record<string, string | undefined> = {},
+  nodeArgs: string[] = [],
+  bin = muxBin(),
+): Promise<BenchServer> {
   const port = await freePort();
   const url = `http://127.0.0.1:${port}/`;
   const spawnAt = wallNow();
-  const child = spawn(process.execPath, [...nodeArgs, muxBin(), "server", "--host", "127.0.0.1", "--port", String(port), "--auth-token", TOKEN], {
+  const child = spawn(process.execPath, [...nodeArgs, bin, "server", "--host", "127.0.0.1", "--port", String(port), "--auth-token", TOKEN], {
     env: cleanEnv({ MUX_ROOT: muxRoot, NODE_OPTIONS: undefined, ...env }),
     stdio: ["ignore", "pipe", "pipe"],
   });

@@ -8,6 +8,13 @@ import type { ChatMessage, Part, ToolPart } from "./messages.js";
  */
 export const LIVE_OUTPUT_TAIL_CHARS = 100_000;
 
+/** Events that only grow a part of the message being streamed (its text, reasoning, a tool's output). */
+export type DeltaEvent = Extract<AgentEvent, { type: "text-delta" | "reasoning-delta" | "tool-output" }>;
+
+export function isDeltaEvent(e: AgentEvent): e is DeltaEvent {
+  return e.type === "text-delta" || e.type === "reasoning-delta" || e.type === "tool-output";
+}
+
 /** A fresh assistant message that events will be folded into. */
 export function newAssistantMessage(id: string, createdAt = Date.now()): ChatMessage {
   return { id, role: "assistant", createdAt, parts: [], metadata: { status: "streaming" } };

@@ -108,11 +108,14 @@ export async function streamSession(req: SessionRequest, cb: SessionCallbacks): 
   // Armed only while waiting for the provider (from the request to the end of its response):
   // tools may take as long as they need.
   const armStallTimer = () => {
-    if (timer) clearTimeout(timer);
-    timer = setTimeout(() => {
-      stalled = new StallError(req.stallTimeoutMs);
-      controller.abort(stalled);
-    }, req.stallTimeoutMs);
+    // Called for every chunk: the running timer is pushed back rather than replaced.
+    if (timer) timer.refresh();
+    else {
+      timer = setTimeout(() => {
+        stalled = new StallError(req.stallTimeoutMs);
+        controller.abort(stalled);
+      }, req.stallTimeoutMs);
+    }
   };
   const disarmStallTimer = () => {
     if (timer) clearTimeout(timer);

@@ -193,38 +193,6 @@ describe("SessionStore", () => {
       expect(fs.readdirSync(dir)).toEqual(["partial.json"]);
     });
 
-    it("writePartialAsync writes the latest snapshot in the background, leaving no temp file", async () => {
-      const store = new SessionStore(dir);
-      const versions = Array.from({ length: 20 }, (_, i) => {
-        const m = streamingAssistant("a1");
-        m.parts.push({ type: "text", text: `delta ${i}` });
-        return m;
-      });
-      for (const m of versions) store.writePartialAsync(m);
-      await store.flushPartial();
-      expect(JSON.parse(fs.readFileSync(store.partialFile, "utf8"))).toEqual(versions.at(-1));
-      expect(fs.readdirSync(dir)).toEqual(["partial.json"]);
-    });
-
-    it("clearPartial while a background write runs leaves no partial behind", async () => {
-      const store = new SessionStore(dir);
-      store.writePartialAsync(streamingAssistant("a1"));
-      store.clearPartial();
-      await store.flushPartial();
-      expect(fs.existsSync(store.partialFile)).toBe(false);
-      expect(fs.existsSync(dir) ? fs.readdirSync(dir) : []).toEqual([]);
-    });
-
-    it("a synchronous writePartial is not overwritten by an older background write", async () => {
-      const store = new SessionStore(dir);
-      store.writePartialAsync(streamingAssistant("a1"));
-      const newer = streamingAssistant("a1");
-      newer.parts.push({ type: "text", text: "newest" });
-      store.writePartial(newer);
-      await store.flushPartial();
-      expect(JSON.parse(fs.readFileSync(store.partialFile, "utf8"))).toEqual(newer);
-    });
-
     it("leaves a live partial alone when asked not to recover (another process is streaming it)", () => {
       const store = new SessionStore(dir);
       store.append(userMessage("u1"));

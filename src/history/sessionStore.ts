@@ -1,7 +1,9 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
+import type { AgentEvent } from "../agent/events.js";
 import { type ChatMessage, ChatMessageSchema } from "../agent/messages.js";
 import { settleOpenTools } from "../agent/reduce.js";
+import { DELTA_LOG_FILE, DeltaLog, readDeltaLog } from "./deltaLog.js";
 import { ARCHIVE_FILE, type ChatLine, OriginalChat } from "./original/originalChat.js";
 
 /** The non-empty lines of a JSONL file (none when it does not exist), numbered from 1. */
@@ -36,16 +38,26 @@ export interface LoadedSession {
 
 /**
  * One conversation on disk: `chat.jsonl` is append-only (one finished message per line) and
- * `partial.json` holds the message being streamed. A kill at any instant loses at most the
- * deltas since the last partial write; the next load recovers the rest.
+ * `partial.jsonl` logs the message being streamed (see deltaLog.ts). A kill at any instant loses
+ * at most the deltas since the last flush; the next load recovers the rest.
+ *
+ * A chat in the original Mux's format streams into the same log; the next load after a crash
+ * turns what the log holds into the original's `partial.json` (the answer as the original app
+ * writes and reads it), so both apps show it as interrupted. Until then the original app shows
+ * the chat without that answer. `partial.json` is also read for Mux's own chats: a version
+ * before the delta log left it.
  */
 export class SessionStore {
   readonly chatFile: string;
   readonly partialFile: string;
+  readonly deltaLogFile: string;
+  private readonly deltaLog: DeltaLog;
 
   constructor(readonly dir: string) {
     this.chatFile = path.join(dir, "chat.jsonl");
     this.partialFile = path.join(dir, "partial.json");
+    this.deltaLogFile = path.join(dir, DELTA_LOG_FILE);
+    this.deltaLog = new DeltaLog(this.deltaLogFile);
   }
 
   static forSession(sessionsRoot: string, id: string): SessionStore {
@@ -54,7 +66,12 @@ export class SessionStore {
   }
 
   exists(): boolean {
-    return fs.existsSync(this.chatFile) || fs.existsSync(this.partialFile);
+    return fs.existsSync(this.chatFile) || this.hasPartial();
+  }
+
+  /** Whether an answer in progress is on disk (streaming elsewhere, or left by a crash). */
+  hasPartial(): boolean {
+    return fs.existsSync(this.deltaLogFile) || fs.existsSync(this.partialFile);
   }
 
   /**
@@ -71,13 +88,24 @@ export class SessionStore {
    */
   load({ recover = true }: { recover?: boolean } = {}): LoadedSession {
     const chatLines = readLines(this.chatFile);
-    const partialValue = this.readPartialJson();
+    let partialValue = this.readPartialJson();
     const first = firstJson(chatLines);
     this.original = OriginalChat.detect(this.dir, first, partialValue?.value) ? new OriginalChat(this.dir, this.partialFile) : null;
     if (this.original) {
       const lines = [...readLines(path.join(this.dir, ARCHIVE_FILE)), ...chatLines];
+      const logged = recover ? readDeltaLog(this.deltaLogFile) : undefined;
+      const answer = logged?.message;
+      // An answer a killed Mux left in its log becomes the original's partial.json, as the
+      // original would have left it: from here on both apps show it the same way. (Loading the
+      // lines first numbers it after them; one already in chat.jsonl was saved whole.)
+      if (answer && !this.original.load(lines, undefined, false).messages.some((m) => m.id === answer.id)) {
+        this.writePartial(answer);
+        partialValue = this.readPartialJson();
+      }
+      if (logged) fs.rmSync(this.deltaLogFile, { force: true });
       const loaded = this.original.load(lines, partialValue?.value, recover);
       if (partialValue?.error) loaded.warnings.push(partialValue.error);
+      loaded.warnings.push(...(logged?.warnings ?? []));
       return loaded;
     }
     const warnings: string[] = [];
@@ -92,7 +120,9 @@ export class SessionStore {
     }
     const loaded: LoadedSession = { messages: [...byId.values()], warnings };
     if (!recover) return loaded;
-    const partial = this.parsePartial(partialValue, warnings);
+    const logged = readDeltaLog(this.deltaLogFile);
+    warnings.push(...logged.warnings);
+    const partial = logged.message ?? this.parsePartial(partialValue, warnings);
     if (partial && !byId.has(partial.id)) {
       const meta = (partial.metadata ??= {});
       meta.status = "interrupted";
@@ -199,74 +229,31 @@ export class SessionStore {
     }
   }
 
-  /** Replaces the in-flight message snapshot (temp file + rename: never torn). */
+  /** Writes partial.json (temp file + rename: never torn), in the chat's format. */
   writePartial(message: ChatMessage): void {
     const tmp = `${this.partialFile}.tmp`;
-    const json = this.serialize(message, true);
-    try {
-      fs.writeFileSync(tmp, json, { mode: 0o600 });
-    } catch (err) {
-      // Snapshots are frequent: the directory is only created when it is missing.
-      if ((err as NodeJS.ErrnoException).code !== "ENOENT") throw err;
-      fs.mkdirSync(this.dir, { recursive: true, mode: 0o700 });
-      fs.writeFileSync(tmp, json, { mode: 0o600 });
-    }
+    fs.mkdirSync(this.dir, { recursive: true, mode: 0o700 });
+    fs.writeFileSync(tmp, this.serialize(message, true), { mode: 0o600 });
     fs.renameSync(tmp, this.partialFile);
-    // A background write still running must not land over this one: it writes this again after.
-    if (this.partialWriting) this.partialNext = json;
   }
 
-  /** The background write running (at most one), and what to do once it is done. */
-  private partialWriting: Promise<void> | null = null;
-  /** A snapshot to write next (the latest wins), null to remove the file, undefined: nothing. */
-  private partialNext: string | null | undefined;
-
-  /**
-   * writePartial off the event loop, for callers that snapshot often (a server streaming many
-   * chats): the message is serialized now and written in the background, temp file + rename as
-   * above; at most one write runs at a time, and a newer snapshot replaces one still waiting.
-   * A kill at any instant leaves the previous snapshot or this one, never a torn file.
-   */
-  writePartialAsync(message: ChatMessage): void {
-    const json = this.serialize(message, true);
-    if (this.partialWriting) this.partialNext = json;
-    else this.startPartialWrite(json);
+  /** Notes an event of the answer being streamed (`message`, with the event applied). */
+  recordPartial(event: AgentEvent, message: ChatMessage): void {
+    this.deltaLog.record(event, message);
   }
 
-  /** Resolves once every snapshot written with writePartialAsync is on disk (or superseded). */
-  async flushPartial(): Promise<void> {
-    while (this.partialWriting) await this.partialWriting;
+  /** Puts what was streamed since the last call on disk, in the background (see DeltaLog). */
+  savePartial(message: ChatMessage): void {
+    this.deltaLog.flush(message);
   }
 
-  private startPartialWrite(json: string): void {
-    // Its own temp file: a writePartial meanwhile must not write into the same one. Callbacks,
-    // not fs.promises: this runs several hundred times a second with many chats streaming.
-    const tmp = `${this.partialFile}.async.tmp`;
-    this.partialWriting = new Promise<void>((resolve) => {
-      const write = (retry: boolean) =>
-        fs.writeFile(tmp, json, { mode: 0o600 }, (err) => {
-          if (err?.code === "ENOENT" && retry) {
-            // Snapshots are frequent: the directory is only created when it is missing.
-            fs.mkdir(this.dir, { recursive: true, mode: 0o700 }, () => write(false));
-          } else if (err) {
-            fs.rm(tmp, { force: true }, () => resolve()); // best effort, like the snapshot itself
-          } else {
-            fs.rename(tmp, this.partialFile, () => resolve());
-          }
-        });
-      write(true);
-    }).then(() => {
-      this.partialWriting = null;
-      const next = this.partialNext;
-      this.partialNext = undefined;
-      if (next === null) this.clearPartial();
-      else if (next !== undefined) this.startPartialWrite(next);
-    });
+  /** Resolves once every write of the answer in progress asked for so far is done. */
+  flushPartial(): Promise<void> {
+    return this.deltaLog.settled();
   }
 
   clearPartial(): void {
     fs.rmSync(this.partialFile, { force: true });
-    // A background write still running would bring the file back: remove it again after.
-    if (this.partialWriting) this.partialNext = null;
+    this.deltaLog.clear();
   }
 }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import type { AgentEvent } from "../agent/events.js";
+import { type AgentEvent, emptyUsage } from "../agent/events.js";
+import type { ChatMessage } from "../agent/messages.js";
 import type { ChatItem } from "../api/schemas.js";
 import { AsyncQueue } from "./asyncQueue.js";
 import { ChatLog } from "./eventLog.js";
@@ -66,6 +67,33 @@ describe("ChatLog", () => {
     log.markTurnEnd();
     expect(log.canResume(first)).toBe(false);
     expect(log.canResume(log.seq - 7)).toBe(true);
+  });
+
+  it("drops a finished turn's deltas, replaying its other events and its message to a cursor inside it", async () => {
+    const log = new ChatLog(snapshotState, 100, 1);
+    log.pushEvent(delta("before")); // not this turn's: kept
+    log.markTurnStart();
+    log.pushEvent({ type: "stream-start", messageId: "m", model: "anthropic:claude-sonnet-4-5", mode: "exec", ts: 1 });
+    log.pushEvent(delta("a"));
+    const inside = log.seq;
+    log.pushEvent(delta("b"));
+    log.pushEvent({ type: "stream-end", messageId: "m", finishReason: "stop", usage: emptyUsage(), costUsd: 0 });
+    const message: ChatMessage = { id: "m", role: "assistant", createdAt: 1, parts: [{ type: "text", text: "ab" }], metadata: { status: "complete" } };
+    log.pushMessage(message);
+    log.markTurnEnd();
+    expect(log.canResume(inside)).toBe(true);
+    const replay = await drain(log.subscribe(inside), 3);
+    expect(replay.map((i) => (i.type === "event" ? i.event.type : i.type))).toEqual(["stream-end", "message", "caught-up"]);
+    const all = await drain(log.subscribe(1_000), 5);
+    expect(all.map((i) => (i.type === "event" ? i.event.type : i.type))).toEqual(["text-delta", "stream-start", "stream-end", "message", "caught-up"]);
+  });
+
+  it("keeps the deltas of a turn whose message was never pushed whole", async () => {
+    const log = new ChatLog(snapshotState, 100, 1);
+    log.markTurnStart();
+    log.pushEvent(delta("a"));
+    log.markTurnEnd();
+    expect((await drain(log.subscribe(1_000), 1))[0]).toMatchObject({ type: "event", event: { delta: "a" } });
   });
 
   it("forgets subscribers that stop, and ends them all on closeAll", async () => {

@@ -1,5 +1,6 @@
 import type { AgentEvent } from "../agent/events.js";
 import type { ChatMessage } from "../agent/messages.js";
+import { isDeltaEvent } from "../agent/reduce.js";
 import type { ChatItem } from "../api/schemas.js";
 import { AsyncQueue } from "./asyncQueue.js";
 
@@ -44,9 +45,38 @@ export class ChatLog {
     this.turnStartSeq = this.lastSeq + 1;
   }
 
+  /**
+   * The turn's deltas are dropped once the message they built was pushed whole: a subscriber
+   * resuming from inside the turn gets that message (which replaces what it had streamed) and
+   * the turn's other events, and the ring does not hold a finished answer twice — with many
+   * chats streaming, those deltas were most of what a quiet server kept in memory.
+   */
   markTurnEnd(): void {
+    const start = this.indexAfter(this.turnStartSeq - 1);
     this.turnStartSeq = Number.POSITIVE_INFINITY;
+    const whole = new Set<string>();
+    for (let i = start; i < this.items.length; i++) {
+      const item = this.items[i];
+      if (item.type === "message") whole.add(item.message.id);
+    }
+    if (whole.size) {
+      const kept = this.items.slice(start).filter((item) => item.type !== "event" || !isDeltaEvent(item.event) || !whole.has(item.event.messageId));
+      this.items.length = start;
+      for (const item of kept) this.items.push(item);
+    }
     this.trim();
+  }
+
+  /** The index of the first item after `seq` (items are in seq order). */
+  private indexAfter(seq: number): number {
+    let lo = 0;
+    let hi = this.items.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (this.items[mid].seq <= seq) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
   }
 
   pushEvent(event: AgentEvent): void {
@@ -87,15 +117,7 @@ export class ChatLog {
   subscribe(cursor: number | undefined, signal?: AbortSignal): AsyncQueue<ChatItem> {
     const queue = new AsyncQueue<ChatItem>().bind(signal);
     if (cursor !== undefined && this.canResume(cursor)) {
-      // Items are in seq order: find the first one after the cursor.
-      let lo = 0;
-      let hi = this.items.length;
-      while (lo < hi) {
-        const mid = (lo + hi) >> 1;
-        if (this.items[mid].seq <= cursor) lo = mid + 1;
-        else hi = mid;
-      }
-      for (let i = lo; i < this.items.length; i++) queue.push(this.items[i]);
+      for (let i = this.indexAfter(cursor); i < this.items.length; i++) queue.push(this.items[i]);
     } else {
       queue.push({ type: "snapshot", seq: this.lastSeq, ...this.snapshot() });
     }

@@ -18,6 +18,7 @@ import { ElsewhereWatch } from "./elsewhereWatch.js";
 import { RegistryView } from "./registryView.js";
 import { GitTracker } from "./gitTracker.js";
 import { OverlapTracker } from "../overlap/tracker.js";
+import { IdleCollector } from "./idleGc.js";
 import { type SendInput, type SessionHost, WorkspaceSession } from "./workspaceSession.js";
 
 export interface HubOptions {
@@ -76,6 +77,7 @@ export class Hub implements SessionHost {
   private readonly registryView: RegistryView;
   private readonly unloadAfterMs: number;
   private readonly elsewhereWatch: ElsewhereWatch;
+  private readonly idleGc = new IdleCollector(() => [...this.sessions.values()].some((s) => s.busy));
 
   constructor(
     readonly service: WorkspaceService,
@@ -133,6 +135,10 @@ export class Hub implements SessionHost {
 
   warn(message: string): void {
     this.warnFn(message);
+  }
+
+  turnEnded(): void {
+    this.idleGc.turnEnded();
   }
 
   /** Coalesces summary changes: one list event per workspace per tick of the event loop. */
@@ -524,6 +530,7 @@ export class Hub implements SessionHost {
   /** Stops every turn (their partial answers are saved as interrupted) and all timers. */
   async shutdown(): Promise<void> {
     if (this.timer) clearInterval(this.timer);
+    this.idleGc.dispose();
     this.elsewhereWatch.dispose();
     for (const t of this.settleTimers) clearTimeout(t);
     for (const q of this.listSubscribers) q.close();

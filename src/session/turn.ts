@@ -39,7 +39,7 @@ export interface TurnResult extends AgentRunResult {
   plan?: string;
 }
 
-/** How often the in-flight message is snapshotted for crash recovery. */
+/** How often what was streamed is put on disk for crash recovery. */
 const PARTIAL_WRITE_MS = 100;
 
 /** The latest todo list in the conversation, so a continued session keeps its checklist. */
@@ -94,7 +94,7 @@ export function newUserMessage(text: string): ChatMessage {
 
 /**
  * One user message and the agent's answer, persisted as it happens: the user message is stored
- * first, the streaming answer is snapshotted, and the finished answer is appended. Without
+ * first, the streaming answer is logged as it grows, and the finished answer is appended. Without
  * `userText` the turn re-runs on the history as it is (retry after an error).
  */
 export async function runTurn(input: TurnInput): Promise<TurnResult> {
@@ -123,11 +123,12 @@ export async function runTurn(input: TurnInput): Promise<TurnResult> {
   const snapshot = () => {
     pending = undefined;
     lastWrite = Date.now();
-    // Serialized now, written in the background (one write at a time per chat, the latest
-    // wins): a server streaming many chats must not block its event loop on the disk.
-    if (current) store.writePartialAsync(current);
+    // Serialized now, written in the background (one write at a time per chat): a server
+    // streaming many chats must not block its event loop on the disk.
+    if (current) store.savePartial(current);
   };
   const emit = (event: AgentEvent) => {
+    if (current) store.recordPartial(event, current);
     input.emit(event);
     // At most one snapshot per PARTIAL_WRITE_MS: a finished tool or step is written at once
     // unless one was just taken, in which case the pending one (≤ PARTIAL_WRITE_MS away) has it.
@@ -166,8 +167,8 @@ export async function runTurn(input: TurnInput): Promise<TurnResult> {
   }
   store.append(result.message);
   store.clearPartial();
-  // A snapshot still being written would bring the partial file back after the turn: the turn
-  // is over once it is gone (and `mux run` may exit right away).
+  // A write still running would bring the partial file back after the turn: the turn is over
+  // once it is gone (and `mux run` may exit right away).
   await store.flushPartial();
   const plan = toolSession.plan;
   if (plan) fs.writeFileSync(path.join(store.dir, "plan.md"), plan);

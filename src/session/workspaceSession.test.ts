@@ -16,7 +16,17 @@ afterEach(() => fs.rmSync(root, { recursive: true, force: true }));
 /** Just what a session needs from its host to read and page its chat. */
 function host(): SessionHost {
   const service = { sessionDir: (id: string) => path.join(root, "sessions", id) } as unknown as WorkspaceService;
-  return { service, muxRoot: root, env: {}, workspace: () => undefined, elsewhere: () => undefined, changed() {}, filesChanged() {}, warn() {} };
+  return {
+    service,
+    muxRoot: root,
+    env: {},
+    workspace: () => undefined,
+    elsewhere: () => undefined,
+    changed() {},
+    filesChanged() {},
+    warn() {},
+    turnEnded() {},
+  };
 }
 
 const message = (i: number): ChatMessage => ({

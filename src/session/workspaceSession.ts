@@ -46,6 +46,8 @@ export interface SessionHost {
   /** A tool may have changed files in the workspace. */
   filesChanged(id: string): void;
   warn(message: string): void;
+  /** A turn ended here (the host may tidy up once none runs). */
+  turnEnded(): void;
 }
 
 function merge(entries: SendInput[]): TurnRequest {
@@ -96,7 +98,7 @@ export class WorkspaceSession {
     this.init = new InitEvents(id, this.dir);
     this.log = new ChatLog(() => this.snapshot());
     // A turn cut short by a crash: recover it now (as interrupted), so the list shows it.
-    if (fs.existsSync(this.store.partialFile) && !SessionLock.heldByOther(this.dir)) this.load();
+    if (this.store.hasPartial() && !SessionLock.heldByOther(this.dir)) this.load();
     // Commands it left running are stopped now, not at the next message; the note comes with that message.
     this.notices = stopLeftoverToolProcessesIfIdle(this.dir, "mux server");
     for (const n of this.notices) host.warn(`${id}: ${n}`);
@@ -449,6 +451,7 @@ export class WorkspaceSession {
     this.log.markTurnEnd();
     this.save();
     this.host.changed(this.id);
+    this.host.turnEnded();
     if (!this.closed && this.queue.length && this.persisted.state !== "error") this.startQueued();
   }
 

@@ -124,7 +124,7 @@ describe("interrupts and history", () => {
     expect(chat[1].metadata?.status).toBe("interrupted");
     const partial = chat[1].parts.find((p) => p.type === "text");
     expect(partial && partial.type === "text" && partial.text.length).toBeGreaterThan(0);
-    expect(fs.existsSync(path.join(dirs.muxRoot, "sessions", done.sessionId, "partial.json"))).toBe(false);
+    expect(fs.readdirSync(path.join(dirs.muxRoot, "sessions", done.sessionId)).filter((f) => f.startsWith("partial"))).toEqual([]);
 
     fake.enqueue({ text: "Continuing." });
     const next = await run(["--json", "--session", done.sessionId, "go on"]);
@@ -174,7 +174,7 @@ describe("interrupts and history", () => {
     expect(r.signal).toBe("SIGKILL");
     const sessionsDir = path.join(dirs.muxRoot, "sessions");
     const [sessionId] = fs.readdirSync(sessionsDir);
-    expect(fs.existsSync(path.join(sessionsDir, sessionId, "partial.json"))).toBe(true);
+    expect(fs.existsSync(path.join(sessionsDir, sessionId, "partial.jsonl"))).toBe(true);
 
     fake.enqueue({ text: "Recovered." });
     const next = await run(["--json", "--session", sessionId, "continue"]);

@@ -4,6 +4,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { fileURLToPath } from "node:url";
 import { type AgentEvent, AgentEventSchema } from "../../src/agent/events.js";
+import { DELTA_LOG_FILE, readDeltaLog } from "../../src/history/deltaLog.js";
 
 export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
 export const MUX_BIN = path.join(REPO_ROOT, "dist/mux.js");
@@ -100,12 +101,17 @@ export function lastEvent<T extends AgentEvent["type"]>(events: AgentEvent[], ty
   return events.filter((e) => e.type === type).at(-1) as Extract<AgentEvent, { type: T }> | undefined;
 }
 
-/** The text of every crash-recovery snapshot (partial.json) under a sessions directory, joined. */
+/**
+ * The answer in progress as a crash would leave it, for every session under a sessions directory
+ * (its delta log replayed, or the original format's partial.json), as JSON, joined.
+ */
 export function savedPartialText(sessionsDir: string): string {
   if (!fs.existsSync(sessionsDir)) return "";
   return fs
     .readdirSync(sessionsDir)
     .map((id) => {
+      const logged = readDeltaLog(path.join(sessionsDir, id, DELTA_LOG_FILE)).message;
+      if (logged) return JSON.stringify(logged);
       try {
         return fs.readFileSync(path.join(sessionsDir, id, "partial.json"), "utf8");
       } catch {

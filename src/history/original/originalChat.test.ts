@@ -198,6 +198,44 @@ describe("continuing a chat the original Mux wrote", () => {
     expect(fileLines(path.join(dir, "chat.jsonl")).at(-1).metadata.historySequence).toBe(snapshot.metadata.historySequence);
   });
 
+  it("streams into the delta log; after a kill the next load makes it the original's partial.json, shown as interrupted", async () => {
+    writeOriginalChat(dir, { partial: false });
+    const store = new SessionStore(dir);
+    store.load();
+    store.append(user);
+    const streaming: ChatMessage = {
+      ...structuredClone(answer),
+      parts: answer.parts.slice(0, 5),
+      metadata: { model: "anthropic:claude-sonnet-4-5", status: "streaming" },
+    };
+    store.savePartial(streaming);
+    const delta = { type: "text-delta" as const, messageId: "a-new", delta: "All do" };
+    streaming.parts.push({ type: "text", text: delta.delta });
+    store.savePartial(streaming); // a new part: compacted
+    const more = { type: "text-delta" as const, messageId: "a-new", delta: "ne so far" };
+    (streaming.parts[5] as { text: string }).text += more.delta;
+    store.recordPartial(more, streaming);
+    store.savePartial(streaming); // appended
+    await store.flushPartial();
+    expect(fs.existsSync(path.join(dir, "partial.json"))).toBe(false);
+    expect(fs.readFileSync(store.deltaLogFile, "utf8").split("\n")).toHaveLength(3);
+    const lastLine = fileLines(path.join(dir, "chat.jsonl")).at(-1);
+
+    // kill -9 here; the next process loads the chat.
+    const { messages, warnings } = new SessionStore(dir).load();
+    expect(warnings).toEqual([]);
+    expect(fs.existsSync(store.deltaLogFile)).toBe(false);
+    const partial = JSON.parse(fs.readFileSync(path.join(dir, "partial.json"), "utf8"));
+    expect(OriginalLineSchema.safeParse(partial).error).toBeUndefined();
+    expect(partial).toMatchObject({ id: "a-new", metadata: { partial: true, historySequence: lastLine.metadata.historySequence + 1 } });
+    expect(partial.parts.at(-1)).toMatchObject({ type: "text", text: "All done so far" });
+    const shown = byId(messages, "a-new");
+    expect(shown.metadata?.status).toBe("interrupted");
+    expect(shown.parts.at(-1)).toEqual({ type: "text", text: "All done so far" });
+    // Loaded again (either app), it is the same answer, once.
+    expect(new SessionStore(dir).load().messages.filter((m) => m.id === "a-new")).toHaveLength(1);
+  });
+
   it("a new chat of a workspace with the original's id is started in its format; Mux's own ids stay Mux's", () => {
     const store = new SessionStore(dir);
     store.load();

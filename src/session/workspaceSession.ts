@@ -1,4 +1,3 @@
-import * as fs from "node:fs";
 import { nanoid } from "nanoid";
 import type { AgentEvent, ErrorKind, Mode, ThinkingLevel } from "../agent/events.js";
 import type { ChatMessage } from "../agent/messages.js";

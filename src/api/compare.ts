@@ -5,7 +5,9 @@ import { ActivitySchema, RuntimeChoiceSchema } from "./schemas.js";
 
 /** Best-of-N: one prompt run in N new workspaces at once, then compared side by side. */
 
-export const MAX_RUNS = 8;
+import { MAX_RUNS } from "./compareLimits.js";
+
+export { MAX_RUNS };
 
 export const BestOfGroupSchema = z.object({
   id: z.string(),

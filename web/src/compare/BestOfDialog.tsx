@@ -1,5 +1,5 @@
 import { useState } from "react";
-import { MAX_RUNS } from "../../../src/api/compare";
+import { MAX_RUNS } from "../../../src/api/compareLimits";
 import { call } from "../api/client";
 import type { ChatSettings } from "../chat/settings";
 import { ModelPicker } from "../chat/ModelPicker";

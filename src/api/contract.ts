@@ -1,5 +1,6 @@
 import { eventIterator, oc } from "@orpc/contract";
 import { z } from "zod";
+import { reviewContract } from "./review.js";
 import {
   ChatItemSchema,
   ChatMessageSchema,
@@ -86,6 +87,7 @@ export const contract = {
   server: {
     info: oc.output(ServerInfoSchema),
   },
+  review: reviewContract,
 };
 
 export type Contract = typeof contract;

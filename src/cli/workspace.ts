@@ -8,6 +8,7 @@ import { noteName } from "./nameNote.js";
 import { colors, err, out } from "./output.js";
 import { parseRuntimeOption } from "./runtimeOption.js";
 import { createWorkspaceService } from "./services.js";
+import { registerDiffCommand } from "./workspaceDiff.js";
 
 interface ProjectOpt {
   project?: string;
@@ -15,7 +16,7 @@ interface ProjectOpt {
 }
 
 /** The project a command is about: --project, else the repository around the current directory. */
-async function projectOf(opts: ProjectOpt, required = true): Promise<string | undefined> {
+export async function projectOf(opts: ProjectOpt, required = true): Promise<string | undefined> {
   if (opts.project) return resolveProjectPath(opts.project);
   if (!required) return resolveProjectPath(process.cwd()).catch(() => undefined);
   return resolveProjectPath(process.cwd());
@@ -135,6 +136,8 @@ export function registerWorkspaceCommands(program: Command) {
         out(`recreated ${describe(ws)}\n`);
       }),
     );
+
+  registerDiffCommand(workspace, projectOf);
 
   workspace
     .command("delete <workspace>")

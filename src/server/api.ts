@@ -4,6 +4,7 @@ import { createWorkspaceService } from "../cli/services.js";
 import { redact, registerConfiguredKey, registerSecret } from "../common/redact.js";
 import { loadProvidersConfig } from "../providers/config.js";
 import { resolveProviders } from "../providers/resolve.js";
+import { ReviewService } from "../review/service.js";
 import { Hub } from "../session/hub.js";
 import type { ServerInfo } from "../api/schemas.js";
 import { router } from "./routes/index.js";
@@ -36,7 +37,8 @@ export function createApi(env: NodeJS.ProcessEnv, server: ServerInfo = { sshHost
   registerProviderSecrets(env);
   const hub = new Hub(createWorkspaceService(env), { env });
   const handler = new RPCHandler(router);
-  const context = { hub, env, server };
+  const review = new ReviewService(hub);
+  const context = { hub, review, env, server };
   return {
     hub,
     attach(socket) {
@@ -58,6 +60,9 @@ export function createApi(env: NodeJS.ProcessEnv, server: ServerInfo = { sshHost
       timer.unref();
       socket.on("close", () => clearInterval(timer));
     },
-    close: () => hub.shutdown(),
+    close: () => {
+      review.dispose();
+      return hub.shutdown();
+    },
   };
 }

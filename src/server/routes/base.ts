@@ -6,10 +6,12 @@ import { ConfigError } from "../../config/errors.js";
 import type { AsyncQueue } from "../../session/asyncQueue.js";
 import { HubError } from "../../session/errors.js";
 import type { Hub } from "../../session/hub.js";
+import type { ReviewService } from "../../review/service.js";
 import { GitError } from "../../workspace/git.js";
 
 export interface ApiContext {
   hub: Hub;
+  review: ReviewService;
   env: NodeJS.ProcessEnv;
   server: ServerInfo;
 }

@@ -2,8 +2,9 @@ import { api } from "./base.js";
 import { chat } from "./chat.js";
 import { projects } from "./projects.js";
 import { providers } from "./providers.js";
+import { review } from "./review.js";
 import { server } from "./server.js";
 import { workspaces } from "./workspaces.js";
 
 /** The whole contract, implemented; the type checker holds it to the contract exactly. */
-export const router = api.router({ projects, workspaces, chat, providers, server });
+export const router = api.router({ projects, workspaces, chat, providers, server, review });

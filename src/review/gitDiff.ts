@@ -1,0 +1,118 @@
+/** The workspace's changes against a base, produced by git in the workspace's runtime (local or SSH). */
+import { createHash } from "node:crypto";
+import type { ReviewFile, ReviewHunk } from "../api/review.js";
+import { execCapture, type Runtime } from "../runtime/types.js";
+import { shq } from "../tools/shellQuote.js";
+import { GIT_ENV_TO_CLEAR, validateBase } from "../workspace/gitStatusScript.js";
+import { buildFiles, parsePatch, parseRawNumstat } from "./parse.js";
+
+const GIT = "git -c core.quotepath=off --no-optional-locks";
+/** git's empty tree: the base of a repository without commits. */
+export const EMPTY_TREE = "4b825dc642cb6eb9a060e54bf8d69288fbee4904";
+const MARK = "@@mux-review:";
+const TIMEOUT_MS = 60_000;
+
+export class ReviewError extends Error {}
+
+/**
+ * Sets GIT_INDEX_FILE to a throw-away copy of the index in which untracked files (when wanted)
+ * are intent-to-add: `git diff BASE` then shows them as new files, renames from tracked files
+ * included, in one diff; the real index is never touched. `$@` limits it to some paths.
+ */
+function withDiffIndex(untracked: boolean): string {
+  return `unset ${GIT_ENV_TO_CLEAR}
+export GIT_OPTIONAL_LOCKS=0 LC_ALL=C
+idx=$(${GIT} rev-parse --git-path index) || exit 3
+tmp=$(mktemp "\${TMPDIR:-/tmp}/mux-review-index.XXXXXX") || exit 3
+trap 'rm -f "$tmp" "$tmp.u"' EXIT
+if [ -f "$idx" ]; then cp "$idx" "$tmp"; else rm -f "$tmp"; fi
+export GIT_INDEX_FILE=$tmp
+printf '${MARK}untracked\\n'
+${untracked ? `${GIT} ls-files -z -o --exclude-standard -- "$@" > "$tmp.u" && cat "$tmp.u" && xargs -0 -r ${GIT} add -N -- < "$tmp.u" >/dev/null` : ":"}
+`;
+}
+
+/** A git command's output, or a ReviewError with git's own words. */
+async function run(runtime: Runtime, script: string, stdin?: string): Promise<string> {
+  const r = await execCapture(runtime, script, { timeoutMs: TIMEOUT_MS, stdin });
+  if (r.exitCode !== 0) throw new ReviewError(r.stderr.trim().split("\n").slice(-3).join("\n") || `git exited with ${r.exitCode ?? r.signal}`);
+  return r.stdout;
+}
+
+/** The commit `git merge-base REF HEAD` (or HEAD itself with `ref` null); the empty tree before the first commit. */
+export async function resolveBaseSha(runtime: Runtime, ref: string | null): Promise<string> {
+  if (ref !== null) {
+    const bad = validateBase(ref);
+    if (bad) throw new ReviewError(bad);
+  }
+  const cmd = ref === null ? `${GIT} rev-parse --verify -q HEAD` : `${GIT} merge-base ${shq(ref)} HEAD`;
+  const r = await execCapture(runtime, `unset ${GIT_ENV_TO_CLEAR}\n${cmd}`, { timeoutMs: TIMEOUT_MS });
+  const sha = r.stdout.trim();
+  if (r.exitCode === 0 && /^[0-9a-f]{40,64}$/.test(sha)) return sha;
+  if (ref === null) return EMPTY_TREE;
+  throw new ReviewError(`no common commit with ${ref}${r.stderr.trim() ? `: ${r.stderr.trim()}` : ""}`);
+}
+
+export interface DiffOptions {
+  /** Include untracked (not ignored) files. */
+  untracked: boolean;
+  /** Only these paths (a renamed file needs both of its paths). */
+  paths?: string[];
+  /** Lines of context (default 3). */
+  context?: number;
+  /** Binary files as patches git can apply (for reverts). */
+  binary?: boolean;
+}
+
+export interface DiffResult {
+  /** A hash of everything below: it changes exactly when the diff does. */
+  version: string;
+  files: { file: ReviewFile; hunks: ReviewHunk[] }[];
+  /** The patch as git printed it. */
+  patch: string;
+}
+
+/** Every change between `baseSha` and the working tree: committed, staged, unstaged and (optionally) untracked. */
+export async function workspaceDiff(runtime: Runtime, baseSha: string, opts: DiffOptions): Promise<DiffResult> {
+  const flags = `--no-color --no-ext-diff -M -U${opts.context ?? 3}${opts.binary ? " --binary" : ""}`;
+  const script = `${withDiffIndex(opts.untracked)}
+printf '\\n${MARK}raw\\n'
+${GIT} diff -z --raw --numstat --no-ext-diff -M ${baseSha} -- "$@" || exit 4
+printf '\\n${MARK}patch\\n'
+${GIT} diff ${flags} ${baseSha} -- "$@" || exit 4
+`;
+  const out = await run(runtime, `set -- ${(opts.paths ?? []).map(shq).join(" ")}\n${script}`);
+  const section = (name: string, next?: string) => {
+    const start = out.indexOf(`${MARK}${name}\n`);
+    if (start < 0) throw new ReviewError("git printed no diff");
+    const from = start + MARK.length + name.length + 1;
+    const end = next ? out.indexOf(`\n${MARK}${next}\n`, from) : out.length;
+    return out.slice(from, end < 0 ? out.length : end);
+  };
+  const untracked = new Set(section("untracked", "raw").split("\0").filter(Boolean));
+  const raw = section("raw", "patch");
+  const patch = section("patch");
+  const files = buildFiles(parseRawNumstat(raw), parsePatch(patch), untracked);
+  const version = createHash("sha1").update(baseSha).update(raw).update(patch).digest("hex").slice(0, 16);
+  return { version, files, patch };
+}
+
+/**
+ * A cheap fingerprint of the working tree (HEAD, the index, and the size and mtime of every
+ * changed or untracked file): it moves whenever the diff may have, without computing the diff.
+ */
+export async function worktreeFingerprint(runtime: Runtime): Promise<string> {
+  const script = `unset ${GIT_ENV_TO_CLEAR}
+export GIT_OPTIONAL_LOCKS=0 LC_ALL=C
+${GIT} rev-parse -q --verify HEAD
+stat -c '%s %y' "$(${GIT} rev-parse --git-path index)" 2>/dev/null
+${GIT} ls-files -z -m -d -o --exclude-standard | xargs -0 -r stat -c '%n %s %y' -- 2>/dev/null
+true`;
+  const r = await execCapture(runtime, script, { timeoutMs: TIMEOUT_MS });
+  return createHash("sha1").update(r.stdout).digest("hex");
+}
+
+/** Applies `patch` reversed to the working tree only (never the index or history). */
+export async function applyReversed(runtime: Runtime, patch: string): Promise<void> {
+  await run(runtime, `unset ${GIT_ENV_TO_CLEAR}\n${GIT} apply -R --whitespace=nowarn -`, patch);
+}

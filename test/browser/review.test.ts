@@ -1,0 +1,92 @@
+import * as fs from "node:fs";
+import * as path from "node:path";
+import type { Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { hasChromium, newContext, screenshot } from "../helpers/browser.js";
+import { makeRepo } from "../helpers/git.js";
+import { type App, lastUserText, poll, startApp } from "./harness.js";
+
+const APP_TS = ["export function greet(name: string) {", "  return `hello ${name}`;", "}", ""].join("\n");
+
+/**
+ * The review pane on a real worktree: the file and its hunk show, a new edit appears by itself,
+ * a hunk is marked reviewed, and a comment on a selected line reaches the model with the next
+ * message as `path:line`, the quoted line and the note.
+ */
+describe.skipIf(!hasChromium)("browser: review pane", () => {
+  let app: App;
+  let page: Page;
+  let worktree: string;
+  let workspaceId: string;
+
+  beforeAll(async () => {
+    app = await startApp();
+    const api = await app.api();
+    const repo = makeRepo(path.join(app.dirs.base, "review-app"), { "src/app.ts": APP_TS, "README.md": "# app\n" });
+    await api.projects.add({ path: repo });
+    const ws = await api.workspaces.create({ projectPath: repo, name: "reviewed" });
+    workspaceId = ws.id;
+    worktree = (ws.runtime as { path: string }).path;
+    fs.writeFileSync(
+      path.join(worktree, "src/app.ts"),
+      APP_TS.replace("  return `hello ${name}`;", "  const answer = 42;\n  return `hello ${name} ${answer}`;"),
+    );
+    fs.writeFileSync(path.join(worktree, "NOTES.md"), "untracked notes\n");
+    page = await app.open({ context: await newContext(app.browser), hash: `#/w/${ws.id}` });
+  });
+
+  afterAll(async () => {
+    await app?.close();
+  });
+
+  const file = (p: string) => page.locator(`[data-testid=review-file][data-path="${p}"]`);
+
+  it("shows the changed files in a tree and the hunk of each, untracked ones included", async () => {
+    await page.getByTestId("review-button").click();
+    await file("src/app.ts").waitFor();
+    await poll(() => page.getByTestId("tree-file").evaluateAll((els) => els.map((e) => e.getAttribute("data-path")))).toEqual(["NOTES.md", "src/app.ts"]);
+    await page.getByTestId("diff-line").filter({ hasText: "const answer = 42;" }).waitFor();
+    expect(await page.getByTestId("review-counter").textContent()).toBe("0 of 2 hunks reviewed");
+    await screenshot(page, "review-pane");
+  });
+
+  it("refreshes by itself when the file changes, and a hunk can be marked reviewed", async () => {
+    fs.appendFileSync(path.join(worktree, "src/app.ts"), "export const added = true;\n");
+    await page.getByTestId("diff-line").filter({ hasText: "export const added = true;" }).waitFor();
+    await page.getByTestId("review-untracked").uncheck();
+    await poll(() => page.getByTestId("tree-file").count()).toBe(1);
+    await page.getByTestId("hunk-mark").first().click();
+    await poll(() => page.getByTestId("review-counter").textContent()).toBe("1 of 1 hunks reviewed");
+    await page.getByTestId("review-untracked").check();
+    await poll(() => page.getByTestId("review-counter").textContent()).toBe("1 of 2 hunks reviewed");
+  });
+
+  it("a comment on a selected line goes to the model with the next message", async () => {
+    await page.getByTestId("diff-line").filter({ hasText: "const answer = 42;" }).click();
+    await page.keyboard.press("c");
+    await page.getByTestId("comment-input").fill("Name this constant after what it means.");
+    await page.getByTestId("comment-input").press("Enter");
+    await poll(() => page.getByTestId("comment-chip").textContent()).toContain("src/app.ts:2");
+
+    app.fake.enqueue({ text: "Renamed it." });
+    await page.getByTestId("composer-input").fill("Please address my review.");
+    await page.getByTestId("composer-input").press("Enter");
+    await poll(() => app.fake.requests.length).toBeGreaterThan(0);
+    const said = lastUserText(app.fake.requests[app.fake.requests.length - 1]);
+    expect(said).toContain("Please address my review.");
+    expect(said).toContain("src/app.ts:2\n> +  const answer = 42;\nName this constant after what it means.");
+    await poll(() => page.getByTestId("comment-chip").count()).toBe(0);
+    // Kept in the chat like any message.
+    await poll(() => page.getByTestId("message-user").last().textContent()).toContain("src/app.ts:2");
+  });
+
+  it("on a phone the review is a full-screen view", async () => {
+    const phone = await app.open({ context: await newContext(app.browser, { phone: true }), hash: `#/w/${workspaceId}` });
+    await phone.getByTestId("review-button").click();
+    await phone.locator('[data-testid=review-file][data-path="src/app.ts"]').waitFor();
+    const box = await phone.getByTestId("right-panel").boundingBox();
+    expect(box).toMatchObject({ x: 0, y: 0, width: 390 });
+    await screenshot(phone, "review-phone");
+    await phone.close();
+  });
+});

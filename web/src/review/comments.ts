@@ -1,15 +1,7 @@
-import { createStore, useStore } from "../state/store";
+import { createStore, useStore } from "../state/store.js";
+import type { LineComment } from "./commentText.js";
 
-/** A note on some lines of the diff, for the agent. */
-export interface LineComment {
-  id: string;
-  path: string;
-  /** `12` or `12-14`: new-file line numbers (old-file ones for removed lines, marked "old"). */
-  range: string;
-  /** The lines as the diff shows them (with their +/-/space sign). */
-  lines: string[];
-  note: string;
-}
+export { type LineComment, withComments } from "./commentText.js";
 
 /** Comments waiting for the next message, per workspace (for this page's lifetime, like drafts). */
 const commentsStore = createStore<Record<string, LineComment[]>>({});
@@ -37,15 +29,4 @@ export function takeComments(workspaceId: string): { comments: LineComment[]; re
     comments,
     restore: () => commentsStore.set((s) => ({ ...s, [workspaceId]: [...comments, ...(s[workspaceId] ?? [])] })),
   };
-}
-
-/**
- * The message text with the comments after it, as plain text the model can act on: for each,
- * `path:range`, the quoted lines, and the note.
- */
-export function withComments(text: string, comments: LineComment[]): string {
-  if (!comments.length) return text;
-  const blocks = comments.map((c) => [`${c.path}:${c.range}`, ...c.lines.map((l) => `> ${l}`), c.note].join("\n"));
-  const intro = comments.length === 1 ? "Review comment on the changes:" : "Review comments on the changes:";
-  return [text, intro, ...blocks].filter(Boolean).join("\n\n");
 }

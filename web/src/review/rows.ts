@@ -1,5 +1,5 @@
 /** The review as a flat list of fixed-height rows, so a diff of any size renders only what shows. */
-import type { ReviewFile, ReviewHunk } from "../../../src/api/review";
+import type { ReviewFile, ReviewHunk } from "../../../src/api/review.js";
 
 export type LineKind = "add" | "del" | "ctx" | "note";
 

@@ -1,5 +1,5 @@
-import type { LineComment } from "./comments";
-import type { DiffLine, Row } from "./rows";
+import type { LineComment } from "./commentText.js";
+import type { DiffLine, Row } from "./rows.js";
 
 /** The line a selectable row stands for (side by side: the new side, else the old). */
 export function rowLine(row: Row): DiffLine | undefined {

@@ -31,13 +31,13 @@ export function registerDiffCommand(workspace: Command, projectOf: (opts: { proj
         const ws = service.get(ref, await projectOf(opts, false));
         await service.prepare(ws);
         const runtime = service.runtime(ws);
-        const base = await resolveReviewBase(service, ws, runtime, parseBaseOption(opts.base));
-        const diff = await workspaceDiff(runtime, base.sha, { untracked: opts.untracked });
+        const { base, label } = await resolveReviewBase(service, ws, parseBaseOption(opts.base));
+        const diff = await workspaceDiff(runtime, base, { untracked: opts.untracked });
         // Review marks belong to the web app's review; the CLI shows the changes only.
         const files = diff.files.map(({ file: { reviewed: _, ...file } }) => file);
         if (opts.json) {
           const withHunks = opts.stat || opts.nameOnly ? files : files.map((f, i) => ({ ...f, hunks: diff.files[i].hunks }));
-          out(`${JSON.stringify({ workspace: ws.name, base, files: withHunks })}\n`);
+          out(`${JSON.stringify({ workspace: ws.name, base: { label, sha: diff.baseSha }, files: withHunks })}\n`);
         } else if (opts.nameOnly) {
           for (const f of files) out(`${f.path}\n`);
         } else if (opts.stat) {
@@ -49,7 +49,7 @@ export function registerDiffCommand(workspace: Command, projectOf: (opts: { proj
           }
           const added = files.reduce((n, f) => n + f.added, 0);
           const removed = files.reduce((n, f) => n + f.removed, 0);
-          out(`${files.length} file${files.length === 1 ? "" : "s"} changed, +${added} -${removed} (${base.label}, ${base.sha.slice(0, 10)})\n`);
+          out(`${files.length} file${files.length === 1 ? "" : "s"} changed, +${added} -${removed} (${label}, ${diff.baseSha.slice(0, 10)})\n`);
         } else out(diff.patch);
       }),
     );

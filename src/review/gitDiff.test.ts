@@ -4,7 +4,7 @@ import * as path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { commitFile, gitIn, makeRepo } from "../../test/helpers/git.js";
 import { LocalRuntime } from "../runtime/local.js";
-import { EMPTY_TREE, resolveBaseSha, workspaceDiff } from "./gitDiff.js";
+import { type DiffBase, EMPTY_TREE, workspaceDiff } from "./gitDiff.js";
 import { revertChange } from "./revert.js";
 
 let base: string;
@@ -29,7 +29,7 @@ beforeEach(() => {
 });
 afterEach(() => fs.rmSync(base, { recursive: true, force: true }));
 
-const byPath = async (sha: string, untracked = true) => {
+const byPath = async (sha: DiffBase, untracked = true) => {
   const d = await workspaceDiff(rt, sha, { untracked });
   return new Map(d.files.map((f) => [f.file.path, f]));
 };
@@ -43,7 +43,7 @@ describe("workspaceDiff against real git", () => {
     fs.rmSync(path.join(repo, "gone.txt"));
     write("logo.bin", Buffer.from([0, 9, 9, 9, 255, 0, 7]));
     write("notes/untracked.md", "# notes\nsecond\n");
-    const sha = await resolveBaseSha(rt, "main");
+    const sha: DiffBase = { mergeBaseOf: "main" };
     const files = await byPath(sha);
 
     expect(files.get("committed.txt")?.file).toMatchObject({ status: "added", added: 1, removed: 0, untracked: false, hunks: 1 });
@@ -62,7 +62,7 @@ describe("workspaceDiff against real git", () => {
   it("leaves untracked files out when asked", async () => {
     write("scratch.txt", "tmp\n");
     write("keep.txt", `${numbered(40)}more\n`);
-    const files = await byPath(await resolveBaseSha(rt, null), false);
+    const files = await byPath({ head: true }, false);
     expect([...files.keys()]).toEqual(["keep.txt"]);
   });
 
@@ -74,12 +74,12 @@ describe("workspaceDiff against real git", () => {
     gitIn(repo, "checkout", "-q", "feature");
     write("keep.txt", `${numbered(40)}dirty\n`);
 
-    const vsMain = await byPath(await resolveBaseSha(rt, "main"));
+    const vsMain = await byPath({ mergeBaseOf: "main" });
     expect([...vsMain.keys()].sort()).toEqual(["feature.txt", "keep.txt"]);
-    const vsHead = await byPath(await resolveBaseSha(rt, null));
+    const vsHead = await byPath({ head: true });
     expect([...vsHead.keys()]).toEqual(["keep.txt"]);
-    await expect(resolveBaseSha(rt, "no-such-branch")).rejects.toThrow(/no-such-branch/);
-    await expect(resolveBaseSha(rt, "--output=x")).rejects.toThrow(/starts with "-"/);
+    await expect(workspaceDiff(rt, { mergeBaseOf: "no-such-branch" }, { untracked: true })).rejects.toThrow(/no common commit with no-such-branch/);
+    await expect(workspaceDiff(rt, { mergeBaseOf: "--output=x" }, { untracked: true })).rejects.toThrow(/starts with "-"/);
   });
 
   it("a repository without commits diffs against the empty tree", async () => {
@@ -88,14 +88,21 @@ describe("workspaceDiff against real git", () => {
     gitIn(fresh, "init", "-q", "-b", "main");
     fs.writeFileSync(path.join(fresh, "a.txt"), "a\n");
     const r = new LocalRuntime(fresh);
-    expect(await resolveBaseSha(r, null)).toBe(EMPTY_TREE);
-    const d = await workspaceDiff(r, EMPTY_TREE, { untracked: true });
+    const d = await workspaceDiff(r, { head: true }, { untracked: true });
+    expect(d.baseSha).toBe(EMPTY_TREE);
     expect(d.files.map((f) => [f.file.path, f.file.status])).toEqual([["a.txt", "added"]]);
+  });
+
+  it("sees a same-size edit made right after the index was written (git's racily clean entries)", async () => {
+    commitFile(repo, "racy.txt", "value = 1\n");
+    write("racy.txt", "value = 2\n");
+    const files = await byPath({ head: true });
+    expect(files.get("racy.txt")?.hunks[0].lines).toEqual(["-value = 1", "+value = 2"]);
   });
 
   it("its version changes exactly when the diff does", async () => {
     write("keep.txt", numbered(40, "!"));
-    const sha = await resolveBaseSha(rt, null);
+    const sha: DiffBase = { head: true };
     const a = await workspaceDiff(rt, sha, { untracked: true });
     expect((await workspaceDiff(rt, sha, { untracked: true })).version).toBe(a.version);
     write("keep.txt", numbered(40, "?"));
@@ -104,7 +111,7 @@ describe("workspaceDiff against real git", () => {
 
   it("a hunk's hash follows its content, not its position", async () => {
     write("keep.txt", numbered(40).replace("line 30\n", "line thirty\n"));
-    const sha = await resolveBaseSha(rt, null);
+    const sha: DiffBase = { head: true };
     const before = (await byPath(sha)).get("keep.txt")!.hunks[0];
     write("keep.txt", `zero\n${numbered(40).replace("line 30\n", "line thirty\n")}`);
     const after = (await byPath(sha)).get("keep.txt")!.hunks;
@@ -118,7 +125,7 @@ describe("reverting", () => {
   it("one uncommitted hunk restores that part of the file and keeps the other", async () => {
     const edited = numbered(40).replace("line 2\n", "line two\n").replace("line 35\n", "line thirty-five\n");
     write("keep.txt", edited);
-    const sha = await resolveBaseSha(rt, null);
+    const sha: DiffBase = { head: true };
     const hunks = (await byPath(sha)).get("keep.txt")!.hunks;
     expect(hunks).toHaveLength(2);
     await revertChange(rt, sha, { path: "keep.txt", hunk: hunks[1].hash, untracked: true });
@@ -131,7 +138,7 @@ describe("reverting", () => {
     gitIn(repo, "checkout", "-q", "-b", "feature");
     commitFile(repo, "keep.txt", numbered(40).replace("line 20\n", "line twenty\n"), "edit line 20");
     const head = gitIn(repo, "rev-parse", "HEAD");
-    const sha = await resolveBaseSha(rt, "main");
+    const sha: DiffBase = { mergeBaseOf: "main" };
     const hunk = (await byPath(sha)).get("keep.txt")!.hunks[0];
     await revertChange(rt, sha, { path: "keep.txt", hunk: hunk.hash, untracked: true });
     expect(read("keep.txt")).toBe(numbered(40));
@@ -146,7 +153,7 @@ describe("reverting", () => {
     fs.rmSync(path.join(repo, "gone.txt"));
     write("logo.bin", Buffer.from([9, 0, 9]));
     gitIn(repo, "mv", "old-name.txt", "new-name.txt");
-    const sha = await resolveBaseSha(rt, null);
+    const sha: DiffBase = { head: true };
     for (const p of ["scratch.txt", "gone.txt", "logo.bin", "new-name.txt"]) await revertChange(rt, sha, { path: p, untracked: true });
     expect(fs.existsSync(path.join(repo, "scratch.txt"))).toBe(false);
     expect(read("gone.txt")).toBe("bye\n");

@@ -20,12 +20,11 @@ export class ReviewError extends Error {}
  * included, in one diff; the real index is never touched. `$@` limits it to some paths.
  */
 function withDiffIndex(untracked: boolean): string {
-  return `unset ${GIT_ENV_TO_CLEAR}
-export GIT_OPTIONAL_LOCKS=0 LC_ALL=C
-idx=$(${GIT} rev-parse --git-path index) || exit 3
+  return `idx=$(${GIT} rev-parse --git-path index) || exit 3
 tmp=$(mktemp "\${TMPDIR:-/tmp}/mux-review-index.XXXXXX") || exit 3
 trap 'rm -f "$tmp" "$tmp.u"' EXIT
-if [ -f "$idx" ]; then cp "$idx" "$tmp"; else rm -f "$tmp"; fi
+# -p keeps the index's mtime: git's check of "racily clean" entries compares file times with it.
+if [ -f "$idx" ]; then cp -p "$idx" "$tmp"; else rm -f "$tmp"; fi
 export GIT_INDEX_FILE=$tmp
 printf '${MARK}untracked\\n'
 ${untracked ? `${GIT} ls-files -z -o --exclude-standard -- "$@" > "$tmp.u" && cat "$tmp.u" && xargs -0 -r ${GIT} add -N -- < "$tmp.u" >/dev/null` : ":"}
@@ -39,20 +38,6 @@ async function run(runtime: Runtime, script: string, stdin?: string): Promise<st
   return r.stdout;
 }
 
-/** The commit `git merge-base REF HEAD` (or HEAD itself with `ref` null); the empty tree before the first commit. */
-export async function resolveBaseSha(runtime: Runtime, ref: string | null): Promise<string> {
-  if (ref !== null) {
-    const bad = validateBase(ref);
-    if (bad) throw new ReviewError(bad);
-  }
-  const cmd = ref === null ? `${GIT} rev-parse --verify -q HEAD` : `${GIT} merge-base ${shq(ref)} HEAD`;
-  const r = await execCapture(runtime, `unset ${GIT_ENV_TO_CLEAR}\n${cmd}`, { timeoutMs: TIMEOUT_MS });
-  const sha = r.stdout.trim();
-  if (r.exitCode === 0 && /^[0-9a-f]{40,64}$/.test(sha)) return sha;
-  if (ref === null) return EMPTY_TREE;
-  throw new ReviewError(`no common commit with ${ref}${r.stderr.trim() ? `: ${r.stderr.trim()}` : ""}`);
-}
-
 export interface DiffOptions {
   /** Include untracked (not ignored) files. */
   untracked: boolean;
@@ -64,7 +49,29 @@ export interface DiffOptions {
   binary?: boolean;
 }
 
+/**
+ * What to diff against: a commit (or any ref, as it is), the merge-base of a ref with HEAD, or
+ * HEAD itself (the empty tree before the first commit). Resolved inside the diff's own script, so
+ * a review costs one round trip to the runtime (an SSH host) however its base is named.
+ */
+export type DiffBase = string | { mergeBaseOf: string } | { head: true };
+
+/** Shell lines that print the base commit of `base` (or fail with a reason on stderr). */
+function baseScript(base: DiffBase): string {
+  const ref = typeof base === "string" ? base : "mergeBaseOf" in base ? base.mergeBaseOf : null;
+  if (ref !== null) {
+    const bad = validateBase(ref);
+    if (bad) throw new ReviewError(bad);
+  }
+  if (typeof base === "string")
+    return `b=$(${GIT} rev-parse --verify -q ${shq(`${base}^{object}`)}) || { echo "unknown base ${base.replace(/[^\w./@-]/g, "?")}" >&2; exit 5; }`;
+  if ("head" in base) return `b=$(${GIT} rev-parse --verify -q HEAD) || b=${EMPTY_TREE}`;
+  return `b=$(${GIT} merge-base ${shq(base.mergeBaseOf)} HEAD) || { echo "no common commit with ${base.mergeBaseOf.replace(/[^\w./@-]/g, "?")}" >&2; exit 5; }`;
+}
+
 export interface DiffResult {
+  /** The commit compared with. */
+  baseSha: string;
   /** A hash of everything below: it changes exactly when the diff does. */
   version: string;
   files: { file: ReviewFile; hunks: ReviewHunk[] }[];
@@ -73,28 +80,29 @@ export interface DiffResult {
 }
 
 /** Every change between `baseSha` and the working tree: committed, staged, unstaged and (optionally) untracked. */
-export async function workspaceDiff(runtime: Runtime, baseSha: string, opts: DiffOptions): Promise<DiffResult> {
+export async function workspaceDiff(runtime: Runtime, base: DiffBase, opts: DiffOptions): Promise<DiffResult> {
   const flags = `--no-color --no-ext-diff -M -U${opts.context ?? 3}${opts.binary ? " --binary" : ""}`;
-  const script = `${withDiffIndex(opts.untracked)}
-printf '\\n${MARK}raw\\n'
-${GIT} diff -z --raw --numstat --no-ext-diff -M ${baseSha} -- "$@" || exit 4
-printf '\\n${MARK}patch\\n'
-${GIT} diff ${flags} ${baseSha} -- "$@" || exit 4
+  // One diff for names, counts and the patch: raw and numstat records (NUL-separated), then the patch.
+  const script = `unset ${GIT_ENV_TO_CLEAR}
+export GIT_OPTIONAL_LOCKS=0 LC_ALL=C
+${baseScript(base)}
+printf '${MARK}base %s\\n' "$b"
+set -- ${(opts.paths ?? []).map(shq).join(" ")}
+${withDiffIndex(opts.untracked)}
+printf '\\n${MARK}diff\\n'
+${GIT} diff -z --raw --numstat -p ${flags} "$b" -- "$@" || exit 4
 `;
-  const out = await run(runtime, `set -- ${(opts.paths ?? []).map(shq).join(" ")}\n${script}`);
-  const section = (name: string, next?: string) => {
-    const start = out.indexOf(`${MARK}${name}\n`);
-    if (start < 0) throw new ReviewError("git printed no diff");
-    const from = start + MARK.length + name.length + 1;
-    const end = next ? out.indexOf(`\n${MARK}${next}\n`, from) : out.length;
-    return out.slice(from, end < 0 ? out.length : end);
-  };
-  const untracked = new Set(section("untracked", "raw").split("\0").filter(Boolean));
-  const raw = section("raw", "patch");
-  const patch = section("patch");
-  const files = buildFiles(parseRawNumstat(raw), parsePatch(patch), untracked);
-  const version = createHash("sha1").update(baseSha).update(raw).update(patch).digest("hex").slice(0, 16);
-  return { version, files, patch };
+  const out = await run(runtime, script);
+  const m = new RegExp(`^${MARK}base ([0-9a-f]+)\n${MARK}untracked\n`).exec(out);
+  const at = out.indexOf(`\n${MARK}diff\n`);
+  if (!m || at < 0) throw new ReviewError("git printed no diff");
+  const baseSha = m[1];
+  const untracked = new Set(out.slice(m[0].length, at).split("\0").filter(Boolean));
+  const raw = out.slice(at + MARK.length + 6);
+  const { changes, patch } = parseRawNumstat(raw);
+  const files = buildFiles(changes, parsePatch(patch), untracked);
+  const version = createHash("sha1").update(baseSha).update(raw).digest("hex").slice(0, 16);
+  return { baseSha, version, files, patch };
 }
 
 /**

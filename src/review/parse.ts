@@ -15,30 +15,36 @@ export interface RawChange {
 const STATUS: Record<string, ReviewFileStatus> = { A: "added", D: "deleted", R: "renamed", C: "copied" };
 
 /**
- * Reads `git diff -z --raw --numstat` output: raw records (`:modes shas X\0path\0[new\0]`), then
- * numstat records (`a\tr\tpath\0` or, for a rename, `a\tr\t\0old\0new\0`) in the same order.
+ * Reads `git diff -z --raw --numstat [-p]` output: raw records (`:modes shas X\0path\0[new\0]`),
+ * then numstat records (`a\tr\tpath\0` or, for a rename, `a\tr\t\0old\0new\0`) in the same
+ * order, then (with -p) a NUL and the patch text, returned as `patch`.
  */
-export function parseRawNumstat(out: string): RawChange[] {
-  const tokens = out.split("\0");
+export function parseRawNumstat(out: string): { changes: RawChange[]; patch: string } {
+  let pos = 0;
+  const next = () => {
+    const end = out.indexOf("\0", pos);
+    const token = out.slice(pos, end < 0 ? out.length : end);
+    pos = end < 0 ? out.length : end + 1;
+    return token;
+  };
   const changes: RawChange[] = [];
-  let i = 0;
-  while (i < tokens.length && tokens[i].startsWith(":")) {
-    const letter = tokens[i].split(" ")[4]?.[0] ?? "M";
+  while (out.startsWith(":", pos)) {
+    const letter = next().split(" ")[4]?.[0] ?? "M";
     const two = letter === "R" || letter === "C";
-    const change: RawChange = { path: two ? tokens[i + 2] : tokens[i + 1], status: STATUS[letter] ?? "modified", binary: false, added: 0, removed: 0 };
-    if (two) change.oldPath = tokens[i + 1];
+    const first = next();
+    const change: RawChange = { path: two ? next() : first, status: STATUS[letter] ?? "modified", binary: false, added: 0, removed: 0 };
+    if (two) change.oldPath = first;
     changes.push(change);
-    i += two ? 3 : 2;
   }
   for (const change of changes) {
-    const rec = tokens[i] ?? "";
-    const [a, r, p] = rec.split("\t");
+    const [a, r, p] = next().split("\t");
+    if (p === "") pos = out.indexOf("\0", out.indexOf("\0", pos) + 1) + 1; // a rename's two paths
     change.binary = a === "-";
     change.added = change.binary ? 0 : Number(a) || 0;
     change.removed = change.binary ? 0 : Number(r) || 0;
-    i += p === "" ? 3 : 1;
   }
-  return changes;
+  if (out.startsWith("\0", pos)) pos++;
+  return { changes, patch: out.slice(pos) };
 }
 
 /** One file's section of a patch: its header lines and hunks. */

@@ -1,5 +1,5 @@
 import type { Runtime } from "../runtime/types.js";
-import { applyReversed, ReviewError, workspaceDiff } from "./gitDiff.js";
+import { applyReversed, type DiffBase, ReviewError, workspaceDiff } from "./gitDiff.js";
 import { hunkHash, parsePatch } from "./parse.js";
 
 export interface RevertRequest {
@@ -10,18 +10,18 @@ export interface RevertRequest {
 }
 
 /**
- * Undoes a change between `baseSha` and the working tree by applying its patch reversed to the
+ * Undoes a change between `base` and the working tree by applying its patch reversed to the
  * working tree: an uncommitted change is restored, a committed one gets its inverse as an
  * uncommitted edit; history and the index are never touched. A hunk that changed since the view
  * showed it (its hash is gone) is refused.
  */
-export async function revertChange(runtime: Runtime, baseSha: string, req: RevertRequest): Promise<void> {
-  const all = await workspaceDiff(runtime, baseSha, { untracked: req.untracked });
+export async function revertChange(runtime: Runtime, base: DiffBase, req: RevertRequest): Promise<void> {
+  const all = await workspaceDiff(runtime, base, { untracked: req.untracked });
   const entry = all.files.find((f) => f.file.path === req.path);
   if (!entry) throw new ReviewError(`${req.path} has no change to revert`);
   const { file } = entry;
   const paths = file.oldPath !== undefined ? [file.path, file.oldPath] : [file.path];
-  const one = await workspaceDiff(runtime, baseSha, { untracked: req.untracked, paths, binary: true });
+  const one = await workspaceDiff(runtime, all.baseSha, { untracked: req.untracked, paths, binary: true });
   const section = parsePatch(one.patch).find((s) => s.header[0] !== undefined);
   if (!section) throw new ReviewError(`${req.path} has no change to revert`);
   const whole = req.hunk === undefined || file.status === "added" || file.status === "deleted" || file.binary || section.hunks.length === 0;

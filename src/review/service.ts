@@ -28,6 +28,7 @@ export interface Target {
 const WATCH_MS = 400;
 /** "Whole file" reads at most this much of a file. */
 const MAX_TEXT_BYTES = 4 * 1024 * 1024;
+const TRUNK_TTL_MS = 60_000;
 
 interface Cached {
   key: string;
@@ -50,6 +51,7 @@ export class ReviewService {
   private readonly cache = new Map<string, Cached>();
   private readonly marks = new Map<string, ReviewMarks>();
   private readonly watchers = new Map<string, Watcher>();
+  private readonly trunks = new Map<string, { at: number; value: Promise<string> }>();
 
   constructor(private readonly host: ReviewHost) {}
 
@@ -73,14 +75,27 @@ export class ReviewService {
     return m;
   }
 
+  /** The project's trunk, asked once a minute at most (it costs git processes every refresh otherwise). */
+  private trunk(projectPath: string): Promise<string> {
+    const known = this.trunks.get(projectPath);
+    if (known && Date.now() - known.at < TRUNK_TTL_MS) return known.value;
+    const value = detectTrunk(projectPath);
+    this.trunks.set(projectPath, { at: Date.now(), value });
+    value.catch(() => this.trunks.delete(projectPath));
+    return value;
+  }
+
+  private async base(ws: Workspace, base: ReviewBase) {
+    return resolveReviewBase(this.host.service, ws, base, (p) => this.trunk(p)).catch(badRequest);
+  }
+
   private async compute(t: Target): Promise<Cached & { label: string; sha: string }> {
     const ws = this.get(t.workspaceId);
-    const runtime = await this.runtime(ws);
-    const base = await resolveReviewBase(this.host.service, ws, runtime, t.base).catch(badRequest);
-    const diff = await workspaceDiff(runtime, base.sha, { untracked: t.untracked }).catch(badRequest);
+    const [runtime, { base, label }] = await Promise.all([this.runtime(ws), this.base(ws, t.base)]);
+    const diff = await workspaceDiff(runtime, base, { untracked: t.untracked }).catch(badRequest);
     const cached = { key: JSON.stringify([t.base, t.untracked]), diff, hunks: new Map(diff.files.map((f) => [f.file.path, f.hunks])) };
     this.cache.set(t.workspaceId, cached);
-    return { ...cached, ...base };
+    return { ...cached, label, sha: diff.baseSha };
   }
 
   async summary(t: Target): Promise<ReviewSummary> {
@@ -120,16 +135,15 @@ export class ReviewService {
 
   async revert(t: Target & { path: string; hunk?: string }): Promise<void> {
     const ws = this.get(t.workspaceId);
-    const runtime = await this.runtime(ws);
-    const base = await resolveReviewBase(this.host.service, ws, runtime, t.base).catch(badRequest);
-    await revertChange(runtime, base.sha, { path: t.path, hunk: t.hunk, untracked: t.untracked }).catch(badRequest);
+    const [runtime, { base }] = await Promise.all([this.runtime(ws), this.base(ws, t.base)]);
+    await revertChange(runtime, base, { path: t.path, hunk: t.hunk, untracked: t.untracked }).catch(badRequest);
     this.notify(t.workspaceId);
   }
 
   async branches(id: string): Promise<{ trunk: string | null; branches: string[] }> {
     const ws = this.get(id);
     const out = await git(ws.projectPath, ["for-each-ref", "--format=%(refname:short)", "refs/heads", "refs/remotes"]).catch(() => "");
-    const trunk = ws.base ?? (await detectTrunk(ws.projectPath).catch(() => null));
+    const trunk = ws.base ?? (await this.trunk(ws.projectPath).catch(() => null));
     return { trunk, branches: out.split("\n").filter((b) => b && !b.endsWith("/HEAD")) };
   }
 

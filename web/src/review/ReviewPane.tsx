@@ -8,7 +8,7 @@ import { CommentEditor } from "./CommentEditor";
 import { DiffRow, type RowActions } from "./DiffRows";
 import { FileTree } from "./FileTree";
 import { ReviewToolbar } from "./ReviewToolbar";
-import { buildRows, type Expansion, rowHeight, splitFileLines } from "./rows";
+import { buildRows, type Expansion, type Row, rowHeight, splitFileLines } from "./rows";
 import { commentTarget, rowLine, selectedIndices } from "./selection";
 import { useHighlight } from "./useHighlight";
 import { useReview } from "./useReview";
@@ -72,7 +72,11 @@ export function ReviewPane({ workspaceId }: { workspaceId: string }) {
     const f = filter.trim().toLowerCase();
     return f ? all.filter((x) => x.path.toLowerCase().includes(f) || x.oldPath?.toLowerCase().includes(f)) : all;
   }, [data.summary, filter]);
-  const rows = useMemo(() => buildRows({ files, hunks: data.hunks, collapsed, expansions, split }), [files, data.hunks, collapsed, expansions, split]);
+  const rowCache = useRef(new Map<string, { deps: unknown[]; rows: Row[] }>());
+  const rows = useMemo(
+    () => buildRows({ files, hunks: data.hunks, collapsed, expansions, split, cache: rowCache.current }),
+    [files, data.hunks, collapsed, expansions, split],
+  );
   const index = useMemo(() => new Map(rows.map((r, i) => [r.key, i])), [rows]);
   const anchorIdx = anchor !== null ? index.get(anchor) : undefined;
   const focusIdx = focusKey !== null ? index.get(focusKey) : undefined;
@@ -81,13 +85,11 @@ export function ReviewPane({ workspaceId }: { workspaceId: string }) {
     [rows, anchorIdx, focusIdx],
   );
 
-  const virtualizer = useVirtualizer({
-    count: rows.length,
-    getScrollElement: () => scroller.current,
-    estimateSize: (i) => rowHeight(rows[i]),
-    getItemKey: (i) => rows[i].key,
-    overscan: 15,
-  });
+  // Stable per row list: the virtualizer re-measures every row when these change.
+  const estimateSize = useCallback((i: number) => rowHeight(rows[i]), [rows]);
+  const getItemKey = useCallback((i: number) => rows[i].key, [rows]);
+  const getScrollElement = useCallback(() => scroller.current, []);
+  const virtualizer = useVirtualizer({ count: rows.length, getScrollElement, estimateSize, getItemKey, overscan: 15 });
   const items = virtualizer.getVirtualItems();
 
   // Files come into view: their hunks are asked for (plus a few ahead, so scrolling finds them there).
@@ -174,8 +176,7 @@ export function ReviewPane({ workspaceId }: { workspaceId: string }) {
     [anchor],
   );
 
-  const actions: RowActions = {
-    collapsed,
+  const impl: Omit<RowActions, "collapsed" | "confirming"> = {
     toggleCollapse: (path) =>
       setCollapsed((s) => {
         const n = new Set(s);
@@ -192,11 +193,27 @@ export function ReviewPane({ workspaceId }: { workspaceId: string }) {
         .then(() => data.refresh())
         .catch(fail);
     },
-    confirming,
     expand: (path, i, where, all) => void expand(path, i, where, all),
     wholeFile: (path) => void expand(path, 0, "above", true, true),
     select,
   };
+  const implRef = useRef(impl);
+  implRef.current = impl;
+  // Stable between renders (the rows are memoized): only a collapse or a pending revert changes it.
+  const actions = useMemo<RowActions>(
+    () => ({
+      collapsed,
+      confirming,
+      toggleCollapse: (path) => implRef.current.toggleCollapse(path),
+      markFile: (file) => implRef.current.markFile(file),
+      markHunk: (path, hunk) => implRef.current.markHunk(path, hunk),
+      revert: (path, hunk) => implRef.current.revert(path, hunk),
+      expand: (path, i, where, all) => implRef.current.expand(path, i, where, all),
+      wholeFile: (path) => implRef.current.wholeFile(path),
+      select: (key, extend) => implRef.current.select(key, extend),
+    }),
+    [collapsed, confirming],
+  );
 
   // ── keyboard ───────────────────────────────────────────────────────────
   const currentIndex = () => focusIdx ?? items.find((it) => it.start >= virtualizer.scrollOffset!)?.index ?? 0;
@@ -243,7 +260,7 @@ export function ReviewPane({ workspaceId }: { workspaceId: string }) {
         return step("file", -1);
       case "mark-hunk": {
         const h = currentHunk();
-        if (h) actions.markHunk(h.path, h.hunk);
+        if (h) impl.markHunk(h.path, h.hunk);
         return;
       }
       case "mark-file": {
@@ -300,8 +317,8 @@ export function ReviewPane({ workspaceId }: { workspaceId: string }) {
   }, [summary]);
   const maxLen = useMemo(() => {
     let n = 40;
-    for (const list of data.hunks.values()) for (const h of list) for (const l of h.lines) if (l.length > n) n = l.length;
-    for (const e of expansions.values()) for (const l of e.lines) if (l.length > n) n = l.length;
+    for (const list of data.hunks.values()) for (const h of list) n = Math.max(n, longest(h.lines));
+    for (const e of expansions.values()) n = Math.max(n, longest(e.lines));
     return Math.min(n, 2_000);
   }, [data.hunks, expansions]);
   const currentPath = focusIdx !== undefined ? ((rows[focusIdx] as { path?: string }).path ?? null) : null;
@@ -411,4 +428,16 @@ export function ReviewPane({ workspaceId }: { workspaceId: string }) {
       )}
     </div>
   );
+}
+
+const longestCache = new WeakMap<string[], number>();
+/** The longest line's length (kept per array: a refresh only measures what changed). */
+function longest(lines: string[]): number {
+  let n = longestCache.get(lines);
+  if (n === undefined) {
+    n = 0;
+    for (const l of lines) if (l.length > n) n = l.length;
+    longestCache.set(lines, n);
+  }
+  return n;
 }

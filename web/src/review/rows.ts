@@ -19,7 +19,7 @@ export interface Expansion {
 }
 
 export type Row =
-  | { kind: "file"; key: string; file: ReviewFile; index: number }
+  | { kind: "file"; key: string; file: ReviewFile }
   | { kind: "loading"; key: string; path: string }
   | { kind: "hunk"; key: string; path: string; hunk: ReviewHunk; hunkIndex: number }
   | { kind: "expand"; key: string; path: string; hunkIndex: number; where: "above" | "below"; hidden: number }
@@ -104,52 +104,66 @@ export interface BuildInput {
   collapsed: Set<string>;
   expansions: Map<string, Expansion>;
   split: boolean;
+  /** Rows of each file from the last build, reused while the file's inputs are the same objects. */
+  cache?: Map<string, { deps: unknown[]; rows: Row[] }>;
 }
 
 /** The rows of the whole review: a header per file, then (unless collapsed) its hunks, or a placeholder until loaded. */
-export function buildRows({ files, hunks, collapsed, expansions, split }: BuildInput): Row[] {
+export function buildRows({ files, hunks, collapsed, expansions, split, cache }: BuildInput): Row[] {
   const rows: Row[] = [];
-  files.forEach((file, index) => {
+  for (const file of files) {
     const p = file.path;
-    rows.push({ kind: "file", key: `f:${p}`, file, index });
-    if (collapsed.has(p)) return;
-    const list = hunks.get(p);
-    if (!list) {
-      rows.push({ kind: "loading", key: `l:${p}`, path: p });
-      return;
+    const deps = [file, hunks.get(p), expansions.get(p), collapsed.has(p), split];
+    const known = cache?.get(p);
+    if (known?.deps.every((d, i) => d === deps[i])) {
+      for (const r of known.rows) rows.push(r);
+      continue;
     }
-    const exp = expansions.get(p);
-    const expandable = !file.binary && file.status !== "added" && file.status !== "deleted" && list.length > 0 && !list[0].meta;
-    const push = (hunkIndex: number, lines: DiffLine[], tag: string) => {
-      if (split) {
-        splitPairs(lines).forEach((pair, k) => rows.push({ kind: "split", key: `${tag}:${k}`, path: p, hunkIndex, ...pair }));
-      } else lines.forEach((line, k) => rows.push({ kind: "line", key: `${tag}:${k}`, path: p, hunkIndex, line }));
-    };
-    list.forEach((h, i) => {
-      if (expandable) {
-        const gap = gapAbove(list, i);
-        const shown = Math.min(exp?.above[i] ?? 0, gap.to - gap.from);
-        const hidden = gap.to - gap.from - shown;
-        // Gaps above hunks are known from the hunks; the one below the last needs the file's length (read on expand).
-        if (hidden > 0) rows.push({ kind: "expand", key: `e:${p}:${i}`, path: p, hunkIndex: i, where: "above", hidden });
-        if (exp && shown > 0) push(i, contextLines(exp, h, gap.to - shown, gap.to, false), `x:${p}:${i}`);
-      }
-      rows.push({ kind: "hunk", key: `h:${p}:${i}`, path: p, hunk: h, hunkIndex: i });
-      push(i, hunkLines(h), `d:${p}:${i}`);
-    });
-    if (expandable) {
-      const last = list.length - 1;
-      if (!exp) rows.push({ kind: "expand", key: `e:${p}:end`, path: p, hunkIndex: last, where: "below", hidden: -1 });
-      else {
-        const gap = gapBelow(list, exp.lines.length);
-        const shown = Math.min(exp.below, gap.to - gap.from);
-        if (shown > 0) push(last, contextLines(exp, list[last], gap.from, gap.from + shown, true), `y:${p}`);
-        if (gap.to - gap.from - shown > 0)
-          rows.push({ kind: "expand", key: `e:${p}:end`, path: p, hunkIndex: last, where: "below", hidden: gap.to - gap.from - shown });
-      }
-    }
-  });
+    const start = rows.length;
+    fileRows(rows, file, hunks.get(p), expansions.get(p), collapsed.has(p), split);
+    cache?.set(p, { deps, rows: rows.slice(start) });
+  }
   return rows;
+}
+
+/** A file's rows: its header, then (unless collapsed) its hunks, or a placeholder until they are loaded. */
+function fileRows(rows: Row[], file: ReviewFile, list: ReviewHunk[] | undefined, exp: Expansion | undefined, collapsed: boolean, split: boolean) {
+  const p = file.path;
+  rows.push({ kind: "file", key: `f:${p}`, file });
+  if (collapsed) return;
+  if (!list) {
+    rows.push({ kind: "loading", key: `l:${p}`, path: p });
+    return;
+  }
+  const expandable = !file.binary && file.status !== "added" && file.status !== "deleted" && list.length > 0 && !list[0].meta;
+  const push = (hunkIndex: number, lines: DiffLine[], tag: string) => {
+    if (split) {
+      splitPairs(lines).forEach((pair, k) => rows.push({ kind: "split", key: `${tag}:${k}`, path: p, hunkIndex, ...pair }));
+    } else lines.forEach((line, k) => rows.push({ kind: "line", key: `${tag}:${k}`, path: p, hunkIndex, line }));
+  };
+  list.forEach((h, i) => {
+    if (expandable) {
+      const gap = gapAbove(list, i);
+      const shown = Math.min(exp?.above[i] ?? 0, gap.to - gap.from);
+      const hidden = gap.to - gap.from - shown;
+      // Gaps above hunks are known from the hunks; the one below the last needs the file's length (read on expand).
+      if (hidden > 0) rows.push({ kind: "expand", key: `e:${p}:${i}`, path: p, hunkIndex: i, where: "above", hidden });
+      if (exp && shown > 0) push(i, contextLines(exp, h, gap.to - shown, gap.to, false), `x:${p}:${i}`);
+    }
+    rows.push({ kind: "hunk", key: `h:${p}:${i}`, path: p, hunk: h, hunkIndex: i });
+    push(i, hunkLines(h), `d:${p}:${i}`);
+  });
+  if (expandable) {
+    const last = list.length - 1;
+    if (!exp) rows.push({ kind: "expand", key: `e:${p}:end`, path: p, hunkIndex: last, where: "below", hidden: -1 });
+    else {
+      const gap = gapBelow(list, exp.lines.length);
+      const shown = Math.min(exp.below, gap.to - gap.from);
+      if (shown > 0) push(last, contextLines(exp, list[last], gap.from, gap.from + shown, true), `y:${p}`);
+      if (gap.to - gap.from - shown > 0)
+        rows.push({ kind: "expand", key: `e:${p}:end`, path: p, hunkIndex: last, where: "below", hidden: gap.to - gap.from - shown });
+    }
+  }
 }
 
 /** Line count of a text as an editor shows it (a final newline ends the last line, it does not start one). */

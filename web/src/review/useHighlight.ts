@@ -11,6 +11,8 @@ export interface HunkTokens {
 type Highlighter = typeof import("../chat/markdown/highlighter");
 let module: Promise<Highlighter> | undefined;
 const cache = new Map<string, HunkTokens | null>();
+/** How long the hunks in view must stay the same before they are coloured. */
+const SETTLE_MS = 120;
 
 export const langOf = (path: string) => {
   const base = path.slice(path.lastIndexOf("/") + 1).toLowerCase();
@@ -61,7 +63,8 @@ export function useHighlight(visible: { path: string; hunk: ReviewHunk }[]): num
   useEffect(() => {
     if (!wanted.length) return;
     let live = true;
-    (async () => {
+    // Once the view rests: while it scrolls, rows show plain text and no frame waits for colours.
+    const timer = setTimeout(async () => {
       module ??= import("../chat/markdown/highlighter");
       if (cache.size > 5_000) cache.clear(); // bounded: hunks seen long ago are coloured again when seen
       const hl = await module;
@@ -74,9 +77,10 @@ export function useHighlight(visible: { path: string; hunk: ReviewHunk }[]): num
         await new Promise((r) => setTimeout(r, 0));
       }
       if (live) setVersion((n) => n + 1);
-    })();
+    }, SETTLE_MS);
     return () => {
       live = false;
+      clearTimeout(timer);
     };
   }, [wantedKey]);
   return version;

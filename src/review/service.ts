@@ -119,11 +119,15 @@ export class ReviewService {
   async fileText(id: string, file: string): Promise<{ text: string; truncated: boolean }> {
     const ws = this.get(id);
     const runtime = await this.runtime(ws);
+    const outside = new HubError("BAD_REQUEST", `${file} is outside the workspace`);
     const full = path.posix.normalize(path.posix.join(runtime.root, file));
-    if (path.posix.isAbsolute(file) || !full.startsWith(`${runtime.root}/`)) throw new HubError("BAD_REQUEST", `${file} is outside the workspace`);
-    const data = await runtime.readFile(full).catch(() => {
+    if (path.posix.isAbsolute(file) || !full.startsWith(`${runtime.root}/`)) throw outside;
+    // A link inside the workspace may point anywhere: what it reaches must be inside too.
+    const [root, real] = await Promise.all([runtime.realpath(runtime.root), runtime.realpath(full)]).catch(() => {
       throw new HubError("NOT_FOUND", `${file} is not in the workspace`);
     });
+    if (!real.startsWith(`${root}/`)) throw outside;
+    const data = await runtime.readFile(real);
     const truncated = data.length > MAX_TEXT_BYTES;
     return { text: data.subarray(0, MAX_TEXT_BYTES).toString("utf8"), truncated };
   }
@@ -174,6 +178,7 @@ export class ReviewService {
       if (w.queues.size === 0) {
         clearTimeout(w.timer);
         this.watchers.delete(id);
+        this.cache.delete(id); // nobody reviews it now: its diff is not kept in memory
       }
     });
     return queue;

@@ -7,6 +7,7 @@ import { makeRepo } from "../helpers/git.js";
 import { type App, lastUserText, poll, startApp } from "./harness.js";
 
 const APP_TS = ["export function greet(name: string) {", "  return `hello ${name}`;", "}", ""].join("\n");
+const LONG_TS = `${Array.from({ length: 40 }, (_, i) => `export const line${i + 1} = ${i + 1};`).join("\n")}\n`;
 
 /**
  * The review pane on a real worktree: the file and its hunk show, a new edit appears by itself,
@@ -22,7 +23,7 @@ describe.skipIf(!hasChromium)("browser: review pane", () => {
   beforeAll(async () => {
     app = await startApp();
     const api = await app.api();
-    const repo = makeRepo(path.join(app.dirs.base, "review-app"), { "src/app.ts": APP_TS, "README.md": "# app\n" });
+    const repo = makeRepo(path.join(app.dirs.base, "review-app"), { "src/app.ts": APP_TS, "src/long.ts": LONG_TS, "README.md": "# app\n" });
     await api.projects.add({ path: repo });
     const ws = await api.workspaces.create({ projectPath: repo, name: "reviewed" });
     workspaceId = ws.id;
@@ -78,6 +79,53 @@ describe.skipIf(!hasChromium)("browser: review pane", () => {
     await poll(() => page.getByTestId("comment-chip").count()).toBe(0);
     // Kept in the chat like any message.
     await poll(() => page.getByTestId("message-user").last().textContent()).toContain("src/app.ts:2");
+  });
+
+  it("keys move between hunks and files and mark them; the palette lists the review's commands", async () => {
+    fs.writeFileSync(path.join(worktree, "src/long.ts"), LONG_TS.replace("line5 = 5", "line5 = 500").replace("line30 = 30", "line30 = 3000"));
+    await file("src/long.ts").waitFor();
+    await page.getByTestId("diff-line").filter({ hasText: "untracked notes" }).click();
+    const cursor = () => page.locator("[data-testid=diff-line][data-selected]").first().textContent();
+    await page.keyboard.press("n");
+    await poll(cursor).toContain("export function greet");
+    await page.keyboard.press("n");
+    await poll(cursor).toContain("export const line2 = 2;");
+    await page.keyboard.press("n");
+    await poll(cursor).toContain("export const line27 = 27;");
+    await page.keyboard.press("p");
+    await poll(cursor).toContain("export const line2 = 2;");
+    await page.keyboard.press("r");
+    await poll(() => page.getByTestId("review-counter").textContent()).toBe("2 of 4 hunks reviewed");
+    await page.keyboard.press("Shift+P");
+    await poll(cursor).toContain("export function greet");
+    await page.keyboard.press("Shift+N");
+    await poll(cursor).toContain("export const line2 = 2;");
+    await page.keyboard.press("Shift+R");
+    await poll(() => page.getByTestId("review-counter").textContent()).toBe("3 of 4 hunks reviewed");
+
+    await page.keyboard.press("Control+Shift+P");
+    await page.getByTestId("command-palette-input").fill("Review: next");
+    await page.getByTestId("command-item-review-next-file").waitFor();
+    await page.getByTestId("command-item-review-next-hunk").waitFor();
+    await page.keyboard.press("Escape");
+  });
+
+  it("shows the whole file and side by side; reverts a hunk after a second click", async () => {
+    const long = file("src/long.ts");
+    await long.getByTestId("whole-file").click();
+    await page.getByTestId("diff-line").filter({ hasText: "export const line17 = 17;" }).waitFor();
+    await page.getByTestId("review-split").click();
+    // Side by side: the old and the new line on one row.
+    await poll(() => page.getByTestId("diff-line").filter({ hasText: "line5 = 500" }).textContent()).toMatch(/line5 = 5;.*line5 = 500;/);
+    await page.getByTestId("review-split").click();
+
+    const hunk = page.getByTestId("review-hunk").filter({ hasText: "@@ -27,7 +27,7 @@" });
+    await hunk.getByTestId("hunk-revert").click();
+    expect(fs.readFileSync(path.join(worktree, "src/long.ts"), "utf8")).toContain("line30 = 3000");
+    await poll(() => hunk.getByTestId("hunk-revert").textContent()).toBe("Confirm revert");
+    await hunk.getByTestId("hunk-revert").click();
+    await poll(() => fs.readFileSync(path.join(worktree, "src/long.ts"), "utf8")).toBe(LONG_TS.replace("line5 = 5", "line5 = 500"));
+    await poll(() => page.getByTestId("review-hunk").filter({ hasText: "@@ -27,7 +27,7 @@" }).count()).toBe(0);
   });
 
   it("on a phone the review is a full-screen view", async () => {

@@ -120,6 +120,12 @@ describe("review marks and reverts through the server", () => {
       expect(gitIn(worktree, "rev-parse", "HEAD")).toBe(head);
       const s4 = await c2.api.review.summary(target);
       expect(s4.files.map((f) => f.path)).toEqual(["new.txt", "untracked.txt"]);
+      // "Whole file" reads files of the workspace only, links included.
+      expect((await c2.api.review.fileText({ ...target, path: "src/main.ts" })).text).toBe(lines(30));
+      fs.symlinkSync("/etc/hostname", path.join(worktree, "escape.txt"));
+      await expect(c2.api.review.fileText({ ...target, path: "escape.txt" })).rejects.toThrow(/outside the workspace/);
+      await expect(c2.api.review.fileText({ ...target, path: "../app/src/main.ts" })).rejects.toThrow(/outside the workspace/);
+      fs.rmSync(path.join(worktree, "escape.txt"));
       // A stale hunk is refused with a reason.
       await expect(c2.api.review.revert({ ...target, path: "new.txt", hunk: "0000" })).rejects.toThrow(/no longer there/);
     } finally {

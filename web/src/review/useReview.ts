@@ -42,6 +42,7 @@ export function useReview(workspaceId: string, base: ReviewBase, untracked: bool
       try {
         const res = await call((api) => api.review.files({ ...target.current, paths: page, version: version.current ?? undefined }));
         if (gen !== generation.current) return;
+        performance.mark("mux:review-files");
         setHunks((prev) => {
           const next = new Map(prev);
           for (const f of res.files) {
@@ -67,6 +68,7 @@ export function useReview(workspaceId: string, base: ReviewBase, untracked: bool
       try {
         const s = await call((api) => api.review.summary(target.current));
         if (gen !== generation.current) return;
+        performance.mark("mux:review-summary"); // for bench/review.ts: when the file tree's data arrived
         version.current = s.version;
         setSummary(s);
         setError(null);

@@ -48,23 +48,25 @@ export const ReviewHunkSchema = z.object({
 });
 export type ReviewHunk = z.infer<typeof ReviewHunkSchema>;
 
+export const ReviewFileDiffSchema = z.object({ path: z.string(), hunks: z.array(ReviewHunkSchema) });
+export type ReviewFileDiff = z.infer<typeof ReviewFileDiffSchema>;
+
 export const ReviewSummarySchema = z.object({
   /** Changes when anything in the diff changes; file pages are asked for with it. */
   version: z.string(),
   base: z.object({ label: z.string(), sha: z.string() }),
   files: z.array(ReviewFileSchema),
+  /** The hunks of the first `firstFiles` files, so the view shows them without another round trip. */
+  first: z.array(ReviewFileDiffSchema).optional(),
 });
 export type ReviewSummary = z.infer<typeof ReviewSummarySchema>;
-
-export const ReviewFileDiffSchema = z.object({ path: z.string(), hunks: z.array(ReviewHunkSchema) });
-export type ReviewFileDiff = z.infer<typeof ReviewFileDiffSchema>;
 
 const target = z.object({ workspaceId: z.string(), base: ReviewBaseSchema.default({ type: "trunk" }), untracked: z.boolean().default(true) });
 
 /** Reviewing a workspace's changes: diff pages, live change notices, marks, reverts. */
 export const reviewContract = {
   /** The file tree with +/- and review counts. */
-  summary: oc.input(target).output(ReviewSummarySchema),
+  summary: oc.input(target.extend({ firstFiles: z.number().int().min(0).max(50).default(0) })).output(ReviewSummarySchema),
   /** Hunks of some files (a page); `version` is the summary's (a newer one is returned when the diff moved on). */
   files: oc
     .input(target.extend({ paths: z.array(z.string()).max(200), version: z.string().optional() }))

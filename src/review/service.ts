@@ -98,22 +98,28 @@ export class ReviewService {
     return { ...cached, label, sha: diff.baseSha };
   }
 
-  async summary(t: Target): Promise<ReviewSummary> {
+  async summary(t: Target & { firstFiles?: number }): Promise<ReviewSummary> {
     const { diff, label, sha } = await this.compute(t);
     const marks = this.marksOf(t.workspaceId);
     // Marks of hunks that are gone are dropped, against the default view only (another base shows other hunks).
     if (t.base.type === "trunk" && t.untracked) await marks.prune(new Set(diff.files.flatMap((f) => f.hunks.map((h) => h.hash))));
     const files = diff.files.map(({ file, hunks }) => ({ ...file, reviewed: hunks.filter((h) => marks.has(h.hash)).length }));
-    return { version: diff.version, base: { label, sha }, files };
+    const summary: ReviewSummary = { version: diff.version, base: { label, sha }, files };
+    if (t.firstFiles) summary.first = diff.files.slice(0, t.firstFiles).map((f) => ({ path: f.file.path, hunks: this.withMarks(t.workspaceId, f.hunks) }));
+    return summary;
   }
 
   /** Hunks of `paths` from the diff the summary `version` describes, or from a fresh one. */
   async files(t: Target & { paths: string[]; version?: string }): Promise<{ version: string; files: ReviewFileDiff[] }> {
     let cached = this.cache.get(t.workspaceId);
     if (!cached || cached.key !== JSON.stringify([t.base, t.untracked]) || (t.version && cached.diff.version !== t.version)) cached = await this.compute(t);
-    const marks = this.marksOf(t.workspaceId);
-    const files = t.paths.map((p) => ({ path: p, hunks: (cached.hunks.get(p) ?? []).map((h) => ({ ...h, reviewed: marks.has(h.hash) })) }));
+    const files = t.paths.map((p) => ({ path: p, hunks: this.withMarks(t.workspaceId, cached.hunks.get(p) ?? []) }));
     return { version: cached.diff.version, files };
+  }
+
+  private withMarks(id: string, hunks: ReviewHunk[]): ReviewHunk[] {
+    const marks = this.marksOf(id);
+    return hunks.map((h) => ({ ...h, reviewed: marks.has(h.hash) }));
   }
 
   async fileText(id: string, file: string): Promise<{ text: string; truncated: boolean }> {

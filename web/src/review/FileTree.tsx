@@ -1,8 +1,9 @@
+import { memo } from "react";
 import type { ReviewFile } from "../../../src/api/review";
 import { Counts, STATUS_COLOR, STATUS_LETTER } from "./DiffRows";
 
 /** Changed files grouped by directory; a click shows the file in the diff. */
-export function FileTree({ files, current, onPick }: { files: ReviewFile[]; current: string | null; onPick: (path: string) => void }) {
+export const FileTree = memo(function FileTree({ files, current, onPick }: { files: ReviewFile[]; current: string | null; onPick: (path: string) => void }) {
   const groups = new Map<string, ReviewFile[]>();
   for (const f of files) {
     const slash = f.path.lastIndexOf("/");
@@ -42,4 +43,4 @@ export function FileTree({ files, current, onPick }: { files: ReviewFile[]; curr
       ))}
     </ul>
   );
-}
+});

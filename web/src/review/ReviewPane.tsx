@@ -322,11 +322,16 @@ export function ReviewPane({ workspaceId }: { workspaceId: string }) {
     return Math.min(n, 2_000);
   }, [data.hunks, expansions]);
   const currentPath = focusIdx !== undefined ? ((rows[focusIdx] as { path?: string }).path ?? null) : null;
-  const pick = (path: string) => {
+  // Stable, so the (memoized) tree does not re-render while the diff scrolls.
+  const pickRef = useRef((_: string) => {});
+  pickRef.current = (path: string) => {
     setShowTree(false);
     const i = index.get(`f:${path}`);
     if (i !== undefined) requestAnimationFrame(() => virtualizer.scrollToIndex(i, { align: "start" }));
   };
+  const pick = useCallback((path: string) => pickRef.current(path), []);
+  const toggleSplit = useCallback(() => setSplitPref((p) => !(p ?? width >= SPLIT_PX)), [width]);
+  const treeToggle = useMemo(() => (treeBeside ? undefined : { open: showTree, toggle: () => setShowTree((v) => !v) }), [treeBeside, showTree]);
   const target0 = commenting ? commentTarget(rows, [...selection]) : null;
 
   return (
@@ -349,8 +354,8 @@ export function ReviewPane({ workspaceId }: { workspaceId: string }) {
         baseLabel={summary?.base.label}
         totals={totals}
         split={split}
-        onSplit={() => setSplitPref(!split)}
-        treeToggle={treeBeside ? undefined : { open: showTree, toggle: () => setShowTree(!showTree) }}
+        onSplit={toggleSplit}
+        treeToggle={treeToggle}
       />
       {(data.error || actionError) && (
         <div role="alert" className="flex items-start gap-2 border-b border-line px-3 py-1 text-[12px] text-err" data-testid="review-error">

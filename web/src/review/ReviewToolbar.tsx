@@ -1,4 +1,4 @@
-import { useEffect, useState } from "react";
+import { memo, useEffect, useState } from "react";
 import type { ReviewBase } from "../../../src/api/review";
 import { call } from "../api/client";
 import { REVIEW_KEYS } from "./actions";
@@ -23,16 +23,25 @@ const encode = (b: ReviewBase) => (b.type === "ref" ? `ref:${b.ref}` : b.type);
 const decode = (v: string): ReviewBase => (v.startsWith("ref:") ? { type: "ref", ref: v.slice(4) } : v === "head" ? { type: "head" } : { type: "trunk" });
 
 /** Base picker, untracked toggle, path filter, review counter, unified/side-by-side. */
-export function ReviewToolbar(p: Props) {
+export const ReviewToolbar = memo(function ReviewToolbar(p: Props) {
   const [branches, setBranches] = useState<string[]>([]);
   const [trunk, setTrunk] = useState<string | null>(null);
+  // A moment after the diff: while the pane opens, the server's git work goes to the diff.
   useEffect(() => {
-    call((api) => api.review.branches({ workspaceId: p.workspaceId }))
-      .then((b) => {
-        setBranches(b.branches);
-        setTrunk(b.trunk);
-      })
-      .catch(() => {});
+    let live = true;
+    const t = setTimeout(() => {
+      call((api) => api.review.branches({ workspaceId: p.workspaceId }))
+        .then((b) => {
+          if (!live) return;
+          setBranches(b.branches);
+          setTrunk(b.trunk);
+        })
+        .catch(() => {});
+    }, 800);
+    return () => {
+      live = false;
+      clearTimeout(t);
+    };
   }, [p.workspaceId]);
   const keys = Object.entries(REVIEW_KEYS)
     .map(([c, k]) => `${k}: ${c.replace(/-/g, " ")}`)
@@ -88,4 +97,4 @@ export function ReviewToolbar(p: Props) {
       )}
     </div>
   );
-}
+});

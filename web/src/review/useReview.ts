@@ -5,6 +5,8 @@ import { errorMessage } from "../state/errors";
 
 /** Files asked for per request (the server allows 200). */
 const PAGE = 40;
+/** Files whose hunks come with the summary (the first screenful). */
+const FIRST_FILES = 8;
 
 export interface ReviewData {
   summary: ReviewSummary | null;
@@ -66,7 +68,7 @@ export function useReview(workspaceId: string, base: ReviewBase, untracked: bool
     const gen = generation.current;
     (async () => {
       try {
-        const s = await call((api) => api.review.summary(target.current));
+        const s = await call((api) => api.review.summary({ ...target.current, firstFiles: FIRST_FILES }));
         if (gen !== generation.current) return;
         performance.mark("mux:review-summary"); // for bench/review.ts: when the file tree's data arrived
         version.current = s.version;
@@ -74,14 +76,17 @@ export function useReview(workspaceId: string, base: ReviewBase, untracked: bool
         setError(null);
         // Files shown before are asked for again at the new version; files gone are dropped.
         const present = new Set(s.files.map((f) => f.path));
+        for (const f of s.first ?? []) loaded.current.set(f.path, s.version);
         const stale: string[] = [];
         for (const [p, v] of loaded.current) {
           if (!present.has(p)) loaded.current.delete(p);
           else if (v !== s.version) stale.push(p);
         }
         setHunks((prev) => {
-          if ([...prev.keys()].every((p) => present.has(p))) return prev;
-          return new Map([...prev].filter(([p]) => present.has(p)));
+          if (!s.first?.length && [...prev.keys()].every((p) => present.has(p))) return prev;
+          const next = new Map([...prev].filter(([p]) => present.has(p)));
+          for (const f of s.first ?? []) next.set(f.path, f.hunks);
+          return next;
         });
         await fetchFiles(stale, gen);
       } catch (e) {

@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import type { ReviewFile, ReviewHunk } from "../../src/api/review.js";
 import { withComments } from "../../web/src/review/commentText.js";
 import { buildRows, type Expansion, type Row, splitPairs } from "../../web/src/review/rows.js";
+import { fileAt, hunkAt, stepTarget } from "../../web/src/review/navigation.js";
 import { commentTarget, selectedIndices } from "../../web/src/review/selection.js";
 
 const file: ReviewFile = { path: "a.ts", status: "modified", binary: false, untracked: false, added: 2, removed: 1, hunks: 2, reviewed: 0 };
@@ -59,5 +60,18 @@ describe("review rows", () => {
     expect(withComments("Fix these.", [{ id: "1", ...target!, note: "Why?" }])).toBe(
       "Fix these.\n\nReview comment on the changes:\n\na.ts:5-6\n> -l5\n> +L5\n>  l6\nWhy?",
     );
+  });
+
+  it("keys step from hunk to hunk, and back from inside a hunk to the one before", () => {
+    const rows = build();
+    const headers = rows.flatMap((r, i) => (r.kind === "hunk" ? [i] : []));
+    const inSecond = headers[1] + 2;
+    expect(stepTarget(rows, 0, "hunk", 1)).toBe(headers[0]);
+    expect(stepTarget(rows, headers[0] + 1, "hunk", 1)).toBe(headers[1]);
+    expect(stepTarget(rows, inSecond, "hunk", -1)).toBe(headers[0]);
+    expect(stepTarget(rows, inSecond, "hunk", 1)).toBeNull();
+    expect(hunkAt(rows, inSecond)?.hunk.hash).toBe("h2");
+    expect(hunkAt(rows, 0)?.hunk.hash).toBe("h1");
+    expect(fileAt(rows, inSecond)?.path).toBe("a.ts");
   });
 });

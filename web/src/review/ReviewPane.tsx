@@ -9,11 +9,12 @@ import { DiffRow, type RowActions } from "./DiffRows";
 import { FileTree } from "./FileTree";
 import { ReviewToolbar } from "./ReviewToolbar";
 import { buildRows, type Expansion, type Row, rowHeight, splitFileLines } from "./rows";
-import { commentTarget, rowLine, selectedIndices } from "./selection";
+import { commentTarget, selectedIndices } from "./selection";
 import { useHighlight } from "./useHighlight";
 import { useReview } from "./useReview";
 import { addComment } from "./comments";
 import { keyCommand } from "./keys";
+import { fileAt, firstLine, hunkAt, nextLine, stepTarget } from "./navigation";
 import "./review.css";
 
 /** The pane's choices per workspace, for this page's lifetime (closing the panel keeps them). */
@@ -217,54 +218,32 @@ export function ReviewPane({ workspaceId }: { workspaceId: string }) {
 
   // ── keyboard ───────────────────────────────────────────────────────────
   const currentIndex = () => focusIdx ?? items.find((it) => it.start >= virtualizer.scrollOffset!)?.index ?? 0;
-  const goTo = (rowIndex: number, align: "start" | "auto" = "start") => {
-    virtualizer.scrollToIndex(rowIndex, { align });
-    const first = rows.findIndex((r, i) => i >= rowIndex && !!rowLine(r));
-    if (first >= 0) {
+  const goTo = (rowIndex: number | null) => {
+    if (rowIndex === null) return;
+    virtualizer.scrollToIndex(rowIndex, { align: "start" });
+    const first = firstLine(rows, rowIndex);
+    if (first !== null) {
       setAnchor(rows[first].key);
       setFocusKey(rows[first].key);
     }
   };
-  const step = (kind: "hunk" | "file", dir: 1 | -1) => {
-    const from = currentIndex();
-    // Backwards: from the header of the current one, so "previous" leaves it.
-    let start = from;
-    if (dir < 0) while (start > 0 && rows[start].kind !== kind) start--;
-    for (let i = start + dir; i >= 0 && i < rows.length; i += dir) {
-      if (rows[i].kind === kind) return goTo(i);
-    }
-  };
-  const currentHunk = (): { path: string; hunk: ReviewHunk } | null => {
-    for (let i = currentIndex(); i >= 0; i--) {
-      const r = rows[i];
-      if (r?.kind === "hunk") return { path: r.path, hunk: data.hunks.get(r.path)?.[r.hunkIndex] ?? r.hunk };
-      if (r?.kind === "file") break;
-    }
-    const next = rows.findIndex((r, i) => i >= currentIndex() && r.kind === "hunk");
-    const r = rows[next];
-    return r?.kind === "hunk" ? { path: r.path, hunk: r.hunk } : null;
-  };
-  const currentFile = (): ReviewFile | null => {
-    for (let i = currentIndex(); i >= 0; i--) if (rows[i]?.kind === "file") return (rows[i] as { file: ReviewFile }).file;
-    return null;
-  };
   const run = (command: ReviewCommand) => {
     switch (command) {
       case "next-hunk":
-        return step("hunk", 1);
+        return goTo(stepTarget(rows, currentIndex(), "hunk", 1));
       case "previous-hunk":
-        return step("hunk", -1);
+        return goTo(stepTarget(rows, currentIndex(), "hunk", -1));
       case "next-file":
-        return step("file", 1);
+        return goTo(stepTarget(rows, currentIndex(), "file", 1));
       case "previous-file":
-        return step("file", -1);
+        return goTo(stepTarget(rows, currentIndex(), "file", -1));
       case "mark-hunk": {
-        const h = currentHunk();
-        if (h) impl.markHunk(h.path, h.hunk);
+        const h = hunkAt(rows, currentIndex());
+        if (h) impl.markHunk(h.path, data.hunks.get(h.path)?.[h.hunkIndex] ?? h.hunk);
         return;
       }
       case "mark-file": {
-        const f = currentFile();
+        const f = fileAt(rows, currentIndex());
         if (f) void markFile(f);
         return;
       }
@@ -286,14 +265,12 @@ export function ReviewPane({ workspaceId }: { workspaceId: string }) {
     if (t.closest("input, textarea, select") || e.ctrlKey || e.metaKey || e.altKey) return;
     if (e.key === "ArrowDown" || e.key === "ArrowUp") {
       const dir = e.key === "ArrowDown" ? 1 : -1;
-      for (let i = (focusIdx ?? currentIndex() - dir) + dir; i >= 0 && i < rows.length; i += dir) {
-        if (!rowLine(rows[i])) continue;
-        e.preventDefault();
-        if (!e.shiftKey || anchor === null) setAnchor(rows[i].key);
-        setFocusKey(rows[i].key);
-        virtualizer.scrollToIndex(i, { align: "auto" });
-        return;
-      }
+      const i = nextLine(rows, focusIdx ?? currentIndex() - dir, dir);
+      if (i === null) return;
+      e.preventDefault();
+      if (!e.shiftKey || anchor === null) setAnchor(rows[i].key);
+      setFocusKey(rows[i].key);
+      virtualizer.scrollToIndex(i, { align: "auto" });
       return;
     }
     if (e.key === "Escape" && (selection.size || confirming)) {

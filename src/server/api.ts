@@ -38,6 +38,7 @@ export function createApi(env: NodeJS.ProcessEnv, server: ServerInfo = { sshHost
   const hub = new Hub(createWorkspaceService(env), { env });
   const handler = new RPCHandler(router);
   const review = new ReviewService(hub);
+  hub.onFilesChanged((id) => review.notify(id));
   const context = { hub, review, env, server };
   return {
     hub,

@@ -68,6 +68,7 @@ export class Hub implements SessionHost {
   private readonly registryView: RegistryView;
   private readonly unloadAfterMs: number;
   private readonly elsewhereWatch: ElsewhereWatch;
+  private readonly filesListeners = new Set<(id: string) => void>();
 
   constructor(
     readonly service: WorkspaceService,
@@ -144,6 +145,12 @@ export class Hub implements SessionHost {
 
   filesChanged(id: string): void {
     void this.git.refresh([id]).catch(() => {});
+    for (const listener of this.filesListeners) listener(id);
+  }
+
+  /** Called whenever a tool may have changed a workspace's files (the open review refreshes at once). */
+  onFilesChanged(listener: (id: string) => void): void {
+    this.filesListeners.add(listener);
   }
 
   // ── registry and summaries ───────────────────────────────────────────────

@@ -79,7 +79,7 @@ export interface DiffResult {
   patch: string;
 }
 
-/** Every change between `baseSha` and the working tree: committed, staged, unstaged and (optionally) untracked. */
+/** Every change between `base` and the working tree: committed, staged, unstaged and (optionally) untracked. */
 export async function workspaceDiff(runtime: Runtime, base: DiffBase, opts: DiffOptions): Promise<DiffResult> {
   const flags = `--no-color --no-ext-diff -M -U${opts.context ?? 3}${opts.binary ? " --binary" : ""}`;
   // One diff for names, counts and the patch: raw and numstat records (NUL-separated), then the patch.

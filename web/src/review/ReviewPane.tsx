@@ -136,8 +136,12 @@ export function ReviewPane({ workspaceId }: { workspaceId: string }) {
   const fail = (e: unknown) => setActionError(errorMessage(e));
 
   const markHunks = (path: string, hashes: string[], reviewed: boolean) => {
+    const shown = data.hunks.has(path);
     data.setReviewed(path, new Set(hashes), reviewed);
-    call((api) => api.review.mark({ workspaceId, hashes, reviewed })).catch(fail);
+    // A file whose hunks are not loaded (collapsed, far below) gets its counts from the server.
+    call((api) => api.review.mark({ workspaceId, hashes, reviewed }))
+      .then(() => shown || data.refresh())
+      .catch(fail);
   };
   const markFile = async (file: ReviewFile) => {
     let list = data.hunks.get(file.path);

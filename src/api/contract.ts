@@ -3,6 +3,7 @@ import { z } from "zod";
 import { compareContract } from "./compare.js";
 import { overlapContract } from "./overlap.js";
 import { landContract } from "./land.js";
+import { reviewContract } from "./review.js";
 import {
   ChatItemSchema,
   ChatMessageSchema,
@@ -92,6 +93,7 @@ export const contract = {
   overlap: overlapContract,
   compare: compareContract,
   land: landContract,
+  review: reviewContract,
 };
 
 export type Contract = typeof contract;

@@ -1,4 +1,5 @@
 import { ConfigError } from "../config/errors.js";
+import { ReviewError } from "../review/gitDiff.js";
 import { GitError } from "../workspace/git.js";
 import { colors, err } from "./output.js";
 
@@ -9,7 +10,7 @@ export function cliAction<A extends unknown[]>(fn: (...args: A) => Promise<numbe
       const code = await fn(...args);
       if (typeof code === "number") process.exitCode = code;
     } catch (e) {
-      if (e instanceof ConfigError || e instanceof GitError) {
+      if (e instanceof ConfigError || e instanceof GitError || e instanceof ReviewError) {
         err(`${colors().red("mux:")} ${e.message}\n`);
         process.exitCode = 1;
         return;

@@ -8,6 +8,7 @@ import { noteName } from "./nameNote.js";
 import { colors, err, out } from "./output.js";
 import { parseRuntimeOption } from "./runtimeOption.js";
 import { createWorkspaceService } from "./services.js";
+import { registerDiffCommand } from "./workspaceDiff.js";
 
 export interface ProjectOpt {
   project?: string;
@@ -137,6 +138,8 @@ export function registerWorkspaceCommands(program: Command): Command {
         out(`recreated ${describe(ws)}\n`);
       }),
     );
+
+  registerDiffCommand(workspace, projectOf);
 
   workspace
     .command("delete <workspace>")

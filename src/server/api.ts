@@ -4,6 +4,7 @@ import { createServices } from "../cli/services.js";
 import { redact, registerConfiguredKey, registerSecret } from "../common/redact.js";
 import { loadProvidersConfig } from "../providers/config.js";
 import { resolveProviders } from "../providers/resolve.js";
+import { ReviewService } from "../review/service.js";
 import { Hub } from "../session/hub.js";
 import type { ServerInfo } from "../api/schemas.js";
 import { router } from "./routes/index.js";
@@ -37,7 +38,9 @@ export function createApi(env: NodeJS.ProcessEnv, server: ServerInfo = { sshHost
   const services = createServices(env);
   const hub = new Hub(services.workspaces, { env });
   const handler = new RPCHandler(router);
-  const context = { hub, land: services.land, env, server };
+  const review = new ReviewService(hub);
+  hub.onFilesChanged((id) => review.notify(id));
+  const context = { hub, land: services.land, review, env, server };
   return {
     hub,
     attach(socket) {
@@ -59,6 +62,9 @@ export function createApi(env: NodeJS.ProcessEnv, server: ServerInfo = { sshHost
       timer.unref();
       socket.on("close", () => clearInterval(timer));
     },
-    close: () => hub.shutdown(),
+    close: () => {
+      review.dispose();
+      return hub.shutdown();
+    },
   };
 }

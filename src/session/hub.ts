@@ -78,6 +78,7 @@ export class Hub implements SessionHost {
   private readonly unloadAfterMs: number;
   private readonly elsewhereWatch: ElsewhereWatch;
   private readonly idleGc = new IdleCollector(() => [...this.sessions.values()].some((s) => s.busy));
+  private readonly filesListeners = new Set<(id: string) => void>();
 
   constructor(
     readonly service: WorkspaceService,
@@ -166,6 +167,12 @@ export class Hub implements SessionHost {
 
   filesChanged(id: string): void {
     void this.git.refresh([id]).catch(() => {});
+    for (const listener of this.filesListeners) listener(id);
+  }
+
+  /** Called whenever a tool may have changed a workspace's files (the open review refreshes at once). */
+  onFilesChanged(listener: (id: string) => void): void {
+    this.filesListeners.add(listener);
   }
 
   // ── registry and summaries ───────────────────────────────────────────────

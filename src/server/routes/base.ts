@@ -7,11 +7,13 @@ import type { AsyncQueue } from "../../session/asyncQueue.js";
 import { HubError } from "../../session/errors.js";
 import type { LandService } from "../../land/service.js";
 import type { Hub } from "../../session/hub.js";
+import type { ReviewService } from "../../review/service.js";
 import { GitError } from "../../workspace/git.js";
 
 export interface ApiContext {
   hub: Hub;
   land: LandService;
+  review: ReviewService;
   env: NodeJS.ProcessEnv;
   server: ServerInfo;
 }

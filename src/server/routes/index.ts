@@ -5,8 +5,9 @@ import { overlap } from "./overlap.js";
 import { land } from "./land.js";
 import { projects } from "./projects.js";
 import { providers } from "./providers.js";
+import { review } from "./review.js";
 import { server } from "./server.js";
 import { workspaces } from "./workspaces.js";
 
 /** The whole contract, implemented; the type checker holds it to the contract exactly. */
-export const router = api.router({ projects, workspaces, chat, providers, server, overlap, compare, land });
+export const router = api.router({ projects, workspaces, chat, providers, server, overlap, compare, land, review });

@@ -7,6 +7,7 @@ import { ChunkBoundary } from "./ChunkBoundary";
 import { keyLabel } from "./keys";
 import { OverlayHost } from "./OverlayHost";
 import { ProviderSetup, useNoProvider } from "./ProviderSetup";
+import { RightPanel } from "./RightPanel";
 import { useMarkRead } from "./useMarkRead";
 import { useNarrow } from "./useNarrow";
 import { useShortcuts } from "./useShortcuts";
@@ -38,11 +39,10 @@ function ChatSlot({ workspaceId }: { workspaceId: string }) {
   const [Chat] = useState(() => chatModule?.ChatView ?? LazyChatView);
   return <Chat workspaceId={workspaceId} />;
 }
-const CostsPanel = lazy(() => import("../costs/CostsPanel").then((m) => ({ default: m.CostsPanel })));
 
 export function App() {
   const selectedId = useStore(uiStore, (s) => s.selectedId);
-  const costsOpen = useStore(uiStore, (s) => s.costsOpen);
+  const panel = useStore(uiStore, (s) => s.panel);
   // The phone's open drawer is modal: the rest of the page is out of reach until it closes.
   const narrow = useNarrow();
   const drawerModal = useStore(uiStore, (s) => s.drawerOpen) && narrow;
@@ -67,7 +67,7 @@ export function App() {
     <div className="flex h-dvh overflow-hidden">
       <Sidebar />
       <main className="relative flex min-w-0 flex-1 flex-col" inert={drawerModal}>
-        <WorkspaceHeader workspace={workspace} costsOpen={costsOpen && !!workspace} />
+        <WorkspaceHeader workspace={workspace} panel={workspace ? panel : null} />
         <div className="relative flex min-h-0 flex-1">
           <div className="flex min-w-0 flex-1 flex-col" data-testid="chat-area">
             {showChat ? (
@@ -82,11 +82,7 @@ export function App() {
               <Welcome />
             )}
           </div>
-          {costsOpen && workspace && (
-            <Suspense fallback={null}>
-              <CostsPanel workspaceId={workspace.id} />
-            </Suspense>
-          )}
+          {panel && workspace && <RightPanel workspaceId={workspace.id} tab={panel} />}
         </div>
       </main>
       <OverlayHost />

@@ -1,9 +1,9 @@
 import type { WorkspaceSummary } from "../state/types";
 import { useStore } from "../state/store";
-import { openOverlay, setDrawer, toggleCosts, uiStore } from "../state/ui";
+import { type PanelTab, openOverlay, setDrawer, toggleCosts, togglePanel, uiStore } from "../state/ui";
 import { Cost, GitDetail, RuntimeBadge, StatusDot } from "./badges";
 import { ConnectionStatus } from "./ConnectionStatus";
-import { BranchIcon, ChartIcon, DotsIcon, MenuIcon } from "./icons";
+import { BranchIcon, ChartIcon, DiffIcon, DotsIcon, MenuIcon } from "./icons";
 import { Menu } from "./Menu";
 import { OverlapButton } from "../overlap/OverlapButton";
 import { CompareButton } from "../compare/CompareButton";
@@ -11,10 +11,11 @@ import { LandButton } from "../land/LandButton";
 
 interface Props {
   workspace: WorkspaceSummary | null;
-  costsOpen: boolean;
+  panel: PanelTab | null;
 }
 
-export function WorkspaceHeader({ workspace: w, costsOpen }: Props) {
+export function WorkspaceHeader({ workspace: w, panel }: Props) {
+  const costsOpen = panel === "costs";
   const drawerOpen = useStore(uiStore, (s) => s.drawerOpen);
   return (
     <header data-testid="workspace-header" className="flex h-10 shrink-0 items-center gap-2 border-b border-line bg-bg px-2 md:px-3">
@@ -50,6 +51,17 @@ export function WorkspaceHeader({ workspace: w, costsOpen }: Props) {
           <CompareButton workspaceId={w.id} />
           <Cost cost={w} className="text-xs text-muted" />
           <LandButton workspace={w} />
+          <button
+            type="button"
+            className={`btn btn-ghost px-1.5 ${panel === "review" ? "bg-hover text-fg" : ""}`}
+            data-testid="review-button"
+            aria-pressed={panel === "review"}
+            aria-label="Review"
+            title="Review the workspace's changes"
+            onClick={() => togglePanel("review")}
+          >
+            <DiffIcon /> <span className="max-sm:hidden">Review</span>
+          </button>
           <button
             type="button"
             className={`btn btn-ghost px-1.5 ${costsOpen ? "bg-hover text-fg" : ""}`}

@@ -4,6 +4,7 @@ import { openOverlay, selectWorkspace, toggleCosts, uiStore } from "../state/ui"
 import { selectOrder, workspacesStore } from "../state/workspaces";
 import { stepWorkspace } from "../state/workspacesModel";
 import { openLand } from "../land/LandButton";
+import { reviewActions } from "../review/actions";
 import { keyLabel } from "./keys";
 
 export interface Action {
@@ -26,7 +27,7 @@ export function stepSelection(delta: number) {
 
 /** Every command-palette action available right now. */
 export function buildActions(): Action[] {
-  const { selectedId, costsOpen } = uiStore.get();
+  const { selectedId, panel } = uiStore.get();
   const state = workspacesStore.get();
   const current: WorkspaceSummary | undefined = selectedId ? state.byId[selectedId] : undefined;
   const projectName = (path: string) => state.projects.find((p) => p.path === path)?.name ?? path;
@@ -43,7 +44,8 @@ export function buildActions(): Action[] {
   if (current) {
     const id = current.id;
     actions.push(
-      { id: "toggle-costs", label: costsOpen ? "Hide costs panel" : "Show costs panel", run: () => toggleCosts() },
+      { id: "toggle-costs", label: panel === "costs" ? "Hide costs panel" : "Show costs panel", run: () => toggleCosts() },
+      ...reviewActions(panel === "review"),
       { id: "interrupt", label: `Interrupt agent in ${current.name}`, run: () => dispatchChatEvent("mux:interrupt", id) },
       { id: "focus-composer", label: "Focus message composer", run: () => dispatchChatEvent("mux:focus-composer", id) },
       { id: "land", label: `Land ${current.name}… (commit, merge, push)`, run: () => openLand(id) },

@@ -71,6 +71,11 @@ export const ChartIcon = () => (
     <path d="M2.5 13.5h11M4.5 11V7M8 11V4M11.5 11V8.5" />
   </Icon>
 );
+export const DiffIcon = () => (
+  <Icon>
+    <path d="M5 2.5v5M2.5 5h5M2.5 11.5h5M10 3.5l3 3-3 3M13 6.5H9" />
+  </Icon>
+);
 export const ChevronIcon = ({ open }: { open: boolean }) => (
   <Icon size={12}>
     <path d={open ? "M4 6l4 4 4-4" : "M6 4l4 4-4 4"} />

@@ -6,6 +6,8 @@ import { SendIcon, StopIcon } from "./ui";
 import { useStore } from "../state/store";
 import { composerFocused, openOverlay, uiStore } from "../state/ui";
 import { workspacesStore } from "../state/workspaces";
+import { CommentChips } from "../review/CommentChips";
+import { takeComments, useComments, withComments } from "../review/comments";
 
 const THINKING: ThinkingLevel[] = ["off", "low", "medium", "high", "max"];
 
@@ -31,6 +33,8 @@ export const Composer = memo(function Composer({ workspaceId, running, settings,
   const [text, setText] = useState(() => drafts.get(workspaceId) ?? "");
   const [error, setError] = useState<string | null>(null);
   const area = useRef<HTMLTextAreaElement>(null);
+  // Review comments go with the next message, after its text.
+  const comments = useComments(workspaceId);
 
   useEffect(() => {
     drafts.set(workspaceId, text);
@@ -72,12 +76,14 @@ export const Composer = memo(function Composer({ workspaceId, running, settings,
 
   const send = () => {
     const value = text.trim();
-    if (!value) return;
+    if (!value && !comments.length) return;
+    const taken = takeComments(workspaceId);
     setText("");
     setError(null);
-    onSend(value).catch((err: unknown) => {
+    onSend(withComments(value, taken.comments)).catch((err: unknown) => {
       setError(err instanceof Error ? err.message : String(err));
       setText((t) => (t ? t : value));
+      taken.restore();
     });
   };
 
@@ -94,6 +100,7 @@ export const Composer = memo(function Composer({ workspaceId, running, settings,
             Not sent: {error}
           </div>
         )}
+        <CommentChips workspaceId={workspaceId} comments={comments} />
         <div className="rounded-lg border border-line bg-panel focus-within:border-accent">
           <textarea
             ref={area}
@@ -175,7 +182,7 @@ export const Composer = memo(function Composer({ workspaceId, running, settings,
               type="button"
               data-testid="send-button"
               className="btn btn-primary px-2"
-              disabled={!text.trim()}
+              disabled={!text.trim() && !comments.length}
               title={running ? "Queue message (Enter)" : "Send (Enter)"}
               onClick={send}
             >

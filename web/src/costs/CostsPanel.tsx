@@ -1,11 +1,9 @@
 import { useEffect, useState } from "react";
 import { call } from "../api/client";
 import { costTitle, formatCost, formatTokens, INCOMPLETE_COST_REASON } from "../app/format";
-import { CloseIcon } from "../app/icons";
 import { errorMessage } from "../state/errors";
 import { useStore } from "../state/store";
 import type { CostSummary } from "../state/types";
-import { toggleCosts, uiStore } from "../state/ui";
 import { workspacesStore } from "../state/workspaces";
 
 /** Tokens and dollars per model, and how full the context window is; refreshed as the cost changes. */
@@ -17,8 +15,6 @@ export function CostsPanel({ workspaceId }: { workspaceId: string }) {
     const w = s.byId[workspaceId];
     return w ? `${w.costUsd}|${w.costIncomplete}|${w.activity.state}|${w.activity.lastActivityAt}` : "";
   });
-
-  useCloseOnEscape();
 
   useEffect(() => {
     let live = true;
@@ -35,52 +31,16 @@ export function CostsPanel({ workspaceId }: { workspaceId: string }) {
   }, [workspaceId, version]);
 
   return (
-    <aside
-      data-testid="costs-panel"
-      aria-label="Costs"
-      className="flex w-80 shrink-0 flex-col border-l border-line bg-panel max-md:absolute max-md:inset-y-0 max-md:right-0 max-md:z-20 max-md:w-full max-md:max-w-sm max-md:shadow-2xl"
-    >
-      <div className="flex h-9 shrink-0 items-center border-b border-line px-3">
-        <h2 className="flex-1 font-semibold">Costs</h2>
-        <button type="button" className="icon-btn" aria-label="Close costs" data-testid="costs-close" onClick={closeCosts}>
-          <CloseIcon />
-        </button>
-      </div>
-      <div className="min-h-0 flex-1 space-y-4 overflow-y-auto p-3">
-        {error && (
-          <p role="alert" className="text-err">
-            {error}
-          </p>
-        )}
-        {!costs && !error && <p className="text-muted">Loading…</p>}
-        {costs && <CostsBody costs={costs} />}
-      </div>
-    </aside>
+    <div data-testid="costs-panel" className="min-h-0 flex-1 space-y-4 overflow-y-auto p-3">
+      {error && (
+        <p role="alert" className="text-err">
+          {error}
+        </p>
+      )}
+      {!costs && !error && <p className="text-muted">Loading…</p>}
+      {costs && <CostsBody costs={costs} />}
+    </div>
   );
-}
-
-/** Closes the panel; focus goes back to the header's Costs button (this panel's content is gone). */
-function closeCosts() {
-  toggleCosts(false);
-  document.querySelector<HTMLElement>("[data-testid=costs-button]")?.focus();
-}
-
-/**
- * Escape closes the panel, when nothing else wanted the key: a dialog or the phone drawer on
- * top, or the composer's Escape (which stops the running turn).
- */
-function useCloseOnEscape() {
-  useEffect(() => {
-    const onKey = (e: KeyboardEvent) => {
-      if (e.key !== "Escape" || e.defaultPrevented) return;
-      const { overlay, drawerOpen } = uiStore.get();
-      if (overlay || drawerOpen) return;
-      e.preventDefault();
-      closeCosts();
-    };
-    window.addEventListener("keydown", onKey);
-    return () => window.removeEventListener("keydown", onKey);
-  }, []);
 }
 
 function CostsBody({ costs }: { costs: CostSummary }) {

@@ -16,11 +16,14 @@ export type Overlay =
   /** A best-of-N run side by side; `notes`: what went wrong while launching it. */
   | { kind: "compare"; groupId: string; notes?: string[] };
 
+export type PanelTab = "review" | "costs";
+
 export interface UiState {
   /** The workspace shown in the main area; mirrors the URL hash `#/w/<id>`. */
   selectedId: string | null;
   overlay: Overlay | null;
-  costsOpen: boolean;
+  /** The right-hand panel's open tab, if it is open. */
+  panel: PanelTab | null;
   /** The sidebar drawer on narrow screens. */
   drawerOpen: boolean;
   /** A workspace whose composer should take focus when it shows (the user just switched to it). */
@@ -42,7 +45,7 @@ export function idFromHash(hash: string): string | null {
 export const uiStore = createStore<UiState>({
   selectedId: idFromHash(window.location.hash),
   overlay: null,
-  costsOpen: false,
+  panel: null,
   drawerOpen: false,
   composerFocus: null,
 });
@@ -74,5 +77,13 @@ export const openOverlay = (overlay: Overlay) => {
   uiStore.set((s) => ({ ...s, overlay, drawerOpen: false }));
 };
 export const closeOverlay = () => uiStore.set((s) => (s.overlay ? { ...s, overlay: null } : s));
-export const toggleCosts = (open?: boolean) => uiStore.set((s) => ({ ...s, costsOpen: open ?? !s.costsOpen }));
+/** Opens the right-hand panel on `tab`, or closes it when that tab shows (or when `open` is false). */
+export const togglePanel = (tab: PanelTab, open?: boolean) =>
+  uiStore.set((s) => {
+    const show = open ?? s.panel !== tab;
+    const panel = show ? tab : s.panel === tab ? null : s.panel;
+    return panel === s.panel ? s : { ...s, panel };
+  });
+export const toggleCosts = (open?: boolean) => togglePanel("costs", open);
+export const closePanel = () => uiStore.set((s) => (s.panel ? { ...s, panel: null } : s));
 export const setDrawer = (drawerOpen: boolean) => uiStore.set((s) => ({ ...s, drawerOpen }));

@@ -1,0 +1,164 @@
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { commitFile, gitIn, makeRepo } from "../../test/helpers/git.js";
+import { LocalRuntime } from "../runtime/local.js";
+import { type DiffBase, EMPTY_TREE, workspaceDiff } from "./gitDiff.js";
+import { revertChange } from "./revert.js";
+
+let base: string;
+let repo: string;
+let rt: LocalRuntime;
+const write = (name: string, content: string | Buffer) => {
+  fs.mkdirSync(path.dirname(path.join(repo, name)), { recursive: true });
+  fs.writeFileSync(path.join(repo, name), content);
+};
+const read = (name: string) => fs.readFileSync(path.join(repo, name), "utf8");
+const numbered = (n: number, tag = "") => `${Array.from({ length: n }, (_, i) => `line ${i + 1}${tag}`).join("\n")}\n`;
+
+beforeEach(() => {
+  base = fs.mkdtempSync(path.join(os.tmpdir(), "mux-review-"));
+  repo = makeRepo(path.join(base, "repo"), {
+    "keep.txt": numbered(40),
+    "gone.txt": "bye\n",
+    "old-name.txt": numbered(12, " of a file that moves"),
+    "logo.bin": Buffer.from([0, 1, 2, 3, 255, 0, 7]).toString("latin1"),
+  });
+  rt = new LocalRuntime(repo, "worktree");
+});
+afterEach(() => fs.rmSync(base, { recursive: true, force: true }));
+
+const byPath = async (sha: DiffBase, untracked = true) => {
+  const d = await workspaceDiff(rt, sha, { untracked });
+  return new Map(d.files.map((f) => [f.file.path, f]));
+};
+
+describe("workspaceDiff against real git", () => {
+  it("shows committed, uncommitted and untracked changes: modified, renamed, deleted, binary and new files", async () => {
+    gitIn(repo, "checkout", "-q", "-b", "feature");
+    commitFile(repo, "committed.txt", "from a commit\n");
+    write("keep.txt", numbered(40).replace("line 3\n", "line three\n"));
+    gitIn(repo, "mv", "old-name.txt", "new-name.txt");
+    fs.rmSync(path.join(repo, "gone.txt"));
+    write("logo.bin", Buffer.from([0, 9, 9, 9, 255, 0, 7]));
+    write("notes/untracked.md", "# notes\nsecond\n");
+    const sha: DiffBase = { mergeBaseOf: "main" };
+    const files = await byPath(sha);
+
+    expect(files.get("committed.txt")?.file).toMatchObject({ status: "added", added: 1, removed: 0, untracked: false, hunks: 1 });
+    expect(files.get("keep.txt")?.file).toMatchObject({ status: "modified", added: 1, removed: 1 });
+    expect(files.get("keep.txt")?.hunks[0].lines).toEqual([" line 1", " line 2", "-line 3", "+line three", " line 4", " line 5", " line 6"]);
+    expect(files.get("new-name.txt")?.file).toMatchObject({ status: "renamed", oldPath: "old-name.txt", added: 0, removed: 0 });
+    expect(files.get("new-name.txt")?.hunks[0]).toMatchObject({ meta: true, lines: expect.arrayContaining(["rename from old-name.txt"]) });
+    expect(files.get("gone.txt")?.file).toMatchObject({ status: "deleted", removed: 1 });
+    expect(files.get("logo.bin")?.file).toMatchObject({ status: "modified", binary: true, hunks: 1 });
+    expect(files.get("logo.bin")?.hunks[0].lines.join("\n")).toMatch(/Binary files .* differ/);
+    expect(files.get("notes/untracked.md")?.file).toMatchObject({ status: "added", untracked: true, added: 2 });
+    // The real index is untouched: the untracked file is still untracked.
+    expect(gitIn(repo, "status", "--porcelain", "notes")).toBe("?? notes/");
+  });
+
+  it("leaves untracked files out when asked", async () => {
+    write("scratch.txt", "tmp\n");
+    write("keep.txt", `${numbered(40)}more\n`);
+    const files = await byPath({ head: true }, false);
+    expect([...files.keys()]).toEqual(["keep.txt"]);
+  });
+
+  it("a base of HEAD shows uncommitted changes only; a branch's merge-base leaves out what that branch did since", async () => {
+    gitIn(repo, "checkout", "-q", "-b", "feature");
+    commitFile(repo, "feature.txt", "feature\n");
+    gitIn(repo, "checkout", "-q", "main");
+    commitFile(repo, "later-on-main.txt", "main moved on\n");
+    gitIn(repo, "checkout", "-q", "feature");
+    write("keep.txt", `${numbered(40)}dirty\n`);
+
+    const vsMain = await byPath({ mergeBaseOf: "main" });
+    expect([...vsMain.keys()].sort()).toEqual(["feature.txt", "keep.txt"]);
+    const vsHead = await byPath({ head: true });
+    expect([...vsHead.keys()]).toEqual(["keep.txt"]);
+    await expect(workspaceDiff(rt, { mergeBaseOf: "no-such-branch" }, { untracked: true })).rejects.toThrow(/no common commit with no-such-branch/);
+    await expect(workspaceDiff(rt, { mergeBaseOf: "--output=x" }, { untracked: true })).rejects.toThrow(/starts with "-"/);
+  });
+
+  it("a repository without commits diffs against the empty tree", async () => {
+    const fresh = path.join(base, "fresh");
+    fs.mkdirSync(fresh);
+    gitIn(fresh, "init", "-q", "-b", "main");
+    fs.writeFileSync(path.join(fresh, "a.txt"), "a\n");
+    const r = new LocalRuntime(fresh);
+    const d = await workspaceDiff(r, { head: true }, { untracked: true });
+    expect(d.baseSha).toBe(EMPTY_TREE);
+    expect(d.files.map((f) => [f.file.path, f.file.status])).toEqual([["a.txt", "added"]]);
+  });
+
+  it("sees a same-size edit made right after the index was written (git's racily clean entries)", async () => {
+    commitFile(repo, "racy.txt", "value = 1\n");
+    write("racy.txt", "value = 2\n");
+    const files = await byPath({ head: true });
+    expect(files.get("racy.txt")?.hunks[0].lines).toEqual(["-value = 1", "+value = 2"]);
+  });
+
+  it("its version changes exactly when the diff does", async () => {
+    write("keep.txt", numbered(40, "!"));
+    const sha: DiffBase = { head: true };
+    const a = await workspaceDiff(rt, sha, { untracked: true });
+    expect((await workspaceDiff(rt, sha, { untracked: true })).version).toBe(a.version);
+    write("keep.txt", numbered(40, "?"));
+    expect((await workspaceDiff(rt, sha, { untracked: true })).version).not.toBe(a.version);
+  });
+
+  it("a hunk's hash follows its content, not its position", async () => {
+    write("keep.txt", numbered(40).replace("line 30\n", "line thirty\n"));
+    const sha: DiffBase = { head: true };
+    const before = (await byPath(sha)).get("keep.txt")!.hunks[0];
+    write("keep.txt", `zero\n${numbered(40).replace("line 30\n", "line thirty\n")}`);
+    const after = (await byPath(sha)).get("keep.txt")!.hunks;
+    expect(after).toHaveLength(2);
+    expect(after[1].hash).toBe(before.hash);
+    expect(after[1].newStart).toBe(before.newStart + 1);
+  });
+});
+
+describe("reverting", () => {
+  it("one uncommitted hunk restores that part of the file and keeps the other", async () => {
+    const edited = numbered(40).replace("line 2\n", "line two\n").replace("line 35\n", "line thirty-five\n");
+    write("keep.txt", edited);
+    const sha: DiffBase = { head: true };
+    const hunks = (await byPath(sha)).get("keep.txt")!.hunks;
+    expect(hunks).toHaveLength(2);
+    await revertChange(rt, sha, { path: "keep.txt", hunk: hunks[1].hash, untracked: true });
+    expect(read("keep.txt")).toBe(numbered(40).replace("line 2\n", "line two\n"));
+    // A hunk that is no longer there is refused.
+    await expect(revertChange(rt, sha, { path: "keep.txt", hunk: hunks[1].hash, untracked: true })).rejects.toThrow(/no longer there/);
+  });
+
+  it("a committed hunk becomes its inverse as an uncommitted edit; history is not rewritten", async () => {
+    gitIn(repo, "checkout", "-q", "-b", "feature");
+    commitFile(repo, "keep.txt", numbered(40).replace("line 20\n", "line twenty\n"), "edit line 20");
+    const head = gitIn(repo, "rev-parse", "HEAD");
+    const sha: DiffBase = { mergeBaseOf: "main" };
+    const hunk = (await byPath(sha)).get("keep.txt")!.hunks[0];
+    await revertChange(rt, sha, { path: "keep.txt", hunk: hunk.hash, untracked: true });
+    expect(read("keep.txt")).toBe(numbered(40));
+    expect(gitIn(repo, "rev-parse", "HEAD")).toBe(head);
+    expect(gitIn(repo, "status", "--porcelain")).toBe("M keep.txt");
+    expect(gitIn(repo, "diff", "--cached")).toBe("");
+  });
+
+  it("whole files: an untracked file is removed, a deleted one comes back, a binary and a renamed one are restored", async () => {
+    const logo = fs.readFileSync(path.join(repo, "logo.bin"));
+    write("scratch.txt", "tmp\n");
+    fs.rmSync(path.join(repo, "gone.txt"));
+    write("logo.bin", Buffer.from([9, 0, 9]));
+    gitIn(repo, "mv", "old-name.txt", "new-name.txt");
+    const sha: DiffBase = { head: true };
+    for (const p of ["scratch.txt", "gone.txt", "logo.bin", "new-name.txt"]) await revertChange(rt, sha, { path: p, untracked: true });
+    expect(fs.existsSync(path.join(repo, "scratch.txt"))).toBe(false);
+    expect(read("gone.txt")).toBe("bye\n");
+    expect(fs.readFileSync(path.join(repo, "logo.bin")).equals(logo)).toBe(true);
+    expect(read("old-name.txt")).toBe(numbered(12, " of a file that moves"));
+    expect(fs.existsSync(path.join(repo, "new-name.txt"))).toBe(false);
+  });
+});

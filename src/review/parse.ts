@@ -1,0 +1,126 @@
+/** Parsers of what the review's git commands print: raw + numstat records and the patch text. */
+import { createHash } from "node:crypto";
+import type { ReviewFile, ReviewFileStatus, ReviewHunk } from "../api/review.js";
+
+/** A file's entry as `git diff --raw --numstat -z` lists it. */
+export interface RawChange {
+  path: string;
+  oldPath?: string;
+  status: ReviewFileStatus;
+  binary: boolean;
+  added: number;
+  removed: number;
+}
+
+const STATUS: Record<string, ReviewFileStatus> = { A: "added", D: "deleted", R: "renamed", C: "copied" };
+
+/**
+ * Reads `git diff -z --raw --numstat [-p]` output: raw records (`:modes shas X\0path\0[new\0]`),
+ * then numstat records (`a\tr\tpath\0` or, for a rename, `a\tr\t\0old\0new\0`) in the same
+ * order, then (with -p) a NUL and the patch text, returned as `patch`.
+ */
+export function parseRawNumstat(out: string): { changes: RawChange[]; patch: string } {
+  let pos = 0;
+  const next = () => {
+    const end = out.indexOf("\0", pos);
+    const token = out.slice(pos, end < 0 ? out.length : end);
+    pos = end < 0 ? out.length : end + 1;
+    return token;
+  };
+  const changes: RawChange[] = [];
+  while (out.startsWith(":", pos)) {
+    const letter = next().split(" ")[4]?.[0] ?? "M";
+    const two = letter === "R" || letter === "C";
+    const first = next();
+    const change: RawChange = { path: two ? next() : first, status: STATUS[letter] ?? "modified", binary: false, added: 0, removed: 0 };
+    if (two) change.oldPath = first;
+    changes.push(change);
+  }
+  for (const change of changes) {
+    const [a, r, p] = next().split("\t");
+    if (p === "") pos = out.indexOf("\0", out.indexOf("\0", pos) + 1) + 1; // a rename's two paths
+    change.binary = a === "-";
+    change.added = change.binary ? 0 : Number(a) || 0;
+    change.removed = change.binary ? 0 : Number(r) || 0;
+  }
+  if (out.startsWith("\0", pos)) pos++;
+  return { changes, patch: out.slice(pos) };
+}
+
+/** One file's section of a patch: its header lines and hunks. */
+export interface PatchSection {
+  header: string[];
+  hunks: ReviewHunk[];
+}
+
+const HUNK = /^@@ -(\d+)(?:,(\d+))? \+(\d+)(?:,(\d+))? @@/;
+
+/**
+ * A hunk's key for review marks: its path and content, not its position, so an edit elsewhere in
+ * the file keeps the mark and any change to the hunk itself drops it.
+ */
+export function hunkHash(path: string, lines: string[]): string {
+  return createHash("sha1").update(path).update("\0").update(lines.join("\n")).digest("hex").slice(0, 20);
+}
+
+/** Splits `git diff -p` output into one section per file, in git's order. */
+export function parsePatch(out: string): PatchSection[] {
+  const sections: PatchSection[] = [];
+  let cur: PatchSection | null = null;
+  let hunk: ReviewHunk | null = null;
+  const lines = out.split("\n");
+  if (lines[lines.length - 1] === "") lines.pop();
+  for (const line of lines) {
+    if (line.startsWith("diff --git ") || line.startsWith("diff --cc ")) {
+      cur = { header: [line], hunks: [] };
+      hunk = null;
+      sections.push(cur);
+      continue;
+    }
+    if (!cur) continue;
+    const h = HUNK.exec(line);
+    if (h) {
+      hunk = {
+        hash: "",
+        header: line,
+        oldStart: Number(h[1]),
+        oldLines: h[2] === undefined ? 1 : Number(h[2]),
+        newStart: Number(h[3]),
+        newLines: h[4] === undefined ? 1 : Number(h[4]),
+        lines: [],
+      };
+      cur.hunks.push(hunk);
+    } else if (hunk) hunk.lines.push(line);
+    else cur.header.push(line);
+  }
+  return sections;
+}
+
+/** The hunks a file shows: its patch hunks, or one made of its header when it has none (binary, rename, mode). */
+export function fileHunks(path: string, section: PatchSection | undefined): ReviewHunk[] {
+  if (section && section.hunks.length > 0) {
+    for (const h of section.hunks) h.hash = hunkHash(path, h.lines);
+    return section.hunks;
+  }
+  const meta = (section?.header ?? []).filter((l) => !l.startsWith("diff --git ") && !l.startsWith("--- ") && !l.startsWith("+++ "));
+  return [{ hash: hunkHash(path, meta), header: "", oldStart: 0, oldLines: 0, newStart: 0, newLines: 0, lines: meta, meta: true }];
+}
+
+/** Files of a diff, numbered as git printed them, with their hunks. */
+export function buildFiles(raw: RawChange[], patch: PatchSection[], untracked: Set<string>): { file: ReviewFile; hunks: ReviewHunk[] }[] {
+  return raw.map((c, i) => {
+    const hunks = fileHunks(c.path, patch[i]);
+    const file: ReviewFile = {
+      path: c.path,
+      status: c.status,
+      binary: c.binary,
+      untracked: untracked.has(c.path),
+      added: c.added,
+      removed: c.removed,
+      hunks: hunks.length,
+      reviewed: 0,
+    };
+    if (c.oldPath !== undefined) file.oldPath = c.oldPath;
+    return { file, hunks };
+  });
+}

@@ -1,0 +1,210 @@
+import * as path from "node:path";
+import type { ReviewBase, ReviewFileDiff, ReviewHunk, ReviewSummary } from "../api/review.js";
+import type { Runtime } from "../runtime/types.js";
+import { AsyncQueue } from "../session/asyncQueue.js";
+import { HubError } from "../session/errors.js";
+import type { Workspace } from "../workspace/config.js";
+import { git } from "../workspace/git.js";
+import { detectTrunk } from "../workspace/projects.js";
+import type { WorkspaceService } from "../workspace/service.js";
+import { resolveReviewBase } from "./base.js";
+import { type DiffResult, ReviewError, workspaceDiff, worktreeFingerprint } from "./gitDiff.js";
+import { ReviewMarks } from "./marks.js";
+import { revertChange } from "./revert.js";
+
+/** What the review needs of the server: its workspaces and their runtimes. */
+export interface ReviewHost {
+  readonly service: WorkspaceService;
+  workspace(id: string): Workspace | undefined;
+}
+
+export interface Target {
+  workspaceId: string;
+  base: ReviewBase;
+  untracked: boolean;
+}
+
+/** How often an open review checks the working tree for changes (a cheap fingerprint). */
+const WATCH_MS = 400;
+/** "Whole file" reads at most this much of a file. */
+const MAX_TEXT_BYTES = 4 * 1024 * 1024;
+const TRUNK_TTL_MS = 60_000;
+
+interface Cached {
+  key: string;
+  diff: DiffResult;
+  hunks: Map<string, ReviewHunk[]>;
+}
+
+interface Watcher {
+  queues: Set<AsyncQueue<{ type: "changed"; at: number }>>;
+  timer?: NodeJS.Timeout;
+  last?: string;
+}
+
+/**
+ * The review of each workspace: its diff (computed by git in the workspace's runtime, cached by
+ * version so file pages come from the same diff as the summary), marks, reverts and change
+ * notices. Independent of any transport.
+ */
+export class ReviewService {
+  private readonly cache = new Map<string, Cached>();
+  private readonly marks = new Map<string, ReviewMarks>();
+  private readonly watchers = new Map<string, Watcher>();
+  private readonly trunks = new Map<string, { at: number; value: Promise<string> }>();
+
+  constructor(private readonly host: ReviewHost) {}
+
+  private get(id: string): Workspace {
+    const ws = this.host.workspace(id);
+    if (!ws) throw new HubError("NOT_FOUND", `no workspace "${id}"`);
+    return ws;
+  }
+
+  private async runtime(ws: Workspace): Promise<Runtime> {
+    await this.host.service.prepare(ws);
+    return this.host.service.runtime(ws);
+  }
+
+  marksOf(id: string): ReviewMarks {
+    let m = this.marks.get(id);
+    if (!m) {
+      m = new ReviewMarks(this.host.service.sessionDir(id));
+      this.marks.set(id, m);
+    }
+    return m;
+  }
+
+  /** The project's trunk, asked once a minute at most (it costs git processes every refresh otherwise). */
+  private trunk(projectPath: string): Promise<string> {
+    const known = this.trunks.get(projectPath);
+    if (known && Date.now() - known.at < TRUNK_TTL_MS) return known.value;
+    const value = detectTrunk(projectPath);
+    this.trunks.set(projectPath, { at: Date.now(), value });
+    value.catch(() => this.trunks.delete(projectPath));
+    return value;
+  }
+
+  private async base(ws: Workspace, base: ReviewBase) {
+    return resolveReviewBase(this.host.service, ws, base, (p) => this.trunk(p)).catch(badRequest);
+  }
+
+  private async compute(t: Target): Promise<Cached & { label: string; sha: string }> {
+    const ws = this.get(t.workspaceId);
+    const [runtime, { base, label }] = await Promise.all([this.runtime(ws), this.base(ws, t.base)]);
+    const diff = await workspaceDiff(runtime, base, { untracked: t.untracked }).catch(badRequest);
+    const cached = { key: JSON.stringify([t.base, t.untracked]), diff, hunks: new Map(diff.files.map((f) => [f.file.path, f.hunks])) };
+    this.cache.set(t.workspaceId, cached);
+    return { ...cached, label, sha: diff.baseSha };
+  }
+
+  async summary(t: Target & { firstFiles?: number }): Promise<ReviewSummary> {
+    const { diff, label, sha } = await this.compute(t);
+    const marks = this.marksOf(t.workspaceId);
+    // Marks of hunks that are gone are dropped, against the default view only (another base shows other hunks).
+    if (t.base.type === "trunk" && t.untracked) await marks.prune(new Set(diff.files.flatMap((f) => f.hunks.map((h) => h.hash))));
+    const files = diff.files.map(({ file, hunks }) => ({ ...file, reviewed: hunks.filter((h) => marks.has(h.hash)).length }));
+    const summary: ReviewSummary = { version: diff.version, base: { label, sha }, files };
+    if (t.firstFiles) summary.first = diff.files.slice(0, t.firstFiles).map((f) => ({ path: f.file.path, hunks: this.withMarks(t.workspaceId, f.hunks) }));
+    return summary;
+  }
+
+  /** Hunks of `paths` from the diff the summary `version` describes, or from a fresh one. */
+  async files(t: Target & { paths: string[]; version?: string }): Promise<{ version: string; files: ReviewFileDiff[] }> {
+    let cached = this.cache.get(t.workspaceId);
+    if (!cached || cached.key !== JSON.stringify([t.base, t.untracked]) || (t.version && cached.diff.version !== t.version)) cached = await this.compute(t);
+    const files = t.paths.map((p) => ({ path: p, hunks: this.withMarks(t.workspaceId, cached.hunks.get(p) ?? []) }));
+    return { version: cached.diff.version, files };
+  }
+
+  private withMarks(id: string, hunks: ReviewHunk[]): ReviewHunk[] {
+    const marks = this.marksOf(id);
+    return hunks.map((h) => ({ ...h, reviewed: marks.has(h.hash) }));
+  }
+
+  async fileText(id: string, file: string): Promise<{ text: string; truncated: boolean }> {
+    const ws = this.get(id);
+    const runtime = await this.runtime(ws);
+    const outside = new HubError("BAD_REQUEST", `${file} is outside the workspace`);
+    const full = path.posix.normalize(path.posix.join(runtime.root, file));
+    if (path.posix.isAbsolute(file) || !full.startsWith(`${runtime.root}/`)) throw outside;
+    // A link inside the workspace may point anywhere: what it reaches must be inside too.
+    const [root, real] = await Promise.all([runtime.realpath(runtime.root), runtime.realpath(full)]).catch(() => {
+      throw new HubError("NOT_FOUND", `${file} is not in the workspace`);
+    });
+    if (!real.startsWith(`${root}/`)) throw outside;
+    const data = await runtime.readFile(real);
+    const truncated = data.length > MAX_TEXT_BYTES;
+    return { text: data.subarray(0, MAX_TEXT_BYTES).toString("utf8"), truncated };
+  }
+
+  async mark(id: string, hashes: string[], reviewed: boolean): Promise<void> {
+    this.get(id);
+    await this.marksOf(id).set(hashes, reviewed);
+  }
+
+  async revert(t: Target & { path: string; hunk?: string }): Promise<void> {
+    const ws = this.get(t.workspaceId);
+    const [runtime, { base }] = await Promise.all([this.runtime(ws), this.base(ws, t.base)]);
+    await revertChange(runtime, base, { path: t.path, hunk: t.hunk, untracked: t.untracked }).catch(badRequest);
+    this.notify(t.workspaceId);
+  }
+
+  async branches(id: string): Promise<{ trunk: string | null; branches: string[] }> {
+    const ws = this.get(id);
+    const out = await git(ws.projectPath, ["for-each-ref", "--format=%(refname:short)", "refs/heads", "refs/remotes"]).catch(() => "");
+    const trunk = ws.base ?? (await this.trunk(ws.projectPath).catch(() => null));
+    return { trunk, branches: out.split("\n").filter((b) => b && !b.endsWith("/HEAD")) };
+  }
+
+  /** A notice whenever the workspace's working tree changes, while someone watches. */
+  watch(id: string, signal?: AbortSignal): AsyncQueue<{ type: "changed"; at: number }> {
+    const ws = this.get(id);
+    const queue = new AsyncQueue<{ type: "changed"; at: number }>(100).bind(signal);
+    let w = this.watchers.get(id);
+    if (!w) {
+      const watcher: Watcher = { queues: new Set() };
+      this.watchers.set(id, watcher);
+      const tick = async () => {
+        try {
+          const print = await worktreeFingerprint(await this.runtime(ws));
+          if (watcher.last !== undefined && print !== watcher.last) this.notify(id);
+          watcher.last = print;
+        } catch {
+          // the runtime is unreachable for now: try again next time
+        }
+        if (watcher.queues.size > 0) watcher.timer = setTimeout(tick, WATCH_MS);
+      };
+      void tick();
+      w = watcher;
+    }
+    w.queues.add(queue);
+    queue.onClosed(() => {
+      w.queues.delete(queue);
+      if (w.queues.size === 0) {
+        clearTimeout(w.timer);
+        this.watchers.delete(id);
+        this.cache.delete(id); // nobody reviews it now: its diff is not kept in memory
+      }
+    });
+    return queue;
+  }
+
+  /** Tells the workspace's watchers its files changed (an agent's edit, a revert). */
+  notify(id: string): void {
+    for (const q of this.watchers.get(id)?.queues ?? []) q.push({ type: "changed", at: Date.now() });
+  }
+
+  dispose(): void {
+    for (const w of this.watchers.values()) {
+      clearTimeout(w.timer);
+      for (const q of w.queues) q.close();
+    }
+    this.watchers.clear();
+  }
+}
+
+function badRequest(err: unknown): never {
+  if (err instanceof ReviewError) throw new HubError("BAD_REQUEST", err.message);
+  throw err;
+}

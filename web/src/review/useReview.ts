@@ -1,0 +1,152 @@
+import { useCallback, useEffect, useRef, useState } from "react";
+import type { ReviewBase, ReviewHunk, ReviewSummary } from "../../../src/api/review";
+import { call, subscribe } from "../api/client";
+import { errorMessage } from "../state/errors";
+
+/** Files asked for per request (the server allows 200). */
+const PAGE = 40;
+/** Files whose hunks come with the summary (the first screenful). */
+const FIRST_FILES = 8;
+
+export interface ReviewData {
+  summary: ReviewSummary | null;
+  hunks: Map<string, ReviewHunk[]>;
+  error: string | null;
+  /** Asks for the hunks of these files (those not loaded for the current version). */
+  load(paths: string[]): void;
+  refresh(): void;
+  /** Updates the view at once after marking (the server is told separately). */
+  setReviewed(path: string, hashes: Set<string>, reviewed: boolean): void;
+}
+
+/**
+ * The review of a workspace: the summary, then file pages as they come into view; refreshed
+ * whenever the server says the files changed, keeping what is shown until the new data is in.
+ */
+export function useReview(workspaceId: string, base: ReviewBase, untracked: boolean): ReviewData {
+  const [summary, setSummary] = useState<ReviewSummary | null>(null);
+  const [hunks, setHunks] = useState<Map<string, ReviewHunk[]>>(() => new Map());
+  const [error, setError] = useState<string | null>(null);
+  const target = useRef({ workspaceId, base, untracked });
+  target.current = { workspaceId, base, untracked };
+  const version = useRef<string | null>(null);
+  /** The version each loaded file's hunks come from. */
+  const loaded = useRef(new Map<string, string>());
+  const inflight = useRef(new Set<string>());
+  const running = useRef(false);
+  const again = useRef(false);
+  const generation = useRef(0);
+
+  const fetchFiles = useCallback(async (paths: string[], gen: number) => {
+    for (let i = 0; i < paths.length; i += PAGE) {
+      const page = paths.slice(i, i + PAGE);
+      for (const p of page) inflight.current.add(p);
+      try {
+        const res = await call((api) => api.review.files({ ...target.current, paths: page, version: version.current ?? undefined }));
+        if (gen !== generation.current) return;
+        performance.mark("mux:review-files");
+        setHunks((prev) => {
+          const next = new Map(prev);
+          for (const f of res.files) {
+            next.set(f.path, f.hunks);
+            loaded.current.set(f.path, res.version);
+          }
+          return next;
+        });
+      } finally {
+        for (const p of page) inflight.current.delete(p);
+      }
+    }
+  }, []);
+
+  const refresh = useCallback(() => {
+    if (running.current) {
+      again.current = true;
+      return;
+    }
+    running.current = true;
+    const gen = generation.current;
+    (async () => {
+      try {
+        const s = await call((api) => api.review.summary({ ...target.current, firstFiles: FIRST_FILES }));
+        if (gen !== generation.current) return;
+        performance.mark("mux:review-summary"); // for bench/review.ts: when the file tree's data arrived
+        version.current = s.version;
+        setSummary(s);
+        setError(null);
+        // Files shown before are asked for again at the new version; files gone are dropped.
+        const present = new Set(s.files.map((f) => f.path));
+        for (const f of s.first ?? []) loaded.current.set(f.path, s.version);
+        const stale: string[] = [];
+        for (const [p, v] of loaded.current) {
+          if (!present.has(p)) loaded.current.delete(p);
+          else if (v !== s.version) stale.push(p);
+        }
+        setHunks((prev) => {
+          if (!s.first?.length && [...prev.keys()].every((p) => present.has(p))) return prev;
+          const next = new Map([...prev].filter(([p]) => present.has(p)));
+          for (const f of s.first ?? []) next.set(f.path, f.hunks);
+          return next;
+        });
+        await fetchFiles(stale, gen);
+      } catch (e) {
+        if (gen === generation.current) setError(errorMessage(e));
+      } finally {
+        running.current = false;
+        if (again.current) {
+          again.current = false;
+          refresh();
+        }
+      }
+    })();
+  }, [fetchFiles]);
+
+  // A new base or untracked choice starts over.
+  const baseKey = JSON.stringify([workspaceId, base, untracked]);
+  useEffect(() => {
+    generation.current++;
+    version.current = null;
+    loaded.current.clear();
+    inflight.current.clear();
+    running.current = false;
+    again.current = false;
+    setSummary(null);
+    setHunks(new Map());
+    refresh();
+  }, [baseKey, refresh]);
+
+  useEffect(
+    () =>
+      subscribe(
+        (api, signal) => api.review.watch({ workspaceId }, { signal }),
+        () => refresh(),
+      ),
+    [workspaceId, refresh],
+  );
+
+  const load = useCallback(
+    (paths: string[]) => {
+      const want = paths.filter((p) => !inflight.current.has(p) && loaded.current.get(p) !== version.current);
+      if (want.length) fetchFiles(want, generation.current).catch((e) => setError(errorMessage(e)));
+    },
+    [fetchFiles],
+  );
+
+  const current = useRef(hunks);
+  current.current = hunks;
+  const setReviewed = useCallback((path: string, hashes: Set<string>, reviewed: boolean) => {
+    const list = current.current.get(path);
+    if (!list) return;
+    let delta = 0;
+    const updated = list.map((h) => {
+      if (!hashes.has(h.hash) || !!h.reviewed === reviewed) return h;
+      delta += reviewed ? 1 : -1;
+      return { ...h, reviewed };
+    });
+    current.current = new Map(current.current).set(path, updated);
+    setHunks(current.current);
+    setSummary((s) => s && { ...s, files: s.files.map((f) => (f.path === path ? { ...f, reviewed: Math.max(0, Math.min(f.hunks, f.reviewed + delta)) } : f)) });
+  }, []);
+
+  return { summary, hunks, error, load, refresh, setReviewed };
+}

@@ -1,9 +1,12 @@
+import * as fs from "node:fs";
 import * as path from "node:path";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import type { ChatItem } from "../../src/api/schemas.js";
+import { DELTA_LOG_FILE } from "../../src/history/deltaLog.js";
 import { type FakeProvider, startFakeProvider } from "../fake-provider/index.js";
 import { makeRepo } from "../helpers/git.js";
 import { tempDirs } from "../helpers/mux.js";
+import { waitFor } from "../helpers/processes.js";
 import { connect, isAssistantMessage, readUntil, type ServerProcess, startServer } from "../helpers/server.js";
 
 /** A server killed mid-turn: the next one shows the partial answer as interrupted, and waits. */
@@ -35,8 +38,9 @@ it("after SIGKILL mid-stream, a restarted server restores the partial answer as 
   fake.enqueue({ text: "partial answer ".padEnd(2000, "."), chunkSize: 10, chunkDelayMs: 25 });
   await c1.api.chat.send({ workspaceId: ws.id, text: "write a lot", model: "sonnet" });
   const seen = await readUntil(stream, (_i, all) => all.filter((i) => i.type === "event" && i.event.type === "text-delta").length >= 10);
-  // Let the crash-recovery snapshot (written every 100 ms) catch up with what was streamed.
-  await new Promise((r) => setTimeout(r, 400));
+  // The crash-recovery log (flushed every 100 ms) holds some of the answer before the kill.
+  const log = path.join(dirs.muxRoot, "sessions", ws.id, DELTA_LOG_FILE);
+  await waitFor(() => fs.existsSync(log) && fs.readFileSync(log, "utf8").includes("partial answer"), "the answer's crash-recovery log");
   await first.kill();
   c1.close();
   const requestsBefore = fake.requests.length;

@@ -1,6 +1,7 @@
 import { eventIterator, oc } from "@orpc/contract";
 import { z } from "zod";
 import { landContract } from "./land.js";
+import { terminalContract } from "./terminal.js";
 import {
   ChatItemSchema,
   ChatMessageSchema,
@@ -88,6 +89,7 @@ export const contract = {
     info: oc.output(ServerInfoSchema),
   },
   land: landContract,
+  terminal: terminalContract,
 };
 
 export type Contract = typeof contract;

@@ -5,6 +5,8 @@ import { redact, registerConfiguredKey, registerSecret } from "../common/redact.
 import { loadProvidersConfig } from "../providers/config.js";
 import { resolveProviders } from "../providers/resolve.js";
 import { Hub } from "../session/hub.js";
+import { TerminalService } from "../terminal/service.js";
+import { attachTerminalSocket } from "./routes/terminalSocket.js";
 import type { ServerInfo } from "../api/schemas.js";
 import { router } from "./routes/index.js";
 
@@ -15,7 +17,24 @@ export interface Api {
   hub: Hub;
   /** Serves the contract on one WebSocket. */
   attach(socket: WebSocket): void;
+  /** Streams one terminal on its own WebSocket (see terminalSocket.ts). */
+  attachTerminal(socket: WebSocket, terminalId: string, from: number | undefined): void;
   close(): Promise<void>;
+}
+
+/** Pings the socket; one that answered no ping since the last is dead and dropped. */
+function keepAlive(socket: WebSocket): void {
+  let alive = true;
+  socket.on("pong", () => {
+    alive = true;
+  });
+  const timer = setInterval(() => {
+    if (!alive) return socket.terminate();
+    alive = false;
+    socket.ping();
+  }, PING_MS);
+  timer.unref();
+  socket.on("close", () => clearInterval(timer));
 }
 
 /** Every key Mux can see is scrubbed from what the server sends, even before it is used. */
@@ -37,7 +56,12 @@ export function createApi(env: NodeJS.ProcessEnv, server: ServerInfo = { sshHost
   const services = createServices(env);
   const hub = new Hub(services.workspaces, { env });
   const handler = new RPCHandler(router);
-  const context = { hub, land: services.land, env, server };
+  const terminals = new TerminalService({ workspace: (id) => hub.workspace(id), env });
+  // A deleted workspace's shells end with it (deleted here, or by the CLI in another process).
+  void hub.subscribeList().then(async (events) => {
+    for await (const e of events) if (e.type === "removed") void terminals.closeWorkspace(e.id);
+  });
+  const context = { hub, land: services.land, terminals, env, server };
   return {
     hub,
     attach(socket) {
@@ -47,18 +71,14 @@ export function createApi(env: NodeJS.ProcessEnv, server: ServerInfo = { sshHost
         send: (data: string | ArrayBufferLike | Uint8Array) => socket.send(typeof data === "string" ? redact(data) : data),
       } as unknown as Parameters<typeof handler.upgrade>[0];
       void handler.upgrade(peer, { context });
-      let alive = true;
-      socket.on("pong", () => {
-        alive = true;
-      });
-      const timer = setInterval(() => {
-        if (!alive) return socket.terminate();
-        alive = false;
-        socket.ping();
-      }, PING_MS);
-      timer.unref();
-      socket.on("close", () => clearInterval(timer));
+      keepAlive(socket);
     },
-    close: () => hub.shutdown(),
+    attachTerminal(socket, terminalId, from) {
+      keepAlive(socket);
+      attachTerminalSocket(socket, terminals, terminalId, from);
+    },
+    close: async () => {
+      await Promise.all([hub.shutdown(), terminals.closeAll()]);
+    },
   };
 }

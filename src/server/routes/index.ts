@@ -4,7 +4,8 @@ import { land } from "./land.js";
 import { projects } from "./projects.js";
 import { providers } from "./providers.js";
 import { server } from "./server.js";
+import { terminal } from "./terminal.js";
 import { workspaces } from "./workspaces.js";
 
 /** The whole contract, implemented; the type checker holds it to the contract exactly. */
-export const router = api.router({ projects, workspaces, chat, providers, server, land });
+export const router = api.router({ projects, workspaces, chat, providers, server, land, terminal });

@@ -3,6 +3,7 @@ import { useStore } from "../state/store";
 import { openOverlay, selectWorkspace, uiStore } from "../state/ui";
 import { onWorkspaceChange, workspacesStore } from "../state/workspaces";
 import { Sidebar } from "../sidebar/Sidebar";
+import { terminalPanelStore } from "../terminal/store";
 import { ChunkBoundary } from "./ChunkBoundary";
 import { keyLabel } from "./keys";
 import { OverlayHost } from "./OverlayHost";
@@ -39,10 +40,13 @@ function ChatSlot({ workspaceId }: { workspaceId: string }) {
   return <Chat workspaceId={workspaceId} />;
 }
 const CostsPanel = lazy(() => import("../costs/CostsPanel").then((m) => ({ default: m.CostsPanel })));
+// xterm.js is its own chunk, loaded when a terminal is first shown.
+const TerminalPanel = lazy(() => import("../terminal/TerminalPanel").then((m) => ({ default: m.TerminalPanel })));
 
 export function App() {
   const selectedId = useStore(uiStore, (s) => s.selectedId);
   const costsOpen = useStore(uiStore, (s) => s.costsOpen);
+  const terminalOpen = useStore(terminalPanelStore, (s) => s.open);
   // The phone's open drawer is modal: the rest of the page is out of reach until it closes.
   const narrow = useNarrow();
   const drawerModal = useStore(uiStore, (s) => s.drawerOpen) && narrow;
@@ -80,6 +84,13 @@ export function App() {
               <NotFound />
             ) : (
               <Welcome />
+            )}
+            {terminalOpen && workspace && (
+              <ChunkBoundary key={`terminal-${workspace.id}`} fallback={(retry) => <LoadFailed retry={retry} />}>
+                <Suspense fallback={null}>
+                  <TerminalPanel workspaceId={workspace.id} />
+                </Suspense>
+              </ChunkBoundary>
             )}
           </div>
           {costsOpen && workspace && (

@@ -6,6 +6,7 @@ import { ConnectionStatus } from "./ConnectionStatus";
 import { BranchIcon, ChartIcon, DotsIcon, MenuIcon } from "./icons";
 import { Menu } from "./Menu";
 import { LandButton } from "../land/LandButton";
+import { TerminalButton } from "../terminal/TerminalButton";
 
 interface Props {
   workspace: WorkspaceSummary | null;
@@ -46,6 +47,7 @@ export function WorkspaceHeader({ workspace: w, costsOpen }: Props) {
           <span className="flex-1" />
           <Cost cost={w} className="text-xs text-muted" />
           <LandButton workspace={w} />
+          <TerminalButton />
           <button
             type="button"
             className={`btn btn-ghost px-1.5 ${costsOpen ? "bg-hover text-fg" : ""}`}

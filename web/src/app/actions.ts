@@ -4,6 +4,7 @@ import { openOverlay, selectWorkspace, toggleCosts, uiStore } from "../state/ui"
 import { selectOrder, workspacesStore } from "../state/workspaces";
 import { stepWorkspace } from "../state/workspacesModel";
 import { openLand } from "../land/LandButton";
+import { terminalPanelStore, toggleTerminalPanel } from "../terminal/store";
 import { keyLabel } from "./keys";
 
 export interface Action {
@@ -44,6 +45,7 @@ export function buildActions(): Action[] {
     const id = current.id;
     actions.push(
       { id: "toggle-costs", label: costsOpen ? "Hide costs panel" : "Show costs panel", run: () => toggleCosts() },
+      { id: "toggle-terminal", label: terminalPanelStore.get().open ? "Hide terminal" : "Show terminal", run: () => toggleTerminalPanel() },
       { id: "interrupt", label: `Interrupt agent in ${current.name}`, run: () => dispatchChatEvent("mux:interrupt", id) },
       { id: "focus-composer", label: "Focus message composer", run: () => dispatchChatEvent("mux:focus-composer", id) },
       { id: "land", label: `Land ${current.name}… (commit, merge, push)`, run: () => openLand(id) },

@@ -56,7 +56,14 @@ export function createApi(env: NodeJS.ProcessEnv, server: ServerInfo = { sshHost
   const services = createServices(env);
   const hub = new Hub(services.workspaces, { env });
   const handler = new RPCHandler(router);
-  const terminals = new TerminalService({ workspace: (id) => hub.workspace(id), env });
+  const terminals = new TerminalService({
+    workspace: (id) => hub.workspace(id),
+    runtime: async (ws) => {
+      await hub.service.prepare(ws);
+      return hub.service.runtime(ws);
+    },
+    env,
+  });
   // A deleted workspace's shells end with it (deleted here, or by the CLI in another process).
   void hub.subscribeList().then(async (events) => {
     for await (const e of events) if (e.type === "removed") void terminals.closeWorkspace(e.id);

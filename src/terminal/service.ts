@@ -2,6 +2,8 @@ import * as os from "node:os";
 import { nanoid } from "nanoid";
 import type { TerminalInfo } from "../api/terminal.js";
 import { withoutMuxSecrets } from "../common/secretEnv.js";
+import { SshRuntime } from "../runtime/ssh.js";
+import type { Runtime } from "../runtime/types.js";
 import { workspaceEnv } from "../runtime/workspaceEnv.js";
 import type { Workspace } from "../workspace/config.js";
 import { type SpawnSpec, Terminal } from "./terminal.js";
@@ -20,6 +22,8 @@ export class TerminalError extends Error {
 export interface TerminalServiceOptions {
   /** The workspace with this id, if it exists. */
   workspace: (id: string) => Workspace | undefined;
+  /** Where the workspace's commands run, ready to use (an SSH host's home directory known). */
+  runtime: (ws: Workspace) => Promise<Runtime>;
   env: NodeJS.ProcessEnv;
 }
 
@@ -62,7 +66,7 @@ export class TerminalService {
     const n = (this.opened.get(workspaceId) ?? 0) + 1;
     this.opened.set(workspaceId, n);
     const info: TerminalInfo = { id: nanoid(12), workspaceId, name: opts.name ?? `Terminal ${n}`, createdAt: Date.now(), exit: null };
-    const terminal = await Terminal.start(info, this.spawnSpec(ws, opts));
+    const terminal = await Terminal.start(info, await this.spawnSpec(ws, opts));
     this.terminals.set(info.id, terminal);
     return { ...info };
   }
@@ -92,18 +96,24 @@ export class TerminalService {
     await Promise.all(all.map((t) => t.close()));
   }
 
-  private spawnSpec(ws: Workspace, size: { cols: number; rows: number }): SpawnSpec {
+  private async spawnSpec(ws: Workspace, size: { cols: number; rows: number }): Promise<SpawnSpec> {
     const env = this.opts.env;
     const base = { ...withoutMuxSecrets(env), TERM: "xterm-256color", COLORTERM: "truecolor" } as Record<string, string>;
     for (const k of Object.keys(base)) if (base[k] === undefined) delete base[k];
+    const vars = workspaceEnv(ws.runtime.type === "unsupported" ? "local" : ws.runtime.type, ws.projectPath, ws.name);
     switch (ws.runtime.type) {
       case "local":
       case "worktree": {
         const cwd = ws.runtime.type === "local" ? ws.projectPath : ws.runtime.path;
-        return { file: userShell(env), args: [], cwd, env: { ...base, ...workspaceEnv(ws.runtime.type, ws.projectPath, ws.name) }, ...size };
+        return { file: userShell(env), args: [], cwd, env: { ...base, ...vars }, ...size };
       }
-      case "ssh":
-        throw new TerminalError("BAD_REQUEST", `workspace "${ws.name}" runs over SSH: terminals there are not available yet`);
+      case "ssh": {
+        // The host's own login shell; only the workspace's variables travel (ssh forwards TERM).
+        const runtime = await this.opts.runtime(ws);
+        if (!(runtime instanceof SshRuntime)) throw new TerminalError("BAD_REQUEST", `workspace "${ws.name}" has no SSH runtime`);
+        const { file, args } = await runtime.terminalCommand(vars);
+        return { file, args, cwd: os.homedir(), env: base, ...size };
+      }
       case "unsupported":
         throw new TerminalError("BAD_REQUEST", `workspace "${ws.name}" has a runtime this Mux cannot run`);
     }

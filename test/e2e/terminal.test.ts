@@ -7,6 +7,7 @@ import { makeRepo } from "../helpers/git.js";
 import { tempDirs } from "../helpers/mux.js";
 import { waitFor } from "../helpers/processes.js";
 import { type Connection, connect, type ServerProcess, startServer, TEST_TOKEN, upgradeStatus } from "../helpers/server.js";
+import { startSshd } from "../helpers/sshd.js";
 import { attachTerminal } from "../helpers/terminal.js";
 
 /** Terminals of the real `mux server`: a real shell on a pty, its socket, its end. */
@@ -156,6 +157,36 @@ describe("mux server --no-auth: terminals", () => {
       expect(await upgradeStatus(server, {}, "api/terminal/abc")).toBe(101);
     } finally {
       await server.stop();
+      dirs.cleanup();
+    }
+  });
+});
+
+describe.skipIf(!fs.existsSync("/usr/sbin/sshd"))("mux server: terminals of SSH workspaces", () => {
+  it("run the host's login shell in the remote worktree over the shared connection, and end with the terminal", { timeout: 120_000 }, async () => {
+    const sshd = await startSshd();
+    const dirs = tempDirs();
+    const repo = makeRepo(path.join(dirs.base, "repo"));
+    const remoteRoot = path.join(dirs.base, "remote-home", "mux");
+    const server = await startServer({ muxRoot: dirs.muxRoot, env: { MUX_SSH_CONFIG: sshd.configFile, MUX_SSH_REMOTE_ROOT: remoteRoot } });
+    const conn = await connect(server);
+    try {
+      const ws = await conn.api.workspaces.create({ projectPath: repo, name: "remote", runtime: { type: "ssh", host: sshd.host } });
+      const t = await conn.api.terminal.create({ workspaceId: ws.id, cols: 100, rows: 30 });
+      const term = await attachTerminal(server, t.id);
+      term.send('echo "cwd=$(pwd) rt=$MUX_RUNTIME term=$TERM sh=$$"\r');
+      const m = await term.waitForText(/cwd=(\/\S+) rt=([\w-]+) term=([\w-]+) sh=(\d+)/);
+      expect(m[1]).toBe(path.join(remoteRoot, "repo", "remote"));
+      expect(m.slice(2, 4)).toEqual(["ssh", "xterm-256color"]);
+      // The "remote" host is this machine: its shell's pid is visible here.
+      const remoteShell = Number(m[4]);
+      expect(isProcessAlive(remoteShell)).toBe(true);
+      await conn.api.terminal.close({ terminalId: t.id });
+      await waitFor(() => !isProcessAlive(remoteShell), "the remote shell to end");
+    } finally {
+      conn.close();
+      await server.stop();
+      await sshd.stop();
       dirs.cleanup();
     }
   });

@@ -2,7 +2,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, it } from "vitest";
-import { hasChromium, screenshot } from "../helpers/browser.js";
+import { hasChromium, newContext, screenshot } from "../helpers/browser.js";
 import { makeRepo } from "../helpers/git.js";
 import { type App, poll, startApp } from "./harness.js";
 
@@ -83,5 +83,33 @@ describe.skipIf(!hasChromium)("browser: terminal", () => {
     await page.keyboard.press("Control+Shift+P");
     await page.getByTestId("command-item-toggle-terminal").click();
     await poll(screen).toContain("done-25");
+  });
+
+  it("on a phone (390 px), the extra keys give Ctrl, arrows and |", async () => {
+    const phone = await app.open({ context: await newContext(app.browser, { phone: true }), hash: `#/w/${workspaceId}` });
+    await phone.getByTestId("terminal-button").click();
+    await phone.getByTestId("terminal-extra-keys").waitFor();
+    const phoneScreen = () =>
+      phone
+        .locator("[data-testid=terminal-view]:not(.hidden) .xterm-rows")
+        .textContent()
+        .then((t) => t ?? "");
+    await phone.locator("[data-mux-terminal]").click();
+    await phone.keyboard.type("sleep 300");
+    await phone.keyboard.press("Enter");
+    // Ctrl, then c: an interrupt.
+    await phone.getByTestId("terminal-key-Ctrl").click();
+    await phone.keyboard.type("c");
+    await phone.keyboard.type("echo piped ");
+    await phone.getByTestId("terminal-key-Pipe").click();
+    await phone.keyboard.type(" tr a-z A-Z");
+    await phone.keyboard.press("Enter");
+    await poll(phoneScreen).toContain("PIPED");
+    // Up recalls the command: it runs again.
+    await phone.getByTestId("terminal-key-Up").click();
+    await phone.keyboard.press("Enter");
+    await poll(async () => (await phoneScreen()).split("PIPED").length - 1).toBe(2);
+    await screenshot(phone, "terminal-phone");
+    await phone.context().close();
   });
 });

@@ -75,11 +75,14 @@ export function App() {
         <div className="relative flex min-h-0 flex-1">
           <div className="flex min-w-0 flex-1 flex-col" data-testid="chat-area">
             {showChat ? (
-              <ChunkBoundary key={selectedId} fallback={(retry) => <LoadFailed retry={retry} />}>
-                <Suspense fallback={null}>
-                  <ChatSlot workspaceId={selectedId} />
-                </Suspense>
-              </ChunkBoundary>
+              // On a phone the open terminal takes the whole area (the chat stays mounted, hidden).
+              <div className={`flex min-h-0 flex-1 flex-col ${terminalOpen && workspace ? "max-md:hidden" : ""}`}>
+                <ChunkBoundary key={selectedId} fallback={(retry) => <LoadFailed retry={retry} />}>
+                  <Suspense fallback={null}>
+                    <ChatSlot workspaceId={selectedId} />
+                  </Suspense>
+                </ChunkBoundary>
+              </div>
             ) : selectedId ? (
               <NotFound />
             ) : (

@@ -2,8 +2,18 @@ import { FitAddon } from "@xterm/addon-fit";
 import { WebLinksAddon } from "@xterm/addon-web-links";
 import { Terminal } from "@xterm/xterm";
 import "@xterm/xterm/css/xterm.css";
-import { useEffect, useRef, useState } from "react";
+import { useEffect, useRef, useState, useSyncExternalStore } from "react";
+import { ExtraKeys, withCtrl } from "./ExtraKeys";
 import { TerminalSocket, type TerminalSocketStatus } from "./socket";
+
+const COARSE = "(pointer: coarse)";
+const onCoarseChange = (cb: () => void) => {
+  const q = window.matchMedia(COARSE);
+  q.addEventListener("change", cb);
+  return () => q.removeEventListener("change", cb);
+};
+/** A touch screen (a phone, a tablet): the keyboard there has no Esc, Tab, Ctrl or arrows. */
+const useCoarsePointer = () => useSyncExternalStore(onCoarseChange, () => window.matchMedia(COARSE).matches);
 
 /** One terminal on the screen: xterm.js fed by the terminal's socket, sized to its box. */
 export function TerminalView({ terminalId, active }: { terminalId: string; active: boolean }) {
@@ -11,6 +21,12 @@ export function TerminalView({ terminalId, active }: { terminalId: string; activ
   const [status, setStatus] = useState<TerminalSocketStatus>("connecting");
   const [exit, setExit] = useState<string | null>(null);
   const termRef = useRef<Terminal | null>(null);
+  const socketRef = useRef<TerminalSocket | null>(null);
+  // The extra keys' Ctrl: applies to the next key typed (on a phone, Ctrl+C is Ctrl then c).
+  const [ctrl, setCtrl] = useState(false);
+  const ctrlRef = useRef(false);
+  ctrlRef.current = ctrl;
+  const touch = useCoarsePointer();
 
   useEffect(() => {
     const el = box.current!;
@@ -52,7 +68,12 @@ export function TerminalView({ terminalId, active }: { terminalId: string; activ
       },
       () => ({ cols: term.cols, rows: term.rows }),
     );
-    term.onData((d) => socket.input(d));
+    socketRef.current = socket;
+    term.onData((d) => {
+      if (!ctrlRef.current) return socket.input(d);
+      setCtrl(false);
+      socket.input(withCtrl(d));
+    });
     term.onBinary((d) => socket.input(d));
     term.onResize(({ cols, rows }) => socket.resize(cols, rows));
     const observer = new ResizeObserver(() => safeFit());
@@ -60,6 +81,7 @@ export function TerminalView({ terminalId, active }: { terminalId: string; activ
     return () => {
       observer.disconnect();
       socket.dispose();
+      socketRef.current = null;
       term.dispose();
       termRef.current = null;
     };
@@ -70,8 +92,23 @@ export function TerminalView({ terminalId, active }: { terminalId: string; activ
   }, [active]);
 
   return (
-    <div className={`relative min-h-0 flex-1 ${active ? "flex" : "hidden"}`} data-testid="terminal-view" data-terminal-id={terminalId} data-status={status}>
+    <div
+      className={`relative min-h-0 flex-1 flex-col ${active ? "flex" : "hidden"}`}
+      data-testid="terminal-view"
+      data-terminal-id={terminalId}
+      data-status={status}
+    >
       <div ref={box} className="min-h-0 min-w-0 flex-1 bg-[#0b0d10] p-1" data-mux-terminal="" />
+      {touch && (
+        <ExtraKeys
+          ctrl={ctrl}
+          setCtrl={setCtrl}
+          send={(d) => {
+            socketRef.current?.input(d);
+            termRef.current?.focus();
+          }}
+        />
+      )}
       {(status === "reconnecting" || status === "closed" || exit) && (
         <div className="pointer-events-none absolute top-1 right-2 rounded bg-bg/80 px-2 py-0.5 text-xs text-muted" data-testid="terminal-status">
           {exit ? `exited (${exit})` : status === "closed" ? "closed" : "reconnecting…"}

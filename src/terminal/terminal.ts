@@ -64,6 +64,7 @@ export class Terminal {
   private readonly scrollback = new Scrollback(SCROLLBACK_BYTES);
   private readonly clients = new Set<Attached>();
   private paused = false;
+  private pending: Buffer[] = [];
   private stallTimer: NodeJS.Timeout | undefined;
   private readonly exited: Promise<void>;
 
@@ -105,6 +106,9 @@ export class Terminal {
 
   /** Attaches a page that has the output before `from` (undefined: nothing yet). */
   attach(client: TerminalClient, from?: number): Attachment {
+    // Output not sent yet is in the scrollback already: out to the others first, so the
+    // newcomer gets it once (from the scrollback).
+    if (this.pending.length) this.flush();
     const { offset, reset, data } = this.scrollback.since(from);
     const a: Attached = { client, sent: offset + data.length, acked: offset, stalledSince: undefined };
     client.control({ type: "attached", offset, reset, terminal: this.info });
@@ -142,6 +146,16 @@ export class Terminal {
 
   private onOutput(chunk: Buffer): void {
     this.scrollback.push(chunk);
+    // The pty hands over a few KB per read: what arrives within one turn of the event loop goes
+    // out as one frame (a keystroke's echo still leaves at once, alone).
+    this.pending.push(chunk);
+    if (this.pending.length === 1) setImmediate(() => this.flush());
+  }
+
+  private flush(): void {
+    if (!this.pending.length) return;
+    const chunk = this.pending.length === 1 ? this.pending[0] : Buffer.concat(this.pending);
+    this.pending = [];
     for (const a of this.clients) {
       a.client.output(chunk);
       a.sent += chunk.length;

@@ -103,8 +103,7 @@ describe("mux server: terminals", () => {
     await stalled.closed;
     await waitFor(() => term.bytes() > 2 * 1024 * 1024, "the flood to flow once the stalled page is gone");
     term.send("\x03");
-    term.send("echo after-$((6*7))\r");
-    await term.waitForText("after-42");
+    await term.retypeUntil("echo after-$((6*7))\r", "after-42");
     term.close();
   });
 

@@ -14,6 +14,11 @@ export interface TerminalConnection {
   /** Offset just past the last byte received (for reconnecting with `from`). */
   offset(): number;
   send(data: string): void;
+  /**
+   * Sends `line` until the output matches `pattern` (every 2 s): after an interrupt, the shell
+   * may drop what was typed ahead while the killed program still held the terminal.
+   */
+  retypeUntil(line: string, pattern: RegExp | string, timeoutMs?: number): Promise<RegExpMatchArray>;
   /** Resolves once the output matches; fails after `timeoutMs` with what was seen. */
   waitForText(pattern: RegExp | string, timeoutMs?: number): Promise<RegExpMatchArray>;
   closed: Promise<number>;
@@ -66,7 +71,7 @@ export async function attachTerminal(
     while (kept > 256 * 1024 && chunks.length > 1) kept -= chunks.shift()!.length;
     return Buffer.concat(chunks).toString("utf8");
   };
-  return {
+  const conn: TerminalConnection = {
     socket,
     frames,
     text,
@@ -82,7 +87,19 @@ export async function attachTerminal(
       }
       return m!;
     },
+    async retypeUntil(line, pattern, timeoutMs = 20_000) {
+      const end = Date.now() + timeoutMs;
+      for (;;) {
+        socket.send(JSON.stringify({ type: "input", data: line }));
+        try {
+          return await conn.waitForText(pattern, Math.min(2_000, Math.max(1, end - Date.now())));
+        } catch (err) {
+          if (Date.now() >= end) throw err;
+        }
+      }
+    },
     closed,
     close: () => socket.terminate(),
   };
+  return conn;
 }

@@ -49,7 +49,8 @@ function registerProviderSecrets(env: NodeJS.ProcessEnv): void {
 
 /**
  * The API side of the server, loaded on the first WebSocket (not needed to start listening):
- * the hub of agent sessions and the oRPC handler implementing the contract over it.
+ * the hub of agent sessions, the workspaces' terminals, and the oRPC handler implementing the
+ * contract over them.
  */
 export function createApi(env: NodeJS.ProcessEnv, server: ServerInfo = { sshHost: null }): Api {
   registerProviderSecrets(env);

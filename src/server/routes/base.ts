@@ -7,8 +7,7 @@ import type { AsyncQueue } from "../../session/asyncQueue.js";
 import { HubError } from "../../session/errors.js";
 import type { LandService } from "../../land/service.js";
 import type { Hub } from "../../session/hub.js";
-import { TerminalError } from "../../terminal/service.js";
-import type { TerminalService } from "../../terminal/service.js";
+import { TerminalError, type TerminalService } from "../../terminal/service.js";
 import { GitError } from "../../workspace/git.js";
 
 export interface ApiContext {

@@ -72,15 +72,15 @@ export class Terminal {
     readonly info: TerminalInfo,
     private readonly pty: IPty,
   ) {
-    watchdog().register(pty.pid);
+    // Killed with Mux if Mux dies first, with every job of the shell (each in a group of its own).
+    watchdog().registerSession(pty.pid);
     pty.onData((chunk) => this.onOutput(chunk as unknown as Buffer));
     this.exited = new Promise((resolve) =>
       pty.onExit(({ exitCode, signal }) => {
-        watchdog().unregister(pty.pid);
         this.info.exit = { code: signal ? null : exitCode, signal: signal || null };
         for (const c of this.clients) c.client.control({ type: "exit", ...this.info.exit });
         // Whatever the shell left running in its session goes with it.
-        void endSession(pty.pid);
+        void endSession(pty.pid).finally(() => watchdog().unregisterSession(pty.pid));
         resolve();
       }),
     );

@@ -131,6 +131,13 @@ describe("mux server: terminals", () => {
     await waitFor(() => pids.every((p) => !isProcessAlive(p)), "the shell and its background job to end");
   });
 
+  it("a server killed with -9 still leaves no shell behind: the pty's hangup ends it and its jobs", async () => {
+    const { t } = await newTerminal();
+    const pids = await shellPids(t.id);
+    await server.kill();
+    await waitFor(() => pids.every((p) => !isProcessAlive(p)), "the shell and its background job to end");
+  });
+
   it("every terminal route refuses without the token, from another origin, or an unknown terminal", async () => {
     const { t } = await newTerminal();
     const p = `api/terminal/${t.id}`;

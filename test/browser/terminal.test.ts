@@ -6,6 +6,13 @@ import { hasChromium, newContext, screenshot } from "../helpers/browser.js";
 import { makeRepo } from "../helpers/git.js";
 import { type App, poll, startApp } from "./harness.js";
 
+/** What the shown terminal's screen holds, as text (rows run together). */
+const screenOf = (page: Page) =>
+  page
+    .locator("[data-testid=terminal-view]:not(.hidden) .xterm-rows")
+    .textContent()
+    .then((t) => t ?? "");
+
 /** The terminal panel: a real shell in a worktree workspace, typed into and read from the screen. */
 describe.skipIf(!hasChromium)("browser: terminal", () => {
   let app: App;
@@ -32,12 +39,7 @@ describe.skipIf(!hasChromium)("browser: terminal", () => {
     await app?.close();
   });
 
-  /** What the terminal's screen shows, as text. */
-  const screen = () =>
-    page
-      .locator("[data-testid=terminal-view]:not(.hidden) .xterm-rows")
-      .textContent()
-      .then((t) => t ?? "");
+  const screen = () => screenOf(page);
 
   it("opens from the header, runs commands in the workspace, and shows their output", async () => {
     await page.getByTestId("terminal-button").click();
@@ -99,11 +101,7 @@ describe.skipIf(!hasChromium)("browser: terminal", () => {
     const phone = await app.open({ context: await newContext(app.browser, { phone: true }), hash: `#/w/${workspaceId}` });
     await phone.getByTestId("terminal-button").click();
     await phone.getByTestId("terminal-extra-keys").waitFor();
-    const phoneScreen = () =>
-      phone
-        .locator("[data-testid=terminal-view]:not(.hidden) .xterm-rows")
-        .textContent()
-        .then((t) => t ?? "");
+    const phoneScreen = () => screenOf(phone);
     await phone.locator("[data-mux-terminal]").click();
     await phone.keyboard.type("sleep 300");
     await phone.keyboard.press("Enter");

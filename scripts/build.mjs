@@ -60,6 +60,8 @@ async function buildCli() {
     banner: { js: "import { createRequire as __muxCreateRequire } from 'node:module'; const require = __muxCreateRequire(import.meta.url);" },
     // Leaves out code mux never runs (other zod locales, the AI Gateway): less to load at start.
     plugins: cliPlugins,
+    // A native module: loaded from node_modules at run time (on the first terminal).
+    external: ["@lydell/node-pty"],
     logLevel: "warning",
   });
   chmodSync("dist/mux.js", 0o755);

@@ -4,6 +4,7 @@ import { compareContract } from "./compare.js";
 import { overlapContract } from "./overlap.js";
 import { landContract } from "./land.js";
 import { reviewContract } from "./review.js";
+import { terminalContract } from "./terminal.js";
 import {
   ChatItemSchema,
   ChatMessageSchema,
@@ -94,6 +95,7 @@ export const contract = {
   compare: compareContract,
   land: landContract,
   review: reviewContract,
+  terminal: terminalContract,
 };
 
 export type Contract = typeof contract;

@@ -55,3 +55,21 @@ export function isProcessAlive(pid: number, startTime?: string): boolean {
   if (fields[0] === "Z" || fields[0] === "X") return false;
   return startTime === undefined || fields[19] === startTime;
 }
+
+/**
+ * The live processes of session `sid` (Linux: read from /proc; elsewhere only the leader). A
+ * terminal's shell leads a session, and an interactive shell puts each job in a process group
+ * of its own: ending the terminal means ending the session, not one group.
+ */
+export function processesInSession(sid: number): number[] {
+  let pids: string[];
+  try {
+    pids = fs.readdirSync("/proc").filter((n) => /^\d+$/.test(n));
+  } catch {
+    return isProcessAlive(sid) ? [sid] : [];
+  }
+  return pids.map(Number).filter((pid) => {
+    const f = statFields(pid);
+    return f !== undefined && f[3] === String(sid) && f[0] !== "Z" && f[0] !== "X";
+  });
+}

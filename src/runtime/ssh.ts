@@ -3,7 +3,7 @@ import { posix } from "node:path";
 import type { Readable } from "node:stream";
 import { StringDecoder } from "node:string_decoder";
 import { shq } from "../tools/shellQuote.js";
-import { errnoError, type RawExecOptions, SshConnection } from "./sshConnection.js";
+import { envPrefix, errnoError, type RawExecOptions, SshConnection, sshBaseArgs } from "./sshConnection.js";
 import type { DirEntry, ExecOptions, ExecResult, FileStat, Runtime } from "./types.js";
 
 export { controlPathFor, envPrefix, errnoError, type RawExecOptions, SshConnection, type SshConnectionOptions, sshBaseArgs } from "./sshConnection.js";
@@ -75,6 +75,17 @@ export class SshRuntime implements Runtime {
     this.connection =
       options.connection ??
       new SshConnection({ host: options.host, controlDir: options.controlDir, configFile: options.configFile, multiplex: options.multiplex });
+  }
+
+  /**
+   * The local command of an interactive login shell in the workspace on the host, for a
+   * terminal: `ssh -tt` over the shared connection (started first, so no prompt can appear).
+   */
+  async terminalCommand(env: Record<string, string>): Promise<{ file: string; args: string[] }> {
+    await this.connection.connect();
+    const base = sshBaseArgs(this.connection.options).map((a) => (a === "-T" ? "-tt" : a));
+    const remote = `cd ${shq(this.root)} || exit 1\n${envPrefix(env)}exec "\${SHELL:-/bin/sh}" -l`;
+    return { file: "ssh", args: [...base, "--", this.host, remote] };
   }
 
   /** Relative paths are taken relative to the workspace root (the remote has no "our" cwd). */

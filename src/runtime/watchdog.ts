@@ -14,19 +14,30 @@ import { type ChildProcess, spawn } from "node:child_process";
  */
 const SCRIPT = `
 trap '' INT HUP TERM
-declare -A groups
+declare -A groups sessions
 while read -r op id; do
   case "$op" in
     +) groups[$id]=1 ;;
     -) unset "groups[$id]" ;;
+    S) sessions[$id]=1 ;;
+    s) unset "sessions[$id]" ;;
   esac
 done
 for id in "\${!groups[@]}"; do kill -KILL -- "-$id" 2>/dev/null; done
+if ((\${#sessions[@]})); then
+  for f in /proc/[0-9]*/stat; do
+    read -r line < "$f" 2>/dev/null || continue
+    set -- \${line##*) }
+    [ -n "$4" ] && [ -n "\${sessions[$4]:-}" ] && kill -KILL "\${f//[!0-9]/}" 2>/dev/null
+  done
+fi
 `;
 
 export class Watchdog {
   private child: ChildProcess | null = null;
   private readonly groups = new Set<number>();
+  /** Sessions (a terminal's shell): every process in them is killed, whatever its group (Linux). */
+  private readonly sessions = new Set<number>();
 
   constructor(private readonly enabled: boolean) {}
 
@@ -41,6 +52,18 @@ export class Watchdog {
   unregister(pgid: number | undefined): void {
     if (!this.enabled || !pgid || !this.groups.delete(pgid)) return;
     this.send(`- ${pgid}\n`);
+  }
+
+  /** A terminal's shell started, leading session `sid`: kill all of the session if Mux dies. */
+  registerSession(sid: number | undefined): void {
+    if (!this.enabled || !sid) return;
+    this.sessions.add(sid);
+    this.send(`S ${sid}\n`);
+  }
+
+  unregisterSession(sid: number | undefined): void {
+    if (!this.enabled || !sid || !this.sessions.delete(sid)) return;
+    this.send(`s ${sid}\n`);
   }
 
   /** The watchdog's pid while it runs (tests). */
@@ -76,13 +99,11 @@ export class Watchdog {
       if (this.child !== child) return;
       // Killed by someone: a new one takes over the groups still running.
       this.child = null;
-      if (this.groups.size) {
-        const next = this.start();
-        for (const g of this.groups) next?.stdin?.write(`+ ${g}\n`);
-      }
+      if (this.groups.size || this.sessions.size) this.start();
     });
     // Lines written before this one went to the old watchdog: the groups go to the new one.
     for (const g of this.groups) child.stdin?.write(`+ ${g}\n`);
+    for (const sid of this.sessions) child.stdin?.write(`S ${sid}\n`);
     return child;
   }
 }

@@ -6,6 +6,8 @@ import { loadProvidersConfig } from "../providers/config.js";
 import { resolveProviders } from "../providers/resolve.js";
 import { ReviewService } from "../review/service.js";
 import { Hub } from "../session/hub.js";
+import { TerminalService } from "../terminal/service.js";
+import { attachTerminalSocket } from "./routes/terminalSocket.js";
 import type { ServerInfo } from "../api/schemas.js";
 import { router } from "./routes/index.js";
 
@@ -16,7 +18,24 @@ export interface Api {
   hub: Hub;
   /** Serves the contract on one WebSocket. */
   attach(socket: WebSocket): void;
+  /** Streams one terminal on its own WebSocket (see terminalSocket.ts). */
+  attachTerminal(socket: WebSocket, terminalId: string, from: number | undefined): void;
   close(): Promise<void>;
+}
+
+/** Pings the socket; one that answered no ping since the last is dead and dropped. */
+function keepAlive(socket: WebSocket): void {
+  let alive = true;
+  socket.on("pong", () => {
+    alive = true;
+  });
+  const timer = setInterval(() => {
+    if (!alive) return socket.terminate();
+    alive = false;
+    socket.ping();
+  }, PING_MS);
+  timer.unref();
+  socket.on("close", () => clearInterval(timer));
 }
 
 /** Every key Mux can see is scrubbed from what the server sends, even before it is used. */
@@ -31,7 +50,8 @@ function registerProviderSecrets(env: NodeJS.ProcessEnv): void {
 
 /**
  * The API side of the server, loaded on the first WebSocket (not needed to start listening):
- * the hub of agent sessions and the oRPC handler implementing the contract over it.
+ * the hub of agent sessions, the workspaces' terminals, and the oRPC handler implementing the
+ * contract over them.
  */
 export function createApi(env: NodeJS.ProcessEnv, server: ServerInfo = { sshHost: null }): Api {
   registerProviderSecrets(env);
@@ -40,7 +60,19 @@ export function createApi(env: NodeJS.ProcessEnv, server: ServerInfo = { sshHost
   const handler = new RPCHandler(router);
   const review = new ReviewService(hub);
   hub.onFilesChanged((id) => review.notify(id));
-  const context = { hub, land: services.land, review, env, server };
+  const terminals = new TerminalService({
+    workspace: (id) => hub.workspace(id),
+    runtime: async (ws) => {
+      await hub.service.prepare(ws);
+      return hub.service.runtime(ws);
+    },
+    env,
+  });
+  // A deleted workspace's shells end with it (deleted here, or by the CLI in another process).
+  void hub.subscribeList().then(async (events) => {
+    for await (const e of events) if (e.type === "removed") void terminals.closeWorkspace(e.id);
+  });
+  const context = { hub, land: services.land, review, terminals, env, server };
   return {
     hub,
     attach(socket) {
@@ -50,21 +82,15 @@ export function createApi(env: NodeJS.ProcessEnv, server: ServerInfo = { sshHost
         send: (data: string | ArrayBufferLike | Uint8Array) => socket.send(typeof data === "string" ? redact(data) : data),
       } as unknown as Parameters<typeof handler.upgrade>[0];
       void handler.upgrade(peer, { context });
-      let alive = true;
-      socket.on("pong", () => {
-        alive = true;
-      });
-      const timer = setInterval(() => {
-        if (!alive) return socket.terminate();
-        alive = false;
-        socket.ping();
-      }, PING_MS);
-      timer.unref();
-      socket.on("close", () => clearInterval(timer));
+      keepAlive(socket);
     },
-    close: () => {
+    attachTerminal(socket, terminalId, from) {
+      keepAlive(socket);
+      attachTerminalSocket(socket, terminals, terminalId, from);
+    },
+    close: async () => {
       review.dispose();
-      return hub.shutdown();
+      await Promise.all([hub.shutdown(), terminals.closeAll()]);
     },
   };
 }

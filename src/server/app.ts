@@ -7,6 +7,7 @@ import { redact } from "../common/redact.js";
 import type { Api } from "./api.js";
 import { Auth, originRefusal } from "./auth.js";
 import { HostCheck, hostRefusal } from "./hostCheck.js";
+import { terminalSocketPath } from "./terminalPath.js";
 import { SessionStore } from "./sessions.js";
 
 export interface ServerConfig {
@@ -117,11 +118,13 @@ export async function startServer(cfg: ServerConfig, loadApi: () => Promise<Api>
     void getApi().catch(() => {}); // reported (and retried) when a socket needs it
   };
 
-  // The API's WebSocket, at `api/ws` relative to any page of the app.
+  // The API's WebSocket, at `api/ws` relative to any page of the app, and each terminal's
+  // (`api/terminal/<id>`): both behind the same host, origin and sign-in checks.
   server.on("upgrade", (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     socket.on("error", () => {});
     const path = (req.url ?? "/").split("?")[0];
-    if (!path.endsWith("/api/ws") || header(req, "upgrade")?.toLowerCase() !== "websocket") {
+    const terminal = terminalSocketPath(req.url ?? "/");
+    if ((!path.endsWith("/api/ws") && !terminal) || header(req, "upgrade")?.toLowerCase() !== "websocket") {
       socket.end("HTTP/1.1 404 Not Found\r\nConnection: close\r\nContent-Length: 0\r\n\r\n");
       return;
     }
@@ -150,7 +153,8 @@ export async function startServer(cfg: ServerConfig, loadApi: () => Promise<Api>
           // Unheard, that error would end the process and every agent running in it.
           ws.on("error", (err) => logLine(`mux: closed a WebSocket connection: ${err.message}`));
           if (sessionId) trackSession(sessionId, ws);
-          loaded.attach(ws);
+          if (terminal) loaded.attachTerminal(ws, terminal.terminalId, terminal.from);
+          else loaded.attach(ws);
         });
       })
       .catch((err) => {

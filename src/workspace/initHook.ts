@@ -3,6 +3,7 @@ import * as path from "node:path";
 import type { AgentEvent } from "../agent/events.js";
 import { isProcessAlive } from "../common/processInfo.js";
 import type { Runtime } from "../runtime/types.js";
+import { workspaceEnv } from "../runtime/workspaceEnv.js";
 
 export const INIT_HOOK = ".mux/init";
 
@@ -46,11 +47,7 @@ export async function runInitHook(runtime: Runtime, opts: InitHookOptions): Prom
   };
   try {
     const result = await runtime.exec(JSON.stringify(hook), {
-      env: {
-        MUX_RUNTIME: runtime.type,
-        MUX_PROJECT_PATH: opts.projectPath,
-        MUX_WORKSPACE_NAME: opts.workspaceName,
-      },
+      env: workspaceEnv(runtime.type, opts.projectPath, opts.workspaceName),
       signal: opts.signal,
       onStdout: output("stdout"),
       onStderr: output("stderr"),

@@ -23,6 +23,8 @@ function muxBin(): string {
   if (!privateDist) {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "mux-dist-"));
     fs.cpSync(path.join(REPO_ROOT, "dist"), dir, { recursive: true, filter: (src) => !src.includes(`${path.sep}web`) });
+    // Native modules (the terminal's pty) are loaded from node_modules at run time.
+    fs.symlinkSync(path.join(REPO_ROOT, "node_modules"), path.join(dir, "node_modules"));
     privateDist = dir;
     process.once("exit", () => fs.rmSync(dir, { recursive: true, force: true }));
   }

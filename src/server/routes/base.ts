@@ -8,12 +8,14 @@ import { HubError } from "../../session/errors.js";
 import type { LandService } from "../../land/service.js";
 import type { Hub } from "../../session/hub.js";
 import type { ReviewService } from "../../review/service.js";
+import { TerminalError, type TerminalService } from "../../terminal/service.js";
 import { GitError } from "../../workspace/git.js";
 
 export interface ApiContext {
   hub: Hub;
   land: LandService;
   review: ReviewService;
+  terminals: TerminalService;
   env: NodeJS.ProcessEnv;
   server: ServerInfo;
 }
@@ -22,7 +24,7 @@ export interface ApiContext {
 export function toORPCError(err: unknown): ORPCError<string, unknown> {
   if (err instanceof ORPCError) return err;
   const message = redact(err instanceof Error ? err.message : String(err));
-  if (err instanceof HubError) return new ORPCError(err.code, { message });
+  if (err instanceof HubError || err instanceof TerminalError) return new ORPCError(err.code, { message });
   if (err instanceof ConfigError || err instanceof GitError) return new ORPCError("BAD_REQUEST", { message });
   return new ORPCError("INTERNAL_SERVER_ERROR", { message });
 }

@@ -7,7 +7,8 @@ import { projects } from "./projects.js";
 import { providers } from "./providers.js";
 import { review } from "./review.js";
 import { server } from "./server.js";
+import { terminal } from "./terminal.js";
 import { workspaces } from "./workspaces.js";
 
 /** The whole contract, implemented; the type checker holds it to the contract exactly. */
-export const router = api.router({ projects, workspaces, chat, providers, server, overlap, compare, land, review });
+export const router = api.router({ projects, workspaces, chat, providers, server, overlap, compare, land, review, terminal });

@@ -8,6 +8,7 @@ import { Menu } from "./Menu";
 import { OverlapButton } from "../overlap/OverlapButton";
 import { CompareButton } from "../compare/CompareButton";
 import { LandButton } from "../land/LandButton";
+import { TerminalButton } from "../terminal/TerminalButton";
 
 interface Props {
   workspace: WorkspaceSummary | null;
@@ -51,6 +52,7 @@ export function WorkspaceHeader({ workspace: w, panel }: Props) {
           <CompareButton workspaceId={w.id} />
           <Cost cost={w} className="text-xs text-muted" />
           <LandButton workspace={w} />
+          <TerminalButton />
           <button
             type="button"
             className={`btn btn-ghost px-1.5 ${panel === "review" ? "bg-hover text-fg" : ""}`}

@@ -5,6 +5,7 @@ import { selectOrder, workspacesStore } from "../state/workspaces";
 import { stepWorkspace } from "../state/workspacesModel";
 import { openLand } from "../land/LandButton";
 import { reviewActions } from "../review/actions";
+import { terminalPanelStore, toggleTerminalPanel } from "../terminal/store";
 import { keyLabel } from "./keys";
 
 export interface Action {
@@ -46,6 +47,7 @@ export function buildActions(): Action[] {
     actions.push(
       { id: "toggle-costs", label: panel === "costs" ? "Hide costs panel" : "Show costs panel", run: () => toggleCosts() },
       ...reviewActions(panel === "review"),
+      { id: "toggle-terminal", label: terminalPanelStore.get().open ? "Hide terminal" : "Show terminal", run: () => toggleTerminalPanel() },
       { id: "interrupt", label: `Interrupt agent in ${current.name}`, run: () => dispatchChatEvent("mux:interrupt", id) },
       { id: "focus-composer", label: "Focus message composer", run: () => dispatchChatEvent("mux:focus-composer", id) },
       { id: "land", label: `Land ${current.name}… (commit, merge, push)`, run: () => openLand(id) },

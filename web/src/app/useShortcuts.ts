@@ -16,7 +16,9 @@ export function handleShortcut(e: KeyboardEvent): boolean {
     else openOverlay({ kind: "palette" });
     return true;
   }
-  if (e.shiftKey || overlay) return false;
+  // In a terminal, Ctrl+N/J/K… belong to the shell (Ctrl+K kills a line); only the palette stays.
+  const inTerminal = e.target instanceof Element && e.target.closest("[data-mux-terminal]") !== null;
+  if (e.shiftKey || overlay || inTerminal) return false;
   switch (key) {
     case "n":
       openOverlay({ kind: "new-workspace" });

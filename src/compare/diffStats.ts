@@ -1,4 +1,7 @@
-import { nulFields, runScript } from "../overlap/gitScript.js";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { nulFields, type ObjectStore, objectStoreIn, runScript } from "../overlap/gitScript.js";
 import { snapshotAll } from "../overlap/snapshot.js";
 import { shq } from "../tools/shellQuote.js";
 import { validateBase } from "../workspace/gitStatusScript.js";
@@ -31,7 +34,26 @@ export async function diffStats(
     out.set(i.id, { error: i.skipped ?? "not on this machine" });
     return false;
   });
-  const snaps = await snapshotAll(local.map((i) => ({ id: i.id, dir: i.dir as string })));
+  // The snapshots' objects go to a throw-away store, not into the project (see ObjectStore).
+  const scratch = fs.mkdtempSync(path.join(os.tmpdir(), "mux-compare-"));
+  try {
+    const store = await objectStoreIn(path.join(scratch, "objects"), projectPath);
+    return await statsOf(projectPath, local, store, out);
+  } finally {
+    fs.rmSync(scratch, { recursive: true, force: true });
+  }
+}
+
+async function statsOf(
+  projectPath: string,
+  local: { id: string; dir: string | null; base: string }[],
+  store: ObjectStore | undefined,
+  out: Map<string, DiffStatResult>,
+): Promise<Map<string, DiffStatResult>> {
+  const snaps = await snapshotAll(
+    local.map((i) => ({ id: i.id, dir: i.dir as string })),
+    store,
+  );
   const todo: { id: string; base: string; commit: string }[] = [];
   for (const i of local) {
     const s = snaps.get(i.id);
@@ -42,7 +64,7 @@ export async function diffStats(
   }
   if (!todo.length) return out;
   const script = todo.map((t) => `git diff --shortstat --no-ext-diff ${shq(`${t.base}...${t.commit}`)} -- 2>/dev/null || printf '!'; printf '\\0'`).join("\n");
-  const fields = nulFields(await runScript(script, projectPath));
+  const fields = nulFields(await runScript(script, projectPath, "", store));
   todo.forEach((t, k) => {
     const f = fields[k] ?? "!";
     out.set(t.id, f === "!" ? { error: `no history in common with ${t.base}` } : { stat: parseShortstat(f) });

@@ -24,6 +24,16 @@ function worktree(name: string, files: Record<string, string> = {}): OverlapInpu
   return { id: name, name, dir, base: "main" };
 }
 
+/** The loose objects in the repository's own store. */
+function looseObjects(dir: string): string[] {
+  const objects = path.join(dir, ".git", "objects");
+  return fs
+    .readdirSync(objects)
+    .filter((d) => /^[0-9a-f]{2}$/.test(d))
+    .flatMap((d) => fs.readdirSync(path.join(objects, d)).map((f) => d + f))
+    .sort();
+}
+
 function ok(o: WorkspaceOverlap | undefined) {
   if (!isChecked(o)) throw new Error(`not computed: ${JSON.stringify(o)}`);
   return o;
@@ -69,6 +79,21 @@ describe("OverlapEngine against real git", () => {
     expect(ok(r.get("e")).others.get("a")).toEqual({ shared: ["a-only.txt"], conflicting: ["a-only.txt"] });
     // The workspace's own index was not touched by the check.
     expect(gitIn(e.dir as string, "status", "--porcelain")).toBe("M other.txt\n?? a-only.txt".trim());
+  });
+
+  it("with a scratch directory, a check writes no object into the project: the same answer, the repository untouched", async () => {
+    const a = worktree("a", { "shared.txt": lines({ 1: "A was here" }) });
+    const c = worktree("c", { "shared.txt": lines({ 1: "C was here" }) });
+    fs.writeFileSync(path.join(c.dir as string, "new.txt"), "not committed\n");
+    const objectsBefore = looseObjects(repo);
+    const scratch = path.join(tmp, "scratch");
+    const r = await new OverlapEngine(scratch).compute(repo, [a, c]);
+    expect(ok(r.get("a")).others.get("c")).toEqual({ shared: ["shared.txt"], conflicting: ["shared.txt"] });
+    expect(ok(r.get("c")).changed.sort()).toEqual(["new.txt", "shared.txt"]);
+    expect(looseObjects(repo)).toEqual(objectsBefore);
+    // Without one, the snapshot of c and the merge's trees land in the project.
+    await new OverlapEngine().compute(repo, [a, c]);
+    expect(looseObjects(repo).length).toBeGreaterThan(objectsBefore.length);
   });
 
   it("answers from its cache until a branch moves, then redoes only what changed", async () => {

@@ -1,6 +1,9 @@
 import { shq } from "../tools/shellQuote.js";
 import { validateBase } from "../workspace/gitStatusScript.js";
-import { halves, nulFields, runScript } from "./gitScript.js";
+import { createHash } from "node:crypto";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { halves, nulFields, type ObjectStore, objectStoreIn, runScript } from "./gitScript.js";
 import { type Snapshot, snapshotAll } from "./snapshot.js";
 
 /** A workspace of a project, as the overlap check needs it. */
@@ -90,6 +93,16 @@ export class OverlapEngine {
   private readonly merges = new Map<string, string[]>();
   /** Workspace id → its last snapshot and what it was taken for (see OverlapInput.statusKey). */
   private readonly snapshots = new Map<string, { key: string; snapshot: Snapshot }>();
+  /** Project → where its checks write git objects (see ObjectStore). */
+  private readonly stores = new Map<string, ObjectStore>();
+
+  /**
+   * `scratchDir`: a directory of Mux's for the objects checks write, emptied here (nothing cached
+   * refers to it yet). Without one they go into the project's own object store.
+   */
+  constructor(private readonly scratchDir?: string) {
+    if (scratchDir) fs.rmSync(scratchDir, { recursive: true, force: true });
+  }
 
   async compute(projectPath: string, inputs: OverlapInput[], opts: { fresh?: boolean } = {}): Promise<Map<string, WorkspaceOverlap>> {
     const out = new Map<string, WorkspaceOverlap>();
@@ -98,7 +111,8 @@ export class OverlapEngine {
       out.set(i.id, { id: i.id, skipped: i.skipped ?? "not on this machine" });
       return false;
     });
-    const snaps = await this.snapshotsOf(live, opts.fresh ?? false);
+    const store = await this.storeFor(projectPath);
+    const snaps = await this.snapshotsOf(live, opts.fresh ?? false, store);
     const tips = await this.baseTips(projectPath, [...new Set(live.map((i) => i.base))]);
 
     // Changed files of each workspace and of its base since the branch left it (cached by both commits).
@@ -110,7 +124,7 @@ export class OverlapEngine {
       else if (!tip) out.set(input.id, { id: input.id, skipped: `its base ${input.base} does not exist` });
       else ready.push({ input, commit: snap.commit, tip, key: `${snap.commit}:${tip}` });
     }
-    await this.fill(projectPath, ready);
+    await this.fill(projectPath, ready, store);
     // Which pairs share files; only those can conflict, so only those are merged.
     type Row = (typeof ready)[number] & Changed & { files: Set<string> };
     const rows: Row[] = [];
@@ -143,7 +157,7 @@ export class OverlapEngine {
         if (a.commit !== b.commit) want(a.commit, b.commit);
       }
     }
-    await this.mergeAll(projectPath, [...new Map(wanted.map((w) => [w.key, w])).values()]);
+    await this.mergeAll(projectPath, [...new Map(wanted.map((w) => [w.key, w])).values()], store);
 
     const conflicts = (a: string, b: string) => (a === b ? [] : (this.merges.get(mergeKey(a, b)) ?? []));
     for (const r of rows) {
@@ -168,7 +182,18 @@ export class OverlapEngine {
     return out;
   }
 
-  private async snapshotsOf(live: OverlapInput[], fresh: boolean): Promise<Map<string, Snapshot>> {
+  /** The project's scratch object store (undefined without a scratch directory, or outside a repository). */
+  private async storeFor(projectPath: string): Promise<ObjectStore | undefined> {
+    if (!this.scratchDir) return undefined;
+    const known = this.stores.get(projectPath);
+    if (known) return known;
+    const dir = path.join(this.scratchDir, createHash("sha256").update(projectPath).digest("hex").slice(0, 16), "objects");
+    const store = await objectStoreIn(dir, projectPath);
+    if (store) this.stores.set(projectPath, store);
+    return store;
+  }
+
+  private async snapshotsOf(live: OverlapInput[], fresh: boolean, store: ObjectStore | undefined): Promise<Map<string, Snapshot>> {
     const keyOf = (i: OverlapInput) => (i.statusKey ? `${i.dir}\0${i.statusKey}` : null);
     const out = new Map<string, Snapshot>();
     const todo: OverlapInput[] = [];
@@ -180,7 +205,10 @@ export class OverlapEngine {
       else todo.push(i);
     }
     this.stats.snapshots += todo.length;
-    const made = await snapshotAll(todo.map((i) => ({ id: i.id, dir: i.dir as string })));
+    const made = await snapshotAll(
+      todo.map((i) => ({ id: i.id, dir: i.dir as string })),
+      store,
+    );
     for (const i of todo) {
       const snapshot = made.get(i.id) ?? { error: "no answer from git" };
       out.set(i.id, snapshot);
@@ -213,17 +241,17 @@ export class OverlapEngine {
    * base (one `git merge-base` each), then every `base...snapshot` and `snapshot...base` diff in
    * one `git diff-tree --stdin`.
    */
-  private async fill(projectPath: string, items: { key: string; commit: string; tip: string }[]): Promise<void> {
+  private async fill(projectPath: string, items: { key: string; commit: string; tip: string }[], store: ObjectStore | undefined): Promise<void> {
     const todo = [...new Map(items.filter((i) => !this.changed.has(i.key)).map((i) => [i.key, i])).values()];
     if (!todo.length) return;
     this.stats.diffs += todo.length;
-    const bases = (await runScript(todo.map((i) => `git merge-base ${i.tip} ${i.commit} || echo '!'`).join("\n"), projectPath)).split("\n");
+    const bases = (await runScript(todo.map((i) => `git merge-base ${i.tip} ${i.commit} || echo '!'`).join("\n"), projectPath, "", store)).split("\n");
     const found = todo.flatMap((item, k) => (/^[0-9a-f]{40,64}$/.test(bases[k] ?? "") ? [{ ...item, base: bases[k] }] : []));
     if (!found.length) return;
     // Per workspace: what it changed (merge base → snapshot), what its base changed (merge base → tip).
     const lines = found.flatMap((f) => [`${f.base} ${f.commit}`, `${f.base} ${f.tip}`]);
     const fields = nulFields(
-      await runScript("exec git diff-tree --stdin -r --name-only -z --no-renames --no-ext-diff --always", projectPath, `${lines.join("\n")}\n`),
+      await runScript("exec git diff-tree --stdin -r --name-only -z --no-renames --no-ext-diff --always", projectPath, `${lines.join("\n")}\n`, store),
     );
     // --always: every line's diff starts with its first commit id, even when it is empty.
     const segments: string[][] = [];
@@ -241,13 +269,13 @@ export class OverlapEngine {
   }
 
   /** Merges (in memory: `git merge-tree`, nothing is written to any branch) all the pairs at once. */
-  private async mergeAll(projectPath: string, pairs: { key: string; a: string; b: string }[]): Promise<void> {
+  private async mergeAll(projectPath: string, pairs: { key: string; a: string; b: string }[], store: ObjectStore | undefined): Promise<void> {
     if (!pairs.length) return;
     this.stats.merges += pairs.length;
     await Promise.all(
       halves(pairs).map(async (chunk) => {
         const input = chunk.map((p) => `${p.a} ${p.b}\n`).join("");
-        const fields = nulFields(await runScript("exec git merge-tree --stdin -z --name-only --no-messages", projectPath, input));
+        const fields = nulFields(await runScript("exec git merge-tree --stdin -z --name-only --no-messages", projectPath, input, store));
         // Each merge: its status (1 clean, 0 conflicted), the tree, the conflicted files, an empty field.
         let k = 0;
         for (const p of chunk) {

@@ -1,5 +1,5 @@
 import { shq } from "../tools/shellQuote.js";
-import { halves, nulFields, runScript } from "./gitScript.js";
+import { halves, nulFields, type ObjectStore, runScript } from "./gitScript.js";
 
 /**
  * A workspace as a commit: its HEAD when nothing is uncommitted, else a commit of everything in
@@ -40,13 +40,13 @@ trap 'rm -rf -- "$td"' EXIT
 `;
 
 /** Snapshots of many workspaces, two bash processes at most. */
-export async function snapshotAll(inputs: SnapshotInput[]): Promise<Map<string, Snapshot>> {
+export async function snapshotAll(inputs: SnapshotInput[], store?: ObjectStore): Promise<Map<string, Snapshot>> {
   const out = new Map<string, Snapshot>();
   await Promise.all(
     halves(inputs, 2).map(async (chunk) => {
       let fields: string[];
       try {
-        fields = nulFields(await runScript(SNAP_FUNCTION + chunk.map((i) => `__mux_snap ${shq(i.dir)}`).join("\n")));
+        fields = nulFields(await runScript(SNAP_FUNCTION + chunk.map((i) => `__mux_snap ${shq(i.dir)}`).join("\n"), "/", "", store));
       } catch (err) {
         for (const i of chunk) out.set(i.id, { error: (err as Error).message });
         return;

@@ -15,6 +15,8 @@ export interface OverlapTrackerDeps {
   warn(message: string): void;
   /** Delay before a requested check starts, so a burst of status changes shares one (default 300 ms). */
   debounceMs?: number;
+  /** Where checks write their git objects instead of the projects' own stores (see ObjectStore). */
+  scratchDir?: string;
 }
 
 export const SSH_SKIPPED = "SSH workspace: its branch and files live in the host's copy of the repository, which is not compared from this machine";
@@ -39,7 +41,7 @@ export function workspaceLocation(ws: Workspace): { dir: string } | { skipped: s
  * catches an edit that left the status figures as they were). One check per project at a time.
  */
 export class OverlapTracker {
-  readonly engine = new OverlapEngine();
+  readonly engine: OverlapEngine;
   private readonly results = new Map<string, { overlap: WorkspaceOverlap; at: number }>();
   private readonly badges = new Map<string, string>();
   private readonly inFlight = new Map<string, Promise<void>>();
@@ -51,7 +53,9 @@ export class OverlapTracker {
   private readonly fresh = new Set<string>();
   private disposed = false;
 
-  constructor(private readonly deps: OverlapTrackerDeps) {}
+  constructor(private readonly deps: OverlapTrackerDeps) {
+    this.engine = new OverlapEngine(deps.scratchDir);
+  }
 
   /** A workspace's git status changed: its project is checked again soon. */
   statusChanged(id: string): void {

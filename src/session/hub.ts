@@ -17,6 +17,7 @@ import type { LockOwner } from "../history/sessionLock.js";
 import { ElsewhereWatch } from "./elsewhereWatch.js";
 import { RegistryView } from "./registryView.js";
 import { GitTracker } from "./gitTracker.js";
+import { overlapScratchDir } from "../overlap/scratch.js";
 import { OverlapTracker } from "../overlap/tracker.js";
 import { IdleCollector } from "./idleGc.js";
 import { type SendInput, type SessionHost, WorkspaceSession } from "./workspaceSession.js";
@@ -94,6 +95,7 @@ export class Hub implements SessionHost {
       trunk: (projectPath) => this.git.trunk(projectPath),
       onChange: (ids) => ids.forEach((id) => this.changed(id)),
       warn: (m) => this.warn(m),
+      scratchDir: overlapScratchDir(this.muxRoot),
     });
     this.git.monitor.onChange((id) => this.overlap.statusChanged(id));
     this.registryView = new RegistryView(service.store);

@@ -1,8 +1,7 @@
-import * as fs from "node:fs";
 import * as path from "node:path";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import type { ChatItem } from "../../src/api/schemas.js";
-import { DELTA_LOG_FILE } from "../../src/history/deltaLog.js";
+import { DELTA_LOG_FILE, readDeltaLog } from "../../src/history/deltaLog.js";
 import { type FakeProvider, startFakeProvider } from "../fake-provider/index.js";
 import { makeRepo } from "../helpers/git.js";
 import { tempDirs } from "../helpers/mux.js";
@@ -40,7 +39,7 @@ it("after SIGKILL mid-stream, a restarted server restores the partial answer as 
   const seen = await readUntil(stream, (_i, all) => all.filter((i) => i.type === "event" && i.event.type === "text-delta").length >= 10);
   // The crash-recovery log (flushed every 100 ms) holds some of the answer before the kill.
   const log = path.join(dirs.muxRoot, "sessions", ws.id, DELTA_LOG_FILE);
-  await waitFor(() => fs.existsSync(log) && fs.readFileSync(log, "utf8").includes("partial answer"), "the answer's crash-recovery log");
+  await waitFor(() => JSON.stringify(readDeltaLog(log).message?.parts ?? []).includes("partial answer"), "the answer's crash-recovery log");
   await first.kill();
   c1.close();
   const requestsBefore = fake.requests.length;

@@ -20,12 +20,12 @@
  * files and no error). Flags: --workspaces N (50), --runs N (10), --json.
  * `main()` is exported for other bench runners; the file only runs itself when executed directly.
  */
-import { execFileSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { performance } from "node:perf_hooks";
 import { fileURLToPath } from "node:url";
+import { git } from "./gitFixture.js";
 import { LocalRuntime } from "../src/runtime/local.js";
 import { type GitStatus, type StatusTarget, gitStatusAll } from "../src/workspace/gitStatus.js";
 import { DEFAULT_STATUS_CONCURRENCY } from "../src/workspace/gitStatusScript.js";
@@ -35,20 +35,6 @@ const TARGET_REFRESH_MS = 1_000;
 const FILES = 200;
 const COMMITS = 50;
 const SWEEP = [1, 2, 4, 8];
-
-const GIT_ENV: NodeJS.ProcessEnv = {
-  ...process.env,
-  GIT_AUTHOR_NAME: "Bench",
-  GIT_AUTHOR_EMAIL: "bench@example.com",
-  GIT_COMMITTER_NAME: "Bench",
-  GIT_COMMITTER_EMAIL: "bench@example.com",
-  GIT_CONFIG_NOSYSTEM: "1",
-  GIT_CONFIG_GLOBAL: "/dev/null",
-};
-
-function git(cwd: string, ...args: string[]): string {
-  return execFileSync("git", args, { cwd, env: GIT_ENV, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
-}
 
 function median(xs: number[]): number {
   const s = [...xs].sort((a, b) => a - b);

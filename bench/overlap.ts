@@ -19,38 +19,21 @@
  * the CPU time of (a) (this process and the git processes under it, from /proc) much less.
  * Fails loudly if an answer is wrong. Flags: --workspaces N (20), --runs N (5), --json.
  */
-import { execFileSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { performance } from "node:perf_hooks";
+import { git } from "./gitFixture.js";
+import { median } from "./measure.js";
 import { isChecked, type OverlapInput, OverlapEngine } from "../src/overlap/compute.js";
 import { RACY_GIT_WINDOW_MS, settleIndex } from "../src/workspace/worktree.js";
 
 const TARGET_MS = 2_000;
 const FILES = 200;
 
-const GIT_ENV: NodeJS.ProcessEnv = {
-  ...process.env,
-  GIT_AUTHOR_NAME: "Bench",
-  GIT_AUTHOR_EMAIL: "bench@example.com",
-  GIT_COMMITTER_NAME: "Bench",
-  GIT_COMMITTER_EMAIL: "bench@example.com",
-  GIT_CONFIG_NOSYSTEM: "1",
-  GIT_CONFIG_GLOBAL: "/dev/null",
-};
-
-const git = (cwd: string, ...args: string[]) => execFileSync("git", args, { cwd, env: GIT_ENV, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
-
 function flag(name: string, fallback: number): number {
   const i = process.argv.indexOf(name);
   return i > 0 ? Number(process.argv[i + 1]) : fallback;
-}
-
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
 }
 
 /** CPU time (ms) of this process and every child it has waited for (the bash scripts and their gits). */

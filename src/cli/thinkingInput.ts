@@ -1,21 +1,8 @@
 import type { ThinkingLevel } from "../agent/events.js";
+import { thinkingLevelNamed } from "../agent/thinkingNames.js";
 
 /** Our levels, lowest to highest: a number given to `--thinking` counts along this list. */
 const LEVELS: readonly ThinkingLevel[] = ["off", "low", "medium", "high", "max"];
-
-/**
- * The names `--thinking` accepts, any case: ours, and the original Mux's labels (`MED`) and
- * `xhigh` (its level between high and max, for which we send our highest effort).
- */
-const NAMES: Record<string, ThinkingLevel> = {
-  off: "off",
-  low: "low",
-  med: "medium",
-  medium: "medium",
-  high: "high",
-  xhigh: "max",
-  max: "max",
-};
 
 /** The largest number `--thinking` accepts, as in the original Mux (larger levels clamp to max). */
 const MAX_INDEX = 9;
@@ -27,8 +14,9 @@ const MAX_INDEX = 9;
  * numbers land on the same levels. Undefined for anything else.
  */
 export function parseThinkingInput(value: string): ThinkingLevel | undefined {
-  const v = value.trim().toLowerCase();
-  if (Object.hasOwn(NAMES, v)) return NAMES[v];
+  const named = thinkingLevelNamed(value);
+  if (named) return named;
+  const v = value.trim();
   if (!/^\d$/.test(v)) return undefined;
   const n = Number(v);
   return n <= MAX_INDEX ? LEVELS[Math.min(n, LEVELS.length - 1)] : undefined;

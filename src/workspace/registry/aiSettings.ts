@@ -1,23 +1,10 @@
 import { type ThinkingLevel, ThinkingLevelSchema } from "../../agent/events.js";
+import { thinkingLevelNamed } from "../../agent/thinkingNames.js";
 import { formatModel, parseModelString } from "../../providers/models.js";
 import type { Workspace } from "../schemas.js";
 import { isObject, type RawObject } from "./raw.js";
 
 type Settings = Workspace["settings"];
-
-/**
- * The original's thinking levels in ours. Its `xhigh` is what our `max` asks OpenAI for, and it
- * also accepts `med`; a level we do not know leaves the choice unset (the default applies).
- */
-const FROM_ORIGINAL: Record<string, ThinkingLevel> = {
-  off: "off",
-  low: "low",
-  med: "medium",
-  medium: "medium",
-  high: "high",
-  xhigh: "max",
-  max: "max",
-};
 
 /** Ours in the original's words: `xhigh` is the top level every version of it understands. */
 const TO_ORIGINAL: Record<ThinkingLevel, string> = { off: "off", low: "low", medium: "medium", high: "high", max: "xhigh" };
@@ -38,7 +25,7 @@ export function settingsFromRaw(raw: RawObject): Settings {
   const chosen = isObject(byAgent) ? byAgent : isObject(raw.aiSettings) ? raw.aiSettings : {};
   const settings: Settings = {};
   if (typeof chosen.model === "string" && chosen.model) settings.model = chosen.model;
-  const thinking = typeof chosen.thinkingLevel === "string" ? FROM_ORIGINAL[chosen.thinkingLevel] : undefined;
+  const thinking = typeof chosen.thinkingLevel === "string" ? thinkingLevelNamed(chosen.thinkingLevel) : undefined;
   const own = ThinkingLevelSchema.safeParse(raw.thinking);
   if (thinking) settings.thinking = thinking;
   else if (own.success) settings.thinking = own.data;

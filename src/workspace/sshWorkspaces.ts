@@ -1,15 +1,11 @@
-import { spawn } from "node:child_process";
-import * as fs from "node:fs";
-import * as os from "node:os";
 import * as path from "node:path";
 import { ConfigError } from "../config/errors.js";
 import { SshConnection, SshRuntime } from "../runtime/ssh.js";
 import { execCapture } from "../runtime/types.js";
 import { shq } from "../tools/shellQuote.js";
 import type { Project, Workspace } from "./config.js";
-import { git, gitMaybe } from "./git.js";
-import { ignoredFilesToCopy } from "./muxignore.js";
 import { projectDirName } from "./projectDirs.js";
+import { captureOrError, copyMuxIgnoredTo, fetchBranchInto, recordLandedOn, sendHistory, startCommit } from "./remoteGit.js";
 import type { RemoteWorkspaces } from "./service.js";
 
 export interface SshWorkspacesOptions {
@@ -19,34 +15,6 @@ export interface SshWorkspacesOptions {
   configFile?: string;
   /** Remote directory holding projects; `~/mux` by default (MUX_SSH_REMOTE_ROOT). */
   remoteRoot?: string;
-}
-
-/** Streams a local command's stdout into a remote script's stdin. */
-function localStream(cwd: string, cmd: string, args: string[]) {
-  const child = spawn(cmd, args, { cwd, stdio: ["ignore", "pipe", "pipe"] });
-  let stderr = "";
-  child.stderr.on("data", (c) => (stderr += c));
-  const done = new Promise<void>((resolve, reject) =>
-    child.on("close", (code) => (code === 0 ? resolve() : reject(new Error(`${cmd} ${args[0]} failed: ${stderr.trim()}`)))),
-  );
-  return { stdout: child.stdout, done };
-}
-
-/** execCapture, with a connection or cwd failure reported like a failed command (stderr says why). */
-function captureOrError(rt: SshRuntime, script: string): Promise<{ exitCode: number | null; stdout: string; stderr: string }> {
-  return execCapture(rt, script).catch((err: Error) => ({ exitCode: null, stdout: "", stderr: err.message }));
-}
-
-/**
- * The commit a new remote worktree starts from. Branch names resolve locally (the host holds them
- * under refs/mux-local/); a full commit id that is not here is one made on the host (a fork of a
- * remote workspace's HEAD), and the host's `git worktree add` checks that it exists.
- */
-async function startCommit(projectPath: string, base: string): Promise<string> {
-  const local = await gitMaybe(projectPath, ["rev-parse", "--verify", "--quiet", `${base}^{commit}`]);
-  if (local) return local.trim();
-  if (/^[0-9a-f]{40}([0-9a-f]{24})?$/.test(base)) return base;
-  throw new ConfigError(`${base} is not a branch or commit in ${projectPath}`);
 }
 
 /**
@@ -123,7 +91,7 @@ export class SshWorkspaces implements RemoteWorkspaces {
     if (claim.exitCode !== 0) throw new ConfigError(`cannot send ${project.path} to ${host}: ${claim.stderr.trim() || `exit ${claim.exitCode}`}`);
 
     // 2. The whole project history, as a bundle, into the bare repo (under refs/mux-local/).
-    await this.sendHistory(rt, project.path, bare, host);
+    await sendHistory(rt, project.path, bare);
 
     // 3. The workspace: a remote worktree on a new branch at the base commit.
     const base = await startCommit(project.path, ws.base ?? "HEAD");
@@ -139,13 +107,7 @@ fi`,
     if (add.exitCode !== 0) throw new ConfigError(`creating the worktree on ${host} failed: ${add.stderr.trim()}`);
 
     // 4. Files git ignores but the project wants in every workspace (.muxignore).
-    const files = await ignoredFilesToCopy(project.path);
-    if (files.length > 0) {
-      const tar = localStream(project.path, "tar", ["-cf", "-", "--", ...files]);
-      const untar = await rt.execWithStdinStream(`tar -C ${shq(worktree)} -xf -`, tar.stdout);
-      await tar.done;
-      if (untar.exitCode !== 0) throw new ConfigError(`copying .muxignore files to ${host} failed: ${untar.stderr.trim()}`);
-    }
+    await copyMuxIgnoredTo(rt, project.path, worktree);
     ws.runtime.path = worktree;
   }
 
@@ -154,24 +116,7 @@ fi`,
     if (ws.runtime.type !== "ssh" || !ws.runtime.path) throw new ConfigError(`workspace "${ws.name}" has no remote worktree`);
     await this.prepare(ws);
     const worktree = this.onHost(ws.runtime.host, ws.runtime.path)!;
-    await this.sendHistory(this.runtimeAt(ws.runtime.host, "/"), ws.projectPath, `${path.posix.dirname(worktree)}/.base.git`, ws.runtime.host);
-  }
-
-  /** The local project's history, as a git bundle, into the bare repository `bare` on the host. */
-  private async sendHistory(rt: SshRuntime, projectPath: string, bare: string, host: string): Promise<void> {
-    const bundle = localStream(projectPath, "git", ["bundle", "create", "-", "--all"]);
-    const fetch = await rt.execWithStdinStream(
-      [
-        "set -e",
-        "t=$(mktemp)",
-        "trap 'rm -f \"$t\"' EXIT",
-        'cat > "$t"',
-        `git -C ${shq(bare)} fetch -q "$t" '+refs/heads/*:refs/mux-local/heads/*' '+refs/remotes/*:refs/mux-local/remotes/*'`,
-      ].join("\n"),
-      bundle.stdout,
-    );
-    await bundle.done;
-    if (fetch.exitCode !== 0) throw new ConfigError(`sending ${path.basename(projectPath)} to ${host} failed: ${fetch.stderr.trim()}`);
+    await sendHistory(this.runtimeAt(ws.runtime.host, "/"), ws.projectPath, `${path.posix.dirname(worktree)}/.base.git`);
   }
 
   /** The commit checked out in the remote worktree. */
@@ -213,34 +158,13 @@ if ! git -C "$b" branch -m ${shq(ws.branch)} ${shq(name)}; then git -C "$b" work
    * `refs/mux/ssh/<branch>` (a git bundle through the ssh connection), and returns its tip.
    */
   async fetchBranch(ws: Workspace): Promise<string> {
-    const host = ws.runtime.type === "ssh" ? ws.runtime.host : "";
     await this.prepare(ws);
-    const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "mux-fetch-"));
-    const file = path.join(tmp, "branch.bundle");
-    try {
-      const sink = fs.openSync(file, "w");
-      let stderr = "";
-      const r = await this.runtime(ws)
-        .exec(`git bundle create -q - ${shq(`refs/heads/${ws.branch}`)}`, {
-          onOutputBytes: (stream, chunk) => {
-            if (stream === "stdout") fs.writeSync(sink, chunk);
-            else stderr += chunk.toString();
-          },
-        })
-        .finally(() => fs.closeSync(sink));
-      if (r.exitCode !== 0) throw new ConfigError(`fetching branch ${ws.branch} from ${host} failed: ${stderr.trim() || `exit ${r.exitCode}`}`);
-      const ref = `refs/mux/ssh/${ws.branch}`;
-      await git(ws.projectPath, ["fetch", "-q", file, `+refs/heads/${ws.branch}:${ref}`]);
-      return (await git(ws.projectPath, ["rev-parse", ref])).trim();
-    } finally {
-      fs.rmSync(tmp, { recursive: true, force: true });
-    }
+    return fetchBranchInto(this.runtime(ws), ws.projectPath, ws.branch!, `refs/mux/ssh/${ws.branch}`);
   }
 
   /** Records on the host that `commit` has landed, where its safe delete looks (refs/mux-local/). */
-  async recordLanded(ws: Workspace, commit: string): Promise<void> {
-    const r = await captureOrError(this.runtime(ws), `git update-ref ${shq(`refs/mux-local/landed/${ws.branch}`)} ${shq(commit)}`);
-    if (r.exitCode !== 0) throw new ConfigError(`the merge is done, but recording it on the host failed: ${r.stderr.trim()}`);
+  recordLanded(ws: Workspace, commit: string): Promise<void> {
+    return recordLandedOn(this.runtime(ws), ws.branch!, commit);
   }
 
   /**

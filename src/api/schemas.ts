@@ -15,6 +15,8 @@ export const RuntimeChoiceSchema = z.discriminatedUnion("type", [
   z.object({ type: z.literal("local") }),
   z.object({ type: z.literal("worktree") }),
   z.object({ type: z.literal("ssh"), host: z.string().min(1) }),
+  /** No image: the project's .mux/docker.json names it. */
+  z.object({ type: z.literal("docker"), image: z.string().min(1).optional() }),
 ]);
 
 export const GitStatusSchema = z.object({

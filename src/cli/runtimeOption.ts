@@ -1,11 +1,14 @@
 import { ConfigError } from "../config/errors.js";
 import type { RuntimeChoice } from "../workspace/service.js";
 
-/** `local`, `worktree` or `ssh <host>` (also `ssh:<host>`). */
+/** `local`, `worktree`, `ssh <host>` (also `ssh:<host>`), or `docker [image]` (also `docker:<image>`). */
 export function parseRuntimeOption(value: string): RuntimeChoice {
   const v = value.trim();
   if (v === "local" || v === "worktree") return { type: v };
   const ssh = /^ssh(?:\s+|:)(\S+)$/.exec(v);
   if (ssh) return { type: "ssh", host: ssh[1] };
-  throw new ConfigError(`unknown runtime "${value}": use local, worktree or "ssh <host>"`);
+  if (v === "docker") return { type: "docker" };
+  const docker = /^docker(?:\s+|:)(\S+)$/.exec(v);
+  if (docker) return { type: "docker", image: docker[1] };
+  throw new ConfigError(`unknown runtime "${value}": use local, worktree, "ssh <host>" or "docker [image]"`);
 }

@@ -2,30 +2,34 @@ import * as path from "node:path";
 import { muxRoot } from "../config/paths.js";
 import { LandService } from "../land/service.js";
 import { WorkspaceService } from "../workspace/service.js";
+import { DockerWorkspaces } from "../workspace/dockerWorkspaces.js";
+import { RemoteRuntimes } from "../workspace/remoteWorkspaces.js";
 import { SshWorkspaces } from "../workspace/sshWorkspaces.js";
 
-function sshWorkspaces(root: string, env: NodeJS.ProcessEnv): SshWorkspaces {
-  return new SshWorkspaces({
+/** SSH hosts and Docker containers, one connection (or container shell) each, shared by every service. */
+function remoteWorkspaces(root: string, env: NodeJS.ProcessEnv): RemoteRuntimes {
+  const ssh = new SshWorkspaces({
     controlDir: path.join(root, "ssh"),
     configFile: env.MUX_SSH_CONFIG || undefined,
     remoteRoot: env.MUX_SSH_REMOTE_ROOT || undefined,
   });
+  return new RemoteRuntimes({ ssh, docker: new DockerWorkspaces() });
 }
 
 /** The one place the CLI wires its services together. */
 export function createWorkspaceService(env: NodeJS.ProcessEnv = process.env): WorkspaceService {
   const root = muxRoot(env);
-  return new WorkspaceService(root, sshWorkspaces(root, env));
+  return new WorkspaceService(root, remoteWorkspaces(root, env));
 }
 
-/** Landing (commit, merge, push) over the same workspace registry and SSH hosts. */
+/** Landing (commit, merge, push) over the same workspace registry and remote workspaces. */
 export function createLandService(env: NodeJS.ProcessEnv = process.env): LandService {
   const root = muxRoot(env);
-  const ssh = sshWorkspaces(root, env);
-  return new LandService(new WorkspaceService(root, ssh), ssh, env);
+  const remote = remoteWorkspaces(root, env);
+  return new LandService(new WorkspaceService(root, remote), remote, env);
 }
 
-/** Workspaces and landing sharing one SSH connection per host (the server's). */
+/** Workspaces and landing sharing one SSH connection per host and one shell per container (the server's). */
 export function createServices(env: NodeJS.ProcessEnv = process.env): { workspaces: WorkspaceService; land: LandService } {
   const land = createLandService(env);
   return { workspaces: land.workspaces, land };

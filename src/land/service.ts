@@ -2,6 +2,7 @@ import { ConfigError } from "../config/errors.js";
 import type { Workspace } from "../workspace/config.js";
 import { git, gitMaybe } from "../workspace/git.js";
 import { branchExists, detectTrunk } from "../workspace/projects.js";
+import { isRemote } from "../workspace/schemas.js";
 import type { WorkspaceService } from "../workspace/service.js";
 import { commitAll, uncommittedFiles } from "./commit.js";
 import { compareUrl } from "./compareUrl.js";
@@ -68,10 +69,10 @@ export class LandService {
     const trunk = await this.trunkOf(ws, opts.into);
     if (trunk === ws.branch) throw new ConfigError(`workspace "${ws.name}" is on ${trunk} itself: there is nothing to merge into`);
     const uncommitted = await uncommittedFiles(this.workspaces.runtime(ws));
-    const source = ws.runtime.type === "ssh" ? await this.requireRemote().fetchBranch(ws) : await revParse(ws.projectPath, `refs/heads/${ws.branch}`);
+    const source = isRemote(ws.runtime) ? await this.requireRemote().fetchBranch(ws) : await revParse(ws.projectPath, `refs/heads/${ws.branch}`);
     const result = await mergeIntoTrunk({ repo: ws.projectPath, branch: ws.branch!, source, trunk, mode: opts.mode ?? "squash", message: opts.message });
-    if (result.status === "merged" && ws.runtime.type === "ssh") await this.requireRemote().recordLanded(ws, source);
-    if (result.status === "conflict" && ws.runtime.type === "ssh") {
+    if (result.status === "merged" && isRemote(ws.runtime)) await this.requireRemote().recordLanded(ws, source);
+    if (result.status === "conflict" && isRemote(ws.runtime)) {
       // The agent rebases on the host, which knows the trunk only as last sent: send it as it is now.
       await this.requireRemote().refreshBase(ws);
       return { ...result, rebaseOnto: `refs/mux-local/heads/${trunk}` };
@@ -89,7 +90,7 @@ export class LandService {
     const branch = ws.branch!;
     await this.workspaces.prepare(ws);
     const remote = opts.remote ?? (await defaultRemote(ws.projectPath));
-    if (ws.runtime.type === "ssh") {
+    if (isRemote(ws.runtime)) {
       const tip = await this.requireRemote().fetchBranch(ws);
       await git(ws.projectPath, ["push", remote, `${tip}:refs/heads/${branch}`]);
     } else {
@@ -138,7 +139,7 @@ export class LandService {
   }
 
   private requireRemote(): BranchFetcher {
-    if (!this.remote) throw new ConfigError("SSH workspaces are not available in this build");
+    if (!this.remote) throw new ConfigError("SSH and Docker workspaces are not available in this build");
     return this.remote;
   }
 }

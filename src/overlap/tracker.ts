@@ -20,6 +20,7 @@ export interface OverlapTrackerDeps {
 }
 
 export const SSH_SKIPPED = "SSH workspace: its branch and files live in the host's copy of the repository, which is not compared from this machine";
+export const DOCKER_SKIPPED = "Docker workspace: its branch and files live in its container, which is not compared from this machine";
 
 /** Where a workspace's files are read on this machine, or why they cannot be. */
 export function workspaceLocation(ws: Workspace): { dir: string } | { skipped: string } {
@@ -30,6 +31,8 @@ export function workspaceLocation(ws: Workspace): { dir: string } | { skipped: s
       return { dir: ws.runtime.path };
     case "ssh":
       return { skipped: SSH_SKIPPED };
+    case "docker":
+      return { skipped: DOCKER_SKIPPED };
     case "unsupported":
       return { skipped: `needs the ${ws.runtime.kind} runtime` };
   }

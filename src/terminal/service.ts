@@ -2,6 +2,7 @@ import * as os from "node:os";
 import { nanoid } from "nanoid";
 import type { TerminalInfo } from "../api/terminal.js";
 import { withoutMuxSecrets } from "../common/secretEnv.js";
+import { DockerRuntime } from "../runtime/docker.js";
 import { SshRuntime } from "../runtime/ssh.js";
 import type { Runtime } from "../runtime/types.js";
 import { workspaceEnv } from "../runtime/workspaceEnv.js";
@@ -111,6 +112,12 @@ export class TerminalService {
         // The host's own login shell; only the workspace's variables travel (ssh forwards TERM).
         const runtime = await this.opts.runtime(ws);
         if (!(runtime instanceof SshRuntime)) throw new TerminalError("BAD_REQUEST", `workspace "${ws.name}" has no SSH runtime`);
+        const { file, args } = await runtime.terminalCommand(vars);
+        return { file, args, cwd: os.homedir(), env: base, ...size };
+      }
+      case "docker": {
+        const runtime = await this.opts.runtime(ws);
+        if (!(runtime instanceof DockerRuntime)) throw new TerminalError("BAD_REQUEST", `workspace "${ws.name}" has no Docker runtime`);
         const { file, args } = await runtime.terminalCommand(vars);
         return { file, args, cwd: os.homedir(), env: base, ...size };
       }

@@ -13,6 +13,8 @@ export const RuntimeConfigSchema = z.discriminatedUnion("type", [
   z.object({ type: z.literal("worktree"), path: z.string() }),
   /** A git worktree on a remote host reached with the system ssh. */
   z.object({ type: z.literal("ssh"), host: z.string(), path: z.string() }),
+  /** A long-lived container made from `image`, the workspace at `path` inside it. */
+  z.object({ type: z.literal("docker"), image: z.string(), container: z.string(), path: z.string() }),
   /**
    * A runtime the original Mux has and this one does not yet (docker, devcontainer, coder, a
    * workspace spanning several projects, or one from a newer version): listed, never used.
@@ -20,6 +22,12 @@ export const RuntimeConfigSchema = z.discriminatedUnion("type", [
   z.object({ type: z.literal("unsupported"), kind: z.string(), path: z.string() }),
 ]);
 export type RuntimeConfig = z.infer<typeof RuntimeConfigSchema>;
+export type RemoteRuntimeConfig = Extract<RuntimeConfig, { type: "ssh" | "docker" }>;
+
+/** Runtimes whose files live elsewhere (a host, a container) and reach this machine only through git bundles. */
+export function isRemote(runtime: RuntimeConfig): runtime is RemoteRuntimeConfig {
+  return runtime.type === "ssh" || runtime.type === "docker";
+}
 
 export const WorkspaceSettingsSchema = z.object({
   model: z.string().optional(),

@@ -7,6 +7,7 @@ import { muxRoot, sessionsDir } from "../config/paths.js";
 import { LocalRuntime } from "../runtime/local.js";
 import type { Runtime } from "../runtime/types.js";
 import { ConfigStore, type Project, type Workspace } from "./config.js";
+import { isRemote } from "./schemas.js";
 import { GitError, git, gitMaybe } from "./git.js";
 import type { StatusTarget } from "./gitStatus.js";
 import { copyMuxIgnored } from "./muxignore.js";
@@ -16,7 +17,7 @@ import { detectTrunk, projectName, remoteStatusBase, resolveProjectPath } from "
 import { unsupportedRuntimeMessage } from "./registry/runtimeConfig.js";
 import { LANDED_REFS, addWorktree, removeWorktree, renameWorktree, unsavedWork, worktreeHealth, worktreeHealthAll, type WorktreeHealth } from "./worktree.js";
 
-export type RuntimeChoice = { type: "local" } | { type: "worktree" } | { type: "ssh"; host: string };
+export type RuntimeChoice = { type: "local" } | { type: "worktree" } | { type: "ssh"; host: string } | { type: "docker"; image?: string };
 
 export interface CreateWorkspaceInput {
   projectPath: string;
@@ -34,17 +35,27 @@ export interface WorkspaceWithHealth extends Workspace {
   health: WorkspaceHealth;
 }
 
-/** Creates the remote side of SSH workspaces; supplied by the SSH module. */
+/** The remote side of SSH and Docker workspaces; supplied by their modules. */
 export interface RemoteWorkspaces {
   create(ws: Workspace, project: Project): Promise<void>;
   remove(ws: Workspace, force: boolean): Promise<void>;
   /** The commit checked out in the remote worktree. */
   head(ws: Workspace): Promise<string>;
+  /** The commit a fork of `ws` starts from, made available to the fork's side. */
+  forkBase(ws: Workspace): Promise<string>;
   /** Moves the remote worktree and its branch to `name`; returns the new remote path. */
   rename(ws: Workspace, name: string): Promise<string>;
   runtime(ws: Workspace): Runtime;
   /** Whatever runtime() needs to ask the host first (its home directory, for a `~/…` path). */
   prepare(ws: Workspace): Promise<void>;
+  /** Refs that fetching the workspace's branch leaves in the local project (removed with it). */
+  localRefs(ws: Workspace): string[];
+  /** Brings the branch's commits into the local project and returns its tip there. */
+  fetchBranch(ws: Workspace): Promise<string>;
+  /** Records over there that `commit` of the branch has landed (so its safe delete sees it merged). */
+  recordLanded(ws: Workspace, commit: string): Promise<void>;
+  /** Sends the project's branches as they are now (under refs/mux-local/). */
+  refreshBase(ws: Workspace): Promise<void>;
 }
 
 /**
@@ -174,7 +185,9 @@ export class WorkspaceService {
           ? ({ type: "local" } as const)
           : choice.type === "worktree"
             ? ({ type: "worktree", path: this.worktreePath(project, name) } as const)
-            : ({ type: "ssh", host: choice.host, path: "" } as const);
+            : choice.type === "ssh"
+              ? ({ type: "ssh", host: choice.host, path: "" } as const)
+              : ({ type: "docker", image: choice.image ?? "", container: "", path: "" } as const);
       const created: Workspace = {
         // 10 hex digits, as the original Mux makes them (the two apps share ids and sessions/<id>/).
         id: randomBytes(5).toString("hex"),
@@ -206,7 +219,7 @@ export class WorkspaceService {
       // No base recorded (a workspace the original Mux made): the trunk, as for a new one.
       await addWorktree(ws.projectPath, ws.runtime.path, ws.branch!, ws.base ?? (await detectTrunk(ws.projectPath)));
       await copyMuxIgnored(ws.projectPath, ws.runtime.path);
-    } else if (ws.runtime.type === "ssh") {
+    } else if (isRemote(ws.runtime)) {
       const project = this.store.read().projects.find((p) => p.path === ws.projectPath)!;
       await this.requireRemote().create(ws, project);
       const runtime = ws.runtime;
@@ -246,8 +259,8 @@ export class WorkspaceService {
       const to = { path: this.worktreePath(await this.addProject(ws.projectPath), name), branch: name };
       await renameWorktree(ws.projectPath, { path: ws.runtime.path, branch: ws.branch }, to);
       runtime = { type: "worktree", path: to.path };
-    } else if (ws.runtime.type === "ssh") {
-      runtime = { type: "ssh", host: ws.runtime.host, path: await this.requireRemote().rename(ws, name) };
+    } else if (isRemote(ws.runtime)) {
+      runtime = { ...ws.runtime, path: await this.requireRemote().rename(ws, name) };
     }
     return this.store.update((config) => {
       const w = config.workspaces.find((x) => x.id === ws.id);
@@ -264,10 +277,15 @@ export class WorkspaceService {
     const source = this.get(ref);
     if (source.runtime.type === "unsupported") throw new ConfigError(unsupportedRuntimeMessage(source.name, source.runtime));
     // A local workspace is the project directory itself: there is no branch of its own to fork.
-    if (source.runtime.type === "local") throw new ConfigError("only worktree and SSH workspaces can be forked");
-    // The fork lives where its source does (an SSH fork on the same host, from the host's HEAD).
-    const head = source.runtime.type === "worktree" ? (await git(source.runtime.path, ["rev-parse", "HEAD"])).trim() : await this.requireRemote().head(source);
-    const runtime: RuntimeChoice = source.runtime.type === "worktree" ? { type: "worktree" } : { type: "ssh", host: source.runtime.host };
+    if (source.runtime.type === "local") throw new ConfigError("only worktree, SSH and Docker workspaces can be forked");
+    // The fork lives where its source does (an SSH fork on the same host, a Docker one from the same image).
+    const head = source.runtime.type === "worktree" ? (await git(source.runtime.path, ["rev-parse", "HEAD"])).trim() : await this.requireRemote().forkBase(source);
+    const runtime: RuntimeChoice =
+      source.runtime.type === "worktree"
+        ? { type: "worktree" }
+        : source.runtime.type === "ssh"
+          ? { type: "ssh", host: source.runtime.host }
+          : { type: "docker", image: source.runtime.image };
     const forked = await this.create({
       projectPath: source.projectPath,
       name: newName ?? withSuffix(source.name, "-fork"),
@@ -297,11 +315,12 @@ export class WorkspaceService {
     if (ws.runtime.type === "worktree" && ws.branch && fs.existsSync(ws.projectPath)) {
       if (!opts.force) await this.refuseToLoseWork(ws, ws.runtime.path, ws.branch);
       await removeWorktree(ws.projectPath, ws.runtime.path, ws.branch, { force: opts.force });
-    } else if (ws.runtime.type === "ssh") {
-      await this.remote?.remove(ws, Boolean(opts.force));
+    } else if (isRemote(ws.runtime)) {
+      const remote = this.requireRemote();
+      await remote.remove(ws, Boolean(opts.force));
       // What merging or pushing it left in the local project: its fetched branch, its landed record.
       if (ws.branch && fs.existsSync(ws.projectPath)) {
-        for (const ref of [`refs/mux/ssh/${ws.branch}`, `${LANDED_REFS}${ws.branch}`]) await gitMaybe(ws.projectPath, ["update-ref", "-d", ref]);
+        for (const ref of [...remote.localRefs(ws), `${LANDED_REFS}${ws.branch}`]) await gitMaybe(ws.projectPath, ["update-ref", "-d", ref]);
       }
     }
     await this.store.update((config) => {
@@ -350,7 +369,7 @@ export class WorkspaceService {
    */
   async prepare(ws: Workspace): Promise<void> {
     this.supported(ws);
-    if (ws.runtime.type === "ssh") await this.requireRemote().prepare(ws);
+    if (isRemote(ws.runtime)) await this.requireRemote().prepare(ws);
   }
 
   /** What git status needs for a workspace: its runtime and the base it is measured against. */
@@ -361,7 +380,7 @@ export class WorkspaceService {
 
   /** `base` as the workspace's own repository names it (an SSH host keeps the branches elsewhere). */
   async statusBase(ws: Workspace, base: string): Promise<string> {
-    return ws.runtime.type === "ssh" ? remoteStatusBase(ws.projectPath, base) : base;
+    return isRemote(ws.runtime) ? remoteStatusBase(ws.projectPath, base) : base;
   }
 
   /** Where the workspace's tools run. */
@@ -372,6 +391,7 @@ export class WorkspaceService {
       case "worktree":
         return new LocalRuntime(ws.runtime.path, "worktree");
       case "ssh":
+      case "docker":
         return this.requireRemote().runtime(ws);
       case "unsupported":
         throw new ConfigError(unsupportedRuntimeMessage(ws.name, ws.runtime));
@@ -385,7 +405,7 @@ export class WorkspaceService {
   }
 
   private requireRemote(): RemoteWorkspaces {
-    if (!this.remote) throw new ConfigError("SSH workspaces are not available in this build");
+    if (!this.remote) throw new ConfigError("SSH and Docker workspaces are not available in this build");
     return this.remote;
   }
 }

@@ -119,6 +119,15 @@ fi`,
     await sendHistory(this.runtimeAt(ws.runtime.host, "/"), ws.projectPath, `${path.posix.dirname(worktree)}/.base.git`);
   }
 
+  /** A fork is made on the same host, from the worktree's HEAD there. */
+  forkBase(ws: Workspace): Promise<string> {
+    return this.head(ws);
+  }
+
+  localRefs(ws: Workspace): string[] {
+    return [`refs/mux/ssh/${ws.branch}`];
+  }
+
   /** The commit checked out in the remote worktree. */
   async head(ws: Workspace): Promise<string> {
     const host = ws.runtime.type === "ssh" ? ws.runtime.host : "";

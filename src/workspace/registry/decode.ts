@@ -70,7 +70,7 @@ function workspaceFromRaw(raw: RawWorkspace, bucket: string, muxRoot: string): W
   const attributed = Array.isArray(raw.projects) && isObject(raw.projects[0]) ? raw.projects[0].projectPath : undefined;
   const projectPath = typeof attributed === "string" ? stripTrailingSlashes(attributed) : bucket;
   const name = raw.name || path.basename(raw.path);
-  const runtime = runtimeFromRaw(raw);
+  const runtime = runtimeFromRaw(raw, projectPath, name);
   const ws: Workspace = {
     id: raw.id || legacyId(muxRoot, projectPath, raw.path),
     projectPath,

@@ -1,7 +1,11 @@
 import * as os from "node:os";
 import * as path from "node:path";
+import { containerNameFor } from "../../runtime/dockerCli.js";
 import type { RuntimeConfig } from "../schemas.js";
 import { isObject, type RawObject, type RawWorkspace } from "./raw.js";
+
+/** Where a Docker workspace is inside its container (both apps put it there). */
+export const DOCKER_WORKSPACE_PATH = "/src";
 
 /**
  * A workspace's runtime from its record. The original writes `runtimeConfig` beside `path` (the
@@ -9,10 +13,11 @@ import { isObject, type RawObject, type RawWorkspace } from "./raw.js";
  * - none at all: a workspace from before runtimes, a worktree (the original's default);
  * - `local` with a `srcBaseDir`: its older name for a worktree; without one, the project itself;
  * - `ssh` with a `coder` part: a Coder workspace, which needs the coder runtime;
- * - `docker`, `devcontainer` or anything newer: kept and listed, not usable here yet.
+ * - `docker`: a container named `containerName` (or as the original names it), the workspace at /src;
+ * - `devcontainer` or anything newer: kept and listed, not usable here yet.
  * A workspace attributed to several projects (the original's `projects` list) is not usable either.
  */
-export function runtimeFromRaw(raw: RawWorkspace): RuntimeConfig {
+export function runtimeFromRaw(raw: RawWorkspace, projectPath: string, name: string): RuntimeConfig {
   const dir = expandHome(raw.path);
   if (Array.isArray(raw.projects) && raw.projects.length > 1) return { type: "unsupported", kind: "multi-project", path: dir };
   const rc = raw.runtimeConfig;
@@ -27,6 +32,14 @@ export function runtimeFromRaw(raw: RawWorkspace): RuntimeConfig {
       if (typeof rc.host !== "string" || !rc.host) return { type: "unsupported", kind: "ssh without a host", path: raw.path };
       // The host's own path: a leading ~ is the home directory there, not here.
       return { type: "ssh", host: rc.host, path: raw.path };
+    case "docker":
+      if (typeof rc.image !== "string" || !rc.image) return { type: "unsupported", kind: "docker without an image", path: raw.path };
+      return {
+        type: "docker",
+        image: rc.image,
+        container: typeof rc.containerName === "string" && rc.containerName ? rc.containerName : containerNameFor(projectPath, name),
+        path: DOCKER_WORKSPACE_PATH,
+      };
     default:
       return { type: "unsupported", kind: typeof rc.type === "string" && rc.type ? rc.type : "unknown", path: raw.path };
   }
@@ -46,6 +59,8 @@ export function runtimeConfigFor(runtime: RuntimeConfig): RawObject | undefined 
     case "ssh":
       // Until the remote worktree exists its path is unknown: the original's default base then.
       return { type: "ssh", host: runtime.host, srcBaseDir: runtime.path ? path.posix.dirname(path.posix.dirname(runtime.path)) : "~/mux" };
+    case "docker":
+      return runtime.container ? { type: "docker", image: runtime.image, containerName: runtime.container } : { type: "docker", image: runtime.image };
     case "unsupported":
       return undefined;
   }

@@ -25,7 +25,8 @@ export async function projectOf(opts: ProjectOpt, required = true): Promise<stri
 function describe(ws: Workspace & { health?: string }): string {
   const c = colors(process.stdout);
   const rt = ws.runtime;
-  const where = rt.type === "ssh" ? `${rt.host}:${rt.path}` : rt.type === "docker" ? `${rt.container}:${rt.path}` : rt.type === "local" ? ws.projectPath : rt.path;
+  const where =
+    rt.type === "ssh" ? `${rt.host}:${rt.path}` : rt.type === "docker" ? `${rt.container}:${rt.path}` : rt.type === "local" ? ws.projectPath : rt.path;
   const problem = rt.type === "unsupported" ? (rt.kind === "multi-project" ? "spans several projects" : `needs the ${rt.kind} runtime`) : ws.health;
   const health = ws.health && ws.health !== "ok" ? ` ${c.red(problem ?? "")}` : "";
   return `${c.bold(ws.name)}\t${ws.id}\t${rt.type === "unsupported" ? rt.kind : rt.type}\t${ws.branch ?? "-"}\t${where}${health}`;

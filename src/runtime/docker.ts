@@ -1,5 +1,5 @@
 import { dockerBin } from "./dockerCli.js";
-import { DockerShell } from "./dockerShell.js";
+import type { DockerShell } from "./dockerShell.js";
 import { ShellRuntime } from "./shellRuntime.js";
 
 /** A workspace inside a long-lived container; tools and terminals run there with `docker exec`. */

@@ -40,11 +40,18 @@ export function docker(args: string[], opts: { stdin?: Readable | string; timeou
 
 /** Docker's own message, with what to do about the usual causes. */
 export function explainDockerError(stderr: string): string {
-  const msg = stderr.trim().split("\n").filter(Boolean).pop() ?? "docker failed";
+  const lines = stderr
+    .split("\n")
+    .map((l) => l.trim())
+    .filter((l) => l && !/^Run 'docker .*--help'/.test(l));
+  const msg = lines.find((l) => /error/i.test(l)) ?? lines.pop() ?? "docker failed";
   if (/Cannot connect to the Docker daemon|docker daemon running|ENOENT.*docker\.sock/i.test(stderr)) return `${msg} (is the Docker engine running?)`;
-  if (/permission denied.*docker\.sock|docker\.sock.*permission denied/i.test(stderr)) return `${msg} (your user may not use Docker: add it to the docker group)`;
+  if (/permission denied.*docker\.sock|docker\.sock.*permission denied/i.test(stderr))
+    return `${msg} (your user may not use Docker: add it to the docker group)`;
   if (/cannot run docker: .*ENOENT/.test(stderr)) return "the docker command is not installed (or not on PATH)";
-  if (/No such image|pull access denied|manifest unknown|repository does not exist/i.test(stderr)) return `${msg} (the image is not on this machine and could not be pulled)`;
+  if (/Unable to find image|No such image|pull access denied|manifest unknown|repository does not exist/i.test(stderr)) {
+    return `${msg} (the image is not on this machine and could not be pulled)`;
+  }
   return msg;
 }
 

@@ -12,7 +12,10 @@ export const DockerProjectConfigSchema = z
     /** Docker's --network: "bridge" (Docker's default), "none", "host", or a network's name. */
     network: z.string().min(1).optional(),
     /** Docker's --memory, e.g. "2g". */
-    memory: z.string().regex(/^\d+(\.\d+)?[bkmg]?$/i, "like 512m or 2g").optional(),
+    memory: z
+      .string()
+      .regex(/^\d+(\.\d+)?[bkmg]?$/i, "like 512m or 2g")
+      .optional(),
     /** Docker's --cpus, e.g. 2 or "1.5". */
     cpus: z.union([z.number().positive(), z.string().regex(/^\d+(\.\d+)?$/)]).optional(),
     /** Docker's --pids-limit. */

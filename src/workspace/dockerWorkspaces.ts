@@ -47,14 +47,28 @@ export class DockerWorkspaces implements RemoteWorkspaces {
     const rt = dockerRuntimeOf(ws);
     const config = readDockerConfig(project.path);
     const image = rt.image || config.image;
-    if (!image) throw new ConfigError(`no image for Docker workspace "${ws.name}": use --runtime "docker IMAGE" or set "image" in ${project.path}/.mux/docker.json`);
-    const container = containerNameFor(project.path, ws.name);
+    if (!image)
+      throw new ConfigError(`no image for Docker workspace "${ws.name}": use --runtime "docker IMAGE" or set "image" in ${project.path}/.mux/docker.json`);
+    const container = rt.container || containerNameFor(project.path, ws.name);
     const run = await docker(
-      ["run", "-d", "--name", container, "--label", `mux.workspace=${ws.id}`, "--label", `mux.project=${project.path}`, ...dockerRunOptions(config), image, ...KEEP_ALIVE],
+      [
+        "run",
+        "-d",
+        "--name",
+        container,
+        "--label",
+        `mux.workspace=${ws.id}`,
+        "--label",
+        `mux.project=${project.path}`,
+        ...dockerRunOptions(config),
+        image,
+        ...KEEP_ALIVE,
+      ],
       { timeoutMs: 10 * 60_000 },
     );
     if (run.code !== 0) {
-      if (/already in use/.test(run.stderr)) throw new ConfigError(`a container named ${container} already exists: remove it (docker rm -f ${container}) or pick another name`);
+      if (/already in use/.test(run.stderr))
+        throw new ConfigError(`a container named ${container} already exists: remove it (docker rm -f ${container}) or pick another name`);
       throw new ConfigError(`creating the container for "${ws.name}" from ${image} failed: ${explainDockerError(run.stderr)}`);
     }
     try {

@@ -4,6 +4,7 @@ import * as path from "node:path";
 import { ConfigError } from "../config/errors.js";
 import { SessionStore } from "../history/sessionStore.js";
 import { muxRoot, sessionsDir } from "../config/paths.js";
+import { containerNameFor } from "../runtime/dockerCli.js";
 import { LocalRuntime } from "../runtime/local.js";
 import type { Runtime } from "../runtime/types.js";
 import { ConfigStore, type Project, type Workspace } from "./config.js";
@@ -14,7 +15,7 @@ import { copyMuxIgnored } from "./muxignore.js";
 import { normalizeName, suggestName, withSuffix, workspaceName } from "./names.js";
 import { assignDirNames, projectDirName } from "./projectDirs.js";
 import { detectTrunk, projectName, remoteStatusBase, resolveProjectPath } from "./projects.js";
-import { unsupportedRuntimeMessage } from "./registry/runtimeConfig.js";
+import { DOCKER_WORKSPACE_PATH, unsupportedRuntimeMessage } from "./registry/runtimeConfig.js";
 import { LANDED_REFS, addWorktree, removeWorktree, renameWorktree, unsavedWork, worktreeHealth, worktreeHealthAll, type WorktreeHealth } from "./worktree.js";
 
 export type RuntimeChoice = { type: "local" } | { type: "worktree" } | { type: "ssh"; host: string } | { type: "docker"; image?: string };
@@ -187,7 +188,8 @@ export class WorkspaceService {
             ? ({ type: "worktree", path: this.worktreePath(project, name) } as const)
             : choice.type === "ssh"
               ? ({ type: "ssh", host: choice.host, path: "" } as const)
-              : ({ type: "docker", image: choice.image ?? "", container: "", path: "" } as const);
+              : // The image may come from the project's docker.json, read when the container is made.
+                ({ type: "docker", image: choice.image ?? "", container: containerNameFor(projectPath, name), path: DOCKER_WORKSPACE_PATH } as const);
       const created: Workspace = {
         // 10 hex digits, as the original Mux makes them (the two apps share ids and sessions/<id>/).
         id: randomBytes(5).toString("hex"),
@@ -279,7 +281,8 @@ export class WorkspaceService {
     // A local workspace is the project directory itself: there is no branch of its own to fork.
     if (source.runtime.type === "local") throw new ConfigError("only worktree, SSH and Docker workspaces can be forked");
     // The fork lives where its source does (an SSH fork on the same host, a Docker one from the same image).
-    const head = source.runtime.type === "worktree" ? (await git(source.runtime.path, ["rev-parse", "HEAD"])).trim() : await this.requireRemote().forkBase(source);
+    const head =
+      source.runtime.type === "worktree" ? (await git(source.runtime.path, ["rev-parse", "HEAD"])).trim() : await this.requireRemote().forkBase(source);
     const runtime: RuntimeChoice =
       source.runtime.type === "worktree"
         ? { type: "worktree" }

@@ -50,7 +50,8 @@ describe("a config.json written by the original Mux", () => {
     expect(ws.get("6677889900")?.base).toBe("main");
     expect(ws.get("abcdef0123")?.runtime).toEqual({ type: "ssh", host: "devbox", path: "/home/dev/mux/api/remote-ws" });
     expect(ws.get("c0de000001")?.runtime).toMatchObject({ type: "unsupported", kind: "coder" });
-    expect(ws.get("d0c4e40001")?.runtime).toMatchObject({ type: "unsupported", kind: "docker" });
+    // The original's Docker workspace: its container as it named it, the workspace at /src in it.
+    expect(ws.get("d0c4e40001")?.runtime).toEqual({ type: "docker", image: "node:20", container: "mux-api-dock", path: "/src" });
     expect(ws.get("dece000001")?.runtime).toMatchObject({ type: "unsupported", kind: "devcontainer" });
     expect(ws.get("b0b0b0b0b0")).toMatchObject({ projectPath: app, runtime: { type: "unsupported", kind: "multi-project" } });
     // From before ids: named after its directory, with the id the original derives.
@@ -99,13 +100,14 @@ describe("a config.json written by the original Mux", () => {
     writeOriginalRegistry(root, fixture());
     const before = fileText();
     const service = new WorkspaceService(root);
-    expect(() => service.runtime(service.get("dock", api))).toThrow('workspace "dock" needs the docker runtime, which this Mux does not have yet');
+    expect(() => service.runtime(service.get("devc", api))).toThrow('workspace "devc" needs the devcontainer runtime, which this Mux does not have yet');
     await expect(service.delete("devc", { force: true })).rejects.toThrow("needs the devcontainer runtime");
     await expect(service.rename("coder-ws", "other")).rejects.toThrow("needs the coder runtime");
     await expect(service.fork("both")).rejects.toThrow('workspace "both" spans several projects');
     expect(fileText()).toBe(before);
     const health = new Map((await service.listWorkspaces()).map((w) => [w.name, w.health]));
-    expect([health.get("dock"), health.get("devc"), health.get("coder-ws"), health.get("both")]).toEqual(Array(4).fill("unsupported-runtime"));
+    expect([health.get("devc"), health.get("coder-ws"), health.get("both")]).toEqual(Array(3).fill("unsupported-runtime"));
+    expect(health.get("dock")).toBe("ok");
   });
 });
 

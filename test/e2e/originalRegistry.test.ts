@@ -56,17 +56,17 @@ describe("a ~/.mux written by the original Mux", () => {
     expect(rows.get("here")).toMatchObject({ health: "ok", runtime: { type: "local" }, settings: { model: "openai:gpt-5", thinking: "max" } });
     expect(rows.get("legacy-ws")).toMatchObject({ health: "missing-worktree" });
     expect(rows.get("remote-ws")).toMatchObject({ runtime: { type: "ssh", host: "devbox", path: "~/mux/api/remote-ws" }, git: null });
-    expect(rows.get("dock")).toMatchObject({ health: "unsupported-runtime", runtime: { type: "unsupported", kind: "docker" } });
+    expect(rows.get("dock")).toMatchObject({ runtime: { type: "docker", image: "node:20", container: "mux-api-dock", path: "/src" } });
 
     const table = await mux(dirs.muxRoot, ["workspace", "list", "--all"]);
-    expect(table.stdout).toMatch(/dock\td0c4e40001\tdocker\t.* needs the docker runtime/);
+    expect(table.stdout).toMatch(/dock\td0c4e40001\tdocker\t.*mux-api-dock:\/src/);
     expect(table.stdout).toMatch(/devc\t.* needs the devcontainer runtime/);
-    const refused = await mux(dirs.muxRoot, ["workspace", "delete", "dock", "--project", api, "--force"]);
+    const refused = await mux(dirs.muxRoot, ["workspace", "delete", "devc", "--project", api, "--force"]);
     expect(refused.code).toBe(1);
-    expect(refused.stderr).toContain('workspace "dock" needs the docker runtime, which this Mux does not have yet');
-    const run = await mux(dirs.muxRoot, ["run", "--workspace", "dock", "hello"], api);
+    expect(refused.stderr).toContain('workspace "devc" needs the devcontainer runtime, which this Mux does not have yet');
+    const run = await mux(dirs.muxRoot, ["run", "--workspace", "devc", "hello"], api);
     expect(run.code).toBe(1);
-    expect(run.stderr).toContain('workspace "dock" needs the docker runtime');
+    expect(run.stderr).toContain('workspace "devc" needs the devcontainer runtime');
 
     server = await startServer({ muxRoot: dirs.muxRoot, env: { MUX_SSH_CONFIG: sshConfig } });
     const c = await connect(server);
@@ -76,7 +76,7 @@ describe("a ~/.mux written by the original Mux", () => {
       expect(summaries.size).toBe(rows.size);
       expect(summaries.get("feature-x")).toMatchObject({ id: "a1b2c3d4e5", title: "Add feature X", runtime: { type: "worktree" } });
       expect(summaries.get("devc")).toMatchObject({ health: "unsupported-runtime", runtime: { kind: "devcontainer" } });
-      await expect(c.api.chat.send({ workspaceId: "d0c4e40001", text: "hi" })).rejects.toThrow("needs the docker runtime");
+      await expect(c.api.chat.send({ workspaceId: "dece000001", text: "hi" })).rejects.toThrow("needs the devcontainer runtime");
     } finally {
       c.close();
     }

@@ -1,0 +1,164 @@
+import { execFileSync } from "node:child_process";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { type FakeProvider, startFakeProvider } from "../fake-provider/index.js";
+import { containerState, dockerReady, inContainer, removeContainersOf, TEST_IMAGE } from "../helpers/docker.js";
+import { gitIn, makeRepo } from "../helpers/git.js";
+import { lastEvent, runMux, tempDirs } from "../helpers/mux.js";
+import { OriginalRegistrySchema } from "../helpers/originalRegistry.js";
+
+const KEY = "sk-ant-docker-test-0123456789abcdef";
+
+describe.skipIf(!dockerReady())("Docker workspaces against a real Docker engine", () => {
+  let fake: FakeProvider;
+  let dirs: ReturnType<typeof tempDirs>;
+  let repo: string;
+
+  beforeAll(async () => {
+    fake = await startFakeProvider({ token: KEY });
+    dirs = tempDirs();
+    repo = makeRepo(path.join(dirs.base, "app"), { "README.md": "# app\n", ".gitignore": ".env\n" });
+    fs.writeFileSync(path.join(repo, ".env"), "TOKEN=local-only\n");
+    fs.writeFileSync(path.join(repo, ".muxignore"), ".env\n");
+    // Containers reach nothing: the agent's provider is called by Mux on this machine.
+    fs.mkdirSync(path.join(repo, ".mux"));
+    fs.writeFileSync(path.join(repo, ".mux", "docker.json"), `{ "network": "none", "memory": "512m", "pidsLimit": 256 }\n`);
+  }, 60_000);
+  afterAll(async () => {
+    await fake?.close();
+    if (repo) removeContainersOf(repo);
+    dirs?.cleanup();
+  });
+  beforeEach(() => fake.reset());
+
+  const env = () => ({ MUX_ROOT: dirs.muxRoot, ANTHROPIC_API_KEY: KEY, ANTHROPIC_BASE_URL: fake.url });
+  const mux = (args: string[]) => runMux(args, { cwd: repo, env: env() });
+  const run = (args: string[]) => runMux(["run", "--json", "--dir", repo, "-m", "sonnet", ...args], { env: env() });
+  const create = async (name: string) => {
+    const r = await mux(["workspace", "create", name, "--runtime", `docker ${TEST_IMAGE}`, "--json"]);
+    expect(r.code, r.stderr).toBe(0);
+    return JSON.parse(r.stdout) as { id: string; runtime: { type: string; image: string; container: string; path: string } };
+  };
+
+  it("creates a container from a bundle, runs the agent's tools inside it, and deletes it safely", { timeout: 180_000 }, async () => {
+    const ws = await create("box1");
+    expect(ws.runtime).toMatchObject({ type: "docker", image: TEST_IMAGE, path: "/src" });
+    const c = ws.runtime.container;
+    expect(c).toMatch(/^mux-app-box1-[0-9a-f]{6}$/);
+    expect(containerState(c)).toBe("running");
+    expect(inContainer(c, "cat /src/README.md /src/.env; git -C /src branch --show-current")).toBe("# app\nTOKEN=local-only\nbox1\n");
+    // docker.json's limits and network were applied.
+    const limits = JSON.parse(execFileSync("docker", ["inspect", "-f", "{{json .HostConfig}}", c], { encoding: "utf8" }));
+    expect([limits.NetworkMode, limits.Memory, limits.PidsLimit]).toEqual(["none", 512 * 1024 * 1024, 256]);
+
+    fake.enqueue(
+      { toolCalls: [{ name: "bash", args: { script: 'pwd; echo "runtime=$MUX_RUNTIME"; test -e /.dockerenv && echo in-container' } }] },
+      { toolCalls: [{ name: "file_write", args: { path: "notes.txt", content: "written in the container\n" } }] },
+      { toolCalls: [{ name: "grep", args: { pattern: "container" } }] },
+      { text: "Done in Docker." },
+    );
+    const r = await run(["--workspace", "box1", "work there"]);
+    expect(r.code, r.stderr).toBe(0);
+    const ends = r.events.filter((e) => e.type === "tool-call-end");
+    expect(ends.map((e) => e.isError)).toEqual([false, false, false]);
+    expect((ends[0].result as { output: string }).output).toBe("/src\nruntime=docker\nin-container\n");
+    expect(JSON.stringify(ends[2].result)).toContain("notes.txt");
+    expect(inContainer(c, "cat /src/notes.txt")).toBe("written in the container\n");
+    // The host's working copy is untouched.
+    expect(fs.existsSync(path.join(repo, "notes.txt"))).toBe(false);
+    expect(lastEvent(r.events, "run-complete")?.text).toBe("Done in Docker.");
+
+    // git status and the diff come from the container.
+    const list = await mux(["workspace", "list", "--json"]);
+    const row = (JSON.parse(list.stdout) as { name: string; git: { dirtyFiles: number } | null }[]).find((w) => w.name === "box1");
+    expect(row?.git?.dirtyFiles).toBe(1);
+    const diff = await mux(["workspace", "diff", "box1"]);
+    expect(diff.code, diff.stderr).toBe(0);
+    expect(diff.stdout).toContain("notes.txt");
+
+    const refused = await mux(["workspace", "delete", "box1"]);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain("uncommitted change");
+    expect(containerState(c)).toBe("running");
+    const deleted = await mux(["workspace", "delete", "box1", "--force"]);
+    expect(deleted.code, deleted.stderr).toBe(0);
+    expect(containerState(c)).toBeNull();
+  });
+
+  it("a stopped container is started again; commits merge into trunk and forks carry them", { timeout: 180_000 }, async () => {
+    const ws = await create("box2");
+    const c = ws.runtime.container;
+    // As after a reboot or a Mux restart with the engine restarted.
+    execFileSync("docker", ["stop", "-t", "1", c]);
+    expect(containerState(c)).toBe("exited");
+    fake.enqueue(
+      { toolCalls: [{ name: "bash", args: { script: "echo feature > feature.txt && git add -A && git commit -qm 'add feature' && git log --format=%s -1" } }] },
+      { text: "Committed." },
+    );
+    const r = await run(["--workspace", "box2", "commit something"]);
+    expect(r.code, r.stderr).toBe(0);
+    expect((lastEvent(r.events, "tool-call-end")!.result as { output: string }).output).toBe("add feature\n");
+    expect(containerState(c)).toBe("running");
+
+    // A fork starts from the container's branch, in a container of its own.
+    const fork = await mux(["workspace", "fork", "box2", "box2-fork", "--json"]);
+    expect(fork.code, fork.stderr).toBe(0);
+    const forked = JSON.parse(fork.stdout) as { runtime: { container: string } };
+    expect(forked.runtime.container).not.toBe(c);
+    expect(inContainer(forked.runtime.container, "git -C /src log --format=%s -1; cat /src/feature.txt")).toBe("add feature\nfeature\n");
+
+    // An unmerged commit refuses the delete; merging it into trunk lets it go.
+    const refused = await mux(["workspace", "delete", "box2"]);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain("1 commit(s) on no other branch");
+    const merged = await mux(["workspace", "merge", "box2", "--json"]);
+    expect(merged.code, merged.stderr).toBe(0);
+    expect(gitIn(repo, "show", "main:feature.txt")).toBe("feature");
+    const deleted = await mux(["workspace", "delete", "box2"]);
+    expect(deleted.code, deleted.stderr).toBe(0);
+    expect(containerState(c)).toBeNull();
+    expect(gitIn(repo, "for-each-ref", "refs/mux/docker/box2")).toBe("");
+    expect((await mux(["workspace", "delete", "box2-fork", "--force"])).code).toBe(0);
+  });
+
+  it("records Docker workspaces as the original Mux does, and refuses a rename", { timeout: 120_000 }, async () => {
+    const ws = await create("box3");
+    const registry = JSON.parse(fs.readFileSync(path.join(dirs.muxRoot, "config.json"), "utf8"));
+    expect(OriginalRegistrySchema.safeParse(registry).error).toBeUndefined();
+    const records = registry.projects.flatMap(([, p]: [string, { workspaces: Record<string, unknown>[] }]) => p.workspaces);
+    expect(records.find((w: Record<string, unknown>) => w.id === ws.id)).toMatchObject({
+      path: "/src",
+      runtimeConfig: { type: "docker", image: TEST_IMAGE, containerName: ws.runtime.container },
+    });
+    const rename = await mux(["workspace", "rename", "box3", "box4"]);
+    expect(rename.code).toBe(1);
+    expect(rename.stderr).toContain("cannot be renamed");
+    expect((await mux(["workspace", "delete", "box3", "--force"])).code).toBe(0);
+  });
+
+  it("says clearly when the image is missing or docker.json is wrong, and leaves nothing behind", { timeout: 120_000 }, async () => {
+    const missing = await mux(["workspace", "create", "nope", "--runtime", "docker mux-test/no-such-image:1"]);
+    expect(missing.code).toBe(1);
+    expect(missing.stderr).toContain("mux-test/no-such-image:1");
+    expect(missing.stderr).toMatch(/not on this machine|pull access denied|No such image|not found/i);
+
+    const noImage = await mux(["workspace", "create", "nope2", "--runtime", "docker"]);
+    expect(noImage.code).toBe(1);
+    expect(noImage.stderr).toContain(".mux/docker.json");
+
+    const file = path.join(repo, ".mux", "docker.json");
+    const good = fs.readFileSync(file, "utf8");
+    fs.writeFileSync(file, `{\n  "image": "${TEST_IMAGE}",\n  "memory": "lots"\n}\n`);
+    try {
+      const bad = await mux(["workspace", "create", "nope3", "--runtime", "docker"]);
+      expect(bad.code).toBe(1);
+      expect(bad.stderr).toContain(`${file}:3`);
+      expect(bad.stderr).toContain("memory");
+    } finally {
+      fs.writeFileSync(file, good);
+    }
+    const list = await mux(["workspace", "list", "--json"]);
+    expect((JSON.parse(list.stdout) as { name: string }[]).map((w) => w.name).filter((n) => n.startsWith("nope"))).toEqual([]);
+  });
+});

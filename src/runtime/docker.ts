@@ -1,6 +1,21 @@
+import { randomBytes } from "node:crypto";
 import { dockerBin } from "./dockerCli.js";
 import type { DockerShell } from "./dockerShell.js";
 import { ShellRuntime } from "./shellRuntime.js";
+import { execCapture } from "./types.js";
+
+/**
+ * Hangs up every process of the session whose leader's pid is in "$f" (SIGHUP, then SIGKILL to
+ * what is left after half a second), reading /proc since images seldom have procps.
+ */
+const END_SESSION_SCRIPT = `s=$(cat "$f" 2>/dev/null) || exit 0
+rm -f "$f"
+signal() { sig=$1; for d in /proc/[0-9]*; do
+  stat=$(cat "$d/stat" 2>/dev/null) || continue
+  set -- \${stat##*) }
+  [ "$4" = "$s" ] && kill -"$sig" "\${d#/proc/}" 2>/dev/null
+done; }
+signal HUP; sleep 0.5; signal KILL; exit 0`;
 
 /** A workspace inside a long-lived container; tools and terminals run there with `docker exec`. */
 export class DockerRuntime extends ShellRuntime {
@@ -15,10 +30,20 @@ export class DockerRuntime extends ShellRuntime {
     return this.shell.container;
   }
 
-  /** The local command of an interactive login shell in the workspace, for a terminal. */
-  async terminalCommand(env: Record<string, string>): Promise<{ file: string; args: string[] }> {
+  /**
+   * The local command of an interactive login shell in the workspace, for a terminal, and how to
+   * end it: a killed `docker exec` client leaves its process running in the container, so the
+   * shell records its session id there and `end` hangs up that session from inside.
+   */
+  async terminalCommand(env: Record<string, string>): Promise<{ file: string; args: string[]; end: () => Promise<void> }> {
     await this.shell.connect();
     const vars = Object.entries(env).flatMap(([k, v]) => ["-e", `${k}=${v}`]);
-    return { file: dockerBin(), args: ["exec", "-it", "-w", this.root, "-e", "TERM=xterm-256color", ...vars, this.container, "bash", "-l"] };
+    const pidFile = `/tmp/mux-terminal-${randomBytes(6).toString("hex")}.pid`;
+    const start = `echo $$ > ${pidFile}; exec bash -l`;
+    const args = ["exec", "-it", "-w", this.root, "-e", "TERM=xterm-256color", ...vars, this.container, "bash", "-c", start];
+    const end = async () => {
+      await execCapture(this, `f=${pidFile}\n${END_SESSION_SCRIPT}`, { timeoutMs: 10_000 }).catch(() => {});
+    };
+    return { file: dockerBin(), args, end };
   }
 }

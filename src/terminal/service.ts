@@ -118,8 +118,8 @@ export class TerminalService {
       case "docker": {
         const runtime = await this.opts.runtime(ws);
         if (!(runtime instanceof DockerRuntime)) throw new TerminalError("BAD_REQUEST", `workspace "${ws.name}" has no Docker runtime`);
-        const { file, args } = await runtime.terminalCommand(vars);
-        return { file, args, cwd: os.homedir(), env: base, ...size };
+        const { file, args, end } = await runtime.terminalCommand(vars);
+        return { file, args, cwd: os.homedir(), env: base, end, ...size };
       }
       case "unsupported":
         throw new TerminalError("BAD_REQUEST", `workspace "${ws.name}" has a runtime this Mux cannot run`);

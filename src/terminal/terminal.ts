@@ -42,6 +42,8 @@ export interface SpawnSpec {
   env: Record<string, string>;
   cols: number;
   rows: number;
+  /** Ends what the local process cannot take down with it (a shell inside a container). */
+  end?: () => Promise<void>;
 }
 
 interface Attached {
@@ -71,6 +73,7 @@ export class Terminal {
   private constructor(
     readonly info: TerminalInfo,
     private readonly pty: IPty,
+    private readonly end?: () => Promise<void>,
   ) {
     // Killed with Mux if Mux dies first, with every job of the shell (each in a group of its own).
     watchdog().registerSession(pty.pid);
@@ -97,7 +100,7 @@ export class Terminal {
       // Raw bytes: offsets count bytes, and a character split between reads stays whole on the screen.
       encoding: null,
     });
-    return new Terminal(info, pty);
+    return new Terminal(info, pty, spec.end);
   }
 
   get pid(): number {
@@ -138,6 +141,7 @@ export class Terminal {
   async close(): Promise<void> {
     // A paused pty would not notice its shell going.
     this.pty.resume();
+    await this.end?.();
     await endSession(this.pty.pid);
     await this.exited;
     for (const a of this.clients) a.client.drop("closed");

@@ -7,6 +7,9 @@ import { containerState, dockerReady, inContainer, removeContainersOf, TEST_IMAG
 import { gitIn, makeRepo } from "../helpers/git.js";
 import { lastEvent, runMux, tempDirs } from "../helpers/mux.js";
 import { OriginalRegistrySchema } from "../helpers/originalRegistry.js";
+import { waitFor } from "../helpers/processes.js";
+import { connect, startServer } from "../helpers/server.js";
+import { attachTerminal } from "../helpers/terminal.js";
 
 const KEY = "sk-ant-docker-test-0123456789abcdef";
 
@@ -160,5 +163,29 @@ describe.skipIf(!dockerReady())("Docker workspaces against a real Docker engine"
     }
     const list = await mux(["workspace", "list", "--json"]);
     expect((JSON.parse(list.stdout) as { name: string }[]).map((w) => w.name).filter((n) => n.startsWith("nope"))).toEqual([]);
+  });
+
+  it("from the server's API: created, a terminal in the container that ends with it, deleted", { timeout: 180_000 }, async () => {
+    const server = await startServer({ muxRoot: dirs.muxRoot });
+    const conn = await connect(server);
+    try {
+      const ws = await conn.api.workspaces.create({ projectPath: repo, name: "box5", runtime: { type: "docker", image: TEST_IMAGE } });
+      expect(ws.runtime).toMatchObject({ type: "docker", image: TEST_IMAGE, path: "/src" });
+      const container = (ws.runtime as { container: string }).container;
+      const t = await conn.api.terminal.create({ workspaceId: ws.id, cols: 100, rows: 30 });
+      const term = await attachTerminal(server, t.id);
+      term.send('echo "cwd=$(pwd) rt=$MUX_RUNTIME term=$TERM sh=$$"\r');
+      const m = await term.waitForText(/cwd=(\/\S+) rt=([\w-]+) term=([\w-]+) sh=(\d+)/);
+      expect(m.slice(1, 4)).toEqual(["/src", "docker", "xterm-256color"]);
+      const shellAlive = () => inContainer(container, `test -d /proc/${m[4]} && echo yes || echo no`).trim() === "yes";
+      expect(shellAlive()).toBe(true);
+      await conn.api.terminal.close({ terminalId: t.id });
+      await waitFor(() => !shellAlive(), "the container's shell to end");
+      await conn.api.workspaces.delete({ workspaceId: ws.id, force: true });
+      expect(containerState(container)).toBeNull();
+    } finally {
+      conn.close();
+      await server.stop();
+    }
   });
 });

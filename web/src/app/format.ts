@@ -35,6 +35,7 @@ export function formatTokens(n: number): string {
 
 export function runtimeLabel(runtime: WorkspaceSummary["runtime"]): string {
   if (runtime.type === "ssh") return `ssh ${runtime.host}`;
+  if (runtime.type === "docker") return `docker ${runtime.image}`;
   return runtime.type === "unsupported" ? runtime.kind : runtime.type;
 }
 

@@ -33,7 +33,12 @@ export function BestOfDialog({ workspaceId, prompt: initial, settings }: { works
           prompt: prompt.trim(),
           models: models.map((m) => m ?? null),
           // Local workspaces would all share the project directory: each run gets its own worktree.
-          runtime: ws.runtime.type === "ssh" ? { type: "ssh", host: ws.runtime.host } : { type: "worktree" },
+          runtime:
+            ws.runtime.type === "ssh"
+              ? { type: "ssh", host: ws.runtime.host }
+              : ws.runtime.type === "docker"
+                ? { type: "docker", image: ws.runtime.image }
+                : { type: "worktree" },
           base: ws.base ?? undefined,
           mode: settings.mode,
           thinking: settings.thinking,

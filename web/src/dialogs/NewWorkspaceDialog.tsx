@@ -13,6 +13,7 @@ const RUNTIMES: { type: RuntimeType; label: string; hint: string }[] = [
   { type: "worktree", label: "Worktree", hint: "Own git worktree and branch: isolated" },
   { type: "local", label: "Local", hint: "Works in the project directory itself" },
   { type: "ssh", label: "SSH", hint: "A worktree on a remote host" },
+  { type: "docker", label: "Docker", hint: "Its own container on this machine" },
 ];
 
 export function NewWorkspaceDialog({ projectPath: initialProject }: { projectPath?: string }) {
@@ -23,6 +24,8 @@ export function NewWorkspaceDialog({ projectPath: initialProject }: { projectPat
   const nameEdited = useRef(false);
   const [runtime, setRuntime] = useState<RuntimeType>("worktree");
   const [host, setHost] = useState("");
+  // Empty: the image named in the project's .mux/docker.json.
+  const [image, setImage] = useState("");
   const [branches, setBranches] = useState<{ trunk: string; branches: string[] } | null>(null);
   const [base, setBase] = useState("");
   const [error, setError] = useState<string | null>(null);
@@ -58,7 +61,8 @@ export function NewWorkspaceDialog({ projectPath: initialProject }: { projectPat
     if (runtime === "ssh" && !host.trim()) return setError("Enter the SSH host.");
     setBusy(true);
     setError(null);
-    const choice: RuntimeChoice = runtime === "ssh" ? { type: "ssh", host: host.trim() } : { type: runtime };
+    const choice: RuntimeChoice =
+      runtime === "ssh" ? { type: "ssh", host: host.trim() } : runtime === "docker" ? { type: "docker", image: image.trim() || undefined } : { type: runtime };
     try {
       const ws = await call((api) =>
         api.workspaces.create({
@@ -138,7 +142,7 @@ export function NewWorkspaceDialog({ projectPath: initialProject }: { projectPat
         </div>
         <fieldset>
           <legend className="label">Runtime</legend>
-          <div className="grid grid-cols-3 gap-1.5" role="radiogroup">
+          <div className="grid grid-cols-2 gap-1.5 sm:grid-cols-4" role="radiogroup">
             {RUNTIMES.map((r) => (
               <label
                 key={r.type}
@@ -167,6 +171,23 @@ export function NewWorkspaceDialog({ projectPath: initialProject }: { projectPat
               autoComplete="off"
               spellCheck={false}
               onChange={(e) => setHost(e.target.value)}
+            />
+          </div>
+        )}
+        {runtime === "docker" && (
+          <div>
+            <label className="label" htmlFor="nw-image">
+              Image
+            </label>
+            <input
+              id="nw-image"
+              className="input font-mono"
+              data-testid="new-workspace-docker-image"
+              value={image}
+              placeholder="node:20 (empty: the image in .mux/docker.json)"
+              autoComplete="off"
+              spellCheck={false}
+              onChange={(e) => setImage(e.target.value)}
             />
           </div>
         )}

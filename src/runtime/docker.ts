@@ -1,8 +1,10 @@
 import { randomBytes } from "node:crypto";
+import { shq } from "../tools/shellQuote.js";
 import { dockerBin } from "./dockerCli.js";
 import type { DockerShell } from "./dockerShell.js";
 import { ShellRuntime } from "./shellRuntime.js";
 import { execCapture } from "./types.js";
+import { watchdog } from "./watchdog.js";
 
 /**
  * Hangs up every process of the session whose leader's pid is in "$f" (SIGHUP, then SIGKILL to
@@ -41,9 +43,15 @@ export class DockerRuntime extends ShellRuntime {
     const pidFile = `/tmp/mux-terminal-${randomBytes(6).toString("hex")}.pid`;
     const start = `echo $$ > ${pidFile}; exec bash -l`;
     const args = ["exec", "-it", "-w", this.root, "-e", "TERM=xterm-256color", ...vars, this.container, "bash", "-c", start];
-    const end = async () => {
-      await execCapture(this, `f=${pidFile}\n${END_SESSION_SCRIPT}`, { timeoutMs: 10_000 }).catch(() => {});
-    };
+    const script = `f=${pidFile}\n${END_SESSION_SCRIPT}`;
+    // Also when Mux dies with the terminal open.
+    const release = watchdog().registerCleanup(`${shq(dockerBin())} exec -i ${this.container} bash <<'MUX_END'\n${script}\nMUX_END`);
+    let ended: Promise<void> | undefined;
+    const end = () =>
+      (ended ??= execCapture(this, script, { timeoutMs: 10_000 }).then(
+        () => release(),
+        () => release(),
+      ));
     return { file: dockerBin(), args, end };
   }
 }

@@ -1,6 +1,8 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { docker, dockerBin, explainDockerError, isNoSuchContainer } from "./dockerCli.js";
+import { shq } from "../tools/shellQuote.js";
 import { RemoteShell } from "./remoteShell.js";
+import { watchdog } from "./watchdog.js";
 
 /**
  * Commands inside one container through `docker exec -i`. Before the first command the container
@@ -28,6 +30,12 @@ export class DockerShell extends RemoteShell {
     this.ready = undefined;
     const detail = stderr.trim() ? explainDockerError(stderr) : code === null ? "docker was killed" : `docker exited with code ${code}`;
     return new Error(`running a command in ${this.label} failed: ${detail}`);
+  }
+
+  /** A killed `docker exec` client leaves its command running in the container: the watchdog ends it if Mux dies. */
+  protected override guardRemoteGroup(pgid: number): () => void {
+    // bash's kill: images without procps have no kill binary.
+    return watchdog().registerCleanup(`${shq(this.bin)} exec ${this.container} bash -c 'kill -KILL -- -${pgid}'`);
   }
 
   connect(): Promise<void> {

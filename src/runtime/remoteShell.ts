@@ -65,6 +65,13 @@ export abstract class RemoteShell {
   abstract connect(): Promise<void>;
   /** The error for a command the other side never started. */
   protected abstract connectionError(stderr: string, code: number | null): Error;
+  /**
+   * A command's process group started over there: whatever keeps it from outliving Mux (ssh
+   * needs nothing: sshd hangs up a dropped session). Returns the release for when it ended.
+   */
+  protected guardRemoteGroup(_pgid: number): (() => void) | undefined {
+    return undefined;
+  }
 
   /** Runs a short remote command to completion (no wrapper); for control and kill commands. */
   run(remoteCommand: string, timeoutMs = 15_000, extraArgs: string[] = []): Promise<{ code: number | null; stdout: string; stderr: string }> {
@@ -132,6 +139,7 @@ export abstract class RemoteShell {
       let killing = false;
       let settled = false;
       let drainTimer: NodeJS.Timeout | undefined;
+      let releaseGuard: (() => void) | undefined;
 
       let streamError: Error | undefined;
 
@@ -156,6 +164,7 @@ export abstract class RemoteShell {
         if (body.startsWith("pgid:")) {
           pgidSeen = true;
           pgid = Number(body.slice(5)) || undefined;
+          if (pgid) releaseGuard = this.guardRemoteGroup(pgid);
           if (timedOut || aborted) void killAll();
         } else if (body.startsWith("exit:")) {
           exitStatus = Number(body.slice(5));
@@ -221,6 +230,7 @@ export abstract class RemoteShell {
       }
 
       const cleanup = () => {
+        releaseGuard?.();
         if (timer) clearTimeout(timer);
         if (drainTimer) clearTimeout(drainTimer);
         o.signal?.removeEventListener("abort", onAbort);

@@ -10,20 +10,27 @@ import { type ChildProcess, spawn } from "node:child_process";
  * watchdog kills every group still listed, then exits. It runs in its own session, so a Ctrl+C in
  * the terminal or a hangup does not take it down first. Cost per command: two short pipe writes.
  *
+ * Commands running elsewhere (in a container, whose `docker exec` client dying leaves them
+ * running) register a cleanup command instead ("C ID BASE64" / "c ID"), run when Mux is gone.
+ *
  * MUX_TOOL_WATCHDOG=0 turns it off (tests of the recovery path that runs on the next start).
  */
 const SCRIPT = `
 trap '' INT HUP TERM
-declare -A groups sessions
-while read -r op id; do
+declare -A groups sessions cleanups
+while read -r op id rest; do
   case "$op" in
     +) groups[$id]=1 ;;
     -) unset "groups[$id]" ;;
     S) sessions[$id]=1 ;;
     s) unset "sessions[$id]" ;;
+    C) cleanups[$id]=$rest ;;
+    c) unset "cleanups[$id]" ;;
   esac
 done
+for id in "\${!cleanups[@]}"; do printf %s "\${cleanups[$id]}" | base64 -d | bash --norc --noprofile >/dev/null 2>&1 & done
 for id in "\${!groups[@]}"; do kill -KILL -- "-$id" 2>/dev/null; done
+wait
 if ((\${#sessions[@]})); then
   for f in /proc/[0-9]*/stat; do
     read -r line < "$f" 2>/dev/null || continue
@@ -38,6 +45,9 @@ export class Watchdog {
   private readonly groups = new Set<number>();
   /** Sessions (a terminal's shell): every process in them is killed, whatever its group (Linux). */
   private readonly sessions = new Set<number>();
+  /** Shell commands to run if Mux dies (base64), by id. */
+  private readonly cleanups = new Map<number, string>();
+  private nextCleanup = 1;
 
   constructor(private readonly enabled: boolean) {}
 
@@ -64,6 +74,21 @@ export class Watchdog {
   unregisterSession(sid: number | undefined): void {
     if (!this.enabled || !sid || !this.sessions.delete(sid)) return;
     this.send(`s ${sid}\n`);
+  }
+
+  /**
+   * Runs `command` (bash) if Mux dies before the returned function is called; for what runs
+   * beyond this machine's process groups (a command inside a container).
+   */
+  registerCleanup(command: string): () => void {
+    if (!this.enabled) return () => {};
+    const id = this.nextCleanup++;
+    const encoded = Buffer.from(command).toString("base64");
+    this.cleanups.set(id, encoded);
+    this.send(`C ${id} ${encoded}\n`);
+    return () => {
+      if (this.cleanups.delete(id)) this.send(`c ${id}\n`);
+    };
   }
 
   /** The watchdog's pid while it runs (tests). */
@@ -99,11 +124,12 @@ export class Watchdog {
       if (this.child !== child) return;
       // Killed by someone: a new one takes over the groups still running.
       this.child = null;
-      if (this.groups.size || this.sessions.size) this.start();
+      if (this.groups.size || this.sessions.size || this.cleanups.size) this.start();
     });
     // Lines written before this one went to the old watchdog: the groups go to the new one.
     for (const g of this.groups) child.stdin?.write(`+ ${g}\n`);
     for (const sid of this.sessions) child.stdin?.write(`S ${sid}\n`);
+    for (const [id, encoded] of this.cleanups) child.stdin?.write(`C ${id} ${encoded}\n`);
     return child;
   }
 }

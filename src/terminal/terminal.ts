@@ -84,6 +84,7 @@ export class Terminal {
         for (const c of this.clients) c.client.control({ type: "exit", ...this.info.exit });
         // Whatever the shell left running in its session goes with it.
         void endSession(pty.pid).finally(() => watchdog().unregisterSession(pty.pid));
+        void this.end?.();
         resolve();
       }),
     );

@@ -1,4 +1,4 @@
-import { execFileSync } from "node:child_process";
+import { type ChildProcess, execFileSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
@@ -187,5 +187,25 @@ describe.skipIf(!dockerReady())("Docker workspaces against a real Docker engine"
       conn.close();
       await server.stop();
     }
+  });
+
+  it("kill -9 of mux mid-command leaves nothing running in the container", { timeout: 180_000 }, async () => {
+    const ws = await create("box6");
+    const c = ws.runtime.container;
+    const sleeping = () => inContainer(c, "cat /proc/[0-9]*/cmdline 2>/dev/null | tr '\\0' ' '").includes("sleep 77");
+    fake.enqueue({ toolCalls: [{ name: "bash", args: { script: "touch started; sleep 77; touch finished" } }] }, { text: "never" });
+    let child: ChildProcess | undefined;
+    const running = runMux(["run", "--json", "--dir", repo, "-m", "sonnet", "--workspace", "box6", "wait a while"], {
+      env: env(),
+      onSpawn: (p) => {
+        child = p;
+      },
+    });
+    await waitFor(() => sleeping(), "the command to start in the container", 60_000);
+    child?.kill("SIGKILL");
+    await running;
+    await waitFor(() => !sleeping(), "the container's command to be killed", 30_000);
+    expect(inContainer(c, "ls /src")).not.toContain("finished");
+    expect((await mux(["workspace", "delete", "box6", "--force"])).code).toBe(0);
   });
 });

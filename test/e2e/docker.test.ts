@@ -4,7 +4,7 @@ import * as path from "node:path";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { type FakeProvider, startFakeProvider } from "../fake-provider/index.js";
 import { containerState, dockerReady, inContainer, removeContainersOf, TEST_IMAGE } from "../helpers/docker.js";
-import { gitIn, makeRepo } from "../helpers/git.js";
+import { commitFile, gitIn, makeRepo } from "../helpers/git.js";
 import { lastEvent, runMux, tempDirs } from "../helpers/mux.js";
 import { OriginalRegistrySchema } from "../helpers/originalRegistry.js";
 import { waitFor } from "../helpers/processes.js";
@@ -24,8 +24,11 @@ describe.skipIf(!dockerReady())("Docker workspaces against a real Docker engine"
     repo = makeRepo(path.join(dirs.base, "app"), { "README.md": "# app\n", ".gitignore": ".env\n" });
     fs.writeFileSync(path.join(repo, ".env"), "TOKEN=local-only\n");
     fs.writeFileSync(path.join(repo, ".muxignore"), ".env\n");
+    // The project's init hook, committed so it travels into each container.
+    fs.mkdirSync(path.join(repo, ".mux"), { recursive: true });
+    fs.writeFileSync(path.join(repo, ".mux", "init"), '#!/bin/bash\necho "init ran in $MUX_RUNTIME at $PWD" > /tmp/init-ran.txt\n', { mode: 0o755 });
+    commitFile(repo, ".mux/init", fs.readFileSync(path.join(repo, ".mux", "init"), "utf8"));
     // Containers reach nothing: the agent's provider is called by Mux on this machine.
-    fs.mkdirSync(path.join(repo, ".mux"));
     fs.writeFileSync(path.join(repo, ".mux", "docker.json"), `{ "network": "none", "memory": "512m", "pidsLimit": 256 }\n`);
   }, 60_000);
   afterAll(async () => {
@@ -71,6 +74,7 @@ describe.skipIf(!dockerReady())("Docker workspaces against a real Docker engine"
     // The host's working copy is untouched.
     expect(fs.existsSync(path.join(repo, "notes.txt"))).toBe(false);
     expect(lastEvent(r.events, "run-complete")?.text).toBe("Done in Docker.");
+    expect(inContainer(c, "cat /tmp/init-ran.txt")).toBe("init ran in docker at /src\n");
 
     // git status and the diff come from the container.
     const list = await mux(["workspace", "list", "--json"]);

@@ -205,7 +205,7 @@ describe.skipIf(!hasSshd)("SSH workspaces against a real sshd", () => {
     expect((await mux(["workspace", "create", "here", "--runtime", "local"])).code).toBe(0);
     const r = await mux(["workspace", "fork", "here"]);
     expect(r.code).toBe(1);
-    expect(r.stderr).toContain("only worktree and SSH workspaces can be forked");
+    expect(r.stderr).toContain("only worktree, SSH and Docker workspaces can be forked");
     expect((await mux(["workspace", "delete", "here"])).code).toBe(0);
   });
 });

@@ -89,8 +89,12 @@ export class GitTracker {
     return this.monitor.refresh(ids);
   }
 
-  /** The periodic pass: every status, and each project's remote when its throttle allows. */
-  async tick(workspaces: Workspace[]): Promise<void> {
+  /**
+   * The periodic pass: every status (a Docker workspace's only with `containers`: each costs a
+   * `docker exec`, and its files change through Mux's own tools and terminals, which refresh it),
+   * and each project's remote when its throttle allows.
+   */
+  async tick(workspaces: Workspace[], opts: { containers?: boolean } = {}): Promise<void> {
     await this.sync(workspaces);
     const byProject = new Map<string, string[]>();
     for (const w of workspaces) {
@@ -100,7 +104,9 @@ export class GitTracker {
     for (const [projectPath, ids] of byProject) {
       void this.monitor.fetchRemote(new LocalRuntime(projectPath), { key: projectPath, refresh: ids }).catch(() => {});
     }
-    await this.monitor.refresh();
+    await this.monitor.refresh(
+      opts.containers === false ? workspaces.filter((w) => w.runtime.type !== "docker" && this.targets.has(w.id)).map((w) => w.id) : undefined,
+    );
   }
 
   dispose(): void {

@@ -33,6 +33,8 @@ export interface HubOptions {
 
 /** Health is re-checked every this many ticks (it runs git per worktree). */
 const HEALTH_EVERY_TICKS = 4;
+/** A Docker workspace's git status is taken on every this many ticks (a `docker exec` each). */
+const CONTAINER_STATUS_EVERY_TICKS = 4;
 /**
  * Overlaps are checked afresh (every uncommitted change snapshotted again) every this many
  * ticks; in between, status changes trigger checks that reuse unchanged snapshots.
@@ -302,7 +304,7 @@ export class Hub implements SessionHost {
         session.syncFromDisk();
         session.unloadIfIdle(this.unloadAfterMs);
       }
-      await this.git.tick(all);
+      await this.git.tick(all, { containers: this.ticks % CONTAINER_STATUS_EVERY_TICKS === 0 });
       if (this.ticks % OVERLAP_FRESH_EVERY_TICKS === 0) this.overlap.scheduleAll();
       this.lastTickError = "";
     } catch (err) {

@@ -203,5 +203,10 @@ export const ServerInfoSchema = z.object({
    * editor links that open a workspace over SSH (as the original Mux's do); null when not given.
    */
   sshHost: z.string().nullable(),
+  /**
+   * The Coder deployment this server runs inside (a Coder workspace's agent names it in
+   * CODER_AGENT_URL), for Settings' "Use AI Bridge"; null elsewhere.
+   */
+  coderUrl: z.string().nullable(),
 });
 export type ServerInfo = z.infer<typeof ServerInfoSchema>;

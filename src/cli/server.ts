@@ -50,6 +50,15 @@ function warnOpenServer(host: string): void {
  * (the API loads with the first WebSocket), prints one line with the URL when ready, and on
  * SIGINT/SIGTERM stops every running turn (keeping what it produced) before exiting.
  */
+/** The Coder deployment's URL when this runs inside a Coder workspace (its agent's CODER_AGENT_URL). */
+export function coderDeployment(env: NodeJS.ProcessEnv): string | null {
+  try {
+    return env.CODER_AGENT_URL ? new URL(env.CODER_AGENT_URL).origin : null;
+  } catch {
+    return null;
+  }
+}
+
 export async function serverCommand(opts: ServerOptions): Promise<number> {
   const port = Number(opts.port);
   if (!Number.isInteger(port) || port < 0 || port > 65535) {
@@ -84,7 +93,7 @@ export async function serverCommand(opts: ServerOptions): Promise<number> {
   let server: Awaited<ReturnType<typeof startServer>>;
   try {
     server = await startServer({ host: opts.host, port, token, allowedHosts, allowHttpOrigin: opts.allowHttpOrigin, env: process.env }, async () =>
-      (await import("../server/api.js")).createApi(process.env, { sshHost }),
+      (await import("../server/api.js")).createApi(process.env, { sshHost, coderUrl: coderDeployment(process.env) }),
     );
   } catch (e) {
     err(`mux: cannot listen on ${opts.host}:${port}: ${(e as Error).message}\n`);

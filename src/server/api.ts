@@ -53,7 +53,7 @@ function registerProviderSecrets(env: NodeJS.ProcessEnv): void {
  * the hub of agent sessions, the workspaces' terminals, and the oRPC handler implementing the
  * contract over them.
  */
-export function createApi(env: NodeJS.ProcessEnv, server: ServerInfo = { sshHost: null }): Api {
+export function createApi(env: NodeJS.ProcessEnv, server: ServerInfo = { sshHost: null, coderUrl: null }): Api {
   registerProviderSecrets(env);
   const services = createServices(env);
   const hub = new Hub(services.workspaces, { env });

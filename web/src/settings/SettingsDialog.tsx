@@ -1,4 +1,5 @@
 import { useEffect, useState } from "react";
+import { call } from "../api/client";
 import { Modal } from "../dialogs/Modal";
 import { errorMessage } from "../state/errors";
 import { loadProviders, providersStore, removeProvider, updateProvider } from "../state/providers";
@@ -19,6 +20,21 @@ export function SettingsDialog() {
   const [saved, setSaved] = useState(false);
 
   useEffect(() => void loadProviders(), []);
+  const [coderUrl, setCoderUrl] = useState<string | null>(null);
+  useEffect(() => {
+    call((api) => api.server.info())
+      .then((info) => setCoderUrl(info.coderUrl))
+      .catch(() => {});
+  }, []);
+  /** Fills OpenAI's and Anthropic's base URLs with the deployment's AI Bridge (saved with Save; keys unchanged). */
+  const routeThroughBridge = (url: string) => {
+    setDrafts((x) => ({
+      ...x,
+      openai: { ...x.openai, baseUrl: `${url}/api/v2/aibridge/openai/v1` },
+      anthropic: { ...x.anthropic, baseUrl: `${url}/api/v2/aibridge/anthropic` },
+    }));
+    setSaved(false);
+  };
 
   const providers = view?.providers ?? [];
   const changes = providers.flatMap((p) => {
@@ -113,7 +129,7 @@ export function SettingsDialog() {
               + Add OpenAI-compatible provider
             </button>
           ))}
-        <GatewayHint />
+        <GatewayHint coderUrl={coderUrl} onUse={routeThroughBridge} />
       </div>
       <SignOutEverywhere />
       <div className="flex shrink-0 items-center justify-end gap-2 border-t border-line px-4 py-2.5">
@@ -141,15 +157,24 @@ export function SettingsDialog() {
   );
 }
 
-function GatewayHint() {
+function GatewayHint({ coderUrl, onUse }: { coderUrl: string | null; onUse: (url: string) => void }) {
   return (
-    <details className="rounded border border-line px-3 py-2 text-[12px] text-muted" data-testid="gateway-hint">
+    <details className="rounded border border-line px-3 py-2 text-[12px] text-muted" data-testid="gateway-hint" open={coderUrl !== null}>
       <summary className="cursor-pointer text-fg">Routing through a gateway (Coder AI Bridge)</summary>
       <p className="mt-1.5">
         Set the provider's base URL to the gateway and use its token as the API key, e.g. OpenAI →{" "}
         <code className="font-mono">https://coder.example.com/api/v2/aibridge/openai/v1</code>, Anthropic →{" "}
         <code className="font-mono">https://coder.example.com/api/v2/aibridge/anthropic</code>, key = your Coder session token.
       </p>
+      {coderUrl && (
+        <p className="mt-1.5">
+          Mux runs inside a Coder workspace of <span className="font-mono">{coderUrl}</span>.{" "}
+          <button type="button" className="btn" data-testid="use-ai-bridge" onClick={() => onUse(coderUrl)}>
+            Use AI Bridge
+          </button>{" "}
+          fills both base URLs; keys stay as they are (your Coder session token, or the environment's).
+        </p>
+      )}
     </details>
   );
 }

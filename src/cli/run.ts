@@ -109,7 +109,7 @@ async function resolveTarget(opts: RunOptions, dir: string, signal: AbortSignal,
   const given = opts.session ? "--session" : opts.workspaceId ? "--workspace-id" : undefined;
   if (given) throw new RunFailure("usage", `${given} cannot be combined with a workspace: a workspace continues its own chat`);
   // Loaded only for workspaces: a plain `mux run` starts faster without the workspace services.
-  const { createWorkspaceService } = await import("./services.js");
+  const { createWorkspaceService } = await import("../app/services.js");
   const service = createWorkspaceService();
   const projectPath = await resolveProjectPath(dir);
   let ws = opts.workspace ? service.find(opts.workspace, projectPath) : undefined;

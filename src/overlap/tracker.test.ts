@@ -3,7 +3,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { commitFile, makeRepo } from "../../test/helpers/git.js";
-import { createWorkspaceService } from "../cli/services.js";
+import { createWorkspaceService } from "../app/services.js";
 import { Hub } from "../session/hub.js";
 import { SSH_SKIPPED } from "./tracker.js";
 

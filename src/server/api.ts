@@ -1,6 +1,6 @@
 import { RPCHandler } from "@orpc/server/ws";
 import type { WebSocket } from "ws";
-import { createServices } from "../cli/services.js";
+import { createServices } from "../app/services.js";
 import { redact, registerConfiguredKey, registerSecret } from "../common/redact.js";
 import { loadProvidersConfig } from "../providers/config.js";
 import { resolveProviders } from "../providers/resolve.js";

@@ -12,7 +12,7 @@ function sshWorkspaces(root: string, env: NodeJS.ProcessEnv): SshWorkspaces {
   });
 }
 
-/** The one place the CLI wires its services together. */
+/** The workspace registry and its runtimes, as every entry point (CLI, server) uses them. */
 export function createWorkspaceService(env: NodeJS.ProcessEnv = process.env): WorkspaceService {
   const root = muxRoot(env);
   return new WorkspaceService(root, sshWorkspaces(root, env));

@@ -194,6 +194,7 @@ export async function runCommand(messageArg: string, opts: RunOptions, givenFlag
         usage: result.usage,
         costUsd: result.costUsd,
         ...(result.costIncomplete ? { costIncomplete: true } : {}),
+        ...(result.context ? { context: result.context } : {}),
         text: result.text,
         ...(result.plan !== undefined ? { plan: result.plan } : {}),
         durationMs: Date.now() - started,

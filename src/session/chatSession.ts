@@ -63,6 +63,8 @@ export interface ChatTurnEnd {
   costUsd: number | null;
   costIncomplete?: boolean;
   error?: { kind: ErrorKind; message: string };
+  /** The last request's input tokens against the model's window (absent when none reported usage). */
+  context?: { usedTokens: number; windowTokens: number | null };
 }
 
 /** A turn that cannot run, with the kind of failure it is. */
@@ -107,6 +109,11 @@ function initGate(input: ChatTurnInput): (() => Promise<void>) | undefined {
   return () => Promise.race([hook, abortPromise(signal)]);
 }
 
+/** All of a request's input, cached or not (some providers count the cached part apart). */
+function inputTokensOf(usage: Usage): number {
+  return Math.max(usage.inputTokens, usage.cachedInputTokens + usage.cacheWriteTokens);
+}
+
 const TERMINAL = new Set<AgentEvent["type"]>(["stream-end", "stream-abort", "error"]);
 
 export async function runChatTurn(input: ChatTurnInput): Promise<ChatTurnEnd> {
@@ -121,8 +128,11 @@ async function turn(input: ChatTurnInput): Promise<ChatTurnEnd> {
   /** The answer being streamed (the agent's own message), kept for a failure to save. */
   let live: ChatMessage | undefined;
   let ended = false;
+  let lastInputTokens: number | undefined;
   const emit = (event: AgentEvent) => {
     if (TERMINAL.has(event.type)) ended = true;
+    // An interrupted request that reported nothing says nothing about the context either.
+    else if (event.type === "usage" && (!event.incomplete || event.usage.inputTokens > 0)) lastInputTokens = inputTokensOf(event.usage);
     input.emit(event);
   };
   const fail = (kind: ErrorKind, text: string): ChatTurnEnd => {
@@ -201,6 +211,7 @@ async function turn(input: ChatTurnInput): Promise<ChatTurnEnd> {
       usage: result.usage,
       costUsd: result.costUsd,
       ...(result.costIncomplete ? { costIncomplete: true } : {}),
+      ...(lastInputTokens !== undefined ? { context: { usedTokens: lastInputTokens, windowTokens: model.contextWindow ?? null } } : {}),
       ...(result.status === "error"
         ? { error: { kind: result.error?.kind ?? "unknown", message: result.error?.message ?? result.message.metadata?.error ?? "the turn failed" } }
         : {}),

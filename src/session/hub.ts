@@ -4,7 +4,8 @@ import { muxRoot } from "../config/paths.js";
 import type { LockOwner } from "../history/sessionLock.js";
 import { overlapScratchDir } from "../overlap/scratch.js";
 import { OverlapTracker } from "../overlap/tracker.js";
-import { knownModel, parseModelString } from "../providers/models.js";
+import { loadProvidersConfig, type ProvidersConfig, splitModelEntries } from "../providers/config.js";
+import { contextWindowOf, parseModelString } from "../providers/models.js";
 import type { Workspace } from "../workspace/config.js";
 import { unsupportedRuntimeMessage } from "../workspace/registry/runtimeConfig.js";
 import type { WorkspaceService } from "../workspace/service.js";
@@ -27,12 +28,18 @@ export interface HubOptions {
   warn?: (message: string) => void;
 }
 
-function contextWindowFor(model: string): number | null {
-  try {
-    return knownModel(parseModelString(model))?.contextWindow ?? null;
-  } catch {
-    return null;
-  }
+/** Each model's context window: the model table's, or what providers.jsonc declares (read once per call). */
+function contextWindows(env: NodeJS.ProcessEnv): (model: string) => number | null {
+  let config: ProvidersConfig | undefined;
+  return (model) => {
+    try {
+      const ref = parseModelString(model);
+      config ??= loadProvidersConfig(env).config;
+      return contextWindowOf(ref, splitModelEntries(config[ref.provider]?.models).limits);
+    } catch {
+      return null;
+    }
+  };
 }
 
 /**
@@ -152,7 +159,7 @@ export class Hub implements SessionHost {
   }
 
   costs(id: string): CostSummary {
-    return this.session(id).costs(contextWindowFor);
+    return this.session(id).costs(contextWindows(this.env));
   }
 
   // ── chat ─────────────────────────────────────────────────────────────────

@@ -21,7 +21,7 @@ import type { LocalRuntime } from "../src/runtime/local.js";
 import type { Runtime } from "../src/runtime/types.js";
 import { bashTool } from "../src/tools/bash.js";
 import type { ToolContext } from "../src/tools/types.js";
-import { createWorkspaceService } from "../src/cli/services.js";
+import { createWorkspaceService } from "../src/app/services.js";
 import { git } from "./gitFixture.js";
 import { median } from "./measure.js";
 import { spawnServer } from "./server.js";

@@ -25,7 +25,7 @@ export const EVENT_DOCS: Record<AgentEvent["type"], string> = {
   "init-end": "the hook finished (`exitCode`, `ok`, `durationMs`)",
   "budget-exceeded": "`--budget` stopped the run: `spent` and `budget` in dollars (just before run-complete)",
   "run-complete":
-    "always the last line: `status`, `sessionId`, `model`, `usage` (with the original Mux's `cachedTokens` and `cacheCreateTokens`), `costUsd` and `cost_usd`, `text`, `durationMs`",
+    "always the last line: `status`, `sessionId`, `model`, `usage` (+ original Mux's `cachedTokens`, `cacheCreateTokens`), `costUsd`/`cost_usd`, `context`, `text` and `durationMs`",
 };
 
 /**

@@ -201,6 +201,11 @@ export const RunCompleteEvent = z.object({
   cost_usd: z.number().nullable(),
   /** Some usage was never reported (an interrupted request): the run cost at least `costUsd`. */
   costIncomplete: z.boolean().optional(),
+  /**
+   * How full the model's context window was at the run's last request: its input tokens, and the
+   * window (null when Mux does not know it). Absent when no request reported its usage.
+   */
+  context: z.object({ usedTokens: z.number().int().nonnegative(), windowTokens: z.number().int().positive().nullable() }).optional(),
   /** The final assistant text (for plan mode: the proposed plan). */
   text: z.string(),
   plan: z.string().optional(),

@@ -23,6 +23,10 @@ export interface AgentModel {
   provider: ResolvedProvider;
   created: CreatedModel;
   price: Price | undefined;
+  /** Tokens its context window holds; null or absent when unknown. */
+  contextWindow?: number | null;
+  /** The most tokens it may write per request, when providers.jsonc caps it. */
+  maxOutputTokens?: number;
 }
 
 export interface AgentRunInput {
@@ -226,6 +230,7 @@ export async function runAgent(input: AgentRunInput): Promise<AgentRunResult> {
           signal,
           stallTimeoutMs: retry.stallTimeoutMs,
           strictFinish: model.provider.kind === "ollama",
+          maxOutputTokens: model.maxOutputTokens,
         },
         callbacks,
       );

@@ -1,3 +1,4 @@
+import { nanoid } from "nanoid";
 import { z } from "zod";
 import { ModeSchema, UsageSchema } from "./events.js";
 
@@ -110,4 +111,8 @@ export function finalText(message: ChatMessage): string {
     if (p.type === "step-start") lastStep = i;
   });
   return messageText({ ...message, parts: message.parts.slice(lastStep) });
+}
+
+export function newUserMessage(text: string): ChatMessage {
+  return { id: nanoid(), role: "user", createdAt: Date.now(), parts: [{ type: "text", text }] };
 }

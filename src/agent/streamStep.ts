@@ -60,6 +60,8 @@ export interface SessionRequest {
   /** Provider options on the last tool definition (a cache breakpoint). */
   lastToolOptions?: ProviderOptions;
   providerOptions: ProviderOptions;
+  /** The provider's cap on tokens written per request, when one is configured. */
+  maxOutputTokens?: number;
   signal: AbortSignal;
   stallTimeoutMs: number;
   /**
@@ -147,6 +149,7 @@ export async function streamSession(req: SessionRequest, cb: SessionCallbacks): 
       maxRetries: 0,
       abortSignal: controller.signal,
       providerOptions: req.providerOptions,
+      ...(req.maxOutputTokens !== undefined ? { maxOutputTokens: req.maxOutputTokens } : {}),
       // Carries the step-finished marker (the provider's own raw chunks stay off).
       includeRawChunks: true,
       stopWhen: () => ended || !cb.canContinue(),

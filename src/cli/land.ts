@@ -4,7 +4,7 @@ import { GitError } from "../workspace/git.js";
 import type { MergeMode, MergeResult } from "../land/schemas.js";
 import { cliAction } from "./action.js";
 import { colors, err, out } from "./output.js";
-import { createLandService } from "./services.js";
+import { createLandService } from "../app/services.js";
 import { PROJECT_OPTION, type ProjectOpt, projectOf } from "./workspace.js";
 
 /** An expected refusal's message; anything else is a bug and is thrown on. */

@@ -1,7 +1,7 @@
 import type { Command } from "commander";
 import { out } from "./output.js";
 import { cliAction } from "./action.js";
-import { createWorkspaceService } from "./services.js";
+import { createWorkspaceService } from "../app/services.js";
 
 export function registerProjectCommands(program: Command) {
   const project = program.command("project").description("Manage projects (git repositories)");

@@ -2,20 +2,17 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { nanoid } from "nanoid";
 import { type AgentEvent, type AgentEventOf, type ErrorKind, emptyUsage, type Mode, type RunStatus, type ThinkingLevel } from "../agent/events.js";
-import { retryPolicyFromEnv } from "../agent/retry.js";
-import { ConfigError } from "../config/errors.js";
-import { expandHome, muxRoot, sessionsDir } from "../config/paths.js";
+import { expandHome, sessionsDir } from "../config/paths.js";
 import { SessionBusyError, SessionLock } from "../history/sessionLock.js";
 import { SessionStore } from "../history/sessionStore.js";
 import { loadProvidersConfig } from "../providers/config.js";
-import { defaultModel } from "../providers/defaultModel.js";
 import { resolveModel } from "../providers/resolveModel.js";
 import { LocalRuntime } from "../runtime/local.js";
 import type { Runtime } from "../runtime/types.js";
-import { runTurn, type TurnResult } from "../session/turn.js";
+import type { ChatMessage } from "../agent/messages.js";
+import { ChatTurnFailure, type ChatTurnEnd, failureKind, runChatTurn } from "../session/chatSession.js";
 import type { Workspace } from "../workspace/config.js";
-import { GitError } from "../workspace/git.js";
-import { readInitStatus, runInitHook, waitForInitHook } from "../workspace/initHook.js";
+import { runInitHook } from "../workspace/initHook.js";
 import { resolveProjectPath } from "../workspace/projects.js";
 import { formatDuration } from "./duration.js";
 import { noteName } from "./nameNote.js";
@@ -59,17 +56,6 @@ async function readStdin(): Promise<string> {
   return Buffer.concat(chunks).toString("utf8");
 }
 
-/** A run that cannot start: ends as an `error` event of this kind (exit 1). */
-class RunFailure extends Error {
-  constructor(
-    readonly kind: ErrorKind,
-    message: string,
-  ) {
-    super(message);
-    this.name = "RunFailure";
-  }
-}
-
 /** How a run --timeout stopped ends (exit 1). */
 function timeoutError(ms: number): AgentEventOf<"error"> {
   return { type: "error", kind: "timeout", message: `stopped: the run took longer than --timeout ${formatDuration(ms)}` };
@@ -77,10 +63,8 @@ function timeoutError(ms: number): AgentEventOf<"error"> {
 
 /** Any failure, by kind: what the user must fix (config, command line, busy chat) or a bug. */
 function failureOf(e: unknown): { kind: ErrorKind; message: string } {
-  if (e instanceof RunFailure) return { kind: e.kind, message: e.message };
-  if (e instanceof SessionBusyError) return { kind: "busy", message: e.message };
-  if (e instanceof ConfigError || e instanceof GitError) return { kind: "config", message: e.message };
-  return { kind: "unknown", message: e instanceof Error ? e.message : String(e) };
+  const message = e instanceof Error ? e.message : String(e);
+  return { kind: e instanceof SessionBusyError ? "busy" : failureKind(e, "unknown"), message };
 }
 
 interface RunTarget {
@@ -89,8 +73,10 @@ interface RunTarget {
   workspace?: Workspace;
   /** The model the workspace used last, when none is given. */
   defaultModel?: string;
-  beforeFirstTool?: () => Promise<void>;
-  /** A new workspace's init hook, still running: the run ends after it (its events come first). */
+  /**
+   * A new workspace's init hook, still running: the first tool call waits for it, and the run
+   * ends after it (its events come first). One another process runs is found by the session.
+   */
   initHook?: Promise<unknown>;
 }
 
@@ -101,49 +87,44 @@ interface RunTarget {
 async function resolveTarget(opts: RunOptions, dir: string, signal: AbortSignal, emit: (e: AgentEvent) => void): Promise<RunTarget> {
   const choice = opts.runtime ? parseRuntimeOption(opts.runtime) : undefined;
   if (opts.workspaceId !== undefined && !/^[A-Za-z0-9_-]+$/.test(opts.workspaceId)) {
-    throw new RunFailure("usage", `--workspace-id takes letters, digits, "-" and "_", not "${opts.workspaceId}"`);
+    throw new ChatTurnFailure("usage", `--workspace-id takes letters, digits, "-" and "_", not "${opts.workspaceId}"`);
   }
   if (!opts.workspace && (!choice || choice.type === "local")) {
     return { runtime: new LocalRuntime(dir), sessionId: opts.session ?? opts.workspaceId ?? nanoid(12) };
   }
   const given = opts.session ? "--session" : opts.workspaceId ? "--workspace-id" : undefined;
-  if (given) throw new RunFailure("usage", `${given} cannot be combined with a workspace: a workspace continues its own chat`);
+  if (given) throw new ChatTurnFailure("usage", `${given} cannot be combined with a workspace: a workspace continues its own chat`);
   // Loaded only for workspaces: a plain `mux run` starts faster without the workspace services.
-  const { createWorkspaceService } = await import("./services.js");
+  const { createWorkspaceService } = await import("../app/services.js");
   const service = createWorkspaceService();
   const projectPath = await resolveProjectPath(dir);
   let ws = opts.workspace ? service.find(opts.workspace, projectPath) : undefined;
-  let beforeFirstTool: (() => Promise<void>) | undefined;
   let initHook: Promise<unknown> | undefined;
   if (ws) {
     await service.prepare(ws);
     if (choice && choice.type !== ws.runtime.type) {
-      throw new RunFailure("usage", `workspace "${ws.name}" uses the ${ws.runtime.type} runtime, not ${choice.type}`);
+      throw new ChatTurnFailure("usage", `workspace "${ws.name}" uses the ${ws.runtime.type} runtime, not ${choice.type}`);
     }
     const health = await service.health(ws);
     if (health !== "ok") {
-      throw new RunFailure(
+      throw new ChatTurnFailure(
         "config",
         `workspace "${ws.name}" is ${health.replace("-", " ")} (changed outside Mux): run \`mux workspace recreate ${ws.name}\` or delete it`,
       );
     }
-    const stateDir = service.sessionDir(ws.id);
-    if (readInitStatus(stateDir).state === "running") beforeFirstTool = () => waitForInitHook(stateDir, signal).then(() => {});
   } else {
     ws = await service.create({ projectPath, name: opts.workspace, runtime: choice ?? { type: "worktree" } });
     noteName("created", ws, opts.workspace);
     const created = ws;
     // The hook runs while the model thinks; the first tool call waits for it.
-    const hook = runInitHook(service.runtime(created), {
+    initHook = runInitHook(service.runtime(created), {
       workspaceId: created.id,
       projectPath: created.projectPath,
       workspaceName: created.name,
       stateDir: service.sessionDir(created.id),
       emit,
       signal,
-    });
-    initHook = hook.catch(() => {});
-    beforeFirstTool = () => hook.then(() => {});
+    }).catch(() => {});
   }
   if (opts.model) await service.updateSettings(ws.id, { model: opts.model });
   return {
@@ -151,7 +132,6 @@ async function resolveTarget(opts: RunOptions, dir: string, signal: AbortSignal,
     sessionId: ws.id,
     workspace: ws,
     defaultModel: ws.settings.model,
-    beforeFirstTool,
     initHook,
   };
 }
@@ -197,7 +177,7 @@ export async function runCommand(messageArg: string, opts: RunOptions, givenFlag
   };
   const soFar: RunSoFar = { model: opts.model ?? "", sessionId: "" };
   try {
-    const { result, model, sessionId } = await runOnce(messageArg, opts, renderer, { signal: controller.signal, listen }, soFar);
+    const result = await runOnce(messageArg, opts, renderer, { signal: controller.signal, listen }, soFar);
     clearTimeout(timer);
     await soFar.target?.initHook;
     // A run --timeout stopped is a failure, reported with what it cost so far.
@@ -209,11 +189,12 @@ export async function runCommand(messageArg: string, opts: RunOptions, givenFlag
     renderer.finish(
       runComplete({
         status,
-        sessionId,
-        model,
+        sessionId: result.sessionId,
+        model: result.model,
         usage: result.usage,
         costUsd: result.costUsd,
         ...(result.costIncomplete ? { costIncomplete: true } : {}),
+        ...(result.context ? { context: result.context } : {}),
         text: result.text,
         ...(result.plan !== undefined ? { plan: result.plan } : {}),
         durationMs: Date.now() - started,
@@ -244,19 +225,19 @@ export async function runCommand(messageArg: string, opts: RunOptions, givenFlag
   }
 }
 
-/** Everything from the message to the finished turn; throws what keeps the run from happening. */
+/** Everything from the message to the finished turn; throws what keeps the run from starting (a ChatTurnFailure says its kind). */
 async function runOnce(
   messageArg: string,
   opts: RunOptions,
   renderer: Renderer,
   { signal, listen }: { signal: AbortSignal; listen: () => void },
   soFar: RunSoFar,
-): Promise<{ result: TurnResult; model: string; sessionId: string }> {
+): Promise<ChatTurnEnd & { sessionId: string }> {
   const message = (messageArg || (await readStdin()) || opts.goal || "").trim();
-  if (!message) throw new RunFailure("usage", "no message: pass it as an argument or on stdin");
-  if (opts.budget !== undefined && !(opts.budget > 0)) throw new RunFailure("usage", "--budget must be a positive number of dollars");
+  if (!message) throw new ChatTurnFailure("usage", "no message: pass it as an argument or on stdin");
+  if (opts.budget !== undefined && !(opts.budget > 0)) throw new ChatTurnFailure("usage", "--budget must be a positive number of dollars");
   const dir = fs.existsSync(opts.dir) ? fs.realpathSync(opts.dir) : undefined;
-  if (!dir || !fs.statSync(dir).isDirectory()) throw new RunFailure("usage", `--dir ${opts.dir} is not a directory`);
+  if (!dir || !fs.statSync(dir).isDirectory()) throw new ChatTurnFailure("usage", `--dir ${opts.dir} is not a directory`);
   listen();
 
   const providers = loadProvidersConfig();
@@ -264,44 +245,44 @@ async function runOnce(
   const chosen = opts.model ? await resolveModel(opts.model, providers) : undefined;
   const target = await resolveTarget(opts, dir, signal, (e) => renderer.onEvent(e));
   soFar.target = target;
-  const model = chosen ?? (await resolveModel(target.defaultModel ?? defaultModel(providers), providers));
-  soFar.model = model.name;
-  if (opts.budget !== undefined && !model.price) {
-    throw new RunFailure("config", `--budget needs the price of ${model.name}, which Mux does not know: add "prices" for it in ${providers.file}`);
-  }
   const store = SessionStore.forSession(sessionsDir(), target.sessionId);
-  if (opts.session && !store.exists()) throw new RunFailure("usage", `no session "${opts.session}" in ${sessionsDir()}`);
+  if (opts.session && !store.exists()) throw new ChatTurnFailure("usage", `no session "${opts.session}" in ${sessionsDir()}`);
   if (store.exists()) soFar.sessionId = target.sessionId;
   let lock: SessionLock;
   try {
     lock = SessionLock.acquire(store.dir, "mux run");
   } catch (e) {
     if (e instanceof SessionBusyError)
-      throw new RunFailure("busy", `${opts.workspace ? `workspace "${opts.workspace}"` : "this session"} is busy: ${e.message}`);
+      throw new ChatTurnFailure("busy", `${opts.workspace ? `workspace "${opts.workspace}"` : "this session"} is busy: ${e.message}`);
     throw e;
   }
+  let history: ChatMessage[];
   try {
     const loaded = store.load();
     for (const w of loaded.warnings) err(`mux: warning: ${w}\n`);
-    // From here on the session exists (the user's message is its first line).
-    soFar.sessionId = target.sessionId;
-    const result = await runTurn({
-      store,
-      history: loaded.messages,
-      userText: message,
-      model,
-      runtime: target.runtime,
-      mode: opts.mode,
-      thinking: opts.thinking,
-      budgetUsd: opts.budget,
-      signal,
-      retry: retryPolicyFromEnv(),
-      muxRoot: muxRoot(),
-      emit: (event) => renderer.onEvent(event),
-      beforeFirstTool: target.beforeFirstTool,
-    });
-    return { result, model: model.name, sessionId: target.sessionId };
-  } finally {
+    history = loaded.messages;
+  } catch (e) {
     lock.release();
+    throw e;
   }
+  // From here on the session exists (the user's message is its first line).
+  soFar.sessionId = target.sessionId;
+  const end = await runChatTurn({
+    lock,
+    store,
+    history,
+    text: message,
+    model: chosen ?? target.defaultModel,
+    providers,
+    mode: opts.mode,
+    thinking: opts.thinking,
+    budgetUsd: opts.budget,
+    runtime: () => target.runtime,
+    initHook: target.initHook,
+    env: process.env,
+    signal,
+    emit: (event) => renderer.onEvent(event),
+    warn: (w) => err(`mux: warning: ${w}\n`),
+  });
+  return { ...end, sessionId: target.sessionId };
 }

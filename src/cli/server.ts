@@ -101,7 +101,7 @@ export async function serverCommand(opts: ServerOptions): Promise<number> {
   }
 
   if (opts.addProject?.length) {
-    const { createWorkspaceService } = await import("./services.js");
+    const { createWorkspaceService } = await import("../app/services.js");
     const service = createWorkspaceService();
     for (const p of opts.addProject) {
       // Not fatal: the project may appear later (e.g. still being cloned); it can be added in the UI.

@@ -7,7 +7,7 @@ import { cliAction } from "./action.js";
 import { noteName } from "./nameNote.js";
 import { colors, err, out } from "./output.js";
 import { parseRuntimeOption } from "./runtimeOption.js";
-import { createWorkspaceService } from "./services.js";
+import { createWorkspaceService } from "../app/services.js";
 import { registerDiffCommand } from "./workspaceDiff.js";
 
 export interface ProjectOpt {

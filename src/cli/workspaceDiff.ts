@@ -3,7 +3,7 @@ import { parseBaseOption, resolveReviewBase } from "../review/base.js";
 import { workspaceDiff } from "../review/gitDiff.js";
 import { cliAction } from "./action.js";
 import { colors, out } from "./output.js";
-import { createWorkspaceService } from "./services.js";
+import { createWorkspaceService } from "../app/services.js";
 
 interface DiffOpts {
   project?: string;

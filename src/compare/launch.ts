@@ -13,11 +13,11 @@ import { BestOfStore } from "./groups.js";
  */
 export async function launchBestOf(hub: Hub, input: LaunchInput): Promise<{ group: BestOfGroup; errors: string[] }> {
   const projectPath = await resolveProjectPath(expandHome(input.projectPath));
-  const stem = await hub.suggestName(projectPath);
+  const stem = await hub.ops.suggestName(projectPath);
   const taken = new Set(
-    hub
-      .listSnapshot()
-      .workspaces.filter((w) => w.projectPath === projectPath)
+    hub.feed
+      .workspaces()
+      .filter((w) => w.projectPath === projectPath)
       .map((w) => w.name),
   );
   const group: BestOfGroup = { id: randomBytes(5).toString("hex"), projectPath, prompt: input.prompt, createdAt: Date.now(), workspaces: [] };
@@ -27,7 +27,7 @@ export async function launchBestOf(hub: Hub, input: LaunchInput): Promise<{ grou
   for (const [k, model] of input.models.entries()) {
     const name = `${stem}-${k + 1}`;
     try {
-      const ws = await hub.create({
+      const ws = await hub.ops.create({
         projectPath,
         name: taken.has(name) ? undefined : name,
         runtime: input.runtime,

@@ -22,7 +22,7 @@ export async function compareView(hub: Hub, groupId: string, now = Date.now()): 
     }),
   );
   const rows = members.map(({ m, ws }) => {
-    const s = hub.summary(ws);
+    const s = hub.feed.summary(ws);
     const working = s.activity.state === "streaming" || s.activity.state === "starting";
     const last = s.activity.lastActivityAt;
     const stat = stats.get(ws.id);

@@ -3,7 +3,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { commitFile, makeRepo } from "../../test/helpers/git.js";
-import { createWorkspaceService } from "../cli/services.js";
+import { createWorkspaceService } from "../app/services.js";
 import { Hub } from "../session/hub.js";
 import { SSH_SKIPPED } from "./tracker.js";
 
@@ -24,14 +24,14 @@ afterEach(async () => {
 });
 
 const dirOf = (ws: { runtime: { type: string; path?: string } }) => ws.runtime.path as string;
-const badge = (id: string) => hub.listSnapshot().workspaces.find((w) => w.id === id)?.overlap ?? null;
+const badge = (id: string) => hub.feed.listSnapshot().workspaces.find((w) => w.id === id)?.overlap ?? null;
 
 describe("overlap radar in the hub", () => {
   it("marks two workspaces editing the same file once their git status refreshes, and tells which files", async () => {
-    await hub.addProject(repo);
-    const a = await hub.create({ projectPath: repo, name: "alpha", runtime: { type: "worktree" } });
-    const b = await hub.create({ projectPath: repo, name: "beta", runtime: { type: "worktree" } });
-    const c = await hub.create({ projectPath: repo, name: "gamma", runtime: { type: "worktree" } });
+    await hub.ops.addProject(repo);
+    const a = await hub.ops.create({ projectPath: repo, name: "alpha", runtime: { type: "worktree" } });
+    const b = await hub.ops.create({ projectPath: repo, name: "beta", runtime: { type: "worktree" } });
+    const c = await hub.ops.create({ projectPath: repo, name: "gamma", runtime: { type: "worktree" } });
     expect((await hub.overlap.view(c, true)).skipped).toBeNull();
     expect(badge(a.id)).toBeNull();
 
@@ -54,13 +54,13 @@ describe("overlap radar in the hub", () => {
     expect((await hub.overlap.view(b)).others[0]).toMatchObject({ name: "alpha", conflicting: ["src/app.txt"] });
 
     // Deleted: nobody overlaps with it any more.
-    await hub.delete(b.id, true);
+    await hub.ops.delete(b.id, true);
     await vi.waitFor(() => expect(badge(a.id)).toBeNull(), { timeout: 20_000 });
   });
 
   it("says why an SSH workspace is not checked, and leaves it out of the others' answers", async () => {
-    await hub.addProject(repo);
-    const a = await hub.create({ projectPath: repo, name: "alpha", runtime: { type: "worktree" } });
+    await hub.ops.addProject(repo);
+    const a = await hub.ops.create({ projectPath: repo, name: "alpha", runtime: { type: "worktree" } });
     await hub.service.store.update((config) => {
       config.workspaces.push({
         id: "sshws00001",

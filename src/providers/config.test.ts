@@ -3,7 +3,8 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { ConfigError } from "../config/errors.js";
-import { loadProvidersConfig, parseProvidersConfig } from "./config.js";
+import { loadProvidersConfig, parseProvidersConfig, splitModelEntries } from "./config.js";
+import { contextWindowOf } from "./models.js";
 
 const FILE = "/home/u/.mux/providers.jsonc";
 
@@ -19,6 +20,36 @@ function configError(lines: string[]): ConfigError {
 }
 
 describe("parseProvidersConfig", () => {
+  it("models lists plain ids beside objects declaring a model's context window and output cap", () => {
+    const text = [
+      "{",
+      '  "local": { "providerType": "openai-compatible", "baseUrl": "http://localhost:8000/v1",',
+      '             "models": ["qwen3-coder", { "id": "small", "contextWindow": 8000, "maxOutputTokens": 2000 }, { "id": "bare" }] }',
+      "}",
+    ].join("\n");
+    const models = parseProvidersConfig(text, FILE).local.models;
+    expect(splitModelEntries(models)).toEqual({
+      ids: ["qwen3-coder", "small", "bare"],
+      limits: { small: { contextWindow: 8000, maxOutputTokens: 2000 }, bare: {} },
+    });
+  });
+
+  it("reads the original Mux's model entries: contextWindowTokens is the window, mappedToModel lends a known model's", () => {
+    const text = '{ "ollama": { "models": [{ "id": "a", "contextWindowTokens": 32000 }, { "id": "b", "mappedToModel": "anthropic:claude-sonnet-4-5" }] } }';
+    const { limits } = splitModelEntries(parseProvidersConfig(text, FILE).ollama.models);
+    expect(limits).toEqual({ a: { contextWindow: 32000 }, b: { mappedToModel: "anthropic:claude-sonnet-4-5" } });
+    expect(contextWindowOf({ provider: "ollama", modelId: "a" }, limits)).toBe(32000);
+    expect(contextWindowOf({ provider: "ollama", modelId: "b" }, limits)).toBe(200_000);
+    expect(contextWindowOf({ provider: "ollama", modelId: "c" }, limits)).toBeNull();
+  });
+
+  it("a model object with a bad or unknown field is refused where it stands", () => {
+    const at = (entry: string) => configError(["{", '  "ollama": {', `    "models": ["a", ${entry}]`, "  }", "}"]).message;
+    expect(at('{ "id": "m", "contextWindow": 0 }')).toMatch(/providers\.jsonc:3:\d+: .*"ollama\.models\.1/);
+    expect(at('{ "id": "m", "window": 8000 }')).toMatch(/providers\.jsonc:3:\d+: /);
+    expect(at('{ "contextWindow": 8000 }')).toMatch(/providers\.jsonc:3:\d+: /);
+  });
+
   it("accepts the README example", () => {
     const text = [
       "{",

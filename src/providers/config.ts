@@ -21,13 +21,61 @@ const HttpUrl = z.url({
   error: "expected an http:// or https:// URL",
 });
 
+/**
+ * A model a provider serves: its id, or the id with what Mux cannot know of a model it does not
+ * know (how many tokens its context window holds, how many it may write per request):
+ * `"models": ["qwen3-coder", { "id": "small", "contextWindow": 8000, "maxOutputTokens": 2000 }]`.
+ * The original Mux's entries read too: `contextWindowTokens` is its name for the window, and
+ * `mappedToModel` names a known model whose window this one shares.
+ */
+export const ModelEntrySchema = z.union([
+  z.string().min(1),
+  z
+    .object({
+      id: z.string().min(1),
+      contextWindow: z.number().int().positive().optional(),
+      maxOutputTokens: z.number().int().positive().optional(),
+      contextWindowTokens: z.number().int().positive().optional(),
+      mappedToModel: z.string().min(1).optional(),
+    })
+    .strict(),
+]);
+export type ModelEntry = z.infer<typeof ModelEntrySchema>;
+
+/** What providers.jsonc says of a model's size limits (each absent when it says nothing). */
+export interface ModelLimits {
+  contextWindow?: number;
+  maxOutputTokens?: number;
+  /** A known model (`provider:id`) whose figures apply where this one declares none. */
+  mappedToModel?: string;
+}
+
+export function modelEntryId(entry: ModelEntry): string {
+  return typeof entry === "string" ? entry : entry.id;
+}
+
+/** The ids of a `models` list, and the limits given for some of them. */
+export function splitModelEntries(entries: ModelEntry[] = []): { ids: string[]; limits: Record<string, ModelLimits> } {
+  const limits: Record<string, ModelLimits> = {};
+  for (const e of entries) {
+    if (typeof e === "string") continue;
+    const contextWindow = e.contextWindow ?? e.contextWindowTokens;
+    limits[e.id] = {
+      ...(contextWindow !== undefined ? { contextWindow } : {}),
+      ...(e.maxOutputTokens !== undefined ? { maxOutputTokens: e.maxOutputTokens } : {}),
+      ...(e.mappedToModel !== undefined ? { mappedToModel: e.mappedToModel } : {}),
+    };
+  }
+  return { ids: entries.map(modelEntryId), limits };
+}
+
 const common = {
   apiKey: z.string().optional(),
   /** A file holding the key (`~` expands); keeps the secret out of providers.jsonc. */
   apiKeyFile: z.string().optional(),
   baseUrl: HttpUrl.optional(),
   headers: z.record(z.string(), z.string()).optional(),
-  models: z.array(z.string()).optional(),
+  models: z.array(ModelEntrySchema).optional(),
   prices: z.record(z.string(), PriceSchema).optional(),
 };
 

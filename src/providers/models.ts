@@ -1,4 +1,5 @@
 import { ConfigError } from "../config/errors.js";
+import type { ModelLimits } from "./config.js";
 
 /** USD per million tokens. */
 export interface Price {
@@ -69,4 +70,24 @@ export function formatModel(ref: ModelRef): string {
 
 export function knownModel(ref: ModelRef): KnownModel | undefined {
   return KNOWN_MODELS.find((k) => k.provider === ref.provider && k.id === ref.modelId);
+}
+
+/**
+ * How many tokens a model's context window holds: what providers.jsonc declares for it (`limits`,
+ * its provider's), else the model table's figure; null when neither knows.
+ */
+export function contextWindowOf(ref: ModelRef, limits: Record<string, ModelLimits> = {}): number | null {
+  const declared = limits[ref.modelId];
+  if (declared?.contextWindow !== undefined) return declared.contextWindow;
+  const mapped = declared?.mappedToModel ? mappedModel(declared.mappedToModel) : undefined;
+  return (mapped ?? knownModel(ref))?.contextWindow ?? null;
+}
+
+/** The known model an entry is mapped to (a mapping to a model Mux does not know says nothing). */
+function mappedModel(name: string): KnownModel | undefined {
+  try {
+    return knownModel(parseModelString(name));
+  } catch {
+    return undefined;
+  }
 }

@@ -3,7 +3,14 @@ import { ConfigError } from "../config/errors.js";
 import { expandHome } from "../config/paths.js";
 import { normalizeBaseUrl } from "./baseUrl.js";
 import { BUILTIN_PROVIDERS, type BuiltinProvider, builtinProvider, type ProviderKind } from "./catalog.js";
-import type { BuiltinProviderSettings, CustomProviderSettings, LoadedProvidersConfig, ProviderSettings } from "./config.js";
+import {
+  type BuiltinProviderSettings,
+  type CustomProviderSettings,
+  type LoadedProvidersConfig,
+  type ModelLimits,
+  type ProviderSettings,
+  splitModelEntries,
+} from "./config.js";
 
 /** Where an effective value came from: the answer to "I set the env var but it is ignored". */
 export type ValueSource = { kind: "file"; file: string; field: string } | { kind: "env"; name: string } | { kind: "default" } | { kind: "unset" };
@@ -26,7 +33,10 @@ export interface ResolvedProvider {
   organization: Resolved<string>;
   wireFormat: "responses" | "chatCompletions";
   headers: Record<string, string>;
+  /** The ids of the models providers.jsonc lists for it. */
   models: string[];
+  /** The context window and output cap providers.jsonc gives for some of them. */
+  modelLimits: Record<string, ModelLimits>;
   prices: NonNullable<ProviderSettings["prices"]>;
   requiresKey: boolean;
   /** Environment variables that may hold the key (for hints). */
@@ -100,7 +110,7 @@ function resolveBuiltin(
     organization,
     wireFormat: settings?.wireFormat ?? "responses",
     headers: settings?.headers ?? {},
-    models: settings?.models ?? [],
+    ...listedModels(settings?.models),
     prices: settings?.prices ?? {},
     requiresKey: def.requiresKey,
     keyEnv: def.keyEnv,
@@ -122,13 +132,18 @@ function resolveCustom(id: string, settings: CustomProviderSettings, loaded: Loa
     organization: { value: undefined, source: { kind: "unset" } },
     wireFormat: "chatCompletions",
     headers: settings.headers ?? {},
-    models: settings.models ?? [],
+    ...listedModels(settings.models),
     prices: settings.prices ?? {},
     requiresKey: false,
     keyEnv: [],
     bearerAuth: true,
     cacheTtl: "5m",
   };
+}
+
+function listedModels(entries: ProviderSettings["models"]): Pick<ResolvedProvider, "models" | "modelLimits"> {
+  const { ids, limits } = splitModelEntries(entries);
+  return { models: ids, modelLimits: limits };
 }
 
 /** Every provider (built-ins first, then custom ones in file order) with effective settings. */

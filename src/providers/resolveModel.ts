@@ -4,7 +4,7 @@ import { registerConfiguredKey } from "../common/redact.js";
 import { ConfigError } from "../config/errors.js";
 import type { LoadedProvidersConfig } from "./config.js";
 import { createModel } from "./createModel.js";
-import { formatModel, parseModelString } from "./models.js";
+import { contextWindowOf, formatModel, parseModelString } from "./models.js";
 import { resolveProvider, resolveProviders } from "./resolve.js";
 
 export async function resolveModel(modelString: string, loaded: LoadedProvidersConfig, env: NodeJS.ProcessEnv = process.env): Promise<AgentModel> {
@@ -20,10 +20,13 @@ export async function resolveModel(modelString: string, loaded: LoadedProvidersC
     );
   }
   registerConfiguredKey(provider.apiKey.value);
+  const maxOutputTokens = provider.modelLimits[ref.modelId]?.maxOutputTokens;
   return {
     name: formatModel(ref),
     provider,
     created: await createModel(provider, ref),
     price: priceFor(ref, provider.prices, provider.cacheTtl),
+    contextWindow: contextWindowOf(ref, provider.modelLimits),
+    ...(maxOutputTokens !== undefined ? { maxOutputTokens } : {}),
   };
 }

@@ -102,6 +102,18 @@ describe("providers settings", () => {
     expect(view.providers.some((p) => p.id === "local-vllm")).toBe(false);
   });
 
+  it("a custom model's declared context window reaches the picker, and editing the list keeps what the file declares", async () => {
+    fs.writeFileSync(
+      file(),
+      '{\n  "local": { "providerType": "openai-compatible", "baseUrl": "http://localhost:8000/v1",\n    "models": ["big", { "id": "small", "contextWindow": 8000, "maxOutputTokens": 2000 }] }\n}\n',
+    );
+    expect(listModels(env).find((m) => m.id === "local:small")).toMatchObject({ contextWindow: 8000 });
+    expect(listModels(env).find((m) => m.id === "local:big")).toMatchObject({ contextWindow: null });
+    const view = await updateProvider({ id: "local", models: ["small", "new"] }, env);
+    expect(view.providers.find((p) => p.id === "local")?.models).toEqual(["small", "new"]);
+    expect(JSON.parse(fs.readFileSync(file(), "utf8")).local.models).toEqual([{ id: "small", contextWindow: 8000, maxOutputTokens: 2000 }, "new"]);
+  });
+
   it("refuses invalid changes without touching the file", async () => {
     await expect(updateProvider({ id: "new-one", baseUrl: "http://x:1/v1" }, env)).rejects.toThrow(/providerType/);
     await expect(updateProvider({ id: "anthropic", wireFormat: "responses" }, env)).rejects.toThrow(/only OpenAI/);

@@ -8,7 +8,7 @@ import { removeJsoncProperty, removeJsoncPropertyIfEmpty, setJsoncValue } from "
 import { withFileLock } from "../config/lock.js";
 import { providersFile } from "../config/paths.js";
 import { builtinProvider } from "./catalog.js";
-import { type LoadedProvidersConfig, loadProvidersConfig, parseProvidersConfig } from "./config.js";
+import { type LoadedProvidersConfig, loadProvidersConfig, modelEntryId, parseProvidersConfig } from "./config.js";
 import { defaultModelOf } from "./defaultModel.js";
 import { KNOWN_MODELS } from "./models.js";
 import { describeSource, maskSecret, type ResolvedProvider, resolveProviders, type ValueSource } from "./resolve.js";
@@ -111,8 +111,10 @@ function applyUpdate(text: string, file: string, update: ProviderUpdate): string
   if (update.wireFormat !== undefined && update.id !== "openai") throw new ConfigError("only OpenAI has a wire format setting");
   let out = existing ? text : setJsoncValue(text, [update.id], {});
   for (const field of FIELDS) {
-    const value = update[field];
-    if (value === undefined) continue;
+    const given = update[field];
+    if (given === undefined) continue;
+    // The form edits ids: a model kept keeps what the file declares of it (its context window…).
+    const value = field === "models" && Array.isArray(given) ? given.map((id) => existing?.models?.find((e) => modelEntryId(e) === id) ?? id) : given;
     out = setJsoncValue(out, [update.id, field], value === null ? undefined : value);
   }
   // Clearing the last field leaves nothing to say about the provider: no empty `{ }` is kept.
@@ -176,7 +178,8 @@ export function listModels(env: NodeJS.ProcessEnv = process.env, providers = res
     for (const model of p.models) {
       const id = `${p.id}:${model}`;
       if (options.some((o) => o.id === id)) continue;
-      options.push({ id, provider: p.id, aliases: [], contextWindow: null, priced: model in p.prices, ready: ready.get(p.id) ?? false });
+      const contextWindow = p.modelLimits[model]?.contextWindow ?? null;
+      options.push({ id, provider: p.id, aliases: [], contextWindow, priced: model in p.prices, ready: ready.get(p.id) ?? false });
     }
   }
   return options;

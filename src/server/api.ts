@@ -1,6 +1,6 @@
 import { RPCHandler } from "@orpc/server/ws";
 import type { WebSocket } from "ws";
-import { createServices } from "../cli/services.js";
+import { createServices } from "../app/services.js";
 import { redact, registerConfiguredKey, registerSecret } from "../common/redact.js";
 import { loadProvidersConfig } from "../providers/config.js";
 import { resolveProviders } from "../providers/resolve.js";
@@ -69,7 +69,7 @@ export function createApi(env: NodeJS.ProcessEnv, server: ServerInfo = { sshHost
     env,
   });
   // A deleted workspace's shells end with it (deleted here, or by the CLI in another process).
-  void hub.subscribeList().then(async (events) => {
+  void hub.feed.subscribeList().then(async (events) => {
     for await (const e of events) if (e.type === "removed") void terminals.closeWorkspace(e.id);
   });
   const context = { hub, land: services.land, review, terminals, env, server };

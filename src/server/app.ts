@@ -78,7 +78,7 @@ export async function startServer(cfg: ServerConfig, loadApi: () => Promise<Api>
       m.createHttpListener(auth, cfg.env, {
         allowHttpOrigin: cfg.allowHttpOrigin,
         // Only when the API is already up: a page never waits for it.
-        bootData: () => (api ? { at: Date.now(), list: api.hub.listSnapshot() } : undefined),
+        bootData: () => (api ? { at: Date.now(), list: api.hub.feed.listSnapshot() } : undefined),
       }),
     ));
   const loadWss = () => (wssPromise ??= import("ws").then(({ WebSocketServer }) => new WebSocketServer({ noServer: true, maxPayload: 16 * 1024 * 1024 })));

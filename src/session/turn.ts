@@ -1,9 +1,8 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { nanoid } from "nanoid";
 import type { AgentEvent, Mode, ThinkingLevel } from "../agent/events.js";
 import { type AgentModel, type AgentRunResult, runAgent } from "../agent/loop.js";
-import { type ChatMessage, finalText } from "../agent/messages.js";
+import { type ChatMessage, finalText, newUserMessage } from "../agent/messages.js";
 import type { RetryPolicy } from "../agent/retry.js";
 import { buildSystemPrompt } from "../agent/systemPrompt.js";
 import type { SessionStore } from "../history/sessionStore.js";
@@ -31,6 +30,8 @@ export interface TurnInput {
   beforeFirstTool?: () => Promise<void>;
   /** Shown to the user at the start of the answer (found before the turn, e.g. at server start). */
   notices?: string[];
+  /** Receives the live assistant message once, before streaming starts. */
+  onMessage?: (message: ChatMessage) => void;
 }
 
 export interface TurnResult extends AgentRunResult {
@@ -86,10 +87,6 @@ export function historyForModel(history: ChatMessage[]): ChatMessage[] {
 function unknownToolsAsText(m: ChatMessage): ChatMessage {
   if (!m.parts.some((p) => p.type === "tool" && !getTool(p.toolName))) return m;
   return { ...m, parts: m.parts.map((p) => (p.type === "tool" && !getTool(p.toolName) ? { type: "text" as const, text: toolAsText(p) } : p)) };
-}
-
-export function newUserMessage(text: string): ChatMessage {
-  return { id: nanoid(), role: "user", createdAt: Date.now(), parts: [{ type: "text", text }] };
 }
 
 /**
@@ -157,6 +154,7 @@ export async function runTurn(input: TurnInput): Promise<TurnResult> {
     emit,
     onMessage: (message) => {
       current = message;
+      input.onMessage?.(message);
     },
   });
   let result: AgentRunResult;

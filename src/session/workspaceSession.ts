@@ -1,12 +1,11 @@
-import { nanoid } from "nanoid";
-import type { AgentEvent, ErrorKind, Mode, ThinkingLevel } from "../agent/events.js";
+import type { AgentEvent, Mode, ThinkingLevel } from "../agent/events.js";
 import type { ChatMessage } from "../agent/messages.js";
 import { applyEvent, newAssistantMessage } from "../agent/reduce.js";
 import type { PartialCost } from "../api/partialCost.js";
 import type { Activity, CostSummary } from "../api/schemas.js";
 import { SessionStore } from "../history/sessionStore.js";
 import type { Workspace } from "../workspace/config.js";
-import { readInitStatus, runInitHook, waitForInitHook } from "../workspace/initHook.js";
+import { runInitHook } from "../workspace/initHook.js";
 import type { WorkspaceService } from "../workspace/service.js";
 import { costSummary } from "./costs.js";
 import { errorMessage, HubError } from "./errors.js";
@@ -15,6 +14,7 @@ import { InitEvents } from "./initEvents.js";
 import { type LockOwner, SessionBusyError, SessionLock } from "../history/sessionLock.js";
 import { cachedCost, chatStat, type PersistedState, readState, writeState } from "./sessionState.js";
 import { stopLeftoverToolProcessesIfIdle } from "./toolProcesses.js";
+import { ChatTurnFailure, runChatTurn } from "./chatSession.js";
 
 /** Finished messages in a snapshot; older ones are paged in with history(). */
 export const SNAPSHOT_MESSAGES = 50;
@@ -57,13 +57,6 @@ function merge(entries: SendInput[]): TurnRequest {
     if (e.thinking) req.thinking = e.thinking;
   }
   return req;
-}
-
-function abortPromise(signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    if (signal.aborted) resolve();
-    else signal.addEventListener("abort", () => resolve(), { once: true });
-  });
 }
 
 /**
@@ -312,12 +305,15 @@ export class WorkspaceSession {
     const controller = new AbortController();
     this.controller = controller;
     this.log.markTurnStart();
-    this.running = this.turn(req, controller.signal)
-      .catch((err) => this.fail("unknown", errorMessage(err)))
-      .finally(() => {
+    this.running = this.turn(req, lock, controller.signal)
+      .catch((err) => {
+        // A bug in the code around the turn (the turn itself reports its failures as events).
         lock.release();
-        this.afterTurn();
-      });
+        this.streaming = null;
+        this.log.pushEvent({ type: "error", kind: "unknown", message: errorMessage(err) });
+        this.finish("error", errorMessage(err));
+      })
+      .finally(() => this.afterTurn());
     this.host.changed(this.id);
   }
 
@@ -341,59 +337,38 @@ export class WorkspaceSession {
     this.host.changed(this.id);
   }
 
-  private async turn(req: TurnRequest, signal: AbortSignal): Promise<void> {
+  /** One turn, run by the session core (chatSession.ts), which releases the lock. */
+  private async turn(req: TurnRequest, lock: SessionLock, signal: AbortSignal): Promise<void> {
     const messages = this.load();
-    if (req.text !== undefined) {
-      const user: ChatMessage = { id: nanoid(), role: "user", createdAt: Date.now(), parts: [{ type: "text", text: req.text }] };
-      this.store.append(user);
-      messages.push(user);
-      this.log.pushMessage(user);
-    }
     this.persisted.lastActivityAt = Date.now();
     const ws = this.host.workspace(this.id);
-    if (!ws) return this.fail("unknown", "this workspace no longer exists");
-    const mode = req.mode ?? ws.settings.mode ?? "exec";
-    const thinking = req.thinking ?? ws.settings.thinking ?? "off";
-    let modelName = req.model ?? ws.settings.model;
-    // Loaded on first use: the agent and provider SDKs are not needed to serve the UI.
-    const [{ loadProvidersConfig }, { defaultModel }, { resolveModel }, { runTurn }, { retryPolicyFromEnv }] = await Promise.all([
-      import("../providers/config.js"),
-      import("../providers/defaultModel.js"),
-      import("../providers/resolveModel.js"),
-      import("./turn.js"),
-      import("../agent/retry.js"),
-    ]);
-    let model: Awaited<ReturnType<typeof resolveModel>>;
-    let runtime: ReturnType<WorkspaceService["runtime"]>;
-    try {
-      // Read per turn, so provider settings changed in the UI apply without a restart.
-      const providers = loadProvidersConfig(this.host.env);
-      modelName ??= defaultModel(providers, this.host.env);
-      model = await resolveModel(modelName, providers, this.host.env);
-      await this.host.service.prepare(ws);
-      runtime = this.host.service.runtime(ws);
-    } catch (err) {
-      return this.fail("config", errorMessage(err), { ...(modelName ? { model: modelName } : {}), mode });
-    }
-    const result = await runTurn({
+    const end = await runChatTurn({
+      lock,
       store: this.store,
       history: messages,
-      model,
-      runtime,
-      mode,
-      thinking,
+      text: req.text,
+      model: req.model ?? ws?.settings.model,
+      mode: req.mode ?? ws?.settings.mode ?? "exec",
+      thinking: req.thinking ?? ws?.settings.thinking ?? "off",
+      runtime: async () => {
+        if (!ws) throw new ChatTurnFailure("unknown", "this workspace no longer exists");
+        await this.host.service.prepare(ws);
+        return this.host.service.runtime(ws);
+      },
+      initHook: this.initHook,
+      env: this.host.env,
       signal,
-      retry: retryPolicyFromEnv(this.host.env),
-      muxRoot: this.host.muxRoot,
       emit: (e) => this.onEvent(e),
-      beforeFirstTool: this.initGate(signal),
+      onMessage: (m) => {
+        if (m.role === "assistant") this.streaming = null;
+        messages.push(m);
+        this.log.pushMessage(m);
+      },
       notices: this.notices.splice(0),
+      warn: (m) => this.host.warn(`${this.id}: ${m}`),
     });
-    this.streaming = null;
-    messages.push(result.message);
-    this.log.pushMessage(result.message);
-    if (result.status === "error") this.finish("error", result.error?.message ?? result.message.metadata?.error ?? "the turn failed");
-    else this.finish(result.plan ? "needs-input" : "idle");
+    if (end.status === "error") this.finish("error", end.error?.message ?? "the turn failed");
+    else this.finish(end.plan ? "needs-input" : "idle");
   }
 
   private onEvent(e: AgentEvent): void {
@@ -405,34 +380,6 @@ export class WorkspaceSession {
       this.cost = undefined;
       this.host.changed(this.id);
     } else if (e.type === "tool-call-end" && FILE_TOOLS.has(e.toolName)) this.host.filesChanged(this.id);
-  }
-
-  /** The first tool call waits for a running init hook (ours, or one another process started). */
-  private initGate(signal: AbortSignal): (() => Promise<void>) | undefined {
-    let wait = this.initHook;
-    if (!wait && readInitStatus(this.dir).state === "running") wait = waitForInitHook(this.dir, signal);
-    if (!wait) return undefined;
-    const hook = wait;
-    return () => Promise.race([hook.then(() => {}), abortPromise(signal)]);
-  }
-
-  /** Ends the turn with an error that happened outside the agent (config, I/O). */
-  private fail(kind: ErrorKind, text: string, meta: { model?: string; mode?: Mode } = {}): void {
-    const message = this.streaming ?? newAssistantMessage(nanoid());
-    if (!this.streaming) Object.assign(message.metadata!, meta);
-    const event: AgentEvent = { type: "error", messageId: message.id, kind, message: text };
-    applyEvent(message, event);
-    this.log.pushEvent(event);
-    this.streaming = null;
-    try {
-      this.store.append(message);
-      this.store.clearPartial();
-    } catch (err) {
-      this.host.warn(`cannot save the chat of ${this.id}: ${errorMessage(err)}`);
-    }
-    this.load().push(message);
-    this.log.pushMessage(message);
-    this.finish("error", text);
   }
 
   private finish(state: PersistedState["state"], error?: string): void {

@@ -239,3 +239,33 @@ describe("plan mode and instructions", () => {
     expect(JSON.stringify(fake.requests[1].body.messages)).toContain("outside the workspace");
   });
 });
+
+describe("mux run --json: how full the context window is", () => {
+  it("run-complete carries the last request's input tokens against the model's window, declared for a custom model; its output cap is sent", async () => {
+    fs.writeFileSync(
+      path.join(dirs.muxRoot, "providers.jsonc"),
+      JSON.stringify({
+        local: {
+          providerType: "openai-compatible",
+          baseUrl: `${fake.url}/v1`,
+          apiKey: KEY,
+          models: [{ id: "small", contextWindow: 8000, maxOutputTokens: 2000 }],
+        },
+      }),
+    );
+    fake.enqueue(
+      { text: "Looking.", toolCalls: [{ name: "bash", args: { script: "echo hi" } }], usage: { input: 1200, output: 30 } },
+      { text: "Done.", usage: { input: 1500, output: 20 } },
+    );
+    const r = await runMux(["run", "--json", "--dir", dirs.workspace, "-m", "local:small", "go"], { env: { MUX_ROOT: dirs.muxRoot } });
+    expect(r.code, r.stderr).toBe(0);
+    expect(lastEvent(r.events, "run-complete")).toMatchObject({ status: "completed", context: { usedTokens: 1500, windowTokens: 8000 } });
+    expect(fake.requests.map((q) => q.body.max_tokens)).toEqual([2000, 2000]);
+  });
+
+  it("a known model's window comes from the model table", async () => {
+    fake.enqueue({ text: "Hi.", usage: { input: 900, output: 5 } });
+    const r = await run(["--json", "hi"]);
+    expect(lastEvent(r.events, "run-complete")).toMatchObject({ context: { usedTokens: 900, windowTokens: 200_000 } });
+  });
+});

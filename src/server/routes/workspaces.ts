@@ -1,23 +1,23 @@
 import { api, ok, stream } from "./base.js";
 
 export const workspaces = {
-  list: api.workspaces.list.handler(({ context }) => context.hub.listWorkspaces()),
-  subscribe: api.workspaces.subscribe.handler(async ({ context, signal }) => stream(await context.hub.subscribeList(signal))),
+  list: api.workspaces.list.handler(({ context }) => context.hub.feed.listWorkspaces()),
+  subscribe: api.workspaces.subscribe.handler(async ({ context, signal }) => stream(await context.hub.feed.subscribeList(signal))),
   suggestName: api.workspaces.suggestName.handler(async ({ input, context }) => ({
-    name: await context.hub.suggestName(input.projectPath),
+    name: await context.hub.ops.suggestName(input.projectPath),
   })),
-  create: api.workspaces.create.handler(({ input, context }) => context.hub.create(input)),
+  create: api.workspaces.create.handler(({ input, context }) => context.hub.ops.create(input)),
   updateSettings: api.workspaces.updateSettings.handler(async ({ input, context }) => {
-    await context.hub.updateSettings(input.workspaceId, input.settings);
+    await context.hub.ops.updateSettings(input.workspaceId, input.settings);
     return ok;
   }),
-  rename: api.workspaces.rename.handler(({ input, context }) => context.hub.rename(input.workspaceId, input.name)),
-  fork: api.workspaces.fork.handler(({ input, context }) => context.hub.fork(input.workspaceId, input.name)),
+  rename: api.workspaces.rename.handler(({ input, context }) => context.hub.ops.rename(input.workspaceId, input.name)),
+  fork: api.workspaces.fork.handler(({ input, context }) => context.hub.ops.fork(input.workspaceId, input.name)),
   delete: api.workspaces.delete.handler(async ({ input, context }) => {
-    await context.hub.delete(input.workspaceId, input.force);
+    await context.hub.ops.delete(input.workspaceId, input.force);
     return ok;
   }),
-  recreate: api.workspaces.recreate.handler(({ input, context }) => context.hub.recreate(input.workspaceId)),
+  recreate: api.workspaces.recreate.handler(({ input, context }) => context.hub.ops.recreate(input.workspaceId)),
   markRead: api.workspaces.markRead.handler(({ input, context }) => {
     context.hub.markRead(input.workspaceId);
     return ok;

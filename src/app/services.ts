@@ -16,7 +16,7 @@ function remoteWorkspaces(root: string, env: NodeJS.ProcessEnv): RemoteRuntimes 
   return new RemoteRuntimes({ ssh, docker: new DockerWorkspaces() });
 }
 
-/** The one place the CLI wires its services together. */
+/** The workspace registry and its runtimes, as every entry point (CLI, server) uses them. */
 export function createWorkspaceService(env: NodeJS.ProcessEnv = process.env): WorkspaceService {
   const root = muxRoot(env);
   return new WorkspaceService(root, remoteWorkspaces(root, env));

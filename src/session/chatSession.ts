@@ -1,0 +1,224 @@
+import { nanoid } from "nanoid";
+import type { AgentEvent, ErrorKind, Mode, RunStatus, ThinkingLevel, Usage } from "../agent/events.js";
+import { emptyUsage } from "../agent/events.js";
+import type { AgentModel } from "../agent/loop.js";
+import { type ChatMessage, newUserMessage } from "../agent/messages.js";
+import { applyEvent, newAssistantMessage } from "../agent/reduce.js";
+import { ConfigError } from "../config/errors.js";
+import { muxRoot } from "../config/paths.js";
+import type { SessionLock } from "../history/sessionLock.js";
+import type { SessionStore } from "../history/sessionStore.js";
+import type { LoadedProvidersConfig } from "../providers/config.js";
+import type { Runtime } from "../runtime/types.js";
+import { GitError } from "../workspace/git.js";
+import { readInitStatus, waitForInitHook } from "../workspace/initHook.js";
+
+/**
+ * One turn of a chat, the same for every entry point (`mux run`, the server): the driver takes
+ * the chat's lock and loads it, then this stores the user's message, resolves the model, prepares
+ * the runtime, lets the first tool wait for a running init hook, runs the agent, and stores the
+ * answer. It knows no transport: everything it has to say goes out as events, failures included,
+ * and a turn ends with exactly one terminal event (stream-end, stream-abort or error). It never
+ * throws; the lock is released when the turn ends.
+ */
+export interface ChatTurnInput {
+  /** The chat's lock, taken by the driver (so a busy chat is refused before anything happens). */
+  lock: SessionLock;
+  store: SessionStore;
+  /** The chat as loaded (not changed here). */
+  history: ChatMessage[];
+  /** The user's new message; omitted to re-run the turn the chat ends with (retry). */
+  text?: string;
+  /** The model asked for (already resolved, or its name); the configured default when none. */
+  model?: AgentModel | string;
+  /** The providers' configuration, when the driver has read it already (read here otherwise). */
+  providers?: LoadedProvidersConfig;
+  mode: Mode;
+  thinking: ThinkingLevel;
+  budgetUsd?: number;
+  /** The workspace's runtime, prepared (a failure here ends the turn as a `config` error). */
+  runtime: () => Runtime | Promise<Runtime>;
+  /** A new workspace's init hook this process runs: the first tool call waits for it. */
+  initHook?: Promise<unknown> | null;
+  env: NodeJS.ProcessEnv;
+  signal: AbortSignal;
+  emit: (event: AgentEvent) => void;
+  /** Each message as it is stored: the user's, then the answer (or what the failure left). */
+  onMessage?: (message: ChatMessage) => void;
+  /** Shown to the user at the start of the answer. */
+  notices?: string[];
+  /** Problems that do not end the turn (a failure that could not be saved). */
+  warn?: (message: string) => void;
+}
+
+export interface ChatTurnEnd {
+  status: RunStatus;
+  /** The model's name; what was asked for when it could not be resolved ("" when nothing was). */
+  model: string;
+  /** The answer as stored (for a failure before the agent ran: a message saying what failed). */
+  message: ChatMessage;
+  text: string;
+  plan?: string;
+  usage: Usage;
+  costUsd: number | null;
+  costIncomplete?: boolean;
+  error?: { kind: ErrorKind; message: string };
+  /** The last request's input tokens against the model's window (absent when none reported usage). */
+  context?: { usedTokens: number; windowTokens: number | null };
+}
+
+/** A turn that cannot run, with the kind of failure it is. */
+export class ChatTurnFailure extends Error {
+  constructor(
+    readonly kind: ErrorKind,
+    message: string,
+  ) {
+    super(message);
+    this.name = "ChatTurnFailure";
+  }
+}
+
+/** The kind of an error a turn met, given what kind it is when nothing more specific is known. */
+export function failureKind(e: unknown, otherwise: ErrorKind): ErrorKind {
+  if (e instanceof ChatTurnFailure) return e.kind;
+  if (e instanceof ConfigError || e instanceof GitError) return "config";
+  return otherwise;
+}
+
+function errorText(e: unknown): string {
+  return e instanceof Error ? e.message : String(e);
+}
+
+function abortPromise(signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    if (signal.aborted) resolve();
+    else signal.addEventListener("abort", () => resolve(), { once: true });
+  });
+}
+
+/** The first tool call waits for a running init hook (this process's, or one another process started). */
+function initGate(input: ChatTurnInput): (() => Promise<void>) | undefined {
+  const { signal } = input;
+  let wait: Promise<unknown> | undefined = input.initHook ?? undefined;
+  if (!wait && readInitStatus(input.store.dir).state === "running") wait = waitForInitHook(input.store.dir, signal);
+  if (!wait) return undefined;
+  const hook = wait.then(
+    () => {},
+    () => {},
+  );
+  return () => Promise.race([hook, abortPromise(signal)]);
+}
+
+/** All of a request's input, cached or not (some providers count the cached part apart). */
+function inputTokensOf(usage: Usage): number {
+  return Math.max(usage.inputTokens, usage.cachedInputTokens + usage.cacheWriteTokens);
+}
+
+const TERMINAL = new Set<AgentEvent["type"]>(["stream-end", "stream-abort", "error"]);
+
+export async function runChatTurn(input: ChatTurnInput): Promise<ChatTurnEnd> {
+  const end = await turn(input);
+  input.onMessage?.(end.message);
+  return end;
+}
+
+async function turn(input: ChatTurnInput): Promise<ChatTurnEnd> {
+  const { store } = input;
+  let modelName = typeof input.model === "string" ? input.model : (input.model?.name ?? "");
+  /** The answer being streamed (the agent's own message), kept for a failure to save. */
+  let live: ChatMessage | undefined;
+  let ended = false;
+  let lastInputTokens: number | undefined;
+  const emit = (event: AgentEvent) => {
+    if (TERMINAL.has(event.type)) ended = true;
+    // An interrupted request that reported nothing says nothing about the context either.
+    else if (event.type === "usage" && (!event.incomplete || event.usage.inputTokens > 0)) lastInputTokens = inputTokensOf(event.usage);
+    input.emit(event);
+  };
+  const fail = (kind: ErrorKind, text: string): ChatTurnEnd => {
+    const message = live ?? newAssistantMessage(nanoid());
+    if (!live) Object.assign(message.metadata ?? {}, { ...(modelName ? { model: modelName } : {}), mode: input.mode });
+    const event: AgentEvent = { type: "error", messageId: message.id, kind, message: text };
+    applyEvent(message, event);
+    // A turn whose end was told already (the failure came while saving it) is not ended twice.
+    if (!ended) emit(event);
+    try {
+      store.append(message);
+      store.clearPartial();
+    } catch (err) {
+      input.warn?.(`cannot save the chat: ${errorText(err)}`);
+    }
+    return { status: "error", model: modelName, message, text: "", usage: emptyUsage(), costUsd: 0, error: { kind, message: text } };
+  };
+  try {
+    const history = [...input.history];
+    if (input.text !== undefined) {
+      const user = newUserMessage(input.text);
+      store.append(user);
+      history.push(user);
+      input.onMessage?.(user);
+    }
+    // Loaded on first use: the agent and provider SDKs are not needed to serve the UI.
+    const [{ loadProvidersConfig }, { defaultModel }, { resolveModel }, { runTurn }, { retryPolicyFromEnv }] = await Promise.all([
+      import("../providers/config.js"),
+      import("../providers/defaultModel.js"),
+      import("../providers/resolveModel.js"),
+      import("./turn.js"),
+      import("../agent/retry.js"),
+    ]);
+    let model: AgentModel;
+    let runtime: Runtime;
+    try {
+      // Read per turn (unless given), so provider settings changed in the UI apply without a restart.
+      const providers = input.providers ?? loadProvidersConfig(input.env);
+      if (typeof input.model === "object") model = input.model;
+      else {
+        modelName ||= defaultModel(providers, input.env);
+        model = await resolveModel(modelName, providers, input.env);
+      }
+      modelName = model.name;
+      if (input.budgetUsd !== undefined && !model.price) {
+        throw new ChatTurnFailure("config", `--budget needs the price of ${model.name}, which Mux does not know: add "prices" for it in ${providers.file}`);
+      }
+      runtime = await input.runtime();
+    } catch (err) {
+      return fail(failureKind(err, "config"), errorText(err));
+    }
+    const result = await runTurn({
+      store,
+      history,
+      model,
+      runtime,
+      mode: input.mode,
+      thinking: input.thinking,
+      budgetUsd: input.budgetUsd,
+      signal: input.signal,
+      retry: retryPolicyFromEnv(input.env),
+      muxRoot: muxRoot(input.env),
+      emit,
+      onMessage: (message) => {
+        live = message;
+      },
+      beforeFirstTool: initGate(input),
+      notices: input.notices,
+    });
+    return {
+      status: result.status,
+      model: modelName,
+      message: result.message,
+      text: result.text,
+      ...(result.plan !== undefined ? { plan: result.plan } : {}),
+      usage: result.usage,
+      costUsd: result.costUsd,
+      ...(result.costIncomplete ? { costIncomplete: true } : {}),
+      ...(lastInputTokens !== undefined ? { context: { usedTokens: lastInputTokens, windowTokens: model.contextWindow ?? null } } : {}),
+      ...(result.status === "error"
+        ? { error: { kind: result.error?.kind ?? "unknown", message: result.error?.message ?? result.message.metadata?.error ?? "the turn failed" } }
+        : {}),
+    };
+  } catch (err) {
+    return fail(failureKind(err, "unknown"), errorText(err));
+  } finally {
+    input.lock.release();
+  }
+}

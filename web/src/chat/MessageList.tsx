@@ -162,7 +162,9 @@ export function MessageList({ messages, streaming, live, hasMore, loadingOlder, 
   return (
     <div className="relative min-h-0 flex-1">
       <div ref={scrollRef} className="h-full overflow-y-auto overscroll-contain [contain:strict] [overflow-anchor:none]" data-testid="message-list">
-        {/* The virtualizer sets the list's height and each row's offset itself (directDomUpdates). */}
+        {/* The virtualizer sets the list's height and each row's offset itself (directDomUpdates).
+            The list is contained (contain: strict, its size comes from the layout around it), so a
+            streamed frame lays out and paints what changed inside it, not the page. */}
         <div ref={virtualizer.containerRef} className="relative w-full">
           {items.map((item) => (
             <div key={item.key} data-index={item.index} ref={virtualizer.measureElement} className="absolute top-0 left-0 w-full">

@@ -5,7 +5,8 @@
  *
  *   page CPU     the tab's renderer process (/proc, every thread: script, style, layout, paint,
  *                raster) over the streaming window; the tab is the only page of the browser.
- *                Also its main thread alone (CDP Performance.getMetrics TaskDuration).
+ *                Also its main thread alone (CDP Performance.getMetrics TaskDuration), split into
+ *                script, style and layout (the rest: paint, compositing and other tasks).
  *   server CPU   the `mux server` process over the same window (its only client is the tab).
  *   event → screen  the reply carries a short marker every ~10 deltas (bench/uiWatchText.ts); the
  *                stamping proxy records when the frame carrying each left for the server, and a
@@ -48,6 +49,8 @@ export interface WatchRun {
   /** % of one core. */
   pageCpuPct: number;
   pageMainThreadPct: number;
+  /** Where the main thread's time went (CDP Performance metrics, % of the window) and how often it laid out. */
+  mainThread: { scriptPct: number; layoutPct: number; stylePct: number; layoutsPerSecond: number };
   browserCpuPct: number;
   serverCpuPct: number;
   /** The page's CPU by thread name (% of one core). */
@@ -88,7 +91,18 @@ export async function measureWatchCost(
   const tabs = renderers(chromium);
   const cdp = await context.newCDPSession(page);
   await cdp.send("Performance.enable");
-  const taskMs = async () => ((await cdp.send("Performance.getMetrics")).metrics.find((m) => m.name === "TaskDuration")?.value ?? Number.NaN) * 1000;
+  const metrics = async () => {
+    const all = (await cdp.send("Performance.getMetrics")).metrics;
+    const of = (name: string) => all.find((m) => m.name === name)?.value ?? Number.NaN;
+    // Durations are in seconds.
+    return {
+      task: of("TaskDuration") * 1000,
+      script: of("ScriptDuration") * 1000,
+      layout: of("LayoutDuration") * 1000,
+      style: of("RecalcStyleDuration") * 1000,
+      layouts: of("LayoutCount"),
+    };
+  };
   // MUX_BENCH_BROWSER_PROFILE=file.cpuprofile: the page's CPU profile of this phase (file-chat…, file-sidebar…).
   const profileTo = (process.env.MUX_BENCH_BROWSER_PROFILE || undefined)?.replace(/(\.cpuprofile)?$/, `-watch-${view}.cpuprofile`);
   if (profileTo) {
@@ -103,7 +117,7 @@ export async function measureWatchCost(
   const pageCpu0 = cpuOf(tabs);
   const threads0 = threadCpu(tabs);
   const browserCpu0 = cpuOf(chromium);
-  const task0 = await taskMs();
+  const metrics0 = await metrics();
   const start = Date.now();
   proxy.streams.length = 0;
   await Promise.all(streaming.map((w) => conn.api.chat.send({ workspaceId: w.id, text: `watch ${run} for ${w.name}`, model: "sonnet" })));
@@ -121,7 +135,7 @@ export async function measureWatchCost(
   const pageCpu = cpuOf(tabs) - pageCpu0;
   const threads = new Map([...threadCpu(tabs)].map(([name, ms]) => [name, ((ms - (threads0.get(name) ?? 0)) / (Date.now() - start)) * 100]));
   const browserCpu = cpuOf(chromium) - browserCpu0;
-  const task = (await taskMs()) - task0;
+  const metrics1 = await metrics();
   if (profileTo) fs.writeFileSync(profileTo, JSON.stringify((await cdp.send("Profiler.stop")).profile));
   if (traceTo) await browser.stopTracing();
   await cdp.detach();
@@ -145,7 +159,13 @@ export async function measureWatchCost(
     view,
     windowMs,
     pageCpuPct: (pageCpu / windowMs) * 100,
-    pageMainThreadPct: (task / windowMs) * 100,
+    pageMainThreadPct: ((metrics1.task - metrics0.task) / windowMs) * 100,
+    mainThread: {
+      scriptPct: ((metrics1.script - metrics0.script) / windowMs) * 100,
+      layoutPct: ((metrics1.layout - metrics0.layout) / windowMs) * 100,
+      stylePct: ((metrics1.style - metrics0.style) / windowMs) * 100,
+      layoutsPerSecond: ((metrics1.layouts - metrics0.layouts) / windowMs) * 1000,
+    },
     browserCpuPct: (browserCpu / windowMs) * 100,
     pageThreads: Object.fromEntries([...threads].filter(([, pct]) => pct >= 0.5).sort((a, b) => b[1] - a[1])),
     serverCpuPct: (serverCpu / windowMs) * 100,
@@ -239,7 +259,9 @@ export function summarizeWatch(runs: WatchRun[]): WatchSummary {
       .sort((a, b) => b[1] - a[1])
       .map(([n, v]) => `${n} ${v.toFixed(0)}`)
       .join(", ");
-    return `  watch (${label}, ${rs.length} runs): page CPU ${median(page).toFixed(0)} %${range(page)} of a core (main thread ${median(main).toFixed(0)} %${range(main)}; whole browser ${median(browser).toFixed(0)} %${range(browser)}), server ${median(server).toFixed(0)} %${range(server)}; page ÷ server ${median(ratio).toFixed(2)}×${range(ratio, 2)}; page by thread (%): ${byThread}`;
+    const mt = (f: (m: WatchRun["mainThread"]) => number) => median(of(rs, (r) => f(r.mainThread)));
+    const split = `main thread (wall time, %): script ${mt((m) => m.scriptPct).toFixed(0)}, style ${mt((m) => m.stylePct).toFixed(0)}, layout ${mt((m) => m.layoutPct).toFixed(0)} (${mt((m) => m.layoutsPerSecond).toFixed(0)} layouts/s), the rest (paint, compositing, tasks) ${(median(main) - mt((m) => m.scriptPct + m.stylePct + m.layoutPct)).toFixed(0)}`;
+    return `  watch (${label}, ${rs.length} runs): page CPU ${median(page).toFixed(0)} %${range(page)} of a core (main thread ${median(main).toFixed(0)} %${range(main)}; whole browser ${median(browser).toFixed(0)} %${range(browser)}), server ${median(server).toFixed(0)} %${range(server)}; page ÷ server ${median(ratio).toFixed(2)}×${range(ratio, 2)}; page by thread (%): ${byThread}; ${split}`;
   };
   const details: string[] = [];
   const first = runs[0];

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { hasChromium } from "../helpers/browser.js";
 import { makeRepo } from "../helpers/git.js";
 import { runMux } from "../helpers/mux.js";
-import { type App, lastUserText, poll, slowText, startApp } from "./harness.js";
+import { type App, lastAssistantText, lastUserText, poll, slowText, startApp } from "./harness.js";
 
 declare const document: any;
 declare const window: any;
@@ -35,6 +35,8 @@ const WORDS_REPLY = `${Array.from({ length: 300 }, (_, i) => `w${i}`).join(" ")}
 
 /** A word only the streaming workspace's reply contains. */
 const SECRET = "zebracorn";
+/** Long enough (about 13 s) to open its workspace while it streams. */
+const LONG_SECRET_REPLY = `${SECRET} ${"streaming along. ".repeat(150)}END-OF-REPLY`;
 
 /** The last reply's Markdown as HTML, code blocks as plain text (their highlighting lands later). */
 const replyHtml = (page: Page) =>
@@ -65,6 +67,7 @@ describe.skipIf(!hasChromium)("browser: streamed Markdown", () => {
       const said = lastUserText(req);
       if (said.includes("code")) return slowText(CODE_REPLY, 25, 4);
       if (said.includes("words")) return slowText(WORDS_REPLY, 2, 3);
+      if (said.includes("long secret")) return slowText(LONG_SECRET_REPLY, 20, 4);
       if (said.includes("secret")) return slowText(`${SECRET} ${"streaming along. ".repeat(40)}END-OF-REPLY`, 20, 4);
       return slowText(REPLY, 15, 4);
     });
@@ -181,6 +184,36 @@ describe.skipIf(!hasChromium)("browser: streamed Markdown", () => {
       await row.getByRole("button").first().click();
       await poll(() => page.getByTestId("message-assistant").last().textContent()).toContain(SECRET);
       expect(received.some((p) => p.includes(SECRET))).toBe(true);
+    } finally {
+      await page.close();
+    }
+  }, 60_000);
+
+  it("a workspace opened while it streams in the background shows its reply so far, then follows it to the end, once", async () => {
+    const page = await app.open({ hash: `#/w/${ids.quiet}` });
+    try {
+      await page
+        .getByTestId("chat-view")
+        .and(page.locator(`[data-workspace-id="${ids.quiet}"]`))
+        .waitFor();
+      const api = await app.api();
+      await api.chat.send({ workspaceId: ids.md, text: "tell me the long secret" });
+      const row = page.getByTestId("workspace-row-md");
+      await poll(() => row.getAttribute("data-state")).toBe("streaming");
+
+      await row.getByRole("button").first().click();
+      const streaming = page.getByTestId("message-assistant").and(page.locator("[data-status=streaming]"));
+      await poll(() => streaming.textContent()).toContain(SECRET);
+      const first = await lastAssistantText(page);
+      expect(first.startsWith(SECRET)).toBe(true);
+      expect(first).not.toContain("END-OF-REPLY");
+      // It grows while it still streams (not only when it finishes).
+      await poll(async () => ((await streaming.textContent({ timeout: 1_000 })) ?? "").length).toBeGreaterThan(first.length + 40);
+
+      await poll(() => page.getByTestId("message-assistant").last().getAttribute("data-status"), { timeout: 30_000 }).toBe("complete");
+      const final = await lastAssistantText(page);
+      expect(final).toBe(LONG_SECRET_REPLY);
+      expect(await row.getAttribute("data-state")).toBe("idle");
     } finally {
       await page.close();
     }

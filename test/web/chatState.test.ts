@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import type { AgentEvent } from "../../src/agent/events.js";
 import type { ChatMessage } from "../../src/agent/messages.js";
 import type { ChatItem } from "../../src/api/schemas.js";
-import { type ChatAction, type ChatState, chatReducer, initialChatState } from "../../web/src/chat/chatState.js";
+import { type ChatAction, type ChatState, chatReducer, initialChatState, onlyStreamedTextGrew } from "../../web/src/chat/chatState.js";
 import { protectCurrency, splitBlocks } from "../../web/src/chat/markdownBlocks.js";
 import { actionablePlan, isRunning, latestTodos, retryableMessageId } from "../../web/src/chat/selectors.js";
 import { diffCounts, parseUnifiedDiff } from "../../web/src/chat/tools/diffParse.js";
@@ -79,6 +79,22 @@ describe("chatReducer", () => {
     expect(s3.messages[1]).toBe(final);
     expect(s3.totalMessages).toBe(2);
     expect(isRunning(s3)).toBe(false);
+  });
+
+  it("tells text streamed into the last part from changes the rest of the chat shows", () => {
+    const s0 = run(initialChatState(), [snapshot([user("u1", "hi")]), caughtUp()]);
+    const s1 = run(s0, [ev(start("a1")), ev({ type: "step-start", messageId: "a1", step: 0 }), ev({ type: "text-delta", messageId: "a1", delta: "Hel" })]);
+    expect(onlyStreamedTextGrew(s0, s1)).toBe(false); // a new message
+    const s2 = run(s1, [ev({ type: "text-delta", messageId: "a1", delta: "lo" })]);
+    expect(onlyStreamedTextGrew(s1, s2)).toBe(true);
+    const s3 = run(s2, [ev({ type: "tool-call-start", messageId: "a1", toolCallId: "t1", toolName: "bash" })]);
+    expect(onlyStreamedTextGrew(s2, s3)).toBe(false); // a new part
+    const s4 = run(s2, [ev({ type: "error", messageId: "a1", kind: "unknown", message: "boom" })]);
+    expect(onlyStreamedTextGrew(s2, s4)).toBe(false); // the message's status
+    const s5 = run(s2, [msg(assistant("a1", "Hello"))]);
+    expect(onlyStreamedTextGrew(s2, s5)).toBe(false); // finished
+    const s6 = run(s2, { type: "send-start", id: "q1", text: "next", at: 1 });
+    expect(onlyStreamedTextGrew(s2, s6)).toBe(false); // the queue
   });
 
   it("accumulates tool output and keeps other parts' identity", () => {

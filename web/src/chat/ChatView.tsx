@@ -98,6 +98,7 @@ function Chat({ workspaceId }: { workspaceId: string }) {
           <MessageList
             messages={state.messages}
             streaming={state.streaming}
+            live={chat.live}
             hasMore={state.hasMore}
             loadingOlder={state.loadingOlder}
             loadOlder={chat.loadOlder}

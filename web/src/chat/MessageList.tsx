@@ -2,12 +2,15 @@ import { useVirtualizer, type Virtualizer } from "@tanstack/react-virtual";
 import { useCallback, useLayoutEffect, useRef, useState, type ReactNode } from "react";
 import type { ChatMessage } from "../../../src/agent/messages";
 import { useHeartbeat } from "../app/heartbeat";
+import { type Store, useStore } from "../state/store";
 import { MessageView } from "./MessageView";
 import { ArrowDownIcon, Spinner } from "./ui";
 
 interface Props {
   messages: ChatMessage[];
+  /** The streaming message; its text may lag behind `live`, which its row shows. */
   streaming: ChatMessage | null;
+  live: Store<ChatMessage | null>;
   hasMore: boolean;
   loadingOlder: boolean;
   loadOlder: () => void;
@@ -37,6 +40,12 @@ function estimate(m: ChatMessage): number {
   return Math.min(h, 2000);
 }
 
+/** The streaming message, re-rendered alone as text streams in. */
+function LiveMessage({ live, fallback }: { live: Store<ChatMessage | null>; fallback: ChatMessage }) {
+  const message = useStore(live, (m) => m);
+  return <MessageView message={message?.id === fallback.id ? message : fallback} streaming />;
+}
+
 /**
  * How far the view is from the bottom, from the virtualizer's own figures: row sizes and the
  * viewport come from ResizeObservers and the offset from scroll events, so nothing here makes
@@ -51,7 +60,7 @@ function distanceFromEnd(v: Virtualizer<HTMLDivElement, Element>): number {
  * the bottom while new content arrives unless the user scrolled up, keeps the reading position
  * when older pages are prepended, and pages them in near the top.
  */
-export function MessageList({ messages, streaming, hasMore, loadingOlder, loadOlder, retryableId, footer, followSignal }: Props) {
+export function MessageList({ messages, streaming, live, hasMore, loadingOlder, loadOlder, retryableId, footer, followSignal }: Props) {
   const scrollRef = useRef<HTMLDivElement>(null);
   /** "Jump to latest" is hidden: following, or close enough to the bottom. */
   const [atEnd, setAtEnd] = useState(true);
@@ -152,8 +161,10 @@ export function MessageList({ messages, streaming, hasMore, loadingOlder, loadOl
   const items = virtualizer.getVirtualItems();
   return (
     <div className="relative min-h-0 flex-1">
-      <div ref={scrollRef} className="h-full overflow-y-auto overscroll-contain [overflow-anchor:none]" data-testid="message-list">
-        {/* The virtualizer sets the list's height and each row's offset itself (directDomUpdates). */}
+      <div ref={scrollRef} className="h-full overflow-y-auto overscroll-contain [contain:strict] [overflow-anchor:none]" data-testid="message-list">
+        {/* The virtualizer sets the list's height and each row's offset itself (directDomUpdates).
+            The list is contained (contain: strict, its size comes from the layout around it), so a
+            streamed frame lays out and paints what changed inside it, not the page. */}
         <div ref={virtualizer.containerRef} className="relative w-full">
           {items.map((item) => (
             <div key={item.key} data-index={item.index} ref={virtualizer.measureElement} className="absolute top-0 left-0 w-full">
@@ -161,7 +172,7 @@ export function MessageList({ messages, streaming, hasMore, loadingOlder, loadOl
                 {item.index < messages.length ? (
                   <MessageView message={messages[item.index]} retryable={messages[item.index].id === retryableId} />
                 ) : item.index < rows ? (
-                  <MessageView message={streaming!} streaming />
+                  <LiveMessage live={live} fallback={streaming!} />
                 ) : (
                   <div className="px-3 pb-4 sm:px-4">{footer}</div>
                 )}

@@ -1,9 +1,11 @@
-import { useCallback, useEffect, useMemo, useReducer, useRef } from "react";
+import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import { flushSync } from "react-dom";
 import type { Mode, ThinkingLevel } from "../../../src/agent/events";
+import type { ChatMessage } from "../../../src/agent/messages";
 import type { ChatItem } from "../../../src/api/schemas";
 import { call, subscribe } from "../api/client";
-import { chatReducer, initialChatState, type ChatState } from "./chatState";
+import { createStore, type Store } from "../state/store";
+import { type ChatAction, chatReducer, initialChatState, onlyStreamedTextGrew, type ChatState } from "./chatState";
 
 export const HISTORY_PAGE = 100;
 /** Streamed items render at most this often (a little under two frames at 60 Hz). */
@@ -16,7 +18,12 @@ export interface SendOptions {
 }
 
 export interface ChatApi {
+  /**
+   * The chat, except that `streaming` may lag behind by text streamed into its last part: the
+   * streaming message as far as it got is in `live`.
+   */
   state: ChatState;
+  live: Store<ChatMessage | null>;
   /** Pages in the previous 100 messages (no-op while loading or at the start). */
   loadOlder: () => Promise<void>;
   /** Resolves with whether the server queued it behind the running turn; rejects on failure. */
@@ -33,11 +40,28 @@ let nextLocalId = 0;
  * The live chat of one workspace: follows `chat.subscribe` across reconnects (resuming from the
  * last seq), folds items and renders them in an animation frame (at most every other one), and
  * wraps the chat procedures.
+ *
+ * Most streamed frames only add text to the streaming message: those go to the `live` store,
+ * which only that message's row reads, so the list, its virtualizer and the panels around it do
+ * not render again (with ten workspaces streaming, the chat's re-render was most of the tab's
+ * script time per frame).
  */
 export function useChat(workspaceId: string): ChatApi {
-  const [state, dispatch] = useReducer(chatReducer, undefined, initialChatState);
+  const [state, setState] = useState(initialChatState);
+  const [live] = useState(() => createStore<ChatMessage | null>(null));
+  /** The chat as far as it got (`state` may lag behind by streamed text). */
   const stateRef = useRef(state);
-  stateRef.current = state;
+  const dispatch = useCallback(
+    (action: ChatAction) => {
+      const prev = stateRef.current;
+      const next = chatReducer(prev, action);
+      if (next === prev) return;
+      stateRef.current = next;
+      if (!onlyStreamedTextGrew(prev, next)) setState(next);
+      live.set(next.streaming);
+    },
+    [live],
+  );
 
   useEffect(() => {
     let cursor: number | undefined;
@@ -86,7 +110,7 @@ export function useChat(workspaceId: string): ChatApi {
       if (frame) cancelAnimationFrame(frame);
       if (timer) clearTimeout(timer);
     };
-  }, [workspaceId]);
+  }, [workspaceId, dispatch]);
 
   // One page request at a time (state updates land a render later than scroll events).
   const paging = useRef(false);
@@ -104,7 +128,7 @@ export function useChat(workspaceId: string): ChatApi {
     } finally {
       paging.current = false;
     }
-  }, [workspaceId]);
+  }, [workspaceId, dispatch]);
 
   const send = useCallback(
     async (text: string, options: SendOptions = {}) => {
@@ -119,7 +143,7 @@ export function useChat(workspaceId: string): ChatApi {
         throw err;
       }
     },
-    [workspaceId],
+    [workspaceId, dispatch],
   );
 
   const interrupt = useCallback(async () => {
@@ -129,17 +153,17 @@ export function useChat(workspaceId: string): ChatApi {
   const retry = useCallback(async () => {
     dispatch({ type: "dismiss-errors" });
     await call((api) => api.chat.retry({ workspaceId }));
-  }, [workspaceId]);
+  }, [workspaceId, dispatch]);
 
   const clearQueue = useCallback(async () => {
     await call((api) => api.chat.clearQueue({ workspaceId }));
     dispatch({ type: "queue-cleared" });
-  }, [workspaceId]);
+  }, [workspaceId, dispatch]);
 
-  const dismissErrors = useCallback(() => dispatch({ type: "dismiss-errors" }), []);
+  const dismissErrors = useCallback(() => dispatch({ type: "dismiss-errors" }), [dispatch]);
 
   return useMemo(
-    () => ({ state, loadOlder, send, interrupt, retry, clearQueue, dismissErrors }),
-    [state, loadOlder, send, interrupt, retry, clearQueue, dismissErrors],
+    () => ({ state, live, loadOlder, send, interrupt, retry, clearQueue, dismissErrors }),
+    [state, live, loadOlder, send, interrupt, retry, clearQueue, dismissErrors],
   );
 }

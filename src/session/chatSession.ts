@@ -13,14 +13,7 @@ import type { Runtime } from "../runtime/types.js";
 import { GitError } from "../workspace/git.js";
 import { readInitStatus, waitForInitHook } from "../workspace/initHook.js";
 
-/**
- * One turn of a chat, the same for every entry point (`mux run`, the server): the driver takes
- * the chat's lock and loads it, then this stores the user's message, resolves the model, prepares
- * the runtime, lets the first tool wait for a running init hook, runs the agent, and stores the
- * answer. It knows no transport: everything it has to say goes out as events, failures included,
- * and a turn ends with exactly one terminal event (stream-end, stream-abort or error). It never
- * throws; the lock is released when the turn ends.
- */
+/** What a turn needs from its driver (`mux run`, or the server's workspace session). */
 export interface ChatTurnInput {
   /** The chat's lock, taken by the driver (so a busy chat is refused before anything happens). */
   lock: SessionLock;
@@ -116,6 +109,14 @@ function inputTokensOf(usage: Usage): number {
 
 const TERMINAL = new Set<AgentEvent["type"]>(["stream-end", "stream-abort", "error"]);
 
+/**
+ * One turn of a chat, the same for every entry point (`mux run`, the server): the driver takes
+ * the chat's lock and loads it, then this stores the user's message, resolves the model, prepares
+ * the runtime, lets the first tool wait for a running init hook, runs the agent, and stores the
+ * answer. It knows no transport: everything it has to say goes out as events, failures included,
+ * and a turn ends with exactly one terminal event (stream-end, stream-abort or error). It never
+ * throws (only a driver's own callback can); the lock is released when the turn ends.
+ */
 export async function runChatTurn(input: ChatTurnInput): Promise<ChatTurnEnd> {
   const end = await turn(input);
   input.onMessage?.(end.message);

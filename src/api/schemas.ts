@@ -17,6 +17,8 @@ export const RuntimeChoiceSchema = z.discriminatedUnion("type", [
   z.object({ type: z.literal("ssh"), host: z.string().min(1) }),
   /** No image: the project's .mux/docker.json names it. */
   z.object({ type: z.literal("docker"), image: z.string().min(1).optional() }),
+  /** configPath relative to the project; .devcontainer/devcontainer.json by default. */
+  z.object({ type: z.literal("devcontainer"), configPath: z.string().min(1).optional() }),
 ]);
 
 export const GitStatusSchema = z.object({

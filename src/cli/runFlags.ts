@@ -54,7 +54,10 @@ export const RUN_FLAGS: readonly RunFlag[] = [
   { flags: "--mode <mode>", description: "exec runs tools; plan only reads and proposes a plan", parse: parseMode, default: () => "exec" },
   { flags: "-t, --thinking <level>", description: `reasoning effort: ${THINKING_INPUT_HELP}`, parse: parseThinking, default: () => "off" },
   { flags: "-b, --budget <usd>", description: "stop (exit 2) as soon as the run costs more than this many dollars", parse: parseBudget },
-  { flags: "-r, --runtime <runtime>", description: 'where the agent runs: local (the directory itself), worktree, "ssh <host>" or "docker [image]"' },
+  {
+    flags: "-r, --runtime <runtime>",
+    description: 'where the agent runs: local (the directory itself), worktree, "ssh <host>", "docker [image]" or devcontainer',
+  },
   { flags: "--timeout <duration>", description: "stop the run (exit 1) after this long, e.g. 5m, 300s, 1h30m, or milliseconds", parse: parseTimeout },
   { flags: "--workspace <name>", description: "run in this workspace of the project at --dir (created when missing; continues its chat)" },
   { flags: "--session <id>", description: "continue an earlier session (its id is printed at the end of each run)" },

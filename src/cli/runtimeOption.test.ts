@@ -11,6 +11,8 @@ describe("--runtime", () => {
     expect(parseRuntimeOption("docker:ghcr.io/acme/dev:1.2")).toEqual({ type: "docker", image: "ghcr.io/acme/dev:1.2" });
     // No image: the project's .mux/docker.json names it.
     expect(parseRuntimeOption("docker")).toEqual({ type: "docker" });
-    expect(() => parseRuntimeOption("podman x")).toThrow('unknown runtime "podman x": use local, worktree, "ssh <host>" or "docker [image]"');
+    expect(() => parseRuntimeOption("podman x")).toThrow(
+      'unknown runtime "podman x": use local, worktree, "ssh <host>", "docker [image]" or "devcontainer [config]"',
+    );
   });
 });

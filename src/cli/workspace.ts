@@ -72,7 +72,7 @@ export function registerWorkspaceCommands(program: Command): Command {
     .command("create [name]")
     .description("Create a workspace (a new branch in its own worktree by default)")
     .option(...projectOption)
-    .option("--runtime <runtime>", 'worktree (default), local, "ssh <host>" or "docker [image]"', "worktree")
+    .option("--runtime <runtime>", 'worktree (default), local, "ssh <host>", "docker [image]" or "devcontainer [config]"', "worktree")
     .option("--base <branch>", "branch to start from (default: the project's trunk)")
     .option("--json", "machine-readable output")
     .action(

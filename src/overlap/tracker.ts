@@ -28,6 +28,7 @@ export function workspaceLocation(ws: Workspace): { dir: string } | { skipped: s
     case "local":
       return { dir: ws.projectPath };
     case "worktree":
+    case "devcontainer":
       return { dir: ws.runtime.path };
     case "ssh":
       return { skipped: SSH_SKIPPED };

@@ -21,11 +21,11 @@ signal HUP; sleep 0.5; signal KILL; exit 0`;
 
 /** A workspace inside a long-lived container; tools and terminals run there with `docker exec`. */
 export class DockerRuntime extends ShellRuntime {
-  declare readonly type: "docker";
+  declare readonly type: "docker" | "devcontainer";
   declare readonly shell: DockerShell;
 
-  constructor(root: string, shell: DockerShell) {
-    super("docker", root, shell);
+  constructor(root: string, shell: DockerShell, type: "docker" | "devcontainer" = "docker") {
+    super(type, root, shell);
   }
 
   get container(): string {

@@ -4,7 +4,7 @@
  * All paths are absolute POSIX paths as seen by the runtime.
  */
 
-export type RuntimeType = "local" | "worktree" | "ssh" | "docker";
+export type RuntimeType = "local" | "worktree" | "ssh" | "docker" | "devcontainer";
 
 export interface ExecOptions {
   /** Defaults to the runtime root. */

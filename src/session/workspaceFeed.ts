@@ -2,7 +2,7 @@ import * as fs from "node:fs";
 import type { GitStatusView, WorkspaceListEvent, WorkspaceSummary } from "../api/schemas.js";
 import type { OverlapTracker } from "../overlap/tracker.js";
 import type { Workspace } from "../workspace/config.js";
-import type { MuxConfig } from "../workspace/schemas.js";
+import { localWorktree, type MuxConfig } from "../workspace/schemas.js";
 import type { WorkspaceHealth, WorkspaceService } from "../workspace/service.js";
 import { AsyncQueue } from "./asyncQueue.js";
 import { errorMessage, HubError } from "./errors.js";
@@ -139,7 +139,8 @@ export class WorkspaceFeed {
     if (known) return known;
     if (ws.runtime.type === "unsupported") return "unsupported-runtime";
     if (!fs.existsSync(ws.projectPath)) return "missing-project";
-    if (ws.runtime.type === "worktree" && ws.branch && !fs.existsSync(ws.runtime.path)) return "missing-worktree";
+    const worktree = localWorktree(ws.runtime);
+    if (worktree && ws.branch && !fs.existsSync(worktree)) return "missing-worktree";
     return "ok";
   }
 

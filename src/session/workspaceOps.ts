@@ -6,6 +6,7 @@ import { detectTrunk, resolveProjectPath } from "../workspace/projects.js";
 import type { CreateWorkspaceInput, WorkspaceService } from "../workspace/service.js";
 import { RACY_GIT_WINDOW_MS, settleIndex } from "../workspace/worktree.js";
 import { HubError } from "./errors.js";
+import { localWorktree } from "../workspace/schemas.js";
 import type { GitTracker } from "./gitTracker.js";
 import type { RegistryView } from "./registryView.js";
 import type { WorkspaceFeed } from "./workspaceFeed.js";
@@ -84,7 +85,8 @@ export class WorkspaceOps {
     this.feed.setHealth(ws.id, "ok");
     const session = this.host.session(ws.id);
     if (runInit) session.startInitHook(ws);
-    if (ws.runtime.type === "worktree") this.settleIndexLater(ws.id, ws.runtime.path);
+    const worktree = localWorktree(ws.runtime);
+    if (worktree) this.settleIndexLater(ws.id, worktree);
     await this.git.set(ws);
     this.host.filesChanged(ws.id);
     this.feed.emitProjectsIfChanged();

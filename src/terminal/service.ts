@@ -115,7 +115,8 @@ export class TerminalService {
         const { file, args } = await runtime.terminalCommand(vars);
         return { file, args, cwd: os.homedir(), env: base, ...size };
       }
-      case "docker": {
+      case "docker":
+      case "devcontainer": {
         const runtime = await this.opts.runtime(ws);
         if (!(runtime instanceof DockerRuntime)) throw new TerminalError("BAD_REQUEST", `workspace "${ws.name}" has no Docker runtime`);
         const { file, args, end } = await runtime.terminalCommand(vars);

@@ -158,12 +158,15 @@ function dockerRuntimeOf(ws: Workspace): Extract<Workspace["runtime"], { type: "
   return ws.runtime;
 }
 
-/** The project's git author, for commits made in the container (which has no ~/.gitconfig). */
-async function gitIdentity(projectPath: string): Promise<string> {
+/**
+ * The project's git author as commands that set it (`scope`: `--global` for a container's user),
+ * for commits made in a container, which has no ~/.gitconfig of the user's.
+ */
+export async function gitIdentity(projectPath: string, scope = ""): Promise<string> {
   const lines: string[] = [];
   for (const key of ["user.name", "user.email"]) {
     const value = (await gitMaybe(projectPath, ["config", key]))?.trim();
-    if (value) lines.push(`git config ${key} ${shq(value)}`);
+    if (value) lines.push(`git config ${scope ? `${scope} ` : ""}${key} ${shq(value)}`);
   }
   return lines.join("\n");
 }

@@ -15,6 +15,8 @@ export const RuntimeConfigSchema = z.discriminatedUnion("type", [
   z.object({ type: z.literal("ssh"), host: z.string(), path: z.string() }),
   /** A long-lived container made from `image`, the workspace at `path` inside it. */
   z.object({ type: z.literal("docker"), image: z.string(), container: z.string(), path: z.string() }),
+  /** A worktree here (`path`) opened in the project's dev container (`configPath`, relative to the worktree). */
+  z.object({ type: z.literal("devcontainer"), path: z.string(), configPath: z.string() }),
   /**
    * A runtime the original Mux has and this one does not yet (docker, devcontainer, coder, a
    * workspace spanning several projects, or one from a newer version): listed, never used.
@@ -27,6 +29,11 @@ export type RemoteRuntimeConfig = Extract<RuntimeConfig, { type: "ssh" | "docker
 /** Runtimes whose files live elsewhere (a host, a container) and reach this machine only through git bundles. */
 export function isRemote(runtime: RuntimeConfig): runtime is RemoteRuntimeConfig {
   return runtime.type === "ssh" || runtime.type === "docker";
+}
+
+/** The git worktree on this machine a workspace works in (a worktree, or a dev container's), if it has one. */
+export function localWorktree(runtime: RuntimeConfig): string | undefined {
+  return runtime.type === "worktree" || runtime.type === "devcontainer" ? runtime.path : undefined;
 }
 
 export const WorkspaceSettingsSchema = z.object({

@@ -8,7 +8,8 @@ import { containerNameFor } from "../runtime/dockerCli.js";
 import { LocalRuntime } from "../runtime/local.js";
 import type { Runtime } from "../runtime/types.js";
 import { ConfigStore, type Project, type Workspace } from "./config.js";
-import { isRemote } from "./schemas.js";
+import { Devcontainers } from "./devcontainers.js";
+import { isRemote, localWorktree } from "./schemas.js";
 import { GitError, git, gitMaybe } from "./git.js";
 import type { StatusTarget } from "./gitStatus.js";
 import { copyMuxIgnored } from "./muxignore.js";
@@ -18,7 +19,13 @@ import { detectTrunk, projectName, remoteStatusBase, resolveProjectPath } from "
 import { DOCKER_WORKSPACE_PATH, unsupportedRuntimeMessage } from "./registry/runtimeConfig.js";
 import { LANDED_REFS, addWorktree, removeWorktree, renameWorktree, unsavedWork, worktreeHealth, worktreeHealthAll, type WorktreeHealth } from "./worktree.js";
 
-export type RuntimeChoice = { type: "local" } | { type: "worktree" } | { type: "ssh"; host: string } | { type: "docker"; image?: string };
+export type RuntimeChoice =
+  | { type: "local" }
+  | { type: "worktree" }
+  | { type: "ssh"; host: string }
+  | { type: "docker"; image?: string }
+  /** The project's dev container; configPath relative to the project (.devcontainer/devcontainer.json by default). */
+  | { type: "devcontainer"; configPath?: string };
 
 export interface CreateWorkspaceInput {
   projectPath: string;
@@ -28,6 +35,8 @@ export interface CreateWorkspaceInput {
   base?: string;
   settings?: Workspace["settings"];
 }
+
+const DEFAULT_DEVCONTAINER = ".devcontainer/devcontainer.json";
 
 /** `unsupported-runtime`: made by the original Mux with a runtime this one does not have (docker…). */
 export type WorkspaceHealth = WorktreeHealth | "missing-project" | "unsupported-runtime";
@@ -65,6 +74,7 @@ export interface RemoteWorkspaces {
  */
 export class WorkspaceService {
   readonly store: ConfigStore;
+  private readonly devcontainers = new Devcontainers();
 
   constructor(
     readonly root = muxRoot(),
@@ -143,8 +153,9 @@ export class WorkspaceService {
   async health(ws: Workspace): Promise<WorkspaceHealth> {
     if (ws.runtime.type === "unsupported") return "unsupported-runtime";
     if (!fs.existsSync(ws.projectPath)) return "missing-project";
-    if (ws.runtime.type !== "worktree" || !ws.branch) return "ok";
-    return worktreeHealth(ws.projectPath, ws.runtime.path, ws.branch);
+    const worktree = localWorktree(ws.runtime);
+    if (!worktree || !ws.branch) return "ok";
+    return worktreeHealth(ws.projectPath, worktree, ws.branch);
   }
 
   /** health() of many workspaces, with a couple of git processes per project in all. */
@@ -154,8 +165,11 @@ export class WorkspaceService {
     for (const ws of workspaces) {
       if (ws.runtime.type === "unsupported") out.set(ws.id, "unsupported-runtime");
       else if (!fs.existsSync(ws.projectPath)) out.set(ws.id, "missing-project");
-      else if (ws.runtime.type !== "worktree" || !ws.branch) out.set(ws.id, "ok");
-      else byProject.set(ws.projectPath, [...(byProject.get(ws.projectPath) ?? []), { id: ws.id, worktreePath: ws.runtime.path, branch: ws.branch }]);
+      else {
+        const worktree = localWorktree(ws.runtime);
+        if (!worktree || !ws.branch) out.set(ws.id, "ok");
+        else byProject.set(ws.projectPath, [...(byProject.get(ws.projectPath) ?? []), { id: ws.id, worktreePath: worktree, branch: ws.branch }]);
+      }
     }
     await Promise.all(
       [...byProject].map(async ([projectPath, items]) => {
@@ -186,10 +200,12 @@ export class WorkspaceService {
           ? ({ type: "local" } as const)
           : choice.type === "worktree"
             ? ({ type: "worktree", path: this.worktreePath(project, name) } as const)
-            : choice.type === "ssh"
-              ? ({ type: "ssh", host: choice.host, path: "" } as const)
-              : // The image may come from the project's docker.json, read when the container is made.
-                ({ type: "docker", image: choice.image ?? "", container: containerNameFor(projectPath, name), path: DOCKER_WORKSPACE_PATH } as const);
+            : choice.type === "devcontainer"
+              ? ({ type: "devcontainer", path: this.worktreePath(project, name), configPath: choice.configPath ?? DEFAULT_DEVCONTAINER } as const)
+              : choice.type === "ssh"
+                ? ({ type: "ssh", host: choice.host, path: "" } as const)
+                : // The image may come from the project's docker.json, read when the container is made.
+                  ({ type: "docker", image: choice.image ?? "", container: containerNameFor(projectPath, name), path: DOCKER_WORKSPACE_PATH } as const);
       const created: Workspace = {
         // 10 hex digits, as the original Mux makes them (the two apps share ids and sessions/<id>/).
         id: randomBytes(5).toString("hex"),
@@ -217,10 +233,16 @@ export class WorkspaceService {
 
   /** Makes the workspace's files exist: a worktree (plus .muxignore'd files) or a remote one. */
   private async materialize(ws: Workspace): Promise<void> {
-    if (ws.runtime.type === "worktree") {
+    if (ws.runtime.type === "devcontainer") {
+      // Checked before anything is made (the project has the files the worktree will have).
+      const config = path.resolve(ws.projectPath, ws.runtime.configPath);
+      if (!fs.existsSync(config)) throw new ConfigError(`no dev container configuration at ${config} (add .devcontainer/devcontainer.json to the project)`);
+    }
+    if (ws.runtime.type === "worktree" || ws.runtime.type === "devcontainer") {
       // No base recorded (a workspace the original Mux made): the trunk, as for a new one.
       await addWorktree(ws.projectPath, ws.runtime.path, ws.branch!, ws.base ?? (await detectTrunk(ws.projectPath)));
       await copyMuxIgnored(ws.projectPath, ws.runtime.path);
+      if (ws.runtime.type === "devcontainer") await this.openDevcontainer(ws);
     } else if (isRemote(ws.runtime)) {
       const project = this.store.read().projects.find((p) => p.path === ws.projectPath)!;
       await this.requireRemote().create(ws, project);
@@ -257,6 +279,10 @@ export class WorkspaceService {
     }
     // The files and branch move first: if that fails, the registry still says where they are.
     let runtime = ws.runtime;
+    if (ws.runtime.type === "devcontainer") {
+      // The dev container is bound to the worktree's path.
+      throw new ConfigError(`dev container workspace "${ws.name}" cannot be renamed: fork it under the new name instead`);
+    }
     if (ws.runtime.type === "worktree" && ws.branch) {
       const to = { path: this.worktreePath(await this.addProject(ws.projectPath), name), branch: name };
       await renameWorktree(ws.projectPath, { path: ws.runtime.path, branch: ws.branch }, to);
@@ -282,13 +308,17 @@ export class WorkspaceService {
     if (source.runtime.type === "local") throw new ConfigError("only worktree, SSH and Docker workspaces can be forked");
     // The fork lives where its source does (an SSH fork on the same host, a Docker one from the same image).
     const head =
-      source.runtime.type === "worktree" ? (await git(source.runtime.path, ["rev-parse", "HEAD"])).trim() : await this.requireRemote().forkBase(source);
+      localWorktree(source.runtime) !== undefined
+        ? (await git(localWorktree(source.runtime)!, ["rev-parse", "HEAD"])).trim()
+        : await this.requireRemote().forkBase(source);
     const runtime: RuntimeChoice =
       source.runtime.type === "worktree"
         ? { type: "worktree" }
-        : source.runtime.type === "ssh"
-          ? { type: "ssh", host: source.runtime.host }
-          : { type: "docker", image: source.runtime.image };
+        : source.runtime.type === "devcontainer"
+          ? { type: "devcontainer", configPath: source.runtime.configPath }
+          : source.runtime.type === "ssh"
+            ? { type: "ssh", host: source.runtime.host }
+            : { type: "docker", image: (source.runtime as { image: string }).image };
     const forked = await this.create({
       projectPath: source.projectPath,
       name: newName ?? withSuffix(source.name, "-fork"),
@@ -315,9 +345,12 @@ export class WorkspaceService {
   async delete(ref: string, opts: { force?: boolean } = {}): Promise<void> {
     // Its container or remote workspace is the original Mux's to remove: forgetting it here would strand it.
     const ws = this.supported(this.get(ref));
-    if (ws.runtime.type === "worktree" && ws.branch && fs.existsSync(ws.projectPath)) {
-      if (!opts.force) await this.refuseToLoseWork(ws, ws.runtime.path, ws.branch);
-      await removeWorktree(ws.projectPath, ws.runtime.path, ws.branch, { force: opts.force });
+    const worktree = localWorktree(ws.runtime);
+    if (worktree && ws.branch && fs.existsSync(ws.projectPath)) {
+      if (!opts.force) await this.refuseToLoseWork(ws, worktree, ws.branch);
+      // Its files are in the worktree: the container goes first, losing nothing.
+      if (ws.runtime.type === "devcontainer") await this.devcontainers.remove(ws);
+      await removeWorktree(ws.projectPath, worktree, ws.branch, { force: opts.force });
     } else if (isRemote(ws.runtime)) {
       const remote = this.requireRemote();
       await remote.remove(ws, Boolean(opts.force));
@@ -373,6 +406,7 @@ export class WorkspaceService {
   async prepare(ws: Workspace): Promise<void> {
     this.supported(ws);
     if (isRemote(ws.runtime)) await this.requireRemote().prepare(ws);
+    if (ws.runtime.type === "devcontainer") await this.devcontainers.prepare(ws);
   }
 
   /** What git status needs for a workspace: its runtime and the base it is measured against. */
@@ -396,6 +430,8 @@ export class WorkspaceService {
       case "ssh":
       case "docker":
         return this.requireRemote().runtime(ws);
+      case "devcontainer":
+        return this.devcontainers.runtime(ws);
       case "unsupported":
         throw new ConfigError(unsupportedRuntimeMessage(ws.name, ws.runtime));
     }
@@ -405,6 +441,19 @@ export class WorkspaceService {
   private supported(ws: Workspace): Workspace {
     if (ws.runtime.type === "unsupported") throw new ConfigError(unsupportedRuntimeMessage(ws.name, ws.runtime));
     return ws;
+  }
+
+  /** Starts the workspace's dev container (building it if needed). */
+  private async openDevcontainer(ws: Workspace): Promise<void> {
+    if (ws.runtime.type !== "devcontainer") return;
+    try {
+      await this.devcontainers.up(ws);
+    } catch (err) {
+      // Nothing of a workspace that was never made stays behind: its container, its worktree.
+      await this.devcontainers.remove(ws).catch(() => {});
+      await removeWorktree(ws.projectPath, ws.runtime.path, ws.branch, { force: true }).catch(() => {});
+      throw err;
+    }
   }
 
   private requireRemote(): RemoteWorkspaces {

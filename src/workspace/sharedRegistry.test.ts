@@ -52,7 +52,8 @@ describe("a config.json written by the original Mux", () => {
     expect(ws.get("c0de000001")?.runtime).toMatchObject({ type: "unsupported", kind: "coder" });
     // The original's Docker workspace: its container as it named it, the workspace at /src in it.
     expect(ws.get("d0c4e40001")?.runtime).toEqual({ type: "docker", image: "node:20", container: "mux-api-dock", path: "/src" });
-    expect(ws.get("dece000001")?.runtime).toMatchObject({ type: "unsupported", kind: "devcontainer" });
+    // The original's dev container workspace: its worktree here, opened in the project's dev container.
+    expect(ws.get("dece000001")?.runtime).toMatchObject({ type: "devcontainer", configPath: ".devcontainer/devcontainer.json" });
     expect(ws.get("b0b0b0b0b0")).toMatchObject({ projectPath: app, runtime: { type: "unsupported", kind: "multi-project" } });
     // From before ids: named after its directory, with the id the original derives.
     expect(ws.get("app-ancient")).toMatchObject({ name: "ancient", createdAt: 0, runtime: { type: "worktree" } });
@@ -100,13 +101,13 @@ describe("a config.json written by the original Mux", () => {
     writeOriginalRegistry(root, fixture());
     const before = fileText();
     const service = new WorkspaceService(root);
-    expect(() => service.runtime(service.get("devc", api))).toThrow('workspace "devc" needs the devcontainer runtime, which this Mux does not have yet');
-    await expect(service.delete("devc", { force: true })).rejects.toThrow("needs the devcontainer runtime");
+    expect(() => service.runtime(service.get("coder-ws", api))).toThrow('workspace "coder-ws" needs the coder runtime, which this Mux does not have yet');
+    await expect(service.delete("coder-ws", { force: true })).rejects.toThrow("needs the coder runtime");
     await expect(service.rename("coder-ws", "other")).rejects.toThrow("needs the coder runtime");
     await expect(service.fork("both")).rejects.toThrow('workspace "both" spans several projects');
     expect(fileText()).toBe(before);
     const health = new Map((await service.listWorkspaces()).map((w) => [w.name, w.health]));
-    expect([health.get("devc"), health.get("coder-ws"), health.get("both")]).toEqual(Array(3).fill("unsupported-runtime"));
+    expect([health.get("coder-ws"), health.get("both")]).toEqual(Array(2).fill("unsupported-runtime"));
     expect(health.get("dock")).toBe("ok");
   });
 });

@@ -60,13 +60,14 @@ describe("a ~/.mux written by the original Mux", () => {
 
     const table = await mux(dirs.muxRoot, ["workspace", "list", "--all"]);
     expect(table.stdout).toMatch(/dock\td0c4e40001\tdocker\t.*mux-api-dock:\/src/);
-    expect(table.stdout).toMatch(/devc\t.* needs the devcontainer runtime/);
-    const refused = await mux(dirs.muxRoot, ["workspace", "delete", "devc", "--project", api, "--force"]);
+    expect(table.stdout).toMatch(/devc\tdece000001\tdevcontainer\t/);
+    expect(table.stdout).toMatch(/coder-ws\t.* needs the coder runtime/);
+    const refused = await mux(dirs.muxRoot, ["workspace", "delete", "coder-ws", "--project", api, "--force"]);
     expect(refused.code).toBe(1);
-    expect(refused.stderr).toContain('workspace "devc" needs the devcontainer runtime, which this Mux does not have yet');
-    const run = await mux(dirs.muxRoot, ["run", "--workspace", "devc", "hello"], api);
+    expect(refused.stderr).toContain('workspace "coder-ws" needs the coder runtime, which this Mux does not have yet');
+    const run = await mux(dirs.muxRoot, ["run", "--workspace", "coder-ws", "hello"], api);
     expect(run.code).toBe(1);
-    expect(run.stderr).toContain('workspace "devc" needs the devcontainer runtime');
+    expect(run.stderr).toContain('workspace "coder-ws" needs the coder runtime');
 
     server = await startServer({ muxRoot: dirs.muxRoot, env: { MUX_SSH_CONFIG: sshConfig } });
     const c = await connect(server);
@@ -75,8 +76,9 @@ describe("a ~/.mux written by the original Mux", () => {
       const summaries = new Map((await c.api.workspaces.list()).map((w) => [w.name, w]));
       expect(summaries.size).toBe(rows.size);
       expect(summaries.get("feature-x")).toMatchObject({ id: "a1b2c3d4e5", title: "Add feature X", runtime: { type: "worktree" } });
-      expect(summaries.get("devc")).toMatchObject({ health: "unsupported-runtime", runtime: { kind: "devcontainer" } });
-      await expect(c.api.chat.send({ workspaceId: "dece000001", text: "hi" })).rejects.toThrow("needs the devcontainer runtime");
+      expect(summaries.get("coder-ws")).toMatchObject({ health: "unsupported-runtime", runtime: { kind: "coder" } });
+      expect(summaries.get("devc")).toMatchObject({ runtime: { type: "devcontainer" } });
+      await expect(c.api.chat.send({ workspaceId: "c0de000001", text: "hi" })).rejects.toThrow("needs the coder runtime");
     } finally {
       c.close();
     }

@@ -14,7 +14,8 @@ export const DOCKER_WORKSPACE_PATH = "/src";
  * - `local` with a `srcBaseDir`: its older name for a worktree; without one, the project itself;
  * - `ssh` with a `coder` part: a Coder workspace, which needs the coder runtime;
  * - `docker`: a container named `containerName` (or as the original names it), the workspace at /src;
- * - `devcontainer` or anything newer: kept and listed, not usable here yet.
+ * - `devcontainer`: a worktree opened in the project's dev container (its `configPath`);
+ * - anything newer: kept and listed, not usable here yet.
  * A workspace attributed to several projects (the original's `projects` list) is not usable either.
  */
 export function runtimeFromRaw(raw: RawWorkspace, projectPath: string, name: string): RuntimeConfig {
@@ -40,6 +41,13 @@ export function runtimeFromRaw(raw: RawWorkspace, projectPath: string, name: str
         container: typeof rc.containerName === "string" && rc.containerName ? rc.containerName : containerNameFor(projectPath, name),
         path: DOCKER_WORKSPACE_PATH,
       };
+    case "devcontainer":
+      // A worktree here, like the original's own worktrees; its folder in the container is asked at start.
+      return {
+        type: "devcontainer",
+        path: dir,
+        configPath: typeof rc.configPath === "string" && rc.configPath ? rc.configPath : ".devcontainer/devcontainer.json",
+      };
     default:
       return { type: "unsupported", kind: typeof rc.type === "string" && rc.type ? rc.type : "unknown", path: raw.path };
   }
@@ -61,6 +69,8 @@ export function runtimeConfigFor(runtime: RuntimeConfig): RawObject | undefined 
       return { type: "ssh", host: runtime.host, srcBaseDir: runtime.path ? path.posix.dirname(path.posix.dirname(runtime.path)) : "~/mux" };
     case "docker":
       return runtime.container ? { type: "docker", image: runtime.image, containerName: runtime.container } : { type: "docker", image: runtime.image };
+    case "devcontainer":
+      return { type: "devcontainer", configPath: runtime.configPath };
     case "unsupported":
       return undefined;
   }

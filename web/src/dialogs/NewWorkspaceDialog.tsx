@@ -14,6 +14,7 @@ const RUNTIMES: { type: RuntimeType; label: string; hint: string }[] = [
   { type: "local", label: "Local", hint: "Works in the project directory itself" },
   { type: "ssh", label: "SSH", hint: "A worktree on a remote host" },
   { type: "docker", label: "Docker", hint: "Its own container on this machine" },
+  { type: "devcontainer", label: "Dev container", hint: "A worktree in the project's .devcontainer" },
 ];
 
 export function NewWorkspaceDialog({ projectPath: initialProject }: { projectPath?: string }) {
@@ -142,7 +143,7 @@ export function NewWorkspaceDialog({ projectPath: initialProject }: { projectPat
         </div>
         <fieldset>
           <legend className="label">Runtime</legend>
-          <div className="grid grid-cols-2 gap-1.5 sm:grid-cols-4" role="radiogroup">
+          <div className="grid grid-cols-2 gap-1.5 sm:grid-cols-3" role="radiogroup">
             {RUNTIMES.map((r) => (
               <label
                 key={r.type}

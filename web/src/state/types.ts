@@ -14,4 +14,9 @@ export type { CostSummary, ProviderUpdate, ProviderView, WorkspaceListEvent, Wor
 export type Project = z.infer<typeof ProjectSchema>;
 export type ProvidersView = z.infer<typeof ProvidersViewSchema>;
 export type ActivityState = WorkspaceSummary["activity"]["state"];
-export type RuntimeChoice = { type: "local" } | { type: "worktree" } | { type: "ssh"; host: string } | { type: "docker"; image?: string };
+export type RuntimeChoice =
+  | { type: "local" }
+  | { type: "worktree" }
+  | { type: "ssh"; host: string }
+  | { type: "docker"; image?: string }
+  | { type: "devcontainer"; configPath?: string };

@@ -1,0 +1,86 @@
+import { execFileSync } from "node:child_process";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { type FakeProvider, startFakeProvider } from "../fake-provider/index.js";
+import { containerState, dockerReady, inContainer, TEST_IMAGE } from "../helpers/docker.js";
+import { commitFile, gitIn, makeRepo } from "../helpers/git.js";
+import { lastEvent, runMux, tempDirs } from "../helpers/mux.js";
+
+const KEY = "sk-ant-devcontainer-test-0123456789abcdef";
+
+/** Containers the Dev Containers CLI made for Mux's workspaces (it labels them with Mux's id). */
+function containerOf(workspaceId: string): string {
+  return execFileSync("docker", ["ps", "-aq", "--filter", `label=mux.workspace=${workspaceId}`], { encoding: "utf8" }).trim();
+}
+
+describe.skipIf(!dockerReady())("dev container workspaces (the official Dev Containers CLI, a real engine)", () => {
+  let fake: FakeProvider;
+  let dirs: ReturnType<typeof tempDirs>;
+  let repo: string;
+
+  beforeAll(async () => {
+    fake = await startFakeProvider({ token: KEY });
+    dirs = tempDirs();
+    repo = makeRepo(path.join(dirs.base, "devapp"), { "README.md": "# devapp\n" });
+    fs.mkdirSync(path.join(repo, ".devcontainer"));
+    commitFile(
+      repo,
+      ".devcontainer/devcontainer.json",
+      JSON.stringify({ image: TEST_IMAGE, runArgs: ["--network", "none"], postCreateCommand: "echo created > /tmp/post-create.txt" }, null, 2),
+    );
+  }, 60_000);
+  afterAll(async () => {
+    await fake?.close();
+    dirs?.cleanup();
+  });
+  beforeEach(() => fake.reset());
+
+  const env = () => ({ MUX_ROOT: dirs.muxRoot, ANTHROPIC_API_KEY: KEY, ANTHROPIC_BASE_URL: fake.url });
+  const mux = (args: string[]) => runMux(args, { cwd: repo, env: env() });
+
+  it("opens a worktree in the project's dev container: postCreateCommand, tools and git inside, files in the worktree, safe delete", {
+    timeout: 240_000,
+  }, async () => {
+    const created = await mux(["workspace", "create", "dev1", "--runtime", "devcontainer", "--json"]);
+    expect(created.code, created.stderr).toBe(0);
+    const ws = JSON.parse(created.stdout) as { id: string; runtime: { type: string; path: string } };
+    expect(ws.runtime).toMatchObject({ type: "devcontainer", configPath: ".devcontainer/devcontainer.json" });
+    const c = containerOf(ws.id);
+    expect(containerState(c)).toBe("running");
+    expect(inContainer(c, "cat /tmp/post-create.txt")).toBe("created\n");
+
+    fake.enqueue(
+      { toolCalls: [{ name: "bash", args: { script: 'pwd; echo "rt=$MUX_RUNTIME"; test -e /.dockerenv && echo in-container; git branch --show-current' } }] },
+      { toolCalls: [{ name: "bash", args: { script: "echo x > made-inside.txt && git add -A && git commit -qm 'inside' && echo ok" } }] },
+      { text: "Done in the dev container." },
+    );
+    const r = await runMux(["run", "--json", "--dir", repo, "--workspace", "dev1", "-m", "sonnet", "work there"], { env: env() });
+    expect(r.code, r.stderr).toBe(0);
+    const ends = r.events.filter((e) => e.type === "tool-call-end");
+    expect((ends[0].result as { output: string }).output).toBe("/workspaces/dev1\nrt=devcontainer\nin-container\ndev1\n");
+    expect((ends[1].result as { output: string }).output).toBe("ok\n");
+    expect(lastEvent(r.events, "run-complete")?.text).toBe("Done in the dev container.");
+    // The commit made inside is on the workspace's branch here (the worktree is mounted).
+    expect(fs.readFileSync(path.join(ws.runtime.path, "made-inside.txt"), "utf8")).toBe("x\n");
+    expect(gitIn(repo, "log", "--format=%s", "-1", "dev1")).toBe("inside");
+
+    const refused = await mux(["workspace", "delete", "dev1"]);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain("commit(s) on no other branch");
+    expect(containerState(c)).toBe("running");
+    const deleted = await mux(["workspace", "delete", "dev1", "--force"]);
+    expect(deleted.code, deleted.stderr).toBe(0);
+    expect(containerState(c)).toBeNull();
+    expect(fs.existsSync(ws.runtime.path)).toBe(false);
+  });
+
+  it("a project without a dev container configuration is refused clearly, leaving nothing", { timeout: 60_000 }, async () => {
+    const r = await mux(["workspace", "create", "dev2", "--runtime", "devcontainer:.devcontainer/missing.json"]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain("no dev container configuration at");
+    const list = JSON.parse((await mux(["workspace", "list", "--json"])).stdout) as { name: string }[];
+    expect(list.map((w) => w.name)).not.toContain("dev2");
+    expect(gitIn(repo, "branch", "--list", "dev2")).toBe("");
+  });
+});

@@ -4,7 +4,7 @@ import * as path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { commitFile, gitIn, makeRepo } from "../../test/helpers/git.js";
 import { LocalRuntime } from "../runtime/local.js";
-import { type DiffBase, EMPTY_TREE, workspaceDiff } from "./gitDiff.js";
+import { type DiffBase, EMPTY_TREE, workspaceDiff, worktreeFingerprint } from "./gitDiff.js";
 import { revertChange } from "./revert.js";
 
 let base: string;
@@ -107,6 +107,20 @@ describe("workspaceDiff against real git", () => {
     expect((await workspaceDiff(rt, sha, { untracked: true })).version).toBe(a.version);
     write("keep.txt", numbered(40, "?"));
     expect((await workspaceDiff(rt, sha, { untracked: true })).version).not.toBe(a.version);
+  });
+
+  it("its fingerprint (which lets a diff be reused) holds until a file or the commit compared with moves", async () => {
+    gitIn(repo, "checkout", "-q", "-b", "feature");
+    const print = () => worktreeFingerprint(rt, "main");
+    const first = await print();
+    expect(await print()).toBe(first);
+    write("keep.txt", numbered(40, "!"));
+    const edited = await print();
+    expect(edited).not.toBe(first);
+    gitIn(repo, "checkout", "-q", "main");
+    commitFile(repo, "trunk.txt", "trunk moved\n");
+    gitIn(repo, "checkout", "-q", "feature");
+    expect(await print()).not.toBe(edited);
   });
 
   it("a hunk's hash follows its content, not its position", async () => {

@@ -107,11 +107,13 @@ ${GIT} diff -z --raw --numstat -p ${flags} "$b" -- "$@" || exit 4
 
 /**
  * A cheap fingerprint of the working tree (HEAD, the index, and the size and mtime of every
- * changed or untracked file): it moves whenever the diff may have, without computing the diff.
+ * changed or untracked file, and with `base` the commit it names): it moves whenever the diff
+ * may have, without computing the diff.
  */
-export async function worktreeFingerprint(runtime: Runtime): Promise<string> {
+export async function worktreeFingerprint(runtime: Runtime, base?: DiffBase): Promise<string> {
   const script = `unset ${GIT_ENV_TO_CLEAR}
 export GIT_OPTIONAL_LOCKS=0 LC_ALL=C
+${base ? `${baseScript(base)}\necho "$b"` : ""}
 ${GIT} rev-parse -q --verify HEAD
 stat -c '%s %y' "$(${GIT} rev-parse --git-path index)" 2>/dev/null
 ${GIT} ls-files -z -m -d -o --exclude-standard | xargs -0 -r stat -c '%n %s %y' -- 2>/dev/null

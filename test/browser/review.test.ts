@@ -6,6 +6,8 @@ import { hasChromium, newContext, screenshot } from "../helpers/browser.js";
 import { makeRepo } from "../helpers/git.js";
 import { type App, lastUserText, poll, startApp } from "./harness.js";
 
+declare const getComputedStyle: (el: unknown) => { color: string };
+
 const APP_TS = ["export function greet(name: string) {", "  return `hello ${name}`;", "}", ""].join("\n");
 const LONG_TS = `${Array.from({ length: 40 }, (_, i) => `export const line${i + 1} = ${i + 1};`).join("\n")}\n`;
 
@@ -48,6 +50,15 @@ describe.skipIf(!hasChromium)("browser: review pane", () => {
     await poll(() => page.getByTestId("tree-file").evaluateAll((els) => els.map((e) => e.getAttribute("data-path")))).toEqual(["NOTES.md", "src/app.ts"]);
     await page.getByTestId("diff-line").filter({ hasText: "const answer = 42;" }).waitFor();
     expect(await page.getByTestId("review-counter").textContent()).toBe("0 of 2 hunks reviewed");
+    // Coloured by the highlighting worker: the keyword is a token of its own, with a theme colour.
+    const keyword = page
+      .getByTestId("diff-line")
+      .filter({ hasText: "const answer = 42;" })
+      .locator(".tok", { hasText: /^const$/ });
+    await keyword.waitFor();
+    expect(await keyword.evaluate((el) => getComputedStyle(el).color)).not.toBe(
+      await page.getByTestId("review-diff").evaluate((el) => getComputedStyle(el).color),
+    );
     await screenshot(page, "review-pane");
   });
 
@@ -113,7 +124,12 @@ describe.skipIf(!hasChromium)("browser: review pane", () => {
   it("shows the whole file and side by side; reverts a hunk after a second click", async () => {
     const long = file("src/long.ts");
     await long.getByTestId("whole-file").click();
-    await page.getByTestId("diff-line").filter({ hasText: "export const line17 = 17;" }).waitFor();
+    // Context lines revealed around the hunks are coloured like the hunks' own.
+    await page
+      .getByTestId("diff-line")
+      .filter({ hasText: "export const line17 = 17;" })
+      .locator(".tok", { hasText: /^export$/ })
+      .waitFor();
     await page.getByTestId("review-split").click();
     // Side by side: the old and the new line on one row.
     await poll(() => page.getByTestId("diff-line").filter({ hasText: "line5 = 500" }).textContent()).toMatch(/line5 = 5;.*line5 = 500;/);

@@ -1,8 +1,8 @@
-import { type CSSProperties, memo, type ReactNode } from "react";
+import { memo, type ReactNode } from "react";
 import type { ReviewFile, ReviewHunk } from "../../../src/api/review";
 import { ChevronIcon } from "../app/icons";
 import type { DiffLine, Row } from "./rows";
-import { hunkTokens } from "./useHighlight";
+import { lineTokens } from "./useHighlight";
 
 const LINE_BG: Record<DiffLine["kind"], string> = { add: "bg-ok/12", del: "bg-err/12", ctx: "", note: "text-muted italic" };
 const SIGN: Record<DiffLine["kind"], string> = { add: "+", del: "-", ctx: " ", note: "" };
@@ -39,25 +39,24 @@ export function Counts({ added, removed }: { added: number; removed: number }) {
   );
 }
 
-/** The text of a line, coloured when its hunk's tokens are ready. */
-function Code({ line, tokens }: { line: DiffLine; tokens: ReviewHunkTokens }) {
+/** The text of a line, coloured when its tokens are ready. */
+function Code({ line, path, hunk }: { line: DiffLine; path: string; hunk?: ReviewHunk }) {
   const side = line.kind === "del" ? "old" : "new";
   const no = side === "old" ? line.oldNo : line.newNo;
-  const t = no !== undefined ? tokens?.[side].get(no) : undefined;
+  const t = no !== undefined && line.kind !== "note" ? lineTokens(path, hunk, side, no, line.text) : undefined;
   if (!t) return <>{line.text}</>;
   return (
     <>
-      {t.map((tok, j) => (
-        <span key={j} className="tok" style={tok.htmlStyle as CSSProperties | undefined}>
-          {tok.content}
+      {t.map(([content, colour], j) => (
+        <span key={j} className={colour ? `tok k${colour}` : undefined}>
+          {content}
         </span>
       ))}
     </>
   );
 }
-type ReviewHunkTokens = ReturnType<typeof hunkTokens>;
 
-function Half({ line, tokens, className = "" }: { line?: DiffLine; tokens: ReviewHunkTokens; className?: string }) {
+function Half({ line, path, hunk, className = "" }: { line?: DiffLine; path: string; hunk?: ReviewHunk; className?: string }) {
   if (!line) return <div className={`flex min-w-0 flex-1 bg-hover/40 ${className}`} />;
   const no = line.kind === "del" ? line.oldNo : line.newNo;
   return (
@@ -67,7 +66,7 @@ function Half({ line, tokens, className = "" }: { line?: DiffLine; tokens: Revie
         {SIGN[line.kind]}
       </span>
       <span className="pr-3 whitespace-pre">
-        <Code line={line} tokens={tokens} />
+        <Code line={line} path={path} hunk={hunk} />
       </span>
     </div>
   );
@@ -107,7 +106,6 @@ export const DiffRow = memo(function DiffRow({ row, hunk, selected, cursor, acti
       );
     case "line":
     case "split": {
-      const tokens = hunk ? hunkTokens(row.path, hunk) : null;
       const ring = selected ? "bg-accent/20" : "";
       const mark = cursor ? "shadow-[inset_2px_0_0_var(--mux-accent)]" : "";
       const onMouseDown = (e: React.MouseEvent) => {
@@ -118,8 +116,8 @@ export const DiffRow = memo(function DiffRow({ row, hunk, selected, cursor, acti
       if (row.kind === "split") {
         return (
           <div className={`flex h-full ${ring} ${mark}`} data-testid="diff-line" data-selected={selected || undefined} onMouseDown={onMouseDown}>
-            <Half line={row.left} tokens={tokens} className="border-r border-line" />
-            <Half line={row.right} tokens={tokens} />
+            <Half line={row.left} path={row.path} hunk={hunk} className="border-r border-line" />
+            <Half line={row.right} path={row.path} hunk={hunk} />
           </div>
         );
       }
@@ -136,7 +134,7 @@ export const DiffRow = memo(function DiffRow({ row, hunk, selected, cursor, acti
           <span className="w-11 shrink-0 pr-1.5 text-right text-muted/70 select-none tabular-nums">{l.newNo ?? ""}</span>
           <span className={`w-4 shrink-0 text-center select-none ${l.kind === "add" ? "text-ok" : l.kind === "del" ? "text-err" : ""}`}>{SIGN[l.kind]}</span>
           <span className="pr-3 whitespace-pre">
-            <Code line={l} tokens={tokens} />
+            <Code line={l} path={row.path} hunk={hunk} />
           </span>
         </div>
       );

@@ -19,6 +19,11 @@ import "./review.css";
 
 /** The pane's choices per workspace, for this page's lifetime (closing the panel keeps them). */
 const remembered = new Map<string, { base: ReviewBase; untracked: boolean }>();
+/**
+ * Files whose hunks are asked for below the last one in view: a few pages of scrolling, so the
+ * list (and its row index) is rebuilt every few hundred lines rather than every few.
+ */
+const AHEAD = 30;
 /** Context lines shown per "Show more". */
 const STEP = 20;
 /** Wider than this, hunks show side by side and the file tree sits beside the diff. */
@@ -100,11 +105,16 @@ export function ReviewPane({ workspaceId }: { workspaceId: string }) {
     .map((r) => (r.kind === "file" ? r.file.path : r.kind === "loading" ? r.path : ""))
     .join("\0");
   const { load } = data;
+  const loaded = useRef(data.hunks);
+  loaded.current = data.hunks;
   useEffect(() => {
     if (!wantedKey) return;
     const paths = wantedKey.split("\0");
     const last = files.findIndex((f) => f.path === paths[paths.length - 1]);
-    const ahead = last >= 0 ? files.slice(last + 1, last + 6).map((f) => f.path) : [];
+    const ahead = last >= 0 ? files.slice(last + 1, last + 1 + AHEAD).map((f) => f.path) : [];
+    // In batches: asked for again only once the files just below are missing.
+    const near = [...paths, ...ahead.slice(0, AHEAD / 3)].filter((p) => !collapsed.has(p));
+    if (near.every((p) => loaded.current.has(p))) return;
     load([...paths, ...ahead].filter((p) => !collapsed.has(p)));
   }, [wantedKey, files, collapsed, load]);
 
@@ -118,7 +128,7 @@ export function ReviewPane({ workspaceId }: { workspaceId: string }) {
     }
     return [...seen.values()];
   }, [items, rows, data.hunks]);
-  const colors = useHighlight(visibleHunks);
+  const colors = useHighlight(visibleHunks, expansions);
 
   // A newer diff: expanded files are read again, so their context matches.
   const version = data.summary?.version;
@@ -379,7 +389,7 @@ export function ReviewPane({ workspaceId }: { workspaceId: string }) {
               const row = rows[it.index];
               const hunk = "hunkIndex" in row ? data.hunks.get(row.path)?.[row.hunkIndex] : undefined;
               return (
-                <div key={it.key} className="absolute inset-x-0" style={{ top: it.start, height: it.size }}>
+                <div key={it.key} className="absolute inset-x-0 [contain:layout_paint_style]" style={{ top: it.start, height: it.size }}>
                   <DiffRow row={row} hunk={hunk} selected={selection.has(it.index)} cursor={it.index === focusIdx} actions={actions} colors={colors} />
                 </div>
               );

@@ -3,6 +3,7 @@ import type { ReviewFile, ReviewHunk } from "../../../src/api/review";
 import { ChevronIcon } from "../app/icons";
 import type { DiffLine, Row } from "./rows";
 import { lineTokens } from "./useHighlight";
+import { type FileOverlap, overlapLabel } from "./useOverlaps";
 
 const LINE_BG: Record<DiffLine["kind"], string> = { add: "bg-ok/12", del: "bg-err/12", ctx: "", note: "text-muted italic" };
 const SIGN: Record<DiffLine["kind"], string> = { add: "+", del: "-", ctx: " ", note: "" };
@@ -29,6 +30,8 @@ export interface RowActions {
   expand(path: string, hunkIndex: number, where: "above" | "below", all?: boolean): void;
   wholeFile(path: string): void;
   select(key: string, extend: boolean): void;
+  /** Files other workspaces change too (the overlap radar), by path. */
+  overlaps: Map<string, FileOverlap[]>;
 }
 
 export function Counts({ added, removed }: { added: number; removed: number }) {
@@ -142,6 +145,23 @@ export const DiffRow = memo(function DiffRow({ row, hunk, selected, cursor, acti
   }
 });
 
+/** Who else changes a file: the names (in the tree, only how many), red when a merge would conflict. */
+export function OverlapMark({ list, testId, short = false }: { list: FileOverlap[]; testId: string; short?: boolean }) {
+  const conflict = list.some((o) => o.conflict);
+  const label = overlapLabel(list);
+  return (
+    <span
+      data-testid={testId}
+      data-conflict={conflict || undefined}
+      className={`shrink-0 truncate font-sans text-[11px] ${conflict ? "text-err" : "text-warn"}`}
+      title={label}
+      aria-label={label}
+    >
+      {short ? `⇄ ${list.length === 1 ? list[0].name : list.length}` : `⇄ ${list.map((o) => o.name).join(", ")}`}
+    </span>
+  );
+}
+
 function SmallButton({
   children,
   onClick,
@@ -194,6 +214,7 @@ function FileHeader({ file, actions }: { file: ReviewFile; actions: RowActions }
       </span>
       {file.untracked && <span className="text-[11px] text-muted">untracked</span>}
       {file.binary ? <span className="text-[11px] text-muted">binary</span> : <Counts added={file.added} removed={file.removed} />}
+      {actions.overlaps.has(file.path) && <OverlapMark list={actions.overlaps.get(file.path)!} testId="file-overlap" />}
       <span className="flex-1" />
       {expandable && (
         <SmallButton testId="whole-file" title="Show the whole file" onClick={() => actions.wholeFile(file.path)}>

@@ -11,6 +11,7 @@ import { ReviewToolbar } from "./ReviewToolbar";
 import { buildRows, type Expansion, type Row, rowHeight, splitFileLines } from "./rows";
 import { commentTarget, selectedIndices } from "./selection";
 import { useHighlight } from "./useHighlight";
+import { useOverlaps } from "./useOverlaps";
 import { useReview } from "./useReview";
 import { addComment } from "./comments";
 import { keyCommand } from "./keys";
@@ -41,6 +42,7 @@ export function ReviewPane({ workspaceId }: { workspaceId: string }) {
   const [untracked, setUntracked] = useState(initial.untracked);
   useEffect(() => void remembered.set(workspaceId, { base, untracked }), [workspaceId, base, untracked]);
   const data = useReview(workspaceId, base, untracked);
+  const overlaps = useOverlaps(workspaceId);
   const [filter, setFilter] = useState("");
   const [collapsed, setCollapsed] = useState<Set<string>>(() => new Set());
   const [expansions, setExpansions] = useState<Map<string, Expansion>>(() => new Map());
@@ -191,7 +193,7 @@ export function ReviewPane({ workspaceId }: { workspaceId: string }) {
     [anchor],
   );
 
-  const impl: Omit<RowActions, "collapsed" | "confirming"> = {
+  const impl: Omit<RowActions, "collapsed" | "confirming" | "overlaps"> = {
     toggleCollapse: (path) =>
       setCollapsed((s) => {
         const n = new Set(s);
@@ -219,6 +221,7 @@ export function ReviewPane({ workspaceId }: { workspaceId: string }) {
     () => ({
       collapsed,
       confirming,
+      overlaps,
       toggleCollapse: (path) => implRef.current.toggleCollapse(path),
       markFile: (file) => implRef.current.markFile(file),
       markHunk: (path, hunk) => implRef.current.markHunk(path, hunk),
@@ -227,7 +230,7 @@ export function ReviewPane({ workspaceId }: { workspaceId: string }) {
       wholeFile: (path) => implRef.current.wholeFile(path),
       select: (key, extend) => implRef.current.select(key, extend),
     }),
-    [collapsed, confirming],
+    [collapsed, confirming, overlaps],
   );
 
   // ── keyboard ───────────────────────────────────────────────────────────
@@ -361,7 +364,7 @@ export function ReviewPane({ workspaceId }: { workspaceId: string }) {
       <div className="flex min-h-0 flex-1">
         {(treeBeside || showTree) && summary && (
           <div className={`flex min-h-0 flex-col border-r border-line ${treeBeside ? "w-60 shrink-0" : "flex-1"}`}>
-            <FileTree files={files} current={currentPath} onPick={pick} />
+            <FileTree files={files} current={currentPath} onPick={pick} overlaps={overlaps} />
           </div>
         )}
         <div

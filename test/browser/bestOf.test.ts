@@ -98,7 +98,7 @@ describe.skipIf(!hasChromium)("browser: best-of-N and the overlap badge", () => 
     const other = (await page.getByTestId("workspace-title").textContent()) === names[0] ? names[1] : names[0];
     await page.getByTestId("review-button").click();
     const treeMark = page.locator('[data-testid=tree-file][data-path="README.md"] [data-testid=tree-overlap]');
-    await poll(() => treeMark.textContent(), { timeout: 30_000 }).toBe(`⇄ ${other}`);
+    await poll(() => treeMark.locator("[aria-hidden]").textContent(), { timeout: 30_000 }).toBe(`⇄ ${other}`);
     await expect(treeMark.getAttribute("data-conflict")).resolves.toBe("true");
     await expect(page.locator('[data-testid=tree-file][data-path="result.txt"] [data-testid=tree-overlap]').getAttribute("title")).resolves.toBe(
       `Also changed by ${other}`,

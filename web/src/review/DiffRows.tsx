@@ -155,9 +155,9 @@ export function OverlapMark({ list, testId, short = false }: { list: FileOverlap
       data-conflict={conflict || undefined}
       className={`shrink-0 truncate font-sans text-[11px] ${conflict ? "text-err" : "text-warn"}`}
       title={label}
-      aria-label={label}
     >
-      {short ? `⇄ ${list.length === 1 ? list[0].name : list.length}` : `⇄ ${list.map((o) => o.name).join(", ")}`}
+      <span aria-hidden>{short ? `⇄ ${list.length === 1 ? list[0].name : list.length}` : `⇄ ${list.map((o) => o.name).join(", ")}`}</span>
+      <span className="sr-only">{label}</span>
     </span>
   );
 }

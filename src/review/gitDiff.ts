@@ -4,7 +4,7 @@ import type { ReviewFile, ReviewHunk } from "../api/review.js";
 import { execCapture, type Runtime } from "../runtime/types.js";
 import { shq } from "../tools/shellQuote.js";
 import { GIT_ENV_TO_CLEAR, validateBase } from "../workspace/gitStatusScript.js";
-import { buildFiles, parsePatch, parseRawNumstat } from "./parse.js";
+import { buildFiles, parsePatch, parseRawNumstat, parseUnmerged } from "./parse.js";
 
 const GIT = "git -c core.quotepath=off --no-optional-locks";
 /** git's empty tree: the base of a repository without commits. */
@@ -89,19 +89,23 @@ ${baseScript(base)}
 printf '${MARK}base %s\\n' "$b"
 set -- ${(opts.paths ?? []).map(shq).join(" ")}
 ${withDiffIndex(opts.untracked)}
+printf '\\n${MARK}unmerged\\n'
+${GIT} ls-files -z -u -- "$@" || exit 4
 printf '\\n${MARK}diff\\n'
 ${GIT} diff -z --raw --numstat -p ${flags} "$b" -- "$@" || exit 4
 `;
   const out = await run(runtime, script);
   const m = new RegExp(`^${MARK}base ([0-9a-f]+)\n${MARK}untracked\n`).exec(out);
-  const at = out.indexOf(`\n${MARK}diff\n`);
-  if (!m || at < 0) throw new ReviewError("git printed no diff");
+  const mid = out.indexOf(`\n${MARK}unmerged\n`);
+  const at = out.indexOf(`\n${MARK}diff\n`, mid);
+  if (!m || mid < 0 || at < 0) throw new ReviewError("git printed no diff");
   const baseSha = m[1];
-  const untracked = new Set(out.slice(m[0].length, at).split("\0").filter(Boolean));
+  const untracked = new Set(out.slice(m[0].length, mid).split("\0").filter(Boolean));
+  const unmerged = parseUnmerged(out.slice(mid + MARK.length + 10, at));
   const raw = out.slice(at + MARK.length + 6);
   const { changes, patch } = parseRawNumstat(raw);
-  const files = buildFiles(changes, parsePatch(patch), untracked);
-  const version = createHash("sha1").update(baseSha).update(raw).digest("hex").slice(0, 16);
+  const files = buildFiles(changes, parsePatch(patch), untracked, unmerged);
+  const version = createHash("sha1").update(baseSha).update(out.slice(mid)).digest("hex").slice(0, 16);
   return { baseSha, version, files, patch };
 }
 

@@ -47,6 +47,16 @@ export function parseRawNumstat(out: string): { changes: RawChange[]; patch: str
   return { changes, patch: out.slice(pos) };
 }
 
+/** Paths of `git ls-files -z -u` records (`mode sha stage\tpath\0`, one per stage): the files left in conflict. */
+export function parseUnmerged(out: string): Set<string> {
+  const paths = new Set<string>();
+  for (const record of out.split("\0")) {
+    const tab = record.indexOf("\t");
+    if (tab >= 0) paths.add(record.slice(tab + 1));
+  }
+  return paths;
+}
+
 /** One file's section of a patch: its header lines and hunks. */
 export interface PatchSection {
   header: string[];
@@ -54,6 +64,20 @@ export interface PatchSection {
 }
 
 const HUNK = /^@@ -(\d+)(?:,(\d+))? \+(\d+)(?:,(\d+))? @@/;
+/** A combined diff's hunk (`diff --cc`, a merge in progress): `@@@ -a,b -c,d +e,f @@@`, one `-` range per parent. */
+const COMBINED = /^(@{3,}) -(\d+)(?:,(\d+))? (?:-\d+(?:,\d+)? )*\+(\d+)(?:,(\d+))? @{3,}/;
+
+/**
+ * A combined diff's line as a line of a plain diff against the first parent (the branch's own
+ * side, HEAD): its first column says how the line stands against that parent; a line that is
+ * only in another parent (kept out of the result) is not part of that view.
+ */
+function firstParentLine(line: string, parents: number): string | null {
+  const cols = line.slice(0, parents);
+  const text = line.slice(parents);
+  if (cols[0] === "+" || cols[0] === "-") return cols[0] + text;
+  return cols.includes("-") ? null : ` ${text}`;
+}
 
 /**
  * A hunk's key for review marks: its path and content, not its position, so an edit elsewhere in
@@ -68,16 +92,39 @@ export function parsePatch(out: string): PatchSection[] {
   const sections: PatchSection[] = [];
   let cur: PatchSection | null = null;
   let hunk: ReviewHunk | null = null;
+  /** Parents of the current combined diff's hunks (0: a plain diff). */
+  let parents = 0;
   const lines = out.split("\n");
   if (lines[lines.length - 1] === "") lines.pop();
   for (const line of lines) {
     if (line.startsWith("diff --git ") || line.startsWith("diff --cc ")) {
       cur = { header: [line], hunks: [] };
       hunk = null;
+      parents = 0;
       sections.push(cur);
       continue;
     }
     if (!cur) continue;
+    const c = line.startsWith("@@@") ? COMBINED.exec(line) : null;
+    if (c) {
+      parents = c[1].length - 1;
+      hunk = {
+        hash: "",
+        header: line,
+        oldStart: Number(c[2]),
+        oldLines: c[3] === undefined ? 1 : Number(c[3]),
+        newStart: Number(c[4]),
+        newLines: c[5] === undefined ? 1 : Number(c[5]),
+        lines: [],
+      };
+      cur.hunks.push(hunk);
+      continue;
+    }
+    if (hunk && parents > 0) {
+      const l = line.startsWith("\\") ? line : firstParentLine(line, parents);
+      if (l !== null) hunk.lines.push(l);
+      continue;
+    }
     const h = HUNK.exec(line);
     if (h) {
       hunk = {
@@ -107,7 +154,12 @@ export function fileHunks(path: string, section: PatchSection | undefined): Revi
 }
 
 /** Files of a diff, numbered as git printed them, with their hunks. */
-export function buildFiles(raw: RawChange[], patch: PatchSection[], untracked: Set<string>): { file: ReviewFile; hunks: ReviewHunk[] }[] {
+export function buildFiles(
+  raw: RawChange[],
+  patch: PatchSection[],
+  untracked: Set<string>,
+  unmerged: Set<string> = new Set(),
+): { file: ReviewFile; hunks: ReviewHunk[] }[] {
   return raw.map((c, i) => {
     const hunks = fileHunks(c.path, patch[i]);
     const file: ReviewFile = {
@@ -121,6 +173,7 @@ export function buildFiles(raw: RawChange[], patch: PatchSection[], untracked: S
       reviewed: 0,
     };
     if (c.oldPath !== undefined) file.oldPath = c.oldPath;
+    if (unmerged.has(c.path)) file.conflicted = true;
     return { file, hunks };
   });
 }

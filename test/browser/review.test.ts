@@ -3,7 +3,7 @@ import * as path from "node:path";
 import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { hasChromium, newContext, screenshot } from "../helpers/browser.js";
-import { makeRepo } from "../helpers/git.js";
+import { commitFile, gitIn, makeRepo } from "../helpers/git.js";
 import { type App, lastUserText, poll, startApp } from "./harness.js";
 
 declare const getComputedStyle: (el: unknown) => { color: string };
@@ -21,11 +21,12 @@ describe.skipIf(!hasChromium)("browser: review pane", () => {
   let page: Page;
   let worktree: string;
   let workspaceId: string;
+  let repo: string;
 
   beforeAll(async () => {
     app = await startApp();
     const api = await app.api();
-    const repo = makeRepo(path.join(app.dirs.base, "review-app"), { "src/app.ts": APP_TS, "src/long.ts": LONG_TS, "README.md": "# app\n" });
+    repo = makeRepo(path.join(app.dirs.base, "review-app"), { "src/app.ts": APP_TS, "src/long.ts": LONG_TS, "README.md": "# app\n" });
     await api.projects.add({ path: repo });
     const ws = await api.workspaces.create({ projectPath: repo, name: "reviewed" });
     workspaceId = ws.id;
@@ -152,5 +153,23 @@ describe.skipIf(!hasChromium)("browser: review pane", () => {
     expect(box).toMatchObject({ x: 0, y: 0, width: 390 });
     await screenshot(phone, "review-phone");
     await phone.close();
+  });
+
+  it("mid-merge, a file left in conflict is flagged and its conflict markers stand out", async () => {
+    commitFile(worktree, "README.md", "# app, as the agent has it\n", "agent edits the readme");
+    commitFile(repo, "README.md", "# app, as trunk has it\n", "trunk edits the readme");
+    expect(() => gitIn(worktree, "merge", "-q", "main")).toThrow();
+    await page.locator('[data-testid=tree-file][data-path="README.md"] [data-testid=tree-conflicted]').waitFor({ timeout: 30_000 });
+    await file("README.md").getByTestId("file-conflicted").waitFor();
+    const markers = page.locator("[data-testid=diff-line][data-conflict-marker]");
+    await poll(() => markers.allTextContents()).toEqual([
+      expect.stringContaining("<<<<<<< HEAD"),
+      expect.stringContaining("======="),
+      expect.stringContaining(">>>>>>> main"),
+    ]);
+    // The lines between the markers are plain added lines.
+    expect(await page.getByTestId("diff-line").filter({ hasText: "# app, as trunk has it" }).getAttribute("data-conflict-marker")).toBeNull();
+    await page.locator('[data-testid=tree-file][data-path="README.md"]').click();
+    await screenshot(page, "review-conflict");
   });
 });

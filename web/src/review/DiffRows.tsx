@@ -6,6 +6,8 @@ import { lineTokens } from "./useHighlight";
 import { type FileOverlap, overlapLabel } from "./useOverlaps";
 
 const LINE_BG: Record<DiffLine["kind"], string> = { add: "bg-ok/12", del: "bg-err/12", ctx: "", note: "text-muted italic" };
+/** Conflict markers stand out from the added lines around them. */
+const MARKER_BG = "bg-warn/30 font-bold";
 const SIGN: Record<DiffLine["kind"], string> = { add: "+", del: "-", ctx: " ", note: "" };
 export const STATUS_LETTER: Record<ReviewFile["status"], string> = { added: "A", modified: "M", deleted: "D", renamed: "R", copied: "C" };
 export const STATUS_COLOR: Record<ReviewFile["status"], string> = {
@@ -63,7 +65,10 @@ function Half({ line, path, hunk, className = "" }: { line?: DiffLine; path: str
   if (!line) return <div className={`flex min-w-0 flex-1 bg-hover/40 ${className}`} />;
   const no = line.kind === "del" ? line.oldNo : line.newNo;
   return (
-    <div className={`flex min-w-0 flex-1 overflow-hidden ${LINE_BG[line.kind]} ${className}`}>
+    <div
+      className={`flex min-w-0 flex-1 overflow-hidden ${line.marker ? MARKER_BG : LINE_BG[line.kind]} ${className}`}
+      data-conflict-marker={line.marker || undefined}
+    >
       <span className="w-11 shrink-0 pr-1.5 text-right text-muted/70 select-none tabular-nums">{no ?? ""}</span>
       <span className={`w-4 shrink-0 text-center select-none ${line.kind === "add" ? "text-ok" : line.kind === "del" ? "text-err" : ""}`}>
         {SIGN[line.kind]}
@@ -127,9 +132,11 @@ export const DiffRow = memo(function DiffRow({ row, hunk, selected, cursor, acti
       const l = row.line;
       return (
         <div
-          className={`flex h-full ${selected ? ring : LINE_BG[l.kind]} ${mark}`}
+          className={`flex h-full ${selected ? ring : l.marker ? MARKER_BG : LINE_BG[l.kind]} ${mark}`}
           data-testid="diff-line"
           data-kind={l.kind}
+          data-conflict-marker={l.marker || undefined}
+          title={l.marker ? "Conflict marker: the merge left this file in conflict" : undefined}
           data-selected={selected || undefined}
           onMouseDown={onMouseDown}
         >
@@ -144,6 +151,15 @@ export const DiffRow = memo(function DiffRow({ row, hunk, selected, cursor, acti
     }
   }
 });
+
+/** A file a merge in progress left in conflict (its markers are in the diff). */
+export function ConflictTag({ testId }: { testId: string }) {
+  return (
+    <span data-testid={testId} className="shrink-0 rounded bg-err/15 px-1 font-sans text-[11px] text-err" title="Left in conflict by a merge in progress">
+      conflict
+    </span>
+  );
+}
 
 /** Who else changes a file: the names (in the tree, only how many), red when a merge would conflict. */
 export function OverlapMark({ list, testId, short = false }: { list: FileOverlap[]; testId: string; short?: boolean }) {
@@ -213,6 +229,7 @@ function FileHeader({ file, actions }: { file: ReviewFile; actions: RowActions }
         {file.path}
       </span>
       {file.untracked && <span className="text-[11px] text-muted">untracked</span>}
+      {file.conflicted && <ConflictTag testId="file-conflicted" />}
       {file.binary ? <span className="text-[11px] text-muted">binary</span> : <Counts added={file.added} removed={file.removed} />}
       {actions.overlaps.has(file.path) && <OverlapMark list={actions.overlaps.get(file.path)!} testId="file-overlap" />}
       <span className="flex-1" />

@@ -4,7 +4,7 @@ import type { ReviewFile, ReviewHunk } from "../api/review.js";
 import { execCapture, type Runtime } from "../runtime/types.js";
 import { shq } from "../tools/shellQuote.js";
 import { GIT_ENV_TO_CLEAR, validateBase } from "../workspace/gitStatusScript.js";
-import { buildFiles, parsePatch, parseRawNumstat, parseUnmerged } from "./parse.js";
+import { buildFiles, parsePatch, parseRaw, parseUnmerged } from "./parse.js";
 
 const GIT = "git -c core.quotepath=off --no-optional-locks";
 /** git's empty tree: the base of a repository without commits. */
@@ -82,7 +82,7 @@ export interface DiffResult {
 /** Every change between `base` and the working tree: committed, staged, unstaged and (optionally) untracked. */
 export async function workspaceDiff(runtime: Runtime, base: DiffBase, opts: DiffOptions): Promise<DiffResult> {
   const flags = `--no-color --no-ext-diff -M -U${opts.context ?? 3}${opts.binary ? " --binary" : ""}`;
-  // One diff for names, counts and the patch: raw and numstat records (NUL-separated), then the patch.
+  // One diff for names and the patch: raw records (NUL-separated), then the patch.
   const script = `unset ${GIT_ENV_TO_CLEAR}
 export GIT_OPTIONAL_LOCKS=0 LC_ALL=C
 ${baseScript(base)}
@@ -92,7 +92,7 @@ ${withDiffIndex(opts.untracked)}
 printf '\\n${MARK}unmerged\\n'
 ${GIT} ls-files -z -u -- "$@" || exit 4
 printf '\\n${MARK}diff\\n'
-${GIT} diff -z --raw --numstat -p ${flags} "$b" -- "$@" || exit 4
+${GIT} diff -z --raw -p ${flags} "$b" -- "$@" || exit 4
 `;
   const out = await run(runtime, script);
   const m = new RegExp(`^${MARK}base ([0-9a-f]+)\n${MARK}untracked\n`).exec(out);
@@ -103,7 +103,7 @@ ${GIT} diff -z --raw --numstat -p ${flags} "$b" -- "$@" || exit 4
   const untracked = new Set(out.slice(m[0].length, mid).split("\0").filter(Boolean));
   const unmerged = parseUnmerged(out.slice(mid + MARK.length + 10, at));
   const raw = out.slice(at + MARK.length + 6);
-  const { changes, patch } = parseRawNumstat(raw);
+  const { changes, patch } = parseRaw(raw);
   const files = buildFiles(changes, parsePatch(patch), untracked, unmerged);
   const version = createHash("sha1").update(baseSha).update(out.slice(mid)).digest("hex").slice(0, 16);
   return { baseSha, version, files, patch };

@@ -1,25 +1,22 @@
-/** Parsers of what the review's git commands print: raw + numstat records and the patch text. */
+/** Parsers of what the review's git commands print: raw records, unmerged paths and the patch text. */
 import { createHash } from "node:crypto";
 import type { ReviewFile, ReviewFileStatus, ReviewHunk } from "../api/review.js";
 
-/** A file's entry as `git diff --raw --numstat -z` lists it. */
+/** A file's entry as `git diff --raw -z` lists it. */
 export interface RawChange {
   path: string;
   oldPath?: string;
   status: ReviewFileStatus;
-  binary: boolean;
-  added: number;
-  removed: number;
 }
 
 const STATUS: Record<string, ReviewFileStatus> = { A: "added", D: "deleted", R: "renamed", C: "copied" };
 
 /**
- * Reads `git diff -z --raw --numstat [-p]` output: raw records (`:modes shas X\0path\0[new\0]`),
- * then numstat records (`a\tr\tpath\0` or, for a rename, `a\tr\t\0old\0new\0`) in the same
- * order, then (with -p) a NUL and the patch text, returned as `patch`.
+ * Reads `git diff -z --raw -p` output: raw records (`:modes shas X\0path\0[new\0]`), then a NUL
+ * and the patch text, returned as `patch`. (Line counts come from the patch itself: asking git
+ * for --numstat too would make it diff every file twice.)
  */
-export function parseRawNumstat(out: string): { changes: RawChange[]; patch: string } {
+export function parseRaw(out: string): { changes: RawChange[]; patch: string } {
   let pos = 0;
   const next = () => {
     const end = out.indexOf("\0", pos);
@@ -32,16 +29,9 @@ export function parseRawNumstat(out: string): { changes: RawChange[]; patch: str
     const letter = next().split(" ")[4]?.[0] ?? "M";
     const two = letter === "R" || letter === "C";
     const first = next();
-    const change: RawChange = { path: two ? next() : first, status: STATUS[letter] ?? "modified", binary: false, added: 0, removed: 0 };
+    const change: RawChange = { path: two ? next() : first, status: STATUS[letter] ?? "modified" };
     if (two) change.oldPath = first;
     changes.push(change);
-  }
-  for (const change of changes) {
-    const [a, r, p] = next().split("\t");
-    if (p === "") pos = out.indexOf("\0", out.indexOf("\0", pos) + 1) + 1; // a rename's two paths
-    change.binary = a === "-";
-    change.added = change.binary ? 0 : Number(a) || 0;
-    change.removed = change.binary ? 0 : Number(r) || 0;
   }
   if (out.startsWith("\0", pos)) pos++;
   return { changes, patch: out.slice(pos) };
@@ -162,13 +152,23 @@ export function buildFiles(
 ): { file: ReviewFile; hunks: ReviewHunk[] }[] {
   return raw.map((c, i) => {
     const hunks = fileHunks(c.path, patch[i]);
+    const binary = (patch[i]?.header ?? []).some((l) => l.startsWith("Binary files ") || l === "GIT binary patch");
+    let added = 0;
+    let removed = 0;
+    for (const h of hunks) {
+      if (h.meta) continue;
+      for (const l of h.lines) {
+        if (l[0] === "+") added++;
+        else if (l[0] === "-") removed++;
+      }
+    }
     const file: ReviewFile = {
       path: c.path,
       status: c.status,
-      binary: c.binary,
+      binary,
       untracked: untracked.has(c.path),
-      added: c.added,
-      removed: c.removed,
+      added,
+      removed,
       hunks: hunks.length,
       reviewed: 0,
     };

@@ -379,7 +379,7 @@ export function ReviewPane({ workspaceId }: { workspaceId: string }) {
             </p>
           )}
           <div
-            className="relative"
+            className="relative will-change-transform"
             style={
               {
                 height: virtualizer.getTotalSize(),

@@ -121,7 +121,10 @@ describe("workspaceDiff against real git", () => {
     gitIn(repo, "checkout", "-q", "main");
     commitFile(repo, "trunk.txt", "trunk moved\n");
     gitIn(repo, "checkout", "-q", "feature");
-    expect(await print()).not.toBe(edited);
+    const moved = await print();
+    expect(moved).not.toBe(edited);
+    // The diff takes the same fingerprint in its own run.
+    expect((await workspaceDiff(rt, "main", { untracked: true, fingerprint: true })).print).toBe(moved);
   });
 
   it("mid-merge: files left in conflict are flagged, their hunks carry the conflict markers; git's combined diff reads as a diff against HEAD", async () => {

@@ -14,6 +14,11 @@ const TIMEOUT_MS = 60_000;
 
 export class ReviewError extends Error {}
 
+/** What {@link worktreeFingerprint} hashes (after the base commit, when it has one), with the real index. */
+const FINGERPRINT = `${GIT} rev-parse -q --verify HEAD
+stat -c '%s %y' "$(${GIT} rev-parse --git-path index)" 2>/dev/null
+${GIT} ls-files -z -m -d -o --exclude-standard | xargs -0 -r stat -c '%n %s %y' -- 2>/dev/null`;
+
 /**
  * Sets GIT_INDEX_FILE to a throw-away copy of the index in which untracked files (when wanted)
  * are intent-to-add: `git diff BASE` then shows them as new files, renames from tracked files
@@ -47,6 +52,8 @@ export interface DiffOptions {
   context?: number;
   /** Binary files as patches git can apply (for reverts). */
   binary?: boolean;
+  /** Also take the working tree's fingerprint (as worktreeFingerprint with this base), first, in the same run. */
+  fingerprint?: boolean;
 }
 
 /**
@@ -77,6 +84,8 @@ export interface DiffResult {
   files: { file: ReviewFile; hunks: ReviewHunk[] }[];
   /** The patch as git printed it. */
   patch: string;
+  /** With `fingerprint`: the working tree's, taken just before the diff. */
+  print?: string;
 }
 
 /** Every change between `base` and the working tree: committed, staged, unstaged and (optionally) untracked. */
@@ -86,6 +95,7 @@ export async function workspaceDiff(runtime: Runtime, base: DiffBase, opts: Diff
   const script = `unset ${GIT_ENV_TO_CLEAR}
 export GIT_OPTIONAL_LOCKS=0 LC_ALL=C
 ${baseScript(base)}
+${opts.fingerprint ? `printf '${MARK}print\\n'\necho "$b"\n${FINGERPRINT}\nprintf '\\n'` : ""}
 printf '${MARK}base %s\\n' "$b"
 set -- ${(opts.paths ?? []).map(shq).join(" ")}
 ${withDiffIndex(opts.untracked)}
@@ -95,18 +105,30 @@ printf '\\n${MARK}diff\\n'
 ${GIT} diff -z --raw -p ${flags} "$b" -- "$@" || exit 4
 `;
   const out = await run(runtime, script);
-  const m = new RegExp(`^${MARK}base ([0-9a-f]+)\n${MARK}untracked\n`).exec(out);
+  const m = new RegExp(`(?:^|\n)${MARK}base ([0-9a-f]+)\n${MARK}untracked\n`).exec(out);
   const mid = out.indexOf(`\n${MARK}unmerged\n`);
   const at = out.indexOf(`\n${MARK}diff\n`, mid);
   if (!m || mid < 0 || at < 0) throw new ReviewError("git printed no diff");
   const baseSha = m[1];
-  const untracked = new Set(out.slice(m[0].length, mid).split("\0").filter(Boolean));
+  // The fingerprint section holds exactly what worktreeFingerprint hashes (its own newline ends before the base line).
+  const print =
+    opts.fingerprint && out.startsWith(`${MARK}print\n`)
+      ? createHash("sha1")
+          .update(out.slice(MARK.length + 6, m.index))
+          .digest("hex")
+      : undefined;
+  const untracked = new Set(
+    out
+      .slice(m.index + m[0].length, mid)
+      .split("\0")
+      .filter(Boolean),
+  );
   const unmerged = parseUnmerged(out.slice(mid + MARK.length + 10, at));
   const raw = out.slice(at + MARK.length + 6);
   const { changes, patch } = parseRaw(raw);
   const files = buildFiles(changes, parsePatch(patch), untracked, unmerged);
   const version = createHash("sha1").update(baseSha).update(out.slice(mid)).digest("hex").slice(0, 16);
-  return { baseSha, version, files, patch };
+  return { baseSha, version, files, patch, ...(print ? { print } : {}) };
 }
 
 /**
@@ -118,9 +140,7 @@ export async function worktreeFingerprint(runtime: Runtime, base?: DiffBase): Pr
   const script = `unset ${GIT_ENV_TO_CLEAR}
 export GIT_OPTIONAL_LOCKS=0 LC_ALL=C
 ${base ? `${baseScript(base)}\necho "$b"` : ""}
-${GIT} rev-parse -q --verify HEAD
-stat -c '%s %y' "$(${GIT} rev-parse --git-path index)" 2>/dev/null
-${GIT} ls-files -z -m -d -o --exclude-standard | xargs -0 -r stat -c '%n %s %y' -- 2>/dev/null
+${FINGERPRINT}
 true`;
   const r = await execCapture(runtime, script, { timeoutMs: TIMEOUT_MS });
   return createHash("sha1").update(r.stdout).digest("hex");

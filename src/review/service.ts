@@ -34,8 +34,7 @@ const KEPT_DIFFS = 4;
 
 interface Cached {
   key: string;
-  /** The working tree's fingerprint taken before the diff: while it holds, so does the diff. */
-  print: string;
+  /** With the working tree's fingerprint taken just before it (diff.print): while that holds, so does the diff. */
   diff: DiffResult;
   hunks: Map<string, ReviewHunk[]>;
 }
@@ -97,12 +96,12 @@ export class ReviewService {
     const ws = this.get(t.workspaceId);
     const [runtime, { base, label }] = await Promise.all([this.runtime(ws), this.base(ws, t.base)]);
     const key = JSON.stringify([t.base, t.untracked]);
-    // A fingerprint costs a fraction of a diff: an unchanged tree (a reopened pane, a second tab) reuses the last one.
-    const print = await worktreeFingerprint(runtime, base).catch(() => "");
+    // A fingerprint costs a fraction of a diff: an unchanged tree (a reopened pane, a second tab) reuses the last diff.
     const known = this.cache.get(t.workspaceId);
-    if (known && print && known.key === key && known.print === print) return { ...known, label, sha: known.diff.baseSha };
-    const diff = await workspaceDiff(runtime, base, { untracked: t.untracked }).catch(badRequest);
-    const cached = { key, print, diff, hunks: new Map(diff.files.map((f) => [f.file.path, f.hunks])) };
+    if (known?.key === key && known.diff.print && (await worktreeFingerprint(runtime, base).catch(() => "")) === known.diff.print)
+      return { ...known, label, sha: known.diff.baseSha };
+    const diff = await workspaceDiff(runtime, base, { untracked: t.untracked, fingerprint: true }).catch(badRequest);
+    const cached = { key, diff, hunks: new Map(diff.files.map((f) => [f.file.path, f.hunks])) };
     this.cache.delete(t.workspaceId);
     this.cache.set(t.workspaceId, cached);
     this.trimCache();

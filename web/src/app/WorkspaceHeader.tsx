@@ -103,7 +103,7 @@ function usePreloadReview() {
   useEffect(() => {
     const preload = () => void import("../review/ReviewPane").catch(() => {});
     if (typeof requestIdleCallback !== "function") return preload();
-    const id = requestIdleCallback(preload, { timeout: 3_000 });
+    const id = requestIdleCallback(preload, { timeout: 500 });
     return () => cancelIdleCallback(id);
   }, []);
 }

@@ -33,6 +33,8 @@ export default defineConfig({
   // Relative asset URLs: the app works under any path prefix (e.g. Coder's /@user/ws/apps/mux/).
   base: "./",
   plugins: [react(), tailwindcss(), stampServiceWorker()],
+  // Workers as ES modules: the review's highlighting worker loads each grammar as its own chunk.
+  worker: { format: "es" },
   build: {
     outDir,
     emptyOutDir: true,

@@ -23,6 +23,8 @@ export const ReviewFileSchema = z.object({
   binary: z.boolean(),
   /** Not known to git yet (shown as added). */
   untracked: z.boolean(),
+  /** Unmerged: the workspace is in the middle of a merge (or rebase) that left conflicts in this file. */
+  conflicted: z.boolean().optional(),
   added: z.number(),
   removed: z.number(),
   hunks: z.number(),

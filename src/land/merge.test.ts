@@ -222,6 +222,65 @@ describe("merge", { timeout: 60_000 }, () => {
     expect(fs.existsSync(path.join(repo, "b.txt"))).toBe(false);
   });
 
+  /**
+   * Another writer moves main right before Mux's compare-and-swap of it: `git` on PATH is a
+   * wrapper that, while RACE_FILE exists, commits other-N.txt to main ahead of each
+   * `update-ref refs/heads/main` (RACE_FILE saying "once": only the first time).
+   */
+  function raceTrunk(times: "once" | "always"): string {
+    const bin = path.join(tmp, "bin");
+    const race = path.join(tmp, "race");
+    const real = path.join(gitIn(tmp, "--exec-path"), "git");
+    fs.mkdirSync(bin, { recursive: true });
+    fs.writeFileSync(
+      path.join(bin, "git"),
+      `#!/bin/bash
+if [ "$1" = update-ref ] && [[ " $* " == *" refs/heads/main "* ]] && [ -e ${race} ]; then
+  [ "$(cat ${race})" = once ] && rm -f ${race}
+  n=$(( $(cat ${race}.n 2>/dev/null || echo 0) + 1 )); echo $n > ${race}.n
+  idx=$(mktemp); trap 'rm -f "$idx"' EXIT
+  export GIT_INDEX_FILE=$idx
+  ${real} read-tree refs/heads/main
+  blob=$(echo "other $n" | ${real} hash-object -w --stdin)
+  ${real} update-index --add --cacheinfo "100644,$blob,other-$n.txt"
+  c=$(${real} commit-tree "$(${real} write-tree)" -p refs/heads/main -m "other writer $n")
+  ${real} update-ref refs/heads/main "$c"
+  unset GIT_INDEX_FILE
+fi
+exec ${real} "$@"
+`,
+      { mode: 0o755 },
+    );
+    fs.writeFileSync(race, times);
+    process.env.PATH = `${bin}:${process.env.PATH}`;
+    return race;
+  }
+
+  it("the trunk moving between computing the merge and moving the ref: the merge is made again on the new trunk", async () => {
+    const ws = await workspaceWithWork();
+    gitIn(repo, "checkout", "-q", "--detach");
+    raceTrunk("once");
+    const r = await land.merge(ws.id);
+    expect(r).toMatchObject({ status: "merged", mode: "squash" });
+    // On top of the other writer's commit, which is kept.
+    expect(
+      log()
+        .slice(0, 2)
+        .map((l) => l.split("|")[0]),
+    ).toEqual(["feat", "other writer 1"]);
+    expect(gitIn(repo, "show", "main:other-1.txt")).toBe("other 1");
+    expect(gitIn(repo, "show", "main:b.txt")).toBe("bee");
+    expect((r as { previous: string }).previous).toBe(head("main~1"));
+  });
+
+  it("a trunk that keeps moving is refused with the reason after a few tries; none of the branch lands", async () => {
+    const ws = await workspaceWithWork();
+    gitIn(repo, "checkout", "-q", "--detach");
+    raceTrunk("always");
+    await expect(land.merge(ws.id)).rejects.toThrow("main kept moving while the merge was being made (3 tries); nothing was changed, try again");
+    expect(log().map((l) => l.split("|")[0])).toEqual(["other writer 3", "other writer 2", "other writer 1", "initial"]);
+  });
+
   it("reports changes left uncommitted in the workspace (they do not land)", async () => {
     const ws = await workspaceWithWork();
     fs.writeFileSync(path.join(dirOf(ws), "draft.txt"), "wip\n");

@@ -21,12 +21,26 @@ export interface MergeRequest {
 
 type Computed = { ok: true; head: string } | { ok: false; result: MergeResult };
 
+/** Times the merge is made again on a trunk that moved meanwhile (another merge landed), before giving up. */
+const ATTEMPTS = 3;
+
 /**
  * Lands `source` on `trunk`: computes the result as objects only (merge-tree, commit-tree), then
  * moves the trunk ref with a compare-and-swap, and brings a checkout of the trunk up to date only
  * when it has nothing that would be lost. A conflict or a checkout in the way changes nothing.
+ * When the trunk moves between the computing and the swap, the merge is made again on the new
+ * trunk (conflicts and the checkout checked again); a trunk that keeps moving is refused.
  */
 export async function mergeIntoTrunk(req: MergeRequest): Promise<MergeResult> {
+  for (let attempt = 1; ; attempt++) {
+    const r = await attemptMerge(req);
+    if (r !== "moved") return r;
+    if (attempt === ATTEMPTS)
+      throw new ConfigError(`${req.trunk} kept moving while the merge was being made (${ATTEMPTS} tries); nothing was changed, try again`);
+  }
+}
+
+async function attemptMerge(req: MergeRequest): Promise<MergeResult | "moved"> {
   const { repo, trunk, source } = req;
   const trunkRef = `refs/heads/${trunk}`;
   const old = await revParse(repo, trunkRef).catch(() => {
@@ -44,7 +58,7 @@ export async function mergeIntoTrunk(req: MergeRequest): Promise<MergeResult> {
   }
   const reason = `mux: ${req.mode} ${req.branch} into ${trunk}`;
   const swap = await gitRun(repo, ["update-ref", "-m", reason, trunkRef, head, old]);
-  if (swap.code !== 0) throw new ConfigError(`${trunk} moved while the merge was being made; nothing was changed, try again`);
+  if (swap.code !== 0) return "moved";
   if (checkout) {
     try {
       await moveCheckout(checkout, old, head);

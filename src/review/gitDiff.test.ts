@@ -4,7 +4,8 @@ import * as path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { commitFile, gitIn, makeRepo } from "../../test/helpers/git.js";
 import { LocalRuntime } from "../runtime/local.js";
-import { type DiffBase, EMPTY_TREE, workspaceDiff } from "./gitDiff.js";
+import { type DiffBase, EMPTY_TREE, workspaceDiff, worktreeFingerprint } from "./gitDiff.js";
+import { parsePatch } from "./parse.js";
 import { revertChange } from "./revert.js";
 
 let base: string;
@@ -107,6 +108,49 @@ describe("workspaceDiff against real git", () => {
     expect((await workspaceDiff(rt, sha, { untracked: true })).version).toBe(a.version);
     write("keep.txt", numbered(40, "?"));
     expect((await workspaceDiff(rt, sha, { untracked: true })).version).not.toBe(a.version);
+  });
+
+  it("its fingerprint (which lets a diff be reused) holds until a file or the commit compared with moves", async () => {
+    gitIn(repo, "checkout", "-q", "-b", "feature");
+    const print = () => worktreeFingerprint(rt, "main");
+    const first = await print();
+    expect(await print()).toBe(first);
+    write("keep.txt", numbered(40, "!"));
+    const edited = await print();
+    expect(edited).not.toBe(first);
+    gitIn(repo, "checkout", "-q", "main");
+    commitFile(repo, "trunk.txt", "trunk moved\n");
+    gitIn(repo, "checkout", "-q", "feature");
+    const moved = await print();
+    expect(moved).not.toBe(edited);
+    // The diff takes the same fingerprint in its own run.
+    expect((await workspaceDiff(rt, "main", { untracked: true, fingerprint: true })).print).toBe(moved);
+  });
+
+  it("mid-merge: files left in conflict are flagged, their hunks carry the conflict markers; git's combined diff reads as a diff against HEAD", async () => {
+    gitIn(repo, "checkout", "-q", "-b", "feature");
+    commitFile(repo, "keep.txt", numbered(40).replace("line 20\n", "line 20 on feature\n"), "feature edit");
+    gitIn(repo, "checkout", "-q", "main");
+    commitFile(repo, "keep.txt", numbered(40).replace("line 20\n", "line 20 on main\n"), "main edit");
+    commitFile(repo, "gone.txt", "bye from main\n", "main clean edit");
+    gitIn(repo, "checkout", "-q", "feature");
+    expect(() => gitIn(repo, "merge", "-q", "main")).toThrow();
+    const files = await byPath({ mergeBaseOf: "main" });
+    expect(files.get("keep.txt")?.file.conflicted).toBe(true);
+    expect(files.get("gone.txt")?.file.conflicted).toBeUndefined();
+    expect(files.get("keep.txt")?.hunks[0].lines).toEqual(
+      expect.arrayContaining(["+<<<<<<< HEAD", "+line 20 on feature", "+=======", "+line 20 on main", "+>>>>>>> main"]),
+    );
+    // `git diff` with no commit prints a combined diff (diff --cc) for the conflicted file.
+    const cc = gitIn(repo, "diff", "--no-color", "--", "keep.txt");
+    expect(cc).toMatch(/^diff --cc keep\.txt\n[\s\S]*\n@@@ /);
+    const plain = gitIn(repo, "diff", "--no-color", "HEAD", "--", "keep.txt");
+    const [combined] = parsePatch(`${cc}\n`);
+    const [againstHead] = parsePatch(`${plain}\n`);
+    expect(combined.hunks.map((h) => h.lines)).toEqual(againstHead.hunks.map((h) => h.lines));
+    expect(combined.hunks.map((h) => [h.oldStart, h.oldLines, h.newStart, h.newLines])).toEqual(
+      againstHead.hunks.map((h) => [h.oldStart, h.oldLines, h.newStart, h.newLines]),
+    );
   });
 
   it("a hunk's hash follows its content, not its position", async () => {

@@ -4,7 +4,7 @@ import type { ReviewFile, ReviewHunk } from "../api/review.js";
 import { execCapture, type Runtime } from "../runtime/types.js";
 import { shq } from "../tools/shellQuote.js";
 import { GIT_ENV_TO_CLEAR, validateBase } from "../workspace/gitStatusScript.js";
-import { buildFiles, parsePatch, parseRawNumstat } from "./parse.js";
+import { buildFiles, parsePatch, parseRaw, parseUnmerged } from "./parse.js";
 
 const GIT = "git -c core.quotepath=off --no-optional-locks";
 /** git's empty tree: the base of a repository without commits. */
@@ -13,6 +13,11 @@ const MARK = "@@mux-review:";
 const TIMEOUT_MS = 60_000;
 
 export class ReviewError extends Error {}
+
+/** What {@link worktreeFingerprint} hashes (after the base commit, when it has one), with the real index. */
+const FINGERPRINT = `${GIT} rev-parse -q --verify HEAD
+stat -c '%s %y' "$(${GIT} rev-parse --git-path index)" 2>/dev/null
+${GIT} ls-files -z -m -d -o --exclude-standard | xargs -0 -r stat -c '%n %s %y' -- 2>/dev/null`;
 
 /**
  * Sets GIT_INDEX_FILE to a throw-away copy of the index in which untracked files (when wanted)
@@ -47,6 +52,8 @@ export interface DiffOptions {
   context?: number;
   /** Binary files as patches git can apply (for reverts). */
   binary?: boolean;
+  /** Also take the working tree's fingerprint (as worktreeFingerprint with this base), first, in the same run. */
+  fingerprint?: boolean;
 }
 
 /**
@@ -77,44 +84,63 @@ export interface DiffResult {
   files: { file: ReviewFile; hunks: ReviewHunk[] }[];
   /** The patch as git printed it. */
   patch: string;
+  /** With `fingerprint`: the working tree's, taken just before the diff. */
+  print?: string;
 }
 
 /** Every change between `base` and the working tree: committed, staged, unstaged and (optionally) untracked. */
 export async function workspaceDiff(runtime: Runtime, base: DiffBase, opts: DiffOptions): Promise<DiffResult> {
   const flags = `--no-color --no-ext-diff -M -U${opts.context ?? 3}${opts.binary ? " --binary" : ""}`;
-  // One diff for names, counts and the patch: raw and numstat records (NUL-separated), then the patch.
+  // One diff for names and the patch: raw records (NUL-separated), then the patch.
   const script = `unset ${GIT_ENV_TO_CLEAR}
 export GIT_OPTIONAL_LOCKS=0 LC_ALL=C
 ${baseScript(base)}
+${opts.fingerprint ? `printf '${MARK}print\\n'\necho "$b"\n${FINGERPRINT}\nprintf '\\n'` : ""}
 printf '${MARK}base %s\\n' "$b"
 set -- ${(opts.paths ?? []).map(shq).join(" ")}
 ${withDiffIndex(opts.untracked)}
+printf '\\n${MARK}unmerged\\n'
+${GIT} ls-files -z -u -- "$@" || exit 4
 printf '\\n${MARK}diff\\n'
-${GIT} diff -z --raw --numstat -p ${flags} "$b" -- "$@" || exit 4
+${GIT} diff -z --raw -p ${flags} "$b" -- "$@" || exit 4
 `;
   const out = await run(runtime, script);
-  const m = new RegExp(`^${MARK}base ([0-9a-f]+)\n${MARK}untracked\n`).exec(out);
-  const at = out.indexOf(`\n${MARK}diff\n`);
-  if (!m || at < 0) throw new ReviewError("git printed no diff");
+  const m = new RegExp(`(?:^|\n)${MARK}base ([0-9a-f]+)\n${MARK}untracked\n`).exec(out);
+  const mid = out.indexOf(`\n${MARK}unmerged\n`);
+  const at = out.indexOf(`\n${MARK}diff\n`, mid);
+  if (!m || mid < 0 || at < 0) throw new ReviewError("git printed no diff");
   const baseSha = m[1];
-  const untracked = new Set(out.slice(m[0].length, at).split("\0").filter(Boolean));
+  // The fingerprint section holds exactly what worktreeFingerprint hashes (its own newline ends before the base line).
+  const print =
+    opts.fingerprint && out.startsWith(`${MARK}print\n`)
+      ? createHash("sha1")
+          .update(out.slice(MARK.length + 6, m.index))
+          .digest("hex")
+      : undefined;
+  const untracked = new Set(
+    out
+      .slice(m.index + m[0].length, mid)
+      .split("\0")
+      .filter(Boolean),
+  );
+  const unmerged = parseUnmerged(out.slice(mid + MARK.length + 10, at));
   const raw = out.slice(at + MARK.length + 6);
-  const { changes, patch } = parseRawNumstat(raw);
-  const files = buildFiles(changes, parsePatch(patch), untracked);
-  const version = createHash("sha1").update(baseSha).update(raw).digest("hex").slice(0, 16);
-  return { baseSha, version, files, patch };
+  const { changes, patch } = parseRaw(raw);
+  const files = buildFiles(changes, parsePatch(patch), untracked, unmerged);
+  const version = createHash("sha1").update(baseSha).update(out.slice(mid)).digest("hex").slice(0, 16);
+  return { baseSha, version, files, patch, ...(print ? { print } : {}) };
 }
 
 /**
  * A cheap fingerprint of the working tree (HEAD, the index, and the size and mtime of every
- * changed or untracked file): it moves whenever the diff may have, without computing the diff.
+ * changed or untracked file, and with `base` the commit it names): it moves whenever the diff
+ * may have, without computing the diff.
  */
-export async function worktreeFingerprint(runtime: Runtime): Promise<string> {
+export async function worktreeFingerprint(runtime: Runtime, base?: DiffBase): Promise<string> {
   const script = `unset ${GIT_ENV_TO_CLEAR}
 export GIT_OPTIONAL_LOCKS=0 LC_ALL=C
-${GIT} rev-parse -q --verify HEAD
-stat -c '%s %y' "$(${GIT} rev-parse --git-path index)" 2>/dev/null
-${GIT} ls-files -z -m -d -o --exclude-standard | xargs -0 -r stat -c '%n %s %y' -- 2>/dev/null
+${base ? `${baseScript(base)}\necho "$b"` : ""}
+${FINGERPRINT}
 true`;
   const r = await execCapture(runtime, script, { timeoutMs: TIMEOUT_MS });
   return createHash("sha1").update(r.stdout).digest("hex");

@@ -1,25 +1,22 @@
-/** Parsers of what the review's git commands print: raw + numstat records and the patch text. */
+/** Parsers of what the review's git commands print: raw records, unmerged paths and the patch text. */
 import { createHash } from "node:crypto";
 import type { ReviewFile, ReviewFileStatus, ReviewHunk } from "../api/review.js";
 
-/** A file's entry as `git diff --raw --numstat -z` lists it. */
+/** A file's entry as `git diff --raw -z` lists it. */
 export interface RawChange {
   path: string;
   oldPath?: string;
   status: ReviewFileStatus;
-  binary: boolean;
-  added: number;
-  removed: number;
 }
 
 const STATUS: Record<string, ReviewFileStatus> = { A: "added", D: "deleted", R: "renamed", C: "copied" };
 
 /**
- * Reads `git diff -z --raw --numstat [-p]` output: raw records (`:modes shas X\0path\0[new\0]`),
- * then numstat records (`a\tr\tpath\0` or, for a rename, `a\tr\t\0old\0new\0`) in the same
- * order, then (with -p) a NUL and the patch text, returned as `patch`.
+ * Reads `git diff -z --raw -p` output: raw records (`:modes shas X\0path\0[new\0]`), then a NUL
+ * and the patch text, returned as `patch`. (Line counts come from the patch itself: asking git
+ * for --numstat too would make it diff every file twice.)
  */
-export function parseRawNumstat(out: string): { changes: RawChange[]; patch: string } {
+export function parseRaw(out: string): { changes: RawChange[]; patch: string } {
   let pos = 0;
   const next = () => {
     const end = out.indexOf("\0", pos);
@@ -32,19 +29,22 @@ export function parseRawNumstat(out: string): { changes: RawChange[]; patch: str
     const letter = next().split(" ")[4]?.[0] ?? "M";
     const two = letter === "R" || letter === "C";
     const first = next();
-    const change: RawChange = { path: two ? next() : first, status: STATUS[letter] ?? "modified", binary: false, added: 0, removed: 0 };
+    const change: RawChange = { path: two ? next() : first, status: STATUS[letter] ?? "modified" };
     if (two) change.oldPath = first;
     changes.push(change);
   }
-  for (const change of changes) {
-    const [a, r, p] = next().split("\t");
-    if (p === "") pos = out.indexOf("\0", out.indexOf("\0", pos) + 1) + 1; // a rename's two paths
-    change.binary = a === "-";
-    change.added = change.binary ? 0 : Number(a) || 0;
-    change.removed = change.binary ? 0 : Number(r) || 0;
-  }
   if (out.startsWith("\0", pos)) pos++;
   return { changes, patch: out.slice(pos) };
+}
+
+/** Paths of `git ls-files -z -u` records (`mode sha stage\tpath\0`, one per stage): the files left in conflict. */
+export function parseUnmerged(out: string): Set<string> {
+  const paths = new Set<string>();
+  for (const record of out.split("\0")) {
+    const tab = record.indexOf("\t");
+    if (tab >= 0) paths.add(record.slice(tab + 1));
+  }
+  return paths;
 }
 
 /** One file's section of a patch: its header lines and hunks. */
@@ -54,6 +54,20 @@ export interface PatchSection {
 }
 
 const HUNK = /^@@ -(\d+)(?:,(\d+))? \+(\d+)(?:,(\d+))? @@/;
+/** A combined diff's hunk (`diff --cc`, a merge in progress): `@@@ -a,b -c,d +e,f @@@`, one `-` range per parent. */
+const COMBINED = /^(@{3,}) -(\d+)(?:,(\d+))? (?:-\d+(?:,\d+)? )*\+(\d+)(?:,(\d+))? @{3,}/;
+
+/**
+ * A combined diff's line as a line of a plain diff against the first parent (the branch's own
+ * side, HEAD): its first column says how the line stands against that parent; a line that is
+ * only in another parent (kept out of the result) is not part of that view.
+ */
+function firstParentLine(line: string, parents: number): string | null {
+  const cols = line.slice(0, parents);
+  const text = line.slice(parents);
+  if (cols[0] === "+" || cols[0] === "-") return cols[0] + text;
+  return cols.includes("-") ? null : ` ${text}`;
+}
 
 /**
  * A hunk's key for review marks: its path and content, not its position, so an edit elsewhere in
@@ -68,16 +82,39 @@ export function parsePatch(out: string): PatchSection[] {
   const sections: PatchSection[] = [];
   let cur: PatchSection | null = null;
   let hunk: ReviewHunk | null = null;
+  /** Parents of the current combined diff's hunks (0: a plain diff). */
+  let parents = 0;
   const lines = out.split("\n");
   if (lines[lines.length - 1] === "") lines.pop();
   for (const line of lines) {
     if (line.startsWith("diff --git ") || line.startsWith("diff --cc ")) {
       cur = { header: [line], hunks: [] };
       hunk = null;
+      parents = 0;
       sections.push(cur);
       continue;
     }
     if (!cur) continue;
+    const c = line.startsWith("@@@") ? COMBINED.exec(line) : null;
+    if (c) {
+      parents = c[1].length - 1;
+      hunk = {
+        hash: "",
+        header: line,
+        oldStart: Number(c[2]),
+        oldLines: c[3] === undefined ? 1 : Number(c[3]),
+        newStart: Number(c[4]),
+        newLines: c[5] === undefined ? 1 : Number(c[5]),
+        lines: [],
+      };
+      cur.hunks.push(hunk);
+      continue;
+    }
+    if (hunk && parents > 0) {
+      const l = line.startsWith("\\") ? line : firstParentLine(line, parents);
+      if (l !== null) hunk.lines.push(l);
+      continue;
+    }
     const h = HUNK.exec(line);
     if (h) {
       hunk = {
@@ -107,20 +144,36 @@ export function fileHunks(path: string, section: PatchSection | undefined): Revi
 }
 
 /** Files of a diff, numbered as git printed them, with their hunks. */
-export function buildFiles(raw: RawChange[], patch: PatchSection[], untracked: Set<string>): { file: ReviewFile; hunks: ReviewHunk[] }[] {
+export function buildFiles(
+  raw: RawChange[],
+  patch: PatchSection[],
+  untracked: Set<string>,
+  unmerged: Set<string> = new Set(),
+): { file: ReviewFile; hunks: ReviewHunk[] }[] {
   return raw.map((c, i) => {
     const hunks = fileHunks(c.path, patch[i]);
+    const binary = (patch[i]?.header ?? []).some((l) => l.startsWith("Binary files ") || l === "GIT binary patch");
+    let added = 0;
+    let removed = 0;
+    for (const h of hunks) {
+      if (h.meta) continue;
+      for (const l of h.lines) {
+        if (l[0] === "+") added++;
+        else if (l[0] === "-") removed++;
+      }
+    }
     const file: ReviewFile = {
       path: c.path,
       status: c.status,
-      binary: c.binary,
+      binary,
       untracked: untracked.has(c.path),
-      added: c.added,
-      removed: c.removed,
+      added,
+      removed,
       hunks: hunks.length,
       reviewed: 0,
     };
     if (c.oldPath !== undefined) file.oldPath = c.oldPath;
+    if (unmerged.has(c.path)) file.conflicted = true;
     return { file, hunks };
   });
 }

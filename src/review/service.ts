@@ -29,9 +29,12 @@ const WATCH_MS = 400;
 /** "Whole file" reads at most this much of a file. */
 const MAX_TEXT_BYTES = 4 * 1024 * 1024;
 const TRUNK_TTL_MS = 60_000;
+/** Diffs kept for workspaces nobody watches now (reopening one whose files did not change costs no diff). */
+const KEPT_DIFFS = 4;
 
 interface Cached {
   key: string;
+  /** With the working tree's fingerprint taken just before it (diff.print): while that holds, so does the diff. */
   diff: DiffResult;
   hunks: Map<string, ReviewHunk[]>;
 }
@@ -92,9 +95,16 @@ export class ReviewService {
   private async compute(t: Target): Promise<Cached & { label: string; sha: string }> {
     const ws = this.get(t.workspaceId);
     const [runtime, { base, label }] = await Promise.all([this.runtime(ws), this.base(ws, t.base)]);
-    const diff = await workspaceDiff(runtime, base, { untracked: t.untracked }).catch(badRequest);
-    const cached = { key: JSON.stringify([t.base, t.untracked]), diff, hunks: new Map(diff.files.map((f) => [f.file.path, f.hunks])) };
+    const key = JSON.stringify([t.base, t.untracked]);
+    // A fingerprint costs a fraction of a diff: an unchanged tree (a reopened pane, a second tab) reuses the last diff.
+    const known = this.cache.get(t.workspaceId);
+    if (known?.key === key && known.diff.print && (await worktreeFingerprint(runtime, base).catch(() => "")) === known.diff.print)
+      return { ...known, label, sha: known.diff.baseSha };
+    const diff = await workspaceDiff(runtime, base, { untracked: t.untracked, fingerprint: true }).catch(badRequest);
+    const cached = { key, diff, hunks: new Map(diff.files.map((f) => [f.file.path, f.hunks])) };
+    this.cache.delete(t.workspaceId);
     this.cache.set(t.workspaceId, cached);
+    this.trimCache();
     return { ...cached, label, sha: diff.baseSha };
   }
 
@@ -184,10 +194,21 @@ export class ReviewService {
       if (w.queues.size === 0) {
         clearTimeout(w.timer);
         this.watchers.delete(id);
-        this.cache.delete(id); // nobody reviews it now: its diff is not kept in memory
+        this.trimCache();
       }
     });
     return queue;
+  }
+
+  /** Keeps the diffs of watched workspaces and of the last few others (Map order: oldest computed first). */
+  private trimCache(): void {
+    let spare = [...this.cache.keys()].filter((id) => !this.watchers.has(id)).length - KEPT_DIFFS;
+    for (const id of this.cache.keys()) {
+      if (spare <= 0) break;
+      if (this.watchers.has(id)) continue;
+      this.cache.delete(id);
+      spare--;
+    }
   }
 
   /** Tells the workspace's watchers its files changed (an agent's edit, a revert). */

@@ -32,6 +32,8 @@ describe.skipIf(!hasChromium)("browser: best-of-N and the overlap badge", () => 
   let page: Page;
   let origin: string;
   let repo: string;
+  /** The two runs' workspaces. */
+  let names: string[] = [];
 
   beforeAll(async () => {
     app = await startApp();
@@ -71,7 +73,8 @@ describe.skipIf(!hasChromium)("browser: best-of-N and the overlap badge", () => 
     expect(firsts).toHaveLength(2);
 
     // Opening a row goes to that workspace.
-    const name = ((await rows.first().getAttribute("data-testid")) ?? "").replace("compare-row-", "");
+    names = (await rows.evaluateAll((els) => els.map((e) => e.getAttribute("data-testid")))).map((t) => (t ?? "").replace("compare-row-", ""));
+    const name = names[0];
     await rows.first().getByTestId("compare-open").click();
     await compare.waitFor({ state: "detached" });
     await poll(() => page.getByTestId("workspace-title").textContent()).toBe(name);
@@ -89,6 +92,21 @@ describe.skipIf(!hasChromium)("browser: best-of-N and the overlap badge", () => 
     const popover = page.getByTestId("overlap-popover");
     await poll(() => popover.locator("li").allTextContents()).toEqual(["README.md(conflict)", "result.txt"]);
     await screenshot(page, "desktop-overlap-popover");
+    await page.keyboard.press("Escape");
+
+    // The review names the other workspace beside each file both change, in the tree and the file's header.
+    const other = (await page.getByTestId("workspace-title").textContent()) === names[0] ? names[1] : names[0];
+    await page.getByTestId("review-button").click();
+    const treeMark = page.locator('[data-testid=tree-file][data-path="README.md"] [data-testid=tree-overlap]');
+    await poll(() => treeMark.locator("[aria-hidden]").textContent(), { timeout: 30_000 }).toBe(`⇄ ${other}`);
+    await expect(treeMark.getAttribute("data-conflict")).resolves.toBe("true");
+    await expect(page.locator('[data-testid=tree-file][data-path="result.txt"] [data-testid=tree-overlap]').getAttribute("title")).resolves.toBe(
+      `Also changed by ${other}`,
+    );
+    const header = page.locator('[data-testid=review-file][data-path="README.md"] [data-testid=file-overlap]');
+    await expect(header.getAttribute("title")).resolves.toBe(`Would conflict with ${other}`);
+    await screenshot(page, "desktop-review-overlap");
+    await page.getByTestId("review-close").click();
   });
 
   it("keeping one merges it into the base and offers to delete the others with the safe delete, which refuses unmerged work until told", async () => {
@@ -99,10 +117,12 @@ describe.skipIf(!hasChromium)("browser: best-of-N and the overlap badge", () => 
     await poll(() => rows.count()).toBe(2);
     const kept = ((await rows.first().getAttribute("data-testid")) ?? "").replace("compare-row-", "");
     const other = ((await rows.last().getAttribute("data-testid")) ?? "").replace("compare-row-", "");
+    // Landed as Land would, by the way picked (a merge commit here), then the deletion is offered.
+    await compare.getByTestId("compare-keep-mode").selectOption("merge");
     await rows.first().getByTestId("compare-keep").click();
-    // Merged as Land merges (squash), then the deletion is offered.
-    await poll(() => compare.getByTestId("compare-kept").textContent()).toContain("Merged into main (1 commit, squash)");
+    await poll(() => compare.getByTestId("compare-kept").textContent()).toContain("Merged into main (1 commit, merge)");
     expect(gitIn(repo, "show", "main:README.md")).toMatch(/^# app\na line from agent [12]$/);
+    expect(gitIn(repo, "rev-list", "--parents", "-n", "1", "main").trim().split(" ")).toHaveLength(3);
     await compare.getByTestId("compare-delete-others").click();
     // The other one has commits merged nowhere: refused, with the reason, until "Delete anyway".
     await poll(() => compare.getByTestId("compare-delete-refusal").textContent()).toContain(other);

@@ -3,8 +3,10 @@ import * as path from "node:path";
 import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { hasChromium, newContext, screenshot } from "../helpers/browser.js";
-import { makeRepo } from "../helpers/git.js";
+import { commitFile, gitIn, makeRepo } from "../helpers/git.js";
 import { type App, lastUserText, poll, startApp } from "./harness.js";
+
+declare const getComputedStyle: (el: unknown) => { color: string };
 
 const APP_TS = ["export function greet(name: string) {", "  return `hello ${name}`;", "}", ""].join("\n");
 const LONG_TS = `${Array.from({ length: 40 }, (_, i) => `export const line${i + 1} = ${i + 1};`).join("\n")}\n`;
@@ -19,11 +21,12 @@ describe.skipIf(!hasChromium)("browser: review pane", () => {
   let page: Page;
   let worktree: string;
   let workspaceId: string;
+  let repo: string;
 
   beforeAll(async () => {
     app = await startApp();
     const api = await app.api();
-    const repo = makeRepo(path.join(app.dirs.base, "review-app"), { "src/app.ts": APP_TS, "src/long.ts": LONG_TS, "README.md": "# app\n" });
+    repo = makeRepo(path.join(app.dirs.base, "review-app"), { "src/app.ts": APP_TS, "src/long.ts": LONG_TS, "README.md": "# app\n" });
     await api.projects.add({ path: repo });
     const ws = await api.workspaces.create({ projectPath: repo, name: "reviewed" });
     workspaceId = ws.id;
@@ -48,6 +51,15 @@ describe.skipIf(!hasChromium)("browser: review pane", () => {
     await poll(() => page.getByTestId("tree-file").evaluateAll((els) => els.map((e) => e.getAttribute("data-path")))).toEqual(["NOTES.md", "src/app.ts"]);
     await page.getByTestId("diff-line").filter({ hasText: "const answer = 42;" }).waitFor();
     expect(await page.getByTestId("review-counter").textContent()).toBe("0 of 2 hunks reviewed");
+    // Coloured by the highlighting worker: the keyword is a token of its own, with a theme colour.
+    const keyword = page
+      .getByTestId("diff-line")
+      .filter({ hasText: "const answer = 42;" })
+      .locator(".tok", { hasText: /^const$/ });
+    await keyword.waitFor();
+    expect(await keyword.evaluate((el) => getComputedStyle(el).color)).not.toBe(
+      await page.getByTestId("review-diff").evaluate((el) => getComputedStyle(el).color),
+    );
     await screenshot(page, "review-pane");
   });
 
@@ -113,7 +125,12 @@ describe.skipIf(!hasChromium)("browser: review pane", () => {
   it("shows the whole file and side by side; reverts a hunk after a second click", async () => {
     const long = file("src/long.ts");
     await long.getByTestId("whole-file").click();
-    await page.getByTestId("diff-line").filter({ hasText: "export const line17 = 17;" }).waitFor();
+    // Context lines revealed around the hunks are coloured like the hunks' own.
+    await page
+      .getByTestId("diff-line")
+      .filter({ hasText: "export const line17 = 17;" })
+      .locator(".tok", { hasText: /^export$/ })
+      .waitFor();
     await page.getByTestId("review-split").click();
     // Side by side: the old and the new line on one row.
     await poll(() => page.getByTestId("diff-line").filter({ hasText: "line5 = 500" }).textContent()).toMatch(/line5 = 5;.*line5 = 500;/);
@@ -136,5 +153,23 @@ describe.skipIf(!hasChromium)("browser: review pane", () => {
     expect(box).toMatchObject({ x: 0, y: 0, width: 390 });
     await screenshot(phone, "review-phone");
     await phone.close();
+  });
+
+  it("mid-merge, a file left in conflict is flagged and its conflict markers stand out", async () => {
+    commitFile(worktree, "README.md", "# app, as the agent has it\n", "agent edits the readme");
+    commitFile(repo, "README.md", "# app, as trunk has it\n", "trunk edits the readme");
+    expect(() => gitIn(worktree, "merge", "-q", "main")).toThrow();
+    await page.locator('[data-testid=tree-file][data-path="README.md"] [data-testid=tree-conflicted]').waitFor({ timeout: 30_000 });
+    await file("README.md").getByTestId("file-conflicted").waitFor();
+    const markers = page.locator("[data-testid=diff-line][data-conflict-marker]");
+    await poll(() => markers.allTextContents()).toEqual([
+      expect.stringContaining("<<<<<<< HEAD"),
+      expect.stringContaining("======="),
+      expect.stringContaining(">>>>>>> main"),
+    ]);
+    // The lines between the markers are plain added lines.
+    expect(await page.getByTestId("diff-line").filter({ hasText: "# app, as trunk has it" }).getAttribute("data-conflict-marker")).toBeNull();
+    await page.locator('[data-testid=tree-file][data-path="README.md"]').click();
+    await screenshot(page, "review-conflict");
   });
 });

@@ -1,42 +1,22 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { commitFile, makeRepo } from "../helpers/git.js";
-import { runMux, tempDirs } from "../helpers/mux.js";
-import { startSshd, type TestSshd } from "../helpers/sshd.js";
-
-const hasSshd = fs.existsSync("/usr/sbin/sshd");
+import { describe, expect, it } from "vitest";
+import { commitFile } from "../helpers/git.js";
+import { hasSshd, sshProjectSuite } from "../helpers/sshd.js";
 
 /** The diff of an SSH workspace is made by git on the host, through the same runtime the agent uses. */
 describe.skipIf(!hasSshd)("review of an SSH workspace against a real sshd", () => {
-  let sshd: TestSshd;
-  let dirs: ReturnType<typeof tempDirs>;
-  let repo: string;
-  let remoteRoot: string;
-
-  beforeAll(async () => {
-    sshd = await startSshd();
-    dirs = tempDirs();
-    remoteRoot = path.join(dirs.base, "remote-home", "mux");
-    repo = makeRepo(path.join(dirs.base, "app"), { "README.md": "# app\n", "src/lib.ts": "export const a = 1;\n" });
-  }, 60_000);
-  afterAll(async () => {
-    await sshd?.stop();
-    dirs?.cleanup();
-  });
-
-  const env = () => ({ MUX_ROOT: dirs.muxRoot, MUX_SSH_CONFIG: sshd.configFile, MUX_SSH_REMOTE_ROOT: remoteRoot });
-  const mux = (args: string[]) => runMux(args, { cwd: repo, env: env() });
+  const ssh = sshProjectSuite({ "README.md": "# app\n", "src/lib.ts": "export const a = 1;\n" });
 
   it("mux workspace diff shows the host's committed, uncommitted and untracked changes", { timeout: 120_000 }, async () => {
-    const created = await mux(["workspace", "create", "remote1", "--runtime", `ssh ${sshd.host}`, "--json"]);
+    const created = await ssh.mux(["workspace", "create", "remote1", "--runtime", `ssh ${ssh.sshd.host}`, "--json"]);
     expect(created.code, created.stderr).toBe(0);
     const remoteWs = JSON.parse(created.stdout).runtime.path as string;
     commitFile(remoteWs, "remote-commit.txt", "committed on the host\n");
     fs.writeFileSync(path.join(remoteWs, "src/lib.ts"), "export const a = 2;\n");
     fs.writeFileSync(path.join(remoteWs, "scratch.md"), "untracked on the host\n");
 
-    const json = await mux(["workspace", "diff", "remote1", "--json"]);
+    const json = await ssh.mux(["workspace", "diff", "remote1", "--json"]);
     expect(json.code, json.stderr).toBe(0);
     const out = JSON.parse(json.stdout);
     expect(out.base.label).toBe("merge-base with main");
@@ -47,7 +27,7 @@ describe.skipIf(!hasSshd)("review of an SSH workspace against a real sshd", () =
     ]);
     expect(out.files[2].hunks[0].lines).toEqual(["-export const a = 1;", "+export const a = 2;"]);
 
-    const head = await mux(["workspace", "diff", "remote1", "--name-only", "--base", "HEAD"]);
+    const head = await ssh.mux(["workspace", "diff", "remote1", "--name-only", "--base", "HEAD"]);
     expect(head.stdout).toBe("scratch.md\nsrc/lib.ts\n");
   });
 });

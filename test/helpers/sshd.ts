@@ -3,6 +3,9 @@ import * as fs from "node:fs";
 import * as net from "node:net";
 import * as os from "node:os";
 import * as path from "node:path";
+import { afterAll, beforeAll } from "vitest";
+import { makeRepo } from "./git.js";
+import { type MuxResult, runMux, tempDirs } from "./mux.js";
 
 export const SSHD_BIN = "/usr/sbin/sshd";
 export const HOST_ALIAS = "mux-test-host";
@@ -182,4 +185,40 @@ export async function startSshd(options: SshdOptions = {}): Promise<TestSshd> {
       },
     };
   }
+}
+
+export const hasSshd = fs.existsSync(SSHD_BIN);
+
+/** What {@link sshProjectSuite} sets up: an sshd, a temp MUX_ROOT and project, and `mux` pointed at them. */
+export interface SshProject {
+  sshd: TestSshd;
+  dirs: ReturnType<typeof tempDirs>;
+  /** The local project (a git repository with the files given). */
+  repo: string;
+  /** Where the host keeps Mux's workspaces (MUX_SSH_REMOTE_ROOT). */
+  remoteRoot: string;
+  /** `mux ARGS` in the project, with the suite's environment. */
+  mux(args: string[]): Promise<MuxResult>;
+}
+
+/**
+ * For a `describe` of CLI tests on an SSH workspace: before all, a real sshd on loopback, temp
+ * dirs and a project with `files`; after all, both gone. `env` adds to what `mux` runs with.
+ * The returned object is filled in by the time the tests run.
+ */
+export function sshProjectSuite(files: Record<string, string>, env: Record<string, string> = {}): SshProject {
+  const suite = {} as SshProject;
+  beforeAll(async () => {
+    suite.sshd = await startSshd();
+    suite.dirs = tempDirs();
+    suite.remoteRoot = path.join(suite.dirs.base, "remote-home", "mux");
+    suite.repo = makeRepo(path.join(suite.dirs.base, "app"), files);
+    const muxEnv = { MUX_ROOT: suite.dirs.muxRoot, MUX_SSH_CONFIG: suite.sshd.configFile, MUX_SSH_REMOTE_ROOT: suite.remoteRoot, ...env };
+    suite.mux = (args) => runMux(args, { cwd: suite.repo, env: muxEnv });
+  }, 60_000);
+  afterAll(async () => {
+    await suite.sshd?.stop();
+    suite.dirs?.cleanup();
+  });
+  return suite;
 }

@@ -1,3 +1,4 @@
+import { useEffect } from "react";
 import type { WorkspaceSummary } from "../state/types";
 import { useStore } from "../state/store";
 import { type PanelTab, openOverlay, setDrawer, toggleCosts, togglePanel, uiStore } from "../state/ui";
@@ -18,6 +19,7 @@ interface Props {
 export function WorkspaceHeader({ workspace: w, panel }: Props) {
   const costsOpen = panel === "costs";
   const drawerOpen = useStore(uiStore, (s) => s.drawerOpen);
+  usePreloadReview();
   return (
     <header data-testid="workspace-header" className="flex h-10 shrink-0 items-center gap-2 border-b border-line bg-bg px-2 md:px-3">
       <button
@@ -94,4 +96,14 @@ export function WorkspaceHeader({ workspace: w, panel }: Props) {
       </span>
     </header>
   );
+}
+
+/** The review pane's code is fetched while the page is idle, so opening the tab waits only for its data. */
+function usePreloadReview() {
+  useEffect(() => {
+    const preload = () => void import("../review/ReviewPane").catch(() => {});
+    if (typeof requestIdleCallback !== "function") return preload();
+    const id = requestIdleCallback(preload, { timeout: 500 });
+    return () => cancelIdleCallback(id);
+  }, []);
 }

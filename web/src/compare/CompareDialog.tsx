@@ -1,10 +1,12 @@
 import { useEffect, useState } from "react";
 import type { CompareRow, CompareView } from "../../../src/api/compare";
+import type { MergeMode } from "../../../src/api/land";
 import { call } from "../api/client";
 import { Cost, StatusDot } from "../app/badges";
 import { InlineError, Modal } from "../dialogs/Modal";
 import { errorMessage } from "../state/errors";
 import { closeOverlay, selectWorkspace } from "../state/ui";
+import { MERGE_MODES } from "../land/modes";
 import { type KeepResult, keepWorkspace } from "./keep";
 
 /** Each refresh runs git in every workspace of the run: often while agents work, rarely once all are done. */
@@ -50,11 +52,12 @@ export function CompareDialog({ groupId, notes = [] }: { groupId: string; notes?
     selectWorkspace(id);
   };
   const [keeping, setKeeping] = useState<string | null>(null);
+  const [mode, setMode] = useState<MergeMode>("squash");
   const keep = async (row: CompareRow) => {
     if (!view) return;
     setKeeping(row.workspaceId);
     try {
-      setKept({ row, ...(await keepWorkspace(row.workspaceId)) });
+      setKept({ row, ...(await keepWorkspace(row.workspaceId, mode)) });
     } catch (e) {
       setError(errorMessage(e));
     } finally {
@@ -75,6 +78,18 @@ export function CompareDialog({ groupId, notes = [] }: { groupId: string; notes?
         ))}
         <InlineError message={error} />
         {!view && !error && <p className="text-muted">Loading…</p>}
+        {view && (
+          <label className="flex items-center gap-2 text-[12px] text-muted">
+            "Keep this one" lands it by
+            <select className="input py-0.5 text-[12px]" data-testid="compare-keep-mode" value={mode} onChange={(e) => setMode(e.target.value as MergeMode)}>
+              {MERGE_MODES.map((m) => (
+                <option key={m.mode} value={m.mode}>
+                  {m.label}
+                </option>
+              ))}
+            </select>
+          </label>
+        )}
         {view && (
           <table className="w-full text-left text-[12px]">
             <thead className="text-muted">

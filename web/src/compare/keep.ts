@@ -1,4 +1,4 @@
-import type { MergeResult } from "../../../src/api/land";
+import type { MergeMode, MergeResult } from "../../../src/api/land";
 import { call } from "../api/client";
 
 /** What keeping a run's workspace did: whether its work is on the base now, in words. */
@@ -25,7 +25,7 @@ export function keepMessage(r: MergeResult): KeepResult {
   }
 }
 
-/** "Keep this one": lands the workspace on its base (the usual squash merge of Land). */
-export async function keepWorkspace(workspaceId: string): Promise<KeepResult> {
-  return keepMessage(await call((api) => api.land.merge({ workspaceId })));
+/** "Keep this one": lands the workspace on its base as Land does, squashed unless told otherwise. */
+export async function keepWorkspace(workspaceId: string, mode: MergeMode = "squash"): Promise<KeepResult> {
+  return keepMessage(await call((api) => api.land.merge({ workspaceId, mode })));
 }

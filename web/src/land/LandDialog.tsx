@@ -5,13 +5,8 @@ import { InlineError, Modal } from "../dialogs/Modal";
 import { errorMessage } from "../state/errors";
 import type { WorkspaceSummary } from "../state/types";
 import { openOverlay } from "../state/ui";
+import { MERGE_MODES } from "./modes";
 import { refreshPrs } from "./prs";
-
-const MODES: { mode: MergeMode; label: string }[] = [
-  { mode: "squash", label: "Squash" },
-  { mode: "merge", label: "Merge commit" },
-  { mode: "rebase", label: "Rebase" },
-];
 
 /** What a merge did or why it changed nothing, in words. */
 function mergeText(r: MergeResult): string {
@@ -115,7 +110,7 @@ export function LandDialog({ workspace: w, onClose }: { workspace: WorkspaceSumm
             <section className="space-y-2 border-t border-line pt-3" aria-label="Merge">
               <h3 className="text-xs font-semibold tracking-wide text-muted uppercase">Merge into {w.base ?? "trunk"}</h3>
               <div className="flex flex-wrap gap-3" role="radiogroup" aria-label="Merge mode">
-                {MODES.map((m) => (
+                {MERGE_MODES.map((m) => (
                   <label key={m.mode} className="inline-flex items-center gap-1">
                     <input type="radio" name="merge-mode" data-testid={`land-mode-${m.mode}`} checked={mode === m.mode} onChange={() => setMode(m.mode)} />
                     {m.label}

@@ -1,10 +1,13 @@
-import { type CSSProperties, memo, type ReactNode } from "react";
+import { memo, type ReactNode } from "react";
 import type { ReviewFile, ReviewHunk } from "../../../src/api/review";
 import { ChevronIcon } from "../app/icons";
 import type { DiffLine, Row } from "./rows";
-import { hunkTokens } from "./useHighlight";
+import { lineTokens } from "./useHighlight";
+import { type FileOverlap, overlapLabel } from "./useOverlaps";
 
 const LINE_BG: Record<DiffLine["kind"], string> = { add: "bg-ok/12", del: "bg-err/12", ctx: "", note: "text-muted italic" };
+/** Conflict markers stand out from the added lines around them. */
+const MARKER_BG = "bg-warn/30 font-bold";
 const SIGN: Record<DiffLine["kind"], string> = { add: "+", del: "-", ctx: " ", note: "" };
 export const STATUS_LETTER: Record<ReviewFile["status"], string> = { added: "A", modified: "M", deleted: "D", renamed: "R", copied: "C" };
 export const STATUS_COLOR: Record<ReviewFile["status"], string> = {
@@ -29,6 +32,8 @@ export interface RowActions {
   expand(path: string, hunkIndex: number, where: "above" | "below", all?: boolean): void;
   wholeFile(path: string): void;
   select(key: string, extend: boolean): void;
+  /** Files other workspaces change too (the overlap radar), by path. */
+  overlaps: Map<string, FileOverlap[]>;
 }
 
 export function Counts({ added, removed }: { added: number; removed: number }) {
@@ -39,35 +44,37 @@ export function Counts({ added, removed }: { added: number; removed: number }) {
   );
 }
 
-/** The text of a line, coloured when its hunk's tokens are ready. */
-function Code({ line, tokens }: { line: DiffLine; tokens: ReviewHunkTokens }) {
+/** The text of a line, coloured when its tokens are ready. */
+function Code({ line, path, hunk }: { line: DiffLine; path: string; hunk?: ReviewHunk }) {
   const side = line.kind === "del" ? "old" : "new";
   const no = side === "old" ? line.oldNo : line.newNo;
-  const t = no !== undefined ? tokens?.[side].get(no) : undefined;
+  const t = no !== undefined && line.kind !== "note" ? lineTokens(path, hunk, side, no, line.text) : undefined;
   if (!t) return <>{line.text}</>;
   return (
     <>
-      {t.map((tok, j) => (
-        <span key={j} className="tok" style={tok.htmlStyle as CSSProperties | undefined}>
-          {tok.content}
+      {t.map(([content, colour], j) => (
+        <span key={j} className={colour ? `tok k${colour}` : undefined}>
+          {content}
         </span>
       ))}
     </>
   );
 }
-type ReviewHunkTokens = ReturnType<typeof hunkTokens>;
 
-function Half({ line, tokens, className = "" }: { line?: DiffLine; tokens: ReviewHunkTokens; className?: string }) {
+function Half({ line, path, hunk, className = "" }: { line?: DiffLine; path: string; hunk?: ReviewHunk; className?: string }) {
   if (!line) return <div className={`flex min-w-0 flex-1 bg-hover/40 ${className}`} />;
   const no = line.kind === "del" ? line.oldNo : line.newNo;
   return (
-    <div className={`flex min-w-0 flex-1 overflow-hidden ${LINE_BG[line.kind]} ${className}`}>
+    <div
+      className={`flex min-w-0 flex-1 overflow-hidden ${line.marker ? MARKER_BG : LINE_BG[line.kind]} ${className}`}
+      data-conflict-marker={line.marker || undefined}
+    >
       <span className="w-11 shrink-0 pr-1.5 text-right text-muted/70 select-none tabular-nums">{no ?? ""}</span>
       <span className={`w-4 shrink-0 text-center select-none ${line.kind === "add" ? "text-ok" : line.kind === "del" ? "text-err" : ""}`}>
         {SIGN[line.kind]}
       </span>
       <span className="pr-3 whitespace-pre">
-        <Code line={line} tokens={tokens} />
+        <Code line={line} path={path} hunk={hunk} />
       </span>
     </div>
   );
@@ -107,7 +114,6 @@ export const DiffRow = memo(function DiffRow({ row, hunk, selected, cursor, acti
       );
     case "line":
     case "split": {
-      const tokens = hunk ? hunkTokens(row.path, hunk) : null;
       const ring = selected ? "bg-accent/20" : "";
       const mark = cursor ? "shadow-[inset_2px_0_0_var(--mux-accent)]" : "";
       const onMouseDown = (e: React.MouseEvent) => {
@@ -118,17 +124,19 @@ export const DiffRow = memo(function DiffRow({ row, hunk, selected, cursor, acti
       if (row.kind === "split") {
         return (
           <div className={`flex h-full ${ring} ${mark}`} data-testid="diff-line" data-selected={selected || undefined} onMouseDown={onMouseDown}>
-            <Half line={row.left} tokens={tokens} className="border-r border-line" />
-            <Half line={row.right} tokens={tokens} />
+            <Half line={row.left} path={row.path} hunk={hunk} className="border-r border-line" />
+            <Half line={row.right} path={row.path} hunk={hunk} />
           </div>
         );
       }
       const l = row.line;
       return (
         <div
-          className={`flex h-full ${selected ? ring : LINE_BG[l.kind]} ${mark}`}
+          className={`flex h-full ${selected ? ring : l.marker ? MARKER_BG : LINE_BG[l.kind]} ${mark}`}
           data-testid="diff-line"
           data-kind={l.kind}
+          data-conflict-marker={l.marker || undefined}
+          title={l.marker ? "Conflict marker: the merge left this file in conflict" : undefined}
           data-selected={selected || undefined}
           onMouseDown={onMouseDown}
         >
@@ -136,13 +144,39 @@ export const DiffRow = memo(function DiffRow({ row, hunk, selected, cursor, acti
           <span className="w-11 shrink-0 pr-1.5 text-right text-muted/70 select-none tabular-nums">{l.newNo ?? ""}</span>
           <span className={`w-4 shrink-0 text-center select-none ${l.kind === "add" ? "text-ok" : l.kind === "del" ? "text-err" : ""}`}>{SIGN[l.kind]}</span>
           <span className="pr-3 whitespace-pre">
-            <Code line={l} tokens={tokens} />
+            <Code line={l} path={row.path} hunk={hunk} />
           </span>
         </div>
       );
     }
   }
 });
+
+/** A file a merge in progress left in conflict (its markers are in the diff). */
+export function ConflictTag({ testId }: { testId: string }) {
+  return (
+    <span data-testid={testId} className="shrink-0 rounded bg-err/15 px-1 font-sans text-[11px] text-err" title="Left in conflict by a merge in progress">
+      conflict
+    </span>
+  );
+}
+
+/** Who else changes a file: the names (in the tree, only how many), red when a merge would conflict. */
+export function OverlapMark({ list, testId, short = false }: { list: FileOverlap[]; testId: string; short?: boolean }) {
+  const conflict = list.some((o) => o.conflict);
+  const label = overlapLabel(list);
+  return (
+    <span
+      data-testid={testId}
+      data-conflict={conflict || undefined}
+      className={`shrink-0 truncate font-sans text-[11px] ${conflict ? "text-err" : "text-warn"}`}
+      title={label}
+    >
+      <span aria-hidden>{short ? `⇄ ${list.length === 1 ? list[0].name : list.length}` : `⇄ ${list.map((o) => o.name).join(", ")}`}</span>
+      <span className="sr-only">{label}</span>
+    </span>
+  );
+}
 
 function SmallButton({
   children,
@@ -195,7 +229,9 @@ function FileHeader({ file, actions }: { file: ReviewFile; actions: RowActions }
         {file.path}
       </span>
       {file.untracked && <span className="text-[11px] text-muted">untracked</span>}
+      {file.conflicted && <ConflictTag testId="file-conflicted" />}
       {file.binary ? <span className="text-[11px] text-muted">binary</span> : <Counts added={file.added} removed={file.removed} />}
+      {actions.overlaps.has(file.path) && <OverlapMark list={actions.overlaps.get(file.path)!} testId="file-overlap" />}
       <span className="flex-1" />
       {expandable && (
         <SmallButton testId="whole-file" title="Show the whole file" onClick={() => actions.wholeFile(file.path)}>

@@ -1,9 +1,20 @@
 import { memo } from "react";
 import type { ReviewFile } from "../../../src/api/review";
-import { Counts, STATUS_COLOR, STATUS_LETTER } from "./DiffRows";
+import { ConflictTag, Counts, OverlapMark, STATUS_COLOR, STATUS_LETTER } from "./DiffRows";
+import type { FileOverlap } from "./useOverlaps";
 
-/** Changed files grouped by directory; a click shows the file in the diff. */
-export const FileTree = memo(function FileTree({ files, current, onPick }: { files: ReviewFile[]; current: string | null; onPick: (path: string) => void }) {
+/** Changed files grouped by directory, marked where another workspace changes them too; a click shows the file in the diff. */
+export const FileTree = memo(function FileTree({
+  files,
+  current,
+  onPick,
+  overlaps,
+}: {
+  files: ReviewFile[];
+  current: string | null;
+  onPick: (path: string) => void;
+  overlaps: Map<string, FileOverlap[]>;
+}) {
   const groups = new Map<string, ReviewFile[]>();
   for (const f of files) {
     const slash = f.path.lastIndexOf("/");
@@ -33,6 +44,8 @@ export const FileTree = memo(function FileTree({ files, current, onPick }: { fil
                     <span className={`min-w-0 flex-1 truncate font-mono ${done ? "text-muted line-through" : ""}`}>
                       {f.path.slice(f.path.lastIndexOf("/") + 1)}
                     </span>
+                    {f.conflicted && <ConflictTag testId="tree-conflicted" />}
+                    {overlaps.has(f.path) && <OverlapMark list={overlaps.get(f.path)!} testId="tree-overlap" short />}
                     {f.binary ? <span className="text-[11px] text-muted">bin</span> : <Counts added={f.added} removed={f.removed} />}
                   </button>
                 </li>

@@ -11,6 +11,7 @@ import { ReviewToolbar } from "./ReviewToolbar";
 import { buildRows, type Expansion, type Row, rowHeight, splitFileLines } from "./rows";
 import { commentTarget, selectedIndices } from "./selection";
 import { useHighlight } from "./useHighlight";
+import { useOverlaps } from "./useOverlaps";
 import { useReview } from "./useReview";
 import { addComment } from "./comments";
 import { keyCommand } from "./keys";
@@ -19,6 +20,11 @@ import "./review.css";
 
 /** The pane's choices per workspace, for this page's lifetime (closing the panel keeps them). */
 const remembered = new Map<string, { base: ReviewBase; untracked: boolean }>();
+/**
+ * Files whose hunks are asked for below the last one in view: a few pages of scrolling, so the
+ * list (and its row index) is rebuilt every few hundred lines rather than every few.
+ */
+const AHEAD = 30;
 /** Context lines shown per "Show more". */
 const STEP = 20;
 /** Wider than this, hunks show side by side and the file tree sits beside the diff. */
@@ -36,6 +42,7 @@ export function ReviewPane({ workspaceId }: { workspaceId: string }) {
   const [untracked, setUntracked] = useState(initial.untracked);
   useEffect(() => void remembered.set(workspaceId, { base, untracked }), [workspaceId, base, untracked]);
   const data = useReview(workspaceId, base, untracked);
+  const overlaps = useOverlaps(workspaceId);
   const [filter, setFilter] = useState("");
   const [collapsed, setCollapsed] = useState<Set<string>>(() => new Set());
   const [expansions, setExpansions] = useState<Map<string, Expansion>>(() => new Map());
@@ -100,11 +107,16 @@ export function ReviewPane({ workspaceId }: { workspaceId: string }) {
     .map((r) => (r.kind === "file" ? r.file.path : r.kind === "loading" ? r.path : ""))
     .join("\0");
   const { load } = data;
+  const loaded = useRef(data.hunks);
+  loaded.current = data.hunks;
   useEffect(() => {
     if (!wantedKey) return;
     const paths = wantedKey.split("\0");
     const last = files.findIndex((f) => f.path === paths[paths.length - 1]);
-    const ahead = last >= 0 ? files.slice(last + 1, last + 6).map((f) => f.path) : [];
+    const ahead = last >= 0 ? files.slice(last + 1, last + 1 + AHEAD).map((f) => f.path) : [];
+    // In batches: asked for again only once the files just below are missing.
+    const near = [...paths, ...ahead.slice(0, AHEAD / 3)].filter((p) => !collapsed.has(p));
+    if (near.every((p) => loaded.current.has(p))) return;
     load([...paths, ...ahead].filter((p) => !collapsed.has(p)));
   }, [wantedKey, files, collapsed, load]);
 
@@ -118,7 +130,7 @@ export function ReviewPane({ workspaceId }: { workspaceId: string }) {
     }
     return [...seen.values()];
   }, [items, rows, data.hunks]);
-  const colors = useHighlight(visibleHunks);
+  const colors = useHighlight(visibleHunks, expansions);
 
   // A newer diff: expanded files are read again, so their context matches.
   const version = data.summary?.version;
@@ -181,7 +193,7 @@ export function ReviewPane({ workspaceId }: { workspaceId: string }) {
     [anchor],
   );
 
-  const impl: Omit<RowActions, "collapsed" | "confirming"> = {
+  const impl: Omit<RowActions, "collapsed" | "confirming" | "overlaps"> = {
     toggleCollapse: (path) =>
       setCollapsed((s) => {
         const n = new Set(s);
@@ -209,6 +221,7 @@ export function ReviewPane({ workspaceId }: { workspaceId: string }) {
     () => ({
       collapsed,
       confirming,
+      overlaps,
       toggleCollapse: (path) => implRef.current.toggleCollapse(path),
       markFile: (file) => implRef.current.markFile(file),
       markHunk: (path, hunk) => implRef.current.markHunk(path, hunk),
@@ -217,7 +230,7 @@ export function ReviewPane({ workspaceId }: { workspaceId: string }) {
       wholeFile: (path) => implRef.current.wholeFile(path),
       select: (key, extend) => implRef.current.select(key, extend),
     }),
-    [collapsed, confirming],
+    [collapsed, confirming, overlaps],
   );
 
   // ── keyboard ───────────────────────────────────────────────────────────
@@ -351,7 +364,7 @@ export function ReviewPane({ workspaceId }: { workspaceId: string }) {
       <div className="flex min-h-0 flex-1">
         {(treeBeside || showTree) && summary && (
           <div className={`flex min-h-0 flex-col border-r border-line ${treeBeside ? "w-60 shrink-0" : "flex-1"}`}>
-            <FileTree files={files} current={currentPath} onPick={pick} />
+            <FileTree files={files} current={currentPath} onPick={pick} overlaps={overlaps} />
           </div>
         )}
         <div
@@ -366,7 +379,7 @@ export function ReviewPane({ workspaceId }: { workspaceId: string }) {
             </p>
           )}
           <div
-            className="relative"
+            className="relative will-change-transform"
             style={
               {
                 height: virtualizer.getTotalSize(),
@@ -379,7 +392,7 @@ export function ReviewPane({ workspaceId }: { workspaceId: string }) {
               const row = rows[it.index];
               const hunk = "hunkIndex" in row ? data.hunks.get(row.path)?.[row.hunkIndex] : undefined;
               return (
-                <div key={it.key} className="absolute inset-x-0" style={{ top: it.start, height: it.size }}>
+                <div key={it.key} className="absolute inset-x-0 [contain:layout_paint_style]" style={{ top: it.start, height: it.size }}>
                   <DiffRow row={row} hunk={hunk} selected={selection.has(it.index)} cursor={it.index === focusIdx} actions={actions} colors={colors} />
                 </div>
               );

@@ -8,7 +8,11 @@ export interface DiffLine {
   text: string;
   oldNo?: number;
   newNo?: number;
+  /** A conflict marker (`<<<<<<<`, `|||||||`, `=======`, `>>>>>>>`) of a file left in conflict by a merge. */
+  marker?: boolean;
 }
+
+const MARKER = /^(<{7}|>{7}|\|{7})( |$)|^={7}$/;
 
 /** Context revealed around a file's hunks: lines above each hunk, and below the last one. */
 export interface Expansion {
@@ -34,15 +38,15 @@ export function rowHeight(row: Row): number {
   return row.kind === "file" ? FILE_ROW_HEIGHT : row.kind === "hunk" ? HUNK_ROW_HEIGHT : ROW_HEIGHT;
 }
 
-/** A hunk's lines with their line numbers. */
-export function hunkLines(h: ReviewHunk): DiffLine[] {
+/** A hunk's lines with their line numbers; in a file left in conflict, its conflict markers marked. */
+export function hunkLines(h: ReviewHunk, conflicted = false): DiffLine[] {
   if (h.meta) return h.lines.map((text) => ({ kind: "note", text }));
   let oldNo = h.oldStart;
   let newNo = h.newStart;
   return h.lines.map((l) => {
     const c = l[0];
     const text = l.slice(1);
-    if (c === "+") return { kind: "add", text, newNo: newNo++ };
+    if (c === "+") return conflicted && MARKER.test(text) ? { kind: "add", text, newNo: newNo++, marker: true } : { kind: "add", text, newNo: newNo++ };
     if (c === "-") return { kind: "del", text, oldNo: oldNo++ };
     if (c === " ") return { kind: "ctx", text, oldNo: oldNo++, newNo: newNo++ };
     return { kind: "note", text: l };
@@ -151,7 +155,7 @@ function fileRows(rows: Row[], file: ReviewFile, list: ReviewHunk[] | undefined,
       if (exp && shown > 0) push(i, contextLines(exp, h, gap.to - shown, gap.to, false), `x:${p}:${i}`);
     }
     rows.push({ kind: "hunk", key: `h:${p}:${i}`, path: p, hunk: h, hunkIndex: i });
-    push(i, hunkLines(h), `d:${p}:${i}`);
+    push(i, hunkLines(h, file.conflicted), `d:${p}:${i}`);
   });
   if (expandable) {
     const last = list.length - 1;

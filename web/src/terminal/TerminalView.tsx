@@ -8,6 +8,8 @@ import { ExtraKeys, withCtrl } from "./ExtraKeys";
 import { FindBar } from "./FindBar";
 import { TerminalSocket, type TerminalSocketStatus } from "./socket";
 
+/** Bytes per write into xterm (see the socket's output handler). */
+const WRITE_SLICE = 8 * 1024;
 const COARSE = "(pointer: coarse)";
 const onCoarseChange = (cb: () => void) => {
   const q = window.matchMedia(COARSE);
@@ -90,7 +92,14 @@ export function TerminalView({
     const socket = new TerminalSocket(
       terminalId,
       {
-        output: (data, drawn) => term.write(data, drawn),
+        output: (data, drawn) => {
+          // xterm parses one write at a time and yields between writes once ~12 ms have passed:
+          // a big frame (a flood, a replayed scrollback) goes in slices so no task runs long.
+          for (let at = 0; at < data.length; at += WRITE_SLICE) {
+            const end = Math.min(at + WRITE_SLICE, data.length);
+            term.write(data.subarray(at, end), end === data.length ? drawn : undefined);
+          }
+        },
         reset: () => term.reset(),
         exit: (code, signal) => {
           setExit(signal ? `signal ${signal}` : `code ${code}`);

@@ -10,6 +10,7 @@ import type { FakeProvider } from "../test/fake-provider/index.js";
 import { connect } from "../test/helpers/server.js";
 import { attachTerminal } from "../test/helpers/terminal.js";
 import { readCpuMs, wallNow } from "./measure.js";
+import { descendants, renderers, threadCpu } from "./processCpu.js";
 import { type BenchServer, type Fixture, readRss, signedInContext, TOKEN } from "./server.js";
 
 // Page-side code runs in the browser; the bench typechecks against the Node lib only.
@@ -84,6 +85,8 @@ async function typeUntil(page: Page, line: string, want: string, timeoutMs = 30_
 
 export interface EchoResult {
   keys: number;
+  /** Keys whose echo was not seen within 30 s. */
+  lost: number;
   p50: number;
   p95: number;
   max: number;
@@ -110,12 +113,12 @@ export async function measureEchoUnderStreams(
   await page.evaluate(() => {
     const w = window as any;
     const rows = document.querySelector("[data-testid=terminal-view]:not(.hidden) .xterm-rows");
-    const count = () => rows.textContent.replace(/\s/g, "").length;
     w.__echo = [];
-    let pending: { at: number; base: number } | null = null;
-    window.addEventListener("keydown", (e: any) => (pending = { at: e.timeStamp, base: count() }), { capture: true });
+    // Keys cycle a…z, so the screen's last character is the key just typed only once it echoed.
+    let pending: { at: number; key: string } | null = null;
+    window.addEventListener("keydown", (e: any) => (pending = { at: e.timeStamp, key: e.key }), { capture: true });
     new MutationObserver(() => {
-      if (!pending || count() <= pending.base) return;
+      if (!pending || !rows.textContent.trimEnd().endsWith(pending.key)) return;
       const p = pending;
       pending = null;
       requestAnimationFrame(() => w.__echo.push(performance.now() - p.at));
@@ -144,10 +147,12 @@ export async function measureEchoUnderStreams(
     const until = wallNow() + 20_000;
     while (streaming.size < streamers.length && wallNow() < until) await new Promise((r) => setTimeout(r, 50));
     const startCount = streaming.size;
+    let lost = 0;
     for (let i = 0; i < keys; i++) {
       const before = (await page.evaluate(() => (window as any).__echo.length)) as number;
       await page.keyboard.press(String.fromCharCode(97 + (i % 26)));
-      await page.waitForFunction((n: number) => (window as any).__echo.length > n, before, { timeout: 10_000, polling: "raf" });
+      // A key whose echo was not seen within 30 s is counted, not waited for.
+      await page.waitForFunction((n: number) => (window as any).__echo.length > n, before, { timeout: 30_000, polling: "raf" }).catch(() => lost++);
     }
     const streamingAtStart = startCount;
     const streamingAtEnd = streaming.size;
@@ -155,7 +160,16 @@ export async function measureEchoUnderStreams(
     await page.keyboard.press("Control+c");
     await typeUntil(page, "stty sane; echo back-$((3+4))", "back-7", 30_000, 2_000);
     for (const f of feeds) await f.return?.();
-    return { keys: echo.length, p50: pct(echo, 50), p95: pct(echo, 95), max: Math.max(...echo), agents: streamers.length, streamingAtStart, streamingAtEnd };
+    return {
+      keys: echo.length,
+      lost,
+      p50: pct(echo, 50),
+      p95: pct(echo, 95),
+      max: Math.max(...echo),
+      agents: streamers.length,
+      streamingAtStart,
+      streamingAtEnd,
+    };
   } finally {
     for (const w of streamers) await conn.api.chat.interrupt({ workspaceId: w.id }).catch(() => {});
     conn.close();
@@ -164,6 +178,9 @@ export async function measureEchoUnderStreams(
 
 export interface CatResult {
   ms: number;
+  /** CPU the pages' main threads (CrRendererMain) and the server used meanwhile: the work, whatever the load. */
+  pageMainCpuMs: number;
+  serverCpuMs: number;
   longestTaskMs: number;
   longTasks: number;
   rssBeforeMiB: number;
@@ -178,6 +195,10 @@ export async function measureCatInPage(page: Page, server: BenchServer, file: st
   const sampler = setInterval(() => {
     rssMax = Math.max(rssMax, readRss(server.pid).rss);
   }, 50);
+  const pages = renderers(descendants(process.pid, /chrom/i));
+  const mainCpu = () => threadCpu(pages).get("CrRendererMain") ?? Number.NaN;
+  const main0 = mainCpu();
+  const server0 = readCpuMs(server.pid) ?? Number.NaN;
   const t0 = wallNow();
   try {
     await typeUntil(page, `clear; cat ${file}; echo cat-done-$((${n}*11))`, `cat-done-${n * 11}`, 180_000);
@@ -188,6 +209,8 @@ export async function measureCatInPage(page: Page, server: BenchServer, file: st
   const tasks = (await page.evaluate(() => (window as any).__longTasks)) as { duration: number }[];
   return {
     ms,
+    pageMainCpuMs: mainCpu() - main0,
+    serverCpuMs: (readCpuMs(server.pid) ?? Number.NaN) - server0,
     longestTaskMs: tasks.length ? Math.max(...tasks.map((t) => t.duration)) : 0,
     longTasks: tasks.length,
     rssBeforeMiB: rssBefore,

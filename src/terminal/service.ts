@@ -79,7 +79,7 @@ export class TerminalService {
     this.opened.set(workspaceId, n);
     const name = opts.name ?? opts.script ?? `Terminal ${n}`;
     const info: TerminalInfo = { id: nanoid(12), workspaceId, name, createdAt: Date.now(), exit: null };
-    const terminal = await Terminal.start(info, await this.spawnSpec(ws, opts, opts.script));
+    const terminal = await Terminal.start(info, await this.spawnSpec(ws, opts));
     this.terminals.set(info.id, terminal);
     return { ...info };
   }
@@ -115,7 +115,7 @@ export class TerminalService {
     await Promise.all(all.map((t) => t.close()));
   }
 
-  private async spawnSpec(ws: Workspace, size: { cols: number; rows: number }, script: string | undefined): Promise<SpawnSpec> {
+  private async spawnSpec(ws: Workspace, { cols, rows, script }: { cols: number; rows: number; script?: string }): Promise<SpawnSpec> {
     const env = this.opts.env;
     const base = { ...withoutMuxSecrets(env), TERM: "xterm-256color", COLORTERM: "truecolor" } as Record<string, string>;
     for (const k of Object.keys(base)) if (base[k] === undefined) delete base[k];
@@ -125,14 +125,14 @@ export class TerminalService {
       case "worktree": {
         const cwd = ws.runtime.type === "local" ? ws.projectPath : ws.runtime.path;
         const file = script === undefined ? userShell(env) : path.join(cwd, SCRIPTS_DIR, script);
-        return { file, args: [], cwd, env: { ...base, ...vars }, cols: size.cols, rows: size.rows };
+        return { file, args: [], cwd, env: { ...base, ...vars }, cols, rows };
       }
       case "ssh": {
         // The host's own login shell; only the workspace's variables travel (ssh forwards TERM).
         const runtime = await this.opts.runtime(ws);
         if (!(runtime instanceof SshRuntime)) throw new TerminalError("BAD_REQUEST", `workspace "${ws.name}" has no SSH runtime`);
         const { file, args } = await runtime.terminalCommand(vars, script === undefined ? undefined : `./${SCRIPTS_DIR}/${script}`);
-        return { file, args, cwd: os.homedir(), env: base, cols: size.cols, rows: size.rows };
+        return { file, args, cwd: os.homedir(), env: base, cols, rows };
       }
       case "unsupported":
         throw new TerminalError("BAD_REQUEST", `workspace "${ws.name}" has a runtime this Mux cannot run`);

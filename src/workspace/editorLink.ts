@@ -4,8 +4,9 @@ import type { RuntimeConfig } from "./schemas.js";
  * Which editor a workspace's "Open in editor" link opens: VS Code, Cursor, none (no link), or a
  * URL template of your own with `{path}` (the folder's absolute path) and `{host}` (the SSH host
  * it is on; empty for this machine), e.g. `zed://ssh/{host}{path}`. Kept in config.json as
- * `editorLink` (a key the original Mux does not use; it carries it along). Browser-safe and
- * free of zod (the schema is EditorSettingSchema in schemas.ts): the page's first chunk uses it.
+ * `editorLink`, a key the original Mux does not read (should it drop it on a rewrite, links go
+ * back to VS Code). Browser-safe and free of zod (the schema is EditorSettingSchema in
+ * schemas.ts): the page's first chunk uses it.
  */
 export const EDITOR_NAMES = ["vscode", "cursor", "none"] as const;
 export type EditorSetting = (typeof EDITOR_NAMES)[number] | (string & {});

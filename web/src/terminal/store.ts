@@ -30,10 +30,12 @@ export function showTerminal(workspaceId: string, terminalId: string) {
 
 /** Lists the workspace's terminals (the server's shells outlive the page); starts one when there is none. */
 export async function loadTerminals(workspaceId: string): Promise<void> {
+  const known = new Set((terminalsStore.get().byWorkspace[workspaceId] ?? []).map((t) => t.id));
   try {
-    const list = await call((api) => api.terminal.list({ workspaceId }));
-    // Terminals this page created meanwhile are in the list already, or will be added by create.
-    setList(workspaceId, (mine) => [...list, ...mine.filter((t) => !list.some((l) => l.id === t.id))]);
+    // A terminal closed while the list was on its way is not brought back by it.
+    const list = (await call((api) => api.terminal.list({ workspaceId }))).filter((t) => !closed.has(t.id));
+    // The server's list wins (others may have closed some), but one created here meanwhile stays.
+    setList(workspaceId, (mine) => [...list, ...mine.filter((t) => !known.has(t.id) && !list.some((l) => l.id === t.id))]);
     const s = terminalsStore.get();
     if (!s.byWorkspace[workspaceId]?.length && !s.creating[workspaceId]) await createTerminal(workspaceId);
   } catch (e) {
@@ -64,7 +66,11 @@ export function openTerminal(workspaceId: string, opts: { fresh?: boolean; scrip
   if (opts.fresh || opts.script) void createTerminal(workspaceId, opts.script);
 }
 
+/** Terminals this page closed. */
+const closed = new Set<string>();
+
 export async function closeTerminal(workspaceId: string, terminalId: string): Promise<void> {
+  closed.add(terminalId);
   try {
     await call((api) => api.terminal.close({ terminalId }));
   } catch (e) {

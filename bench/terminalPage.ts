@@ -10,7 +10,7 @@ import type { FakeProvider } from "../test/fake-provider/index.js";
 import { connect } from "../test/helpers/server.js";
 import { attachTerminal } from "../test/helpers/terminal.js";
 import { readCpuMs, wallNow } from "./measure.js";
-import { descendants, renderers, threadCpu } from "./processCpu.js";
+import { descendants, mainThreadCpuMs, renderers } from "./processCpu.js";
 import { type BenchServer, type Fixture, readRss, signedInContext, TOKEN } from "./server.js";
 
 // Page-side code runs in the browser; the bench typechecks against the Node lib only.
@@ -178,7 +178,7 @@ export async function measureEchoUnderStreams(
 
 export interface CatResult {
   ms: number;
-  /** CPU the pages' main threads (CrRendererMain) and the server used meanwhile: the work, whatever the load. */
+  /** CPU the pages' main threads and the server used meanwhile: the work done, whatever the load. */
   pageMainCpuMs: number;
   serverCpuMs: number;
   longestTaskMs: number;
@@ -196,7 +196,8 @@ export async function measureCatInPage(page: Page, server: BenchServer, file: st
     rssMax = Math.max(rssMax, readRss(server.pid).rss);
   }, 50);
   const pages = renderers(descendants(process.pid, /chrom/i));
-  const mainCpu = () => threadCpu(pages).get("CrRendererMain") ?? Number.NaN;
+  // The main thread is the one whose id is the process's (its name varies between builds).
+  const mainCpu = () => pages.reduce((sum, pid) => sum + mainThreadCpuMs(pid), 0);
   const main0 = mainCpu();
   const server0 = readCpuMs(server.pid) ?? Number.NaN;
   const t0 = wallNow();

@@ -1,3 +1,4 @@
+import { useEffect } from "react";
 import type { WorkspaceSummary } from "../state/types";
 import { useStore } from "../state/store";
 import { type PanelTab, openOverlay, setDrawer, toggleCosts, togglePanel, uiStore } from "../state/ui";
@@ -12,7 +13,6 @@ import { TerminalButton } from "../terminal/TerminalButton";
 import { loadScripts, scriptsStore } from "../terminal/scripts";
 import { openTerminal } from "../terminal/store";
 import { OpenInEditor } from "../editor/OpenInEditor";
-import { useEffect } from "react";
 
 interface Props {
   workspace: WorkspaceSummary | null;

@@ -219,12 +219,29 @@ export async function measureCatInPage(page: Page, server: BenchServer, file: st
   };
 }
 
-/** The server's CPU with `count` terminals open (a shell at its prompt, a client attached each) and idle. */
-export async function measureIdleTerminals(server: BenchServer, workspaces: Fixture["workspaces"], count: number, windowMs: number): Promise<number> {
+/** The server's CPU % over `windowMs`. */
+async function serverCpuPct(server: BenchServer, windowMs: number): Promise<number> {
+  const cpu0 = readCpuMs(server.pid) ?? Number.NaN;
+  const t0 = wallNow();
+  await new Promise((r) => setTimeout(r, windowMs));
+  return (((readCpuMs(server.pid) ?? Number.NaN) - cpu0) / (wallNow() - t0)) * 100;
+}
+
+/**
+ * The server's CPU with `count` terminals open (a shell at its prompt, a client attached each)
+ * and idle, and before they were opened (the server's own idle work: its periodic git status…).
+ */
+export async function measureIdleTerminals(
+  server: BenchServer,
+  workspaces: Fixture["workspaces"],
+  count: number,
+  windowMs: number,
+): Promise<{ withoutPct: number; withPct: number }> {
   const conn = await connect({ url: server.url, token: TOKEN } as Parameters<typeof connect>[0]);
   const target = { url: server.url, token: TOKEN } as Parameters<typeof attachTerminal>[0];
   const clients = [];
   try {
+    const withoutPct = await serverCpuPct(server, windowMs);
     for (let i = 0; i < count; i++) {
       const ws = workspaces[i % workspaces.length];
       const t = await conn.api.terminal.create({ workspaceId: ws.id, cols: 120, rows: 40 });
@@ -235,10 +252,7 @@ export async function measureIdleTerminals(server: BenchServer, workspaces: Fixt
     }
     // Let prompts, git status refreshes and the like settle first.
     await new Promise((r) => setTimeout(r, 3_000));
-    const cpu0 = readCpuMs(server.pid) ?? Number.NaN;
-    const t0 = wallNow();
-    await new Promise((r) => setTimeout(r, windowMs));
-    return (((readCpuMs(server.pid) ?? Number.NaN) - cpu0) / (wallNow() - t0)) * 100;
+    return { withoutPct, withPct: await serverCpuPct(server, windowMs) };
   } finally {
     for (const c of clients) c.close();
     conn.close();

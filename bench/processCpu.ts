@@ -64,6 +64,17 @@ export function threadCpu(pids: number[]): Map<string, number> {
   return out;
 }
 
+/** CPU ms (user + system) of a process's main thread. */
+export function mainThreadCpuMs(pid: number): number {
+  try {
+    const stat = fs.readFileSync(`/proc/${pid}/task/${pid}/stat`, "utf8");
+    const f = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    return ((Number(f[11]) + Number(f[12])) * 1000) / CLK_TCK;
+  } catch {
+    return 0;
+  }
+}
+
 export const cpuOf = (pids: number[]) => pids.reduce((sum, pid) => sum + (readCpuMs(pid) ?? 0), 0);
 
 /** CPU ms a process and its reaped children have used (utime + stime + cutime + cstime). */

@@ -1,6 +1,7 @@
 import { eventIterator, oc } from "@orpc/contract";
 import { z } from "zod";
 import { compareContract } from "./compare.js";
+import { editorContract } from "./editor.js";
 import { overlapContract } from "./overlap.js";
 import { landContract } from "./land.js";
 import { reviewContract } from "./review.js";
@@ -96,6 +97,7 @@ export const contract = {
   land: landContract,
   review: reviewContract,
   terminal: terminalContract,
+  editor: editorContract,
 };
 
 export type Contract = typeof contract;

@@ -19,11 +19,18 @@ export type TerminalInfo = z.infer<typeof TerminalInfoSchema>;
 
 const size = { cols: z.number().int().min(2).max(1000), rows: z.number().int().min(1).max(500) };
 const terminalId = z.object({ terminalId: z.string().min(1) });
+/** A script's name: a plain file name in the project's `.mux/scripts/` (no path, no leading dot). */
+export const SCRIPT_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/;
+export const ScriptNameSchema = z.string().regex(SCRIPT_NAME, "a file name in .mux/scripts/");
 
 export const terminalContract = {
   list: oc.input(z.object({ workspaceId: z.string() })).output(z.array(TerminalInfoSchema)),
-  /** Starts the user's shell in the workspace's directory. */
-  create: oc.input(z.object({ workspaceId: z.string(), name: z.string().trim().min(1).max(100).optional(), ...size })).output(TerminalInfoSchema),
+  /** Starts the user's shell in the workspace's directory, or (`script`) one of the project's scripts there. */
+  create: oc
+    .input(z.object({ workspaceId: z.string(), name: z.string().trim().min(1).max(100).optional(), script: ScriptNameSchema.optional(), ...size }))
+    .output(TerminalInfoSchema),
+  /** The project's scripts: executables in `.mux/scripts/` of the workspace's directory, by name. */
+  scripts: oc.input(z.object({ workspaceId: z.string() })).output(z.object({ scripts: z.array(z.object({ name: ScriptNameSchema })) })),
   rename: oc.input(terminalId.extend({ name: z.string().trim().min(1).max(100) })).output(TerminalInfoSchema),
   /** Ends the shell and everything it started. */
   close: oc.input(terminalId).output(z.object({ ok: z.literal(true) })),

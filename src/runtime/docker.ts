@@ -37,11 +37,11 @@ export class DockerRuntime extends ShellRuntime {
    * end it: a killed `docker exec` client leaves its process running in the container, so the
    * shell records its session id there and `end` hangs up that session from inside.
    */
-  async terminalCommand(env: Record<string, string>): Promise<{ file: string; args: string[]; end: () => Promise<void> }> {
+  async terminalCommand(env: Record<string, string>, program?: string): Promise<{ file: string; args: string[]; end: () => Promise<void> }> {
     await this.shell.connect();
     const vars = Object.entries(env).flatMap(([k, v]) => ["-e", `${k}=${v}`]);
     const pidFile = `/tmp/mux-terminal-${randomBytes(6).toString("hex")}.pid`;
-    const start = `echo $$ > ${pidFile}; exec bash -l`;
+    const start = `echo $$ > ${pidFile}; exec ${program === undefined ? "bash -l" : shq(program)}`;
     const args = ["exec", "-it", "-w", this.root, "-e", "TERM=xterm-256color", ...vars, this.container, "bash", "-c", start];
     const script = `f=${pidFile}\n${END_SESSION_SCRIPT}`;
     // Also when Mux dies with the terminal open.

@@ -35,13 +35,15 @@ export class SshRuntime extends ShellRuntime {
   }
 
   /**
-   * The local command of an interactive login shell in the workspace on the host, for a
-   * terminal: `ssh -tt` over the shared connection (started first, so no prompt can appear).
+   * The local command of an interactive login shell (or `program`, a path relative to the
+   * workspace) in the workspace on the host, for a terminal: `ssh -tt` over the shared
+   * connection (started first, so no prompt can appear).
    */
-  async terminalCommand(env: Record<string, string>): Promise<{ file: string; args: string[] }> {
+  async terminalCommand(env: Record<string, string>, program?: string): Promise<{ file: string; args: string[] }> {
     await this.connection.connect();
     const base = sshBaseArgs(this.connection.options).map((a) => (a === "-T" ? "-tt" : a));
-    const remote = `cd ${shq(this.root)} || exit 1\n${envPrefix(env)}exec "\${SHELL:-/bin/sh}" -l`;
+    const run = program === undefined ? '"${SHELL:-/bin/sh}" -l' : shq(program);
+    const remote = `cd ${shq(this.root)} || exit 1\n${envPrefix(env)}exec ${run}`;
     return { file: "ssh", args: [...base, "--", this.host, remote] };
   }
 

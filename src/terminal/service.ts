@@ -1,4 +1,5 @@
 import * as os from "node:os";
+import * as path from "node:path";
 import { nanoid } from "nanoid";
 import type { TerminalInfo } from "../api/terminal.js";
 import { withoutMuxSecrets } from "../common/secretEnv.js";
@@ -7,6 +8,7 @@ import { SshRuntime } from "../runtime/ssh.js";
 import type { Runtime } from "../runtime/types.js";
 import { workspaceEnv } from "../runtime/workspaceEnv.js";
 import type { Workspace } from "../workspace/config.js";
+import { listScripts, SCRIPTS_DIR } from "./scripts.js";
 import { type SpawnSpec, Terminal } from "./terminal.js";
 
 /** An expected refusal (unknown terminal or workspace, a runtime without terminals), for the API to map. */
@@ -60,16 +62,33 @@ export class TerminalService {
     return t;
   }
 
-  async create(workspaceId: string, opts: { name?: string; cols: number; rows: number }): Promise<TerminalInfo> {
+  /** The project's scripts (`.mux/scripts/`) as the workspace's checkout has them. */
+  async scripts(workspaceId: string): Promise<string[]> {
+    const ws = this.workspace(workspaceId);
+    if (ws.runtime.type === "unsupported") return [];
+    return listScripts(await this.opts.runtime(ws));
+  }
+
+  /** Starts the user's shell in the workspace, or one of its scripts (`script`, see scripts.ts). */
+  async create(workspaceId: string, opts: { name?: string; script?: string; cols: number; rows: number }): Promise<TerminalInfo> {
     if (this.closing) throw new TerminalError("BAD_REQUEST", "the server is stopping");
-    const ws = this.opts.workspace(workspaceId);
-    if (!ws) throw new TerminalError("NOT_FOUND", `no workspace ${workspaceId}`);
+    const ws = this.workspace(workspaceId);
+    if (opts.script !== undefined && !(await this.scripts(workspaceId)).includes(opts.script)) {
+      throw new TerminalError("NOT_FOUND", `no executable script "${opts.script}" in ${SCRIPTS_DIR}/ of workspace "${ws.name}"`);
+    }
     const n = (this.opened.get(workspaceId) ?? 0) + 1;
     this.opened.set(workspaceId, n);
-    const info: TerminalInfo = { id: nanoid(12), workspaceId, name: opts.name ?? `Terminal ${n}`, createdAt: Date.now(), exit: null };
+    const name = opts.name ?? opts.script ?? `Terminal ${n}`;
+    const info: TerminalInfo = { id: nanoid(12), workspaceId, name, createdAt: Date.now(), exit: null };
     const terminal = await Terminal.start(info, await this.spawnSpec(ws, opts));
     this.terminals.set(info.id, terminal);
     return { ...info };
+  }
+
+  private workspace(workspaceId: string): Workspace {
+    const ws = this.opts.workspace(workspaceId);
+    if (!ws) throw new TerminalError("NOT_FOUND", `no workspace ${workspaceId}`);
+    return ws;
   }
 
   rename(terminalId: string, name: string): TerminalInfo {
@@ -97,7 +116,7 @@ export class TerminalService {
     await Promise.all(all.map((t) => t.close()));
   }
 
-  private async spawnSpec(ws: Workspace, size: { cols: number; rows: number }): Promise<SpawnSpec> {
+  private async spawnSpec(ws: Workspace, { cols, rows, script }: { cols: number; rows: number; script?: string }): Promise<SpawnSpec> {
     const env = this.opts.env;
     const base = { ...withoutMuxSecrets(env), TERM: "xterm-256color", COLORTERM: "truecolor" } as Record<string, string>;
     for (const k of Object.keys(base)) if (base[k] === undefined) delete base[k];
@@ -106,21 +125,22 @@ export class TerminalService {
       case "local":
       case "worktree": {
         const cwd = ws.runtime.type === "local" ? ws.projectPath : ws.runtime.path;
-        return { file: userShell(env), args: [], cwd, env: { ...base, ...vars }, ...size };
+        const file = script === undefined ? userShell(env) : path.join(cwd, SCRIPTS_DIR, script);
+        return { file, args: [], cwd, env: { ...base, ...vars }, cols, rows };
       }
       case "ssh": {
         // The host's own login shell; only the workspace's variables travel (ssh forwards TERM).
         const runtime = await this.opts.runtime(ws);
         if (!(runtime instanceof SshRuntime)) throw new TerminalError("BAD_REQUEST", `workspace "${ws.name}" has no SSH runtime`);
-        const { file, args } = await runtime.terminalCommand(vars);
-        return { file, args, cwd: os.homedir(), env: base, ...size };
+        const { file, args } = await runtime.terminalCommand(vars, script === undefined ? undefined : `./${SCRIPTS_DIR}/${script}`);
+        return { file, args, cwd: os.homedir(), env: base, cols, rows };
       }
       case "docker":
       case "devcontainer": {
         const runtime = await this.opts.runtime(ws);
         if (!(runtime instanceof DockerRuntime)) throw new TerminalError("BAD_REQUEST", `workspace "${ws.name}" has no Docker runtime`);
-        const { file, args, end } = await runtime.terminalCommand(vars);
-        return { file, args, cwd: os.homedir(), env: base, end, ...size };
+        const { file, args, end } = await runtime.terminalCommand(vars, script === undefined ? undefined : `./${SCRIPTS_DIR}/${script}`);
+        return { file, args, cwd: os.homedir(), env: base, end, cols, rows };
       }
       case "unsupported":
         throw new TerminalError("BAD_REQUEST", `workspace "${ws.name}" has a runtime this Mux cannot run`);

@@ -36,6 +36,21 @@ describe("ConfigStore", () => {
     });
   }
 
+  it("keeps the editor setting as config.json's own `editorLink` key, beside the original Mux's keys", async () => {
+    const file = path.join(root, "config.json");
+    fs.writeFileSync(file, JSON.stringify({ projects: [], serverSshHost: "box", editorLink: "emacs-please" }));
+    const store = new ConfigStore(root);
+    // A value this Mux cannot use reads as unset and is left as it is by other updates.
+    expect(store.read().editorLink).toBeUndefined();
+    await store.update((c) => c.projects.push({ path: "/p", name: "p", addedAt: 1 }));
+    expect(JSON.parse(fs.readFileSync(file, "utf8"))).toMatchObject({ serverSshHost: "box", editorLink: "emacs-please" });
+    await store.update((c) => {
+      c.editorLink = "zed://ssh/{host}{path}";
+    });
+    expect(JSON.parse(fs.readFileSync(file, "utf8"))).toMatchObject({ serverSshHost: "box", editorLink: "zed://ssh/{host}{path}" });
+    expect(new ConfigStore(root).read().editorLink).toBe("zed://ssh/{host}{path}");
+  });
+
   it("stores reaching one config.json through a link and directly lose no update, and the link stays", async () => {
     const shared = path.join(root, "dotfiles");
     const linked = path.join(root, "linked");

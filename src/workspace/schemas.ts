@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { ModeSchema, ThinkingLevelSchema } from "../agent/events.js";
+import { EDITOR_NAMES, type EditorSetting, templateProblem } from "./editorLink.js";
 
 /**
  * The registry as Mux works with it (and as it wrote config.json before it shared the original
@@ -35,6 +36,19 @@ export function isRemote(runtime: RuntimeConfig): runtime is RemoteRuntimeConfig
 export function localWorktree(runtime: RuntimeConfig): string | undefined {
   return runtime.type === "worktree" || runtime.type === "devcontainer" ? runtime.path : undefined;
 }
+
+/** See editorLink.ts. */
+export const EditorSettingSchema: z.ZodType<EditorSetting> = z.union([
+  z.enum(EDITOR_NAMES),
+  z
+    .string()
+    .trim()
+    .max(500)
+    .superRefine((t, ctx) => {
+      const problem = templateProblem(t);
+      if (problem) ctx.addIssue({ code: "custom", message: problem });
+    }),
+]);
 
 export const WorkspaceSettingsSchema = z.object({
   model: z.string().optional(),
@@ -78,6 +92,8 @@ export const MuxConfigSchema = z
     version: z.literal(1).default(1),
     projects: z.array(ProjectSchema).default([]),
     workspaces: z.array(WorkspaceSchema).default([]),
+    /** The editor "Open in editor" opens (see editorLink.ts); absent: VS Code. */
+    editorLink: EditorSettingSchema.optional(),
   })
   .loose();
 export type MuxConfig = z.infer<typeof MuxConfigSchema>;

@@ -1,9 +1,9 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import type { Page } from "playwright-core";
-import { afterAll, beforeAll, describe, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { hasChromium, newContext, screenshot } from "../helpers/browser.js";
-import { makeRepo } from "../helpers/git.js";
+import { commitScripts, makeRepo } from "../helpers/git.js";
 import { type App, poll, startApp } from "./harness.js";
 
 /** What the shown terminal's screen holds, as text (rows run together). */
@@ -13,7 +13,7 @@ const screenOf = (page: Page) =>
     .textContent()
     .then((t) => t ?? "");
 
-/** The terminal panel: a real shell in a worktree workspace, typed into and read from the screen. */
+/** The Terminal tab of the workspace's panel: a real shell in a worktree workspace, typed into and read from the screen. */
 describe.skipIf(!hasChromium)("browser: terminal", () => {
   let app: App;
   let page: Page;
@@ -30,6 +30,7 @@ describe.skipIf(!hasChromium)("browser: terminal", () => {
       env: () => ({ SHELL: "/bin/bash", HOME: home }),
     });
     const repo = makeRepo(path.join(app.dirs.base, "app"));
+    commitScripts(repo);
     const api = await app.api();
     workspaceId = (await api.workspaces.create({ projectPath: repo, name: "term" })).id;
     page = await app.open({ hash: `#/w/${workspaceId}` });
@@ -41,9 +42,26 @@ describe.skipIf(!hasChromium)("browser: terminal", () => {
 
   const screen = () => screenOf(page);
 
-  it("opens from the header, runs commands in the workspace, and shows their output", async () => {
+  /** Typed again until answered: after Ctrl+C the shell may drop what was typed while the program still held the terminal. */
+  const typeUntilAnswered = async (line: string, answer: string) => {
+    for (let i = 0; ; i++) {
+      await page.keyboard.type(line);
+      await page.keyboard.press("Enter");
+      const answered = await poll(screen, { timeout: 2_000 })
+        .toContain(answer)
+        .then(
+          () => true,
+          () => false,
+        );
+      if (answered || i === 9) break;
+    }
+    await poll(screen).toContain(answer);
+  };
+
+  it("opens as the panel's Terminal tab from the header, runs commands in the workspace, and shows their output", async () => {
     await page.getByTestId("terminal-button").click();
     await page.locator(".xterm-rows").waitFor();
+    expect(await page.getByTestId("panel-tab-terminal").getAttribute("aria-selected")).toBe("true");
     await page.locator("[data-mux-terminal]").click();
     await page.keyboard.type("echo hello-$((6*7)) from $(basename $(pwd))");
     await page.keyboard.press("Enter");
@@ -60,6 +78,7 @@ describe.skipIf(!hasChromium)("browser: terminal", () => {
 
   it("after a reload, shows the output from before", async () => {
     await page.reload();
+    await page.getByTestId("terminal-button").click();
     await page.locator(".xterm-rows").waitFor();
     await poll(screen).toContain("hello-42 from term");
     await page.locator("[data-mux-terminal]").click();
@@ -73,19 +92,7 @@ describe.skipIf(!hasChromium)("browser: terminal", () => {
     await page.keyboard.press("Enter");
     await poll(async () => (await screen()).split("flooding").length).toBeGreaterThan(10);
     await page.keyboard.press("Control+c");
-    // Typed again until answered: the shell may drop what was typed while `yes` still held the terminal.
-    for (let i = 0; ; i++) {
-      await page.keyboard.type("echo done-$((5*5))");
-      await page.keyboard.press("Enter");
-      const answered = await poll(screen, { timeout: 2_000 })
-        .toContain("done-25")
-        .then(
-          () => true,
-          () => false,
-        );
-      if (answered || i === 9) break;
-    }
-    await poll(screen).toContain("done-25");
+    await typeUntilAnswered("echo done-$((5*5))", "done-25");
   });
 
   it("the command palette hides and shows the panel, and the shell kept running meanwhile", async () => {
@@ -97,12 +104,124 @@ describe.skipIf(!hasChromium)("browser: terminal", () => {
     await poll(screen).toContain("done-25");
   });
 
+  it("holds several terminals: new, rename, close, and each keeps its shell while another panel tab shows", async () => {
+    const tabs = page.getByTestId("terminal-tab");
+    await page.getByTestId("terminal-new").click();
+    await poll(() => tabs.count()).toBe(2);
+    await poll(screen).toMatch(/[$#]\s*$/);
+    await page.locator("[data-testid=terminal-view]:not(.hidden) [data-mux-terminal]").click();
+    await page.keyboard.type("echo second-$((7*6))");
+    await page.keyboard.press("Enter");
+    await poll(screen).toContain("second-42");
+    page.once("dialog", (d) => void d.accept("logs"));
+    await page.getByTestId("terminal-rename").click();
+    await poll(() => tabs.nth(1).textContent()).toBe("logs");
+    // The first terminal still has its output.
+    await tabs.nth(0).click();
+    await poll(screen).toContain("done-25");
+    // Review, then back: the shells were kept; their output is replayed.
+    await page.getByTestId("panel-tab-review").click();
+    await page.getByTestId("terminal-panel").waitFor({ state: "detached" });
+    await page.getByTestId("panel-tab-terminal").click();
+    await tabs.nth(1).click();
+    await poll(screen).toContain("second-42");
+    await page.getByTestId("terminal-close-shown").click();
+    await poll(() => tabs.count()).toBe(1);
+    // Ctrl+Shift+` opens a new one, from inside a terminal too.
+    await page.locator("[data-testid=terminal-view]:not(.hidden) [data-mux-terminal]").click();
+    await page.keyboard.press("Control+Shift+Backquote");
+    await poll(() => tabs.count()).toBe(2);
+    await poll(() => tabs.nth(1).getAttribute("aria-selected")).toBe("true");
+    await page.getByTestId("terminal-close-shown").click();
+    await poll(() => tabs.count()).toBe(1);
+    // Ctrl+` hides the tab and shows it again.
+    await page.keyboard.press("Control+Backquote");
+    await page.getByTestId("terminal-panel").waitFor({ state: "detached" });
+    await page.keyboard.press("Control+Backquote");
+    await poll(screen).toContain("done-25");
+  });
+
+  it("finds text in the scrollback with Ctrl+Shift+F, and Escape gives the keys back to the shell", async () => {
+    await page.locator("[data-testid=terminal-view]:not(.hidden) [data-mux-terminal]").click();
+    await page.keyboard.type("for i in 1 2 3; do echo needle-$i; done; seq 1 200");
+    await page.keyboard.press("Enter");
+    await poll(screen).toContain("200");
+    // needle-1 has scrolled out of the screen: only the search brings it back.
+    await page.keyboard.press("Control+Shift+F");
+    const input = page.getByTestId("terminal-find-input");
+    await input.waitFor();
+    await input.fill("needle-1");
+    await poll(() => page.getByTestId("terminal-find-count").textContent()).toBe("1 of 1");
+    await poll(screen).toContain("needle-1");
+    await input.fill("needle-");
+    await input.press("Enter");
+    await poll(() => page.getByTestId("terminal-find-count").textContent()).toMatch(/^\d of 4$/);
+    await screenshot(page, "terminal-find");
+    await input.press("Escape");
+    await page.getByTestId("terminal-find").waitFor({ state: "detached" });
+    // Escape in a terminal is the program's (vim needs it), not the panel's: it stays open.
+    await page.keyboard.type("cat -v");
+    await page.keyboard.press("Enter");
+    await page.keyboard.press("Escape");
+    await page.keyboard.press("Enter");
+    await poll(screen).toContain("^[");
+    await page.keyboard.press("Control+c");
+    await typeUntilAnswered("echo after-find-$((1+1))", "after-find-2");
+  });
+
+  it("runs a project script in a new terminal with one click", async () => {
+    const scripts = page.getByTestId("terminal-scripts");
+    await poll(() => scripts.textContent()).toBe("Scripts▶ dev▶ hello");
+    await page.getByTestId("script-hello").click();
+    await poll(() => page.getByTestId("terminal-tab").last().textContent()).toBe("hello (exited)");
+    await poll(screen).toMatch(/script-hello in \S+\/term as term: 42/);
+    // The palette offers them too.
+    await page.keyboard.press("Control+Shift+P");
+    await page.getByTestId("command-item-script-dev").click();
+    await poll(() => page.getByTestId("terminal-tab").last().textContent()).toBe("dev (exited)");
+    await poll(screen).toContain("script-dev in");
+  });
+
+  it("links the workspace's folder to VS Code, or to the editor chosen in Settings", async () => {
+    const api = await app.api();
+    const ws = (await api.workspaces.list()).find((w) => w.id === workspaceId)!;
+    const dir = ws.runtime.type === "worktree" ? ws.runtime.path : "";
+    const link = page.getByTestId("open-in-editor");
+    await poll(() => link.getAttribute("href")).toBe(`vscode://file${dir}`);
+    await page.keyboard.press("Control+Shift+P");
+    await page.getByTestId("command-item-open-settings").click();
+    await page.getByTestId("editor-choice").selectOption("cursor");
+    await poll(() => link.getAttribute("href")).toBe(`cursor://file${dir}`);
+    await page.getByTestId("editor-choice").selectOption("custom");
+    await page.getByTestId("editor-template").fill("zed://ssh/{host}{path}");
+    await page.getByTestId("editor-template-save").click();
+    await poll(() => link.getAttribute("href")).toBe(`zed://ssh/${dir}`);
+    const config = JSON.parse(fs.readFileSync(path.join(app.dirs.muxRoot, "config.json"), "utf8"));
+    expect(config.editorLink).toBe("zed://ssh/{host}{path}");
+    await page.getByTestId("editor-choice").selectOption("none");
+    await link.waitFor({ state: "detached" });
+    await page.getByTestId("editor-choice").selectOption("vscode");
+    await poll(() => link.getAttribute("href")).toBe(`vscode://file${dir}`);
+    await page.keyboard.press("Escape");
+    await page.getByTestId("settings-dialog").waitFor({ state: "detached" });
+    await page.getByTestId("terminal-panel").waitFor();
+    await page.setViewportSize({ width: 1400, height: 900 });
+    await screenshot(page, "terminal-tab-1400");
+  });
+
   it("on a phone (390 px), the extra keys give Ctrl, arrows and |", async () => {
     const phone = await app.open({ context: await newContext(app.browser, { phone: true }), hash: `#/w/${workspaceId}` });
     await phone.getByTestId("terminal-button").click();
     await phone.getByTestId("terminal-extra-keys").waitFor();
+    // The panel is the whole screen; the terminal and its keys fit in it.
+    expect(await phone.getByTestId("right-panel").boundingBox()).toMatchObject({ x: 0, y: 0, width: 390, height: 844 });
+    const keys = (await phone.getByTestId("terminal-extra-keys").boundingBox())!;
+    expect(keys.y + keys.height).toBeLessThanOrEqual(844);
+    const xterm = (await phone.locator("[data-testid=terminal-view]:not(.hidden) .xterm-screen").boundingBox())!;
+    expect(xterm.x + xterm.width).toBeLessThanOrEqual(390);
+    expect(xterm.y + xterm.height).toBeLessThanOrEqual(keys.y);
     const phoneScreen = () => screenOf(phone);
-    await phone.locator("[data-mux-terminal]").click();
+    await phone.locator("[data-testid=terminal-view]:not(.hidden) [data-mux-terminal]").click();
     await phone.keyboard.type("sleep 300");
     await phone.keyboard.press("Enter");
     // Ctrl, then c: an interrupt.

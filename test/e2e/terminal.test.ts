@@ -3,7 +3,7 @@ import * as path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { isProcessAlive } from "../../src/common/processInfo.js";
 import { TERMINAL_CLOSED_CODE } from "../../src/api/terminal.js";
-import { makeRepo } from "../helpers/git.js";
+import { commitScripts, makeRepo } from "../helpers/git.js";
 import { tempDirs } from "../helpers/mux.js";
 import { waitFor } from "../helpers/processes.js";
 import { type Connection, connect, type ServerProcess, startServer, TEST_TOKEN, upgradeStatus } from "../helpers/server.js";
@@ -61,6 +61,23 @@ describe("mux server: terminals", () => {
     expect(await other.closed).toBe(TERMINAL_CLOSED_CODE);
     expect((await conn.api.terminal.list({ workspaceId: ws.id })).map((x) => x.id)).toEqual([t.id]);
     term.close();
+  });
+
+  it("lists the project's executable scripts and runs one in a new terminal in the workspace", async () => {
+    commitScripts(repo);
+    const { ws } = await newTerminal();
+    expect(await conn.api.terminal.scripts({ workspaceId: ws.id })).toEqual({ scripts: [{ name: "dev" }, { name: "hello" }] });
+    const t = await conn.api.terminal.create({ workspaceId: ws.id, script: "hello", cols: 100, rows: 30 });
+    expect(t.name).toBe("hello");
+    const term = await attachTerminal(server, t.id);
+    const m = await term.waitForText(/script-hello in (\/\S+) as term: 42/);
+    expect(fs.realpathSync(m[1])).toBe(fs.realpathSync(ws.runtime.type === "worktree" ? ws.runtime.path : ""));
+    // The script ends, and so does the terminal's process; the terminal stays listed with its output.
+    await expect.poll(async () => (await conn.api.terminal.list({ workspaceId: ws.id })).find((x) => x.id === t.id)?.exit?.code, { timeout: 10_000 }).toBe(0);
+    term.close();
+    // Only names of executables there: no paths, no other files.
+    await expect(conn.api.terminal.create({ workspaceId: ws.id, script: "notes.txt", cols: 80, rows: 24 })).rejects.toThrow(/no executable script/);
+    await expect(conn.api.terminal.create({ workspaceId: ws.id, script: "../../bin/sh", cols: 80, rows: 24 })).rejects.toThrow();
   });
 
   it("keeps the shell running with no page attached, and replays its output on reattach", async () => {
@@ -173,6 +190,7 @@ describe.skipIf(!fs.existsSync("/usr/sbin/sshd"))("mux server: terminals of SSH 
     const sshd = await startSshd();
     const dirs = tempDirs();
     const repo = makeRepo(path.join(dirs.base, "repo"));
+    commitScripts(repo);
     const remoteRoot = path.join(dirs.base, "remote-home", "mux");
     const server = await startServer({ muxRoot: dirs.muxRoot, env: { MUX_SSH_CONFIG: sshd.configFile, MUX_SSH_REMOTE_ROOT: remoteRoot } });
     const conn = await connect(server);
@@ -189,6 +207,12 @@ describe.skipIf(!fs.existsSync("/usr/sbin/sshd"))("mux server: terminals of SSH 
       expect(isProcessAlive(remoteShell)).toBe(true);
       await conn.api.terminal.close({ terminalId: t.id });
       await waitFor(() => !isProcessAlive(remoteShell), "the remote shell to end");
+      // The project's scripts, as the remote worktree has them, run there.
+      expect((await conn.api.terminal.scripts({ workspaceId: ws.id })).scripts.map((x) => x.name)).toEqual(["dev", "hello"]);
+      const script = await conn.api.terminal.create({ workspaceId: ws.id, script: "dev", cols: 100, rows: 30 });
+      const out = await attachTerminal(server, script.id);
+      await out.waitForText(`script-dev in ${path.join(remoteRoot, "repo", "remote")} as remote: 42`);
+      out.close();
     } finally {
       conn.close();
       await server.stop();

@@ -30,3 +30,18 @@ export function commitFile(dir: string, name: string, content: string, message =
   gitIn(dir, "add", name);
   gitIn(dir, "commit", "-q", "-m", message);
 }
+
+/**
+ * Commits project scripts into `.mux/scripts/`: `hello` and `dev` (executable; each prints where
+ * it runs and its first argument-free greeting) and `notes.txt` (not executable: not a script).
+ */
+export function commitScripts(dir: string): void {
+  const scripts = path.join(dir, ".mux", "scripts");
+  fs.mkdirSync(scripts, { recursive: true });
+  for (const name of ["hello", "dev"]) {
+    fs.writeFileSync(path.join(scripts, name), `#!/bin/sh\necho "script-${name} in $(pwd) as $MUX_WORKSPACE_NAME: $((6*7))"\n`, { mode: 0o755 });
+  }
+  fs.writeFileSync(path.join(scripts, "notes.txt"), "not a script\n", { mode: 0o644 });
+  gitIn(dir, "add", "-A");
+  gitIn(dir, "commit", "-q", "-m", "project scripts");
+}

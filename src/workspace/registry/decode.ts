@@ -1,6 +1,6 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
-import type { MuxConfig, Project, Workspace } from "../schemas.js";
+import { EditorSettingSchema, type MuxConfig, type Project, type Workspace } from "../schemas.js";
 import { settingsFromRaw } from "./aiSettings.js";
 import { isObject, type RawProject, type RawRegistry, type RawWorkspace, RegistryFormatError, stripTrailingSlashes } from "./raw.js";
 import { runtimeFromRaw } from "./runtimeConfig.js";
@@ -20,6 +20,9 @@ export interface Decoded {
  */
 export function decodeRegistry(doc: RawRegistry, muxRoot: string): Decoded {
   const decoded: Decoded = { config: { version: 1, projects: [], workspaces: [] }, projects: new Map(), workspaces: new Map() };
+  // Ours, at the top level (the original carries keys it does not know); a value we cannot use is left alone.
+  const editor = EditorSettingSchema.safeParse(doc.editorLink);
+  if (editor.success) decoded.config.editorLink = editor.data;
   if (doc.projects === undefined) return decoded;
   if (!Array.isArray(doc.projects)) throw new RegistryFormatError("projects", "expected a list of projects");
   doc.projects.forEach((entry: unknown, i) => {

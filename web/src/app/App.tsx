@@ -3,7 +3,6 @@ import { useStore } from "../state/store";
 import { openOverlay, selectWorkspace, uiStore } from "../state/ui";
 import { onWorkspaceChange, workspacesStore } from "../state/workspaces";
 import { Sidebar } from "../sidebar/Sidebar";
-import { terminalPanelStore } from "../terminal/store";
 import { ChunkBoundary } from "./ChunkBoundary";
 import { keyLabel } from "./keys";
 import { OverlayHost } from "./OverlayHost";
@@ -40,13 +39,10 @@ function ChatSlot({ workspaceId }: { workspaceId: string }) {
   const [Chat] = useState(() => chatModule?.ChatView ?? LazyChatView);
   return <Chat workspaceId={workspaceId} />;
 }
-// xterm.js is its own chunk, loaded when a terminal is first shown.
-const TerminalPanel = lazy(() => import("../terminal/TerminalPanel").then((m) => ({ default: m.TerminalPanel })));
 
 export function App() {
   const selectedId = useStore(uiStore, (s) => s.selectedId);
   const panel = useStore(uiStore, (s) => s.panel);
-  const terminalOpen = useStore(terminalPanelStore, (s) => s.open);
   // The phone's open drawer is modal: the rest of the page is out of reach until it closes.
   const narrow = useNarrow();
   const drawerModal = useStore(uiStore, (s) => s.drawerOpen) && narrow;
@@ -75,25 +71,15 @@ export function App() {
         <div className="relative flex min-h-0 flex-1">
           <div className="flex min-w-0 flex-1 flex-col" data-testid="chat-area">
             {showChat ? (
-              // On a phone the open terminal takes the whole area (the chat stays mounted, hidden).
-              <div className={`flex min-h-0 flex-1 flex-col ${terminalOpen && workspace ? "max-md:hidden" : ""}`}>
-                <ChunkBoundary key={selectedId} fallback={(retry) => <LoadFailed retry={retry} />}>
-                  <Suspense fallback={null}>
-                    <ChatSlot workspaceId={selectedId} />
-                  </Suspense>
-                </ChunkBoundary>
-              </div>
+              <ChunkBoundary key={selectedId} fallback={(retry) => <LoadFailed retry={retry} />}>
+                <Suspense fallback={null}>
+                  <ChatSlot workspaceId={selectedId} />
+                </Suspense>
+              </ChunkBoundary>
             ) : selectedId ? (
               <NotFound />
             ) : (
               <Welcome />
-            )}
-            {terminalOpen && workspace && (
-              <ChunkBoundary key={`terminal-${workspace.id}`} fallback={(retry) => <LoadFailed retry={retry} />}>
-                <Suspense fallback={null}>
-                  <TerminalPanel workspaceId={workspace.id} />
-                </Suspense>
-              </ChunkBoundary>
             )}
           </div>
           {panel && workspace && <RightPanel workspaceId={workspace.id} tab={panel} />}

@@ -1,11 +1,15 @@
 import { useMemo, useRef, useState, type KeyboardEvent } from "react";
 import { Modal } from "../dialogs/Modal";
+import { useStore } from "../state/store";
 import { closeOverlay } from "../state/ui";
+import { scriptsStore } from "../terminal/scripts";
 import { buildActions, type Action } from "./actions";
 import { fuzzyFilter } from "./fuzzy";
 
 export function CommandPalette() {
-  const actions = useMemo(buildActions, []);
+  // Rebuilt when the workspace's scripts arrive (they are listed when it is shown).
+  const scripts = useStore(scriptsStore, (s) => s);
+  const actions = useMemo(() => buildActions(scripts), [scripts]);
   const [query, setQuery] = useState("");
   const [active, setActive] = useState(0);
   const list = useRef<HTMLUListElement>(null);

@@ -4,9 +4,12 @@ import { CloseIcon } from "./icons";
 
 const CostsPanel = lazy(() => import("../costs/CostsPanel").then((m) => ({ default: m.CostsPanel })));
 const ReviewPane = lazy(() => import("../review/ReviewPane").then((m) => ({ default: m.ReviewPane })));
+// xterm.js is its own chunk, loaded when a terminal is first shown.
+const TerminalPanel = lazy(() => import("../terminal/TerminalPanel").then((m) => ({ default: m.TerminalPanel })));
 
 const TABS: { tab: PanelTab; label: string }[] = [
   { tab: "review", label: "Review" },
+  { tab: "terminal", label: "Terminal" },
   { tab: "costs", label: "Costs" },
 ];
 
@@ -17,16 +20,16 @@ function closeAndRefocus(tab: PanelTab) {
 }
 
 /**
- * The right-hand panel of a workspace, in tabs (Review, Costs). Beside the chat on wide screens,
- * a full-screen view on a phone.
+ * The right-hand panel of a workspace, in tabs (Review, Terminal, Costs). Beside the chat on wide
+ * screens, a full-screen view on a phone.
  */
 export function RightPanel({ workspaceId, tab }: { workspaceId: string; tab: PanelTab }) {
   useCloseOnEscape(tab);
-  const wide = tab === "review";
+  const wide = tab !== "costs";
   return (
     <aside
       data-testid="right-panel"
-      aria-label={tab === "review" ? "Review" : "Costs"}
+      aria-label={TABS.find((t) => t.tab === tab)?.label}
       className={`flex shrink-0 flex-col border-l border-line bg-panel max-md:fixed max-md:inset-0 max-md:z-30 max-md:w-full max-md:border-l-0 ${
         wide
           ? "w-[min(62vw,1200px)] max-lg:absolute max-lg:inset-y-0 max-lg:right-0 max-lg:z-20 max-lg:w-full max-lg:shadow-2xl"
@@ -53,7 +56,13 @@ export function RightPanel({ workspaceId, tab }: { workspaceId: string; tab: Pan
         </button>
       </div>
       <Suspense fallback={<p className="p-3 text-muted">Loading…</p>}>
-        {tab === "review" ? <ReviewPane key={workspaceId} workspaceId={workspaceId} /> : <CostsPanel workspaceId={workspaceId} />}
+        {tab === "review" ? (
+          <ReviewPane key={workspaceId} workspaceId={workspaceId} />
+        ) : tab === "terminal" ? (
+          <TerminalPanel workspaceId={workspaceId} />
+        ) : (
+          <CostsPanel workspaceId={workspaceId} />
+        )}
       </Suspense>
     </aside>
   );

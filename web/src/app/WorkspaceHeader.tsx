@@ -10,6 +10,9 @@ import { OverlapButton } from "../overlap/OverlapButton";
 import { CompareButton } from "../compare/CompareButton";
 import { LandButton } from "../land/LandButton";
 import { TerminalButton } from "../terminal/TerminalButton";
+import { loadScripts, scriptsStore } from "../terminal/scripts";
+import { openTerminal } from "../terminal/store";
+import { OpenInEditor } from "../editor/OpenInEditor";
 
 interface Props {
   workspace: WorkspaceSummary | null;
@@ -20,6 +23,12 @@ export function WorkspaceHeader({ workspace: w, panel }: Props) {
   const costsOpen = panel === "costs";
   const drawerOpen = useStore(uiStore, (s) => s.drawerOpen);
   usePreloadReview();
+  // The project's scripts, as one-click actions (the menu, the palette, the Terminal tab).
+  const id = w?.id;
+  const scripts = useStore(scriptsStore, (s) => (id ? s[id] : undefined));
+  useEffect(() => {
+    if (id) void loadScripts(id);
+  }, [id]);
   return (
     <header data-testid="workspace-header" className="flex h-10 shrink-0 items-center gap-2 border-b border-line bg-bg px-2 md:px-3">
       <button
@@ -54,7 +63,8 @@ export function WorkspaceHeader({ workspace: w, panel }: Props) {
           <CompareButton workspaceId={w.id} />
           <Cost cost={w} className="text-xs text-muted" />
           <LandButton workspace={w} />
-          <TerminalButton />
+          <OpenInEditor workspace={w} />
+          <TerminalButton open={panel === "terminal"} />
           <button
             type="button"
             className={`btn btn-ghost px-1.5 ${panel === "review" ? "bg-hover text-fg" : ""}`}
@@ -84,6 +94,11 @@ export function WorkspaceHeader({ workspace: w, panel }: Props) {
             items={[
               { label: "Rename…", testId: "action-rename", onSelect: () => openOverlay({ kind: "rename", workspaceId: w.id }) },
               { label: "Fork…", testId: "action-fork", disabled: w.runtime.type === "local", onSelect: () => openOverlay({ kind: "fork", workspaceId: w.id }) },
+              ...(scripts ?? []).map((name) => ({
+                label: `Run ${name}`,
+                testId: `action-script-${name}`,
+                onSelect: () => openTerminal(w.id, { script: name }),
+              })),
               { label: "Delete…", testId: "action-delete", danger: true, onSelect: () => openOverlay({ kind: "delete", workspaceId: w.id }) },
             ]}
           />

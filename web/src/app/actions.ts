@@ -1,11 +1,12 @@
 import { notificationsStore, toggleNotifications } from "../state/notifications";
 import type { WorkspaceSummary } from "../state/types";
-import { openOverlay, selectWorkspace, toggleCosts, uiStore } from "../state/ui";
+import { openOverlay, selectWorkspace, toggleCosts, togglePanel, uiStore } from "../state/ui";
 import { selectOrder, workspacesStore } from "../state/workspaces";
 import { stepWorkspace } from "../state/workspacesModel";
 import { openLand } from "../land/LandButton";
 import { reviewActions } from "../review/actions";
-import { terminalPanelStore, toggleTerminalPanel } from "../terminal/store";
+import { scriptsStore } from "../terminal/scripts";
+import { openTerminal } from "../terminal/store";
 import { keyLabel } from "./keys";
 
 export interface Action {
@@ -26,8 +27,8 @@ export function stepSelection(delta: number) {
   if (next) selectWorkspace(next);
 }
 
-/** Every command-palette action available right now. */
-export function buildActions(): Action[] {
+/** Every command-palette action available right now (`scripts`: the project scripts per workspace). */
+export function buildActions(scripts = scriptsStore.get()): Action[] {
   const { selectedId, panel } = uiStore.get();
   const state = workspacesStore.get();
   const current: WorkspaceSummary | undefined = selectedId ? state.byId[selectedId] : undefined;
@@ -47,7 +48,14 @@ export function buildActions(): Action[] {
     actions.push(
       { id: "toggle-costs", label: panel === "costs" ? "Hide costs panel" : "Show costs panel", run: () => toggleCosts() },
       ...reviewActions(panel === "review"),
-      { id: "toggle-terminal", label: terminalPanelStore.get().open ? "Hide terminal" : "Show terminal", run: () => toggleTerminalPanel() },
+      { id: "toggle-terminal", label: panel === "terminal" ? "Hide terminal" : "Show terminal", hint: keyLabel("`"), run: () => togglePanel("terminal") },
+      { id: "new-terminal", label: "New terminal", hint: keyLabel("`", true), run: () => openTerminal(id, { fresh: true }) },
+      ...(scripts[id] ?? []).map((name) => ({
+        id: `script-${name}`,
+        label: `Run script ${name}`,
+        hint: ".mux/scripts",
+        run: () => openTerminal(id, { script: name }),
+      })),
       { id: "interrupt", label: `Interrupt agent in ${current.name}`, run: () => dispatchChatEvent("mux:interrupt", id) },
       { id: "focus-composer", label: "Focus message composer", run: () => dispatchChatEvent("mux:focus-composer", id) },
       { id: "land", label: `Land ${current.name}… (commit, merge, push)`, run: () => openLand(id) },

@@ -81,3 +81,9 @@ export const ChevronIcon = ({ open }: { open: boolean }) => (
     <path d={open ? "M4 6l4 4 4-4" : "M6 4l4 4-4 4"} />
   </Icon>
 );
+/** An arrow leaving a box: opens elsewhere (another app). */
+export const ExternalIcon = () => (
+  <Icon>
+    <path d="M9 3h4v4M13 3L7.5 8.5M11.5 9.5V13h-8.5V4.5H7" />
+  </Icon>
+);

@@ -1,10 +1,12 @@
 import { useEffect } from "react";
-import { openOverlay, uiStore } from "../state/ui";
+import { openOverlay, togglePanel, uiStore } from "../state/ui";
+import { openTerminal } from "../terminal/store";
 import { stepSelection } from "./actions";
 
 /**
  * Global keys (Ctrl or ⌘): N new workspace, J/K next/previous workspace, "," settings,
- * Shift+P command palette. Listens in the capture phase so text fields cannot swallow them.
+ * Shift+P command palette, ` terminal (Shift+` a new one). Listens in the capture phase so text
+ * fields cannot swallow them.
  */
 export function handleShortcut(e: KeyboardEvent): boolean {
   const mod = e.ctrlKey || e.metaKey;
@@ -16,7 +18,14 @@ export function handleShortcut(e: KeyboardEvent): boolean {
     else openOverlay({ kind: "palette" });
     return true;
   }
-  // In a terminal, Ctrl+N/J/K… belong to the shell (Ctrl+K kills a line); only the palette stays.
+  // Ctrl+` shows or hides the terminal, Ctrl+Shift+` opens a new one (as in VS Code), in a terminal too.
+  const selectedId = uiStore.get().selectedId;
+  if (e.code === "Backquote" && selectedId && !overlay) {
+    if (e.shiftKey) openTerminal(selectedId, { fresh: true });
+    else togglePanel("terminal");
+    return true;
+  }
+  // In a terminal, Ctrl+N/J/K… belong to the shell (Ctrl+K kills a line); only those above stay.
   const inTerminal = e.target instanceof Element && e.target.closest("[data-mux-terminal]") !== null;
   if (e.shiftKey || overlay || inTerminal) return false;
   switch (key) {

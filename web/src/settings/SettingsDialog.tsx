@@ -9,6 +9,7 @@ import { CustomProviderForm } from "./CustomProviderForm";
 import { toUpdate, validateDraft, type Draft } from "./draft";
 import { ProviderCard } from "./ProviderCard";
 import { SignOutEverywhere } from "./SignOutEverywhere";
+import { EditorSettings } from "../editor/EditorSettings";
 
 /** Settings → Providers: keys, base URLs and wire formats, with where each value comes from. */
 export function SettingsDialog() {
@@ -131,6 +132,7 @@ export function SettingsDialog() {
           ))}
         <GatewayHint coderUrl={coderUrl} onUse={routeThroughBridge} />
       </div>
+      <EditorSettings />
       <SignOutEverywhere />
       <div className="flex shrink-0 items-center justify-end gap-2 border-t border-line px-4 py-2.5">
         {/* Always in the page, so screen readers announce "Saved" when it appears. */}

@@ -16,7 +16,7 @@ export type Overlay =
   /** A best-of-N run side by side; `notes`: what went wrong while launching it. */
   | { kind: "compare"; groupId: string; notes?: string[] };
 
-export type PanelTab = "review" | "costs";
+export type PanelTab = "review" | "terminal" | "costs";
 
 export interface UiState {
   /** The workspace shown in the main area; mirrors the URL hash `#/w/<id>`. */

@@ -1,9 +1,8 @@
-import { useStore } from "../state/store";
-import { terminalPanelStore, toggleTerminalPanel } from "./store";
+import { keyLabel } from "../app/keys";
+import { togglePanel } from "../state/ui";
 
-/** The workspace header's toggle for the terminal panel. */
-export function TerminalButton() {
-  const open = useStore(terminalPanelStore, (s) => s.open);
+/** The workspace header's button for the panel's Terminal tab. */
+export function TerminalButton({ open }: { open: boolean }) {
   return (
     <button
       type="button"
@@ -11,8 +10,8 @@ export function TerminalButton() {
       data-testid="terminal-button"
       aria-pressed={open}
       aria-label="Terminal"
-      title="Terminal: a shell in this workspace"
-      onClick={() => toggleTerminalPanel()}
+      title={`Terminal: a shell in this workspace (${keyLabel("`")})`}
+      onClick={() => togglePanel("terminal")}
     >
       &gt;_ <span className="max-sm:hidden font-sans">Terminal</span>
     </button>

@@ -1,71 +1,37 @@
-import { useCallback, useEffect, useState } from "react";
-import type { TerminalInfo } from "../../../src/api/terminal";
-import { call } from "../api/client";
-import { CloseIcon } from "../app/icons";
-import { errorMessage } from "../state/errors";
+import { useEffect, useState } from "react";
 import { useStore } from "../state/store";
-import { showTerminal, terminalPanelStore, toggleTerminalPanel } from "./store";
+import { loadScripts, scriptsStore } from "./scripts";
+import { closeTerminal, createTerminal, loadTerminals, renameTerminal, showTerminal, terminalExited, terminalsStore } from "./store";
 import { TerminalView } from "./TerminalView";
 
 /**
- * A workspace's terminals: a tab per terminal (double-click renames), + for a new one, × closes
- * the shown one. Opening the panel on a workspace with none starts one.
+ * The panel's Terminal tab: a tab per terminal of the workspace (double-click renames), + for a
+ * new one, Close ends the shown one; the project's scripts below, one click each. Opening it on a
+ * workspace with no terminal starts one. Shells run on the server, so leaving the tab (or the
+ * workspace) and coming back reattaches to them and replays their recent output.
  */
 export function TerminalPanel({ workspaceId }: { workspaceId: string }) {
-  const [terminals, setTerminals] = useState<TerminalInfo[] | null>(null);
-  const [error, setError] = useState<string | null>(null);
-  const active = useStore(terminalPanelStore, (s) => s.active[workspaceId]);
-
-  const create = useCallback(async () => {
-    try {
-      const t = await call((api) => api.terminal.create({ workspaceId, cols: 80, rows: 24 }));
-      setTerminals((all) => [...(all ?? []), t]);
-      showTerminal(workspaceId, t.id);
-    } catch (e) {
-      setError(errorMessage(e));
-    }
-  }, [workspaceId]);
+  const terminals = useStore(terminalsStore, (s) => s.byWorkspace[workspaceId]);
+  const active = useStore(terminalsStore, (s) => s.active[workspaceId]);
+  const error = useStore(terminalsStore, (s) => s.error);
+  const scripts = useStore(scriptsStore, (s) => s[workspaceId]);
+  const [findRequests, setFindRequests] = useState(0);
 
   useEffect(() => {
-    let live = true;
-    setTerminals(null);
-    call((api) => api.terminal.list({ workspaceId }))
-      .then((list) => {
-        if (!live) return;
-        setTerminals(list);
-        if (!list.length) void create();
-      })
-      .catch((e) => live && setError(errorMessage(e)));
-    return () => {
-      live = false;
-    };
-  }, [workspaceId, create]);
+    void loadTerminals(workspaceId);
+    void loadScripts(workspaceId);
+  }, [workspaceId]);
 
   const shown = terminals?.find((t) => t.id === active) ?? terminals?.[0];
 
-  const close = async (t: TerminalInfo) => {
-    try {
-      await call((api) => api.terminal.close({ terminalId: t.id }));
-    } catch (e) {
-      setError(errorMessage(e));
-    }
-    setTerminals((all) => (all ?? []).filter((x) => x.id !== t.id));
-  };
-
-  const rename = async (t: TerminalInfo) => {
-    const name = window.prompt("Terminal name", t.name)?.trim();
-    if (!name || name === t.name) return;
-    try {
-      const renamed = await call((api) => api.terminal.rename({ terminalId: t.id, name }));
-      setTerminals((all) => (all ?? []).map((x) => (x.id === t.id ? renamed : x)));
-    } catch (e) {
-      setError(errorMessage(e));
-    }
+  const rename = (id: string, was: string) => {
+    const name = window.prompt("Terminal name", was)?.trim();
+    if (name && name !== was) void renameTerminal(workspaceId, id, name);
   };
 
   return (
-    <section data-testid="terminal-panel" aria-label="Terminal" className="flex min-h-0 flex-col border-t border-line bg-bg max-md:flex-1 md:h-[45%]">
-      <div className="flex h-8 shrink-0 items-center gap-1 overflow-x-auto px-2 text-xs" role="tablist">
+    <section data-testid="terminal-panel" aria-label="Terminals" className="flex min-h-0 flex-1 flex-col bg-bg">
+      <div className="flex h-8 shrink-0 items-center gap-1 overflow-x-auto border-b border-line px-2 text-xs" role="tablist" aria-label="Terminals">
         {terminals?.map((t) => (
           <button
             key={t.id}
@@ -73,10 +39,10 @@ export function TerminalPanel({ workspaceId }: { workspaceId: string }) {
             role="tab"
             aria-selected={t.id === shown?.id}
             data-testid="terminal-tab"
-            className={`btn btn-ghost px-2 py-0.5 ${t.id === shown?.id ? "bg-hover text-fg" : "text-muted"}`}
+            className={`btn btn-ghost shrink-0 px-2 py-0.5 ${t.id === shown?.id ? "bg-hover text-fg" : "text-muted"}`}
             title="Double-click to rename"
             onClick={() => showTerminal(workspaceId, t.id)}
-            onDoubleClick={() => void rename(t)}
+            onDoubleClick={() => rename(t.id, t.name)}
           >
             {t.name}
             {t.exit ? " (exited)" : ""}
@@ -84,11 +50,11 @@ export function TerminalPanel({ workspaceId }: { workspaceId: string }) {
         ))}
         <button
           type="button"
-          className="btn btn-ghost px-2 py-0.5"
+          className="btn btn-ghost shrink-0 px-2 py-0.5"
           data-testid="terminal-new"
           aria-label="New terminal"
-          title="New terminal"
-          onClick={() => void create()}
+          title="New terminal (Ctrl+Shift+`)"
+          onClick={() => void createTerminal(workspaceId)}
         >
           +
         </button>
@@ -99,22 +65,62 @@ export function TerminalPanel({ workspaceId }: { workspaceId: string }) {
           </span>
         )}
         {shown && (
-          <button
-            type="button"
-            className="btn btn-ghost px-2 py-0.5"
-            data-testid="terminal-close"
-            title="Close this terminal (ends its shell)"
-            onClick={() => void close(shown)}
-          >
-            Close
-          </button>
+          <>
+            <button
+              type="button"
+              className="btn btn-ghost shrink-0 px-2 py-0.5"
+              data-testid="terminal-find-button"
+              title="Find in the terminal's output (Ctrl+Shift+F)"
+              onClick={() => setFindRequests((n) => n + 1)}
+            >
+              Find
+            </button>
+            <button
+              type="button"
+              className="btn btn-ghost shrink-0 px-2 py-0.5"
+              data-testid="terminal-rename"
+              title="Rename this terminal"
+              onClick={() => rename(shown.id, shown.name)}
+            >
+              Rename
+            </button>
+            <button
+              type="button"
+              className="btn btn-ghost shrink-0 px-2 py-0.5"
+              data-testid="terminal-close-shown"
+              title="Close this terminal (ends its shell)"
+              onClick={() => void closeTerminal(workspaceId, shown.id)}
+            >
+              Close
+            </button>
+          </>
         )}
-        <button type="button" className="icon-btn" aria-label="Hide terminal panel" data-testid="terminal-hide" onClick={() => toggleTerminalPanel(false)}>
-          <CloseIcon />
-        </button>
       </div>
+      {scripts && scripts.length > 0 && (
+        <div className="flex h-8 shrink-0 items-center gap-1 overflow-x-auto border-b border-line px-2 text-xs" data-testid="terminal-scripts">
+          <span className="shrink-0 text-muted">Scripts</span>
+          {scripts.map((name) => (
+            <button
+              key={name}
+              type="button"
+              className="btn shrink-0 px-2 py-0.5 font-mono"
+              data-testid={`script-${name}`}
+              title={`Run .mux/scripts/${name} in a new terminal`}
+              onClick={() => void createTerminal(workspaceId, name)}
+            >
+              ▶ {name}
+            </button>
+          ))}
+        </div>
+      )}
       {terminals?.map((t) => (
-        <TerminalView key={t.id} terminalId={t.id} active={t.id === shown?.id} />
+        <TerminalView
+          key={t.id}
+          terminalId={t.id}
+          active={t.id === shown?.id}
+          findRequests={findRequests}
+          onExit={(exit) => terminalExited(workspaceId, t.id, exit)}
+        />
       ))}
     </section>
   );

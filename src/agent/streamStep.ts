@@ -130,6 +130,7 @@ export async function streamSession(req: SessionRequest, cb: SessionCallbacks): 
   // on by itself when a step's calls were all invalid: it answers those without `execute`).
   let stepHandled = deferred();
   const started = new Set<string>();
+  let drained = false;
   try {
     const result = streamText({
       model: instrumentModel(req.model, {
@@ -226,6 +227,7 @@ export async function streamSession(req: SessionRequest, cb: SessionCallbacks): 
           break;
       }
     }
+    drained = true;
     if (stalled) throw stalled;
     if (req.signal.aborted) throw req.signal.reason ?? new Error("aborted");
     if (!stepComplete || !last) throw new IncompleteStreamError();
@@ -235,8 +237,10 @@ export async function streamSession(req: SessionRequest, cb: SessionCallbacks): 
   } finally {
     ended = true;
     disarmStallTimer();
-    // Closes the connection when we stopped reading early (error part, stall, stop).
-    controller.abort();
+    // Closes the connection when we stopped reading early (error part, stall, stop). A stream
+    // read to its end has nothing left open, and aborting would still walk every step's fetch
+    // listeners (the 20-step run's last milliseconds before exit).
+    if (!drained) controller.abort();
     req.signal.removeEventListener("abort", onAbort);
     gate.rejectAll(new SessionEnded());
     stepHandled.resolve();

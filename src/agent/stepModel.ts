@@ -1,5 +1,6 @@
 import { type LanguageModel, type LanguageModelMiddleware, type LanguageModelUsage, wrapLanguageModel } from "ai";
 import { type ReportedUsage, usageReportedIn } from "../providers/reportedUsage.js";
+import { DeltaPacer } from "./deltaPacing.js";
 
 type StreamResult = Awaited<ReturnType<Parameters<NonNullable<LanguageModelMiddleware["wrapStream"]>>[0]["doStream"]>>;
 type StreamPart = StreamResult["stream"] extends ReadableStream<infer P> ? P : never;
@@ -53,25 +54,8 @@ function toSdkUsage(u: ModelUsage): LanguageModelUsage {
   } as LanguageModelUsage;
 }
 
-/**
- * How many parts may wait for the SDK to take them. When it falls behind (many streams at once,
- * a busy machine), a text or reasoning delta joins the delta still waiting before it: each part
- * costs the same to pass through the SDK's dozen stream stages however long its text, so a
- * server behind on 50 streams catches up instead of queueing ever more small parts. While the SDK
- * keeps up, nothing waits and every delta goes on at once, as it came.
- */
+/** How many parts may wait for the SDK to take them (see deltaPacing.ts). */
 const BACKLOG = 64;
-
-type DeltaPart = Extract<StreamPart, { type: "text-delta" | "reasoning-delta" }>;
-
-/** Appends `part` to `last` when both are deltas of the same text (same kind, same id). */
-function joinDelta(last: StreamPart, part: StreamPart): boolean {
-  if ((part.type !== "text-delta" && part.type !== "reasoning-delta") || last.type !== part.type) return false;
-  const a = last as DeltaPart;
-  if (a.id !== part.id || a.providerMetadata || part.providerMetadata) return false;
-  a.delta += part.delta;
-  return true;
-}
 
 /** Parts that mean the model produced something (the SDK's notion of "output"). */
 const NOT_OUTPUT = new Set(["stream-start", "response-metadata", "finish", "error", "raw"]);
@@ -98,29 +82,31 @@ export function instrumentModel(model: LanguageModel, hooks: ModelHooks): Langua
         }
         let finished = false;
         let produced = false;
-        /** The part enqueued last: while the queue holds it, a delta of the same text joins it. */
-        let queued: StreamPart | undefined;
+        let pacer: DeltaPacer<StreamPart> | undefined;
         const stream = result.stream.pipeThrough(
           new TransformStream<StreamPart, StreamPart>(
             {
+              start(controller) {
+                pacer = new DeltaPacer(
+                  (part) => controller.enqueue(part),
+                  () => (controller.desiredSize ?? 0) < BACKLOG,
+                );
+              },
               transform(part, controller) {
-                if (queued && (controller.desiredSize ?? 0) < BACKLOG && joinDelta(queued, part)) {
-                  hooks.onChunk();
-                  return;
-                }
                 if (part.type === "raw") {
                   const usage = finished ? undefined : usageReportedIn(part.rawValue);
                   if (usage) hooks.onUsageReported?.(usage);
                   return;
                 }
                 if (finished) {
-                  controller.enqueue(part);
+                  pacer?.push(part);
                   return;
                 }
                 hooks.onChunk();
                 if (part.type === "finish") {
                   finished = true;
                   hooks.onResponseEnd();
+                  pacer?.release();
                   const marker: StepFinishedMarker = {
                     [MARKER]: true,
                     usage: toSdkUsage(part.usage),
@@ -130,10 +116,10 @@ export function instrumentModel(model: LanguageModel, hooks: ModelHooks): Langua
                 } else if (!NOT_OUTPUT.has(part.type)) {
                   produced = true;
                 }
-                queued = part;
-                controller.enqueue(part);
+                pacer?.push(part);
               },
               flush(controller) {
+                pacer?.release();
                 hooks.onResponseEnd();
                 // Ended without `finish`: the SDK still closes the step (no usage, reason "other")
                 // when the model produced anything; otherwise it reports an error of its own.

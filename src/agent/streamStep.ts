@@ -82,6 +82,17 @@ function deferred(): { promise: Promise<void>; resolve: () => void } {
   return { promise, resolve };
 }
 
+/**
+ * `fullStream` is one branch of a tee of the SDK's stream; the other branch stays in the result
+ * for whatever else might read it, and nothing does: it would hold every part of the session
+ * until the end (each delta, with 50 answers streaming at once) and cost a copy per part.
+ * Cancelling that branch alone leaves ours flowing. (`baseStream` is the SDK's field, ai 6.x.)
+ */
+export function dropUnreadCopy(result: object): void {
+  const rest = (result as { baseStream?: unknown }).baseStream;
+  if (rest instanceof ReadableStream && !rest.locked) void rest.cancel().catch(() => {});
+}
+
 class SessionEnded extends Error {
   constructor() {
     super("the agent session has ended");
@@ -163,7 +174,9 @@ export async function streamSession(req: SessionRequest, cb: SessionCallbacks): 
       // Errors arrive as stream parts below; the default handler would print them (key and all).
       onError: () => {},
     });
-    for await (const part of result.fullStream) {
+    const fullStream = result.fullStream;
+    dropUnreadCopy(result);
+    for await (const part of fullStream) {
       switch (part.type) {
         case "text-delta":
           if (part.text) cb.onText(part.text);

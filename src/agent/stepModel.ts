@@ -92,7 +92,7 @@ export function instrumentModel(model: LanguageModel, hooks: ModelHooks): Langua
                   () => (controller.desiredSize ?? 0) < BACKLOG,
                 );
               },
-              transform(part, controller) {
+              transform(part) {
                 if (part.type === "raw") {
                   const usage = finished ? undefined : usageReportedIn(part.rawValue);
                   if (usage) hooks.onUsageReported?.(usage);
@@ -106,27 +106,26 @@ export function instrumentModel(model: LanguageModel, hooks: ModelHooks): Langua
                 if (part.type === "finish") {
                   finished = true;
                   hooks.onResponseEnd();
-                  pacer?.release();
                   const marker: StepFinishedMarker = {
                     [MARKER]: true,
                     usage: toSdkUsage(part.usage),
                     finishReason: part.finishReason.unified,
                   };
-                  controller.enqueue({ type: "raw", rawValue: marker });
+                  pacer?.push({ type: "raw", rawValue: marker });
                 } else if (!NOT_OUTPUT.has(part.type)) {
                   produced = true;
                 }
                 pacer?.push(part);
               },
-              flush(controller) {
-                pacer?.release();
+              flush() {
                 hooks.onResponseEnd();
                 // Ended without `finish`: the SDK still closes the step (no usage, reason "other")
                 // when the model produced anything; otherwise it reports an error of its own.
                 if (!finished && produced) {
                   const marker: StepFinishedMarker = { [MARKER]: true, usage: undefined, finishReason: "other" };
-                  controller.enqueue({ type: "raw", rawValue: marker });
+                  pacer?.push({ type: "raw", rawValue: marker });
                 }
+                pacer?.release();
               },
             },
             undefined,

@@ -1,13 +1,14 @@
 /**
- * How the text a model streams reaches the agent loop. Every part a provider emits passes the
- * AI SDK's dozen web-stream stages, then the loop, the chat's log and every open page, at the same
- * cost whatever its length: a fast model sending a few characters every couple of milliseconds
- * costs the server (and `mux run`) far more than the same text in fewer parts. So:
+ * How the text a model streams reaches the agent loop. Each delta becomes a part passing the AI
+ * SDK's stream stages, an event for the loop, the chat's crash-recovery log and every page that
+ * watches the chat, whatever its length: a fast model sending a few characters every couple of
+ * milliseconds makes far more events than anyone can read. So:
  *
  * - a delta arriving within DELTA_HOLD_MS of the last one passed on waits out the rest of that
  *   time, joined by the deltas of the same text that follow it; a stream slower than one delta
  *   per DELTA_HOLD_MS (most models) passes every delta on at once, as it came;
- * - while the SDK is behind (parts wait in our queue), a delta joins the one waiting before it.
+ * - while the SDK is behind (parts wait in our queue), a delta joins the one waiting before it,
+ *   so a server behind on many streams catches up instead of queueing ever more small parts.
  *
  * Anything other than a delta of the same text first passes on the delta held, so the order of
  * parts never changes and nothing waits past the end of the response.

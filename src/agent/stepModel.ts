@@ -1,5 +1,6 @@
 import { type LanguageModel, type LanguageModelMiddleware, type LanguageModelUsage, wrapLanguageModel } from "ai";
 import { type ReportedUsage, usageReportedIn } from "../providers/reportedUsage.js";
+import { DeltaPacer } from "./deltaPacing.js";
 
 type StreamResult = Awaited<ReturnType<Parameters<NonNullable<LanguageModelMiddleware["wrapStream"]>>[0]["doStream"]>>;
 type StreamPart = StreamResult["stream"] extends ReadableStream<infer P> ? P : never;
@@ -53,6 +54,9 @@ function toSdkUsage(u: ModelUsage): LanguageModelUsage {
   } as LanguageModelUsage;
 }
 
+/** How many parts may wait for the SDK to take them (see deltaPacing.ts). */
+const BACKLOG = 64;
+
 /** Parts that mean the model produced something (the SDK's notion of "output"). */
 const NOT_OUTPUT = new Set(["stream-start", "response-metadata", "finish", "error", "raw"]);
 
@@ -78,43 +82,55 @@ export function instrumentModel(model: LanguageModel, hooks: ModelHooks): Langua
         }
         let finished = false;
         let produced = false;
+        let pacer: DeltaPacer<StreamPart> | undefined;
         const stream = result.stream.pipeThrough(
-          new TransformStream<StreamPart, StreamPart>({
-            transform(part, controller) {
-              if (part.type === "raw") {
-                const usage = finished ? undefined : usageReportedIn(part.rawValue);
-                if (usage) hooks.onUsageReported?.(usage);
-                return;
-              }
-              if (finished) {
-                controller.enqueue(part);
-                return;
-              }
-              hooks.onChunk();
-              if (part.type === "finish") {
-                finished = true;
+          new TransformStream<StreamPart, StreamPart>(
+            {
+              start(controller) {
+                pacer = new DeltaPacer(
+                  (part) => controller.enqueue(part),
+                  () => (controller.desiredSize ?? 0) < BACKLOG,
+                );
+              },
+              transform(part) {
+                if (part.type === "raw") {
+                  const usage = finished ? undefined : usageReportedIn(part.rawValue);
+                  if (usage) hooks.onUsageReported?.(usage);
+                  return;
+                }
+                if (finished) {
+                  pacer?.push(part);
+                  return;
+                }
+                hooks.onChunk();
+                if (part.type === "finish") {
+                  finished = true;
+                  hooks.onResponseEnd();
+                  const marker: StepFinishedMarker = {
+                    [MARKER]: true,
+                    usage: toSdkUsage(part.usage),
+                    finishReason: part.finishReason.unified,
+                  };
+                  pacer?.push({ type: "raw", rawValue: marker });
+                } else if (!NOT_OUTPUT.has(part.type)) {
+                  produced = true;
+                }
+                pacer?.push(part);
+              },
+              flush() {
                 hooks.onResponseEnd();
-                const marker: StepFinishedMarker = {
-                  [MARKER]: true,
-                  usage: toSdkUsage(part.usage),
-                  finishReason: part.finishReason.unified,
-                };
-                controller.enqueue({ type: "raw", rawValue: marker });
-              } else if (!NOT_OUTPUT.has(part.type)) {
-                produced = true;
-              }
-              controller.enqueue(part);
+                // Ended without `finish`: the SDK still closes the step (no usage, reason "other")
+                // when the model produced anything; otherwise it reports an error of its own.
+                if (!finished && produced) {
+                  const marker: StepFinishedMarker = { [MARKER]: true, usage: undefined, finishReason: "other" };
+                  pacer?.push({ type: "raw", rawValue: marker });
+                }
+                pacer?.release();
+              },
             },
-            flush(controller) {
-              hooks.onResponseEnd();
-              // Ended without `finish`: the SDK still closes the step (no usage, reason "other")
-              // when the model produced anything; otherwise it reports an error of its own.
-              if (!finished && produced) {
-                const marker: StepFinishedMarker = { [MARKER]: true, usage: undefined, finishReason: "other" };
-                controller.enqueue({ type: "raw", rawValue: marker });
-              }
-            },
-          }),
+            undefined,
+            { highWaterMark: BACKLOG },
+          ),
         );
         return { ...result, stream };
       },

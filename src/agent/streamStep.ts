@@ -84,6 +84,17 @@ function deferred(): { promise: Promise<void>; resolve: () => void } {
   return { promise, resolve };
 }
 
+/**
+ * `fullStream` is one branch of a tee of the SDK's stream; the other branch stays in the result
+ * for whatever else might read it, and nothing does: it would hold every part of the session
+ * until the end (each delta, with 50 answers streaming at once) and cost a copy per part.
+ * Cancelling that branch alone leaves ours flowing. (`baseStream` is the SDK's field, ai 6.x.)
+ */
+export function dropUnreadCopy(result: object): void {
+  const rest = (result as { baseStream?: unknown }).baseStream;
+  if (rest instanceof ReadableStream && !rest.locked) void rest.cancel().catch(() => {});
+}
+
 class SessionEnded extends Error {
   constructor() {
     super("the agent session has ended");
@@ -132,6 +143,7 @@ export async function streamSession(req: SessionRequest, cb: SessionCallbacks): 
   // on by itself when a step's calls were all invalid: it answers those without `execute`).
   let stepHandled = deferred();
   const started = new Set<string>();
+  let drained = false;
   try {
     const result = streamText({
       model: instrumentModel(req.model, {
@@ -165,7 +177,9 @@ export async function streamSession(req: SessionRequest, cb: SessionCallbacks): 
       // Errors arrive as stream parts below; the default handler would print them (key and all).
       onError: () => {},
     });
-    for await (const part of result.fullStream) {
+    const fullStream = result.fullStream;
+    dropUnreadCopy(result);
+    for await (const part of fullStream) {
       switch (part.type) {
         case "text-delta":
           if (part.text) cb.onText(part.text);
@@ -229,6 +243,7 @@ export async function streamSession(req: SessionRequest, cb: SessionCallbacks): 
           break;
       }
     }
+    drained = true;
     if (stalled) throw stalled;
     if (req.signal.aborted) throw req.signal.reason ?? new Error("aborted");
     if (!stepComplete || !last) throw new IncompleteStreamError();
@@ -238,8 +253,10 @@ export async function streamSession(req: SessionRequest, cb: SessionCallbacks): 
   } finally {
     ended = true;
     disarmStallTimer();
-    // Closes the connection when we stopped reading early (error part, stall, stop).
-    controller.abort();
+    // Closes the connection when we stopped reading early (error part, stall, stop). A stream
+    // read to its end has nothing left open, and aborting would still walk every step's fetch
+    // listeners (the 20-step run's last milliseconds before exit).
+    if (!drained) controller.abort();
     req.signal.removeEventListener("abort", onAbort);
     gate.rejectAll(new SessionEnded());
     stepHandled.resolve();

@@ -3,6 +3,7 @@ import * as path from "node:path";
 import type { AgentEvent, AgentEventOf } from "../agent/events.js";
 import { type ChatMessage, ChatMessageSchema } from "../agent/messages.js";
 import { applyEvent, type DeltaEvent, isDeltaEvent } from "../agent/reduce.js";
+import { removeFile, removeFileLater } from "../common/removeFile.js";
 
 /** The log of the answer being streamed, beside chat.jsonl. */
 export const DELTA_LOG_FILE = "partial.jsonl";
@@ -82,7 +83,7 @@ export class DeltaLog {
     this.mustCompact = true;
     this.partsAtFlush = 0;
     if (this.writing) this.queued = { remove: true };
-    else fs.rmSync(this.file, { force: true });
+    else removeFile(this.file);
   }
 
   /** Resolves once every write asked for so far is done. */
@@ -117,7 +118,7 @@ export class DeltaLog {
       this.next();
     };
     // Callbacks, not fs.promises: with many chats streaming this runs hundreds of times a second.
-    if ("remove" in job) fs.rm(this.file, { force: true }, done);
+    if ("remove" in job) removeFileLater(this.file, done);
     else if (job.compact !== undefined) this.replace(job.compact + job.append, true, done);
     else fs.appendFile(this.file, job.append, { mode: 0o600 }, done);
   }

@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { BOOT_ID, isProcessAlive, processStartTime } from "../common/processInfo.js";
+import { removeFile } from "../common/removeFile.js";
 
 /** Who is running an agent in a session: written into its lock file. */
 export interface LockOwner {
@@ -69,7 +70,7 @@ export class SessionLock {
     try {
       return SessionLock.take(file, tmp, token);
     } finally {
-      fs.rmSync(tmp, { force: true });
+      removeFile(tmp);
     }
   }
 
@@ -86,7 +87,7 @@ export class SessionLock {
       if (owner && alive(owner)) throw new SessionBusyError(owner);
       if (attempt >= 3) throw new Error(`${file}: cannot take the lock (it keeps coming back)`);
       // Left by a process that died (or unreadable): break it, unless it changed meanwhile.
-      if (readOwner(file)?.token === owner?.token) fs.rmSync(file, { force: true });
+      if (readOwner(file)?.token === owner?.token) removeFile(file);
     }
   }
 
@@ -98,6 +99,6 @@ export class SessionLock {
 
   /** Gives the lock back (only if it is still ours). */
   release(): void {
-    if (readOwner(this.file)?.token === this.token) fs.rmSync(this.file, { force: true });
+    if (readOwner(this.file)?.token === this.token) removeFile(this.file);
   }
 }

@@ -5,6 +5,7 @@ import { type ChatMessage, ChatMessageSchema } from "../agent/messages.js";
 import { settleOpenTools } from "../agent/reduce.js";
 import { DELTA_LOG_FILE, DeltaLog, readDeltaLog } from "./deltaLog.js";
 import { ARCHIVE_FILE, type ChatLine, OriginalChat } from "./original/originalChat.js";
+import { removeFile } from "../common/removeFile.js";
 
 /** The non-empty lines of a JSONL file (none when it does not exist), numbered from 1. */
 function readLines(file: string): ChatLine[] {
@@ -102,7 +103,7 @@ export class SessionStore {
         this.writePartial(answer);
         partialValue = this.readPartialJson();
       }
-      if (logged) fs.rmSync(this.deltaLogFile, { force: true });
+      if (logged) removeFile(this.deltaLogFile);
       const loaded = this.original.load(lines, partialValue?.value, recover);
       if (partialValue?.error) loaded.warnings.push(partialValue.error);
       loaded.warnings.push(...(logged?.warnings ?? []));
@@ -253,7 +254,7 @@ export class SessionStore {
   }
 
   clearPartial(): void {
-    fs.rmSync(this.partialFile, { force: true });
+    removeFile(this.partialFile);
     this.deltaLog.clear();
   }
 }

@@ -4,6 +4,7 @@ import { BOOT_ID, isProcessAlive, processStartTime } from "../common/processInfo
 import { SessionBusyError, SessionLock } from "../history/sessionLock.js";
 import { killProcessGroup } from "../runtime/local.js";
 import type { DirEntry, ExecOptions, ExecResult, FileStat, Runtime } from "../runtime/types.js";
+import { removeFile } from "../common/removeFile.js";
 
 /**
  * The process groups of the commands a turn is running, recorded in the session directory
@@ -49,7 +50,7 @@ export class ToolProcessRecord {
   private save(): void {
     try {
       if (this.entries.size === 0) {
-        fs.rmSync(this.file, { force: true });
+        removeFile(this.file);
         return;
       }
       // Temp file + rename: a kill at any instant leaves the old list or the new one.
@@ -124,12 +125,12 @@ export function stopLeftoverToolProcesses(sessionDir: string): string[] {
   try {
     entries = JSON.parse(fs.readFileSync(file, "utf8")) as ToolProcessEntry[];
   } catch {
-    fs.rmSync(file, { force: true }); // missing, or torn: nothing we can act on
+    removeFile(file); // missing, or torn: nothing we can act on
     return [];
   }
   const stopped = (Array.isArray(entries) ? entries : []).filter((e) => Number.isInteger(e?.pgid) && e.pgid > 1 && stillRunning(e));
   for (const e of stopped) killProcessGroup(e.pgid);
-  fs.rmSync(file, { force: true });
+  removeFile(file);
   if (stopped.length === 0) return [];
   const list = stopped.map((e) => `\`${e.command}\` (process group ${e.pgid})`).join(", ");
   const what = stopped.length === 1 ? "a command that was" : `${stopped.length} commands that were`;

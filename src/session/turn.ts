@@ -1,5 +1,6 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
+import { DELTA_HOLD_MS } from "../agent/deltaPacing.js";
 import type { AgentEvent, Mode, ThinkingLevel } from "../agent/events.js";
 import { type AgentModel, type AgentRunResult, runAgent } from "../agent/loop.js";
 import { type ChatMessage, finalText, newUserMessage } from "../agent/messages.js";
@@ -40,8 +41,11 @@ export interface TurnResult extends AgentRunResult {
   plan?: string;
 }
 
-/** How often what was streamed is put on disk for crash recovery. */
-const PARTIAL_WRITE_MS = 100;
+/**
+ * How often what was streamed is put on disk for crash recovery: a kill -9 loses at most the
+ * last 100 ms of the answer, counting the time a delta may wait to be joined (deltaPacing.ts).
+ */
+const PARTIAL_WRITE_MS = 100 - DELTA_HOLD_MS;
 
 /** The latest todo list in the conversation, so a continued session keeps its checklist. */
 function lastTodos(history: ChatMessage[]): TodoItem[] {

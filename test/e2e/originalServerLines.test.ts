@@ -60,11 +60,11 @@ describe("mux server command lines from the original Mux", () => {
     expect(server.output().stderr).toContain("--allow-http-origin");
   });
 
-  it("mux server --ssh-host devbox tells the web app the SSH name of its machine", async () => {
-    server = await startServer({ muxRoot: dirs.muxRoot, args: ["--ssh-host", "devbox"] });
+  it("mux server --ssh-host devbox tells the web app the SSH name of its machine, and the Coder deployment it runs in", async () => {
+    server = await startServer({ muxRoot: dirs.muxRoot, args: ["--ssh-host", "devbox"], env: { CODER_AGENT_URL: "https://coder.example.com/" } });
     const c = await connect(server);
     try {
-      expect(await c.api.server.info()).toEqual({ sshHost: "devbox" });
+      expect(await c.api.server.info()).toEqual({ sshHost: "devbox", coderUrl: "https://coder.example.com" });
     } finally {
       c.close();
     }

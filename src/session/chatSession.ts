@@ -31,6 +31,8 @@ export interface ChatTurnInput {
   mode: Mode;
   thinking: ThinkingLevel;
   budgetUsd?: number;
+  /** How full (in %) the model's window may be before the turn compacts the chat first (0: never; default 70). */
+  autoCompactPercent?: number;
   /** The workspace's runtime, prepared (a failure here ends the turn as a `config` error). */
   runtime: () => Runtime | Promise<Runtime>;
   /** A new workspace's init hook this process runs: the first tool call waits for it. */
@@ -234,8 +236,9 @@ async function turn(input: ChatTurnInput): Promise<ChatTurnEnd> {
       return result.ok;
     };
     const notices = [...(input.notices ?? [])];
-    if (compaction.needsCompaction(history, model.contextWindow)) {
-      await autoCompact(`The context window of ${modelName} was over ${Math.round(compaction.AUTO_COMPACT_AT * 100)}% full`);
+    const at = input.autoCompactPercent === undefined ? compaction.AUTO_COMPACT_AT : input.autoCompactPercent / 100;
+    if (at > 0 && compaction.needsCompaction(history, model.contextWindow, at)) {
+      await autoCompact(`The context window of ${modelName} was over ${Math.round(at * 100)}% full`);
     }
     if (input.text !== undefined) keep(newUserMessage(input.text));
     let runtime: Runtime;

@@ -26,7 +26,7 @@ const TERMINAL = new Set(["stream-end", "stream-abort", "error"]);
 const LONG = `${"The parser keeps failing on nested arrays. ".repeat(150)}END-OF-LONG-ANSWER`;
 
 /** Sends one message in the chat as it is on disk, the way both `mux run` and the server do. */
-async function send(text: string | undefined, model = "local:small") {
+async function send(text: string | undefined, model = "local:small", autoCompactPercent?: number) {
   const store = SessionStore.forSession(path.join(dirs.muxRoot, "sessions"), "chat1");
   const events: AgentEvent[] = [];
   const before = fake.requests.length;
@@ -38,6 +38,7 @@ async function send(text: string | undefined, model = "local:small") {
     model,
     mode: "exec",
     thinking: "off",
+    autoCompactPercent,
     runtime: () => new LocalRuntime(dirs.workspace),
     env: { MUX_ROOT: dirs.muxRoot, ANTHROPIC_API_KEY: KEY, ANTHROPIC_BASE_URL: fake.url },
     signal: new AbortController().signal,
@@ -77,6 +78,18 @@ describe("compaction and clearing the context", () => {
     const after = await send("thanks");
     expect(after.requests).toHaveLength(1);
     expect(sent(after.requests[0])).toContain("SUMMARY: parser fixed");
+  });
+
+  it("a workspace can move the threshold or turn it off (0 %)", async () => {
+    fake.enqueue({ text: LONG, usage: { input: 5000, output: 1000 } }, { text: "No summary needed." });
+    await send("fix the parser");
+    const off = await send("go on", "local:small", 0);
+    expect(off.requests).toHaveLength(1);
+    expect(sent(off.requests[0])).toContain("END-OF-LONG-ANSWER");
+    fake.enqueue({ text: "Still fine.", usage: { input: 6500, output: 10 } });
+    expect((await send("more", "local:small", 90)).requests).toHaveLength(1);
+    fake.enqueue({ text: "SUMMARY." }, { text: "Compacted at 80 %." });
+    expect((await send("again", "local:small", 80)).requests).toHaveLength(2);
   });
 
   it("/compact with a focus: the model's summary is the turn's answer, costed, and later turns start from it", async () => {

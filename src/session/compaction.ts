@@ -42,8 +42,8 @@ export function needsCompaction(history: ChatMessage[], windowTokens: number | n
 }
 
 /** A provider's refusal of a request larger than the model's window. */
-export function isContextOverflow(error: { kind: string; message: string } | undefined): boolean {
-  if (!error || error.kind !== "bad_request") return false;
+export function isContextOverflow(error: { kind: string; message: string }): boolean {
+  if (error.kind !== "bad_request") return false;
   return /context.{0,20}(length|window|limit)|prompt is too long|too many (input )?tokens|maximum.{0,40}tokens|exceeds.{0,40}(context|limit)/i.test(
     error.message,
   );

@@ -350,6 +350,7 @@ export class WorkspaceSession {
       model: req.model ?? ws?.settings.model,
       mode: req.mode ?? ws?.settings.mode ?? "exec",
       thinking: req.thinking ?? ws?.settings.thinking ?? "off",
+      autoCompactPercent: ws?.settings.autoCompactPercent,
       runtime: async () => {
         if (!ws) throw new ChatTurnFailure("unknown", "this workspace no longer exists");
         await this.host.service.prepare(ws);

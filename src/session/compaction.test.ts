@@ -8,6 +8,7 @@ import { LocalRuntime } from "../runtime/local.js";
 import type { FakeProvider, RecordedRequest } from "../../test/fake-provider/index.js";
 import { fakeProviderSuite, type TempDirs } from "../../test/helpers/suite.js";
 import { runChatTurn } from "./chatSession.js";
+import { isContextOverflow } from "./compaction.js";
 
 const KEY = "sk-ant-compaction-0123456789abcdef";
 let fake: FakeProvider;
@@ -165,5 +166,20 @@ describe("compaction and clearing the context", () => {
     expect(again.requests).toHaveLength(3);
     expect(again.end).toMatchObject({ status: "error", error: { kind: "bad_request" } });
     expect(again.terminals).toEqual(["error"]);
+  });
+});
+
+describe("isContextOverflow", () => {
+  it("knows the providers' ways of refusing a request longer than the window, and nothing else", () => {
+    for (const message of [
+      "prompt is too long: 210000 tokens > 200000 maximum",
+      "This model's maximum context length is 128000 tokens. However, your messages resulted in 130000 tokens.",
+      "The input token count (1200000) exceeds the maximum number of tokens allowed (1048576).",
+      "Input is too long for requested model; context window exceeded",
+    ]) {
+      expect(isContextOverflow({ kind: "bad_request", message }), message).toBe(true);
+    }
+    expect(isContextOverflow({ kind: "bad_request", message: "max_tokens: must be at most 8192" })).toBe(false);
+    expect(isContextOverflow({ kind: "server", message: "maximum context length exceeded" })).toBe(false);
   });
 });

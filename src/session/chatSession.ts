@@ -205,7 +205,7 @@ async function turn(input: ChatTurnInput): Promise<ChatTurnEnd> {
 
     if (command?.name === "clear") return clearContext(input, modelName, emit);
     if (command?.name === "compact") {
-      if (!history.length) return fail("usage", "there is nothing to compact yet");
+      if (!history.length || history.at(-1)?.metadata?.contextBoundary) return fail("usage", "there is nothing to compact yet");
       const result = await summarize(command.focus, emit);
       live = result.message;
       if (result.status === "completed" && !result.ok) return fail("malformed_response", "the model wrote no summary");
@@ -312,6 +312,7 @@ function clearContext(input: ChatTurnInput, model: string, emit: (event: AgentEv
   const message = newAssistantMessage(messageId);
   const events: AgentEvent[] = [
     { type: "stream-start", messageId, model, mode: input.mode, ts: message.createdAt },
+    { type: "notice", messageId, level: "info", text: "Context cleared: the model sees only what follows (the chat keeps everything)." },
     { type: "stream-end", messageId, finishReason: "stop", usage: emptyUsage(), costUsd: 0 },
   ];
   for (const event of events) {

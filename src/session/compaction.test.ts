@@ -121,12 +121,16 @@ describe("compaction and clearing the context", () => {
     expect(c.requests).toHaveLength(0);
     expect(c.end.status).toBe("completed");
     expect(c.terminals).toEqual(["stream-end"]);
+    expect(c.events.find((e) => e.type === "notice")).toMatchObject({ text: expect.stringContaining("Context cleared") });
+    const nothing = await send("/compact");
+    expect(nothing.end.error).toEqual({ kind: "usage", message: "there is nothing to compact yet" });
+    expect(nothing.requests).toHaveLength(0);
     fake.enqueue({ text: "Fresh start." });
     const next = await send("hello again");
     expect(sent(next.requests[0])).not.toContain("fix the parser");
     expect(sent(next.requests[0])).toContain("hello again");
     const disk = next.store.load().messages;
-    expect(disk.map((m) => m.metadata?.contextBoundary ?? m.role)).toEqual(["user", "assistant", "reset", "user", "assistant"]);
+    expect(disk.map((m) => m.metadata?.contextBoundary ?? m.role)).toEqual(["user", "assistant", "reset", "assistant", "user", "assistant"]);
   });
 
   it("other slash words are ordinary messages", async () => {

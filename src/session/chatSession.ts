@@ -1,10 +1,11 @@
 import { nanoid } from "nanoid";
 import type { AgentEvent, ErrorKind, Mode, RunStatus, ThinkingLevel, Usage } from "../agent/events.js";
-import { emptyUsage } from "../agent/events.js";
+import { addUsage, emptyUsage } from "../agent/events.js";
 import type { AgentModel } from "../agent/loop.js";
 import { type ChatMessage, finalText, newUserMessage } from "../agent/messages.js";
 import { applyEvent, newAssistantMessage } from "../agent/reduce.js";
 import * as path from "node:path";
+import { sumCosts } from "../api/partialCost.js";
 import { ConfigError } from "../config/errors.js";
 import { muxRoot } from "../config/paths.js";
 import type { SessionLock } from "../history/sessionLock.js";
@@ -223,14 +224,19 @@ async function turn(input: ChatTurnInput): Promise<ChatTurnEnd> {
       };
     }
     /**
-     * Compacts before the turn goes on, without telling its events (the turn has its own start and
-     * end); the summary is stored and shown like any message, its cost counted. At most once a turn.
+     * Compacts before the turn goes on. The summary streams under its own message id but without
+     * an end of its own (the turn ends once, after its answer); it is stored and shown like any
+     * message, and its tokens and cost are the turn's too. At most once a turn.
      */
     let compacted = false;
+    const spent: { usage: Usage; costUsd: number | null; costIncomplete?: boolean }[] = [];
     const autoCompact = async (why: string): Promise<boolean> => {
       compacted = true;
-      const result = await summarize(undefined, () => {});
-      if (result.usage.inputTokens > 0 || result.ok) keep(result.message);
+      const result = await summarize(undefined, (event) => {
+        if (!TERMINAL.has(event.type)) input.emit(event);
+      });
+      spent.push(result);
+      keep(result.message);
       if (result.ok) notices.push(`${why}: the conversation so far was compacted into a summary (the earlier messages stay in the chat).`);
       else input.warn?.(`could not compact the conversation: ${result.error?.message ?? result.message.metadata?.error ?? result.status}`);
       return result.ok;
@@ -285,15 +291,17 @@ async function turn(input: ChatTurnInput): Promise<ChatTurnEnd> {
       }
     }
     if (held) emit(held);
+    // (Without a compaction the answer's own figures stand as they are: an unknown cost stays unknown.)
+    const total = spent.length ? sumCosts([...spent, result]) : { costUsd: result.costUsd, costIncomplete: result.costIncomplete };
     return {
       status: result.status,
       model: modelName,
       message: result.message,
       text: result.text,
       ...(result.plan !== undefined ? { plan: result.plan } : {}),
-      usage: result.usage,
-      costUsd: result.costUsd,
-      ...(result.costIncomplete ? { costIncomplete: true } : {}),
+      usage: spent.reduce((sum, s) => addUsage(sum, s.usage), result.usage),
+      costUsd: total.costUsd,
+      ...(total.costIncomplete ? { costIncomplete: true } : {}),
       ...(lastInputTokens !== undefined ? { context: { usedTokens: lastInputTokens, windowTokens: model.contextWindow ?? null } } : {}),
       ...(result.status === "error"
         ? { error: { kind: result.error?.kind ?? "unknown", message: result.error?.message ?? result.message.metadata?.error ?? "the turn failed" } }

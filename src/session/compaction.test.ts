@@ -61,6 +61,10 @@ describe("compaction and clearing the context", () => {
     const next = await send("now the docs");
     expect(next.end).toMatchObject({ status: "completed", text: "Tests written." });
     expect(next.terminals).toEqual(["stream-end"]);
+    // The summary streamed first, under its own id; the turn's tokens count both requests.
+    const starts = next.events.filter((e) => e.type === "stream-start").map((e) => e.messageId);
+    expect(starts).toHaveLength(2);
+    expect(next.end.usage.inputTokens).toBeGreaterThanOrEqual(6000 + 100);
     const [summarize, answer] = next.requests;
     expect(sent(summarize)).toContain("END-OF-LONG-ANSWER");
     expect(sent(summarize)).toContain("Next step");
@@ -72,6 +76,7 @@ describe("compaction and clearing the context", () => {
 
     const disk = next.store.load().messages;
     expect(disk.map((m) => m.metadata?.contextBoundary ?? m.role)).toEqual(["user", "assistant", "user", "assistant", "compaction", "user", "assistant"]);
+    expect(disk[4].id).toBe(starts[0]);
     expect(disk.filter((m) => JSON.stringify(m).includes("END-OF-LONG-ANSWER"))).toHaveLength(2);
 
     // The summary stands for the window now: the turn after does not compact again.

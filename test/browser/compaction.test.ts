@@ -25,7 +25,7 @@ describe.skipIf(!hasChromium)("browser: compacting and clearing the context", ()
     await app?.close();
   });
 
-  it("shows a divider for /compact (above the summary) and for /clear, with the earlier messages still in the chat", async () => {
+  it("shows a divider for /compact (above the summary), for an auto-compaction and for /clear, with the earlier messages still in the chat", async () => {
     const page = await app.open({ hash: `#/w/${workspaceId}` });
     try {
       const input = page.getByTestId("composer-input");
@@ -44,6 +44,15 @@ describe.skipIf(!hasChromium)("browser: compacting and clearing the context", ()
       await page.getByTestId("message-assistant").filter({ hasText: "SUMMARY of the work so far." }).waitFor();
       expect(await page.getByTestId("message-user").filter({ hasText: "/compact" }).count()).toBe(0);
 
+      // A turn that starts with Sonnet's window over 70 % full compacts first: the summary streams in, then the answer.
+      app.fake.enqueue({ text: "A big answer.", usage: { input: 150_000, output: 10 } }, { text: "AUTO-SUMMARY." }, { text: "Answer after the summary." });
+      await send("big");
+      await page.getByTestId("message-assistant").filter({ hasText: "A big answer." }).waitFor();
+      await send("next");
+      await page.getByTestId("message-assistant").filter({ hasText: "Answer after the summary." }).and(page.locator("[data-status=complete]")).waitFor();
+      await poll(() => compaction.count()).toBe(2);
+      expect(await page.getByTestId("message-assistant").filter({ hasText: "AUTO-SUMMARY." }).count()).toBe(1);
+
       const requests = app.fake.requests.length;
       await send("/clear");
       await page.locator("[data-testid=context-boundary][data-kind=reset]").waitFor();
@@ -55,7 +64,7 @@ describe.skipIf(!hasChromium)("browser: compacting and clearing the context", ()
       await page.reload();
       await page.locator("[data-testid=context-boundary][data-kind=reset]").waitFor();
       await poll(() => page.getByTestId("message-list").textContent()).toMatch(
-        /fix the parser[\s\S]*OLD-DETAIL[\s\S]*compacted[\s\S]*SUMMARY[\s\S]*Context cleared/,
+        /fix the parser[\s\S]*OLD-DETAIL[\s\S]*compacted[\s\S]*SUMMARY[\s\S]*AUTO-SUMMARY[\s\S]*next[\s\S]*Context cleared/,
       );
     } finally {
       await page.close();

@@ -1,10 +1,10 @@
+import * as path from "node:path";
 import { nanoid } from "nanoid";
 import type { AgentEvent, ErrorKind, Mode, RunStatus, ThinkingLevel, Usage } from "../agent/events.js";
 import { addUsage, emptyUsage } from "../agent/events.js";
 import type { AgentModel } from "../agent/loop.js";
 import { type ChatMessage, finalText, newUserMessage } from "../agent/messages.js";
 import { applyEvent, newAssistantMessage } from "../agent/reduce.js";
-import * as path from "node:path";
 import { sumCosts } from "../api/partialCost.js";
 import { ConfigError } from "../config/errors.js";
 import { muxRoot } from "../config/paths.js";

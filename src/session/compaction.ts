@@ -64,7 +64,7 @@ export interface CompactInput {
 /**
  * The model's summary of `history`, as the message that stands for it from now on (marked as a
  * compaction boundary, with its usage and cost like any answer). A failed or interrupted run's
- * message is returned unmarked, for the caller to store or drop.
+ * message comes back unmarked and without its text, to be stored for its cost and its error.
  */
 export async function compact(input: CompactInput): Promise<AgentRunResult & { ok: boolean }> {
   const ask = newUserMessage(compactionPrompt(input.focus));

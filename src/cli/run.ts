@@ -73,6 +73,8 @@ interface RunTarget {
   workspace?: Workspace;
   /** The model the workspace used last, when none is given. */
   defaultModel?: string;
+  /** The workspace's setting: how full (in %) the window may be before a turn compacts first. */
+  autoCompactPercent?: number;
   /**
    * A new workspace's init hook, still running: the first tool call waits for it, and the run
    * ends after it (its events come first). One another process runs is found by the session.
@@ -132,6 +134,7 @@ async function resolveTarget(opts: RunOptions, dir: string, signal: AbortSignal,
     sessionId: ws.id,
     workspace: ws,
     defaultModel: ws.settings.model,
+    autoCompactPercent: ws.settings.autoCompactPercent,
     initHook,
   };
 }
@@ -277,6 +280,7 @@ async function runOnce(
     mode: opts.mode,
     thinking: opts.thinking,
     budgetUsd: opts.budget,
+    autoCompactPercent: target.autoCompactPercent,
     runtime: () => target.runtime,
     initHook: target.initHook,
     env: process.env,

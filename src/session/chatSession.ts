@@ -1,9 +1,11 @@
+import * as path from "node:path";
 import { nanoid } from "nanoid";
 import type { AgentEvent, ErrorKind, Mode, RunStatus, ThinkingLevel, Usage } from "../agent/events.js";
-import { emptyUsage } from "../agent/events.js";
+import { addUsage, emptyUsage } from "../agent/events.js";
 import type { AgentModel } from "../agent/loop.js";
-import { type ChatMessage, newUserMessage } from "../agent/messages.js";
+import { type ChatMessage, finalText, newUserMessage } from "../agent/messages.js";
 import { applyEvent, newAssistantMessage } from "../agent/reduce.js";
+import { sumCosts } from "../api/partialCost.js";
 import { ConfigError } from "../config/errors.js";
 import { muxRoot } from "../config/paths.js";
 import type { SessionLock } from "../history/sessionLock.js";
@@ -12,6 +14,7 @@ import type { LoadedProvidersConfig } from "../providers/config.js";
 import type { Runtime } from "../runtime/types.js";
 import { GitError } from "../workspace/git.js";
 import { readInitStatus, waitForInitHook } from "../workspace/initHook.js";
+import { parseContextCommand } from "./slashCommands.js";
 
 /** What a turn needs from its driver (`mux run`, or the server's workspace session). */
 export interface ChatTurnInput {
@@ -29,6 +32,8 @@ export interface ChatTurnInput {
   mode: Mode;
   thinking: ThinkingLevel;
   budgetUsd?: number;
+  /** How full (in %) the model's window may be before the turn compacts the chat first (0: never; default 70). */
+  autoCompactPercent?: number;
   /** The workspace's runtime, prepared (a failure here ends the turn as a `config` error). */
   runtime: () => Runtime | Promise<Runtime>;
   /** A new workspace's init hook this process runs: the first tool call waits for it. */
@@ -153,22 +158,22 @@ async function turn(input: ChatTurnInput): Promise<ChatTurnEnd> {
   };
   try {
     const history = [...input.history];
-    if (input.text !== undefined) {
-      const user = newUserMessage(input.text);
-      store.append(user);
-      history.push(user);
-      input.onMessage?.(user);
-    }
+    const keep = (message: ChatMessage) => {
+      store.append(message);
+      history.push(message);
+      input.onMessage?.(message);
+    };
+    const command = input.text === undefined ? undefined : parseContextCommand(input.text);
     // Loaded on first use: the agent and provider SDKs are not needed to serve the UI.
-    const [{ loadProvidersConfig }, { defaultModel }, { resolveModel }, { runTurn }, { retryPolicyFromEnv }] = await Promise.all([
+    const [{ loadProvidersConfig }, { defaultModel }, { resolveModel }, { runTurn }, { retryPolicyFromEnv }, compaction] = await Promise.all([
       import("../providers/config.js"),
       import("../providers/defaultModel.js"),
       import("../providers/resolveModel.js"),
       import("./turn.js"),
       import("../agent/retry.js"),
+      import("./compaction.js"),
     ]);
     let model: AgentModel;
-    let runtime: Runtime;
     try {
       // Read per turn (unless given), so provider settings changed in the UI apply without a restart.
       const providers = input.providers ?? loadProvidersConfig(input.env);
@@ -181,37 +186,122 @@ async function turn(input: ChatTurnInput): Promise<ChatTurnEnd> {
       if (input.budgetUsd !== undefined && !model.price) {
         throw new ChatTurnFailure("config", `--budget needs the price of ${model.name}, which Mux does not know: add "prices" for it in ${providers.file}`);
       }
+    } catch (err) {
+      if (input.text !== undefined) keep(newUserMessage(input.text));
+      return fail(failureKind(err, "config"), errorText(err));
+    }
+    const retry = retryPolicyFromEnv(input.env);
+    const summarize = (focus: string | undefined, events: (event: AgentEvent) => void) =>
+      compaction.compact({
+        history,
+        model,
+        mode: input.mode,
+        thinking: input.thinking,
+        focus,
+        signal: input.signal,
+        retry,
+        chatId: path.basename(store.dir),
+        emit: events,
+      });
+
+    if (command?.name === "clear") return clearContext(input, modelName, emit);
+    if (command?.name === "compact") {
+      if (!history.length || history.at(-1)?.metadata?.contextBoundary) return fail("usage", "there is nothing to compact yet");
+      const result = await summarize(command.focus, emit);
+      live = result.message;
+      if (result.status === "completed" && !result.ok) return fail("malformed_response", "the model wrote no summary");
+      store.append(result.message);
+      return {
+        status: result.status,
+        model: modelName,
+        message: result.message,
+        text: finalText(result.message),
+        usage: result.usage,
+        costUsd: result.costUsd,
+        ...(result.costIncomplete ? { costIncomplete: true } : {}),
+        ...(result.ok ? { context: { usedTokens: result.usage.outputTokens, windowTokens: model.contextWindow ?? null } } : {}),
+        ...(result.error ? { error: { kind: result.error.kind, message: result.error.message } } : {}),
+      };
+    }
+    /**
+     * Compacts before the turn goes on. The summary streams under its own message id but without
+     * an end of its own (the turn ends once, after its answer); it is stored and shown like any
+     * message, and its tokens and cost are the turn's too. At most once a turn.
+     */
+    let compacted = false;
+    const spent: { usage: Usage; costUsd: number | null; costIncomplete?: boolean }[] = [];
+    const autoCompact = async (why: string): Promise<boolean> => {
+      compacted = true;
+      const result = await summarize(undefined, (event) => {
+        if (!TERMINAL.has(event.type)) input.emit(event);
+      });
+      spent.push(result);
+      keep(result.message);
+      if (result.ok) notices.push(`${why}: the conversation so far was compacted into a summary (the earlier messages stay in the chat).`);
+      else input.warn?.(`could not compact the conversation: ${result.error?.message ?? result.message.metadata?.error ?? result.status}`);
+      return result.ok;
+    };
+    const notices = [...(input.notices ?? [])];
+    const at = input.autoCompactPercent === undefined ? compaction.AUTO_COMPACT_AT : input.autoCompactPercent / 100;
+    if (at > 0 && compaction.needsCompaction(history, model.contextWindow, at)) {
+      await autoCompact(`The context window of ${modelName} was over ${Math.round(at * 100)}% full`);
+    }
+    if (input.text !== undefined) keep(newUserMessage(input.text));
+    let runtime: Runtime;
+    try {
       runtime = await input.runtime();
     } catch (err) {
       return fail(failureKind(err, "config"), errorText(err));
     }
-    const result = await runTurn({
-      store,
-      history,
-      model,
-      runtime,
-      mode: input.mode,
-      thinking: input.thinking,
-      budgetUsd: input.budgetUsd,
-      signal: input.signal,
-      retry: retryPolicyFromEnv(input.env),
-      muxRoot: muxRoot(input.env),
-      emit,
-      onMessage: (message) => {
-        live = message;
-      },
-      beforeFirstTool: initGate(input),
-      notices: input.notices,
-    });
+    /** An overflow refusal is held back while the turn may still compact and try again. */
+    let held: AgentEvent | undefined;
+    const turnEmit = (event: AgentEvent) => {
+      if (event.type === "error" && !compacted && compaction.isContextOverflow(event)) held = event;
+      else emit(event);
+    };
+    const once = () =>
+      runTurn({
+        store,
+        history,
+        model,
+        runtime,
+        mode: input.mode,
+        thinking: input.thinking,
+        budgetUsd: input.budgetUsd,
+        signal: input.signal,
+        retry,
+        muxRoot: muxRoot(input.env),
+        emit: turnEmit,
+        onMessage: (message) => {
+          live = message;
+        },
+        beforeFirstTool: initGate(input),
+        notices: notices.splice(0),
+      });
+    let result = await once();
+    if (held) {
+      // The refused answer stays in the chat (before the summary); the request is asked again after it.
+      history.push(result.message);
+      input.onMessage?.(result.message);
+      const request = [...history].reverse().find((m) => m.role === "user");
+      if (request && (await autoCompact(`${modelName} refused the request as longer than its context window`))) {
+        held = undefined;
+        keep({ ...request, id: nanoid(), createdAt: Date.now() });
+        result = await once();
+      }
+    }
+    if (held) emit(held);
+    // (Without a compaction the answer's own figures stand as they are: an unknown cost stays unknown.)
+    const total = spent.length ? sumCosts([...spent, result]) : { costUsd: result.costUsd, costIncomplete: result.costIncomplete };
     return {
       status: result.status,
       model: modelName,
       message: result.message,
       text: result.text,
       ...(result.plan !== undefined ? { plan: result.plan } : {}),
-      usage: result.usage,
-      costUsd: result.costUsd,
-      ...(result.costIncomplete ? { costIncomplete: true } : {}),
+      usage: spent.reduce((sum, s) => addUsage(sum, s.usage), result.usage),
+      costUsd: total.costUsd,
+      ...(total.costIncomplete ? { costIncomplete: true } : {}),
       ...(lastInputTokens !== undefined ? { context: { usedTokens: lastInputTokens, windowTokens: model.contextWindow ?? null } } : {}),
       ...(result.status === "error"
         ? { error: { kind: result.error?.kind ?? "unknown", message: result.error?.message ?? result.message.metadata?.error ?? "the turn failed" } }
@@ -222,4 +312,22 @@ async function turn(input: ChatTurnInput): Promise<ChatTurnEnd> {
   } finally {
     input.lock.release();
   }
+}
+
+/** `/clear`: a boundary after which the model sees nothing of what came before; no request is made. */
+function clearContext(input: ChatTurnInput, model: string, emit: (event: AgentEvent) => void): ChatTurnEnd {
+  const messageId = nanoid();
+  const message = newAssistantMessage(messageId);
+  const events: AgentEvent[] = [
+    { type: "stream-start", messageId, model, mode: input.mode, ts: message.createdAt },
+    { type: "notice", messageId, level: "info", text: "Context cleared: the model sees only what follows (the chat keeps everything)." },
+    { type: "stream-end", messageId, finishReason: "stop", usage: emptyUsage(), costUsd: 0 },
+  ];
+  for (const event of events) {
+    applyEvent(message, event);
+    emit(event);
+  }
+  Object.assign((message.metadata ??= {}), { contextBoundary: "reset" as const });
+  input.store.append(message);
+  return { status: "completed", model, message, text: "", usage: emptyUsage(), costUsd: 0 };
 }

@@ -5,7 +5,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { ChatMessage } from "../agent/messages.js";
 import { SessionStore } from "../history/sessionStore.js";
 import type { WorkspaceService } from "../workspace/service.js";
-import { type SessionHost, WorkspaceSession } from "./workspaceSession.js";
+import { nextBatch, type SessionHost, WorkspaceSession } from "./workspaceSession.js";
 
 let root: string;
 beforeEach(() => {
@@ -59,5 +59,15 @@ describe("WorkspaceSession.unloadIfIdle", () => {
     expect(session.unloadIfIdle(0, Date.now() + 1_000)).toBe(false);
     controller.abort();
     expect(session.unloadIfIdle(0, Date.now() + 1_000)).toBe(true);
+  });
+});
+
+describe("nextBatch: which queued messages run together", () => {
+  const q = (...texts: string[]) => texts.map((text) => ({ text }));
+  it("joins ordinary messages, and runs /compact and /clear on their own", () => {
+    expect(nextBatch(q("a", "b", "/model x"))).toBe(3);
+    expect(nextBatch(q("a", "b", "/compact", "c"))).toBe(2);
+    expect(nextBatch(q("/compact focus", "c"))).toBe(1);
+    expect(nextBatch(q("/clear"))).toBe(1);
   });
 });

@@ -15,6 +15,7 @@ import { type LockOwner, SessionBusyError, SessionLock } from "../history/sessio
 import { cachedCost, chatStat, type PersistedState, readState, writeState } from "./sessionState.js";
 import { stopLeftoverToolProcessesIfIdle } from "./toolProcesses.js";
 import { ChatTurnFailure, runChatTurn } from "./chatSession.js";
+import { parseContextCommand } from "./slashCommands.js";
 
 /** Finished messages in a snapshot; older ones are paged in with history(). */
 export const SNAPSHOT_MESSAGES = 50;
@@ -47,6 +48,15 @@ export interface SessionHost {
   warn(message: string): void;
   /** A turn ended here (the host may tidy up once none runs). */
   turnEnded(): void;
+}
+
+/**
+ * How many of the queued messages the next turn takes: the ordinary ones up to the next `/compact`
+ * or `/clear`, which runs alone (joined to other text it would be an ordinary message).
+ */
+export function nextBatch(entries: SendInput[]): number {
+  const command = entries.findIndex((e) => parseContextCommand(e.text));
+  return command === 0 ? 1 : command === -1 ? entries.length : command;
 }
 
 function merge(entries: SendInput[]): TurnRequest {
@@ -186,8 +196,7 @@ export class WorkspaceSession {
       return { queued: true };
     }
     // Messages still queued (the last turn failed) go first, together with this one.
-    this.start(merge([...this.queue, input]));
-    this.queue = [];
+    this.startBatch([...this.queue, input]);
     return { queued: false };
   }
 
@@ -350,6 +359,7 @@ export class WorkspaceSession {
       model: req.model ?? ws?.settings.model,
       mode: req.mode ?? ws?.settings.mode ?? "exec",
       thinking: req.thinking ?? ws?.settings.thinking ?? "off",
+      autoCompactPercent: ws?.settings.autoCompactPercent,
       runtime: async () => {
         if (!ws) throw new ChatTurnFailure("unknown", "this workspace no longer exists");
         await this.host.service.prepare(ws);
@@ -401,12 +411,18 @@ export class WorkspaceSession {
     if (!this.closed && this.queue.length && this.persisted.state !== "error") this.startQueued();
   }
 
+  /** Starts a turn with the next batch of messages and queues the rest (nothing changes when it cannot start). */
+  private startBatch(entries = this.queue): void {
+    const n = nextBatch(entries);
+    this.start(merge(entries.slice(0, n)));
+    this.queue = entries.slice(n);
+  }
+
   /** Runs the queued messages; while another process has the chat, tries again a bit later. */
   private startQueued(): void {
     if (this.closed || this.running || !this.queue.length) return;
     try {
-      this.start(merge(this.queue));
-      this.queue = [];
+      this.startBatch();
     } catch (err) {
       if (!(err instanceof HubError) || err.code !== "CONFLICT") throw err;
       setTimeout(() => this.startQueued(), QUEUE_RETRY_MS).unref();

@@ -54,6 +54,8 @@ export const WorkspaceSettingsSchema = z.object({
   model: z.string().optional(),
   mode: ModeSchema.optional(),
   thinking: ThinkingLevelSchema.optional(),
+  /** How full the model's window (in %) may be before a turn compacts the chat first; 0: never (default 70). */
+  autoCompactPercent: z.number().int().min(0).max(100).optional(),
 });
 
 export const WorkspaceSchema = z

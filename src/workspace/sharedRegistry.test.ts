@@ -194,6 +194,16 @@ describe("writing a registry the original Mux shares", () => {
     expect(record?.aiSettings).toEqual({ model: "anthropic:claude-sonnet-4-5", thinkingLevel: "high" });
     expect(record).not.toHaveProperty("thinking");
   });
+
+  it("keeps a workspace's auto-compaction threshold in its record, and removes it when unset", async () => {
+    writeOriginalRegistry(root, fixture());
+    const service = new WorkspaceService(root);
+    await service.updateSettings("0f1e2d3c4b", { autoCompactPercent: 0 });
+    expect(recordsOf(onDisk()).get("0f1e2d3c4b")?.autoCompactPercent).toBe(0);
+    expect(new WorkspaceService(root).get("0f1e2d3c4b").settings.autoCompactPercent).toBe(0);
+    await service.updateSettings("0f1e2d3c4b", { autoCompactPercent: undefined });
+    expect(recordsOf(onDisk()).get("0f1e2d3c4b")).not.toHaveProperty("autoCompactPercent");
+  });
 });
 
 describe("our own registry from before the shared format", () => {

@@ -156,6 +156,36 @@ describe("mux server: chat", () => {
     expect((await api.chat.history({ workspaceId: ws.id, before: 2, limit: 10 })).messages.map((m) => m.role)).toEqual(["user", "assistant"]);
   });
 
+  it("a workspace's autoCompactPercent decides when a turn compacts the chat first; the summary shows in the chat", async () => {
+    const ws = await localWorkspace();
+    const settled = async (count: number) => {
+      const deadline = Date.now() + 20_000;
+      let messages: Extract<ChatItem, { type: "snapshot" }>["messages"] = [];
+      while (Date.now() < deadline) {
+        messages = ((await subscribed(api, ws.id)).head[0] as Extract<ChatItem, { type: "snapshot" }>).messages;
+        if (messages.length === count && messages.at(-1)?.metadata?.status === "complete") break;
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      return messages;
+    };
+    await api.workspaces.updateSettings({ workspaceId: ws.id, settings: { model: "sonnet", autoCompactPercent: 80 } });
+    // 150k of Sonnet's 200k tokens: over the default 70 %, under this workspace's 80 %.
+    fake.enqueue({ text: "A long answer.", usage: { input: 150_000, output: 10 } }, { text: "No compaction at 80 %.", usage: { input: 150_000, output: 10 } });
+    await api.chat.send({ workspaceId: ws.id, text: "one" });
+    await settled(2);
+    await api.chat.send({ workspaceId: ws.id, text: "two" });
+    await settled(4);
+    expect(fake.requests).toHaveLength(2);
+
+    await api.workspaces.updateSettings({ workspaceId: ws.id, settings: { autoCompactPercent: 50 } });
+    fake.enqueue({ text: "SUMMARY so far.", usage: { input: 150_000, output: 10 } }, { text: "After the summary." });
+    await api.chat.send({ workspaceId: ws.id, text: "three" });
+    const messages = await settled(7);
+    expect(messages.map((m) => m.metadata?.contextBoundary ?? m.role).slice(4)).toEqual(["compaction", "user", "assistant"]);
+    expect(JSON.stringify(fake.requests[3].body.messages)).toContain("SUMMARY so far.");
+    expect(JSON.stringify(fake.requests[3].body.messages)).not.toContain("A long answer.");
+  });
+
   it("interrupt stops a slow stream and keeps what it produced; retry re-runs a failed turn", async () => {
     const ws = await localWorkspace();
     const { stream } = await subscribed(api, ws.id);

@@ -103,3 +103,30 @@ it("a second run in a workspace whose agent is running is refused, and the chat 
   // The refused run never reached the provider.
   expect(fake.requests.filter((r) => JSON.stringify(r.body.messages).includes('"second"'))).toEqual([]);
 });
+
+it("mux run --workspace W /compact and /clear: the summary is the answer and later runs start from it; /clear asks nothing", async () => {
+  fake.enqueue({ text: "Wrote OLD-DETAIL into parser.ts." });
+  expect((await run(["--json", "--workspace", "ctx", "fix the parser"])).code).toBe(0);
+  fake.enqueue({ text: "SUMMARY: parser fixed." });
+  const compacted = await run(["--json", "--workspace", "ctx", "/compact"]);
+  expect(compacted.code, compacted.stderr).toBe(0);
+  expect(lastEvent(compacted.events, "run-complete")).toMatchObject({ status: "completed", text: "SUMMARY: parser fixed." });
+  expect(lastEvent(compacted.events, "run-complete")!.costUsd).toBeGreaterThan(0);
+  fake.enqueue({ text: "Going on." });
+  await run(["--json", "--workspace", "ctx", "go on"]);
+  const next = JSON.stringify(fake.requests.at(-1)!.body.messages);
+  expect(next).toContain("SUMMARY: parser fixed.");
+  expect(next).not.toContain("OLD-DETAIL");
+
+  const requests = fake.requests.length;
+  const cleared = await run(["--json", "--workspace", "ctx", "/clear"]);
+  expect(cleared.code, cleared.stderr).toBe(0);
+  expect(fake.requests).toHaveLength(requests);
+  fake.enqueue({ text: "Fresh." });
+  await run(["--json", "--workspace", "ctx", "hello"]);
+  expect(JSON.stringify(fake.requests.at(-1)!.body.messages)).not.toContain("SUMMARY");
+  // Everything stays in the chat on disk.
+  const chat = fs.readFileSync(path.join(dirs.muxRoot, "sessions", lastEvent(cleared.events, "run-complete")!.sessionId!, "chat.jsonl"), "utf8");
+  expect(chat).toContain("OLD-DETAIL");
+  expect(chat).toContain('"contextBoundary":"reset"');
+});

@@ -184,6 +184,27 @@ describe("continuing a chat the original Mux wrote", () => {
     expect(byId(messages, "a-partial").metadata?.status).toBe("interrupted");
   });
 
+  it("marks a compaction summary and a cleared context the way the original does", () => {
+    writeOriginalChat(dir, { partial: false });
+    const store = new SessionStore(dir);
+    store.load();
+    const summary: ChatMessage = {
+      ...answer,
+      id: "a-sum",
+      parts: [{ type: "text", text: "Summary." }],
+      metadata: { ...answer.metadata, contextBoundary: "compaction" },
+    };
+    const reset: ChatMessage = { ...answer, id: "a-reset", parts: [], metadata: { status: "complete", contextBoundary: "reset" } };
+    store.append(summary);
+    store.append(reset);
+    const [sum, cleared] = fileLines(path.join(dir, "chat.jsonl")).slice(-2);
+    expect(sum.metadata).toMatchObject({ compacted: "user", compactionBoundary: true });
+    expect(cleared.metadata).toMatchObject({ contextBoundaryKind: "reset" });
+    const { messages } = new SessionStore(dir).load();
+    expect(byId(messages, "a-sum").metadata?.contextBoundary).toBe("compaction");
+    expect(byId(messages, "a-reset").metadata?.contextBoundary).toBe("reset");
+  });
+
   it("snapshots the answer in progress to partial.json in the original's format", () => {
     writeOriginalChat(dir, { partial: false });
     const store = new SessionStore(dir);

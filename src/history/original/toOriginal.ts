@@ -54,6 +54,9 @@ export function messageToOriginal(
   if (meta?.finishReason) metadata.finishReason = meta.finishReason;
   if (partial || meta?.status === "interrupted" || meta?.status === "streaming") metadata.partial = true;
   if (meta?.status === "error" && meta.error) metadata.error = meta.error;
+  // Boundaries as the original marks them, so that app too starts its context over here.
+  if (meta?.contextBoundary === "compaction") Object.assign(metadata, { compacted: "user", compactionBoundary: true });
+  if (meta?.contextBoundary === "reset") metadata.contextBoundaryKind = "reset";
   const extras: NativeExtras = { createdAt: message.createdAt, stepStarts, ...(meta ? { metadata: meta } : {}) };
   metadata.nativeChat = extras;
   return { id: message.id, role: message.role, parts, metadata, workspaceId };

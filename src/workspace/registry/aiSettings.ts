@@ -16,8 +16,9 @@ function agentOf(mode: Settings["mode"]): string {
 
 /**
  * A workspace's model, thinking level and mode from its record: the original's `aiSettings`
- * (or its per-agent choice for the mode, which it prefers when both exist), and our `mode` and
- * `thinking` (a level picked before any model, which `aiSettings` cannot hold without one).
+ * (or its per-agent choice for the mode, which it prefers when both exist), and our `mode`,
+ * `thinking` (a level picked before any model, which `aiSettings` cannot hold without one) and
+ * `autoCompactPercent`.
  */
 export function settingsFromRaw(raw: RawObject): Settings {
   const mode = raw.mode === "exec" || raw.mode === "plan" ? raw.mode : undefined;
@@ -30,6 +31,8 @@ export function settingsFromRaw(raw: RawObject): Settings {
   if (thinking) settings.thinking = thinking;
   else if (own.success) settings.thinking = own.data;
   if (mode) settings.mode = mode;
+  const percent = raw.autoCompactPercent;
+  if (typeof percent === "number" && Number.isInteger(percent) && percent >= 0 && percent <= 100) settings.autoCompactPercent = percent;
   return settings;
 }
 
@@ -42,6 +45,11 @@ export function writeSettings(raw: RawObject, before: Settings, after: Settings)
   if (before.mode !== after.mode) {
     if (after.mode) raw.mode = after.mode;
     else delete raw.mode;
+  }
+  // Ours alone (the original has no such field in its record).
+  if (before.autoCompactPercent !== after.autoCompactPercent) {
+    if (after.autoCompactPercent === undefined) delete raw.autoCompactPercent;
+    else raw.autoCompactPercent = after.autoCompactPercent;
   }
   const modelChanged = before.model !== after.model && after.model !== undefined;
   const thinkingChanged = before.thinking !== after.thinking && after.thinking !== undefined;

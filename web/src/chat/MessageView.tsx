@@ -19,6 +19,8 @@ export const MessageView = memo(function MessageView({ message, streaming = fals
   const view = message.role === "user" ? <UserMessage message={message} /> : <AssistantMessage message={message} streaming={streaming} retryable={retryable} />;
   const boundary = message.metadata?.contextBoundary;
   if (!boundary) return view;
+  // `/clear` stores a boundary with nothing to say: the divider alone shows it.
+  if (boundary === "reset" && !streaming && !message.parts.length) return <ContextBoundaryDivider kind={boundary} />;
   return (
     <>
       <ContextBoundaryDivider kind={boundary} />

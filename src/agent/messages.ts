@@ -92,6 +92,11 @@ export const ChatMessageSchema = z.object({
        * the model gets none of what came before (only what follows).
        */
       contextBoundary: z.enum(["compaction", "reset"]).optional(),
+      /**
+       * A compaction made at the start of a turn: the id of that turn's user message, stored just
+       * before the summary (so that a kill could not lose it), which the model still gets after it.
+       */
+      keepsAfter: z.string().optional(),
     })
     .optional(),
 });

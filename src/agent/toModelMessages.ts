@@ -64,7 +64,9 @@ function sinceLatestBoundary(messages: ChatMessage[]): ChatMessage[] {
         role: "user",
         parts: [{ type: "text", text: `Summary of the conversation so far (the earlier messages were compacted into it):\n\n${summary}` }],
       };
-      return [asUser, ...messages.slice(i + 1)];
+      const keep = messages[i].metadata?.keepsAfter;
+      const kept = keep ? messages.slice(0, i).filter((m) => m.id === keep) : [];
+      return [asUser, ...kept, ...messages.slice(i + 1)];
     }
   }
   return messages;

@@ -164,6 +164,9 @@ async function turn(input: ChatTurnInput): Promise<ChatTurnEnd> {
       input.onMessage?.(message);
     };
     const command = input.text === undefined ? undefined : parseContextCommand(input.text);
+    // The user's message is on disk before anything else can fail or be killed (commands are not kept).
+    const userMessage = input.text !== undefined && !command ? newUserMessage(input.text) : undefined;
+    if (userMessage) keep(userMessage);
     // Loaded on first use: the agent and provider SDKs are not needed to serve the UI.
     const [{ loadProvidersConfig }, { defaultModel }, { resolveModel }, { runTurn }, { retryPolicyFromEnv }, compaction] = await Promise.all([
       import("../providers/config.js"),
@@ -187,13 +190,13 @@ async function turn(input: ChatTurnInput): Promise<ChatTurnEnd> {
         throw new ChatTurnFailure("config", `--budget needs the price of ${model.name}, which Mux does not know: add "prices" for it in ${providers.file}`);
       }
     } catch (err) {
-      if (input.text !== undefined) keep(newUserMessage(input.text));
       return fail(failureKind(err, "config"), errorText(err));
     }
     const retry = retryPolicyFromEnv(input.env);
     const summarize = (focus: string | undefined, events: (event: AgentEvent) => void) =>
       compaction.compact({
-        history,
+        // The turn's own message is not summarized: the model gets it after the summary (keepsAfter).
+        history: history.filter((m) => m !== userMessage),
         model,
         mode: input.mode,
         thinking: input.thinking,
@@ -236,6 +239,7 @@ async function turn(input: ChatTurnInput): Promise<ChatTurnEnd> {
         if (!TERMINAL.has(event.type)) input.emit(event);
       });
       spent.push(result);
+      if (result.ok && userMessage) (result.message.metadata ??= {}).keepsAfter = userMessage.id;
       keep(result.message);
       if (result.ok) notices.push(`${why}: the conversation so far was compacted into a summary (the earlier messages stay in the chat).`);
       else input.warn?.(`could not compact the conversation: ${result.error?.message ?? result.message.metadata?.error ?? result.status}`);
@@ -246,7 +250,6 @@ async function turn(input: ChatTurnInput): Promise<ChatTurnEnd> {
     if (at > 0 && compaction.needsCompaction(history, model.contextWindow, at)) {
       await autoCompact(`The context window of ${modelName} was over ${Math.round(at * 100)}% full`);
     }
-    if (input.text !== undefined) keep(newUserMessage(input.text));
     let runtime: Runtime;
     try {
       runtime = await input.runtime();
@@ -283,10 +286,8 @@ async function turn(input: ChatTurnInput): Promise<ChatTurnEnd> {
       // The refused answer stays in the chat (before the summary); the request is asked again after it.
       history.push(result.message);
       input.onMessage?.(result.message);
-      const request = [...history].reverse().find((m) => m.role === "user");
-      if (request && (await autoCompact(`${modelName} refused the request as longer than its context window`))) {
+      if (userMessage && (await autoCompact(`${modelName} refused the request as longer than its context window`))) {
         held = undefined;
-        keep({ ...request, id: nanoid(), createdAt: Date.now() });
         result = await once();
       }
     }

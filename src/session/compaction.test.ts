@@ -75,8 +75,12 @@ describe("compaction and clearing the context", () => {
     expect(next.events.find((e) => e.type === "notice")).toMatchObject({ text: expect.stringContaining("compacted") });
 
     const disk = next.store.load().messages;
-    expect(disk.map((m) => m.metadata?.contextBoundary ?? m.role)).toEqual(["user", "assistant", "user", "assistant", "compaction", "user", "assistant"]);
-    expect(disk[4].id).toBe(starts[0]);
+    // The turn's message is stored first (a kill cannot lose it), the summary after it, which
+    // hands it on to the model (keepsAfter) instead of summarizing it.
+    expect(disk.map((m) => m.metadata?.contextBoundary ?? m.role)).toEqual(["user", "assistant", "user", "assistant", "user", "compaction", "assistant"]);
+    expect(disk[5].id).toBe(starts[0]);
+    expect(disk[5].metadata?.keepsAfter).toBe(disk[4].id);
+    expect(sent(summarize)).not.toContain("now the docs");
     expect(disk.filter((m) => JSON.stringify(m).includes("END-OF-LONG-ANSWER"))).toHaveLength(2);
 
     // The summary stands for the window now: the turn after does not compact again.

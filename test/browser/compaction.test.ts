@@ -60,11 +60,12 @@ describe.skipIf(!hasChromium)("browser: compacting and clearing the context", ()
       expect(app.fake.requests).toHaveLength(requests);
       await screenshot(page, "context-boundaries");
 
-      // After a reload (read from disk), everything is still there, in order.
+      // After a reload (read from disk), everything is still there, in order (the message that
+      // started the auto-compaction was stored first, before its summary).
       await page.reload();
       await page.locator("[data-testid=context-boundary][data-kind=reset]").waitFor();
       await poll(() => page.getByTestId("message-list").textContent()).toMatch(
-        /fix the parser[\s\S]*OLD-DETAIL[\s\S]*compacted[\s\S]*SUMMARY[\s\S]*AUTO-SUMMARY[\s\S]*next[\s\S]*Context cleared/,
+        /fix the parser[\s\S]*OLD-DETAIL[\s\S]*compacted[\s\S]*SUMMARY of the work[\s\S]*next[\s\S]*AUTO-SUMMARY[\s\S]*Answer after the summary[\s\S]*Context cleared/,
       );
     } finally {
       await page.close();

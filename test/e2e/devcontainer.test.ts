@@ -30,8 +30,14 @@ describe.skipIf(!dockerReady())("dev container workspaces (the official Dev Cont
       JSON.stringify({ image: TEST_IMAGE, runArgs: ["--network", "none"], postCreateCommand: "echo created > /tmp/post-create.txt" }, null, 2),
     );
   }, 60_000);
+  /** Workspaces made here: their containers go at the end even when a test failed midway. */
+  const made: string[] = [];
   afterAll(async () => {
     await fake?.close();
+    for (const id of made) {
+      const c = containerOf(id);
+      if (c) execFileSync("docker", ["rm", "-f", "-v", ...c.split("\n")]);
+    }
     dirs?.cleanup();
   });
   beforeEach(() => fake.reset());
@@ -45,6 +51,7 @@ describe.skipIf(!dockerReady())("dev container workspaces (the official Dev Cont
     const created = await mux(["workspace", "create", "dev1", "--runtime", "devcontainer", "--json"]);
     expect(created.code, created.stderr).toBe(0);
     const ws = JSON.parse(created.stdout) as { id: string; runtime: { type: string; path: string } };
+    made.push(ws.id);
     expect(ws.runtime).toMatchObject({ type: "devcontainer", configPath: ".devcontainer/devcontainer.json" });
     const c = containerOf(ws.id);
     expect(containerState(c)).toBe("running");

@@ -16,8 +16,13 @@ export function dockerBin(env: NodeJS.ProcessEnv = process.env): string {
 
 /** Runs one docker CLI command to completion; never rejects (a missing binary is code null). */
 export function docker(args: string[], opts: { stdin?: Readable | string; timeoutMs?: number; bin?: string } = {}): Promise<DockerResult> {
+  return runCaptured(opts.bin ?? dockerBin(), args, opts);
+}
+
+/** Runs a command to completion, collecting its output; never rejects (one that cannot start is code null). */
+export function runCaptured(file: string, args: string[], opts: { stdin?: Readable | string; timeoutMs?: number } = {}): Promise<DockerResult> {
   return new Promise((resolve) => {
-    const child = spawn(opts.bin ?? dockerBin(), args, { stdio: ["pipe", "pipe", "pipe"] });
+    const child = spawn(file, args, { stdio: ["pipe", "pipe", "pipe"] });
     let stdout = "";
     let stderr = "";
     child.stdout.on("data", (c: Buffer) => (stdout += c));
@@ -29,7 +34,7 @@ export function docker(args: string[], opts: { stdin?: Readable | string; timeou
     const timer = setTimeout(() => child.kill("SIGKILL"), opts.timeoutMs ?? 60_000);
     child.on("error", (err) => {
       clearTimeout(timer);
-      resolve({ code: null, stdout, stderr: `cannot run docker: ${err.message}` });
+      resolve({ code: null, stdout, stderr: `cannot run ${path.basename(file)}: ${err.message}` });
     });
     child.on("close", (code) => {
       clearTimeout(timer);

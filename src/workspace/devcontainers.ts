@@ -1,9 +1,8 @@
-import { spawn } from "node:child_process";
 import { createRequire } from "node:module";
 import * as path from "node:path";
 import { ConfigError } from "../config/errors.js";
 import { DockerRuntime } from "../runtime/docker.js";
-import { docker, explainDockerError } from "../runtime/dockerCli.js";
+import { docker, explainDockerError, runCaptured } from "../runtime/dockerCli.js";
 import { DockerShell } from "../runtime/dockerShell.js";
 import { execCapture } from "../runtime/types.js";
 import type { Workspace } from "./config.js";
@@ -52,7 +51,8 @@ export class Devcontainers {
       "--id-label",
       `mux.workspace=${ws.id}`,
     ];
-    const r = await run(process.execPath, args);
+    // Building an image can take long: the limit is for a CLI that hangs, not a slow build.
+    const r = await runCaptured(process.execPath, args, { timeoutMs: 60 * 60_000 });
     const line = r.stdout.trim().split("\n").pop() ?? "";
     let out: { outcome?: string; containerId?: string; remoteWorkspaceFolder?: string; message?: string; description?: string } = {};
     try {
@@ -130,16 +130,4 @@ interface Opened {
 
 function lastLine(text: string): string {
   return text.trim().split("\n").filter(Boolean).pop() ?? "";
-}
-
-function run(file: string, args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(file, args, { stdio: ["ignore", "pipe", "pipe"] });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (c) => (stdout += c));
-    child.stderr.on("data", (c) => (stderr += c));
-    child.on("error", (err) => resolve({ code: null, stdout, stderr: err.message }));
-    child.on("close", (code) => resolve({ code, stdout, stderr }));
-  });
 }

@@ -1,18 +1,15 @@
-import { execFileSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { type FakeProvider, startFakeProvider } from "../fake-provider/index.js";
-import { containerState, dockerReady, inContainer, TEST_IMAGE } from "../helpers/docker.js";
+import { containersLabelled, containerState, dockerReady, inContainer, removeContainersLabelled, TEST_IMAGE } from "../helpers/docker.js";
 import { commitFile, gitIn, makeRepo } from "../helpers/git.js";
 import { lastEvent, runMux, tempDirs } from "../helpers/mux.js";
 
 const KEY = "sk-ant-devcontainer-test-0123456789abcdef";
 
-/** Containers the Dev Containers CLI made for Mux's workspaces (it labels them with Mux's id). */
-function containerOf(workspaceId: string): string {
-  return execFileSync("docker", ["ps", "-aq", "--filter", `label=mux.workspace=${workspaceId}`], { encoding: "utf8" }).trim();
-}
+/** The container the Dev Containers CLI made for a Mux workspace (it labels it with Mux's id). */
+const containerOf = (workspaceId: string) => containersLabelled(`mux.workspace=${workspaceId}`).join("\n");
 
 describe.skipIf(!dockerReady())("dev container workspaces (the official Dev Containers CLI, a real engine)", () => {
   let fake: FakeProvider;
@@ -34,10 +31,7 @@ describe.skipIf(!dockerReady())("dev container workspaces (the official Dev Cont
   const made: string[] = [];
   afterAll(async () => {
     await fake?.close();
-    for (const id of made) {
-      const c = containerOf(id);
-      if (c) execFileSync("docker", ["rm", "-f", "-v", ...c.split("\n")]);
-    }
+    for (const id of made) removeContainersLabelled(`mux.workspace=${id}`);
     dirs?.cleanup();
   });
   beforeEach(() => fake.reset());

@@ -26,10 +26,20 @@ export function containerState(container: string): string | null {
   return r.status === 0 ? r.stdout.trim() : null;
 }
 
-/** Removes every container a test project's workspaces made (by Mux's label). */
-export function removeContainersOf(projectPath: string): void {
-  const ids = spawnSync("docker", ["ps", "-aq", "--filter", `label=mux.project=${projectPath}`], { encoding: "utf8" })
+/** Ids of the containers carrying a label (`mux.project=…`, `mux.workspace=…`). */
+export function containersLabelled(label: string): string[] {
+  return spawnSync("docker", ["ps", "-aq", "--filter", `label=${label}`], { encoding: "utf8" })
     .stdout.split("\n")
     .filter(Boolean);
+}
+
+/** Removes the containers carrying a label (a test project's, a workspace's). */
+export function removeContainersLabelled(label: string): void {
+  const ids = containersLabelled(label);
   if (ids.length) spawnSync("docker", ["rm", "-f", "-v", ...ids], { stdio: "ignore" });
+}
+
+/** Removes every container a test project's workspaces made (by Mux's label). */
+export function removeContainersOf(projectPath: string): void {
+  removeContainersLabelled(`mux.project=${projectPath}`);
 }

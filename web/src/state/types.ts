@@ -6,6 +6,7 @@ import type {
   ProviderUpdate,
   ProviderView,
   ProvidersViewSchema,
+  RuntimeChoiceSchema,
   WorkspaceListEvent,
   WorkspaceSummary,
 } from "../../../src/api/schemas.js";
@@ -14,9 +15,4 @@ export type { CostSummary, ProviderUpdate, ProviderView, WorkspaceListEvent, Wor
 export type Project = z.infer<typeof ProjectSchema>;
 export type ProvidersView = z.infer<typeof ProvidersViewSchema>;
 export type ActivityState = WorkspaceSummary["activity"]["state"];
-export type RuntimeChoice =
-  | { type: "local" }
-  | { type: "worktree" }
-  | { type: "ssh"; host: string }
-  | { type: "docker"; image?: string }
-  | { type: "devcontainer"; configPath?: string };
+export type RuntimeChoice = z.infer<typeof RuntimeChoiceSchema>;

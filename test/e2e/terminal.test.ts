@@ -1,11 +1,10 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { isProcessAlive } from "../../src/common/processInfo.js";
 import { TERMINAL_CLOSED_CODE } from "../../src/api/terminal.js";
 import { commitScripts, makeRepo } from "../helpers/git.js";
 import { tempDirs } from "../helpers/mux.js";
-import { waitFor } from "../helpers/processes.js";
+import { pinnedProcess, waitFor } from "../helpers/processes.js";
 import { type Connection, connect, type ServerProcess, startServer, TEST_TOKEN, upgradeStatus } from "../helpers/server.js";
 import { startSshd } from "../helpers/sshd.js";
 import { attachTerminal } from "../helpers/terminal.js";
@@ -129,30 +128,30 @@ describe("mux server: terminals", () => {
     term.send("sleep 1000 & echo bg=$! sh=$$\r");
     const m = await term.waitForText(/bg=(\d+) sh=(\d+)/);
     term.close();
-    const pids = [Number(m[1]), Number(m[2])];
-    for (const pid of pids) expect(isProcessAlive(pid)).toBe(true);
-    return pids;
+    const alive = [pinnedProcess(Number(m[1])), pinnedProcess(Number(m[2]))];
+    for (const isAlive of alive) expect(isAlive()).toBe(true);
+    return alive;
   };
 
   it("deleting the workspace ends its shells and what they started", async () => {
     const { ws, t } = await newTerminal();
-    const pids = await shellPids(t.id);
+    const alive = await shellPids(t.id);
     await conn.api.workspaces.delete({ workspaceId: ws.id, force: true });
-    await waitFor(() => pids.every((p) => !isProcessAlive(p)), "the shell and its background job to end");
+    await waitFor(() => alive.every((isAlive) => !isAlive()), "the shell and its background job to end");
   });
 
   it("stopping the server ends every shell and what they started", async () => {
     const { t } = await newTerminal();
-    const pids = await shellPids(t.id);
+    const alive = await shellPids(t.id);
     await server.stop();
-    await waitFor(() => pids.every((p) => !isProcessAlive(p)), "the shell and its background job to end");
+    await waitFor(() => alive.every((isAlive) => !isAlive()), "the shell and its background job to end");
   });
 
   it("a server killed with -9 still leaves no shell behind: the pty's hangup ends it and its jobs", async () => {
     const { t } = await newTerminal();
-    const pids = await shellPids(t.id);
+    const alive = await shellPids(t.id);
     await server.kill();
-    await waitFor(() => pids.every((p) => !isProcessAlive(p)), "the shell and its background job to end");
+    await waitFor(() => alive.every((isAlive) => !isAlive()), "the shell and its background job to end");
   });
 
   it("every terminal route refuses without the token, from another origin, or an unknown terminal", async () => {
@@ -203,10 +202,10 @@ describe.skipIf(!fs.existsSync("/usr/sbin/sshd"))("mux server: terminals of SSH 
       expect(m[1]).toBe(path.join(remoteRoot, "repo", "remote"));
       expect(m.slice(2, 4)).toEqual(["ssh", "xterm-256color"]);
       // The "remote" host is this machine: its shell's pid is visible here.
-      const remoteShell = Number(m[4]);
-      expect(isProcessAlive(remoteShell)).toBe(true);
+      const remoteShellAlive = pinnedProcess(Number(m[4]));
+      expect(remoteShellAlive()).toBe(true);
       await conn.api.terminal.close({ terminalId: t.id });
-      await waitFor(() => !isProcessAlive(remoteShell), "the remote shell to end");
+      await waitFor(() => !remoteShellAlive(), "the remote shell to end");
       // The project's scripts, as the remote worktree has them, run there.
       expect((await conn.api.terminal.scripts({ workspaceId: ws.id })).scripts.map((x) => x.name)).toEqual(["dev", "hello"]);
       const script = await conn.api.terminal.create({ workspaceId: ws.id, script: "dev", cols: 100, rows: 30 });

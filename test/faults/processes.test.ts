@@ -5,13 +5,12 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { expect, it } from "vitest";
-import { isProcessAlive } from "../../src/common/processInfo.js";
 import { TOOL_PROCESSES_FILE } from "../../src/session/toolProcesses.js";
 import type { ChatItem } from "../../src/api/schemas.js";
 import type { FakeProvider } from "../fake-provider/index.js";
 import { makeRepo } from "../helpers/git.js";
 import { cleanEnv, lastEvent, MUX_BIN, runMux } from "../helpers/mux.js";
-import { hasProcStat, isZombie, underNonReapingParent, waitFor } from "../helpers/processes.js";
+import { hasProcStat, isZombie, pinnedProcess, underNonReapingParent, waitFor } from "../helpers/processes.js";
 import { connect, isAssistantMessage, readUntil, type ServerProcess, startServer } from "../helpers/server.js";
 import { fakeProviderSuite, type TempDirs } from "../helpers/suite.js";
 
@@ -73,8 +72,8 @@ function toolStartedAndRecorded(cwd: string): boolean {
   return fs.existsSync(sessions) && fs.readdirSync(sessions).some((id) => fs.existsSync(path.join(sessions, id, TOOL_PROCESSES_FILE)));
 }
 
-/** `mux run` in the workspace, killed with -9 once its tool has started; the tool's pid. */
-async function killMidTool(extraEnv: Record<string, string> = {}): Promise<number> {
+/** `mux run` in the workspace, killed with -9 once its tool has started; whether the tool still runs. */
+async function killMidTool(extraEnv: Record<string, string> = {}): Promise<() => boolean> {
   fake.enqueue({ toolCalls: [{ name: "bash", args: { script: SLOW_TOOL } }] }, { text: "never reached" });
   const r = await runMux(["run", "--json", "--dir", dirs.workspace, "-m", "sonnet", "work"], {
     env: { ...env(), ...extraEnv },
@@ -83,18 +82,18 @@ async function killMidTool(extraEnv: Record<string, string> = {}): Promise<numbe
     },
   });
   expect(r.signal).toBe("SIGKILL");
-  return Number(fs.readFileSync(path.join(dirs.workspace, "tool.pid"), "utf8"));
+  return pinnedProcess(Number(fs.readFileSync(path.join(dirs.workspace, "tool.pid"), "utf8")));
 }
 
 it.runIf(hasProcStat)("kill -9 of mux mid-tool: the tool's processes die with it, so its work never lands", async () => {
-  const pid = await killMidTool();
-  await waitFor(() => !isProcessAlive(pid), "the tool's shell to be killed by the watchdog");
+  const toolAlive = await killMidTool();
+  await waitFor(() => !toolAlive(), "the tool's shell to be killed by the watchdog");
   expect(fs.existsSync(path.join(dirs.workspace, "done.txt"))).toBe(false);
 });
 
 it.runIf(hasProcStat)("a tool left running by a killed mux (no watchdog) is stopped by the next run, which says so", async () => {
-  const pid = await killMidTool({ MUX_TOOL_WATCHDOG: "0" });
-  expect(isProcessAlive(pid)).toBe(true); // nothing stopped it: only the next start can
+  const toolAlive = await killMidTool({ MUX_TOOL_WATCHDOG: "0" });
+  expect(toolAlive()).toBe(true); // nothing stopped it: only the next start can
   const sessionId = fs.readdirSync(path.join(dirs.muxRoot, "sessions"))[0];
   fake.enqueue({ text: "Carrying on." });
   const next = await runMux(["run", "--json", "--dir", dirs.workspace, "-m", "sonnet", "--session", sessionId, "continue"], { env: env() });
@@ -102,7 +101,7 @@ it.runIf(hasProcStat)("a tool left running by a killed mux (no watchdog) is stop
   const notice = lastEvent(next.events, "notice");
   expect(notice?.text).toContain("sleep 60; echo x > done.txt");
   expect(notice?.text).toMatch(/^Stopped a command that was still running after Mux stopped in the middle of a tool call/);
-  expect(isProcessAlive(pid)).toBe(false);
+  expect(toolAlive()).toBe(false);
   expect(fs.existsSync(path.join(dirs.workspace, "done.txt"))).toBe(false);
   // The note is part of the chat (the web app shows it from there), and the default output says it too.
   const chat = fs.readFileSync(path.join(dirs.muxRoot, "sessions", sessionId, "chat.jsonl"), "utf8");
@@ -146,16 +145,16 @@ it.runIf(hasProcStat)("a server killed mid-tool (no watchdog): the restarted ser
     fake.enqueue({ toolCalls: [{ name: "bash", args: { script: SLOW_TOOL } }] }, { text: "never reached" });
     await c1.api.chat.send({ workspaceId: ws.id, text: "work", model: "sonnet" });
     await waitFor(() => toolStartedAndRecorded(repo), "the tool to start");
-    const pid = Number(fs.readFileSync(path.join(repo, "tool.pid"), "utf8"));
+    const toolAlive = pinnedProcess(Number(fs.readFileSync(path.join(repo, "tool.pid"), "utf8")));
     c1.close();
     await first.kill();
-    expect(isProcessAlive(pid)).toBe(true);
+    expect(toolAlive()).toBe(true);
 
     second = await startServer({ muxRoot: dirs.muxRoot, env: { ...env(), TMPDIR: dirs.base } });
     const c2 = await connect(second);
     const stream = await c2.api.chat.subscribe({ workspaceId: ws.id });
     await readUntil(stream, (i) => i.type === "caught-up");
-    await waitFor(() => !isProcessAlive(pid), `the restarted server to stop the command (server stderr: ${second.output().stderr})`);
+    await waitFor(() => !toolAlive(), `the restarted server to stop the command (server stderr: ${second.output().stderr})`);
     expect(fs.existsSync(path.join(repo, "done.txt"))).toBe(false);
     fake.enqueue({ text: "Back." });
     await c2.api.chat.send({ workspaceId: ws.id, text: "continue", model: "sonnet" });

@@ -1,6 +1,6 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import * as fs from "node:fs";
-import { processState } from "../../src/common/processInfo.js";
+import { isProcessAlive, processStartTime, processState } from "../../src/common/processInfo.js";
 
 /** Polls `check` every 20 ms until it holds; fails after `timeoutMs` (a bound, not a timing assertion). */
 export async function waitFor(check: () => boolean, what: string, timeoutMs = 20_000): Promise<void> {
@@ -12,6 +12,15 @@ export async function waitFor(check: () => boolean, what: string, timeoutMs = 20
 }
 
 export const isZombie = (pid: number) => processState(pid) === "Z";
+
+/**
+ * A liveness check for `pid` pinned to the process running under it now: a busy machine can hand
+ * the pid of a killed process to a new one within seconds, which must not count as "still alive".
+ */
+export function pinnedProcess(pid: number): () => boolean {
+  const start = processStartTime(pid);
+  return () => isProcessAlive(pid, start);
+}
 
 export interface ZombieParent {
   /** The parent: it runs `sleep` and never waits for its children. */

@@ -2,6 +2,7 @@ import * as fs from "node:fs/promises";
 import * as os from "node:os";
 import * as path from "node:path";
 import type { Runtime } from "../runtime/types.js";
+import type { ResolvedAgent } from "../agents/resolve.js";
 import type { Mode } from "./events.js";
 
 const BASE_PROMPT = `You are Mux, a coding agent working in a software project on the user's behalf.
@@ -48,6 +49,8 @@ export interface SystemPromptInput {
   muxRoot: string;
   mode: Mode;
   model: string;
+  /** A custom agent's instructions follow the mode's. */
+  agent?: Pick<ResolvedAgent, "id" | "name" | "instructions">;
   now?: Date;
 }
 
@@ -65,6 +68,8 @@ export async function buildSystemPrompt(input: SystemPromptInput): Promise<strin
   ].join("\n");
   const sections = [BASE_PROMPT, env];
   if (input.mode === "plan") sections.push(PLAN_PROMPT);
+  const agentText = input.agent?.instructions.join("\n\n");
+  if (agentText) sections.push(`<agent id="${input.agent?.id}" name="${input.agent?.name}">\n${agentText}\n</agent>`);
   for (const { source, text } of await loadInstructions(runtime, input.muxRoot)) {
     sections.push(`<instructions source="${source}">\n${text}\n</instructions>`);
   }

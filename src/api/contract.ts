@@ -1,5 +1,6 @@
 import { eventIterator, oc } from "@orpc/contract";
 import { z } from "zod";
+import { agentsContract } from "./agents.js";
 import { compareContract } from "./compare.js";
 import { editorContract } from "./editor.js";
 import { overlapContract } from "./overlap.js";
@@ -98,6 +99,7 @@ export const contract = {
   review: reviewContract,
   terminal: terminalContract,
   editor: editorContract,
+  agents: agentsContract,
 };
 
 export type Contract = typeof contract;

@@ -195,6 +195,7 @@ export const SendMessageSchema = z.object({
   text: z.string().min(1),
   model: z.string().optional(),
   mode: ModeSchema.optional(),
+  agent: WorkspaceSettingsSchema.shape.agent,
   thinking: ThinkingLevelSchema.optional(),
 });
 

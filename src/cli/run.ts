@@ -29,7 +29,8 @@ export interface RunOptions {
   dir: string;
   model?: string;
   mode: Mode;
-  thinking: ThinkingLevel;
+  agent?: string;
+  thinking?: ThinkingLevel;
   budget?: number;
   runtime?: string;
   workspace?: string;
@@ -275,9 +276,12 @@ async function runOnce(
     store,
     history,
     text: message,
-    model: chosen ?? target.defaultModel,
+    model: chosen,
+    defaultModel: target.defaultModel,
     providers,
     mode: opts.mode,
+    agent: opts.agent,
+    projectDir: target.workspace?.projectPath ?? dir,
     thinking: opts.thinking,
     budgetUsd: opts.budget,
     autoCompactPercent: target.autoCompactPercent,

@@ -52,7 +52,11 @@ export const RUN_FLAGS: readonly RunFlag[] = [
   { flags: "-d, --dir <path>", description: "the project directory", default: () => process.cwd() },
   { flags: "-m, --model <provider:model>", description: "model, e.g. anthropic:claude-sonnet-4-5, or an alias (sonnet, gpt, ...)" },
   { flags: "--mode <mode>", description: "exec runs tools; plan only reads and proposes a plan", parse: parseMode, default: () => "exec" },
-  { flags: "-t, --thinking <level>", description: `reasoning effort: ${THINKING_INPUT_HELP}`, parse: parseThinking, default: () => "off" },
+  {
+    flags: "--agent <name>",
+    description: "run as this agent: a built-in mode (exec, plan) or a file in .mux/agents/ or ~/.mux/agents/ (its mode, tools, instructions)",
+  },
+  { flags: "-t, --thinking <level>", description: `reasoning effort: ${THINKING_INPUT_HELP} (default: the agent's, else off)`, parse: parseThinking },
   { flags: "-b, --budget <usd>", description: "stop (exit 2) as soon as the run costs more than this many dollars", parse: parseBudget },
   {
     flags: "-r, --runtime <runtime>",

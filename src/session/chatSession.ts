@@ -14,6 +14,8 @@ import type { LoadedProvidersConfig } from "../providers/config.js";
 import type { Runtime } from "../runtime/types.js";
 import { GitError } from "../workspace/git.js";
 import { readInitStatus, waitForInitHook } from "../workspace/initHook.js";
+import { loadAgentCatalog } from "../agents/discover.js";
+import { type ResolvedAgent, resolveAgent } from "../agents/resolve.js";
 import { parseContextCommand } from "./slashCommands.js";
 
 /** What a turn needs from its driver (`mux run`, or the server's workspace session). */
@@ -25,12 +27,22 @@ export interface ChatTurnInput {
   history: ChatMessage[];
   /** The user's new message; omitted to re-run the turn the chat ends with (retry). */
   text?: string;
-  /** The model asked for (already resolved, or its name); the configured default when none. */
+  /** The model asked for (already resolved, or its name); else the agent's, `defaultModel`, the configured default. */
   model?: AgentModel | string;
+  /** The model when neither the request nor the agent names one (e.g. the workspace's last). */
+  defaultModel?: string;
   /** The providers' configuration, when the driver has read it already (read here otherwise). */
   providers?: LoadedProvidersConfig;
   mode: Mode;
-  thinking: ThinkingLevel;
+  /**
+   * The agent to run as (`.mux/agents/NAME.md`, `~/.mux/agents/NAME.md`, or a built-in mode): its
+   * mode replaces `mode`; its model and thinking level apply when none was asked for.
+   */
+  agent?: string;
+  /** The project's directory on this machine, where its own agents are (`.mux/agents/`). */
+  projectDir?: string;
+  /** The thinking level asked for; the agent's, else off, when none. */
+  thinking?: ThinkingLevel;
   budgetUsd?: number;
   /** How full (in %) the model's window may be before the turn compacts the chat first (0: never; default 70). */
   autoCompactPercent?: number;
@@ -107,6 +119,18 @@ function initGate(input: ChatTurnInput): (() => Promise<void>) | undefined {
   return () => Promise.race([hook, abortPromise(signal)]);
 }
 
+/**
+ * The agent a turn runs as, read from its files now (an edit applies to the next message). A
+ * file that cannot be read is a config error naming it when it is the one asked for; other
+ * broken files are only warned about.
+ */
+function agentNamed(id: string, input: ChatTurnInput): ResolvedAgent {
+  const catalog = loadAgentCatalog({ muxRoot: muxRoot(input.env), projectDir: input.projectDir });
+  const broken = catalog.problems.find((p) => path.basename(p.file) === `${id}.md`);
+  if (broken) throw new ChatTurnFailure("config", broken.message);
+  return resolveAgent(catalog, id);
+}
+
 /** All of a request's input, cached or not (some providers count the cached part apart). */
 function inputTokensOf(usage: Usage): number {
   return Math.max(usage.inputTokens, usage.cachedInputTokens + usage.cacheWriteTokens);
@@ -131,6 +155,7 @@ export async function runChatTurn(input: ChatTurnInput): Promise<ChatTurnEnd> {
 async function turn(input: ChatTurnInput): Promise<ChatTurnEnd> {
   const { store } = input;
   let modelName = typeof input.model === "string" ? input.model : (input.model?.name ?? "");
+  let mode = input.mode;
   /** The answer being streamed (the agent's own message), kept for a failure to save. */
   let live: ChatMessage | undefined;
   let ended = false;
@@ -143,7 +168,7 @@ async function turn(input: ChatTurnInput): Promise<ChatTurnEnd> {
   };
   const fail = (kind: ErrorKind, text: string): ChatTurnEnd => {
     const message = live ?? newAssistantMessage(nanoid());
-    if (!live) Object.assign(message.metadata ?? {}, { ...(modelName ? { model: modelName } : {}), mode: input.mode });
+    if (!live) Object.assign(message.metadata ?? {}, { ...(modelName ? { model: modelName } : {}), mode });
     const event: AgentEvent = { type: "error", messageId: message.id, kind, message: text };
     applyEvent(message, event);
     // A turn whose end was told already (the failure came while saving it) is not ended twice.
@@ -176,6 +201,15 @@ async function turn(input: ChatTurnInput): Promise<ChatTurnEnd> {
       import("../agent/retry.js"),
       import("./compaction.js"),
     ]);
+    let agent: ResolvedAgent | undefined;
+    try {
+      agent = input.agent ? agentNamed(input.agent, input) : undefined;
+    } catch (err) {
+      return fail("config", errorText(err));
+    }
+    if (agent) mode = agent.mode;
+    modelName ||= agent?.model ?? input.defaultModel ?? "";
+    const thinking = input.thinking ?? agent?.thinking ?? "off";
     let model: AgentModel;
     try {
       // Read per turn (unless given), so provider settings changed in the UI apply without a restart.
@@ -198,8 +232,8 @@ async function turn(input: ChatTurnInput): Promise<ChatTurnEnd> {
         // The turn's own message is not summarized: the model gets it after the summary (keepsAfter).
         history: history.filter((m) => m !== userMessage),
         model,
-        mode: input.mode,
-        thinking: input.thinking,
+        mode,
+        thinking,
         focus,
         signal: input.signal,
         retry,
@@ -207,7 +241,7 @@ async function turn(input: ChatTurnInput): Promise<ChatTurnEnd> {
         emit: events,
       });
 
-    if (command?.name === "clear") return clearContext(input, modelName, emit);
+    if (command?.name === "clear") return clearContext({ ...input, mode }, modelName, emit);
     if (command?.name === "compact") {
       if (!history.length || history.at(-1)?.metadata?.contextBoundary) return fail("usage", "there is nothing to compact yet");
       const result = await summarize(command.focus, emit);
@@ -268,8 +302,9 @@ async function turn(input: ChatTurnInput): Promise<ChatTurnEnd> {
         history,
         model,
         runtime,
-        mode: input.mode,
-        thinking: input.thinking,
+        mode,
+        agent,
+        thinking,
         budgetUsd: input.budgetUsd,
         signal: input.signal,
         retry,

@@ -189,6 +189,9 @@ export class Hub implements SessionHost {
     const picked: Workspace["settings"] = {};
     if (input.model && input.model !== ws.settings.model) picked.model = input.model;
     if (input.mode && input.mode !== ws.settings.mode) picked.mode = input.mode;
+    // A mode picked without an agent is that built-in agent (the workspace leaves its custom one).
+    const agent = input.agent ?? (input.mode && ws.settings.agent ? input.mode : undefined);
+    if (agent && agent !== ws.settings.agent) picked.agent = agent;
     if (input.thinking && input.thinking !== ws.settings.thinking) picked.thinking = input.thinking;
     if (Object.keys(picked).length) {
       try {

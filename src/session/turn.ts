@@ -9,7 +9,9 @@ import { buildSystemPrompt } from "../agent/systemPrompt.js";
 import type { SessionStore } from "../history/sessionStore.js";
 import type { Runtime } from "../runtime/types.js";
 import { toolAsText } from "../agent/toModelMessages.js";
-import { getTool, toolsForMode } from "../tools/registry.js";
+import { getTool } from "../tools/registry.js";
+import type { ResolvedAgent } from "../agents/resolve.js";
+import { toolsForTurn } from "../agents/toolSet.js";
 import { recordingProcesses, stopLeftoverToolProcesses, ToolProcessRecord } from "./toolProcesses.js";
 import type { TodoItem } from "../tools/types.js";
 
@@ -22,6 +24,8 @@ export interface TurnInput {
   model: AgentModel;
   runtime: Runtime;
   mode: Mode;
+  /** The agent the turn runs as (its instructions and tool patterns); the mode's defaults without one. */
+  agent?: ResolvedAgent;
   thinking: ThinkingLevel;
   budgetUsd?: number;
   signal: AbortSignal;
@@ -111,6 +115,7 @@ export async function runTurn(input: TurnInput): Promise<TurnResult> {
     muxRoot: input.muxRoot,
     mode: input.mode,
     model: input.model.name,
+    agent: input.agent,
   });
   const toolSession = { todos: lastTodos(input.history), plan: undefined as string | undefined };
   // Commands a Mux process that died mid-tool left running are stopped before anything else
@@ -145,7 +150,7 @@ export async function runTurn(input: TurnInput): Promise<TurnResult> {
     chatId: path.basename(store.dir),
     model: input.model,
     system,
-    tools: toolsForMode(input.mode),
+    tools: toolsForTurn(input.mode, input.agent),
     runtime,
     notices,
     thinking: input.thinking,

@@ -28,6 +28,7 @@ export interface SendInput {
   text: string;
   model?: string;
   mode?: Mode;
+  agent?: string;
   thinking?: ThinkingLevel;
 }
 type TurnRequest = Partial<SendInput>;
@@ -64,6 +65,7 @@ function merge(entries: SendInput[]): TurnRequest {
   for (const e of entries) {
     if (e.model) req.model = e.model;
     if (e.mode) req.mode = e.mode;
+    if (e.mode || e.agent) req.agent = e.agent;
     if (e.thinking) req.thinking = e.thinking;
   }
   return req;
@@ -358,7 +360,10 @@ export class WorkspaceSession {
       text: req.text,
       model: req.model ?? ws?.settings.model,
       mode: req.mode ?? ws?.settings.mode ?? "exec",
-      thinking: req.thinking ?? ws?.settings.thinking ?? "off",
+      // A message sent in a mode (no agent) runs as that mode, not as the workspace's agent.
+      agent: req.mode || req.agent ? req.agent : ws?.settings.agent,
+      projectDir: ws?.projectPath,
+      thinking: req.thinking ?? ws?.settings.thinking,
       autoCompactPercent: ws?.settings.autoCompactPercent,
       runtime: async () => {
         if (!ws) throw new ChatTurnFailure("unknown", "this workspace no longer exists");

@@ -53,6 +53,11 @@ export const EditorSettingSchema: z.ZodType<EditorSetting> = z.union([
 export const WorkspaceSettingsSchema = z.object({
   model: z.string().optional(),
   mode: ModeSchema.optional(),
+  /** A custom agent (`.mux/agents/ID.md`, `~/.mux/agents/ID.md`) the workspace runs as; its mode wins over `mode`. */
+  agent: z
+    .string()
+    .regex(/^[a-z0-9][a-z0-9_-]*$/)
+    .optional(),
   thinking: ThinkingLevelSchema.optional(),
   /** How full the model's window (in %) may be before a turn compacts the chat first; 0: never (default 70). */
   autoCompactPercent: z.number().int().min(0).max(100).optional(),

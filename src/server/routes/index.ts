@@ -1,3 +1,4 @@
+import { agents } from "./agents.js";
 import { api } from "./base.js";
 import { chat } from "./chat.js";
 import { compare } from "./compare.js";
@@ -12,4 +13,4 @@ import { terminal } from "./terminal.js";
 import { workspaces } from "./workspaces.js";
 
 /** The whole contract, implemented; the type checker holds it to the contract exactly. */
-export const router = api.router({ projects, workspaces, chat, providers, server, overlap, compare, land, review, terminal, editor });
+export const router = api.router({ projects, workspaces, chat, providers, server, overlap, compare, land, review, terminal, editor, agents });

@@ -9,10 +9,15 @@ type Settings = Workspace["settings"];
 /** Ours in the original's words: `xhigh` is the top level every version of it understands. */
 const TO_ORIGINAL: Record<ThinkingLevel, string> = { off: "off", low: "low", medium: "medium", high: "high", max: "xhigh" };
 
-/** The original keeps a choice per agent; our exec and plan modes are its `exec` and `plan` agents. */
-function agentOf(mode: Settings["mode"]): string {
-  return mode === "plan" ? "plan" : "exec";
+/**
+ * The original keeps a choice per agent (`aiSettingsByAgent`, keyed by agent id); our exec and
+ * plan modes are its `exec` and `plan` agents, and a custom agent is its own entry.
+ */
+function agentOf(settings: Settings): string {
+  return settings.agent ?? (settings.mode === "plan" ? "plan" : "exec");
 }
+
+const AGENT_ID = /^[a-z0-9][a-z0-9_-]*$/;
 
 /**
  * A workspace's model, thinking level and mode from its record: the original's `aiSettings`
@@ -21,8 +26,10 @@ function agentOf(mode: Settings["mode"]): string {
  * `autoCompactPercent`.
  */
 export function settingsFromRaw(raw: RawObject): Settings {
-  const mode = raw.mode === "exec" || raw.mode === "plan" ? raw.mode : undefined;
-  const byAgent = isObject(raw.aiSettingsByAgent) ? raw.aiSettingsByAgent[agentOf(mode)] : undefined;
+  const agent = typeof raw.agentId === "string" && AGENT_ID.test(raw.agentId) ? raw.agentId : undefined;
+  // The original records the agent (`agentId`) and no mode: its built-in agents are the modes.
+  const mode = raw.mode === "exec" || raw.mode === "plan" ? raw.mode : agent === "exec" || agent === "plan" ? agent : undefined;
+  const byAgent = isObject(raw.aiSettingsByAgent) ? raw.aiSettingsByAgent[agentOf({ mode, agent })] : undefined;
   const chosen = isObject(byAgent) ? byAgent : isObject(raw.aiSettings) ? raw.aiSettings : {};
   const settings: Settings = {};
   if (typeof chosen.model === "string" && chosen.model) settings.model = chosen.model;
@@ -31,6 +38,7 @@ export function settingsFromRaw(raw: RawObject): Settings {
   if (thinking) settings.thinking = thinking;
   else if (own.success) settings.thinking = own.data;
   if (mode) settings.mode = mode;
+  if (agent) settings.agent = agent;
   const percent = raw.autoCompactPercent;
   if (typeof percent === "number" && Number.isInteger(percent) && percent >= 0 && percent <= 100) settings.autoCompactPercent = percent;
   return settings;
@@ -46,6 +54,10 @@ export function writeSettings(raw: RawObject, before: Settings, after: Settings)
     if (after.mode) raw.mode = after.mode;
     else delete raw.mode;
   }
+  if (before.agent !== after.agent) {
+    if (after.agent) raw.agentId = after.agent;
+    else delete raw.agentId;
+  }
   // Ours alone (the original has no such field in its record).
   if (before.autoCompactPercent !== after.autoCompactPercent) {
     if (after.autoCompactPercent === undefined) delete raw.autoCompactPercent;
@@ -59,7 +71,7 @@ export function writeSettings(raw: RawObject, before: Settings, after: Settings)
   else if (after.model !== undefined) targets.push((raw.aiSettings = {}));
   if (isObject(raw.aiSettingsByAgent)) {
     const agents = raw.aiSettingsByAgent;
-    const agent = agentOf(after.mode);
+    const agent = agentOf(after);
     if (isObject(agents[agent])) targets.push(agents[agent]);
     else if (after.model !== undefined) targets.push((agents[agent] = {}));
   }

@@ -1,4 +1,5 @@
 import { useCallback, useEffect, useMemo, useState, type KeyboardEvent } from "react";
+import type { Mode } from "../../../src/agent/events";
 import "./chat.css";
 import { ChatActionsContext, type ChatActions } from "./context";
 import { MessageList } from "./MessageList";
@@ -35,9 +36,11 @@ function Chat({ workspaceId }: { workspaceId: string }) {
   const { send: chatSend, interrupt: chatInterrupt, retry: chatRetry } = chat;
   const [followSignal, setFollowSignal] = useState(0);
   const send = useCallback(
-    (text: string, mode = settings.mode) => {
+    (text: string, mode?: Mode) => {
       setFollowSignal((n) => n + 1);
-      return chatSend(text, { model: settings.model, mode, thinking: settings.thinking });
+      // A mode given here (approving a plan) is that built-in agent; else the composer's pick.
+      const agent = mode ? (settings.agent ? mode : undefined) : settings.agent;
+      return chatSend(text, { model: settings.model, mode: mode ?? settings.mode, ...(agent ? { agent } : {}), thinking: settings.thinking });
     },
     [chatSend, settings],
   );
@@ -55,7 +58,7 @@ function Chat({ workspaceId }: { workspaceId: string }) {
         chatRetry().catch(() => {});
       },
       approvePlan: () => {
-        updateSettings({ mode: "exec" });
+        updateSettings(settings.agent ? { mode: "exec", agent: "exec" } : { mode: "exec" });
         send(APPROVE_PLAN_TEXT, "exec").catch(() => {});
       },
     }),

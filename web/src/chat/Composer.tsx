@@ -1,6 +1,8 @@
 import { memo, useEffect, useLayoutEffect, useRef, useState } from "react";
 import type { ThinkingLevel } from "../../../src/agent/events";
+import { AgentPicker } from "./AgentPicker";
 import { ModelPicker } from "./ModelPicker";
+import { useAgents } from "./useAgents";
 import type { ChatSettings } from "./settings";
 import { SendIcon, StopIcon } from "./ui";
 import { useStore } from "../state/store";
@@ -35,6 +37,10 @@ export const Composer = memo(function Composer({ workspaceId, running, settings,
   const area = useRef<HTMLTextAreaElement>(null);
   // Review comments go with the next message, after its text.
   const comments = useComments(workspaceId);
+  const [agents, refreshAgents] = useAgents(workspaceId);
+  // The Exec/Plan switch until the project or the user has agents of their own (or the workspace runs one).
+  const ownAgents =
+    Boolean(settings.agent && settings.agent !== settings.mode) || agents.problems.length > 0 || agents.agents.some((a) => a.scope !== "built-in");
 
   useEffect(() => {
     drafts.set(workspaceId, text);
@@ -140,18 +146,25 @@ export const Composer = memo(function Composer({ workspaceId, running, settings,
                 ))}
               </select>
             </label>
-            <button
-              type="button"
-              data-testid="mode-toggle"
-              data-mode={settings.mode}
-              aria-pressed={settings.mode === "plan"}
-              title="Plan mode: read-only, ends with a plan to approve"
-              className="inline-flex overflow-hidden rounded border border-line text-[12px]"
-              onClick={() => onSettings({ mode: settings.mode === "plan" ? "exec" : "plan" })}
-            >
-              <span className={`px-1.5 py-0.5 ${settings.mode === "exec" ? "bg-accent text-accent-fg" : "text-muted"}`}>Exec</span>
-              <span className={`px-1.5 py-0.5 ${settings.mode === "plan" ? "bg-accent text-accent-fg" : "text-muted"}`}>Plan</span>
-            </button>
+            {ownAgents ? (
+              <AgentPicker settings={settings} list={agents} onRefresh={refreshAgents} onSettings={onSettings} />
+            ) : (
+              <button
+                type="button"
+                data-testid="mode-toggle"
+                data-mode={settings.mode}
+                aria-pressed={settings.mode === "plan"}
+                title="Plan mode: read-only, ends with a plan to approve"
+                className="inline-flex overflow-hidden rounded border border-line text-[12px]"
+                onClick={() => {
+                  const mode = settings.mode === "plan" ? "exec" : "plan";
+                  onSettings(settings.agent ? { mode, agent: mode } : { mode });
+                }}
+              >
+                <span className={`px-1.5 py-0.5 ${settings.mode === "exec" ? "bg-accent text-accent-fg" : "text-muted"}`}>Exec</span>
+                <span className={`px-1.5 py-0.5 ${settings.mode === "plan" ? "bg-accent text-accent-fg" : "text-muted"}`}>Plan</span>
+              </button>
+            )}
             <span className="flex-1" />
             {running && (
               <button

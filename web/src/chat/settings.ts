@@ -10,6 +10,8 @@ export interface ChatSettings {
   /** `provider:model-id` or an alias; undefined: the server's default model. */
   model?: string;
   mode: Mode;
+  /** A custom agent (`.mux/agents/ID.md`); its mode is `mode`. Undefined: the mode's built-in agent. */
+  agent?: string;
   thinking: ThinkingLevel;
 }
 
@@ -23,7 +25,7 @@ const defined = (o: object | undefined) => Object.fromEntries(Object.entries(o ?
  */
 export function useChatSettings(workspaceId: string): [ChatSettings, (patch: Partial<ChatSettings>) => void] {
   const saved = useStore(workspacesStore, (s) => s.byId[workspaceId]?.settings);
-  const { model, mode, thinking } = saved ?? {};
+  const { model, mode, agent, thinking } = saved ?? {};
   const [pending, setPending] = useState<Partial<ChatSettings>>({});
 
   // Picks the server has confirmed need no local copy any more.
@@ -35,7 +37,7 @@ export function useChatSettings(workspaceId: string): [ChatSettings, (patch: Par
   }, [saved]);
 
   // Stable while nothing changes: the composer re-renders only when a setting does.
-  const settings = useMemo(() => ({ ...DEFAULTS, ...defined({ model, mode, thinking }), ...pending }), [model, mode, thinking, pending]);
+  const settings = useMemo(() => ({ ...DEFAULTS, ...defined({ model, mode, agent, thinking }), ...pending }), [model, mode, agent, thinking, pending]);
 
   const update = useCallback(
     (patch: Partial<ChatSettings>) => {

@@ -14,6 +14,8 @@ const RENDER_EVERY_MS = 30;
 export interface SendOptions {
   model?: string;
   mode?: Mode;
+  /** The agent to run as (a custom one, or the mode's built-in). */
+  agent?: string;
   thinking?: ThinkingLevel;
 }
 

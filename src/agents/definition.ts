@@ -17,9 +17,7 @@ export const AgentFrontMatterSchema = z.looseObject({
   subagent: z.looseObject({ runnable: z.boolean().optional() }).optional(),
   ai: z.looseObject({ model: z.string().optional(), thinkingLevel: z.string().optional() }).optional(),
   /** A plain list is the same as `add`. */
-  tools: z
-    .union([z.array(z.string()), z.looseObject({ add: z.array(z.string()).optional(), remove: z.array(z.string()).optional() })])
-    .optional(),
+  tools: z.union([z.array(z.string()), z.looseObject({ add: z.array(z.string()).optional(), remove: z.array(z.string()).optional() })]).optional(),
 });
 export type AgentFrontMatter = z.infer<typeof AgentFrontMatterSchema>;
 
@@ -67,5 +65,14 @@ export function parseAgentFile(text: string, file: string, id: string, scope: Ag
     const where = issue.path.length ? issue.path.join(".") : "front matter";
     throw new ConfigError(`${file}:${line}: ${where}: ${issue.message}`, file, line);
   }
-  return { id, scope, file, front: parsed.data, body: lines.slice(end + 1).join("\n").trim() };
+  return {
+    id,
+    scope,
+    file,
+    front: parsed.data,
+    body: lines
+      .slice(end + 1)
+      .join("\n")
+      .trim(),
+  };
 }

@@ -42,7 +42,10 @@ export function agentFolders(dirs: AgentDirs): { scope: AgentScope; dir: string 
 function readFolder(scope: AgentScope, dir: string, catalog: AgentCatalog): void {
   let names: string[];
   try {
-    names = fs.readdirSync(dir).filter((n) => n.endsWith(".md")).sort();
+    names = fs
+      .readdirSync(dir)
+      .filter((n) => n.endsWith(".md"))
+      .sort();
   } catch {
     return; // no such folder: no agents there
   }

@@ -4,7 +4,7 @@ import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { hasChromium, newContext, screenshot } from "../helpers/browser.js";
 import { makeRepo } from "../helpers/git.js";
-import { type App, lastAssistantText, poll, startApp } from "./harness.js";
+import { type App, poll, startApp } from "./harness.js";
 
 /**
  * A project with agents of its own: the composer's mode switch becomes an agent picker, a pick
@@ -37,14 +37,14 @@ describe.skipIf(!hasChromium)("browser: custom agents in the composer", () => {
     const input = page.getByTestId("composer-input");
     await input.fill(text);
     await input.press("Enter");
-    await poll(() => lastAssistantText(page)).toMatch(/^Answered by the fake/);
-    const req = app.fake.requests.find((r) => JSON.stringify(r.body).includes(text));
-    expect(req, `no request carried "${text}"`).toBeDefined();
-    return req!;
+    const carrying = () => app.fake.requests.find((r) => JSON.stringify(r.body).includes(text));
+    await poll(() => carrying() !== undefined).toBe(true);
+    await poll(() => page.locator("[data-testid=chat-view][data-state=idle]").count()).toBe(1);
+    return carrying()!;
   }
   const toolNames = (body: { tools?: { name: string }[] }) => (body.tools ?? []).map((t) => t.name).sort();
 
-  it("offers the project's agent beside Exec and Plan; picking it changes the request and survives a reload", async () => {
+  it("offers the project's agent beside Exec and Plan; picking it changes the request and survives a reload", { timeout: 120_000 }, async () => {
     const page = await app.open({ hash: `#/w/${workspaceId}` });
     const picker = page.getByTestId("agent-select");
     await picker.waitFor();
@@ -59,8 +59,11 @@ describe.skipIf(!hasChromium)("browser: custom agents in the composer", () => {
 
     await page.reload();
     await poll(() => page.getByTestId("agent-select").inputValue()).toBe("review");
-    // Back to Exec: the next request has every tool again.
-    await page.getByTestId("agent-select").selectOption("exec");
+    await poll(() => page.getByTestId("agent-select").locator("option").allTextContents()).toEqual(["Review · project", "Exec", "Plan"]);
+    // Ctrl+Shift+M steps through the agents: Review → Exec.
+    await page.keyboard.press("Control+Shift+M");
+    await poll(() => page.getByTestId("agent-select").inputValue()).toBe("exec");
+    // On Exec the next request has every tool again.
     const back = await sendAndGetRequest(page, "now change it");
     expect(toolNames(back.body)).toContain("bash");
     expect(JSON.stringify(back.body.system)).not.toContain("REVIEW-AGENT");

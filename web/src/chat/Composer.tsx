@@ -1,6 +1,6 @@
 import { memo, useEffect, useLayoutEffect, useRef, useState } from "react";
 import type { ThinkingLevel } from "../../../src/agent/events";
-import { AgentPicker } from "./AgentPicker";
+import { AgentPicker, agentPatch } from "./AgentPicker";
 import { ModelPicker } from "./ModelPicker";
 import { useAgents } from "./useAgents";
 import type { ChatSettings } from "./settings";
@@ -22,6 +22,12 @@ interface Props {
   onInterrupt: () => void;
 }
 
+/** Exec ↔ Plan; a workspace that had an agent now runs as that mode's built-in one. */
+function otherMode(settings: ChatSettings): Partial<ChatSettings> {
+  const mode = settings.mode === "plan" ? "exec" : "plan";
+  return settings.agent ? { mode, agent: mode } : { mode };
+}
+
 /** Draft text survives switching workspaces (per workspace, for this page's lifetime). */
 const drafts = new Map<string, string>();
 
@@ -41,6 +47,21 @@ export const Composer = memo(function Composer({ workspaceId, running, settings,
   // The Exec/Plan switch until the project or the user has agents of their own (or the workspace runs one).
   const ownAgents =
     Boolean(settings.agent && settings.agent !== settings.mode) || agents.problems.length > 0 || agents.agents.some((a) => a.scope !== "built-in");
+
+  // Ctrl+Shift+M (⌘⇧M) moves to the next agent (Exec ↔ Plan without agent files), as in the original.
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      if (!(e.ctrlKey || e.metaKey) || !e.shiftKey || e.altKey || e.key.toLowerCase() !== "m") return;
+      // Once per press, by the composer on screen (kept-alive chats of other workspaces are hidden).
+      if (e.defaultPrevented || e.repeat || !area.current?.offsetParent) return;
+      e.preventDefault();
+      const at = agents.agents.findIndex((a) => a.id === (settings.agent ?? settings.mode));
+      const next = agents.agents[(at + 1) % agents.agents.length];
+      onSettings(next && ownAgents ? agentPatch(next) : otherMode(settings));
+    };
+    window.addEventListener("keydown", onKey);
+    return () => window.removeEventListener("keydown", onKey);
+  }, [agents, ownAgents, settings, onSettings]);
 
   useEffect(() => {
     drafts.set(workspaceId, text);
@@ -156,10 +177,7 @@ export const Composer = memo(function Composer({ workspaceId, running, settings,
                 aria-pressed={settings.mode === "plan"}
                 title="Plan mode: read-only, ends with a plan to approve"
                 className="inline-flex overflow-hidden rounded border border-line text-[12px]"
-                onClick={() => {
-                  const mode = settings.mode === "plan" ? "exec" : "plan";
-                  onSettings(settings.agent ? { mode, agent: mode } : { mode });
-                }}
+                onClick={() => onSettings(otherMode(settings))}
               >
                 <span className={`px-1.5 py-0.5 ${settings.mode === "exec" ? "bg-accent text-accent-fg" : "text-muted"}`}>Exec</span>
                 <span className={`px-1.5 py-0.5 ${settings.mode === "plan" ? "bg-accent text-accent-fg" : "text-muted"}`}>Plan</span>

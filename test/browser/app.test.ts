@@ -156,6 +156,8 @@ describe.skipIf(!hasChromium)("browser: app shell", () => {
       await row(phone, "two").getByRole("button").first().tap();
       await poll(() => sidebar.getAttribute("data-open")).toBe("false");
       await poll(() => title(phone)).toBe("two");
+      // The header leaves room for the name: it is shown whole, not cut to an ellipsis.
+      expect(await phone.getByTestId("workspace-title").evaluate((el) => el.scrollWidth <= el.clientWidth && el.clientWidth > 0)).toBe(true);
       await phone.getByTestId("chat-view").and(phone.locator("[data-state=idle]")).waitFor();
       await phone.getByTestId("composer-input").fill("hello from my phone");
       await phone.getByTestId("send-button").tap();

@@ -54,16 +54,21 @@ export function WorkspaceHeader({ workspace: w, panel }: Props) {
               <BranchIcon /> {w.branch}
             </span>
           )}
-          <RuntimeBadge runtime={w.runtime} />
+          {/* On a phone the name comes first: the runtime, cost and editor link are in the drawer's row and on wider screens. */}
+          <span className="contents max-sm:hidden">
+            <RuntimeBadge runtime={w.runtime} />
+          </span>
           <span className="max-md:hidden">
             <GitDetail git={w.git} />
           </span>
           <span className="flex-1" />
           <OverlapButton key={w.id} workspaceId={w.id} overlap={w.overlap} />
           <CompareButton workspaceId={w.id} />
-          <Cost cost={w} className="text-xs text-muted" />
+          <Cost cost={w} className="text-xs text-muted max-sm:hidden" />
           <LandButton workspace={w} />
-          <OpenInEditor workspace={w} />
+          <span className="contents max-sm:hidden">
+            <OpenInEditor workspace={w} />
+          </span>
           <TerminalButton open={panel === "terminal"} />
           <button
             type="button"

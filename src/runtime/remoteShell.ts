@@ -10,8 +10,11 @@ export interface RawExecOptions extends Omit<ExecOptions, "stdin" | "onStdout"> 
   onStdout?: (chunk: Buffer) => void;
 }
 
-/** How long to keep reading after the script's exit was reported while a background job holds the channel open (as LocalRuntime does). */
-const EXIT_DRAIN_MS = 200;
+/**
+ * How long to wait for the end of stdout once the script's exit was reported, should its marker
+ * never come (it normally follows at once; a background job may still hold the channel open).
+ */
+const EXIT_DRAIN_MS = 10_000;
 /**
  * Runs on the remote as `bash -c W bash <nonce> <cwd> <hasStdin>`. Reports its process group
  * (sshd starts every session in a new one) on stderr, marks the start of stdout (so ~/.bashrc
@@ -29,7 +32,8 @@ const WRAPPER = [
   `[ "$3" = 1 ] || exec </dev/null`,
   `cd -- "$2" 2>/dev/null || { if [ ! -e "$2" ]; then __mux_e=ENOENT; elif [ ! -d "$2" ]; then __mux_e=ENOTDIR; else __mux_e=EACCES; fi; __mux_m "err:$__mux_e:cwd" >&2; exit 125; }`,
   `( unset -f __mux_m; unset __mux_n __mux_pg; set --; eval "$__mux_s" )`,
-  `__mux_st=$?; __mux_m "exit:$__mux_st" >&2; exit $__mux_st`,
+  // stdout's end is marked in stdout itself: the exit report on stderr can overtake output still in flight.
+  `__mux_st=$?; __mux_m end; __mux_m "exit:$__mux_st" >&2; exit $__mux_st`,
 ].join("\n");
 
 const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
@@ -118,6 +122,7 @@ export abstract class RemoteShell {
     const nonce = randomBytes(8).toString("hex");
     const marker = `\x1eMUX:${nonce}:`;
     const startMarker = Buffer.from(`${marker}start\n`);
+    const endMarker = Buffer.from(`${marker}end\n`);
     const cwd = o.cwd ?? ".";
     const remote = `exec bash -c ${shq(WRAPPER)} bash ${nonce} ${shq(cwd)} ${o.stdin === undefined ? 0 : 1}`;
     return new Promise((resolve, reject) => {
@@ -133,6 +138,9 @@ export abstract class RemoteShell {
       let preamble = "";
       let stdoutStarted = false;
       let stdoutHead = Buffer.alloc(0);
+      let stdoutEnded = false;
+      /** The end of stdout seen so far that may be the start of its end marker. */
+      let stdoutTail = Buffer.alloc(0);
       let stderrPending = "";
       let timedOut = false;
       let aborted = false;
@@ -168,24 +176,43 @@ export abstract class RemoteShell {
           if (timedOut || aborted) void killAll();
         } else if (body.startsWith("exit:")) {
           exitStatus = Number(body.slice(5));
-          // A background job may keep the channel open: stop waiting shortly after the script ended.
-          drainTimer = setTimeout(() => finish(null, null), EXIT_DRAIN_MS);
+          // A background job may keep the channel open: the script's output is complete once its end marker came.
+          if (stdoutEnded) finish(null, null);
+          else drainTimer = setTimeout(() => finish(null, null), EXIT_DRAIN_MS);
         } else if (body.startsWith("err:")) {
           const [code, what] = body.slice(4).split(":");
           remoteErr = { code, message: what === "cwd" ? `cannot change to directory ${cwd}` : "the script did not arrive" };
         }
       };
 
+      /** The script's output, up to the end marker (what a background job prints later is not its). */
+      const onOutput = (chunk: Buffer) => {
+        if (stdoutEnded) return;
+        const data = stdoutTail.length ? Buffer.concat([stdoutTail, chunk]) : chunk;
+        stdoutTail = Buffer.alloc(0);
+        const at = data.indexOf(endMarker);
+        if (at !== -1) {
+          if (at > 0) o.onStdout?.(data.subarray(0, at));
+          stdoutEnded = true;
+          if (exitStatus !== undefined) finish(null, null);
+          return;
+        }
+        // Hold back a tail that may be the marker's beginning, split across chunks.
+        const rs = data.lastIndexOf(0x1e);
+        const held = rs !== -1 && data.length - rs < endMarker.length && endMarker.subarray(0, data.length - rs).equals(data.subarray(rs)) ? rs : data.length;
+        if (held < data.length) stdoutTail = Buffer.from(data.subarray(held));
+        if (held > 0) o.onStdout?.(data.subarray(0, held));
+      };
       child.stdout?.on("data", (chunk: Buffer) => {
         if (settled) return;
-        if (stdoutStarted) return o.onStdout?.(chunk);
+        if (stdoutStarted) return onOutput(chunk);
         stdoutHead = Buffer.concat([stdoutHead, chunk]);
         const at = stdoutHead.indexOf(startMarker);
         if (at === -1) return;
         stdoutStarted = true;
         const rest = stdoutHead.subarray(at + startMarker.length);
         stdoutHead = Buffer.alloc(0);
-        if (rest.length) o.onStdout?.(rest);
+        if (rest.length) onOutput(rest);
       });
       child.stderr?.setEncoding("utf8");
       child.stderr?.on("data", (chunk: string) => {
@@ -240,6 +267,7 @@ export abstract class RemoteShell {
         settled = true;
         cleanup();
         if (stderrPending && pgidSeen) o.onStderr?.(stderrPending);
+        if (stdoutTail.length) o.onStdout?.(stdoutTail);
         if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
         const durationMs = Date.now() - started;
         if (streamError) {

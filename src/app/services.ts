@@ -15,7 +15,11 @@ function remoteWorkspaces(root: string, env: NodeJS.ProcessEnv): RemoteRuntimes 
     configFile: env.MUX_SSH_CONFIG || undefined,
     remoteRoot: env.MUX_SSH_REMOTE_ROOT || undefined,
   });
-  return new RemoteRuntimes({ ssh, docker: new DockerWorkspaces(), coder: new CoderWorkspaces(ssh, new CoderCli(coderBin(env)), Number(env.MUX_CODER_POLL_MS) || undefined) });
+  return new RemoteRuntimes({
+    ssh,
+    docker: new DockerWorkspaces(),
+    coder: new CoderWorkspaces(ssh, new CoderCli(coderBin(env)), Number(env.MUX_CODER_POLL_MS) || undefined),
+  });
 }
 
 /** The workspace registry and its runtimes, as every entry point (CLI, server) uses them. */

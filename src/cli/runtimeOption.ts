@@ -22,7 +22,9 @@ export function parseRuntimeOption(value: string): RuntimeChoice {
   if (dev) return { type: "devcontainer", configPath: dev[1] };
   const docker = /^docker(?:\s+|:)(\S+)$/.exec(v);
   if (docker) return { type: "docker", image: docker[1] };
-  throw new ConfigError(`unknown runtime "${value}": use local, worktree, "ssh <host>", "docker [image]", "devcontainer [config]", "coder <template>" or "coder:<workspace>"`);
+  throw new ConfigError(
+    `unknown runtime "${value}": use local, worktree, "ssh <host>", "docker [image]", "devcontainer [config]", "coder <template>" or "coder:<workspace>"`,
+  );
 }
 
 const CODER_ACTIONS = ["keep", "stop", "delete"] as const;
@@ -36,7 +38,9 @@ export function coderDeleteOption(ws: Workspace, value: string | undefined): Cod
   }
   if (value === undefined) {
     const name = ws.runtime.type === "ssh" ? ws.runtime.coder?.workspaceName : "";
-    throw new ConfigError(`workspace "${ws.name}" is in the Coder workspace "${name}": say what becomes of it with --coder keep, --coder stop or --coder delete`);
+    throw new ConfigError(
+      `workspace "${ws.name}" is in the Coder workspace "${name}": say what becomes of it with --coder keep, --coder stop or --coder delete`,
+    );
   }
   if (!(CODER_ACTIONS as readonly string[]).includes(value)) throw new ConfigError(`--coder takes keep, stop or delete, not "${value}"`);
   return value as CoderDeleteAction;

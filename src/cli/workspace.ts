@@ -26,7 +26,13 @@ function describe(ws: Workspace & { health?: string }): string {
   const c = colors(process.stdout);
   const rt = ws.runtime;
   const where =
-    rt.type === "ssh" ? `${rt.coder ? `coder:${rt.coder.workspaceName}` : rt.host}:${rt.path}` : rt.type === "docker" ? `${rt.container}:${rt.path}` : rt.type === "local" ? ws.projectPath : rt.path;
+    rt.type === "ssh"
+      ? `${rt.coder ? `coder:${rt.coder.workspaceName}` : rt.host}:${rt.path}`
+      : rt.type === "docker"
+        ? `${rt.container}:${rt.path}`
+        : rt.type === "local"
+          ? ws.projectPath
+          : rt.path;
   const problem = rt.type === "unsupported" ? (rt.kind === "multi-project" ? "spans several projects" : `needs the ${rt.kind} runtime`) : ws.health;
   const health = ws.health && ws.health !== "ok" ? ` ${c.red(problem ?? "")}` : "";
   return `${c.bold(ws.name)}\t${ws.id}\t${rt.type === "unsupported" ? rt.kind : rt.type}\t${ws.branch ?? "-"}\t${where}${health}`;
@@ -72,7 +78,11 @@ export function registerWorkspaceCommands(program: Command): Command {
     .command("create [name]")
     .description("Create a workspace (a new branch in its own worktree by default)")
     .option(...projectOption)
-    .option("--runtime <runtime>", 'worktree (default), local, "ssh <host>", "docker [image]", "devcontainer [config]", "coder <template>" (a new Coder workspace) or "coder:<workspace>" (an existing one)', "worktree")
+    .option(
+      "--runtime <runtime>",
+      'worktree (default), local, "ssh <host>", "docker [image]", "devcontainer [config]", "coder <template>" (a new Coder workspace) or "coder:<workspace>" (an existing one)',
+      "worktree",
+    )
     .option("--base <branch>", "branch to start from (default: the project's trunk)")
     .option("--json", "machine-readable output")
     .action(

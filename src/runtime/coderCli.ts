@@ -101,13 +101,15 @@ export function parseCoderList(stdout: string): CoderWorkspaceInfo[] {
 
 /** The CLI's own message, with what to do about the usual causes (not installed, not signed in). */
 export function explainCoderError(r: DockerResult, what: string): string {
-  if (r.code === null && /ENOENT/.test(r.stderr)) return "the coder command is not installed (or not on PATH): install the Coder CLI and run `coder login <your deployment URL>`";
+  if (r.code === null && /ENOENT/.test(r.stderr))
+    return "the coder command is not installed (or not on PATH): install the Coder CLI and run `coder login <your deployment URL>`";
   const lines = r.stderr
     .split("\n")
     .map((l) => l.trim())
     .filter(Boolean);
   const text = lines.join(" ");
-  if (/not logged in|coder login|session token|unauthorized|401/i.test(text)) return `you are not signed in to Coder: run \`coder login <your deployment URL>\` (${what}: ${lines.at(-1) ?? "failed"})`;
+  if (/not logged in|coder login|session token|unauthorized|401/i.test(text))
+    return `you are not signed in to Coder: run \`coder login <your deployment URL>\` (${what}: ${lines.at(-1) ?? "failed"})`;
   const msg = [...lines].reverse().find((l) => /^error:/i.test(l)) ?? lines.at(-1) ?? `exit ${r.code ?? "killed"}`;
   return `${what} failed: ${msg.replace(/^error:\s*/i, "")}`;
 }

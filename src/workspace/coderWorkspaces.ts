@@ -224,8 +224,10 @@ export function coderOf(ws: Workspace): CoderWorkspaceConfig {
  * the template, or an existing one. An SSH runtime with a `coder` part, as the original Mux keeps it.
  */
 export function coderRuntimeFor(choice: Extract<RuntimeChoice, { type: "coder" }>, name: string, all: Workspace[]): Workspace["runtime"] {
-  if (Boolean(choice.template) === Boolean(choice.workspace)) throw new ConfigError('name either a template (--runtime "coder TEMPLATE") or an existing Coder workspace (--runtime "coder:WORKSPACE")');
-  if (choice.workspace !== undefined && !isCoderName(choice.workspace)) throw new ConfigError(`invalid Coder workspace name: ${JSON.stringify(choice.workspace)}`);
+  if (Boolean(choice.template) === Boolean(choice.workspace))
+    throw new ConfigError('name either a template (--runtime "coder TEMPLATE") or an existing Coder workspace (--runtime "coder:WORKSPACE")');
+  if (choice.workspace !== undefined && !isCoderName(choice.workspace))
+    throw new ConfigError(`invalid Coder workspace name: ${JSON.stringify(choice.workspace)}`);
   const workspaceName = choice.workspace ?? coderNameFor(name);
   // Two Mux workspaces made in one Coder workspace would both claim to own it.
   if (choice.template && all.some((w) => w.runtime.type === "ssh" && w.runtime.coder?.workspaceName === workspaceName)) {

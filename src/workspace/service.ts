@@ -222,7 +222,7 @@ export class WorkspaceService {
                 : choice.type === "coder"
                   ? coderRuntimeFor(choice, name, config.workspaces)
                   : // The image may come from the project's docker.json, read when the container is made.
-                  ({ type: "docker", image: choice.image ?? "", container: containerNameFor(projectPath, name), path: DOCKER_WORKSPACE_PATH } as const);
+                    ({ type: "docker", image: choice.image ?? "", container: containerNameFor(projectPath, name), path: DOCKER_WORKSPACE_PATH } as const);
       const created: Workspace = {
         // 10 hex digits, as the original Mux makes them (the two apps share ids and sessions/<id>/).
         id: randomBytes(5).toString("hex"),

@@ -174,7 +174,7 @@ describe.skipIf(!hasSshd)("Coder workspaces through a stand-in coder CLI and a r
       fake.enqueue({ toolCalls: [{ name: "bash", args: { script: "cat draft.txt" } }] }, { text: "Found it." });
       await c.api.chat.send({ workspaceId: id, text: "read the draft", model: "sonnet" });
       for (const deadline = Date.now() + 30_000; fake.requests.length < 2 && Date.now() < deadline; ) await new Promise((r) => setTimeout(r, 100));
-      const messages = (fake.requests.at(-1)?.body as { messages: { content: { content?: string }[] }[] }).messages;
+      const messages = (fake.requests.at(-1)!.body as { messages: { content: { content?: string }[] }[] }).messages;
       expect(JSON.parse(messages.at(-1)!.content[0].content!)).toMatchObject({ exitCode: 0, output: "x\n" });
       expect(statusOf("mux-web1")).toBe("running");
 

@@ -37,7 +37,7 @@ describe("the coder CLI as Mux uses it", () => {
 
   it("says what to do when the CLI is missing or signed out, else gives its own error line", () => {
     expect(explainCoderError({ code: null, stdout: "", stderr: "cannot run coder: spawn coder ENOENT" }, "coder whoami")).toContain("not installed");
-    const signedOut = 'Encountered an error running "coder whoami"\nerror: You are not logged in. Try logging in using \'coder login <url>\'.';
+    const signedOut = "Encountered an error running \"coder whoami\"\nerror: You are not logged in. Try logging in using 'coder login <url>'.";
     expect(explainCoderError({ code: 1, stdout: "", stderr: signedOut }, "coder whoami")).toMatch(/^you are not signed in to Coder: run `coder login/);
     const other = 'Encountered an error running "coder start"\nerror: workspace build is already running';
     expect(explainCoderError({ code: 1, stdout: "", stderr: other }, "coder start w")).toBe("coder start w failed: workspace build is already running");

@@ -169,7 +169,7 @@ export class WorkspaceFeed {
       activity: s.activity,
       git: this.git.get(ws.id),
       overlap: this.overlap.badge(ws.id),
-      coderStatus: this.service.coderStatus(ws),
+      coderStatus: this.service.coder?.statusOf(ws) ?? null,
       ...s.workspaceCost(),
     };
   }

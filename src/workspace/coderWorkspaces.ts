@@ -3,7 +3,8 @@ import { CoderCli, type CoderStatus, type CoderWorkspaceInfo, coderHost, coderNa
 import type { SshRuntime } from "../runtime/ssh.js";
 import type { Project, Workspace } from "./config.js";
 import type { CoderWorkspaceConfig } from "./schemas.js";
-import type { PrepareOptions, RemoteWorkspaces, RemoveOptions, RuntimeChoice } from "./service.js";
+import type { PrepareOptions, RemoveOptions } from "./remoteWorkspaces.js";
+import type { RemoteWorkspaces, RuntimeChoice } from "./service.js";
 import type { SshWorkspaces } from "./sshWorkspaces.js";
 
 /** What happens to the Coder workspace when the Mux workspace in it is deleted. */
@@ -74,6 +75,11 @@ export class CoderWorkspaces implements RemoteWorkspaces {
     if (this.seen.get(name) === status) return;
     this.seen.set(name, status);
     this.notify(name);
+  }
+
+  /** The last status `coder list` gave for the Coder workspace `ws` is in (null: not in one, or not listed yet). */
+  statusOf(ws: Workspace): CoderSeen | null {
+    return ws.runtime.type === "ssh" && ws.runtime.coder ? (this.status(ws.runtime.coder.workspaceName) ?? null) : null;
   }
 
   /** The last status seen of a Coder workspace (undefined until `coder list` was asked). */
@@ -237,9 +243,10 @@ export function coderRuntimeFor(choice: Extract<RuntimeChoice, { type: "coder" }
   return { type: "ssh", host: coderHost(workspaceName), path: "", coder };
 }
 
-/** The other Mux workspaces in the same Coder workspace as `ws`. */
-export function coderSharers(ws: Workspace, all: Workspace[]): string[] {
-  if (ws.runtime.type !== "ssh" || !ws.runtime.coder) return [];
+/** Refuses to stop or delete the Coder workspace of `ws` while other Mux workspaces are in it. */
+export function refuseSharedCoder(ws: Workspace, all: Workspace[], action: CoderDeleteAction | undefined): void {
+  if (ws.runtime.type !== "ssh" || !ws.runtime.coder || !action || action === "keep") return;
   const name = ws.runtime.coder.workspaceName;
-  return all.filter((w) => w.id !== ws.id && w.runtime.type === "ssh" && w.runtime.coder?.workspaceName === name).map((w) => w.name);
+  const others = all.filter((w) => w.id !== ws.id && w.runtime.type === "ssh" && w.runtime.coder?.workspaceName === name).map((w) => w.name);
+  if (others.length) throw new ConfigError(`the Coder workspace "${name}" is used by ${others.join(", ")} too: keep it, or delete those first`);
 }

@@ -3,8 +3,19 @@ import type { Runtime } from "../runtime/types.js";
 import type { Project, Workspace } from "./config.js";
 import type { CoderWorkspaces } from "./coderWorkspaces.js";
 import type { DockerWorkspaces } from "./dockerWorkspaces.js";
-import type { PrepareOptions, RemoteWorkspaces, RemoveOptions } from "./service.js";
+import type { CoderDeleteAction } from "./coderWorkspaces.js";
+import type { RemoteWorkspaces } from "./service.js";
 import type { SshWorkspaces } from "./sshWorkspaces.js";
+
+export interface RemoveOptions {
+  /** A Coder workspace's fate (kept by default). */
+  coder?: CoderDeleteAction;
+}
+
+export interface PrepareOptions {
+  /** false: do not start a stopped Coder workspace (a status poll is no reason to). */
+  wake?: boolean;
+}
 
 /** Sends each remote workspace's operations to its kind's module (SSH hosts, Coder workspaces, Docker containers). */
 export class RemoteRuntimes implements RemoteWorkspaces {

@@ -8,7 +8,8 @@ import { containerNameFor } from "../runtime/dockerCli.js";
 import { LocalRuntime } from "../runtime/local.js";
 import type { Runtime } from "../runtime/types.js";
 import { ConfigStore, type Project, type Workspace } from "./config.js";
-import { type CoderDeleteAction, type CoderSeen, type CoderWorkspaces, coderRuntimeFor, coderSharers } from "./coderWorkspaces.js";
+import { type CoderWorkspaces, coderRuntimeFor, refuseSharedCoder } from "./coderWorkspaces.js";
+import type { PrepareOptions, RemoveOptions } from "./remoteWorkspaces.js";
 import { Devcontainers } from "./devcontainers.js";
 import { isRemote, localWorktree } from "./schemas.js";
 import { GitError, git, gitMaybe } from "./git.js";
@@ -46,16 +47,6 @@ export type WorkspaceHealth = WorktreeHealth | "missing-project" | "unsupported-
 
 export interface WorkspaceWithHealth extends Workspace {
   health: WorkspaceHealth;
-}
-
-export interface RemoveOptions {
-  /** A Coder workspace's fate (kept by default). */
-  coder?: CoderDeleteAction;
-}
-
-export interface PrepareOptions {
-  /** false: do not start a stopped Coder workspace (a status poll is no reason to). */
-  wake?: boolean;
 }
 
 /** The remote side of SSH, Coder and Docker workspaces; supplied by their modules. */
@@ -372,10 +363,7 @@ export class WorkspaceService {
       await removeWorktree(ws.projectPath, worktree, ws.branch, { force: opts.force });
     } else if (isRemote(ws.runtime)) {
       const remote = this.requireRemote();
-      const sharers = coderSharers(ws, this.store.read().workspaces);
-      if (opts.coder && opts.coder !== "keep" && sharers.length) {
-        throw new ConfigError(`the Coder workspace of "${ws.name}" is used by ${sharers.join(", ")} too: keep it, or delete those first`);
-      }
+      refuseSharedCoder(ws, this.store.read().workspaces, opts.coder);
       await remote.remove(ws, Boolean(opts.force), { coder: opts.coder });
       // What merging or pushing it left in the local project: its fetched branch, its landed record.
       if (ws.branch && fs.existsSync(ws.projectPath)) {
@@ -432,14 +420,10 @@ export class WorkspaceService {
     if (ws.runtime.type === "devcontainer") await this.devcontainers.prepare(ws);
   }
 
-  /** The last status `coder list` gave for the workspace's Coder workspace (null: not a Coder one, or not asked yet). */
-  coderStatus(ws: Workspace): CoderSeen | null {
-    return ws.runtime.type === "ssh" && ws.runtime.coder ? (this.coder?.status(ws.runtime.coder.workspaceName) ?? null) : null;
-  }
-
   /** What git status needs for a workspace: its runtime and the base it is measured against. */
   async statusTarget(ws: Workspace): Promise<StatusTarget> {
-    await this.prepare(ws);
+    // Listing is no reason to start a stopped Coder workspace (its status is then unknown).
+    await this.prepare(ws, { wake: false });
     return { id: ws.id, runtime: this.runtime(ws), base: await this.statusBase(ws, ws.base ?? (await detectTrunk(ws.projectPath))) };
   }
 

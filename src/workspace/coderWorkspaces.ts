@@ -111,7 +111,14 @@ export class CoderWorkspaces implements RemoteWorkspaces {
     } else {
       if (!c.template) throw new ConfigError("a new Coder workspace needs a template");
       if (found) throw new ConfigError(`a Coder workspace "${c.workspaceName}" exists already: attach to it with --runtime "coder:${c.workspaceName}"`);
-      await this.cli.must(["create", "--template", c.template, c.workspaceName, "-y"], CREATE_TIMEOUT_MS);
+      try {
+        await this.cli.must(["create", "--template", c.template, c.workspaceName, "-y"], CREATE_TIMEOUT_MS);
+      } catch (err) {
+        // A build that failed leaves a workspace behind under the name: it goes, so the name can be used again.
+        if ((await this.list().catch(() => [])).some((w) => w.name === c.workspaceName))
+          await this.cli.run(["delete", c.workspaceName, "-y"], START_TIMEOUT_MS);
+        throw err;
+      }
       made = true;
       this.setSeen(c.workspaceName, "running");
     }

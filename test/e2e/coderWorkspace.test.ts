@@ -48,7 +48,7 @@ describe.skipIf(!hasSshd)("Coder workspaces through a stand-in coder CLI and a r
   const remoteDir = (name: string) => path.join(remoteRoot, "app", name);
   const statusOf = (name: string) => coder.state().workspaces.find((w) => w.name === name)?.status;
 
-  it("says what to do when coder is missing, signed out, or the template does not exist", { timeout: 60_000 }, async () => {
+  it("says what to do when coder is missing, signed out, the template does not exist or its build fails", { timeout: 60_000 }, async () => {
     const missing = await mux(["workspace", "create", "nocli", "--runtime", "coder docker-dev"], { MUX_CODER: path.join(dirs.base, "no-such-coder") });
     expect(missing.code).toBe(1);
     expect(missing.stderr).toContain("the coder command is not installed (or not on PATH)");
@@ -62,12 +62,22 @@ describe.skipIf(!hasSshd)("Coder workspaces through a stand-in coder CLI and a r
     const noTemplate = await mux(["workspace", "create", "notemplate", "--runtime", "coder nope"]);
     expect(noTemplate.code).toBe(1);
     expect(noTemplate.stderr).toContain('coder create mux-notemplate failed: Template "nope" not found!');
+    // A failed build: its error, and the half-made Coder workspace deleted again.
+    coder.update((s) => {
+      s.templates.push("broken");
+      s.failingTemplate = "broken";
+    });
+    const failed = await mux(["workspace", "create", "fails", "--runtime", "coder broken"]);
+    expect(failed.code).toBe(1);
+    expect(failed.stderr).toContain("coder create mux-fails failed: build failed: terraform apply exited 1");
+    expect(coder.actions().slice(-2)).toEqual(["create --template broken mux-fails -y", "delete mux-fails -y"]);
+    expect(coder.state().workspaces).toEqual([]);
     // Nothing was registered.
     const list = JSON.parse((await mux(["workspace", "list", "--json"])).stdout) as { name: string }[];
     expect(list.map((w) => w.name)).toEqual([]);
   });
 
-  it("creates a Coder workspace from a template, runs the agent there over coder ssh, starts it again when stopped, and stops it on delete", {
+  it("creates a Coder workspace from a template, runs the agent there over coder ssh, forks into it, starts it again when stopped, and stops it on delete", {
     timeout: 180_000,
   }, async () => {
     const created = await mux(["workspace", "create", "c1", "--runtime", "coder docker-dev", "--json"]);
@@ -104,6 +114,22 @@ describe.skipIf(!hasSshd)("Coder workspaces through a stand-in coder CLI and a r
     expect(again.code, again.stderr).toBe(0);
     expect((lastEvent(again.events, "tool-call-end")!.result as { output: string }).output).toBe("written in coder\n");
     expect(coder.actions()).toContain("start mux-c1 -y");
+    expect(statusOf("mux-c1")).toBe("running");
+
+    // A fork goes into the same Coder workspace; while it is there, that workspace is not stopped under it.
+    const forked = await mux(["workspace", "fork", "c1", "c1-fork", "--json"]);
+    expect(forked.code, forked.stderr).toBe(0);
+    expect(JSON.parse(forked.stdout).runtime).toEqual({
+      type: "ssh",
+      host: "mux-c1.coder",
+      path: remoteDir("c1-fork"),
+      coder: { workspaceName: "mux-c1", existingWorkspace: true },
+    });
+    expect(gitIn(remoteDir("c1-fork"), "rev-parse", "HEAD")).toBe(gitIn(remoteDir("c1"), "rev-parse", "HEAD"));
+    const shared = await mux(["workspace", "delete", "c1", "--coder", "stop", "--force"]);
+    expect(shared.code).toBe(1);
+    expect(shared.stderr).toContain('the Coder workspace "mux-c1" is used by c1-fork too');
+    expect((await mux(["workspace", "delete", "c1-fork", "--coder", "keep"])).code).toBe(0);
     expect(statusOf("mux-c1")).toBe("running");
 
     const unasked = await mux(["workspace", "delete", "c1"]);

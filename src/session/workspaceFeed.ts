@@ -169,7 +169,8 @@ export class WorkspaceFeed {
       activity: s.activity,
       git: this.git.get(ws.id),
       overlap: this.overlap.badge(ws.id),
-      coderStatus: this.service.coder?.statusOf(ws) ?? null,
+      // Only for workspaces in a Coder workspace: other rows stay as they were on the wire.
+      ...(ws.runtime.type === "ssh" && ws.runtime.coder ? { coderStatus: this.service.coder?.statusOf(ws) ?? null } : {}),
       ...s.workspaceCost(),
     };
   }

@@ -1,6 +1,7 @@
 import { ConfigError } from "../config/errors.js";
 import type { CoderDeleteAction } from "../workspace/coderWorkspaces.js";
 import type { Workspace } from "../workspace/config.js";
+import { coderPart } from "../workspace/schemas.js";
 import type { RuntimeChoice } from "../workspace/service.js";
 
 /**
@@ -31,15 +32,14 @@ const CODER_ACTIONS = ["keep", "stop", "delete"] as const;
 
 /** `--coder` of `workspace delete`: required for a workspace in a Coder workspace, refused for any other. */
 export function coderDeleteOption(ws: Workspace, value: string | undefined): CoderDeleteAction | undefined {
-  const inCoder = ws.runtime.type === "ssh" && ws.runtime.coder;
-  if (!inCoder) {
+  const coder = coderPart(ws.runtime);
+  if (!coder) {
     if (value !== undefined) throw new ConfigError(`workspace "${ws.name}" is not in a Coder workspace: --coder does not apply`);
     return undefined;
   }
   if (value === undefined) {
-    const name = ws.runtime.type === "ssh" ? ws.runtime.coder?.workspaceName : "";
     throw new ConfigError(
-      `workspace "${ws.name}" is in the Coder workspace "${name}": say what becomes of it with --coder keep, --coder stop or --coder delete`,
+      `workspace "${ws.name}" is in the Coder workspace "${coder.workspaceName}": say what becomes of it with --coder keep, --coder stop or --coder delete`,
     );
   }
   if (!(CODER_ACTIONS as readonly string[]).includes(value)) throw new ConfigError(`--coder takes keep, stop or delete, not "${value}"`);

@@ -2,7 +2,7 @@ import * as fs from "node:fs";
 import type { GitStatusView, WorkspaceListEvent, WorkspaceSummary } from "../api/schemas.js";
 import type { OverlapTracker } from "../overlap/tracker.js";
 import type { Workspace } from "../workspace/config.js";
-import { localWorktree, type MuxConfig } from "../workspace/schemas.js";
+import { coderPart, localWorktree, type MuxConfig } from "../workspace/schemas.js";
 import type { WorkspaceHealth, WorkspaceService } from "../workspace/service.js";
 import { AsyncQueue } from "./asyncQueue.js";
 import { errorMessage, HubError } from "./errors.js";
@@ -82,7 +82,7 @@ export class WorkspaceFeed {
     // A Coder workspace's status changed (listed, or started by Mux): its Mux workspaces' rows change.
     this.stopCoder = service.coder?.onStatus((name) => {
       try {
-        for (const w of this.workspaces()) if (w.runtime.type === "ssh" && w.runtime.coder?.workspaceName === name) this.changed(w.id);
+        for (const w of this.workspaces()) if (coderPart(w.runtime)?.workspaceName === name) this.changed(w.id);
       } catch (err) {
         this.host.warn(errorMessage(err));
       }
@@ -170,7 +170,7 @@ export class WorkspaceFeed {
       git: this.git.get(ws.id),
       overlap: this.overlap.badge(ws.id),
       // Only for workspaces in a Coder workspace: other rows stay as they were on the wire.
-      ...(ws.runtime.type === "ssh" && ws.runtime.coder ? { coderStatus: this.service.coder?.statusOf(ws) ?? null } : {}),
+      ...(coderPart(ws.runtime) ? { coderStatus: this.service.coder?.statusOf(ws) ?? null } : {}),
       ...s.workspaceCost(),
     };
   }

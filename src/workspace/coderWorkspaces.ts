@@ -2,7 +2,7 @@ import { ConfigError } from "../config/errors.js";
 import { CoderCli, type CoderStatus, type CoderWorkspaceInfo, coderHost, coderNameFor, coderSshOptions, isCoderName } from "../runtime/coderCli.js";
 import type { SshRuntime } from "../runtime/ssh.js";
 import type { Project, Workspace } from "./config.js";
-import type { CoderWorkspaceConfig } from "./schemas.js";
+import { type CoderWorkspaceConfig, coderPart } from "./schemas.js";
 import type { PrepareOptions, RemoveOptions } from "./remoteWorkspaces.js";
 import type { RemoteWorkspaces, RuntimeChoice } from "./service.js";
 import type { SshWorkspaces } from "./sshWorkspaces.js";
@@ -79,7 +79,8 @@ export class CoderWorkspaces implements RemoteWorkspaces {
 
   /** The last status `coder list` gave for the Coder workspace `ws` is in (null: not in one, or not listed yet). */
   statusOf(ws: Workspace): CoderSeen | null {
-    return ws.runtime.type === "ssh" && ws.runtime.coder ? (this.status(ws.runtime.coder.workspaceName) ?? null) : null;
+    const c = coderPart(ws.runtime);
+    return c ? (this.status(c.workspaceName) ?? null) : null;
   }
 
   /** The last status seen of a Coder workspace (undefined until `coder list` was asked). */
@@ -93,7 +94,7 @@ export class CoderWorkspaces implements RemoteWorkspaces {
    * the poll period (changes reach onStatus listeners). A failure keeps the last statuses.
    */
   async poll(workspaces: Workspace[], now = Date.now()): Promise<void> {
-    const any = workspaces.some((w) => w.runtime.type === "ssh" && w.runtime.coder);
+    const any = workspaces.some((w) => coderPart(w.runtime));
     if (!any || now - this.listedAt < this.pollMs) return;
     await this.list().catch(() => {
       this.listedAt = now; // asked again next period, not on every tick
@@ -172,10 +173,10 @@ export class CoderWorkspaces implements RemoteWorkspaces {
    * has nothing left to check.
    */
   async remove(ws: Workspace, force: boolean, opts: RemoveOptions = {}): Promise<void> {
-    const name = coderOf(ws).workspaceName;
+    const { workspaceName: name, existingWorkspace } = coderOf(ws);
     const action = opts.coder ?? "keep";
     // Someone else's workspace (attached to, not made here) goes only when the user insists.
-    if (coderOf(ws).existingWorkspace && action === "delete" && !force) {
+    if (existingWorkspace && action === "delete" && !force) {
       throw new ConfigError(`the Coder workspace "${name}" was not made by Mux: delete it with \`coder delete ${name}\`, or use --force`);
     }
     let status: CoderSeen | "unknown";
@@ -228,8 +229,9 @@ export class CoderWorkspaces implements RemoteWorkspaces {
 }
 
 export function coderOf(ws: Workspace): CoderWorkspaceConfig {
-  if (ws.runtime.type !== "ssh" || !ws.runtime.coder) throw new ConfigError(`workspace "${ws.name}" is not in a Coder workspace`);
-  return ws.runtime.coder;
+  const c = coderPart(ws.runtime);
+  if (!c) throw new ConfigError(`workspace "${ws.name}" is not in a Coder workspace`);
+  return c;
 }
 
 /**
@@ -243,7 +245,7 @@ export function coderRuntimeFor(choice: Extract<RuntimeChoice, { type: "coder" }
     throw new ConfigError(`invalid Coder workspace name: ${JSON.stringify(choice.workspace)}`);
   const workspaceName = choice.workspace ?? coderNameFor(name);
   // Two Mux workspaces made in one Coder workspace would both claim to own it.
-  if (choice.template && all.some((w) => w.runtime.type === "ssh" && w.runtime.coder?.workspaceName === workspaceName)) {
+  if (choice.template && all.some((w) => coderPart(w.runtime)?.workspaceName === workspaceName)) {
     throw new ConfigError(`a Mux workspace already uses the Coder workspace "${workspaceName}": attach to it with --runtime "coder:${workspaceName}"`);
   }
   const coder = choice.template ? { workspaceName, template: choice.template } : { workspaceName, existingWorkspace: true };
@@ -252,8 +254,8 @@ export function coderRuntimeFor(choice: Extract<RuntimeChoice, { type: "coder" }
 
 /** Refuses to stop or delete the Coder workspace of `ws` while other Mux workspaces are in it. */
 export function refuseSharedCoder(ws: Workspace, all: Workspace[], action: CoderDeleteAction | undefined): void {
-  if (ws.runtime.type !== "ssh" || !ws.runtime.coder || !action || action === "keep") return;
-  const name = ws.runtime.coder.workspaceName;
-  const others = all.filter((w) => w.id !== ws.id && w.runtime.type === "ssh" && w.runtime.coder?.workspaceName === name).map((w) => w.name);
+  const name = coderPart(ws.runtime)?.workspaceName;
+  if (!name || !action || action === "keep") return;
+  const others = all.filter((w) => w.id !== ws.id && coderPart(w.runtime)?.workspaceName === name).map((w) => w.name);
   if (others.length) throw new ConfigError(`the Coder workspace "${name}" is used by ${others.join(", ")} too: keep it, or delete those first`);
 }

@@ -4,6 +4,7 @@ import type { Project, Workspace } from "./config.js";
 import type { CoderWorkspaces } from "./coderWorkspaces.js";
 import type { DockerWorkspaces } from "./dockerWorkspaces.js";
 import type { CoderDeleteAction } from "./coderWorkspaces.js";
+import { coderPart } from "./schemas.js";
 import type { RemoteWorkspaces } from "./service.js";
 import type { SshWorkspaces } from "./sshWorkspaces.js";
 
@@ -26,7 +27,7 @@ export class RemoteRuntimes implements RemoteWorkspaces {
   }
 
   private of(ws: Workspace): RemoteWorkspaces {
-    if (ws.runtime.type === "ssh" && ws.runtime.coder) return this.kinds.coder;
+    if (coderPart(ws.runtime)) return this.kinds.coder;
     if (ws.runtime.type === "ssh" || ws.runtime.type === "docker") return this.kinds[ws.runtime.type];
     throw new ConfigError(`workspace "${ws.name}" is not a remote workspace`);
   }

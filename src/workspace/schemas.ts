@@ -45,6 +45,11 @@ export function isRemote(runtime: RuntimeConfig): runtime is RemoteRuntimeConfig
   return runtime.type === "ssh" || runtime.type === "docker";
 }
 
+/** The Coder workspace an SSH workspace is in, if it is in one. */
+export function coderPart(runtime: RuntimeConfig): CoderWorkspaceConfig | undefined {
+  return runtime.type === "ssh" ? runtime.coder : undefined;
+}
+
 /** The git worktree on this machine a workspace works in (a worktree, or a dev container's), if it has one. */
 export function localWorktree(runtime: RuntimeConfig): string | undefined {
   return runtime.type === "worktree" || runtime.type === "devcontainer" ? runtime.path : undefined;

@@ -5,6 +5,7 @@ import { useStore } from "../state/store";
 import { closeOverlay, selectWorkspace, uiStore } from "../state/ui";
 import { selectOrder, workspacesStore } from "../state/workspaces";
 import { stepWorkspace } from "../state/workspacesModel";
+import { coderPart } from "../../../src/workspace/schemas";
 import { InlineError, Modal } from "./Modal";
 
 type CoderDeleteAction = "keep" | "stop" | "delete";
@@ -54,7 +55,7 @@ export function DeleteDialog({ workspaceId }: { workspaceId: string }) {
   const [refusal, setRefusal] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   const name = ws?.name ?? workspaceId;
-  const coder = ws?.runtime.type === "ssh" ? ws.runtime.coder : undefined;
+  const coder = ws ? coderPart(ws.runtime) : undefined;
   // Stopping is what the original Mux does on archive by default; a workspace Mux did not make is kept.
   const [coderAction, setCoderAction] = useState<CoderDeleteAction>(coder?.existingWorkspace ? "keep" : "stop");
 

@@ -30,6 +30,12 @@ export function CoderFields({ value, onChange }: { value: CoderPick; onChange: (
     };
   }, []);
 
+  // Picked before the list arrived: the first one, as the select shows it.
+  const first = list?.workspaces[0]?.name;
+  useEffect(() => {
+    if (existing && !value.workspace && first) onChange({ workspace: first });
+  }, [existing, value.workspace, first, onChange]);
+
   return (
     <div className="space-y-2" data-testid="coder-fields">
       <div className="flex gap-3 text-[12px]" role="radiogroup">

@@ -6,6 +6,7 @@ import { coderSshConfig, type FakeCoder, installFakeCoder } from "../helpers/fak
 import { gitIn, makeRepo } from "../helpers/git.js";
 import { lastEvent, runMux, tempDirs } from "../helpers/mux.js";
 import { connect, startServer } from "../helpers/server.js";
+import { attachTerminal } from "../helpers/terminal.js";
 import { hasSshd, startSshd, type TestSshd } from "../helpers/sshd.js";
 
 const KEY = "sk-ant-coder-test-0123456789abcdef";
@@ -167,7 +168,7 @@ describe.skipIf(!hasSshd)("Coder workspaces through a stand-in coder CLI and a r
     expect(gone.stderr).toContain('there is no Coder workspace "not-there"');
   });
 
-  it("through the server: created from the web app's API with its status, reattached after a restart, deleted with its Coder workspace", {
+  it("through the server: created from the web app's API with its status and a terminal, reattached after a restart, deleted with its Coder workspace", {
     timeout: 180_000,
   }, async () => {
     let server = await startServer({ muxRoot: dirs.muxRoot, env: env() });
@@ -183,6 +184,13 @@ describe.skipIf(!hasSshd)("Coder workspaces through a stand-in coder CLI and a r
       expect(listed.workspaces).toContainEqual({ name: "mux-web1", template: "docker-dev", status: "running" });
       fs.writeFileSync(path.join(remoteDir("web1"), "draft.txt"), "x\n");
       expect(await c.api.workspaces.gitStatus({ workspaceId: id, refresh: true })).toMatchObject({ branch: "web1", dirtyFiles: 1 });
+      // A terminal: a login shell in the remote worktree, through the same coder ssh route.
+      const t = await c.api.terminal.create({ workspaceId: id, cols: 100, rows: 30 });
+      const term = await attachTerminal(server, t.id);
+      term.send('echo "cwd=$(pwd) rt=$MUX_RUNTIME"\r');
+      expect((await term.waitForText(/cwd=(\/\S+) rt=(\w+)/)).slice(1, 3)).toEqual([remoteDir("web1"), "ssh"]);
+      term.close();
+      await c.api.terminal.close({ terminalId: t.id });
     } finally {
       c.close();
       await server.stop();

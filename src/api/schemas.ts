@@ -2,7 +2,7 @@ import { z } from "zod";
 import { AgentEventSchema, ModeSchema, ThinkingLevelSchema, UsageSchema } from "../agent/events.js";
 import { ChatMessageSchema } from "../agent/messages.js";
 import { ProjectSchema, WorkspaceSchema, WorkspaceSettingsSchema } from "../workspace/schemas.js";
-import { CODER_STATUSES } from "../runtime/coderStatuses.js";
+import { CODER_DELETE_ACTIONS, CODER_STATUSES } from "../runtime/coderStatuses.js";
 import { OverlapBadgeSchema } from "./overlap.js";
 
 /**
@@ -28,7 +28,7 @@ export const RuntimeChoiceSchema = z.discriminatedUnion("type", [
 export const CoderStatusSchema = z.enum([...CODER_STATUSES, "missing"]);
 
 /** What becomes of a Coder workspace when the Mux workspace in it is deleted. */
-export const CoderDeleteActionSchema = z.enum(["keep", "stop", "delete"]);
+export const CoderDeleteActionSchema = z.enum(CODER_DELETE_ACTIONS);
 
 /** The user's Coder workspaces, for the new-workspace dialog (error: why they could not be listed). */
 export const CoderListSchema = z.object({

@@ -1,5 +1,5 @@
 import { ConfigError } from "../config/errors.js";
-import type { CoderDeleteAction } from "../workspace/coderWorkspaces.js";
+import { CODER_DELETE_ACTIONS, type CoderDeleteAction } from "../runtime/coderStatuses.js";
 import type { Workspace } from "../workspace/config.js";
 import { coderPart } from "../workspace/schemas.js";
 import type { RuntimeChoice } from "../workspace/service.js";
@@ -28,8 +28,6 @@ export function parseRuntimeOption(value: string): RuntimeChoice {
   );
 }
 
-const CODER_ACTIONS = ["keep", "stop", "delete"] as const;
-
 /** `--coder` of `workspace delete`: required for a workspace in a Coder workspace, refused for any other. */
 export function coderDeleteOption(ws: Workspace, value: string | undefined): CoderDeleteAction | undefined {
   const coder = coderPart(ws.runtime);
@@ -42,6 +40,6 @@ export function coderDeleteOption(ws: Workspace, value: string | undefined): Cod
       `workspace "${ws.name}" is in the Coder workspace "${coder.workspaceName}": say what becomes of it with --coder keep, --coder stop or --coder delete`,
     );
   }
-  if (!(CODER_ACTIONS as readonly string[]).includes(value)) throw new ConfigError(`--coder takes keep, stop or delete, not "${value}"`);
+  if (!(CODER_DELETE_ACTIONS as readonly string[]).includes(value)) throw new ConfigError(`--coder takes keep, stop or delete, not "${value}"`);
   return value as CoderDeleteAction;
 }

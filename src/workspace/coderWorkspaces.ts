@@ -1,5 +1,6 @@
 import { ConfigError } from "../config/errors.js";
 import { CoderCli, type CoderStatus, type CoderWorkspaceInfo, coderHost, coderNameFor, coderSshOptions, isCoderName } from "../runtime/coderCli.js";
+import type { CoderDeleteAction } from "../runtime/coderStatuses.js";
 import type { SshRuntime } from "../runtime/ssh.js";
 import type { Project, Workspace } from "./config.js";
 import { type CoderWorkspaceConfig, coderPart } from "./schemas.js";
@@ -7,8 +8,7 @@ import type { PrepareOptions, RemoveOptions } from "./remoteWorkspaces.js";
 import type { RemoteWorkspaces, RuntimeChoice } from "./service.js";
 import type { SshWorkspaces } from "./sshWorkspaces.js";
 
-/** What happens to the Coder workspace when the Mux workspace in it is deleted. */
-export type CoderDeleteAction = "keep" | "stop" | "delete";
+export type { CoderDeleteAction };
 
 /** The sidebar's statuses are at most this old (one `coder list` per period, only while Coder workspaces exist). */
 export const CODER_POLL_MS = 30_000;

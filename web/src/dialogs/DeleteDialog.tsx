@@ -5,10 +5,9 @@ import { useStore } from "../state/store";
 import { closeOverlay, selectWorkspace, uiStore } from "../state/ui";
 import { selectOrder, workspacesStore } from "../state/workspaces";
 import { stepWorkspace } from "../state/workspacesModel";
+import type { CoderDeleteAction } from "../../../src/runtime/coderStatuses";
 import { coderPart } from "../../../src/workspace/schemas";
 import { InlineError, Modal } from "./Modal";
-
-type CoderDeleteAction = "keep" | "stop" | "delete";
 
 const CODER_ACTIONS: { action: CoderDeleteAction; label: string }[] = [
   { action: "stop", label: "Stop it (coder stop)" },

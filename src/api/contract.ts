@@ -10,6 +10,8 @@ import { terminalContract } from "./terminal.js";
 import {
   ChatItemSchema,
   ChatMessageSchema,
+  CoderDeleteActionSchema,
+  CoderListSchema,
   CostSummarySchema,
   GitStatusSchema,
   ModelChoicesSchema,
@@ -59,7 +61,10 @@ export const contract = {
     updateSettings: oc.input(id.extend({ settings: WorkspaceSettingsSchema })).output(z.object({ ok: z.literal(true) })),
     rename: oc.input(id.extend({ name: z.string().min(1) })).output(WorkspaceSchema),
     fork: oc.input(id.extend({ name: z.string().optional() })).output(WorkspaceSchema),
-    delete: oc.input(id.extend({ force: z.boolean().optional() })).output(z.object({ ok: z.literal(true) })),
+    /** coder: what becomes of the Coder workspace it is in (kept when absent). */
+    delete: oc.input(id.extend({ force: z.boolean().optional(), coder: CoderDeleteActionSchema.optional() })).output(z.object({ ok: z.literal(true) })),
+    /** The user's Coder workspaces (`coder list`), for attaching a new workspace to one. */
+    coderList: oc.output(CoderListSchema),
     recreate: oc.input(id).output(WorkspaceSchema),
     /** The user looked at the workspace: clears its unread mark. */
     markRead: oc.input(id).output(z.object({ ok: z.literal(true) })),

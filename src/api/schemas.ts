@@ -2,6 +2,7 @@ import { z } from "zod";
 import { AgentEventSchema, ModeSchema, ThinkingLevelSchema, UsageSchema } from "../agent/events.js";
 import { ChatMessageSchema } from "../agent/messages.js";
 import { ProjectSchema, WorkspaceSchema, WorkspaceSettingsSchema } from "../workspace/schemas.js";
+import { CODER_DELETE_ACTIONS, CODER_STATUSES } from "../runtime/coderStatuses.js";
 import { OverlapBadgeSchema } from "./overlap.js";
 
 /**
@@ -19,7 +20,21 @@ export const RuntimeChoiceSchema = z.discriminatedUnion("type", [
   z.object({ type: z.literal("docker"), image: z.string().min(1).optional() }),
   /** configPath relative to the project; .devcontainer/devcontainer.json by default. */
   z.object({ type: z.literal("devcontainer"), configPath: z.string().min(1).optional() }),
+  /** A new Coder workspace from `template`, or the existing Coder workspace `workspace` (exactly one). */
+  z.object({ type: z.literal("coder"), template: z.string().min(1).optional(), workspace: z.string().min(1).optional() }),
 ]);
+
+/** A Coder workspace's latest build as `coder list` reports it; "missing": not listed (deleted elsewhere). */
+export const CoderStatusSchema = z.enum([...CODER_STATUSES, "missing"]);
+
+/** What becomes of a Coder workspace when the Mux workspace in it is deleted. */
+export const CoderDeleteActionSchema = z.enum(CODER_DELETE_ACTIONS);
+
+/** The user's Coder workspaces, for the new-workspace dialog (error: why they could not be listed). */
+export const CoderListSchema = z.object({
+  workspaces: z.array(z.object({ name: z.string(), template: z.string(), status: CoderStatusSchema })),
+  error: z.string().optional(),
+});
 
 export const GitStatusSchema = z.object({
   branch: z.string().nullable(),
@@ -81,6 +96,8 @@ export const WorkspaceSummarySchema = WorkspaceSchema.extend({
   git: GitStatusSchema.nullable(),
   /** Other workspaces changing the same files, conflicts among them and with the base (null: none). */
   overlap: OverlapBadgeSchema.nullable().optional(),
+  /** Its Coder workspace's status as last listed (absent: not in a Coder workspace, or not listed yet). */
+  coderStatus: CoderStatusSchema.nullable().optional(),
   /** This workspace's own cost (a fork's copied history is its parent's). */
   ...PartialCost,
 });

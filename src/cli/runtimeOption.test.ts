@@ -11,8 +11,12 @@ describe("--runtime", () => {
     expect(parseRuntimeOption("docker:ghcr.io/acme/dev:1.2")).toEqual({ type: "docker", image: "ghcr.io/acme/dev:1.2" });
     // No image: the project's .mux/docker.json names it.
     expect(parseRuntimeOption("docker")).toEqual({ type: "docker" });
+    // A new Coder workspace from a template, or an existing one.
+    expect(parseRuntimeOption("coder docker-dev")).toEqual({ type: "coder", template: "docker-dev" });
+    expect(parseRuntimeOption("coder:my-box")).toEqual({ type: "coder", workspace: "my-box" });
+    expect(() => parseRuntimeOption("coder")).toThrow("unknown runtime");
     expect(() => parseRuntimeOption("podman x")).toThrow(
-      'unknown runtime "podman x": use local, worktree, "ssh <host>", "docker [image]" or "devcontainer [config]"',
+      'unknown runtime "podman x": use local, worktree, "ssh <host>", "docker [image]", "devcontainer [config]", "coder <template>" or "coder:<workspace>"',
     );
   });
 });

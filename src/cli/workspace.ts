@@ -6,7 +6,7 @@ import type { Workspace } from "../workspace/config.js";
 import { cliAction } from "./action.js";
 import { noteName } from "./nameNote.js";
 import { colors, err, out } from "./output.js";
-import { parseRuntimeOption } from "./runtimeOption.js";
+import { coderDeleteOption, parseRuntimeOption } from "./runtimeOption.js";
 import { createWorkspaceService } from "../app/services.js";
 import { registerDiffCommand } from "./workspaceDiff.js";
 
@@ -26,7 +26,13 @@ function describe(ws: Workspace & { health?: string }): string {
   const c = colors(process.stdout);
   const rt = ws.runtime;
   const where =
-    rt.type === "ssh" ? `${rt.host}:${rt.path}` : rt.type === "docker" ? `${rt.container}:${rt.path}` : rt.type === "local" ? ws.projectPath : rt.path;
+    rt.type === "ssh"
+      ? `${rt.coder ? `coder:${rt.coder.workspaceName}` : rt.host}:${rt.path}`
+      : rt.type === "docker"
+        ? `${rt.container}:${rt.path}`
+        : rt.type === "local"
+          ? ws.projectPath
+          : rt.path;
   const problem = rt.type === "unsupported" ? (rt.kind === "multi-project" ? "spans several projects" : `needs the ${rt.kind} runtime`) : ws.health;
   const health = ws.health && ws.health !== "ok" ? ` ${c.red(problem ?? "")}` : "";
   return `${c.bold(ws.name)}\t${ws.id}\t${rt.type === "unsupported" ? rt.kind : rt.type}\t${ws.branch ?? "-"}\t${where}${health}`;
@@ -72,7 +78,11 @@ export function registerWorkspaceCommands(program: Command): Command {
     .command("create [name]")
     .description("Create a workspace (a new branch in its own worktree by default)")
     .option(...projectOption)
-    .option("--runtime <runtime>", 'worktree (default), local, "ssh <host>", "docker [image]" or "devcontainer [config]"', "worktree")
+    .option(
+      "--runtime <runtime>",
+      'worktree (default), local, "ssh <host>", "docker [image]", "devcontainer [config]", "coder <template>" (a new Coder workspace) or "coder:<workspace>" (an existing one)',
+      "worktree",
+    )
     .option("--base <branch>", "branch to start from (default: the project's trunk)")
     .option("--json", "machine-readable output")
     .action(
@@ -147,12 +157,13 @@ export function registerWorkspaceCommands(program: Command): Command {
     .description("Delete a workspace, its worktree and the branch it created")
     .option(...projectOption)
     .option("-f, --force", "delete even with uncommitted changes or unmerged commits")
+    .option("--coder <action>", "for a workspace in a Coder workspace: keep, stop or delete that Coder workspace (required there)")
     .option("--json", "machine-readable output")
     .action(
-      cliAction(async (ref: string, opts: ProjectOpt & { force?: boolean }) => {
+      cliAction(async (ref: string, opts: ProjectOpt & { force?: boolean; coder?: string }) => {
         const service = createWorkspaceService();
         const ws = service.get(ref, await projectOf(opts, false));
-        await service.delete(ws.id, { force: opts.force });
+        await service.delete(ws.id, { force: opts.force, coder: coderDeleteOption(ws, opts.coder) });
         out(opts.json ? `${JSON.stringify({ deleted: ws.id })}\n` : `deleted ${ws.name}\n`);
       }),
     );

@@ -15,6 +15,8 @@ export interface SshConnectionOptions {
   connectTimeoutSecs?: number;
   /** false: a fresh connection per command (slow; for comparison and as a fallback). */
   multiplex?: boolean;
+  /** More ssh options, after Mux's own (e.g. a Coder workspace's ProxyCommand). */
+  extraOptions?: string[];
 }
 
 /** Unix socket paths are limited to 104-108 bytes; ssh adds %C (40) and a 17-byte temp suffix. */
@@ -48,6 +50,7 @@ export function sshBaseArgs(o: SshConnectionOptions): string[] {
     ...(o.multiplex === false
       ? [...opt("ControlMaster=no"), ...opt("ControlPath=none")]
       : [...opt("ControlMaster=auto"), ...opt(`ControlPath=${controlPathFor(o.controlDir)}`), ...opt("ControlPersist=600")]),
+    ...(o.extraOptions ?? []),
   ];
 }
 

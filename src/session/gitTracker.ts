@@ -71,7 +71,7 @@ export class GitTracker {
     if (known?.key === key) return;
     let runtime: Runtime;
     try {
-      await this.service.prepare(ws);
+      await this.service.prepare(ws, { wake: false });
       runtime = this.service.runtime(ws);
     } catch {
       return; // e.g. SSH support missing: no status

@@ -2,7 +2,7 @@ import * as fs from "node:fs";
 import type { GitStatusView, WorkspaceListEvent, WorkspaceSummary } from "../api/schemas.js";
 import type { OverlapTracker } from "../overlap/tracker.js";
 import type { Workspace } from "../workspace/config.js";
-import { localWorktree, type MuxConfig } from "../workspace/schemas.js";
+import { coderPart, localWorktree, type MuxConfig } from "../workspace/schemas.js";
 import type { WorkspaceHealth, WorkspaceService } from "../workspace/service.js";
 import { AsyncQueue } from "./asyncQueue.js";
 import { errorMessage, HubError } from "./errors.js";
@@ -57,6 +57,7 @@ export class WorkspaceFeed {
   private ticks = 0;
   private lastTickError = "";
   private readonly unloadAfterMs: number;
+  private readonly stopCoder: (() => void) | undefined;
 
   constructor(
     private readonly service: WorkspaceService,
@@ -78,6 +79,17 @@ export class WorkspaceFeed {
       .catch((err) => this.host.warn(errorMessage(err)))
       .then(() => this.git.tick(this.workspaces()))
       .catch((err) => this.host.warn(`git status: ${errorMessage(err)}`));
+    // A Coder workspace's status changed (listed, or started by Mux): its Mux workspaces' rows change.
+    this.stopCoder = service.coder?.onStatus((name) => {
+      try {
+        for (const w of this.workspaces()) if (coderPart(w.runtime)?.workspaceName === name) this.changed(w.id);
+      } catch (err) {
+        this.host.warn(errorMessage(err));
+      }
+    });
+    void Promise.resolve()
+      .then(() => service.coder?.poll(this.workspaces()))
+      .catch(() => {});
     this.unloadAfterMs = opts.unloadAfterMs ?? 10 * 60_000;
     const tickMs = opts.tickMs ?? 15_000;
     if (tickMs > 0) {
@@ -157,6 +169,8 @@ export class WorkspaceFeed {
       activity: s.activity,
       git: this.git.get(ws.id),
       overlap: this.overlap.badge(ws.id),
+      // Only for workspaces in a Coder workspace: other rows stay as they were on the wire.
+      ...(coderPart(ws.runtime) ? { coderStatus: this.service.coder?.statusOf(ws) ?? null } : {}),
       ...s.workspaceCost(),
     };
   }
@@ -229,6 +243,7 @@ export class WorkspaceFeed {
         session.syncFromDisk();
         session.unloadIfIdle(this.unloadAfterMs);
       }
+      void this.service.coder?.poll(all);
       await this.git.tick(all, { containers: this.ticks % CONTAINER_STATUS_EVERY_TICKS === 0 });
       if (this.ticks % OVERLAP_FRESH_EVERY_TICKS === 0) this.overlap.scheduleAll();
       this.lastTickError = "";
@@ -258,6 +273,7 @@ export class WorkspaceFeed {
   /** Ends the periodic pass and every list subscription. */
   dispose(): void {
     if (this.timer) clearInterval(this.timer);
+    this.stopCoder?.();
     for (const q of this.listSubscribers) q.close();
   }
 

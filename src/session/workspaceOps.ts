@@ -1,4 +1,5 @@
 import { expandHome } from "../config/paths.js";
+import type { CoderDeleteAction } from "../workspace/coderWorkspaces.js";
 import type { Project, Workspace } from "../workspace/config.js";
 import { git } from "../workspace/git.js";
 import { suggestName } from "../workspace/names.js";
@@ -163,12 +164,12 @@ export class WorkspaceOps {
     return ws;
   }
 
-  async delete(id: string, force = false): Promise<void> {
+  async delete(id: string, force = false, coder?: CoderDeleteAction): Promise<void> {
     const ws = this.feed.get(id);
     // Stop the agent first: it must not write into a directory being removed.
     await this.host.existing(id)?.close();
     try {
-      await this.serial(ws.projectPath, () => this.service.delete(ws.id, { force }));
+      await this.serial(ws.projectPath, () => this.service.delete(ws.id, { force, coder }));
     } catch (err) {
       this.host.forget(id); // closed: a fresh one is made on next use
       this.feed.changed(id);

@@ -7,13 +7,26 @@ import { EDITOR_NAMES, type EditorSetting, templateProblem } from "./editorLink.
  * Mux's format, which registry/ reads and writes). Browser-safe: no Node imports here.
  */
 
+/**
+ * The Coder workspace an SSH workspace lives in, reached through `coder ssh --stdio`; the same
+ * fields as the original Mux's `runtimeConfig.coder`.
+ */
+export const CoderWorkspaceConfigSchema = z.object({
+  workspaceName: z.string(),
+  /** The template Mux created it from (absent when Mux attached to an existing one). */
+  template: z.string().optional(),
+  /** Mux attached to a workspace the user already had (and does not delete it unasked). */
+  existingWorkspace: z.boolean().optional(),
+});
+export type CoderWorkspaceConfig = z.infer<typeof CoderWorkspaceConfigSchema>;
+
 export const RuntimeConfigSchema = z.discriminatedUnion("type", [
   /** Runs in the project directory itself: no isolation. */
   z.object({ type: z.literal("local") }),
   /** A git worktree on this machine. */
   z.object({ type: z.literal("worktree"), path: z.string() }),
-  /** A git worktree on a remote host reached with the system ssh. */
-  z.object({ type: z.literal("ssh"), host: z.string(), path: z.string() }),
+  /** A git worktree on a remote host reached with the system ssh (a Coder workspace's, with `coder`). */
+  z.object({ type: z.literal("ssh"), host: z.string(), path: z.string(), coder: CoderWorkspaceConfigSchema.optional() }),
   /** A long-lived container made from `image`, the workspace at `path` inside it. */
   z.object({ type: z.literal("docker"), image: z.string(), container: z.string(), path: z.string() }),
   /** A worktree here (`path`) opened in the project's dev container (`configPath`, relative to the worktree). */
@@ -30,6 +43,11 @@ export type RemoteRuntimeConfig = Extract<RuntimeConfig, { type: "ssh" | "docker
 /** Runtimes whose files live elsewhere (a host, a container) and reach this machine only through git bundles. */
 export function isRemote(runtime: RuntimeConfig): runtime is RemoteRuntimeConfig {
   return runtime.type === "ssh" || runtime.type === "docker";
+}
+
+/** The Coder workspace an SSH workspace is in, if it is in one. */
+export function coderPart(runtime: RuntimeConfig): CoderWorkspaceConfig | undefined {
+  return runtime.type === "ssh" ? runtime.coder : undefined;
 }
 
 /** The git worktree on this machine a workspace works in (a worktree, or a dev container's), if it has one. */

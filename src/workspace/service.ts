@@ -8,6 +8,8 @@ import { containerNameFor } from "../runtime/dockerCli.js";
 import { LocalRuntime } from "../runtime/local.js";
 import type { Runtime } from "../runtime/types.js";
 import { ConfigStore, type Project, type Workspace } from "./config.js";
+import { type CoderWorkspaces, coderRuntimeFor, refuseSharedCoder } from "./coderWorkspaces.js";
+import type { PrepareOptions, RemoveOptions } from "./remoteWorkspaces.js";
 import { Devcontainers } from "./devcontainers.js";
 import { isRemote, localWorktree } from "./schemas.js";
 import { GitError, git, gitMaybe } from "./git.js";
@@ -23,6 +25,8 @@ export type RuntimeChoice =
   | { type: "local" }
   | { type: "worktree" }
   | { type: "ssh"; host: string }
+  /** A new Coder workspace from `template`, or the existing Coder workspace `workspace`. */
+  | { type: "coder"; template?: string; workspace?: string }
   | { type: "docker"; image?: string }
   /** The project's dev container; configPath relative to the project (.devcontainer/devcontainer.json by default). */
   | { type: "devcontainer"; configPath?: string };
@@ -45,10 +49,10 @@ export interface WorkspaceWithHealth extends Workspace {
   health: WorkspaceHealth;
 }
 
-/** The remote side of SSH and Docker workspaces; supplied by their modules. */
+/** The remote side of SSH, Coder and Docker workspaces; supplied by their modules. */
 export interface RemoteWorkspaces {
   create(ws: Workspace, project: Project): Promise<void>;
-  remove(ws: Workspace, force: boolean): Promise<void>;
+  remove(ws: Workspace, force: boolean, opts?: RemoveOptions): Promise<void>;
   /** The commit checked out in the remote worktree. */
   head(ws: Workspace): Promise<string>;
   /** The commit a fork of `ws` starts from, made available to the fork's side. */
@@ -56,8 +60,8 @@ export interface RemoteWorkspaces {
   /** Moves the remote worktree and its branch to `name`; returns the new remote path. */
   rename(ws: Workspace, name: string): Promise<string>;
   runtime(ws: Workspace): Runtime;
-  /** Whatever runtime() needs to ask the host first (its home directory, for a `~/…` path). */
-  prepare(ws: Workspace): Promise<void>;
+  /** Whatever runtime() needs first (the host's home directory for a `~/…` path, a started Coder workspace). */
+  prepare(ws: Workspace, opts?: PrepareOptions): Promise<void>;
   /** Refs that fetching the workspace's branch leaves in the local project (removed with it). */
   localRefs(ws: Workspace): string[];
   /** Brings the branch's commits into the local project and returns its tip there. */
@@ -79,6 +83,8 @@ export class WorkspaceService {
   constructor(
     readonly root = muxRoot(),
     private readonly remote?: RemoteWorkspaces,
+    /** The Coder workspaces' statuses, for the sidebar. */
+    readonly coder?: CoderWorkspaces,
   ) {
     this.store = new ConfigStore(root);
   }
@@ -204,8 +210,10 @@ export class WorkspaceService {
               ? ({ type: "devcontainer", path: this.worktreePath(project, name), configPath: choice.configPath ?? DEFAULT_DEVCONTAINER } as const)
               : choice.type === "ssh"
                 ? ({ type: "ssh", host: choice.host, path: "" } as const)
-                : // The image may come from the project's docker.json, read when the container is made.
-                  ({ type: "docker", image: choice.image ?? "", container: containerNameFor(projectPath, name), path: DOCKER_WORKSPACE_PATH } as const);
+                : choice.type === "coder"
+                  ? coderRuntimeFor(choice, name, config.workspaces)
+                  : // The image may come from the project's docker.json, read when the container is made.
+                    ({ type: "docker", image: choice.image ?? "", container: containerNameFor(projectPath, name), path: DOCKER_WORKSPACE_PATH } as const);
       const created: Workspace = {
         // 10 hex digits, as the original Mux makes them (the two apps share ids and sessions/<id>/).
         id: randomBytes(5).toString("hex"),
@@ -317,7 +325,9 @@ export class WorkspaceService {
         : source.runtime.type === "devcontainer"
           ? { type: "devcontainer", configPath: source.runtime.configPath }
           : source.runtime.type === "ssh"
-            ? { type: "ssh", host: source.runtime.host }
+            ? source.runtime.coder
+              ? { type: "coder", workspace: source.runtime.coder.workspaceName }
+              : { type: "ssh", host: source.runtime.host }
             : { type: "docker", image: (source.runtime as { image: string }).image };
     const forked = await this.create({
       projectPath: source.projectPath,
@@ -342,7 +352,7 @@ export class WorkspaceService {
    * chat. Refuses when that would lose uncommitted changes or unmerged commits, or when git
    * cannot tell (it fails, or is missing), unless forced; a refusal changes nothing.
    */
-  async delete(ref: string, opts: { force?: boolean } = {}): Promise<void> {
+  async delete(ref: string, opts: { force?: boolean } & RemoveOptions = {}): Promise<void> {
     // Its container or remote workspace is the original Mux's to remove: forgetting it here would strand it.
     const ws = this.supported(this.get(ref));
     const worktree = localWorktree(ws.runtime);
@@ -353,7 +363,8 @@ export class WorkspaceService {
       await removeWorktree(ws.projectPath, worktree, ws.branch, { force: opts.force });
     } else if (isRemote(ws.runtime)) {
       const remote = this.requireRemote();
-      await remote.remove(ws, Boolean(opts.force));
+      refuseSharedCoder(ws, this.store.read().workspaces, opts.coder);
+      await remote.remove(ws, Boolean(opts.force), { coder: opts.coder });
       // What merging or pushing it left in the local project: its fetched branch, its landed record.
       if (ws.branch && fs.existsSync(ws.projectPath)) {
         for (const ref of [...remote.localRefs(ws), `${LANDED_REFS}${ws.branch}`]) await gitMaybe(ws.projectPath, ["update-ref", "-d", ref]);
@@ -403,15 +414,16 @@ export class WorkspaceService {
    * SSH host for its home directory when the workspace's path is given from there (`~/mux/…`,
    * as the original Mux records them).
    */
-  async prepare(ws: Workspace): Promise<void> {
+  async prepare(ws: Workspace, opts?: PrepareOptions): Promise<void> {
     this.supported(ws);
-    if (isRemote(ws.runtime)) await this.requireRemote().prepare(ws);
+    if (isRemote(ws.runtime)) await this.requireRemote().prepare(ws, opts);
     if (ws.runtime.type === "devcontainer") await this.devcontainers.prepare(ws);
   }
 
   /** What git status needs for a workspace: its runtime and the base it is measured against. */
   async statusTarget(ws: Workspace): Promise<StatusTarget> {
-    await this.prepare(ws);
+    // Listing is no reason to start a stopped Coder workspace (its status is then unknown).
+    await this.prepare(ws, { wake: false });
     return { id: ws.id, runtime: this.runtime(ws), base: await this.statusBase(ws, ws.base ?? (await detectTrunk(ws.projectPath))) };
   }
 

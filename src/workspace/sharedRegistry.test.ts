@@ -49,7 +49,13 @@ describe("a config.json written by the original Mux", () => {
     expect(ws.get("1122334455")).toMatchObject({ branch: null, runtime: { type: "local" }, settings: { model: "openai:gpt-5", thinking: "max" } });
     expect(ws.get("6677889900")?.base).toBe("main");
     expect(ws.get("abcdef0123")?.runtime).toEqual({ type: "ssh", host: "devbox", path: "/home/dev/mux/api/remote-ws" });
-    expect(ws.get("c0de000001")?.runtime).toMatchObject({ type: "unsupported", kind: "coder" });
+    // The original's Coder workspace: an SSH workspace reached through `coder ssh` (its placeholder host replaced).
+    expect(ws.get("c0de000001")?.runtime).toEqual({
+      type: "ssh",
+      host: "mux-coder-ws.coder",
+      path: "~/mux/api/coder-ws",
+      coder: { workspaceName: "mux-coder-ws", template: "docker" },
+    });
     // The original's Docker workspace: its container as it named it, the workspace at /src in it.
     expect(ws.get("d0c4e40001")?.runtime).toEqual({ type: "docker", image: "node:20", container: "mux-api-dock", path: "/src" });
     // The original's dev container workspace: its worktree here, opened in the project's dev container.
@@ -101,13 +107,13 @@ describe("a config.json written by the original Mux", () => {
     writeOriginalRegistry(root, fixture());
     const before = fileText();
     const service = new WorkspaceService(root);
-    expect(() => service.runtime(service.get("coder-ws", api))).toThrow('workspace "coder-ws" needs the coder runtime, which this Mux does not have yet');
-    await expect(service.delete("coder-ws", { force: true })).rejects.toThrow("needs the coder runtime");
-    await expect(service.rename("coder-ws", "other")).rejects.toThrow("needs the coder runtime");
+    expect(() => service.runtime(service.get("both", app))).toThrow('workspace "both" spans several projects, which this Mux does not have yet');
+    await expect(service.delete("both", { force: true })).rejects.toThrow("spans several projects");
+    await expect(service.rename("both", "other")).rejects.toThrow("spans several projects");
     await expect(service.fork("both")).rejects.toThrow('workspace "both" spans several projects');
     expect(fileText()).toBe(before);
     const health = new Map((await service.listWorkspaces()).map((w) => [w.name, w.health]));
-    expect([health.get("coder-ws"), health.get("both")]).toEqual(Array(2).fill("unsupported-runtime"));
+    expect(health.get("both")).toBe("unsupported-runtime");
     expect(health.get("dock")).toBe("ok");
   });
 });

@@ -26,13 +26,31 @@ export class SshWorkspaces implements RemoteWorkspaces {
   private readonly connections = new Map<string, SshConnection>();
   /** Each host's home directory, once asked: the original Mux records paths there as `~/…`. */
   private readonly homes = new Map<string, string>();
+  /** ssh options particular to a host (a Coder workspace's ProxyCommand), set before its first use. */
+  private readonly hostOptions = new Map<string, string[]>();
 
   constructor(private readonly options: SshWorkspacesOptions) {}
+
+  /** Reaches `host` with these extra ssh options from now on (a Coder workspace through `coder ssh`). */
+  route(host: string, extraOptions: string[]): void {
+    const known = this.hostOptions.get(host);
+    if (known && known.join("\0") === extraOptions.join("\0")) return;
+    this.hostOptions.set(host, extraOptions);
+    this.connections.delete(host);
+  }
+
+  /** Ends the shared connection to `host` (its other side is going away). */
+  async disconnect(host: string): Promise<void> {
+    const c = this.connections.get(host);
+    this.connections.delete(host);
+    await c?.close();
+  }
 
   private connection(host: string): SshConnection {
     let c = this.connections.get(host);
     if (!c) {
-      c = new SshConnection({ host, controlDir: this.options.controlDir, configFile: this.options.configFile });
+      const extraOptions = this.hostOptions.get(host);
+      c = new SshConnection({ host, controlDir: this.options.controlDir, configFile: this.options.configFile, extraOptions });
       this.connections.set(host, c);
     }
     return c;

@@ -14,8 +14,18 @@ export const workspaces = {
   rename: api.workspaces.rename.handler(({ input, context }) => context.hub.ops.rename(input.workspaceId, input.name)),
   fork: api.workspaces.fork.handler(({ input, context }) => context.hub.ops.fork(input.workspaceId, input.name)),
   delete: api.workspaces.delete.handler(async ({ input, context }) => {
-    await context.hub.ops.delete(input.workspaceId, input.force);
+    await context.hub.ops.delete(input.workspaceId, input.force, input.coder);
     return ok;
+  }),
+  coderList: api.workspaces.coderList.handler(async ({ context }) => {
+    const coder = context.hub.service.coder;
+    if (!coder) return { workspaces: [], error: "Coder workspaces are not available in this build" };
+    try {
+      await coder.cli.requireSignedIn();
+      return { workspaces: await coder.list() };
+    } catch (err) {
+      return { workspaces: [], error: err instanceof Error ? err.message : String(err) };
+    }
   }),
   recreate: api.workspaces.recreate.handler(({ input, context }) => context.hub.ops.recreate(input.workspaceId)),
   markRead: api.workspaces.markRead.handler(({ input, context }) => {

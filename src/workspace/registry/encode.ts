@@ -2,7 +2,7 @@ import { isDeepStrictEqual } from "node:util";
 import type { MuxConfig, Project, Workspace } from "../schemas.js";
 import { writeSettings } from "./aiSettings.js";
 import type { Decoded } from "./decode.js";
-import { type RawObject, type RawProject, type RawRegistry, type RawWorkspace, stripTrailingSlashes } from "./raw.js";
+import { isObject, type RawObject, type RawProject, type RawRegistry, type RawWorkspace, stripTrailingSlashes } from "./raw.js";
 import { rawPathFor, runtimeConfigFor } from "./runtimeConfig.js";
 
 /**
@@ -96,7 +96,11 @@ function writeWorkspace(raw: RawWorkspace, before: Workspace, after: Workspace):
   if (runtimeConfig && !isDeepStrictEqual(runtimeConfigFor(before.runtime), runtimeConfig)) {
     // Same kind of runtime: the original's other settings for it (port, identity file) stay.
     const old = raw.runtimeConfig as RawObject | undefined;
-    raw.runtimeConfig = old?.type === runtimeConfig.type ? { ...old, ...runtimeConfig } : runtimeConfig;
+    const merged = old?.type === runtimeConfig.type ? { ...old, ...runtimeConfig } : runtimeConfig;
+    // A Coder part's other fields (preset, template organization) stay as well.
+    const [was, now] = [old?.coder, runtimeConfig.coder];
+    if (isObject(was) && isObject(now)) merged.coder = { ...was, ...now };
+    raw.runtimeConfig = merged;
   }
   if (before.title !== after.title) setOrDelete(raw, "title", after.title);
   if (before.createdAt !== after.createdAt) raw.createdAt = new Date(after.createdAt).toISOString();

@@ -1,5 +1,6 @@
 import * as os from "node:os";
 import * as path from "node:path";
+import { coderHost, isCoderName } from "../../runtime/coderCli.js";
 import { containerNameFor } from "../../runtime/dockerCli.js";
 import type { RuntimeConfig } from "../schemas.js";
 import { isObject, type RawObject, type RawWorkspace } from "./raw.js";
@@ -12,7 +13,7 @@ export const DOCKER_WORKSPACE_PATH = "/src";
  * workspace's directory, always `<srcBaseDir>/<project>/<name>` for worktrees and SSH):
  * - none at all: a workspace from before runtimes, a worktree (the original's default);
  * - `local` with a `srcBaseDir`: its older name for a worktree; without one, the project itself;
- * - `ssh` with a `coder` part: a Coder workspace, which needs the coder runtime;
+ * - `ssh` with a `coder` part: an SSH workspace in a Coder workspace (reached with `coder ssh`);
  * - `docker`: a container named `containerName` (or as the original names it), the workspace at /src;
  * - `devcontainer`: a worktree opened in the project's dev container (its `configPath`);
  * - anything newer: kept and listed, not usable here yet.
@@ -29,7 +30,7 @@ export function runtimeFromRaw(raw: RawWorkspace, projectPath: string, name: str
     case "worktree":
       return { type: "worktree", path: dir };
     case "ssh":
-      if (rc.coder !== undefined) return { type: "unsupported", kind: "coder", path: raw.path };
+      if (rc.coder !== undefined) return coderFromRaw(rc.coder, rc.host, raw.path);
       if (typeof rc.host !== "string" || !rc.host) return { type: "unsupported", kind: "ssh without a host", path: raw.path };
       // The host's own path: a leading ~ is the home directory there, not here.
       return { type: "ssh", host: rc.host, path: raw.path };
@@ -66,7 +67,12 @@ export function runtimeConfigFor(runtime: RuntimeConfig): RawObject | undefined 
       return { type: "worktree", srcBaseDir: path.dirname(path.dirname(runtime.path)) };
     case "ssh":
       // Until the remote worktree exists its path is unknown: the original's default base then.
-      return { type: "ssh", host: runtime.host, srcBaseDir: runtime.path ? path.posix.dirname(path.posix.dirname(runtime.path)) : "~/mux" };
+      return {
+        type: "ssh",
+        host: runtime.host,
+        srcBaseDir: runtime.path ? path.posix.dirname(path.posix.dirname(runtime.path)) : "~/mux",
+        ...(runtime.coder ? { coder: { ...runtime.coder } } : {}),
+      };
     case "docker":
       return runtime.container ? { type: "docker", image: runtime.image, containerName: runtime.container } : { type: "docker", image: runtime.image };
     case "devcontainer":
@@ -85,6 +91,24 @@ export function rawPathFor(runtime: RuntimeConfig, projectPath: string): string 
 export function unsupportedRuntimeMessage(name: string, runtime: Extract<RuntimeConfig, { type: "unsupported" }>): string {
   const what = runtime.kind === "multi-project" ? "spans several projects" : `needs the ${runtime.kind} runtime`;
   return `workspace "${name}" ${what}, which this Mux does not have yet: use it from the original Mux`;
+}
+
+/** The original's `coder` part ({workspaceName, template, existingWorkspace…}); unusable without a valid name. */
+function coderFromRaw(coder: unknown, host: unknown, rawPath: string): RuntimeConfig {
+  const c = isObject(coder) ? coder : {};
+  const workspaceName = typeof c.workspaceName === "string" ? c.workspaceName : "";
+  if (!isCoderName(workspaceName)) return { type: "unsupported", kind: "coder without a workspace name", path: rawPath };
+  return {
+    type: "ssh",
+    // The original may keep a placeholder (`coder://`) until the workspace is made.
+    host: typeof host === "string" && /^[\w.-]+$/.test(host) ? host : coderHost(workspaceName),
+    path: rawPath,
+    coder: {
+      workspaceName,
+      ...(typeof c.template === "string" && c.template ? { template: c.template } : {}),
+      ...(c.existingWorkspace === true ? { existingWorkspace: true } : {}),
+    },
+  };
 }
 
 function expandHome(p: string): string {

@@ -46,6 +46,31 @@ export function RuntimeBadge({ runtime }: { runtime: WorkspaceSummary["runtime"]
   );
 }
 
+type CoderStatus = NonNullable<WorkspaceSummary["coderStatus"]>;
+
+const CODER_CLASS: Partial<Record<CoderStatus, string>> = {
+  running: "text-ok",
+  starting: "text-accent",
+  pending: "text-accent",
+  stopping: "text-warn",
+  stopped: "text-warn",
+  failed: "text-err",
+  canceled: "text-err",
+  missing: "text-err",
+  deleted: "text-err",
+};
+
+/** The Coder workspace's status as `coder list` last gave it (starting, running, stopped, failed…). */
+export function CoderStatusBadge({ status }: { status: WorkspaceSummary["coderStatus"] }) {
+  if (!status) return null;
+  const label = status === "failed" ? "build failed" : status === "missing" ? "gone" : status;
+  return (
+    <span data-testid="coder-status" data-status={status} className={`shrink-0 ${CODER_CLASS[status] ?? "text-muted"}`} title={`Coder workspace: ${label}`}>
+      {label}
+    </span>
+  );
+}
+
 export function GitCompact({ git }: { git: GitView | null }) {
   const text = gitCompact(git);
   if (!text) return null;

@@ -34,7 +34,7 @@ export function formatTokens(n: number): string {
 }
 
 export function runtimeLabel(runtime: WorkspaceSummary["runtime"]): string {
-  if (runtime.type === "ssh") return `ssh ${runtime.host}`;
+  if (runtime.type === "ssh") return runtime.coder ? `coder ${runtime.coder.workspaceName}` : `ssh ${runtime.host}`;
   if (runtime.type === "docker") return `docker ${runtime.image}`;
   return runtime.type === "unsupported" ? runtime.kind : runtime.type;
 }

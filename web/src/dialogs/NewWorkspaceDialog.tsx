@@ -6,6 +6,7 @@ import { useStore } from "../state/store";
 import type { RuntimeChoice } from "../state/types";
 import { closeOverlay, openOverlay, selectWorkspace } from "../state/ui";
 import { workspacesStore } from "../state/workspaces";
+import { CoderFields, type CoderPick } from "./CoderFields";
 import { DialogForm, InlineError, Modal } from "./Modal";
 
 type RuntimeType = RuntimeChoice["type"];
@@ -15,6 +16,7 @@ const RUNTIMES: { type: RuntimeType; label: string; hint: string }[] = [
   { type: "ssh", label: "SSH", hint: "A worktree on a remote host" },
   { type: "docker", label: "Docker", hint: "Its own container on this machine" },
   { type: "devcontainer", label: "Dev container", hint: "A worktree in the project's .devcontainer" },
+  { type: "coder", label: "Coder", hint: "A worktree in a Coder workspace" },
 ];
 
 export function NewWorkspaceDialog({ projectPath: initialProject }: { projectPath?: string }) {
@@ -27,6 +29,7 @@ export function NewWorkspaceDialog({ projectPath: initialProject }: { projectPat
   const [host, setHost] = useState("");
   // Empty: the image named in the project's .mux/docker.json.
   const [image, setImage] = useState("");
+  const [coder, setCoder] = useState<CoderPick>({ template: "" });
   const [branches, setBranches] = useState<{ trunk: string; branches: string[] } | null>(null);
   const [base, setBase] = useState("");
   const [error, setError] = useState<string | null>(null);
@@ -60,10 +63,19 @@ export function NewWorkspaceDialog({ projectPath: initialProject }: { projectPat
   const submit = async () => {
     if (!project) return setError("Choose a project first.");
     if (runtime === "ssh" && !host.trim()) return setError("Enter the SSH host.");
+    if (runtime === "coder" && !(coder.template?.trim() || coder.workspace)) return setError("Enter a Coder template, or pick a Coder workspace.");
     setBusy(true);
     setError(null);
     const choice: RuntimeChoice =
-      runtime === "ssh" ? { type: "ssh", host: host.trim() } : runtime === "docker" ? { type: "docker", image: image.trim() || undefined } : { type: runtime };
+      runtime === "ssh"
+        ? { type: "ssh", host: host.trim() }
+        : runtime === "docker"
+          ? { type: "docker", image: image.trim() || undefined }
+          : runtime === "coder"
+            ? coder.workspace
+              ? { type: "coder", workspace: coder.workspace }
+              : { type: "coder", template: coder.template?.trim() }
+            : { type: runtime };
     try {
       const ws = await call((api) =>
         api.workspaces.create({
@@ -192,6 +204,7 @@ export function NewWorkspaceDialog({ projectPath: initialProject }: { projectPat
             />
           </div>
         )}
+        {runtime === "coder" && <CoderFields value={coder} onChange={setCoder} />}
         {runtime !== "local" ? (
           <div>
             <label className="label" htmlFor="nw-base">

@@ -1,6 +1,6 @@
 import { memo, useState } from "react";
 import { call } from "../api/client";
-import { Cost, GitCompact, RuntimeBadge, StatusDot } from "../app/badges";
+import { CoderStatusBadge, Cost, GitCompact, RuntimeBadge, StatusDot } from "../app/badges";
 import { DotsIcon, WarnIcon } from "../app/icons";
 import { Menu } from "../app/Menu";
 import { OverlapBadge } from "../overlap/OverlapBadge";
@@ -71,6 +71,7 @@ export const WorkspaceRow = memo(function WorkspaceRow({ workspace: w, selected,
         </span>
         <span className="mt-0.5 flex items-center gap-1.5 pl-5 text-[11px] text-muted">
           <RuntimeBadge runtime={w.runtime} />
+          <CoderStatusBadge status={w.coderStatus} />
           {w.activity.elsewhere && (
             <span data-testid="elsewhere" className="truncate text-accent" title={`An agent is running here from another Mux process: ${w.activity.elsewhere}`}>
               {w.activity.elsewhere.split(" (")[0]}

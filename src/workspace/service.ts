@@ -14,6 +14,7 @@ import { GitError, git, gitMaybe } from "./git.js";
 import type { StatusTarget } from "./gitStatus.js";
 import { copyMuxIgnored } from "./muxignore.js";
 import { normalizeName, suggestName, withSuffix, workspaceName } from "./names.js";
+import { planFilePath } from "./planFile.js";
 import { assignDirNames, projectDirName } from "./projectDirs.js";
 import { detectTrunk, projectName, remoteStatusBase, resolveProjectPath } from "./projects.js";
 import { DOCKER_WORKSPACE_PATH, unsupportedRuntimeMessage } from "./registry/runtimeConfig.js";
@@ -85,6 +86,15 @@ export class WorkspaceService {
 
   sessionDir(workspaceId: string): string {
     return path.join(sessionsDir({ MUX_ROOT: this.root }), workspaceId);
+  }
+
+  /**
+   * Where a workspace's proposed plan is kept for the user to edit: `MUX_ROOT/plans/<project>/<workspace>.md`,
+   * the original Mux's place for it (its `~/.mux/plans/<project>/<workspace>.md`), on this machine.
+   */
+  planFile(ws: Workspace): string {
+    const project = sameProject(this.listProjects(), ws.projectPath);
+    return planFilePath(this.root, project ? projectDirName(project) : path.basename(ws.projectPath), ws.name);
   }
 
   // ── projects ────────────────────────────────────────────────────────────

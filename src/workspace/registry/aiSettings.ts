@@ -17,8 +17,8 @@ function agentOf(mode: Settings["mode"]): string {
 /**
  * A workspace's model, thinking level and mode from its record: the original's `aiSettings`
  * (or its per-agent choice for the mode, which it prefers when both exist), and our `mode`,
- * `thinking` (a level picked before any model, which `aiSettings` cannot hold without one) and
- * `autoCompactPercent`.
+ * `thinking` (a level picked before any model, which `aiSettings` cannot hold without one),
+ * `autoCompactPercent` and `webFetch`.
  */
 export function settingsFromRaw(raw: RawObject): Settings {
   const mode = raw.mode === "exec" || raw.mode === "plan" ? raw.mode : undefined;
@@ -33,6 +33,7 @@ export function settingsFromRaw(raw: RawObject): Settings {
   if (mode) settings.mode = mode;
   const percent = raw.autoCompactPercent;
   if (typeof percent === "number" && Number.isInteger(percent) && percent >= 0 && percent <= 100) settings.autoCompactPercent = percent;
+  if (typeof raw.webFetch === "boolean") settings.webFetch = raw.webFetch;
   return settings;
 }
 
@@ -50,6 +51,10 @@ export function writeSettings(raw: RawObject, before: Settings, after: Settings)
   if (before.autoCompactPercent !== after.autoCompactPercent) {
     if (after.autoCompactPercent === undefined) delete raw.autoCompactPercent;
     else raw.autoCompactPercent = after.autoCompactPercent;
+  }
+  if (before.webFetch !== after.webFetch) {
+    if (after.webFetch === undefined) delete raw.webFetch;
+    else raw.webFetch = after.webFetch;
   }
   const modelChanged = before.model !== after.model && after.model !== undefined;
   const thinkingChanged = before.thinking !== after.thinking && after.thinking !== undefined;

@@ -152,6 +152,13 @@ export const Composer = memo(function Composer({ workspaceId, running, settings,
               <span className={`px-1.5 py-0.5 ${settings.mode === "exec" ? "bg-accent text-accent-fg" : "text-muted"}`}>Exec</span>
               <span className={`px-1.5 py-0.5 ${settings.mode === "plan" ? "bg-accent text-accent-fg" : "text-muted"}`}>Plan</span>
             </button>
+            <label
+              className="inline-flex cursor-pointer items-center gap-1 text-[12px] text-muted"
+              title="Let the agent fetch web pages (web_fetch) in this workspace"
+            >
+              <input type="checkbox" data-testid="web-fetch-toggle" checked={settings.webFetch} onChange={(e) => onSettings({ webFetch: e.target.checked })} />
+              Web
+            </label>
             <span className="flex-1" />
             {running && (
               <button

@@ -11,9 +11,11 @@ export interface ChatSettings {
   model?: string;
   mode: Mode;
   thinking: ThinkingLevel;
+  /** The agent may fetch web pages (web_fetch); off per workspace. */
+  webFetch: boolean;
 }
 
-const DEFAULTS: ChatSettings = { mode: "exec", thinking: "medium" };
+const DEFAULTS: ChatSettings = { mode: "exec", thinking: "medium", webFetch: true };
 const defined = (o: object | undefined) => Object.fromEntries(Object.entries(o ?? {}).filter(([, v]) => v !== undefined)) as Partial<ChatSettings>;
 
 /**
@@ -23,7 +25,7 @@ const defined = (o: object | undefined) => Object.fromEntries(Object.entries(o ?
  */
 export function useChatSettings(workspaceId: string): [ChatSettings, (patch: Partial<ChatSettings>) => void] {
   const saved = useStore(workspacesStore, (s) => s.byId[workspaceId]?.settings);
-  const { model, mode, thinking } = saved ?? {};
+  const { model, mode, thinking, webFetch } = saved ?? {};
   const [pending, setPending] = useState<Partial<ChatSettings>>({});
 
   // Picks the server has confirmed need no local copy any more.
@@ -35,7 +37,7 @@ export function useChatSettings(workspaceId: string): [ChatSettings, (patch: Par
   }, [saved]);
 
   // Stable while nothing changes: the composer re-renders only when a setting does.
-  const settings = useMemo(() => ({ ...DEFAULTS, ...defined({ model, mode, thinking }), ...pending }), [model, mode, thinking, pending]);
+  const settings = useMemo(() => ({ ...DEFAULTS, ...defined({ model, mode, thinking, webFetch }), ...pending }), [model, mode, thinking, webFetch, pending]);
 
   const update = useCallback(
     (patch: Partial<ChatSettings>) => {

@@ -1,11 +1,12 @@
 import * as path from "node:path";
+import { spawn as spawnPty } from "@lydell/node-pty";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import type { ToolPart } from "../../src/agent/messages.js";
 import type { ChatItem, WorkspaceListEvent } from "../../src/api/schemas.js";
 import { NO_USER_NOTE } from "../../src/tools/askUserQuestion.js";
 import { type FakeProvider, startFakeProvider } from "../fake-provider/index.js";
 import { makeRepo } from "../helpers/git.js";
-import { lastEvent, runMux, tempDirs } from "../helpers/mux.js";
+import { cleanEnv, lastEvent, MUX_BIN, runMux, tempDirs } from "../helpers/mux.js";
 import { type ApiClient, connect, type Connection, isAssistantMessage, readUntil, type ServerProcess, startServer } from "../helpers/server.js";
 
 /** ask_user_question: the turn waits for the user's answer over the API, and `mux run` without a terminal goes on alone. */
@@ -156,4 +157,27 @@ it("mux run without a terminal prints the question and tells the agent to decide
   });
   expect(lastEvent(r.events, "run-complete")).toMatchObject({ status: "completed", text: "I chose SQLite." });
   expect(JSON.stringify(fake.requests[1].body)).toContain("decide yourself");
+});
+
+it("mux run on a terminal asks there: a number picks that choice, and the run goes on with it", async () => {
+  fake.enqueue(askTurn(), { text: "Postgres, then." });
+  const pty = spawnPty(process.execPath, [MUX_BIN, "run", "-d", dirs.workspace, "-m", "sonnet", "set up the database"], {
+    cols: 100,
+    rows: 30,
+    env: cleanEnv({ ...env(), MUX_ROOT: dirs.muxRoot, NO_COLOR: "1" }) as Record<string, string>,
+  });
+  let screen = "";
+  let answered = false;
+  const exit = new Promise<number>((resolve) => pty.onExit(({ exitCode }) => resolve(exitCode)));
+  pty.onData((d) => {
+    screen += d;
+    if (!answered && screen.includes("2. Postgres — needs a server") && screen.includes("> ")) {
+      answered = true;
+      pty.write("2\r");
+    }
+  });
+  expect(await exit).toBe(0);
+  expect(screen).toContain("[DB] Which database?");
+  expect(screen).toContain("Postgres, then.");
+  expect(JSON.stringify(fake.requests[1].body)).toContain('\\"Which database?\\":\\"Postgres\\"');
 });

@@ -152,13 +152,20 @@ export const Composer = memo(function Composer({ workspaceId, running, settings,
               <span className={`px-1.5 py-0.5 ${settings.mode === "exec" ? "bg-accent text-accent-fg" : "text-muted"}`}>Exec</span>
               <span className={`px-1.5 py-0.5 ${settings.mode === "plan" ? "bg-accent text-accent-fg" : "text-muted"}`}>Plan</span>
             </button>
-            <label
-              className="inline-flex cursor-pointer items-center gap-1 text-[12px] text-muted"
-              title="Let the agent fetch web pages (web_fetch) in this workspace"
+            <button
+              type="button"
+              data-testid="web-fetch-toggle"
+              aria-pressed={settings.webFetch}
+              title={
+                settings.webFetch
+                  ? "The agent may fetch web pages (web_fetch): click to turn it off here"
+                  : "Web fetch is off in this workspace: click to allow it"
+              }
+              className={`rounded border border-line px-1.5 py-0.5 text-[12px] ${settings.webFetch ? "text-fg" : "text-muted line-through"}`}
+              onClick={() => onSettings({ webFetch: !settings.webFetch })}
             >
-              <input type="checkbox" data-testid="web-fetch-toggle" checked={settings.webFetch} onChange={(e) => onSettings({ webFetch: e.target.checked })} />
               Web
-            </label>
+            </button>
             <span className="flex-1" />
             {running && (
               <button

@@ -161,7 +161,7 @@ export const Composer = memo(function Composer({ workspaceId, running, settings,
                   ? "The agent may fetch web pages (web_fetch): click to turn it off here"
                   : "Web fetch is off in this workspace: click to allow it"
               }
-              className={`rounded border border-line px-1.5 py-0.5 text-[12px] ${settings.webFetch ? "text-fg" : "text-muted line-through"}`}
+              className={`rounded border px-1.5 py-0.5 text-[12px] ${settings.webFetch ? "border-accent/60 text-fg" : "border-line text-muted line-through"}`}
               onClick={() => onSettings({ webFetch: !settings.webFetch })}
             >
               Web

@@ -23,3 +23,10 @@ export function readPlanFile(file: string): string | undefined {
     throw err;
   }
 }
+
+/** Moves a plan file (a workspace was renamed); nothing to do when there is none. */
+export function movePlanFile(from: string, to: string): void {
+  if (from === to || !fs.existsSync(from)) return;
+  fs.mkdirSync(path.dirname(to), { recursive: true, mode: 0o700 });
+  fs.renameSync(from, to);
+}

@@ -116,8 +116,14 @@ describe("mux server", () => {
     expect(await api.chat.plan({ workspaceId: ws.id })).toEqual({ path: file, content: "1. Fix the login form" });
     expect((await api.workspaces.list()).find((w) => w.id === ws.id)?.activity.state).toBe("needs-input");
 
+    // The file is named after the workspace, and goes along when it is renamed.
+    await api.workspaces.rename({ workspaceId: ws.id, name: "login-fix" });
+    const moved = path.join(dirs.muxRoot, "plans", "planner", "login-fix.md");
+    expect(await api.chat.plan({ workspaceId: ws.id })).toEqual({ path: moved, content: "1. Fix the login form" });
+    expect(fs.existsSync(file)).toBe(false);
+
     await api.chat.savePlan({ workspaceId: ws.id, content: "1. Fix the login form\n2. Add a test for it" });
-    expect(fs.readFileSync(file, "utf8")).toBe("1. Fix the login form\n2. Add a test for it");
+    expect(fs.readFileSync(moved, "utf8")).toBe("1. Fix the login form\n2. Add a test for it");
 
     fake.enqueue({ text: "Done." });
     await api.chat.startPlan({ workspaceId: ws.id });

@@ -20,6 +20,8 @@ export function PlanCard({ part }: ToolCardProps) {
   const actionable = actionablePlanId === part.toolCallId;
   /** The file's content, when it is the current plan (the user may have edited it since). */
   const [saved, setSaved] = useState<string | null>(null);
+  /** Where the file is now (it moves with a renamed workspace). */
+  const [path, setPath] = useState(file);
   const [draft, setDraft] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
@@ -29,7 +31,9 @@ export function PlanCard({ part }: ToolCardProps) {
     let live = true;
     call((api) => api.chat.plan({ workspaceId }))
       .then((p) => {
-        if (live && p.path === file && p.content !== null) setSaved(p.content);
+        if (!live) return;
+        setPath(p.path);
+        if (p.content !== null) setSaved(p.content);
       })
       .catch(() => {});
     return () => {
@@ -53,6 +57,7 @@ export function PlanCard({ part }: ToolCardProps) {
     act(async () => {
       const p = await call((api) => api.chat.savePlan({ workspaceId, content: draft ?? "" }));
       setSaved(p.content);
+      setPath(p.path);
       setDraft(null);
     });
 
@@ -74,9 +79,9 @@ export function PlanCard({ part }: ToolCardProps) {
           </button>
         )}
       </div>
-      {file && (
-        <div className="truncate border-b border-accent/20 px-3 py-1 font-mono text-[11px] text-muted" data-testid="plan-path" title={file}>
-          {file}
+      {path && (
+        <div className="truncate border-b border-accent/20 px-3 py-1 font-mono text-[11px] text-muted" data-testid="plan-path" title={path}>
+          {path}
         </div>
       )}
       {draft !== null ? (

@@ -45,7 +45,7 @@ function contextWindows(env: NodeJS.ProcessEnv): (model: string) => number | nul
 }
 
 /** The message "Start" sends: the plan file's content, said to be approved. */
-export function planInstruction(file: string, plan: string): string {
+function planInstruction(file: string, plan: string): string {
   return `The plan is approved (as kept in ${file}, where I may have edited it). Implement it:\n\n${plan.trim()}`;
 }
 

@@ -312,8 +312,8 @@ export class WorkspaceSession {
   async close(timeoutMs = 5_000): Promise<void> {
     this.closed = true;
     this.queue = [];
-    // A question still waiting is left unanswered: the tool's result says Mux stopped.
-    this.interrupt("Mux stopped while waiting for the answer");
+    // The reason reaches a question still waiting: its result says the user did not answer because Mux stopped.
+    this.interrupt("Mux stopped");
     const running = this.running;
     if (running) await Promise.race([running, new Promise((r) => setTimeout(r, timeoutMs).unref())]);
     this.log.closeAll();

@@ -137,7 +137,7 @@ it("a server stopped while a question waits ends the turn cleanly: the tool's re
     expect(snapshot.messages.map((m) => m.role)).toEqual(["user", "assistant"]);
     const last = snapshot.messages[1];
     expect(last.metadata?.status).toBe("interrupted");
-    expect(toolPart(last.parts)).toMatchObject({ state: "error", output: { error: "The user did not answer: Mux stopped while waiting for the answer." } });
+    expect(toolPart(last.parts)).toMatchObject({ state: "error", output: { error: "The user did not answer: Mux stopped." } });
     expect((await conn.api.workspaces.list()).find((w) => w.id === ws.id)?.activity.state).toBe("idle");
   } finally {
     conn.close();

@@ -40,7 +40,7 @@ export type GitStatusView = z.infer<typeof GitStatusSchema>;
 
 /** What the sidebar shows per workspace, live. */
 export const ActivitySchema = z.object({
-  /** needs-input: the agent finished with a question or a plan awaiting approval. */
+  /** needs-input: the turn waits for the answer to the agent's question, or it ended with a plan awaiting approval. */
   state: z.enum(["idle", "starting", "streaming", "error", "needs-input"]),
   /** Messages typed while the agent worked, sent after the turn. */
   queued: z.array(z.string()),

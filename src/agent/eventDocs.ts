@@ -14,6 +14,7 @@ export const EVENT_DOCS: Record<AgentEvent["type"], string> = {
   "tool-call-args": "the tool's full input (`args`)",
   "tool-output": "live output of a running tool (`stream`: stdout/stderr, `text`)",
   "tool-call-end": "the tool finished: `result`, `isError`, `durationMs`",
+  question: "the agent asks the user (`toolCallId`, `questions` with their `options`); `answerable` false: nobody can answer, the agent decides itself",
   usage: "tokens and cost of one request (`usage`, `costUsd`), and the run's cost so far (`totalCostUsd`)",
   retry: "a failed request is tried again (`attempt`, `maxAttempts`, `delayMs`, `reason`)",
   notice: "something to know that is not the model's doing (`level`, `text`)",

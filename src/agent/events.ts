@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { QuestionsSchema } from "./questions.js";
 
 /**
  * The one event protocol: what the agent emits, what `mux run --json` prints (one per line),
@@ -87,6 +88,18 @@ export const ToolCallEndEvent = z.object({
   result: z.unknown(),
   isError: z.boolean(),
   durationMs: z.number(),
+});
+/**
+ * The agent asks the user (ask_user_question): `answerable` says whether someone can answer
+ * (the web app, or `mux run` on a terminal); when not, the tool tells the model to decide itself.
+ * The answer comes as the tool's result (tool-call-end).
+ */
+export const QuestionEvent = z.object({
+  type: z.literal("question"),
+  ...base,
+  toolCallId: z.string(),
+  questions: QuestionsSchema,
+  answerable: z.boolean(),
 });
 export const UsageEvent = z.object({
   type: z.literal("usage"),
@@ -221,6 +234,7 @@ export const AgentEventSchema = z.discriminatedUnion("type", [
   ToolCallArgsEvent,
   ToolOutputEvent,
   ToolCallEndEvent,
+  QuestionEvent,
   UsageEvent,
   RetryEvent,
   NoticeEvent,

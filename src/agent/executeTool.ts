@@ -1,6 +1,5 @@
 import { redact, redactDeep } from "../common/redact.js";
-import type { Runtime } from "../runtime/types.js";
-import { ToolError, type ToolDefinition, type ToolSessionState } from "../tools/types.js";
+import { type ToolContext, ToolError, type ToolDefinition } from "../tools/types.js";
 
 /** What the model sees of one tool result is capped, whatever the tool returned. */
 const MAX_RESULT_CHARS = 64_000;
@@ -25,18 +24,7 @@ function capResult(result: unknown): unknown {
  * The one wrapper every tool call goes through: validates the input, runs the tool, and turns
  * any failure into a result the model can read. A tool can never crash the loop.
  */
-export async function executeTool(
-  tool: ToolDefinition | undefined,
-  toolName: string,
-  input: unknown,
-  ctx: {
-    runtime: Runtime;
-    toolCallId: string;
-    signal: AbortSignal;
-    session: ToolSessionState;
-    onOutput: (stream: "stdout" | "stderr", text: string) => void;
-  },
-): Promise<ToolRunResult> {
+export async function executeTool(tool: ToolDefinition | undefined, toolName: string, input: unknown, ctx: ToolContext): Promise<ToolRunResult> {
   const started = Date.now();
   const fail = (error: string): ToolRunResult => ({ result: { error }, isError: true, durationMs: Date.now() - started });
   if (!tool) return fail(`Unknown tool "${toolName}". Use one of the tools you were given.`);

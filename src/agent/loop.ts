@@ -12,6 +12,7 @@ import { cacheSavingsUsd, costUsd } from "./cost.js";
 import { type AgentEvent, addUsage, emptyUsage, type Mode, type RunStatus, type ThinkingLevel, type Usage } from "./events.js";
 import { executeTool } from "./executeTool.js";
 import type { ChatMessage, Part } from "./messages.js";
+import type { Answers, Question } from "./questions.js";
 import { applyEvent, newAssistantMessage } from "./reduce.js";
 import { type RetryPolicy, retryDelayMs, sleep } from "./retry.js";
 import { type SessionCallbacks, type SessionResult, type SettleToolCall, type StepResult, streamSession } from "./streamStep.js";
@@ -53,6 +54,31 @@ export interface AgentRunInput {
   notices?: string[];
   /** Receives the live assistant message once, before streaming starts (for snapshots). */
   onMessage?: (message: ChatMessage) => void;
+  /** Someone who can answer the agent's questions; without it they are told nobody can. */
+  askUser?: AskUser;
+}
+
+/** Waits for the user's answers to a question the agent asked (the turn's signal ends the wait). */
+export type AskUser = (request: { toolCallId: string; questions: Question[] }, signal: AbortSignal) => Promise<Answers>;
+
+/** The question goes out as an event, then waits for whoever can answer, or the turn's end. */
+function asker(input: AgentRunInput, messageId: string, toolCallId: string, emit: (e: AgentEvent) => void) {
+  return async (questions: Question[]): Promise<Answers | null> => {
+    const { askUser, signal } = input;
+    emit({ type: "question", messageId, toolCallId, questions, answerable: askUser !== undefined });
+    if (!askUser) return null;
+    let onAbort = () => {};
+    const aborted = new Promise<never>((_, reject) => {
+      onAbort = () => reject(signal.reason instanceof Error ? signal.reason : new Error("the turn was interrupted"));
+      if (signal.aborted) onAbort();
+      else signal.addEventListener("abort", onAbort, { once: true });
+    });
+    try {
+      return await Promise.race([askUser({ toolCallId, questions }, signal), aborted]);
+    } finally {
+      signal.removeEventListener("abort", onAbort);
+    }
+  };
 }
 
 export interface AgentRunResult {
@@ -183,6 +209,7 @@ export async function runAgent(input: AgentRunInput): Promise<AgentRunResult> {
             signal,
             session: input.toolSession,
             onOutput: (stream, text) => emit({ type: "tool-output", messageId, toolCallId, stream, text }),
+            askUser: asker(input, messageId, toolCallId, emit),
           });
       emit({ type: "tool-call-end", messageId, toolCallId, toolName, ...run });
       if (!run.isError && toolsByName.get(toolName)?.endsTurn) endTurn = true;

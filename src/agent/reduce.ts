@@ -140,6 +140,8 @@ export function applyEvent(message: ChatMessage, event: AgentEvent): void {
       meta.error = event.message;
       settleOpenTools(message, "not run: the request failed");
       return;
+    // The question is the tool's input, already on its part; the answer is its result.
+    case "question":
     case "init-start":
     case "init-output":
     case "init-end":

@@ -194,6 +194,76 @@ export const TOOL_INPUT_JSON_SCHEMAS: Record<string, JSONSchema7> = {
     required: ["todos"],
     additionalProperties: false,
   },
+  web_fetch: {
+    $schema: "http://json-schema.org/draft-07/schema#",
+    type: "object",
+    properties: {
+      url: {
+        type: "string",
+        minLength: 1,
+        description: "The http:// or https:// URL to fetch.",
+      },
+    },
+    required: ["url"],
+    additionalProperties: false,
+  },
+  ask_user_question: {
+    $schema: "http://json-schema.org/draft-07/schema#",
+    type: "object",
+    properties: {
+      questions: {
+        minItems: 1,
+        maxItems: 4,
+        type: "array",
+        items: {
+          type: "object",
+          properties: {
+            question: {
+              type: "string",
+              minLength: 1,
+              description: "The complete question, ending with a question mark.",
+            },
+            header: {
+              description: "A very short label for the question (a word or two).",
+              type: "string",
+              maxLength: 30,
+            },
+            options: {
+              minItems: 2,
+              maxItems: 4,
+              type: "array",
+              items: {
+                type: "object",
+                properties: {
+                  label: {
+                    type: "string",
+                    minLength: 1,
+                    description: "The choice as the user sees it: 1-5 words.",
+                  },
+                  description: {
+                    description: "What choosing it means, in one sentence.",
+                    type: "string",
+                  },
+                },
+                required: ["label"],
+                additionalProperties: false,
+              },
+              description: "2-4 choices; the user may also type an answer of their own.",
+            },
+            multiSelect: {
+              description: "The user may pick several choices.",
+              type: "boolean",
+            },
+          },
+          required: ["question", "options"],
+          additionalProperties: false,
+        },
+        description: "1-4 questions, each with 2-4 choices.",
+      },
+    },
+    required: ["questions"],
+    additionalProperties: false,
+  },
   propose_plan: {
     $schema: "http://json-schema.org/draft-07/schema#",
     type: "object",

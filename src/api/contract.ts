@@ -8,6 +8,7 @@ import { landContract } from "./land.js";
 import { reviewContract } from "./review.js";
 import { terminalContract } from "./terminal.js";
 import {
+  AnswerQuestionSchema,
   ChatItemSchema,
   ChatMessageSchema,
   CoderDeleteActionSchema,
@@ -15,6 +16,7 @@ import {
   CostSummarySchema,
   GitStatusSchema,
   ModelChoicesSchema,
+  PlanFileSchema,
   ProjectSchema,
   ProvidersViewSchema,
   ProviderUpdateSchema,
@@ -87,6 +89,13 @@ export const contract = {
     /** Re-runs the last turn after an error, without a new user message. */
     retry: oc.input(id).output(z.object({ ok: z.literal(true) })),
     clearQueue: oc.input(id).output(z.object({ ok: z.literal(true) })),
+    /** Answers the question the agent is waiting on (ask_user_question); the same turn goes on. */
+    answer: oc.input(AnswerQuestionSchema).output(z.object({ ok: z.literal(true) })),
+    /** The workspace's plan file (propose_plan writes it; the user may edit it). */
+    plan: oc.input(id).output(PlanFileSchema),
+    savePlan: oc.input(id.extend({ content: z.string().min(1) })).output(PlanFileSchema),
+    /** Switches the workspace to exec and sends the plan file's content as the instruction. */
+    startPlan: oc.input(id).output(z.object({ queued: z.boolean() })),
   },
   providers: {
     get: oc.output(ProvidersViewSchema),

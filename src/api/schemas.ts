@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { AgentEventSchema, ModeSchema, ThinkingLevelSchema, UsageSchema } from "../agent/events.js";
 import { ChatMessageSchema } from "../agent/messages.js";
+import { AnswersSchema } from "../agent/questions.js";
 import { ProjectSchema, WorkspaceSchema, WorkspaceSettingsSchema } from "../workspace/schemas.js";
 import { CODER_DELETE_ACTIONS, CODER_STATUSES } from "../runtime/coderStatuses.js";
 import { OverlapBadgeSchema } from "./overlap.js";
@@ -54,7 +55,7 @@ export type GitStatusView = z.infer<typeof GitStatusSchema>;
 
 /** What the sidebar shows per workspace, live. */
 export const ActivitySchema = z.object({
-  /** needs-input: the agent finished with a question or a plan awaiting approval. */
+  /** needs-input: the turn waits for the answer to the agent's question, or it ended with a plan awaiting approval. */
   state: z.enum(["idle", "starting", "streaming", "error", "needs-input"]),
   /** Messages typed while the agent worked, sent after the turn. */
   queued: z.array(z.string()),
@@ -206,6 +207,12 @@ export const ModelChoicesSchema = z.object({
   /** At least one provider is set up (a key, or a keyless provider configured): false on a fresh install. */
   configured: z.boolean(),
 });
+
+/** The user's answers to the question the agent is waiting on (see src/agent/questions.ts). */
+export const AnswerQuestionSchema = z.object({ workspaceId: z.string(), toolCallId: z.string(), answers: AnswersSchema });
+
+/** A workspace's proposed plan as its file has it (the user may have edited it); content null: no plan yet. */
+export const PlanFileSchema = z.object({ path: z.string(), content: z.string().nullable() });
 
 export const SendMessageSchema = z.object({
   workspaceId: z.string(),

@@ -2,7 +2,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { nanoid } from "nanoid";
 import { type AgentEvent, type AgentEventOf, type ErrorKind, emptyUsage, type Mode, type RunStatus, type ThinkingLevel } from "../agent/events.js";
-import { expandHome, sessionsDir } from "../config/paths.js";
+import { expandHome, muxRoot, sessionsDir } from "../config/paths.js";
 import { SessionBusyError, SessionLock } from "../history/sessionLock.js";
 import { SessionStore } from "../history/sessionStore.js";
 import { loadProvidersConfig } from "../providers/config.js";
@@ -13,7 +13,9 @@ import type { ChatMessage } from "../agent/messages.js";
 import { ChatTurnFailure, type ChatTurnEnd, failureKind, runChatTurn } from "../session/chatSession.js";
 import type { Workspace } from "../workspace/config.js";
 import { runInitHook } from "../workspace/initHook.js";
+import { planFilePath } from "../workspace/planFile.js";
 import { resolveProjectPath } from "../workspace/projects.js";
+import { terminalAsker } from "./askTerminal.js";
 import { formatDuration } from "./duration.js";
 import { noteName } from "./nameNote.js";
 import { err } from "./output.js";
@@ -46,6 +48,8 @@ export interface RunOptions {
   json?: boolean;
   quiet?: boolean;
   hideCosts?: boolean;
+  /** false (`--no-web-fetch`): the agent is not offered web_fetch. */
+  webFetch?: boolean;
 }
 
 const EXIT: Record<RunStatus, number> = { completed: 0, error: 1, "budget-exceeded": 2, aborted: 130 };
@@ -76,6 +80,10 @@ interface RunTarget {
   defaultModel?: string;
   /** The workspace's setting: how full (in %) the window may be before a turn compacts first. */
   autoCompactPercent?: number;
+  /** The workspace's setting: false when web_fetch is off there. */
+  webFetch?: boolean;
+  /** Where a proposed plan is kept for the user to edit. */
+  planFile: string;
   /**
    * A new workspace's init hook, still running: the first tool call waits for it, and the run
    * ends after it (its events come first). One another process runs is found by the session.
@@ -93,7 +101,9 @@ async function resolveTarget(opts: RunOptions, dir: string, signal: AbortSignal,
     throw new ChatTurnFailure("usage", `--workspace-id takes letters, digits, "-" and "_", not "${opts.workspaceId}"`);
   }
   if (!opts.workspace && (!choice || choice.type === "local")) {
-    return { runtime: new LocalRuntime(dir), sessionId: opts.session ?? opts.workspaceId ?? nanoid(12) };
+    const sessionId = opts.session ?? opts.workspaceId ?? nanoid(12);
+    // No workspace: the plan is named after the session, under the directory's name.
+    return { runtime: new LocalRuntime(dir), sessionId, planFile: planFilePath(muxRoot(), path.basename(dir), sessionId) };
   }
   const given = opts.session ? "--session" : opts.workspaceId ? "--workspace-id" : undefined;
   if (given) throw new ChatTurnFailure("usage", `${given} cannot be combined with a workspace: a workspace continues its own chat`);
@@ -136,6 +146,8 @@ async function resolveTarget(opts: RunOptions, dir: string, signal: AbortSignal,
     workspace: ws,
     defaultModel: ws.settings.model,
     autoCompactPercent: ws.settings.autoCompactPercent,
+    webFetch: ws.settings.webFetch,
+    planFile: service.planFile(ws),
     initHook,
   };
 }
@@ -181,7 +193,8 @@ export async function runCommand(messageArg: string, opts: RunOptions, givenFlag
   };
   const soFar: RunSoFar = { model: opts.model ?? "", sessionId: "" };
   try {
-    const result = await runOnce(messageArg, opts, renderer, { signal: controller.signal, listen }, soFar);
+    const interrupt = () => onSignal("SIGINT");
+    const result = await runOnce(messageArg, opts, renderer, { signal: controller.signal, listen, interrupt }, soFar);
     clearTimeout(timer);
     await soFar.target?.initHook;
     // A run --timeout stopped is a failure, reported with what it cost so far.
@@ -234,7 +247,7 @@ async function runOnce(
   messageArg: string,
   opts: RunOptions,
   renderer: Renderer,
-  { signal, listen }: { signal: AbortSignal; listen: () => void },
+  { signal, listen, interrupt }: { signal: AbortSignal; listen: () => void; interrupt: () => void },
   soFar: RunSoFar,
 ): Promise<ChatTurnEnd & { sessionId: string }> {
   const message = (messageArg || (await readStdin()) || opts.goal || "").trim();
@@ -291,6 +304,10 @@ async function runOnce(
     signal,
     emit: (event) => renderer.onEvent(event),
     warn: (w) => err(`mux: warning: ${w}\n`),
+    // Someone at a terminal answers the agent's questions; a script or CI job cannot (the agent decides).
+    askUser: process.stdin.isTTY && process.stderr.isTTY ? terminalAsker(process.stdin, process.stderr, interrupt) : undefined,
+    toolOptions: { webFetch: opts.webFetch !== false && target.webFetch !== false },
+    planFile: target.planFile,
   });
   return { ...end, sessionId: target.sessionId };
 }

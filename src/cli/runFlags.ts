@@ -70,6 +70,7 @@ export const RUN_FLAGS: readonly RunFlag[] = [
   { flags: "--json", description: "print every event as one JSON object per line" },
   { flags: "-q, --quiet", description: "print only the final answer" },
   { flags: "--hide-costs", description: "leave the cost out of the summary line" },
+  { flags: "--no-web-fetch", description: "do not offer the agent the web_fetch tool (no web pages fetched)" },
   {
     flags: "--goal <objective>",
     description: "the objective, as the message when none is given (one turn; no goal runs here)",

@@ -2,7 +2,7 @@ import * as path from "node:path";
 import { nanoid } from "nanoid";
 import type { AgentEvent, ErrorKind, Mode, RunStatus, ThinkingLevel, Usage } from "../agent/events.js";
 import { addUsage, emptyUsage } from "../agent/events.js";
-import type { AgentModel } from "../agent/loop.js";
+import type { AgentModel, AskUser } from "../agent/loop.js";
 import { type ChatMessage, finalText, newUserMessage } from "../agent/messages.js";
 import { applyEvent, newAssistantMessage } from "../agent/reduce.js";
 import { sumCosts } from "../api/partialCost.js";
@@ -12,6 +12,7 @@ import type { SessionLock } from "../history/sessionLock.js";
 import type { SessionStore } from "../history/sessionStore.js";
 import type { LoadedProvidersConfig } from "../providers/config.js";
 import type { Runtime } from "../runtime/types.js";
+import type { ToolOptions } from "../tools/registry.js";
 import { GitError } from "../workspace/git.js";
 import { readInitStatus, waitForInitHook } from "../workspace/initHook.js";
 import { loadAgentCatalog } from "../agents/discover.js";
@@ -59,6 +60,12 @@ export interface ChatTurnInput {
   notices?: string[];
   /** Problems that do not end the turn (a failure that could not be saved). */
   warn?: (message: string) => void;
+  /** Someone who can answer the agent's questions (the web app, a terminal); without it the agent decides itself. */
+  askUser?: AskUser;
+  /** Optional tools turned off for this workspace or run. */
+  toolOptions?: ToolOptions;
+  /** Where a proposed plan is kept for the user to edit (default: plan.md in the chat's directory). */
+  planFile?: string;
 }
 
 export interface ChatTurnEnd {
@@ -315,6 +322,9 @@ async function turn(input: ChatTurnInput): Promise<ChatTurnEnd> {
         },
         beforeFirstTool: initGate(input),
         notices: notices.splice(0),
+        askUser: input.askUser,
+        toolOptions: input.toolOptions,
+        planFile: input.planFile,
       });
     let result = await once();
     if (held) {

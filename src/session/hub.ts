@@ -1,4 +1,5 @@
 import type { ChatMessage } from "../agent/messages.js";
+import type { Answers } from "../agent/questions.js";
 import type { ChatItem, CostSummary, GitStatusView } from "../api/schemas.js";
 import { muxRoot } from "../config/paths.js";
 import type { LockOwner } from "../history/sessionLock.js";
@@ -8,6 +9,7 @@ import { loadProvidersConfig, type ProvidersConfig, splitModelEntries } from "..
 import { contextWindowOf, parseModelString } from "../providers/models.js";
 import type { Workspace } from "../workspace/config.js";
 import { unsupportedRuntimeMessage } from "../workspace/registry/runtimeConfig.js";
+import { readPlanFile, writePlanFile } from "../workspace/planFile.js";
 import type { WorkspaceService } from "../workspace/service.js";
 import type { AsyncQueue } from "./asyncQueue.js";
 import { ElsewhereWatch } from "./elsewhereWatch.js";
@@ -40,6 +42,11 @@ function contextWindows(env: NodeJS.ProcessEnv): (model: string) => number | nul
       return null;
     }
   };
+}
+
+/** The message "Start" sends: the plan file's content, said to be approved. */
+function planInstruction(file: string, plan: string): string {
+  return `The plan is approved (as kept in ${file}, where I may have edited it). Implement it:\n\n${plan.trim()}`;
 }
 
 /**
@@ -213,6 +220,30 @@ export class Hub implements SessionHost {
 
   clearQueue(id: string): void {
     this.session(id).clearQueue();
+  }
+
+  answer(id: string, toolCallId: string, answers: Answers): void {
+    this.session(id).answer(toolCallId, answers);
+  }
+
+  // ── the plan file ────────────────────────────────────────────────────────
+
+  plan(id: string): { path: string; content: string | null } {
+    const file = this.service.planFile(this.feed.get(id));
+    return { path: file, content: readPlanFile(file) ?? null };
+  }
+
+  savePlan(id: string, content: string): { path: string; content: string } {
+    const file = this.service.planFile(this.feed.get(id));
+    writePlanFile(file, content);
+    return { path: file, content };
+  }
+
+  /** "Start": the plan as the file has it now (edited or not) becomes the instruction, in exec mode. */
+  async startPlan(id: string): Promise<{ queued: boolean }> {
+    const { path, content } = this.plan(id);
+    if (content === null || !content.trim()) throw new HubError("BAD_REQUEST", `there is no plan to start: ${path} is missing or empty`);
+    return this.send({ workspaceId: id, text: planInstruction(path, content), mode: "exec" });
   }
 
   /** Stops every turn (their partial answers are saved as interrupted) and all timers. */

@@ -1,17 +1,17 @@
-import * as fs from "node:fs";
 import * as path from "node:path";
 import { DELTA_HOLD_MS } from "../agent/deltaPacing.js";
 import type { AgentEvent, Mode, ThinkingLevel } from "../agent/events.js";
-import { type AgentModel, type AgentRunResult, runAgent } from "../agent/loop.js";
+import { type AgentModel, type AgentRunResult, type AskUser, runAgent } from "../agent/loop.js";
 import { type ChatMessage, finalText, newUserMessage } from "../agent/messages.js";
 import type { RetryPolicy } from "../agent/retry.js";
 import { buildSystemPrompt } from "../agent/systemPrompt.js";
 import type { SessionStore } from "../history/sessionStore.js";
 import type { Runtime } from "../runtime/types.js";
 import { toolAsText } from "../agent/toModelMessages.js";
-import { getTool } from "../tools/registry.js";
+import { getTool, type ToolOptions } from "../tools/registry.js";
 import type { ResolvedAgent } from "../agents/resolve.js";
 import { toolsForTurn } from "../agents/toolSet.js";
+import { writePlanFile } from "../workspace/planFile.js";
 import { recordingProcesses, stopLeftoverToolProcesses, ToolProcessRecord } from "./toolProcesses.js";
 import type { TodoItem } from "../tools/types.js";
 
@@ -37,6 +37,12 @@ export interface TurnInput {
   notices?: string[];
   /** Receives the live assistant message once, before streaming starts. */
   onMessage?: (message: ChatMessage) => void;
+  /** Someone who can answer the agent's questions (ask_user_question). */
+  askUser?: AskUser;
+  /** Which optional tools the model is offered (web_fetch). */
+  toolOptions?: ToolOptions;
+  /** Where a proposed plan is kept as a Markdown file the user can edit (default: plan.md in the chat's directory). */
+  planFile?: string;
 }
 
 export interface TurnResult extends AgentRunResult {
@@ -117,7 +123,15 @@ export async function runTurn(input: TurnInput): Promise<TurnResult> {
     model: input.model.name,
     agent: input.agent,
   });
-  const toolSession = { todos: lastTodos(input.history), plan: undefined as string | undefined };
+  const planFile = input.planFile ?? path.join(store.dir, "plan.md");
+  const toolSession = {
+    todos: lastTodos(input.history),
+    plan: undefined as string | undefined,
+    savePlan: (plan: string) => {
+      writePlanFile(planFile, plan);
+      return planFile;
+    },
+  };
   // Commands a Mux process that died mid-tool left running are stopped before anything else
   // runs here; while this turn runs, its own commands are recorded the same way.
   const notices = [...(input.notices ?? []), ...stopLeftoverToolProcesses(store.dir)];
@@ -150,7 +164,7 @@ export async function runTurn(input: TurnInput): Promise<TurnResult> {
     chatId: path.basename(store.dir),
     model: input.model,
     system,
-    tools: toolsForTurn(input.mode, input.agent),
+    tools: toolsForTurn(input.mode, input.agent, input.toolOptions),
     runtime,
     notices,
     thinking: input.thinking,
@@ -160,6 +174,7 @@ export async function runTurn(input: TurnInput): Promise<TurnResult> {
     toolSession,
     budgetUsd: input.budgetUsd,
     beforeFirstTool: input.beforeFirstTool,
+    askUser: input.askUser,
     emit,
     onMessage: (message) => {
       current = message;
@@ -177,7 +192,5 @@ export async function runTurn(input: TurnInput): Promise<TurnResult> {
   // A write still running would bring the partial file back after the turn: the turn is over
   // once it is gone (and `mux run` may exit right away).
   await store.flushPartial();
-  const plan = toolSession.plan;
-  if (plan) fs.writeFileSync(path.join(store.dir, "plan.md"), plan);
-  return { ...result, text: finalText(result.message), plan };
+  return { ...result, text: finalText(result.message), plan: toolSession.plan };
 }

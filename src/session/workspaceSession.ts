@@ -1,5 +1,6 @@
 import type { AgentEvent, Mode, ThinkingLevel } from "../agent/events.js";
 import type { ChatMessage } from "../agent/messages.js";
+import { type Answers, answersProblem, type Question } from "../agent/questions.js";
 import { applyEvent, newAssistantMessage } from "../agent/reduce.js";
 import type { PartialCost } from "../api/partialCost.js";
 import type { Activity, CostSummary } from "../api/schemas.js";
@@ -91,6 +92,8 @@ export class WorkspaceSession {
   private readonly init: InitEvents;
   private cost: PartialCost | undefined;
   private closed = false;
+  /** The agent's question waiting for the user (ask_user_question): the turn waits until it is answered. */
+  private question: { toolCallId: string; questions: Question[]; answer: (answers: Answers) => void } | null = null;
 
   constructor(
     readonly id: string,
@@ -123,7 +126,7 @@ export class WorkspaceSession {
   get activity(): Activity {
     // An agent another process runs here (`mux run --workspace`) shows as streaming, saying where.
     const other = this.running ? undefined : this.host.elsewhere(this.id);
-    const state = this.running ? (this.streaming ? "streaming" : "starting") : other ? "streaming" : this.persisted.state;
+    const state = this.running ? (this.question ? "needs-input" : this.streaming ? "streaming" : "starting") : other ? "streaming" : this.persisted.state;
     return {
       state,
       queued: this.queue.map((q) => q.text),
@@ -214,9 +217,37 @@ export class WorkspaceSession {
     this.start({});
   }
 
-  interrupt(): void {
-    this.controller?.abort(new Error("interrupted by user"));
+  interrupt(reason = "interrupted by user"): void {
+    this.controller?.abort(new Error(reason));
   }
+
+  /** The user's answers to the question the agent is waiting on; the same turn goes on with them. */
+  answer(toolCallId: string, answers: Answers): void {
+    const q = this.question;
+    if (!q || q.toolCallId !== toolCallId) throw new HubError("CONFLICT", "that question is no longer waiting for an answer");
+    const problem = answersProblem(q.questions, answers);
+    if (problem) throw new HubError("BAD_REQUEST", problem);
+    q.answer(answers);
+  }
+
+  /** Waits for the user (the turn's end stops the wait: see loop.ts); the sidebar shows "needs input" meanwhile. */
+  private askUser = (request: { toolCallId: string; questions: Question[] }, signal: AbortSignal): Promise<Answers> =>
+    new Promise<Answers>((resolve) => {
+      const done = () => {
+        signal.removeEventListener("abort", done);
+        if (this.question?.toolCallId === request.toolCallId) this.question = null;
+        this.host.changed(this.id);
+      };
+      this.question = {
+        ...request,
+        answer: (answers) => {
+          done();
+          resolve(answers);
+        },
+      };
+      signal.addEventListener("abort", done, { once: true });
+      this.host.changed(this.id);
+    });
 
   clearQueue(): void {
     if (!this.queue.length) return;
@@ -283,7 +314,8 @@ export class WorkspaceSession {
   async close(timeoutMs = 5_000): Promise<void> {
     this.closed = true;
     this.queue = [];
-    this.interrupt();
+    // The reason reaches a question still waiting: its result says the user did not answer because Mux stopped.
+    this.interrupt("Mux stopped");
     const running = this.running;
     if (running) await Promise.race([running, new Promise((r) => setTimeout(r, timeoutMs).unref())]);
     this.log.closeAll();
@@ -381,6 +413,9 @@ export class WorkspaceSession {
       },
       notices: this.notices.splice(0),
       warn: (m) => this.host.warn(`${this.id}: ${m}`),
+      askUser: this.askUser,
+      toolOptions: { webFetch: ws?.settings.webFetch },
+      planFile: ws ? this.host.service.planFile(ws) : undefined,
     });
     if (end.status === "error") this.finish("error", end.error?.message ?? "the turn failed");
     else this.finish(end.plan ? "needs-input" : "idle");

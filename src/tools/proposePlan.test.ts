@@ -19,6 +19,14 @@ describe("propose_plan", () => {
     expect(tool.mutates).toBe(false);
   });
 
+  it("keeps the plan as a file the user can edit, and says where", async () => {
+    const saved: string[] = [];
+    ws.session.savePlan = (plan) => (saved.push(plan), "/plans/app/fix.md");
+    const r = await ws.run(tool, { plan: "1. Do it" });
+    expect(saved).toEqual(["1. Do it"]);
+    expect(r).toMatchObject({ status: "plan saved", planFile: "/plans/app/fix.md" });
+  });
+
   it("refuses an empty plan", async () => {
     await expect(ws.run(tool, { plan: "   " })).rejects.toThrow(/must not be empty/);
     expect(ws.session.plan).toBeUndefined();

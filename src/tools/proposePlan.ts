@@ -17,6 +17,12 @@ export const proposePlanTool = defineTool({
   async execute(input, ctx) {
     if (input.plan.trim() === "") throw new ToolError("plan must not be empty");
     ctx.session.plan = input.plan;
-    return { status: "plan saved", message: "The plan was shown to the user; wait for their review." };
+    // Kept as a file too: the user may edit it before approving it.
+    const planFile = ctx.session.savePlan?.(input.plan);
+    return {
+      status: "plan saved",
+      message: "The plan was shown to the user; wait for their review.",
+      ...(planFile ? { planFile } : {}),
+    };
   },
 });

@@ -13,11 +13,25 @@ describe("tool registry", () => {
       "glob",
       "grep",
       "todo_write",
+      "web_fetch",
+      "ask_user_question",
+    ]);
+  });
+
+  it("leaves web_fetch out when the workspace turned it off", () => {
+    expect(toolsForMode("exec", { webFetch: false }).map((t) => t.name)).not.toContain("web_fetch");
+    expect(toolsForMode("plan", { webFetch: false }).map((t) => t.name)).toEqual([
+      "file_read",
+      "glob",
+      "grep",
+      "todo_write",
+      "ask_user_question",
+      "propose_plan",
     ]);
   });
 
   it("offers only non-mutating tools plus propose_plan in plan mode", () => {
-    expect(toolsForMode("plan").map((t) => t.name)).toEqual(["file_read", "glob", "grep", "todo_write", "propose_plan"]);
+    expect(toolsForMode("plan").map((t) => t.name)).toEqual(["file_read", "glob", "grep", "todo_write", "web_fetch", "ask_user_question", "propose_plan"]);
   });
 
   it("has unique names", () => {

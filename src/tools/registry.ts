@@ -1,3 +1,4 @@
+import { askUserQuestionTool } from "./askUserQuestion.js";
 import { bashTool } from "./bash.js";
 import { fileEditInsertTool } from "./fileEditInsert.js";
 import { fileEditReplaceStringTool } from "./fileEditReplaceString.js";
@@ -7,6 +8,7 @@ import { globTool } from "./glob.js";
 import { grepTool } from "./grep.js";
 import { proposePlanTool } from "./proposePlan.js";
 import { todoWriteTool } from "./todoWrite.js";
+import { webFetchTool } from "./webFetch.js";
 import type { ToolDefinition } from "./types.js";
 
 /** Every tool, in the order the model is shown them. */
@@ -19,15 +21,29 @@ export const ALL_TOOLS: readonly ToolDefinition[] = [
   globTool,
   grepTool,
   todoWriteTool,
+  webFetchTool,
+  askUserQuestionTool,
   proposePlanTool,
 ];
 
 export type ToolMode = "exec" | "plan";
 
+/** Tools a workspace may turn off (absent: on). */
+export interface ToolOptions {
+  /** false: the model is not offered web_fetch (the workspace's setting, or `mux run --no-web-fetch`). */
+  webFetch?: boolean;
+}
+
+/** Every tool the workspace has not turned off. */
+export function offeredTools(options: ToolOptions = {}): ToolDefinition[] {
+  return ALL_TOOLS.filter((t) => options.webFetch !== false || t !== webFetchTool);
+}
+
 /** exec: everything but propose_plan; plan: only what cannot change the workspace, plus propose_plan. */
-export function toolsForMode(mode: ToolMode): ToolDefinition[] {
-  if (mode === "plan") return ALL_TOOLS.filter((t) => !t.mutates);
-  return ALL_TOOLS.filter((t) => t.name !== proposePlanTool.name);
+export function toolsForMode(mode: ToolMode, options: ToolOptions = {}): ToolDefinition[] {
+  const offered = offeredTools(options);
+  if (mode === "plan") return offered.filter((t) => !t.mutates);
+  return offered.filter((t) => t !== proposePlanTool);
 }
 
 export function getTool(name: string): ToolDefinition | undefined {

@@ -1,4 +1,5 @@
 import type { z } from "zod";
+import type { Answers, Question } from "../agent/questions.js";
 import type { Runtime } from "../runtime/types.js";
 
 export interface TodoItem {
@@ -15,11 +16,18 @@ export interface ToolContext {
   onOutput: (stream: "stdout" | "stderr", text: string) => void;
   /** Session-scoped state shared between tool calls (the todo list, the proposed plan). */
   session: ToolSessionState;
+  /**
+   * Asks the user and waits for the answers (ask_user_question); null (or absent) when nobody
+   * can answer (`mux run` without a terminal). Rejects when the turn is interrupted while it waits.
+   */
+  askUser?: (questions: Question[]) => Promise<Answers | null>;
 }
 
 export interface ToolSessionState {
   todos: TodoItem[];
   plan?: string;
+  /** Keeps the proposed plan as a file the user can edit; returns where it is. */
+  savePlan?: (plan: string) => string;
 }
 
 /** A tool failure the model should read and recover from; never crashes the loop. */

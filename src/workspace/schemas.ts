@@ -79,6 +79,8 @@ export const WorkspaceSettingsSchema = z.object({
   thinking: ThinkingLevelSchema.optional(),
   /** How full the model's window (in %) may be before a turn compacts the chat first; 0: never (default 70). */
   autoCompactPercent: z.number().int().min(0).max(100).optional(),
+  /** false: the agent is not offered web_fetch in this workspace (default: on). */
+  webFetch: z.boolean().optional(),
 });
 
 export const WorkspaceSchema = z

@@ -16,6 +16,7 @@ import { GitError, git, gitMaybe } from "./git.js";
 import type { StatusTarget } from "./gitStatus.js";
 import { copyMuxIgnored } from "./muxignore.js";
 import { normalizeName, suggestName, withSuffix, workspaceName } from "./names.js";
+import { movePlanFile, planFilePath } from "./planFile.js";
 import { assignDirNames, projectDirName } from "./projectDirs.js";
 import { detectTrunk, projectName, remoteStatusBase, resolveProjectPath } from "./projects.js";
 import { DOCKER_WORKSPACE_PATH, unsupportedRuntimeMessage } from "./registry/runtimeConfig.js";
@@ -91,6 +92,15 @@ export class WorkspaceService {
 
   sessionDir(workspaceId: string): string {
     return path.join(sessionsDir({ MUX_ROOT: this.root }), workspaceId);
+  }
+
+  /**
+   * Where a workspace's proposed plan is kept for the user to edit: `MUX_ROOT/plans/<project>/<workspace>.md`,
+   * the original Mux's place for it (its `~/.mux/plans/<project>/<workspace>.md`), on this machine.
+   */
+  planFile(ws: Workspace): string {
+    const project = sameProject(this.listProjects(), ws.projectPath);
+    return planFilePath(this.root, project ? projectDirName(project) : path.basename(ws.projectPath), ws.name);
   }
 
   // ── projects ────────────────────────────────────────────────────────────
@@ -298,7 +308,7 @@ export class WorkspaceService {
     } else if (isRemote(ws.runtime)) {
       runtime = { ...ws.runtime, path: await this.requireRemote().rename(ws, name) };
     }
-    return this.store.update((config) => {
+    const renamed = await this.store.update((config) => {
       const w = config.workspaces.find((x) => x.id === ws.id);
       if (!w) throw new ConfigError(`workspace "${ws.name}" was deleted meanwhile`);
       w.name = name;
@@ -306,6 +316,9 @@ export class WorkspaceService {
       w.runtime = runtime;
       return w;
     });
+    // The plan file is named after the workspace: it goes along.
+    movePlanFile(this.planFile(ws), this.planFile(renamed));
+    return renamed;
   }
 
   /** A new workspace on a new branch from the source's HEAD, with a copy of its chat. */

@@ -210,6 +210,16 @@ describe("writing a registry the original Mux shares", () => {
     await service.updateSettings("0f1e2d3c4b", { autoCompactPercent: undefined });
     expect(recordsOf(onDisk()).get("0f1e2d3c4b")).not.toHaveProperty("autoCompactPercent");
   });
+
+  it("keeps a workspace's web_fetch switch in its record, and removes it when unset", async () => {
+    writeOriginalRegistry(root, fixture());
+    const service = new WorkspaceService(root);
+    await service.updateSettings("0f1e2d3c4b", { webFetch: false });
+    expect(recordsOf(onDisk()).get("0f1e2d3c4b")?.webFetch).toBe(false);
+    expect(new WorkspaceService(root).get("0f1e2d3c4b").settings.webFetch).toBe(false);
+    await service.updateSettings("0f1e2d3c4b", { webFetch: undefined });
+    expect(recordsOf(onDisk()).get("0f1e2d3c4b")).not.toHaveProperty("webFetch");
+  });
 });
 
 describe("our own registry from before the shared format", () => {

@@ -50,7 +50,7 @@ describe.skipIf(!hasChromium)("browser: a chat the original Mux wrote", () => {
     await expect(bash.getByTestId("bash-output").textContent()).resolves.toContain("FAIL demo.test.ts");
     await expect(bash.getByTestId("bash-exit-code").textContent()).resolves.toBe("exit 1");
     // A tool Mux does not have gets the generic card, input and output shown.
-    await expect(answer.getByTestId("tool-card-web_fetch").count()).resolves.toBe(1);
+    await expect(answer.getByTestId("tool-card-memory_read").count()).resolves.toBe(1);
     // The image the user attached.
     await expect(message("u-test").getByTestId("file-image").count()).resolves.toBe(1);
   });

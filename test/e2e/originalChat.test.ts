@@ -63,7 +63,7 @@ it("mux run --workspace continues a chat the original Mux wrote: the model gets 
     expect.objectContaining({ type: "tool_use", id: "call-test", name: "bash", input: expect.objectContaining({ script: "npm test" }) }),
   );
   expect(all).toContainEqual(expect.objectContaining({ type: "tool_result", tool_use_id: "call-test", is_error: true }));
-  expect(JSON.stringify(all)).toContain("Earlier call of the tool web_fetch");
+  expect(JSON.stringify(all)).toContain("Earlier call of the tool memory_read");
   expect(all).toContainEqual(expect.objectContaining({ type: "tool_result", tool_use_id: "call-fix", is_error: true }));
   expect(JSON.stringify(sent.at(-1))).toContain("please continue");
 

@@ -210,7 +210,7 @@ describe("plan mode and instructions", () => {
     expect(r.stdout).toBe("# Plan\n1. Rename x to answer.\n");
     expect(fake.requests).toHaveLength(2);
     const tools = fake.requests[0].body.tools.map((t: { name: string }) => t.name).sort();
-    expect(tools).toEqual(["file_read", "glob", "grep", "propose_plan", "todo_write"]);
+    expect(tools).toEqual(["ask_user_question", "file_read", "glob", "grep", "propose_plan", "todo_write", "web_fetch"]);
     expect(JSON.stringify(fake.requests[0].body.system)).toContain("PLAN MODE");
     expect(fs.readFileSync(path.join(dirs.workspace, "app.ts"), "utf8")).toBe("export const x = 1;\n");
   });

@@ -86,7 +86,7 @@ export function originalChat(workspaceId: string): { lines: Line[]; partial: Lin
         {
           type: "dynamic-tool",
           toolCallId: "call-fetch-1",
-          toolName: "web_fetch",
+          toolName: "memory_read", // one of the original's tools this Mux does not have
           state: "output-available",
           input: { url: "https://example.com/docs" },
           output: { success: true, title: "Docs", content: "The docs say hello.", url: "https://example.com/docs", length: 19 },
@@ -135,7 +135,7 @@ export function originalChat(workspaceId: string): { lines: Line[]; partial: Lin
         {
           type: "dynamic-tool",
           toolCallId: "call-fetch-2",
-          toolName: "web_fetch",
+          toolName: "memory_read", // one of the original's tools this Mux does not have
           state: "output-available",
           input: { url: "https://example.com/testing" },
           output: { success: true, title: "Testing", content: "Use vitest.", url: "https://example.com/testing", length: 11 },

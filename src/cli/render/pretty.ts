@@ -76,6 +76,14 @@ export function prettyRenderer(opts: { hideCosts?: boolean } = {}): Renderer {
         newlineIfNeeded();
         err(c.red(`✗ ${event.message}\n`));
         return;
+      case "question":
+        // Answerable questions are asked on the terminal itself (askTerminal.ts).
+        if (!event.answerable) {
+          newlineIfNeeded();
+          for (const q of event.questions)
+            err(c.yellow(`? ${q.question} (${q.options.map((o) => o.label).join(" / ")}): nobody to answer, the agent decides\n`));
+        }
+        return;
       case "init-start":
         err(c.dim(`▸ running ${event.hook}\n`));
         return;

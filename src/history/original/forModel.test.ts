@@ -47,9 +47,9 @@ it("continuing an original chat, the model gets images as images and tool calls 
 
 it("continuing an original chat, calls of tools Mux does not have are told as text; unknown parts are not sent", () => {
   const json = JSON.stringify(modelHistory());
-  expect(json).toContain("Earlier call of the tool web_fetch");
+  expect(json).toContain("Earlier call of the tool memory_read");
   expect(json).toContain("Use vitest.");
-  expect(json).not.toContain('"toolName":"web_fetch"');
+  expect(json).not.toContain('"toolName":"memory_read"');
   expect(json).not.toContain("source-url");
 });
 

@@ -17,4 +17,11 @@ export const chat = {
     context.hub.clearQueue(input.workspaceId);
     return ok;
   }),
+  answer: api.chat.answer.handler(({ input, context }) => {
+    context.hub.answer(input.workspaceId, input.toolCallId, input.answers);
+    return ok;
+  }),
+  plan: api.chat.plan.handler(({ input, context }) => context.hub.plan(input.workspaceId)),
+  savePlan: api.chat.savePlan.handler(({ input, context }) => context.hub.savePlan(input.workspaceId, input.content)),
+  startPlan: api.chat.startPlan.handler(({ input, context }) => context.hub.startPlan(input.workspaceId)),
 };

@@ -22,8 +22,8 @@ const AGENT_ID = /^[a-z0-9][a-z0-9_-]*$/;
 /**
  * A workspace's model, thinking level and mode from its record: the original's `aiSettings`
  * (or its per-agent choice for the mode, which it prefers when both exist), and our `mode`,
- * `thinking` (a level picked before any model, which `aiSettings` cannot hold without one) and
- * `autoCompactPercent`.
+ * `thinking` (a level picked before any model, which `aiSettings` cannot hold without one),
+ * `autoCompactPercent` and `webFetch`.
  */
 export function settingsFromRaw(raw: RawObject): Settings {
   const agent = typeof raw.agentId === "string" && AGENT_ID.test(raw.agentId) ? raw.agentId : undefined;
@@ -41,6 +41,7 @@ export function settingsFromRaw(raw: RawObject): Settings {
   if (agent) settings.agent = agent;
   const percent = raw.autoCompactPercent;
   if (typeof percent === "number" && Number.isInteger(percent) && percent >= 0 && percent <= 100) settings.autoCompactPercent = percent;
+  if (typeof raw.webFetch === "boolean") settings.webFetch = raw.webFetch;
   return settings;
 }
 
@@ -62,6 +63,10 @@ export function writeSettings(raw: RawObject, before: Settings, after: Settings)
   if (before.autoCompactPercent !== after.autoCompactPercent) {
     if (after.autoCompactPercent === undefined) delete raw.autoCompactPercent;
     else raw.autoCompactPercent = after.autoCompactPercent;
+  }
+  if (before.webFetch !== after.webFetch) {
+    if (after.webFetch === undefined) delete raw.webFetch;
+    else raw.webFetch = after.webFetch;
   }
   const modelChanged = before.model !== after.model && after.model !== undefined;
   const thinkingChanged = before.thinking !== after.thinking && after.thinking !== undefined;

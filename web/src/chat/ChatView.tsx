@@ -11,8 +11,7 @@ import { useChatSettings } from "./settings";
 import { useChat } from "./useChat";
 import { Spinner } from "./ui";
 import { ProviderSetup, useNoProvider } from "../app/ProviderSetup";
-
-export const APPROVE_PLAN_TEXT = "Approved. Implement the plan.";
+import { call } from "../api/client";
 
 /** The chat of one workspace: conversation, pinned todos, queue and composer. */
 export function ChatView({ workspaceId }: { workspaceId: string }) {
@@ -52,6 +51,7 @@ function Chat({ workspaceId }: { workspaceId: string }) {
 
   const actions = useMemo<ChatActions>(
     () => ({
+      workspaceId,
       actionablePlanId: planId,
       running,
       retry: () => {
@@ -59,10 +59,12 @@ function Chat({ workspaceId }: { workspaceId: string }) {
       },
       approvePlan: () => {
         updateSettings(settings.agent ? { mode: "exec", agent: "exec" } : { mode: "exec" });
-        send(APPROVE_PLAN_TEXT, "exec").catch(() => {});
+        setFollowSignal((n) => n + 1);
+        return call((api) => api.chat.startPlan({ workspaceId }));
       },
+      answerQuestion: (toolCallId, answers) => call((api) => api.chat.answer({ workspaceId, toolCallId, answers })),
     }),
-    [planId, running, chatRetry, updateSettings, send],
+    [workspaceId, planId, running, chatRetry, updateSettings, settings.agent],
   );
 
   useEffect(() => {

@@ -183,6 +183,20 @@ export const Composer = memo(function Composer({ workspaceId, running, settings,
                 <span className={`px-1.5 py-0.5 ${settings.mode === "plan" ? "bg-accent text-accent-fg" : "text-muted"}`}>Plan</span>
               </button>
             )}
+            <button
+              type="button"
+              data-testid="web-fetch-toggle"
+              aria-pressed={settings.webFetch}
+              title={
+                settings.webFetch
+                  ? "The agent may fetch web pages (web_fetch): click to turn it off here"
+                  : "Web fetch is off in this workspace: click to allow it"
+              }
+              className={`rounded border px-1.5 py-0.5 text-[12px] ${settings.webFetch ? "border-accent/60 text-fg" : "border-line text-muted line-through"}`}
+              onClick={() => onSettings({ webFetch: !settings.webFetch })}
+            >
+              Web
+            </button>
             <span className="flex-1" />
             {running && (
               <button

@@ -13,9 +13,11 @@ export interface ChatSettings {
   /** A custom agent (`.mux/agents/ID.md`); its mode is `mode`. Undefined: the mode's built-in agent. */
   agent?: string;
   thinking: ThinkingLevel;
+  /** The agent may fetch web pages (web_fetch); off per workspace. */
+  webFetch: boolean;
 }
 
-const DEFAULTS: ChatSettings = { mode: "exec", thinking: "medium" };
+const DEFAULTS: ChatSettings = { mode: "exec", thinking: "medium", webFetch: true };
 const defined = (o: object | undefined) => Object.fromEntries(Object.entries(o ?? {}).filter(([, v]) => v !== undefined)) as Partial<ChatSettings>;
 
 /**
@@ -25,7 +27,7 @@ const defined = (o: object | undefined) => Object.fromEntries(Object.entries(o ?
  */
 export function useChatSettings(workspaceId: string): [ChatSettings, (patch: Partial<ChatSettings>) => void] {
   const saved = useStore(workspacesStore, (s) => s.byId[workspaceId]?.settings);
-  const { model, mode, agent, thinking } = saved ?? {};
+  const { model, mode, agent, thinking, webFetch } = saved ?? {};
   const [pending, setPending] = useState<Partial<ChatSettings>>({});
 
   // Picks the server has confirmed need no local copy any more.
@@ -37,7 +39,10 @@ export function useChatSettings(workspaceId: string): [ChatSettings, (patch: Par
   }, [saved]);
 
   // Stable while nothing changes: the composer re-renders only when a setting does.
-  const settings = useMemo(() => ({ ...DEFAULTS, ...defined({ model, mode, agent, thinking }), ...pending }), [model, mode, agent, thinking, pending]);
+  const settings = useMemo(
+    () => ({ ...DEFAULTS, ...defined({ model, mode, agent, thinking, webFetch }), ...pending }),
+    [model, mode, agent, thinking, webFetch, pending],
+  );
 
   const update = useCallback(
     (patch: Partial<ChatSettings>) => {

@@ -72,6 +72,11 @@ export const WorkspaceRow = memo(function WorkspaceRow({ workspace: w, selected,
         <span className="mt-0.5 flex items-center gap-1.5 pl-5 text-[11px] text-muted">
           <RuntimeBadge runtime={w.runtime} />
           <CoderStatusBadge status={w.coderStatus} />
+          {state === "needs-input" && (
+            <span data-testid="needs-input" className="shrink-0 font-medium text-warn">
+              needs input
+            </span>
+          )}
           {w.activity.elsewhere && (
             <span data-testid="elsewhere" className="truncate text-accent" title={`An agent is running here from another Mux process: ${w.activity.elsewhere}`}>
               {w.activity.elsewhere.split(" (")[0]}

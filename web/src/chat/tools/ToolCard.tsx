@@ -1,4 +1,5 @@
 import { memo } from "react";
+import { AskCard } from "./AskCard";
 import { BashCard } from "./BashCard";
 import { CardFrame, type ToolCardProps } from "./CardFrame";
 import { EditCard } from "./EditCard";
@@ -37,6 +38,8 @@ export const ToolCard = memo(function ToolCard({ part }: ToolCardProps) {
       return <TodoCard part={part} />;
     case "propose_plan":
       return <PlanCard part={part} />;
+    case "ask_user_question":
+      return <AskCard part={part} />;
     default:
       return <GenericCard part={part} />;
   }

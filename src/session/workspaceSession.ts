@@ -2,6 +2,7 @@ import type { AgentEvent, Mode, ThinkingLevel } from "../agent/events.js";
 import type { ChatMessage } from "../agent/messages.js";
 import { applyEvent, newAssistantMessage } from "../agent/reduce.js";
 import type { PartialCost } from "../api/partialCost.js";
+import type { ImageAttachment } from "../api/images.js";
 import type { Activity, CostSummary } from "../api/schemas.js";
 import { SessionStore } from "../history/sessionStore.js";
 import type { Workspace } from "../workspace/config.js";
@@ -26,6 +27,7 @@ const FILE_TOOLS = new Set(["bash", "file_write", "file_edit_replace_string", "f
 
 export interface SendInput {
   text: string;
+  images?: ImageAttachment[];
   model?: string;
   mode?: Mode;
   thinking?: ThinkingLevel;
@@ -60,13 +62,26 @@ export function nextBatch(entries: SendInput[]): number {
 }
 
 function merge(entries: SendInput[]): TurnRequest {
-  const req: TurnRequest = { text: entries.map((e) => e.text).join("\n\n") };
+  const images = entries.flatMap((e) => e.images ?? []);
+  const req: TurnRequest = {
+    text: entries
+      .map((e) => e.text)
+      .filter(Boolean)
+      .join("\n\n"),
+    ...(images.length ? { images } : {}),
+  };
   for (const e of entries) {
     if (e.model) req.model = e.model;
     if (e.mode) req.mode = e.mode;
     if (e.thinking) req.thinking = e.thinking;
   }
   return req;
+}
+
+/** A queued message as the composer lists it: its text, and how many images go with it. */
+function queuedText(entry: SendInput): string {
+  const n = entry.images?.length ?? 0;
+  return n ? `${entry.text}${entry.text ? " " : ""}[${n} image${n > 1 ? "s" : ""}]` : entry.text;
 }
 
 /**
@@ -124,7 +139,7 @@ export class WorkspaceSession {
     const state = this.running ? (this.streaming ? "streaming" : "starting") : other ? "streaming" : this.persisted.state;
     return {
       state,
-      queued: this.queue.map((q) => q.text),
+      queued: this.queue.map(queuedText),
       unread: this.persisted.unread,
       lastActivityAt: this.persisted.lastActivityAt,
       ...(state === "error" && this.persisted.error ? { error: this.persisted.error } : {}),
@@ -356,6 +371,7 @@ export class WorkspaceSession {
       store: this.store,
       history: messages,
       text: req.text,
+      images: req.images,
       model: req.model ?? ws?.settings.model,
       mode: req.mode ?? ws?.settings.mode ?? "exec",
       thinking: req.thinking ?? ws?.settings.thinking ?? "off",

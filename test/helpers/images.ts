@@ -41,7 +41,7 @@ export function makePng(width: number, height: number, { noise = false } = {}): 
       const i = row + 1 + x * 3;
       if (noise) {
         for (let c = 0; c < 3; c++) {
-          seed = (seed * 1103515245 + 12345) >>> 0;
+          seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
           rows[i + c] = seed >>> 24;
         }
       } else {

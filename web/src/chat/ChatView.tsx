@@ -1,3 +1,4 @@
+import type { ImageAttachment } from "../../../src/api/images";
 import { useCallback, useEffect, useMemo, useState, type KeyboardEvent } from "react";
 import "./chat.css";
 import { ChatActionsContext, type ChatActions } from "./context";
@@ -35,9 +36,9 @@ function Chat({ workspaceId }: { workspaceId: string }) {
   const { send: chatSend, interrupt: chatInterrupt, retry: chatRetry } = chat;
   const [followSignal, setFollowSignal] = useState(0);
   const send = useCallback(
-    (text: string, mode = settings.mode) => {
+    (text: string, mode = settings.mode, images?: ImageAttachment[]) => {
       setFollowSignal((n) => n + 1);
-      return chatSend(text, { model: settings.model, mode, thinking: settings.thinking });
+      return chatSend(text, { model: settings.model, mode, thinking: settings.thinking, ...(images?.length ? { images } : {}) });
     },
     [chatSend, settings],
   );
@@ -45,7 +46,7 @@ function Chat({ workspaceId }: { workspaceId: string }) {
     chatInterrupt().catch(() => {});
   }, [chatInterrupt]);
   // Stable, so the (memoized) composer does not re-render with every streamed token.
-  const sendFromComposer = useCallback((text: string) => send(text), [send]);
+  const sendFromComposer = useCallback((text: string, images?: ImageAttachment[]) => send(text, undefined, images), [send]);
 
   const actions = useMemo<ChatActions>(
     () => ({

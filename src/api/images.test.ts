@@ -32,6 +32,12 @@ describe("ImageAttachmentSchema", () => {
     expect(ImageAttachmentSchema.safeParse({ mediaType: "image/png", data: justUnder }).success).toBe(true);
   });
 
+  it("caps how many bytes of images a message carries together (they must fit one frame of the API)", () => {
+    const image = { mediaType: "image/png" as const, data: Buffer.concat([makePng(4, 3), Buffer.alloc(3_500_000)]).toString("base64") };
+    expect(ImageAttachmentsSchema.safeParse([image, image]).success).toBe(true);
+    expect(firstIssue(ImageAttachmentsSchema.safeParse([image, image, image]))).toBe("the images of a message may have at most 10 MB together");
+  });
+
   it("caps how many images a message carries", () => {
     const one = { mediaType: "image/png" as const, data: png };
     expect(ImageAttachmentsSchema.safeParse(Array(MAX_IMAGES_PER_MESSAGE).fill(one)).success).toBe(true);

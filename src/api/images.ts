@@ -1,7 +1,7 @@
 import { z } from "zod";
 import type { FilePart } from "../agent/messages.js";
 import { type ImageInfo, imageInfo } from "../common/imageInfo.js";
-import { formatBytes, IMAGE_MEDIA_TYPES, MAX_IMAGE_BYTES, MAX_IMAGES_PER_MESSAGE } from "../providers/images.js";
+import { formatBytes, IMAGE_MEDIA_TYPES, MAX_IMAGE_BYTES, MAX_IMAGES_PER_MESSAGE, MAX_MESSAGE_IMAGE_BYTES } from "../providers/images.js";
 
 /**
  * An image attached to a message, as it crosses the wire (browser → server) or comes from
@@ -51,7 +51,10 @@ export type ImageAttachment = z.infer<typeof ImageAttachmentSchema>;
 
 export const ImageAttachmentsSchema = z
   .array(ImageAttachmentSchema)
-  .max(MAX_IMAGES_PER_MESSAGE, { error: `a message may carry at most ${MAX_IMAGES_PER_MESSAGE} images` });
+  .max(MAX_IMAGES_PER_MESSAGE, { error: `a message may carry at most ${MAX_IMAGES_PER_MESSAGE} images` })
+  .refine((images) => images.reduce((sum, i) => sum + base64Bytes(i.data), 0) <= MAX_MESSAGE_IMAGE_BYTES, {
+    error: `the images of a message may have at most ${formatBytes(MAX_MESSAGE_IMAGE_BYTES)} together`,
+  });
 
 /** An attached image as the chat stores it: a file part with a `data:` URL, as the original Mux stores it. */
 export function imagePart(image: ImageAttachment): FilePart {

@@ -10,9 +10,9 @@ import { resolveModel } from "../providers/resolveModel.js";
 import { LocalRuntime } from "../runtime/local.js";
 import type { Runtime } from "../runtime/types.js";
 import type { ChatMessage } from "../agent/messages.js";
-import { type ImageAttachment, ImageAttachmentSchema } from "../api/images.js";
+import { type ImageAttachment, ImageAttachmentSchema, ImageAttachmentsSchema } from "../api/images.js";
 import { imageInfo } from "../common/imageInfo.js";
-import { formatBytes, IMAGE_TARGET_EDGE, MAX_IMAGE_BYTES, MAX_IMAGES_PER_MESSAGE } from "../providers/images.js";
+import { formatBytes, IMAGE_TARGET_EDGE, MAX_IMAGE_BYTES } from "../providers/images.js";
 import { ChatTurnFailure, type ChatTurnEnd, failureKind, runChatTurn } from "../session/chatSession.js";
 import type { Workspace } from "../workspace/config.js";
 import { runInitHook } from "../workspace/initHook.js";
@@ -239,8 +239,7 @@ export async function runCommand(messageArg: string, opts: RunOptions, givenFlag
  * allowed is refused, naming the limit.
  */
 function readImages(files: string[]): ImageAttachment[] {
-  if (files.length > MAX_IMAGES_PER_MESSAGE) throw new ChatTurnFailure("usage", `--image: a message may carry at most ${MAX_IMAGES_PER_MESSAGE} images`);
-  return files.map((file) => {
+  const images = files.map((file) => {
     let bytes: Buffer;
     try {
       bytes = fs.readFileSync(file);
@@ -259,6 +258,9 @@ function readImages(files: string[]): ImageAttachment[] {
     if (!parsed.success) throw new ChatTurnFailure("usage", `--image ${file}: ${parsed.error.issues[0].message}`);
     return parsed.data;
   });
+  const all = ImageAttachmentsSchema.safeParse(images);
+  if (!all.success) throw new ChatTurnFailure("usage", `--image: ${all.error.issues[0].message}`);
+  return images;
 }
 
 /** Everything from the message to the finished turn; throws what keeps the run from starting (a ChatTurnFailure says its kind). */

@@ -16,6 +16,11 @@ export const MAX_IMAGES_PER_MESSAGE = 10;
  */
 export const MAX_IMAGE_BYTES = 5_000_000;
 /**
+ * The most bytes of images one message may carry: what the browser sends must fit in one
+ * WebSocket frame of the API (16 MB, base64 and the text included).
+ */
+export const MAX_MESSAGE_IMAGE_BYTES = 10_000_000;
+/**
  * The longest side the web app scales a larger image down to: every provider shrinks larger
  * ones to about this anyway (OpenAI to fit 2048, Anthropic to ~1568), so more only costs upload
  * and storage.

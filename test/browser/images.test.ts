@@ -7,7 +7,7 @@ import { hasChromium, newContext, screenshot } from "../helpers/browser.js";
 import { makeRepo } from "../helpers/git.js";
 import { makePng } from "../helpers/images.js";
 import { runMux, writeProviders } from "../helpers/mux.js";
-import { type App, DEFAULT_KEY, lastUserText, poll, startApp } from "./harness.js";
+import { type App, lastUserText, poll, startApp } from "./harness.js";
 
 declare const document: any;
 declare const window: any;
@@ -74,7 +74,6 @@ describe.skipIf(!hasChromium)("browser: images", () => {
     it(`at ${label}: a pasted and a dropped image go to the model, and show as thumbnails after a reload`, async () => {
       const workspace = phone ? ids.phone : ids.wide;
       const context = await newContext(app.browser, { phone });
-      if (!phone) await context.pages()[0]?.setViewportSize({ width: 1400, height: 900 });
       const page = await app.open({ context, hash: `#/w/${workspace}` });
       try {
         if (!phone) await page.setViewportSize({ width: 1400, height: 900 });

@@ -1,7 +1,7 @@
 import { memo, useEffect, useLayoutEffect, useRef, useState } from "react";
 import type { ThinkingLevel } from "../../../src/agent/events";
 import type { ImageAttachment } from "../../../src/api/images";
-import { IMAGE_MEDIA_TYPES, MAX_IMAGES_PER_MESSAGE } from "../../../src/providers/images";
+import { formatBytes, IMAGE_MEDIA_TYPES, MAX_IMAGES_PER_MESSAGE, MAX_MESSAGE_IMAGE_BYTES } from "../../../src/providers/images";
 import { modelChoicesStore } from "../state/models";
 import { ImageLightbox } from "./FileAndRawParts";
 import { imageFiles, type PendingImage, prepareImage } from "./images";
@@ -72,9 +72,15 @@ export const Composer = memo(function Composer({ workspaceId, running, settings,
     if (files.length > room) problems.push(`a message may carry at most ${MAX_IMAGES_PER_MESSAGE} images`);
     const results = await Promise.allSettled(files.slice(0, Math.max(0, room)).map((f) => prepareImage(f, model?.images, `img-${++nextImageId}`)));
     const ready: PendingImage[] = [];
+    let total = images.reduce((sum, i) => sum + i.bytes, 0);
     for (const r of results) {
-      if (r.status === "fulfilled") ready.push(r.value);
-      else problems.push(r.reason instanceof Error ? r.reason.message : String(r.reason));
+      if (r.status === "rejected") problems.push(r.reason instanceof Error ? r.reason.message : String(r.reason));
+      else if (total + r.value.bytes > MAX_MESSAGE_IMAGE_BYTES) {
+        problems.push(`${r.value.filename}: the images of a message may have at most ${formatBytes(MAX_MESSAGE_IMAGE_BYTES)} together`);
+      } else {
+        total += r.value.bytes;
+        ready.push(r.value);
+      }
     }
     if (ready.length) setImages((list) => [...list, ...ready].slice(0, MAX_IMAGES_PER_MESSAGE));
     if (problems.length) setAttachError(problems.join("; "));

@@ -58,6 +58,10 @@ describe("imagePart", () => {
   it("stores an image as the original Mux does: a file part with a data: URL", () => {
     const part = imagePart({ mediaType: "image/png", data: png, filename: "shot.png" });
     expect(part).toEqual({ type: "file", mediaType: "image/png", url: `data:image/png;base64,${png}`, filename: "shot.png" });
-    expect(storedImage(part)).toEqual({ bytes: makePng(4, 3).length, info: { mediaType: "image/png", width: 4, height: 3 } });
+    expect(storedImage(part)).toEqual({
+      bytes: makePng(4, 3).length,
+      data: new Uint8Array(makePng(4, 3)),
+      info: { mediaType: "image/png", width: 4, height: 3 },
+    });
   });
 });

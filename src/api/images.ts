@@ -66,10 +66,15 @@ export function imagePart(image: ImageAttachment): FilePart {
   };
 }
 
-/** A stored image's bytes and what they say of it (undefined for a part that is no inline image). */
-export function storedImage(part: FilePart): { bytes: number; info: ImageInfo | undefined } | undefined {
+/** A stored image's bytes, how many, and what they say of it (undefined for a part that is no inline image). */
+export function storedImage(part: FilePart): { bytes: number; data: Uint8Array; info: ImageInfo | undefined } | undefined {
   const match = /^data:image\/[^;,]*;base64,(.*)$/s.exec(part.url);
   if (!match) return undefined;
-  const bytes = decodeBase64(match[1]);
-  return { bytes: bytes.length, info: imageInfo(bytes) };
+  let data: Uint8Array;
+  try {
+    data = decodeBase64(match[1]);
+  } catch {
+    return undefined; // not base64 (a chat another program wrote)
+  }
+  return { bytes: data.length, data, info: imageInfo(data) };
 }

@@ -16,6 +16,7 @@ import { type LockOwner, SessionBusyError, SessionLock } from "../history/sessio
 import { cachedCost, chatStat, type PersistedState, readState, writeState } from "./sessionState.js";
 import { stopLeftoverToolProcessesIfIdle } from "./toolProcesses.js";
 import { ChatTurnFailure, runChatTurn } from "./chatSession.js";
+import { imageBytes, linkImages } from "./imageLinks.js";
 import { parseContextCommand } from "./slashCommands.js";
 
 /** Finished messages in a snapshot; older ones are paged in with history(). */
@@ -185,7 +186,7 @@ export class WorkspaceSession {
     const start = Math.max(0, messages.length - SNAPSHOT_MESSAGES);
     const init = this.init.replay();
     return {
-      messages: messages.slice(start),
+      messages: messages.slice(start).map(this.forBrowser),
       hasMore: start > 0,
       totalMessages: messages.length,
       // A copy: the live message keeps changing while the snapshot waits to be sent.
@@ -198,7 +199,18 @@ export class WorkspaceSession {
     const messages = this.load();
     const end = Math.min(before, messages.length);
     const start = Math.max(0, end - limit);
-    return { messages: messages.slice(start, end), start };
+    return { messages: messages.slice(start, end).map(this.forBrowser), start };
+  }
+
+  /** A message as subscribers are sent it: its images as links (see imageLinks.ts). */
+  private readonly forBrowser = (message: ChatMessage) => linkImages(message, this.id);
+
+  /** The bytes of an image of the chat, for its link (undefined when there is no such image). */
+  image(messageId: string, index: number): { mediaType: string; bytes: Uint8Array } | undefined {
+    return imageBytes(
+      this.load().find((m) => m.id === messageId),
+      index,
+    );
   }
 
   /** Starts a turn, or queues the message while one runs. */
@@ -357,7 +369,7 @@ export class WorkspaceSession {
     if (!this.messages || this.running || this.currentDiskKey() === this.diskKey) return;
     const known = new Set(this.messages.map((m) => m.id));
     this.messages = null;
-    for (const m of this.load()) if (!known.has(m.id)) this.log.pushMessage(m);
+    for (const m of this.load()) if (!known.has(m.id)) this.log.pushMessage(this.forBrowser(m));
     this.host.changed(this.id);
   }
 
@@ -388,7 +400,7 @@ export class WorkspaceSession {
       onMessage: (m) => {
         if (m.role === "assistant") this.streaming = null;
         messages.push(m);
-        this.log.pushMessage(m);
+        this.log.pushMessage(this.forBrowser(m));
       },
       notices: this.notices.splice(0),
       warn: (m) => this.host.warn(`${this.id}: ${m}`),

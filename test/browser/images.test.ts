@@ -20,6 +20,7 @@ declare const window: any;
 
 /** Puts files (name, type, base64) on the page as a paste into the composer, or a drop on it. */
 async function give(page: Page, how: "paste" | "drop", files: { name: string; type: string; data: string }[]) {
+  await page.getByTestId("composer-input").waitFor();
   await page.evaluate(
     ({ how, files }) => {
       const dt = new window.DataTransfer();
@@ -106,6 +107,19 @@ describe.skipIf(!hasChromium)("browser: images", () => {
         expect(box?.height).toBeLessThanOrEqual(128);
         expect(box?.width).toBeLessThanOrEqual(phone ? 390 : 256);
         await screenshot(page, `images-chat-${phone ? "phone" : "wide"}`);
+
+        // The chat reaches the page with links to its images, not the images: the page fetches
+        // each (signed in) when it shows it.
+        const src = (await thumbs.first().getAttribute("src")) as string;
+        expect(src).toMatch(/^api\/images\/[^/]+\/[^/]+\/1$/);
+        const fetched = await page.evaluate(async (url: string) => {
+          const r = await window.fetch(url);
+          const bytes = new Uint8Array(await r.arrayBuffer());
+          return { type: r.headers.get("content-type"), data: window.btoa(String.fromCharCode(...bytes)) };
+        }, src);
+        expect(fetched).toEqual({ type: "image/png", data: SMALL });
+        expect((await fetch(`${app.server.url}/${src}`)).status).toBe(401);
+        expect((await fetch(`${app.server.url}/${src.replace(/1$/, "0")}`, { headers: { authorization: `Bearer ${app.server.token}` } })).status).toBe(404);
 
         await thumbs.last().click();
         const lightbox = page.getByTestId("image-lightbox");

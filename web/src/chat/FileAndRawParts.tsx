@@ -51,13 +51,16 @@ function ImageThumb({ src, name }: { src: string; name: string }) {
 }
 
 /**
- * An attached file: an image embedded in the chat (a `data:` URL) is shown as a thumbnail that
- * enlarges; anything else — a link to another site, a PDF — only by name: the page requests
+ * An attached file: an image of the chat (a `data:` URL, or a link to it on this server) is
+ * shown as a thumbnail that enlarges; anything else — a link to another site, a PDF — only by name: the page requests
  * nothing from elsewhere.
  */
 export function FileView({ part }: { part: FilePart }) {
   const name = part.filename ?? part.mediaType;
-  if (part.mediaType.startsWith("image/") && part.url.startsWith("data:")) return <ImageThumb src={part.url} name={name} />;
+  // Inline, or (the server's way of sending a stored image) a link to this server's images.
+  if (part.mediaType.startsWith("image/") && (part.url.startsWith("data:") || part.url.startsWith("api/images/"))) {
+    return <ImageThumb src={part.url} name={name} />;
+  }
   return (
     <div className="my-1 inline-flex items-center gap-1 rounded border border-line px-2 py-0.5 text-[12px] text-muted" data-testid="file-attachment">
       📎 {name}

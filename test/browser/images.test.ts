@@ -134,6 +134,20 @@ describe.skipIf(!hasChromium)("browser: images", () => {
     });
   }
 
+  it("the API checks images where they come in: type by their bytes, size, count", async () => {
+    const api = await app.api();
+    const send = (images: { mediaType: string; data: string }[]) =>
+      api.chat.send({ workspaceId: ids.wide, text: "x", images: images as never }).then(
+        () => "sent",
+        (e: Error & { data?: { issues?: { message: string }[] } }) => e.data?.issues?.[0]?.message ?? e.message,
+      );
+    const before = app.fake.requests.length;
+    expect(await send([{ mediaType: "image/svg+xml", data: SMALL }])).toBe("images must be PNG, JPEG, WebP or GIF");
+    expect(await send([{ mediaType: "image/jpeg", data: SMALL }])).toBe("the image is image/png, not image/jpeg");
+    expect(await send(Array(11).fill({ mediaType: "image/png", data: SMALL }))).toBe("a message may carry at most 10 images");
+    expect(app.fake.requests.length).toBe(before);
+  });
+
   it("refuses images for a model that takes none, before anything is sent", async () => {
     const page = await app.open({ hash: `#/w/${ids.blind}` });
     try {

@@ -1,6 +1,7 @@
 import { nanoid } from "nanoid";
 import type { CreatedModel } from "../providers/createModel.js";
 import { type ClassifiedError, classifyError } from "../providers/errors.js";
+import type { ImageLimits } from "../providers/images.js";
 import type { Price } from "../providers/models.js";
 import { mergeReportedUsage, type ReportedUsage } from "../providers/reportedUsage.js";
 import { mergeProviderOptions } from "../providers/promptCaching.js";
@@ -28,6 +29,8 @@ export interface AgentModel {
   contextWindow?: number | null;
   /** The most tokens it may write per request, when providers.jsonc caps it. */
   maxOutputTokens?: number;
+  /** What it accepts of an image; null when it takes none (absent: as null). */
+  images?: ImageLimits | null;
 }
 
 export interface AgentRunInput {
@@ -115,8 +118,9 @@ export async function runAgent(input: AgentRunInput): Promise<AgentRunResult> {
   // exactly what the one before sent (no timestamps, nothing rewritten), so the provider's
   // prompt cache can serve all of it; the breakpoints say where, for providers that need them.
   const caching = model.created.caching;
-  const earlier = toModelMessages(input.history, model.name);
-  const conversation = () => withMessageBreakpoints([...earlier, ...toModelMessages([message], model.name)], caching);
+  const images = Boolean(model.images);
+  const earlier = toModelMessages(input.history, model.name, { images });
+  const conversation = () => withMessageBreakpoints([...earlier, ...toModelMessages([message], model.name, { images })], caching);
   let usage = emptyUsage();
   let totalCost: number | null = 0;
   let costIncomplete = false;

@@ -118,6 +118,8 @@ export function finalText(message: ChatMessage): string {
   return messageText({ ...message, parts: message.parts.slice(lastStep) });
 }
 
-export function newUserMessage(text: string): ChatMessage {
-  return { id: nanoid(), role: "user", createdAt: Date.now(), parts: [{ type: "text", text }] };
+/** The user's message: its text, then what is attached to it (images). */
+export function newUserMessage(text: string, attached: FilePart[] = []): ChatMessage {
+  const parts: Part[] = text || !attached.length ? [{ type: "text", text }] : [];
+  return { id: nanoid(), role: "user", createdAt: Date.now(), parts: [...parts, ...attached] };
 }

@@ -243,4 +243,37 @@ describe("toModelMessages", () => {
       },
     ]);
   });
+  it("tells a model that takes no images of them instead of sending them", () => {
+    const m: ChatMessage = {
+      id: "u1",
+      role: "user",
+      createdAt: 1,
+      parts: [
+        { type: "text", text: "look" },
+        { type: "file", mediaType: "image/png", url: "data:image/png;base64,AAAA", filename: "shot.png" },
+        { type: "file", mediaType: "image/jpeg", url: "data:image/jpeg;base64,BBBB" },
+      ],
+    };
+    expect(toModelMessages([m], MODEL, { images: false })).toEqual([
+      {
+        role: "user",
+        content: [
+          { type: "text", text: "look" },
+          { type: "text", text: "[image shot.png attached here; this model cannot see images]" },
+          { type: "text", text: "[image image/jpeg attached here; this model cannot see images]" },
+        ],
+      },
+    ]);
+    // A message of images only: each image is a part of its own, in the order attached.
+    const only: ChatMessage = { ...m, parts: m.parts.slice(1) };
+    expect(toModelMessages([only], MODEL)).toEqual([
+      {
+        role: "user",
+        content: [
+          { type: "image", image: "AAAA", mediaType: "image/png" },
+          { type: "image", image: "BBBB", mediaType: "image/jpeg" },
+        ],
+      },
+    ]);
+  });
 });

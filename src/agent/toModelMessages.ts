@@ -35,11 +35,17 @@ export function toolAsText(part: ToolPart): string {
   return `[Earlier call of the tool ${part.toolName}, no longer available, with input ${clip(part.input)}; it ${outcome} ${clip(part.output)}]`;
 }
 
+/** What the model is told of an attached image it cannot be shown. */
+export function imageAsText(part: FilePart): string {
+  return `[image ${part.filename ?? part.mediaType} attached here; this model cannot see images]`;
+}
+
 /**
- * An attached file for the model: images as images, other files as files (data: URLs decoded);
- * one whose URL is not a URL is only named.
+ * An attached file for the model: images as images (or, for a model that takes none, as a note),
+ * other files as files (data: URLs decoded); one whose URL is not a URL is only named.
  */
-function fileContent(part: FilePart): Exclude<UserContent, string>[number] {
+function fileContent(part: FilePart, images: boolean): Exclude<UserContent, string>[number] {
+  if (!images && part.mediaType.startsWith("image/")) return { type: "text", text: imageAsText(part) };
   const match = /^data:[^;,]*(?:;[^,]*)?;base64,(.*)$/s.exec(part.url);
   const data = match ? match[1] : URL.canParse(part.url) ? new URL(part.url) : undefined;
   if (data === undefined) return { type: "text", text: `[attached file ${part.filename ?? part.mediaType}, not readable]` };
@@ -76,16 +82,17 @@ function sinceLatestBoundary(messages: ChatMessage[]): ChatMessage[] {
  * Converts stored messages into what the AI SDK sends. An assistant message may span many
  * steps; each step becomes an assistant message followed by a tool message with its results.
  * Reasoning is replayed only to the model that produced it (its signatures mean nothing elsewhere).
- * Only what follows the latest context boundary is sent (see sinceLatestBoundary).
+ * Only what follows the latest context boundary is sent (see sinceLatestBoundary). Images go as
+ * images only to a model that takes them (`images`, default true); others are told of them.
  */
-export function toModelMessages(messages: ChatMessage[], currentModel: string): ModelMessage[] {
+export function toModelMessages(messages: ChatMessage[], currentModel: string, { images = true }: { images?: boolean } = {}): ModelMessage[] {
   const out: ModelMessage[] = [];
   for (const message of sinceLatestBoundary(messages)) {
     if (message.role === "user") {
       const text = message.parts.map((p) => (p.type === "text" ? p.text : "")).join("");
       const files = message.parts.filter((p): p is FilePart => p.type === "file");
       if (!files.length) out.push({ role: "user", content: text });
-      else out.push({ role: "user", content: [...(text ? [{ type: "text" as const, text }] : []), ...files.map(fileContent)] });
+      else out.push({ role: "user", content: [...(text ? [{ type: "text" as const, text }] : []), ...files.map((f) => fileContent(f, images))] });
       continue;
     }
     const sameModel = message.metadata?.model === currentModel;

@@ -2,6 +2,7 @@ import { z } from "zod";
 import { AgentEventSchema, ModeSchema, ThinkingLevelSchema, UsageSchema } from "../agent/events.js";
 import { ChatMessageSchema } from "../agent/messages.js";
 import { AnswersSchema } from "../agent/questions.js";
+import { ImageAttachmentsSchema } from "./images.js";
 import { ProjectSchema, WorkspaceSchema, WorkspaceSettingsSchema } from "../workspace/schemas.js";
 import { CODER_DELETE_ACTIONS, CODER_STATUSES } from "../runtime/coderStatuses.js";
 import { OverlapBadgeSchema } from "./overlap.js";
@@ -195,6 +196,8 @@ export const ModelOptionSchema = z.object({
   aliases: z.array(z.string()),
   contextWindow: z.number().nullable(),
   priced: z.boolean(),
+  /** What it accepts of an image (the composer scales larger ones down); null: it takes none. */
+  images: z.object({ maxBytes: z.number(), maxEdge: z.number() }).nullable(),
   /** The provider has what it needs (a key, or none required). */
   ready: z.boolean(),
 });
@@ -214,14 +217,18 @@ export const AnswerQuestionSchema = z.object({ workspaceId: z.string(), toolCall
 /** A workspace's proposed plan as its file has it (the user may have edited it); content null: no plan yet. */
 export const PlanFileSchema = z.object({ path: z.string(), content: z.string().nullable() });
 
-export const SendMessageSchema = z.object({
-  workspaceId: z.string(),
-  text: z.string().min(1),
-  model: z.string().optional(),
-  mode: ModeSchema.optional(),
-  agent: WorkspaceSettingsSchema.shape.agent,
-  thinking: ThinkingLevelSchema.optional(),
-});
+export const SendMessageSchema = z
+  .object({
+    workspaceId: z.string(),
+    /** May be empty when images are attached. */
+    text: z.string(),
+    images: ImageAttachmentsSchema.optional(),
+    model: z.string().optional(),
+    mode: ModeSchema.optional(),
+    agent: WorkspaceSettingsSchema.shape.agent,
+    thinking: ThinkingLevelSchema.optional(),
+  })
+  .refine((m) => m.text.length > 0 || (m.images?.length ?? 0) > 0, { error: "a message needs text or an image", path: ["text"] });
 
 /** What the web app may want to know about the server it talks to. */
 export const ServerInfoSchema = z.object({

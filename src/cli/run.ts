@@ -10,6 +10,9 @@ import { resolveModel } from "../providers/resolveModel.js";
 import { LocalRuntime } from "../runtime/local.js";
 import type { Runtime } from "../runtime/types.js";
 import type { ChatMessage } from "../agent/messages.js";
+import { type ImageAttachment, ImageAttachmentSchema, ImageAttachmentsSchema } from "../api/images.js";
+import { imageInfo } from "../common/imageInfo.js";
+import { formatBytes, IMAGE_TARGET_EDGE, MAX_IMAGE_BYTES } from "../providers/images.js";
 import { ChatTurnFailure, type ChatTurnEnd, failureKind, runChatTurn } from "../session/chatSession.js";
 import type { Workspace } from "../workspace/config.js";
 import { runInitHook } from "../workspace/initHook.js";
@@ -43,6 +46,8 @@ export interface RunOptions {
   configRoot?: string;
   /** Milliseconds after which the run is stopped and fails (kind `timeout`). */
   timeout?: number;
+  /** Image files attached to the message. */
+  image?: string[];
   /** The original Mux's `--goal`: the message, when none is given. */
   goal?: string;
   json?: boolean;
@@ -242,6 +247,36 @@ export async function runCommand(messageArg: string, opts: RunOptions, givenFlag
   }
 }
 
+/**
+ * The images given with --image, checked as the server checks what the browser sends. They are
+ * not scaled down here (that would take an image library with native code): one larger than
+ * allowed is refused, naming the limit.
+ */
+function readImages(files: string[]): ImageAttachment[] {
+  const images = files.map((file) => {
+    let bytes: Buffer;
+    try {
+      bytes = fs.readFileSync(file);
+    } catch (e) {
+      throw new ChatTurnFailure("usage", `--image ${file}: cannot read it (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
+    }
+    if (bytes.length > MAX_IMAGE_BYTES) {
+      throw new ChatTurnFailure(
+        "usage",
+        `--image ${file}: ${formatBytes(bytes.length)} is more than the ${formatBytes(MAX_IMAGE_BYTES)} an image may have: scale it down (e.g. to ${IMAGE_TARGET_EDGE} pixels on its longer side)`,
+      );
+    }
+    const info = imageInfo(bytes);
+    if (!info) throw new ChatTurnFailure("usage", `--image ${file}: not a PNG, JPEG, WebP or GIF image`);
+    const parsed = ImageAttachmentSchema.safeParse({ mediaType: info.mediaType, data: bytes.toString("base64"), filename: path.basename(file) });
+    if (!parsed.success) throw new ChatTurnFailure("usage", `--image ${file}: ${parsed.error.issues[0].message}`);
+    return parsed.data;
+  });
+  const all = ImageAttachmentsSchema.safeParse(images);
+  if (!all.success) throw new ChatTurnFailure("usage", `--image: ${all.error.issues[0].message}`);
+  return images;
+}
+
 /** Everything from the message to the finished turn; throws what keeps the run from starting (a ChatTurnFailure says its kind). */
 async function runOnce(
   messageArg: string,
@@ -250,8 +285,9 @@ async function runOnce(
   { signal, listen, interrupt }: { signal: AbortSignal; listen: () => void; interrupt: () => void },
   soFar: RunSoFar,
 ): Promise<ChatTurnEnd & { sessionId: string }> {
+  const images = readImages(opts.image ?? []);
   const message = (messageArg || (await readStdin()) || opts.goal || "").trim();
-  if (!message) throw new ChatTurnFailure("usage", "no message: pass it as an argument or on stdin");
+  if (!message && !images.length) throw new ChatTurnFailure("usage", "no message: pass it as an argument or on stdin");
   if (opts.budget !== undefined && !(opts.budget > 0)) throw new ChatTurnFailure("usage", "--budget must be a positive number of dollars");
   const dir = fs.existsSync(opts.dir) ? fs.realpathSync(opts.dir) : undefined;
   if (!dir || !fs.statSync(dir).isDirectory()) throw new ChatTurnFailure("usage", `--dir ${opts.dir} is not a directory`);
@@ -289,6 +325,7 @@ async function runOnce(
     store,
     history,
     text: message,
+    ...(images.length ? { images } : {}),
     model: chosen,
     defaultModel: target.defaultModel,
     providers,

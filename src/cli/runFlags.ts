@@ -67,6 +67,11 @@ export const RUN_FLAGS: readonly RunFlag[] = [
   { flags: "--session <id>", description: "continue an earlier session (its id is printed at the end of each run)" },
   { flags: "--workspace-id <id>", description: "the session's id: continued when it exists, else started under this id" },
   { flags: "--config-root <path>", description: "Mux's data directory for this run (as MUX_ROOT; default ~/.mux)" },
+  {
+    flags: "--image <file>",
+    description: "attach an image to the message: PNG, JPEG, WebP or GIF, at most 5 MB (repeatable)",
+    parse: collect,
+  },
   { flags: "--json", description: "print every event as one JSON object per line" },
   { flags: "-q, --quiet", description: "print only the final answer" },
   { flags: "--hide-costs", description: "leave the cost out of the summary line" },

@@ -34,6 +34,12 @@ describe("parseProvidersConfig", () => {
     });
   });
 
+  it("a model object may say whether the model takes images", () => {
+    const text = '{ "ollama": { "models": [{ "id": "llava", "images": true }, { "id": "qwen3", "images": false }] } }';
+    expect(splitModelEntries(parseProvidersConfig(text, FILE).ollama.models).limits).toEqual({ llava: { images: true }, qwen3: { images: false } });
+    expect(() => parseProvidersConfig('{ "ollama": { "models": [{ "id": "x", "images": "yes" }] } }', FILE)).toThrow(/:1:26: "ollama\.models\.0"/);
+  });
+
   it("reads the original Mux's model entries: contextWindowTokens is the window, mappedToModel lends a known model's", () => {
     const text = '{ "ollama": { "models": [{ "id": "a", "contextWindowTokens": 32000 }, { "id": "b", "mappedToModel": "anthropic:claude-sonnet-4-5" }] } }';
     const { limits } = splitModelEntries(parseProvidersConfig(text, FILE).ollama.models);

@@ -26,7 +26,8 @@ const HttpUrl = z.url({
  * know (how many tokens its context window holds, how many it may write per request):
  * `"models": ["qwen3-coder", { "id": "small", "contextWindow": 8000, "maxOutputTokens": 2000 }]`.
  * The original Mux's entries read too: `contextWindowTokens` is its name for the window, and
- * `mappedToModel` names a known model whose window this one shares.
+ * `mappedToModel` names a known model whose window this one shares. `images` says whether it
+ * takes images (default: see providers/images.ts).
  */
 export const ModelEntrySchema = z.union([
   z.string().min(1),
@@ -37,6 +38,7 @@ export const ModelEntrySchema = z.union([
       maxOutputTokens: z.number().int().positive().optional(),
       contextWindowTokens: z.number().int().positive().optional(),
       mappedToModel: z.string().min(1).optional(),
+      images: z.boolean().optional(),
     })
     .strict(),
 ]);
@@ -48,6 +50,8 @@ export interface ModelLimits {
   maxOutputTokens?: number;
   /** A known model (`provider:id`) whose figures apply where this one declares none. */
   mappedToModel?: string;
+  /** Takes images as input (absent: the model table or the provider's default decides). */
+  images?: boolean;
 }
 
 export function modelEntryId(entry: ModelEntry): string {
@@ -64,6 +68,7 @@ export function splitModelEntries(entries: ModelEntry[] = []): { ids: string[]; 
       ...(contextWindow !== undefined ? { contextWindow } : {}),
       ...(e.maxOutputTokens !== undefined ? { maxOutputTokens: e.maxOutputTokens } : {}),
       ...(e.mappedToModel !== undefined ? { mappedToModel: e.mappedToModel } : {}),
+      ...(e.images !== undefined ? { images: e.images } : {}),
     };
   }
   return { ids: entries.map(modelEntryId), limits };

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { ConfigError } from "../config/errors.js";
-import { formatModel, KNOWN_MODELS, knownModel, parseModelString } from "./models.js";
+import { formatModel, imageSupportOf, KNOWN_MODELS, knownModel, parseModelString } from "./models.js";
 
 describe("parseModelString", () => {
   it("resolves every alias the README lists", () => {
@@ -69,5 +69,24 @@ describe("knownModel", () => {
 
   it("does not match the same id under another provider", () => {
     expect(knownModel({ provider: "openrouter", modelId: "gpt-5" })).toBeUndefined();
+  });
+});
+
+describe("imageSupportOf", () => {
+  it("follows the model table, then the provider's default", () => {
+    expect(imageSupportOf({ provider: "anthropic", modelId: "claude-sonnet-4-5" }, "anthropic")).toEqual({ maxBytes: 3_750_000, maxEdge: 8000 });
+    expect(imageSupportOf({ provider: "openai", modelId: "gpt-5" }, "openai")).toEqual({ maxBytes: 5_000_000, maxEdge: 8000 });
+    expect(imageSupportOf({ provider: "deepseek", modelId: "deepseek-chat" }, "openai-compatible")).toBeNull();
+    // Models Mux does not know: the big providers' take images; a custom server's or Ollama's do not.
+    expect(imageSupportOf({ provider: "openai", modelId: "gpt-9" }, "openai")).not.toBeNull();
+    expect(imageSupportOf({ provider: "ollama", modelId: "qwen3:8b" }, "ollama")).toBeNull();
+    expect(imageSupportOf({ provider: "local", modelId: "qwen3-coder" }, "openai-compatible")).toBeNull();
+  });
+
+  it("takes what providers.jsonc declares for a model over every default, and a mapped model's word", () => {
+    const limits = { llava: { images: true }, blind: { images: false }, alias: { mappedToModel: "anthropic:claude-sonnet-4-5" } };
+    expect(imageSupportOf({ provider: "local", modelId: "llava" }, "openai-compatible", limits)).toEqual({ maxBytes: 3_750_000, maxEdge: 8000 });
+    expect(imageSupportOf({ provider: "openai", modelId: "blind" }, "openai", limits)).toBeNull();
+    expect(imageSupportOf({ provider: "local", modelId: "alias" }, "openai-compatible", limits)).not.toBeNull();
   });
 });

@@ -1,5 +1,7 @@
 import { ConfigError } from "../config/errors.js";
+import type { ProviderKind } from "./catalog.js";
 import type { ModelLimits } from "./config.js";
+import { type ImageLimits, imageLimitsFor, imagesByDefault } from "./images.js";
 
 /** USD per million tokens. */
 export interface Price {
@@ -19,9 +21,14 @@ export interface KnownModel {
   aliases: string[];
   contextWindow: number;
   price: Price;
+  /** Takes images as input. */
+  images: boolean;
 }
 
-/** A small table of models Mux knows: aliases and prices for cost accounting. */
+/** Known models that take no images (every other one in the table does). */
+const TEXT_ONLY = new Set(["deepseek-chat", "deepseek-reasoner", "grok-code-fast-1"]);
+
+/** A small table of models Mux knows: aliases and prices for cost accounting, and whether they take images. */
 export const KNOWN_MODELS: readonly KnownModel[] = [
   m("anthropic", "claude-sonnet-4-5", ["sonnet"], 200_000, { input: 3, output: 15, cacheRead: 0.3, cacheWrite: 3.75, cacheWrite1h: 6 }),
   m("anthropic", "claude-opus-4-5", ["opus"], 200_000, { input: 5, output: 25, cacheRead: 0.5, cacheWrite: 6.25, cacheWrite1h: 10 }),
@@ -43,7 +50,7 @@ export const KNOWN_MODELS: readonly KnownModel[] = [
 ];
 
 function m(provider: string, id: string, aliases: string[], contextWindow: number, price: Price): KnownModel {
-  return { provider, id, aliases, contextWindow, price };
+  return { provider, id, aliases, contextWindow, price, images: !TEXT_ONLY.has(id) };
 }
 
 export interface ModelRef {
@@ -90,4 +97,16 @@ function mappedModel(name: string): KnownModel | undefined {
   } catch {
     return undefined;
   }
+}
+
+/**
+ * What a model accepts of an image, or null when it takes none: what providers.jsonc declares
+ * for it (`"images": true|false`), else the model table's word (its own, or the model it is
+ * mapped to), else its provider's default (see images.ts).
+ */
+export function imageSupportOf(ref: ModelRef, kind: ProviderKind, limits: Record<string, ModelLimits> = {}): ImageLimits | null {
+  const declared = limits[ref.modelId];
+  const known = declared?.mappedToModel ? mappedModel(declared.mappedToModel) : knownModel(ref);
+  const takes = declared?.images ?? known?.images ?? imagesByDefault(ref.provider);
+  return takes ? imageLimitsFor(kind) : null;
 }

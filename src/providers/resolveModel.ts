@@ -4,7 +4,7 @@ import { registerConfiguredKey } from "../common/redact.js";
 import { ConfigError } from "../config/errors.js";
 import type { LoadedProvidersConfig } from "./config.js";
 import { createModel } from "./createModel.js";
-import { contextWindowOf, formatModel, parseModelString } from "./models.js";
+import { contextWindowOf, formatModel, imageSupportOf, parseModelString } from "./models.js";
 import { resolveProvider, resolveProviders } from "./resolve.js";
 
 export async function resolveModel(modelString: string, loaded: LoadedProvidersConfig, env: NodeJS.ProcessEnv = process.env): Promise<AgentModel> {
@@ -27,6 +27,7 @@ export async function resolveModel(modelString: string, loaded: LoadedProvidersC
     created: await createModel(provider, ref),
     price: priceFor(ref, provider.prices, provider.cacheTtl),
     contextWindow: contextWindowOf(ref, provider.modelLimits),
+    images: imageSupportOf(ref, provider.kind, provider.modelLimits),
     ...(maxOutputTokens !== undefined ? { maxOutputTokens } : {}),
   };
 }

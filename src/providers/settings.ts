@@ -10,7 +10,7 @@ import { providersFile } from "../config/paths.js";
 import { builtinProvider } from "./catalog.js";
 import { type LoadedProvidersConfig, loadProvidersConfig, modelEntryId, parseProvidersConfig } from "./config.js";
 import { defaultModelOf } from "./defaultModel.js";
-import { KNOWN_MODELS } from "./models.js";
+import { imageSupportOf, KNOWN_MODELS } from "./models.js";
 import { describeSource, maskSecret, type ResolvedProvider, resolveProviders, type ValueSource } from "./resolve.js";
 
 type ProvidersView = z.infer<typeof ProvidersViewSchema>;
@@ -163,6 +163,11 @@ export function modelChoices(env: NodeJS.ProcessEnv = process.env): z.infer<type
   return { models: listModels(env, providers), defaultModel: defaultModelOf(providers), configured: providers.some(isSetUp) };
 }
 
+function imagesOf(providers: ResolvedProvider[], provider: string, modelId: string) {
+  const p = providers.find((x) => x.id === provider);
+  return imageSupportOf({ provider, modelId }, p?.kind ?? builtinProvider(provider)?.kind ?? "openai-compatible", p?.modelLimits);
+}
+
 /** Every model the picker offers: known models, plus the models each provider lists. */
 export function listModels(env: NodeJS.ProcessEnv = process.env, providers = resolveForPicker(env)): ModelOption[] {
   const ready = new Map(providers.map((p) => [p.id, !p.requiresKey || Boolean(p.apiKey.value)]));
@@ -173,13 +178,15 @@ export function listModels(env: NodeJS.ProcessEnv = process.env, providers = res
     contextWindow: k.contextWindow,
     priced: true,
     ready: ready.get(k.provider) ?? false,
+    images: imagesOf(providers, k.provider, k.id),
   }));
   for (const p of providers) {
     for (const model of p.models) {
       const id = `${p.id}:${model}`;
       if (options.some((o) => o.id === id)) continue;
       const contextWindow = p.modelLimits[model]?.contextWindow ?? null;
-      options.push({ id, provider: p.id, aliases: [], contextWindow, priced: model in p.prices, ready: ready.get(p.id) ?? false });
+      const images = imagesOf(providers, p.id, model);
+      options.push({ id, provider: p.id, aliases: [], contextWindow, priced: model in p.prices, ready: ready.get(p.id) ?? false, images });
     }
   }
   return options;

@@ -79,6 +79,7 @@ export async function startServer(cfg: ServerConfig, loadApi: () => Promise<Api>
         allowHttpOrigin: cfg.allowHttpOrigin,
         // Only when the API is already up: a page never waits for it.
         bootData: () => (api ? { at: Date.now(), list: api.hub.feed.listSnapshot() } : undefined),
+        image: async (workspaceId, messageId, index) => (await getApi()).hub.image(workspaceId, messageId, index),
       }),
     ));
   const loadWss = () => (wssPromise ??= import("ws").then(({ WebSocketServer }) => new WebSocketServer({ noServer: true, maxPayload: 16 * 1024 * 1024 })));

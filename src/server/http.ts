@@ -92,7 +92,12 @@ export interface HttpOptions {
    * put into index.html for signed-in requests only, so the sidebar shows before the socket opens.
    */
   bootData?: () => unknown;
+  /** An image of a workspace's chat (see session/imageLinks.ts); undefined when there is none such. */
+  image?: (workspaceId: string, messageId: string, index: number) => Promise<{ mediaType: string; bytes: Uint8Array } | undefined>;
 }
+
+/** `…/api/images/<workspace>/<message>/<part>`, relative to any page of the app (like `api/ws`). */
+const IMAGE_PATH = /\/api\/images\/([^/]+)\/([^/]+)\/(\d+)$/;
 
 /**
  * Every HTTP route but /health: the token gate (Bearer, session cookie, or a first `?token=`
@@ -133,6 +138,17 @@ export function createHttpListener(auth: Auth, env: NodeJS.ProcessEnv, opts: Htt
     const answered = await sessionRoute(c, auth, c.get("who"), opts.allowHttpOrigin);
     if (answered) return answered;
     await next();
+  });
+  app.get("*", async (c, next) => {
+    const m = IMAGE_PATH.exec(c.req.path);
+    if (!m || !opts.image) return next();
+    const image = await opts.image(decodeURIComponent(m[1]), decodeURIComponent(m[2]), Number(m[3]));
+    if (!image) return c.json({ error: "no such image" }, 404);
+    // A message never changes once stored: the browser may keep the image as long as it likes.
+    return c.body(image.bytes as Uint8Array<ArrayBuffer>, 200, {
+      "content-type": image.mediaType,
+      "cache-control": "private, max-age=31536000, immutable",
+    });
   });
   app.get("*", (c) => {
     const path = c.req.path;

@@ -3,14 +3,16 @@ import { nanoid } from "nanoid";
 import type { AgentEvent, ErrorKind, Mode, RunStatus, ThinkingLevel, Usage } from "../agent/events.js";
 import { addUsage, emptyUsage } from "../agent/events.js";
 import type { AgentModel, AskUser } from "../agent/loop.js";
-import { type ChatMessage, finalText, newUserMessage } from "../agent/messages.js";
+import { type ChatMessage, type FilePart, finalText, newUserMessage } from "../agent/messages.js";
 import { applyEvent, newAssistantMessage } from "../agent/reduce.js";
+import { type ImageAttachment, imagePart, storedImage } from "../api/images.js";
 import { sumCosts } from "../api/partialCost.js";
 import { ConfigError } from "../config/errors.js";
 import { muxRoot } from "../config/paths.js";
 import type { SessionLock } from "../history/sessionLock.js";
 import type { SessionStore } from "../history/sessionStore.js";
 import type { LoadedProvidersConfig } from "../providers/config.js";
+import { formatBytes } from "../providers/images.js";
 import type { Runtime } from "../runtime/types.js";
 import type { ToolOptions } from "../tools/registry.js";
 import { GitError } from "../workspace/git.js";
@@ -28,6 +30,8 @@ export interface ChatTurnInput {
   history: ChatMessage[];
   /** The user's new message; omitted to re-run the turn the chat ends with (retry). */
   text?: string;
+  /** Images attached to the new message (checked already: kind, size, count; see api/images.ts). */
+  images?: ImageAttachment[];
   /** The model asked for (already resolved, or its name); else the agent's, `defaultModel`, the configured default. */
   model?: AgentModel | string;
   /** The model when neither the request nor the agent names one (e.g. the workspace's last). */
@@ -197,7 +201,7 @@ async function turn(input: ChatTurnInput): Promise<ChatTurnEnd> {
     };
     const command = input.text === undefined ? undefined : parseContextCommand(input.text);
     // The user's message is on disk before anything else can fail or be killed (commands are not kept).
-    const userMessage = input.text !== undefined && !command ? newUserMessage(input.text) : undefined;
+    const userMessage = input.text !== undefined && !command ? newUserMessage(input.text, input.images?.map(imagePart)) : undefined;
     if (userMessage) keep(userMessage);
     // Loaded on first use: the agent and provider SDKs are not needed to serve the UI.
     const [{ loadProvidersConfig }, { defaultModel }, { resolveModel }, { runTurn }, { retryPolicyFromEnv }, compaction] = await Promise.all([
@@ -227,6 +231,9 @@ async function turn(input: ChatTurnInput): Promise<ChatTurnEnd> {
         model = await resolveModel(modelName, providers, input.env);
       }
       modelName = model.name;
+      // Refused before any request: the model would reject them, or answer blind to them.
+      const imageProblem = userMessage && imagesRefused(userMessage, model);
+      if (imageProblem) throw new ChatTurnFailure("usage", imageProblem);
       if (input.budgetUsd !== undefined && !model.price) {
         throw new ChatTurnFailure("config", `--budget needs the price of ${model.name}, which Mux does not know: add "prices" for it in ${providers.file}`);
       }
@@ -358,6 +365,35 @@ async function turn(input: ChatTurnInput): Promise<ChatTurnEnd> {
   } finally {
     input.lock.release();
   }
+}
+
+/**
+ * Why the model cannot take the images of this message (null when it can, or there are none):
+ * it takes no images at all, or one is larger than its provider accepts.
+ */
+export function imagesRefused(message: ChatMessage, model: AgentModel): string | null {
+  const images = message.parts.filter((p) => p.type === "file" && p.mediaType.startsWith("image/")) as FilePart[];
+  if (!images.length) return null;
+  const limits = model.images;
+  if (!limits) {
+    return (
+      `${model.name} does not take images: pick a model that does (for example anthropic:claude-sonnet-4-5 or openai:gpt-5), ` +
+      `or, if it does, say so in providers.jsonc: { "id": "${model.name.slice(model.name.indexOf(":") + 1)}", "images": true }`
+    );
+  }
+  for (const part of images) {
+    const stored = storedImage(part);
+    if (!stored) continue;
+    const name = part.filename ?? "an image";
+    if (stored.bytes > limits.maxBytes) {
+      return `${name} has ${formatBytes(stored.bytes)}; ${model.name} takes images of at most ${formatBytes(limits.maxBytes)}: scale it down`;
+    }
+    const edge = stored.info ? Math.max(stored.info.width, stored.info.height) : 0;
+    if (edge > limits.maxEdge) {
+      return `${name} is ${stored.info?.width}×${stored.info?.height} pixels; ${model.name} takes images of at most ${limits.maxEdge} pixels a side: scale it down`;
+    }
+  }
+  return null;
 }
 
 /** `/clear`: a boundary after which the model sees nothing of what came before; no request is made. */

@@ -177,6 +177,17 @@ export class Hub implements SessionHost {
     return session.log.subscribe(cursor, signal);
   }
 
+  /** An image of a workspace's chat, for the link the browser was sent (undefined: none such). */
+  image(id: string, messageId: string, index: number): { mediaType: string; bytes: Uint8Array } | undefined {
+    try {
+      this.feed.get(id);
+    } catch (err) {
+      if (err instanceof HubError && err.code === "NOT_FOUND") return undefined;
+      throw err;
+    }
+    return this.session(id).image(messageId, index);
+  }
+
   history(id: string, before: number, limit: number): { messages: ChatMessage[]; start: number } {
     return this.session(id).history(before, limit);
   }

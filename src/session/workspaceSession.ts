@@ -3,6 +3,7 @@ import type { ChatMessage } from "../agent/messages.js";
 import { type Answers, answersProblem, type Question } from "../agent/questions.js";
 import { applyEvent, newAssistantMessage } from "../agent/reduce.js";
 import type { PartialCost } from "../api/partialCost.js";
+import type { ImageAttachment } from "../api/images.js";
 import type { Activity, CostSummary } from "../api/schemas.js";
 import { SessionStore } from "../history/sessionStore.js";
 import type { Workspace } from "../workspace/config.js";
@@ -16,6 +17,7 @@ import { type LockOwner, SessionBusyError, SessionLock } from "../history/sessio
 import { cachedCost, chatStat, type PersistedState, readState, writeState } from "./sessionState.js";
 import { stopLeftoverToolProcessesIfIdle } from "./toolProcesses.js";
 import { ChatTurnFailure, runChatTurn } from "./chatSession.js";
+import { imageBytes, linkImages } from "./imageLinks.js";
 import { parseContextCommand } from "./slashCommands.js";
 
 /** Finished messages in a snapshot; older ones are paged in with history(). */
@@ -27,6 +29,7 @@ const FILE_TOOLS = new Set(["bash", "file_write", "file_edit_replace_string", "f
 
 export interface SendInput {
   text: string;
+  images?: ImageAttachment[];
   model?: string;
   mode?: Mode;
   agent?: string;
@@ -62,7 +65,14 @@ export function nextBatch(entries: SendInput[]): number {
 }
 
 function merge(entries: SendInput[]): TurnRequest {
-  const req: TurnRequest = { text: entries.map((e) => e.text).join("\n\n") };
+  const images = entries.flatMap((e) => e.images ?? []);
+  const req: TurnRequest = {
+    text: entries
+      .map((e) => e.text)
+      .filter(Boolean)
+      .join("\n\n"),
+    ...(images.length ? { images } : {}),
+  };
   for (const e of entries) {
     if (e.model) req.model = e.model;
     if (e.mode) req.mode = e.mode;
@@ -70,6 +80,12 @@ function merge(entries: SendInput[]): TurnRequest {
     if (e.thinking) req.thinking = e.thinking;
   }
   return req;
+}
+
+/** A queued message as the composer lists it: its text, and how many images go with it. */
+function queuedText(entry: SendInput): string {
+  const n = entry.images?.length ?? 0;
+  return n ? `${entry.text}${entry.text ? " " : ""}[${n} image${n > 1 ? "s" : ""}]` : entry.text;
 }
 
 /**
@@ -129,7 +145,7 @@ export class WorkspaceSession {
     const state = this.running ? (this.question ? "needs-input" : this.streaming ? "streaming" : "starting") : other ? "streaming" : this.persisted.state;
     return {
       state,
-      queued: this.queue.map((q) => q.text),
+      queued: this.queue.map(queuedText),
       unread: this.persisted.unread,
       lastActivityAt: this.persisted.lastActivityAt,
       ...(state === "error" && this.persisted.error ? { error: this.persisted.error } : {}),
@@ -175,7 +191,7 @@ export class WorkspaceSession {
     const start = Math.max(0, messages.length - SNAPSHOT_MESSAGES);
     const init = this.init.replay();
     return {
-      messages: messages.slice(start),
+      messages: messages.slice(start).map(this.forBrowser),
       hasMore: start > 0,
       totalMessages: messages.length,
       // A copy: the live message keeps changing while the snapshot waits to be sent.
@@ -188,7 +204,18 @@ export class WorkspaceSession {
     const messages = this.load();
     const end = Math.min(before, messages.length);
     const start = Math.max(0, end - limit);
-    return { messages: messages.slice(start, end), start };
+    return { messages: messages.slice(start, end).map(this.forBrowser), start };
+  }
+
+  /** A message as subscribers are sent it: its images as links (see imageLinks.ts). */
+  private readonly forBrowser = (message: ChatMessage) => linkImages(message, this.id);
+
+  /** The bytes of an image of the chat, for its link (undefined when there is no such image). */
+  image(messageId: string, index: number): { mediaType: string; bytes: Uint8Array } | undefined {
+    return imageBytes(
+      this.load().find((m) => m.id === messageId),
+      index,
+    );
   }
 
   /** Starts a turn, or queues the message while one runs. */
@@ -376,7 +403,7 @@ export class WorkspaceSession {
     if (!this.messages || this.running || this.currentDiskKey() === this.diskKey) return;
     const known = new Set(this.messages.map((m) => m.id));
     this.messages = null;
-    for (const m of this.load()) if (!known.has(m.id)) this.log.pushMessage(m);
+    for (const m of this.load()) if (!known.has(m.id)) this.log.pushMessage(this.forBrowser(m));
     this.host.changed(this.id);
   }
 
@@ -390,6 +417,7 @@ export class WorkspaceSession {
       store: this.store,
       history: messages,
       text: req.text,
+      images: req.images,
       model: req.model ?? ws?.settings.model,
       mode: req.mode ?? ws?.settings.mode ?? "exec",
       // A message sent in a mode (no agent) runs as that mode, not as the workspace's agent.
@@ -409,7 +437,7 @@ export class WorkspaceSession {
       onMessage: (m) => {
         if (m.role === "assistant") this.streaming = null;
         messages.push(m);
-        this.log.pushMessage(m);
+        this.log.pushMessage(this.forBrowser(m));
       },
       notices: this.notices.splice(0),
       warn: (m) => this.host.warn(`${this.id}: ${m}`),

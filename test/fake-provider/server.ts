@@ -14,6 +14,7 @@ import { performance } from "node:perf_hooks";
 import { anthropic } from "./anthropic.js";
 import { type EncodeContext, type ProtocolHandler, resolveTurn } from "./common.js";
 import { google } from "./google.js";
+import { requestImages } from "./images.js";
 import { ollama } from "./ollama.js";
 import { openaiChat } from "./openaiChat.js";
 import { openaiResponses } from "./openaiResponses.js";
@@ -178,6 +179,7 @@ export async function startFakeProvider(opts: FakeProviderOptions = {}): Promise
       path: req.url ?? url.pathname,
       headers: { ...req.headers },
       body,
+      images: requestImages(handler.protocol, body),
       receivedAt,
       authorized,
     };

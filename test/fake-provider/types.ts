@@ -46,6 +46,16 @@ export interface FakeTurn {
 
 export type FakeProtocol = "openai-chat" | "openai-responses" | "anthropic" | "ollama" | "google";
 
+/** An image a request carries, as its protocol sent it. */
+export interface RecordedImage {
+  /** As the request labels it ("" when the protocol does not say: Ollama). */
+  mediaType: string;
+  /** Base64 ("" when the image was sent as a link). */
+  data: string;
+  /** A link sent instead of the image's bytes. */
+  url?: string;
+}
+
 export interface RecordedRequest {
   index: number;
   protocol: FakeProtocol;
@@ -55,6 +65,8 @@ export interface RecordedRequest {
   headers: Record<string, string | string[] | undefined>;
   /** Parsed JSON body (raw string if it was not JSON). */
   body: any;
+  /** The images in the request's messages, in the protocol's own format (see images.ts). */
+  images: RecordedImage[];
   /** Wall-clock ms (performance.timeOrigin + performance.now()) when the request arrived. */
   receivedAt: number;
   /** Wall-clock ms when the response was completely written (unset for faults and errors). */

@@ -3,7 +3,8 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { FILLER_PAIRS, OriginalLineSchema, PNG_BASE64, SUMMARY, writeOriginalChat } from "../../../test/helpers/originalChat.js";
-import type { ChatMessage, Part, ToolPart } from "../../agent/messages.js";
+import { type ChatMessage, newUserMessage, type Part, type ToolPart } from "../../agent/messages.js";
+import { imagePart } from "../../api/images.js";
 import { SessionStore } from "../sessionStore.js";
 
 let root: string;
@@ -255,6 +256,22 @@ describe("continuing a chat the original Mux wrote", () => {
     expect(shown.parts.at(-1)).toEqual({ type: "text", text: "All done so far" });
     // Loaded again (either app), it is the same answer, once.
     expect(new SessionStore(dir).load().messages.filter((m) => m.id === "a-new")).toHaveLength(1);
+  });
+
+  it("stores attached images as the original does (file parts with data: URLs), and reads them back the same", () => {
+    writeOriginalChat(dir);
+    const store = new SessionStore(dir);
+    store.load();
+    const image = imagePart({ mediaType: "image/png", data: PNG_BASE64, filename: "shot.png" });
+    const withImage = newUserMessage("What is this?", [image]);
+    store.append(withImage);
+    const line = fileLines(path.join(dir, "chat.jsonl")).at(-1);
+    expect(OriginalLineSchema.safeParse(line).error).toBeUndefined();
+    expect(line.parts).toEqual([
+      { type: "text", text: "What is this?" },
+      { type: "file", mediaType: "image/png", url: `data:image/png;base64,${PNG_BASE64}`, filename: "shot.png" },
+    ]);
+    expect(byId(new SessionStore(dir).load().messages, withImage.id).parts).toEqual([{ type: "text", text: "What is this?" }, image]);
   });
 
   it("a new chat of a workspace with the original's id is started in its format; Mux's own ids stay Mux's", () => {

@@ -4,6 +4,7 @@ import type { ChatMessage } from "../../agent/messages.js";
 import { isOriginalMessage, isRecord, type OriginalMessage } from "./shape.js";
 import { messageToNative } from "./toNative.js";
 import { messageToOriginal } from "./toOriginal.js";
+import { parseChatLine } from "../parseLine.js";
 
 /** Where the original moves the history before its latest compaction (read before chat.jsonl). */
 export const ARCHIVE_FILE = "chat-archive.jsonl";
@@ -79,7 +80,7 @@ export class OriginalChat {
     const byId = new Map<string, ChatMessage>();
     for (const { file, line, text } of lines) {
       try {
-        const value: unknown = JSON.parse(text);
+        const value: unknown = parseChatLine(text);
         if (!isOriginalMessage(value)) throw new Error("not a message of the original Mux's format");
         this.note(value);
         byId.set(value.id, messageToNative(value)); // a message the original rewrote replaces its older copy

@@ -1,3 +1,4 @@
+import type { ImageAttachment } from "../../../src/api/images";
 import { useCallback, useEffect, useMemo, useState, type KeyboardEvent } from "react";
 import type { Mode } from "../../../src/agent/events";
 import "./chat.css";
@@ -35,11 +36,17 @@ function Chat({ workspaceId }: { workspaceId: string }) {
   const { send: chatSend, interrupt: chatInterrupt, retry: chatRetry } = chat;
   const [followSignal, setFollowSignal] = useState(0);
   const send = useCallback(
-    (text: string, mode?: Mode) => {
+    (text: string, mode?: Mode, images?: ImageAttachment[]) => {
       setFollowSignal((n) => n + 1);
       // A mode given here (approving a plan) is that built-in agent; else the composer's pick.
       const agent = mode ? (settings.agent ? mode : undefined) : settings.agent;
-      return chatSend(text, { model: settings.model, mode: mode ?? settings.mode, ...(agent ? { agent } : {}), thinking: settings.thinking });
+      return chatSend(text, {
+        model: settings.model,
+        mode: mode ?? settings.mode,
+        ...(agent ? { agent } : {}),
+        thinking: settings.thinking,
+        ...(images?.length ? { images } : {}),
+      });
     },
     [chatSend, settings],
   );
@@ -47,7 +54,7 @@ function Chat({ workspaceId }: { workspaceId: string }) {
     chatInterrupt().catch(() => {});
   }, [chatInterrupt]);
   // Stable, so the (memoized) composer does not re-render with every streamed token.
-  const sendFromComposer = useCallback((text: string) => send(text), [send]);
+  const sendFromComposer = useCallback((text: string, images?: ImageAttachment[]) => send(text, undefined, images), [send]);
 
   const actions = useMemo<ChatActions>(
     () => ({

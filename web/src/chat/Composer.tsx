@@ -1,6 +1,11 @@
 import { memo, useEffect, useLayoutEffect, useRef, useState } from "react";
 import type { ThinkingLevel } from "../../../src/agent/events";
 import { AgentPicker, agentPatch } from "./AgentPicker";
+import type { ImageAttachment } from "../../../src/api/images";
+import { formatBytes, IMAGE_MEDIA_TYPES, MAX_IMAGES_PER_MESSAGE, MAX_MESSAGE_IMAGE_BYTES } from "../../../src/providers/images";
+import { modelChoicesStore } from "../state/models";
+import { ImageLightbox } from "./FileAndRawParts";
+import { imageFiles, type PendingImage, prepareImage } from "./images";
 import { ModelPicker } from "./ModelPicker";
 import { useAgents } from "./useAgents";
 import type { ChatSettings } from "./settings";
@@ -18,7 +23,7 @@ interface Props {
   running: boolean;
   settings: ChatSettings;
   onSettings: (patch: Partial<ChatSettings>) => void;
-  onSend: (text: string) => Promise<unknown>;
+  onSend: (text: string, images?: ImageAttachment[]) => Promise<unknown>;
   onInterrupt: () => void;
 }
 
@@ -28,8 +33,13 @@ function otherMode(settings: ChatSettings): Partial<ChatSettings> {
   return settings.agent ? { mode, agent: mode } : { mode };
 }
 
-/** Draft text survives switching workspaces (per workspace, for this page's lifetime). */
+/** Draft text and images survive switching workspaces (per workspace, for this page's lifetime). */
 const drafts = new Map<string, string>();
+const draftImages = new Map<string, PendingImage[]>();
+let nextImageId = 0;
+
+/** What goes over the wire of an attached image (not its preview). */
+const attachment = ({ mediaType, data, filename }: PendingImage): ImageAttachment => ({ mediaType, data, ...(filename ? { filename } : {}) });
 
 /**
  * The message box: Enter sends, Shift+Enter is a newline, Esc interrupts the running turn.
@@ -40,7 +50,17 @@ export const Composer = memo(function Composer({ workspaceId, running, settings,
   const elsewhere = useStore(workspacesStore, (s) => s.byId[workspaceId]?.activity.elsewhere);
   const [text, setText] = useState(() => drafts.get(workspaceId) ?? "");
   const [error, setError] = useState<string | null>(null);
+  const [images, setImages] = useState<PendingImage[]>(() => draftImages.get(workspaceId) ?? []);
+  const [attachError, setAttachError] = useState<string | null>(null);
+  const [dragging, setDragging] = useState(false);
+  const [enlarged, setEnlarged] = useState<PendingImage | null>(null);
   const area = useRef<HTMLTextAreaElement>(null);
+  const picker = useRef<HTMLInputElement>(null);
+  // The model that will answer, as the picker knows it: whether it takes images, and how large.
+  const choices = useStore(modelChoicesStore, (s) => s);
+  const modelName = settings.model ?? choices?.defaultModel;
+  const model = choices?.models.find((m) => m.id === modelName || m.aliases.includes(modelName ?? ""));
+  const blind = images.length > 0 && model?.images === null ? `${model.id} does not take images: pick a model that does, or remove them` : null;
   // Review comments go with the next message, after its text.
   const comments = useComments(workspaceId);
   const [agents, refreshAgents] = useAgents(workspaceId);
@@ -66,6 +86,33 @@ export const Composer = memo(function Composer({ workspaceId, running, settings,
   useEffect(() => {
     drafts.set(workspaceId, text);
   }, [workspaceId, text]);
+  useEffect(() => {
+    draftImages.set(workspaceId, images);
+  }, [workspaceId, images]);
+
+  /** Pasted, dropped or picked files: each image is read (and scaled down if need be) and attached. */
+  const attach = async (files: File[]) => {
+    if (!files.length) return;
+    setAttachError(null);
+    const room = MAX_IMAGES_PER_MESSAGE - images.length;
+    const problems: string[] = [];
+    if (files.length > room) problems.push(`a message may carry at most ${MAX_IMAGES_PER_MESSAGE} images`);
+    const results = await Promise.allSettled(files.slice(0, Math.max(0, room)).map((f) => prepareImage(f, model?.images, `img-${++nextImageId}`)));
+    const ready: PendingImage[] = [];
+    let total = images.reduce((sum, i) => sum + i.bytes, 0);
+    for (const r of results) {
+      if (r.status === "rejected") problems.push(r.reason instanceof Error ? r.reason.message : String(r.reason));
+      else if (total + r.value.bytes > MAX_MESSAGE_IMAGE_BYTES) {
+        problems.push(`${r.value.filename}: the images of a message may have at most ${formatBytes(MAX_MESSAGE_IMAGE_BYTES)} together`);
+      } else {
+        total += r.value.bytes;
+        ready.push(r.value);
+      }
+    }
+    if (ready.length) setImages((list) => [...list, ...ready].slice(0, MAX_IMAGES_PER_MESSAGE));
+    if (problems.length) setAttachError(problems.join("; "));
+    area.current?.focus();
+  };
 
   // Grow with the text, up to 40% of the viewport.
   useLayoutEffect(() => {
@@ -103,13 +150,21 @@ export const Composer = memo(function Composer({ workspaceId, running, settings,
 
   const send = () => {
     const value = text.trim();
-    if (!value && !comments.length) return;
+    if (!value && !comments.length && !images.length) return;
+    if (blind) {
+      setError(blind);
+      return;
+    }
     const taken = takeComments(workspaceId);
+    const sent = images;
     setText("");
+    setImages([]);
     setError(null);
-    onSend(withComments(value, taken.comments)).catch((err: unknown) => {
+    setAttachError(null);
+    onSend(withComments(value, taken.comments), sent.length ? sent.map(attachment) : undefined).catch((err: unknown) => {
       setError(err instanceof Error ? err.message : String(err));
       setText((t) => (t ? t : value));
+      setImages((list) => (list.length ? list : sent));
       taken.restore();
     });
   };
@@ -127,8 +182,54 @@ export const Composer = memo(function Composer({ workspaceId, running, settings,
             Not sent: {error}
           </div>
         )}
+        {(attachError || blind) && (
+          <div className="mb-1 text-[12px] text-err" role="alert" data-testid="attach-error">
+            {attachError ? `Not attached: ${attachError}` : blind}
+          </div>
+        )}
         <CommentChips workspaceId={workspaceId} comments={comments} />
-        <div className="rounded-lg border border-line bg-panel focus-within:border-accent">
+        <div
+          className={`rounded-lg border bg-panel focus-within:border-accent ${dragging ? "border-accent border-dashed" : "border-line"}`}
+          data-testid="composer"
+          onDragOver={(e) => {
+            if (!e.dataTransfer.types.includes("Files")) return;
+            e.preventDefault();
+            e.dataTransfer.dropEffect = "copy";
+            setDragging(true);
+          }}
+          onDragLeave={(e) => {
+            if (!e.currentTarget.contains(e.relatedTarget as Node | null)) setDragging(false);
+          }}
+          onDrop={(e) => {
+            setDragging(false);
+            const files = imageFiles(e.dataTransfer.files);
+            if (!e.dataTransfer.files.length) return;
+            e.preventDefault();
+            if (files.length) void attach(files);
+            else setAttachError("only PNG, JPEG, WebP and GIF images can be attached");
+          }}
+        >
+          {images.length > 0 && (
+            <div className="flex flex-wrap gap-1.5 px-2 pt-2" data-testid="composer-images">
+              {images.map((img) => (
+                <div key={img.id} className="relative" data-testid="composer-image" title={`${img.filename} · ${img.width}×${img.height}`}>
+                  <button type="button" className="block cursor-zoom-in overflow-hidden rounded border border-line" onClick={() => setEnlarged(img)}>
+                    <img src={img.preview} alt={img.filename ?? "attached image"} className="block h-14 w-14 object-cover" />
+                  </button>
+                  <button
+                    type="button"
+                    data-testid="remove-image"
+                    aria-label={`Remove ${img.filename ?? "image"}`}
+                    className="absolute -top-1.5 -right-1.5 flex h-5 w-5 items-center justify-center rounded-full border border-line bg-bg text-[11px] leading-none text-muted hover:text-fg"
+                    onClick={() => setImages((list) => list.filter((i) => i.id !== img.id))}
+                  >
+                    ×
+                  </button>
+                </div>
+              ))}
+            </div>
+          )}
+          {enlarged && <ImageLightbox src={enlarged.preview} alt={enlarged.filename ?? "attached image"} onClose={() => setEnlarged(null)} />}
           <textarea
             ref={area}
             data-testid="composer-input"
@@ -138,6 +239,12 @@ export const Composer = memo(function Composer({ workspaceId, running, settings,
             placeholder={running ? "Agent is working — new messages are queued" : settings.mode === "plan" ? "Describe what to plan…" : "Message the agent…"}
             value={text}
             onChange={(e) => setText(e.target.value)}
+            onPaste={(e) => {
+              const files = imageFiles(e.clipboardData.files);
+              if (!files.length) return;
+              e.preventDefault();
+              void attach(files);
+            }}
             onKeyDown={(e) => {
               if (e.key === "Enter" && !e.shiftKey && !e.altKey && !e.nativeEvent.isComposing) {
                 e.preventDefault();
@@ -150,6 +257,28 @@ export const Composer = memo(function Composer({ workspaceId, running, settings,
             }}
           />
           <div className="flex flex-wrap items-center gap-1 px-1.5 pb-1.5">
+            <input
+              ref={picker}
+              type="file"
+              accept={IMAGE_MEDIA_TYPES.join(",")}
+              multiple
+              hidden
+              data-testid="image-input"
+              onChange={(e) => {
+                void attach(imageFiles(e.target.files));
+                e.target.value = "";
+              }}
+            />
+            <button
+              type="button"
+              data-testid="attach-button"
+              className="btn px-1.5 text-[12px]"
+              aria-label="Attach images"
+              title="Attach images (or paste or drop them here)"
+              onClick={() => picker.current?.click()}
+            >
+              <ImageIcon />
+            </button>
             <ModelPicker value={settings.model} onChange={(model) => onSettings({ model })} />
             <label className="inline-flex items-center gap-1 text-[12px] text-muted">
               <span className="max-sm:sr-only">Thinking</span>
@@ -227,7 +356,7 @@ export const Composer = memo(function Composer({ workspaceId, running, settings,
               type="button"
               data-testid="send-button"
               className="btn btn-primary px-2"
-              disabled={!text.trim() && !comments.length}
+              disabled={!text.trim() && !comments.length && !images.length}
               title={running ? "Queue message (Enter)" : "Send (Enter)"}
               onClick={send}
             >
@@ -239,3 +368,13 @@ export const Composer = memo(function Composer({ workspaceId, running, settings,
     </div>
   );
 });
+
+function ImageIcon() {
+  return (
+    <svg width="14" height="14" viewBox="0 0 16 16" fill="none" stroke="currentColor" strokeWidth="1.4" aria-hidden="true">
+      <rect x="1.5" y="2.5" width="13" height="11" rx="1.5" />
+      <circle cx="5.5" cy="6" r="1.2" />
+      <path d="M2 12l3.5-3.5 2.5 2.5 2.5-3 3.5 4" />
+    </svg>
+  );
+}

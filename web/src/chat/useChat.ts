@@ -1,3 +1,4 @@
+import type { ImageAttachment } from "../../../src/api/images";
 import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import { flushSync } from "react-dom";
 import type { Mode, ThinkingLevel } from "../../../src/agent/events";
@@ -12,6 +13,7 @@ export const HISTORY_PAGE = 100;
 const RENDER_EVERY_MS = 30;
 
 export interface SendOptions {
+  images?: ImageAttachment[];
   model?: string;
   mode?: Mode;
   /** The agent to run as (a custom one, or the mode's built-in). */
@@ -135,7 +137,9 @@ export function useChat(workspaceId: string): ChatApi {
   const send = useCallback(
     async (text: string, options: SendOptions = {}) => {
       const id = `local-${++nextLocalId}`;
-      dispatch({ type: "send-start", id, text, at: Date.now() });
+      const n = options.images?.length ?? 0;
+      const shown = n ? `${text}${text ? " " : ""}[${n} image${n > 1 ? "s" : ""}]` : text;
+      dispatch({ type: "send-start", id, text: shown, at: Date.now() });
       try {
         const result = await call((api) => api.chat.send({ workspaceId, text, ...options }));
         dispatch({ type: "send-done", id, queued: result.queued });

@@ -144,7 +144,13 @@ export function applyEvent(message: ChatMessage, event: AgentEvent): void {
     case "init-output":
     case "init-end":
     case "budget-exceeded":
+    case "command": // its text comes as a notice too
     case "run-complete":
       return;
+    default: {
+      // A new event type does not compile until it is folded here.
+      const unhandled: never = event;
+      return unhandled;
+    }
   }
 }

@@ -142,12 +142,6 @@ describe("compaction and clearing the context", () => {
     expect(disk.map((m) => m.metadata?.contextBoundary ?? m.role)).toEqual(["user", "assistant", "reset", "assistant", "user", "assistant"]);
   });
 
-  it("other slash words are ordinary messages", async () => {
-    fake.enqueue({ text: "ok" });
-    const r = await send("/model gpt-5");
-    expect(sent(r.requests[0])).toContain("/model gpt-5");
-  });
-
   const overflow = {
     fault: {
       kind: "status" as const,

@@ -150,7 +150,7 @@ export function applyEvent(message: ChatMessage, event: AgentEvent): void {
     default: {
       // A new event type does not compile until it is folded here.
       const unhandled: never = event;
-      return unhandled;
+      throw new Error(`unknown event ${JSON.stringify(unhandled)}`);
     }
   }
 }

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { AgentEventSchema, type CostSummary, CostSummarySchema, ModeSchema, PartialCostFields, ThinkingLevelSchema, UsageSchema } from "../agent/events.js";
+import { AgentEventSchema, type CostSummary, CostSummarySchema, ModeSchema, PartialCostFields, ThinkingLevelSchema } from "../agent/events.js";
 import { ChatMessageSchema } from "../agent/messages.js";
 import { ProjectSchema, WorkspaceSchema, WorkspaceSettingsSchema } from "../workspace/schemas.js";
 import { OverlapBadgeSchema } from "./overlap.js";

@@ -150,7 +150,8 @@ export function applyEvent(message: ChatMessage, event: AgentEvent): void {
     default: {
       // A new event type does not compile until it is folded here.
       const unhandled: never = event;
-      throw new Error(`unknown event ${JSON.stringify(unhandled)}`);
+      void unhandled;
+      return;
     }
   }
 }

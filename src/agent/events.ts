@@ -203,8 +203,8 @@ export type CostSummary = z.infer<typeof CostSummarySchema>;
 
 /**
  * A slash command did its work (see src/session/slashCommands.ts): what it says to the user, and
- * what it changed. Without a messageId when a message follows it (`/plan fix the bug`): that
- * turn's answer then carries the same text as a notice.
+ * what it changed. With a messageId it is the whole answer (kept as its notice); without one a
+ * message follows it (`/plan fix the bug`), whose answer carries the same text as a notice.
  */
 export const CommandEvent = z.object({
   type: z.literal("command"),

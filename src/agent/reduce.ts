@@ -124,6 +124,7 @@ export function applyEvent(message: ChatMessage, event: AgentEvent): void {
       return;
     }
     case "notice":
+    case "command": // a command's answer is what it says
       // A new array: the browser copies the metadata on write, not the arrays inside it.
       meta.notices = [...(meta.notices ?? []), event.text];
       return;
@@ -144,7 +145,6 @@ export function applyEvent(message: ChatMessage, event: AgentEvent): void {
     case "init-output":
     case "init-end":
     case "budget-exceeded":
-    case "command": // its text comes as a notice too
     case "run-complete":
       return;
     default: {

@@ -11,6 +11,9 @@ import { LocalRuntime } from "../runtime/local.js";
 import type { Runtime } from "../runtime/types.js";
 import type { ChatMessage } from "../agent/messages.js";
 import { ChatTurnFailure, type ChatTurnEnd, failureKind, runChatTurn } from "../session/chatSession.js";
+import { parseSlashCommand } from "../session/slashCommands.js";
+import { needsWorkspaceMessage, type WorkspaceCommands } from "../session/slashRun.js";
+import { runtimeChoiceOf } from "../workspace/service.js";
 import type { Workspace } from "../workspace/config.js";
 import { runInitHook } from "../workspace/initHook.js";
 import { resolveProjectPath } from "../workspace/projects.js";
@@ -139,6 +142,33 @@ async function resolveTarget(opts: RunOptions, dir: string, signal: AbortSignal,
   };
 }
 
+/**
+ * What `/model`, `/fork`, `/new`… do to the workspace of this run: its settings are written to the
+ * registry; a new workspace runs its init hook before the run ends (its events in the stream).
+ */
+async function workspaceCommands(ws: Workspace, signal: AbortSignal, emit: (e: AgentEvent) => void): Promise<WorkspaceCommands> {
+  const { createWorkspaceService } = await import("../app/services.js");
+  const service = createWorkspaceService();
+  const adopt = async (made: Workspace) => {
+    await runInitHook(service.runtime(made), {
+      workspaceId: made.id,
+      projectPath: made.projectPath,
+      workspaceName: made.name,
+      stateDir: service.sessionDir(made.id),
+      emit,
+      signal,
+    }).catch(() => {});
+    return { id: made.id, name: made.name };
+  };
+  return {
+    saveSettings: async (picks) => {
+      await service.updateSettings(ws.id, picks);
+    },
+    fork: async (name) => adopt(await service.fork(ws.id, name)),
+    create: async (name) => adopt(await service.create({ projectPath: ws.projectPath, name, runtime: runtimeChoiceOf(ws) })),
+  };
+}
+
 /** What the run-complete summary of a run that failed can say. */
 interface RunSoFar {
   model: string;
@@ -180,7 +210,7 @@ export async function runCommand(messageArg: string, opts: RunOptions, givenFlag
   };
   const soFar: RunSoFar = { model: opts.model ?? "", sessionId: "" };
   try {
-    const result = await runOnce(messageArg, opts, renderer, { signal: controller.signal, listen }, soFar);
+    const result = await runOnce(messageArg, opts, renderer, { signal: controller.signal, listen, modeGiven: givenFlags.includes("mode") }, soFar);
     clearTimeout(timer);
     await soFar.target?.initHook;
     // A run --timeout stopped is a failure, reported with what it cost so far.
@@ -233,11 +263,16 @@ async function runOnce(
   messageArg: string,
   opts: RunOptions,
   renderer: Renderer,
-  { signal, listen }: { signal: AbortSignal; listen: () => void },
+  { signal, listen, modeGiven }: { signal: AbortSignal; listen: () => void; modeGiven: boolean },
   soFar: RunSoFar,
 ): Promise<ChatTurnEnd & { sessionId: string }> {
   const message = (messageArg || (await readStdin()) || opts.goal || "").trim();
   if (!message) throw new ChatTurnFailure("usage", "no message: pass it as an argument or on stdin");
+  // A command that cannot run is refused before anything is created or sent.
+  const parsed = parseSlashCommand(message);
+  if (parsed.kind === "refused") throw new ChatTurnFailure("usage", parsed.message);
+  const outside = parsed.kind === "command" && !opts.workspace ? needsWorkspaceMessage(parsed.command) : undefined;
+  if (outside) throw new ChatTurnFailure("usage", outside);
   if (opts.budget !== undefined && !(opts.budget > 0)) throw new ChatTurnFailure("usage", "--budget must be a positive number of dollars");
   const dir = fs.existsSync(opts.dir) ? fs.realpathSync(opts.dir) : undefined;
   if (!dir || !fs.statSync(dir).isDirectory()) throw new ChatTurnFailure("usage", `--dir ${opts.dir} is not a directory`);
@@ -277,7 +312,8 @@ async function runOnce(
     text: message,
     model: chosen ?? target.defaultModel,
     providers,
-    mode: opts.mode,
+    // The workspace's mode (`/plan` keeps it) unless --mode says otherwise.
+    mode: modeGiven ? opts.mode : (target.workspace?.settings.mode ?? opts.mode),
     thinking: opts.thinking,
     budgetUsd: opts.budget,
     autoCompactPercent: target.autoCompactPercent,
@@ -287,6 +323,7 @@ async function runOnce(
     signal,
     emit: (event) => renderer.onEvent(event),
     warn: (w) => err(`mux: warning: ${w}\n`),
+    ...(target.workspace && parsed.kind === "command" ? { workspace: await workspaceCommands(target.workspace, signal, (e) => renderer.onEvent(e)) } : {}),
   });
   return { ...end, sessionId: target.sessionId };
 }

@@ -192,7 +192,6 @@ async function turn(input: ChatTurnInput): Promise<ChatTurnEnd> {
           history,
           resolveModel: (name) => resolveModel(name, loadProviders(), input.env),
           contextWindowFor: contextWindows(() => loadProviders().config),
-          hasMessage: text !== undefined,
         });
       } catch (err) {
         return fail(failureKind(err, "usage"), errorText(err));
@@ -200,7 +199,7 @@ async function turn(input: ChatTurnInput): Promise<ChatTurnEnd> {
       if (outcome.model) modelName = outcome.model.name;
       mode = outcome.mode ?? mode;
       if (text === undefined) {
-        const message = localAnswer(store, { model: modelName, mode, notice: outcome.event.text, command: outcome.event, emit });
+        const message = localAnswer(store, { model: modelName, mode, command: outcome.event, emit });
         return { status: "completed", model: modelName, message, text: outcome.event.text, usage: emptyUsage(), costUsd: 0 };
       }
       // The answer that follows says what the command did (as a notice).
@@ -244,7 +243,6 @@ async function turn(input: ChatTurnInput): Promise<ChatTurnEnd> {
       const message = localAnswer(store, {
         model: modelName,
         mode,
-        notice,
         command: { name: "clear", text: notice },
         metadata: { contextBoundary: "reset" },
         emit,

@@ -34,12 +34,13 @@ export interface CommandContext {
   /** Resolves a model name (throws when it is unknown). */
   resolveModel: (name: string) => Promise<AgentModel>;
   contextWindowFor: (model: string) => number | null;
-  /** A message follows the command (`/plan fix the bug`). */
-  hasMessage: boolean;
 }
 
-function needsWorkspace(name: string): ChatTurnFailure {
-  return new ChatTurnFailure("usage", `/${name} works in a workspace (mux run --workspace NAME, or the web app)`);
+/** Why a command cannot run outside a workspace (plain `mux run`); undefined when it can. */
+export function needsWorkspaceMessage(command: SlashCommand): string | undefined {
+  const alone =
+    command.name === "fork" || command.name === "new" || ((command.name === "model" || command.name === "plan" || command.name === "exec") && !command.message);
+  return alone ? `/${command.name} works in a workspace (mux run --workspace NAME, or the web app)` : undefined;
 }
 
 /**
@@ -47,13 +48,12 @@ function needsWorkspace(name: string): ChatTurnFailure {
  * calls a model. Throws a ChatTurnFailure (by kind) when it cannot be done.
  */
 export async function runSlashCommand(command: Exclude<SlashCommand, { name: "compact" | "clear" }>, ctx: CommandContext): Promise<CommandOutcome> {
+  const outside = ctx.workspace ? undefined : needsWorkspaceMessage(command);
+  if (outside) throw new ChatTurnFailure("usage", outside);
   const keep = async (picks: { model?: string; mode?: Mode }, what: string): Promise<string> => {
-    if (ctx.workspace) {
-      await ctx.workspace.saveSettings(picks);
-      return `${what} for this workspace.`;
-    }
-    if (!ctx.hasMessage) throw needsWorkspace(command.name);
-    return `${what} for this message.`;
+    if (!ctx.workspace) return `${what} for this message.`;
+    await ctx.workspace.saveSettings(picks);
+    return `${what} for this workspace.`;
   };
   switch (command.name) {
     case "model": {
@@ -67,7 +67,7 @@ export async function runSlashCommand(command: Exclude<SlashCommand, { name: "co
     }
     case "fork":
     case "new": {
-      if (!ctx.workspace) throw needsWorkspace(command.name);
+      if (!ctx.workspace) throw new ChatTurnFailure("usage", outside ?? "no workspace");
       const ws = command.name === "fork" ? await ctx.workspace.fork(command.workspaceName) : await ctx.workspace.create(command.workspaceName);
       const text = command.name === "fork" ? `Forked into workspace "${ws.name}".` : `Created workspace "${ws.name}".`;
       return { event: { name: command.name, workspace: ws, text } };
@@ -108,16 +108,15 @@ export function costText(c: CostSummary): string {
 }
 
 /**
- * An answer made without the model (a command's result): a notice, and the command event when
- * there is one, between a start and an end; stored like any answer. Its usage is none.
+ * An answer made without the model: the command's event (its text kept as a notice), between a
+ * start and an end; stored like any answer. Its usage is none.
  */
 export function localAnswer(
   store: SessionStore,
   opts: {
     model: string;
     mode: Mode;
-    notice: string;
-    command?: CommandEventFields;
+    command: CommandEventFields;
     metadata?: ChatMessage["metadata"];
     emit: (event: AgentEvent) => void;
   },
@@ -126,8 +125,7 @@ export function localAnswer(
   const message = newAssistantMessage(messageId);
   const events: AgentEvent[] = [
     { type: "stream-start", messageId, model: opts.model, mode: opts.mode, ts: message.createdAt },
-    { type: "notice", messageId, level: "info", text: opts.notice },
-    ...(opts.command ? [{ type: "command" as const, messageId, ...opts.command }] : []),
+    { type: "command", messageId, ...opts.command },
     { type: "stream-end", messageId, finishReason: "stop", usage: emptyUsage(), costUsd: 0 },
   ];
   for (const event of events) {

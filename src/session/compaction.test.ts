@@ -130,7 +130,7 @@ describe("compaction and clearing the context", () => {
     expect(c.requests).toHaveLength(0);
     expect(c.end.status).toBe("completed");
     expect(c.terminals).toEqual(["stream-end"]);
-    expect(c.events.find((e) => e.type === "notice")).toMatchObject({ text: expect.stringContaining("Context cleared") });
+    expect(c.events.find((e) => e.type === "command")).toMatchObject({ name: "clear", text: expect.stringContaining("Context cleared") });
     const nothing = await send("/compact");
     expect(nothing.end.error).toEqual({ kind: "usage", message: "there is nothing to compact yet" });
     expect(nothing.requests).toHaveLength(0);

@@ -1,6 +1,9 @@
-import { memo, useEffect, useLayoutEffect, useRef, useState } from "react";
+import { memo, useEffect, useLayoutEffect, useMemo, useRef, useState } from "react";
 import type { ThinkingLevel } from "../../../src/agent/events";
+import { matchSlashCommands, parseSlashCommand, type SlashCommandSpec } from "../../../src/session/slashCommands";
+import { ContextMeter } from "./ContextMeter";
 import { ModelPicker } from "./ModelPicker";
+import { SlashMenu } from "./SlashMenu";
 import type { ChatSettings } from "./settings";
 import { SendIcon, StopIcon } from "./ui";
 import { useStore } from "../state/store";
@@ -18,6 +21,9 @@ interface Props {
   onSettings: (patch: Partial<ChatSettings>) => void;
   onSend: (text: string) => Promise<unknown>;
   onInterrupt: () => void;
+  /** How full the context was at the latest request, and of which model (the meter). */
+  contextTokens?: number;
+  contextModel?: string;
 }
 
 /** Draft text survives switching workspaces (per workspace, for this page's lifetime). */
@@ -27,7 +33,7 @@ const drafts = new Map<string, string>();
  * The message box: Enter sends, Shift+Enter is a newline, Esc interrupts the running turn.
  * Messages sent while the agent works are queued by the server.
  */
-export const Composer = memo(function Composer({ workspaceId, running, settings, onSettings, onSend, onInterrupt }: Props) {
+export const Composer = memo(function Composer({ workspaceId, running, settings, onSettings, onSend, onInterrupt, contextTokens, contextModel }: Props) {
   // Set while `mux run --workspace` (or another server) has this chat: sends are refused then.
   const elsewhere = useStore(workspacesStore, (s) => s.byId[workspaceId]?.activity.elsewhere);
   const [text, setText] = useState(() => drafts.get(workspaceId) ?? "");
@@ -74,9 +80,26 @@ export const Composer = memo(function Composer({ workspaceId, running, settings,
     return () => window.removeEventListener("mux:focus-composer", focus);
   }, [workspaceId]);
 
+  // The slash-command popup: open while the draft is one "/word" (Esc closes it for that draft).
+  const [closedFor, setClosedFor] = useState<string | null>(null);
+  const [selected, setSelected] = useState(0);
+  const matches = useMemo(() => matchSlashCommands(text), [text]);
+  const menu = matches?.length && closedFor !== text ? matches : undefined;
+  useEffect(() => setSelected(0), [matches?.length, text]);
+  const pick = (c: SlashCommandSpec) => {
+    setText(`/${c.name}${c.args ? " " : ""}`);
+    area.current?.focus();
+  };
+
   const send = () => {
     const value = text.trim();
     if (!value && !comments.length) return;
+    // Refused here as the server would (unknown command, missing argument): nothing is sent.
+    const parsed = parseSlashCommand(value);
+    if (parsed.kind === "refused") {
+      setError(parsed.message);
+      return;
+    }
     const taken = takeComments(workspaceId);
     setText("");
     setError(null);
@@ -101,7 +124,8 @@ export const Composer = memo(function Composer({ workspaceId, running, settings,
           </div>
         )}
         <CommentChips workspaceId={workspaceId} comments={comments} />
-        <div className="rounded-lg border border-line bg-panel focus-within:border-accent">
+        <div className="relative rounded-lg border border-line bg-panel focus-within:border-accent">
+          {menu && <SlashMenu commands={menu} selected={Math.min(selected, menu.length - 1)} onPick={pick} />}
           <textarea
             ref={area}
             data-testid="composer-input"
@@ -111,7 +135,31 @@ export const Composer = memo(function Composer({ workspaceId, running, settings,
             placeholder={running ? "Agent is working — new messages are queued" : settings.mode === "plan" ? "Describe what to plan…" : "Message the agent…"}
             value={text}
             onChange={(e) => setText(e.target.value)}
+            role={menu ? "combobox" : undefined}
+            aria-expanded={menu ? true : undefined}
+            aria-controls={menu ? "slash-menu" : undefined}
+            aria-activedescendant={menu ? `slash-option-${menu[selected]?.name}` : undefined}
             onKeyDown={(e) => {
+              if (menu && !e.nativeEvent.isComposing) {
+                const chosen = menu[Math.min(selected, menu.length - 1)];
+                if (e.key === "ArrowDown" || e.key === "ArrowUp") {
+                  e.preventDefault();
+                  setSelected((i) => (i + (e.key === "ArrowDown" ? 1 : menu.length - 1)) % menu.length);
+                  return;
+                }
+                if (e.key === "Escape") {
+                  e.preventDefault();
+                  e.stopPropagation();
+                  setClosedFor(text);
+                  return;
+                }
+                // Enter on a draft that already is the chosen command sends it; otherwise it completes.
+                if (e.key === "Tab" || (e.key === "Enter" && !e.shiftKey && text.trim() !== `/${chosen.name}`)) {
+                  e.preventDefault();
+                  pick(chosen);
+                  return;
+                }
+              }
               if (e.key === "Enter" && !e.shiftKey && !e.altKey && !e.nativeEvent.isComposing) {
                 e.preventDefault();
                 send();
@@ -153,6 +201,7 @@ export const Composer = memo(function Composer({ workspaceId, running, settings,
               <span className={`px-1.5 py-0.5 ${settings.mode === "plan" ? "bg-accent text-accent-fg" : "text-muted"}`}>Plan</span>
             </button>
             <span className="flex-1" />
+            <ContextMeter workspaceId={workspaceId} usedTokens={contextTokens} model={contextModel} />
             {running && (
               <button
                 type="button"

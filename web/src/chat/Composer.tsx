@@ -80,7 +80,7 @@ export const Composer = memo(function Composer({ workspaceId, running, settings,
     return () => window.removeEventListener("mux:focus-composer", focus);
   }, [workspaceId]);
 
-  // The slash-command popup: open while the draft is one "/word" (Esc closes it for that draft).
+  // The slash-command popup: open while the draft is one "/word" (Esc closes it until the next edit).
   const [closedFor, setClosedFor] = useState<string | null>(null);
   const [selected, setSelected] = useState(0);
   const matches = useMemo(() => matchSlashCommands(text), [text]);
@@ -134,9 +134,13 @@ export const Composer = memo(function Composer({ workspaceId, running, settings,
             className="block max-h-[40vh] w-full resize-none bg-transparent px-3 py-2 text-[14px] leading-[1.45] outline-none placeholder:text-muted sm:text-[13px]"
             placeholder={running ? "Agent is working — new messages are queued" : settings.mode === "plan" ? "Describe what to plan…" : "Message the agent…"}
             value={text}
-            onChange={(e) => setText(e.target.value)}
-            role={menu ? "combobox" : undefined}
-            aria-expanded={menu ? true : undefined}
+            onChange={(e) => {
+              setText(e.target.value);
+              setClosedFor(null);
+            }}
+            role="combobox"
+            aria-autocomplete="list"
+            aria-expanded={Boolean(menu)}
             aria-controls={menu ? "slash-menu" : undefined}
             aria-activedescendant={menu ? `slash-option-${menu[selected]?.name}` : undefined}
             onKeyDown={(e) => {

@@ -30,6 +30,7 @@ export function ContextMeter({ workspaceId, usedTokens, model }: { workspaceId: 
       data-over={over ? "true" : "false"}
       data-percent={percent ?? ""}
       title={title}
+      role="img"
       aria-label={title}
       className={`inline-flex items-center gap-1 text-[11px] tabular-nums ${over ? "text-warn" : "text-muted"}`}
     >

@@ -50,20 +50,25 @@ export function needsWorkspaceMessage(command: SlashCommand): string | undefined
 export async function runSlashCommand(command: Exclude<SlashCommand, { name: "compact" | "clear" }>, ctx: CommandContext): Promise<CommandOutcome> {
   const outside = ctx.workspace ? undefined : needsWorkspaceMessage(command);
   if (outside) throw new ChatTurnFailure("usage", outside);
-  const keep = async (picks: { model?: string; mode?: Mode }, what: string): Promise<string> => {
-    if (!ctx.workspace) return `${what} for this message.`;
+  /** Keeps the pick for the workspace; outside one it holds for the message that follows. */
+  const keep = async (picks: { model?: string; mode?: Mode }): Promise<string> => {
+    if (!ctx.workspace) return "this message";
     await ctx.workspace.saveSettings(picks);
-    return `${what} for this workspace.`;
+    return "this workspace";
   };
   switch (command.name) {
     case "model": {
       const model = await ctx.resolveModel(command.model);
-      return { model, event: { name: "model", model: model.name, text: await keep({ model: model.name }, `Model set to ${model.name}`) } };
+      return { model, event: { name: "model", model: model.name, text: `Model set to ${model.name} for ${await keep({ model: model.name })}.` } };
     }
     case "plan":
     case "exec": {
-      const what = command.name === "plan" ? "Plan mode: the agent reads and proposes a plan," : "Exec mode: the agent edits and runs tools,";
-      return { mode: command.name, event: { name: command.name, mode: command.name, text: await keep({ mode: command.name }, what) } };
+      const what = command.name === "plan" ? "the agent reads and proposes a plan" : "the agent edits files and runs tools";
+      const scope = await keep({ mode: command.name });
+      return {
+        mode: command.name,
+        event: { name: command.name, mode: command.name, text: `${command.name === "plan" ? "Plan" : "Exec"} mode for ${scope}: ${what}.` },
+      };
     }
     case "fork":
     case "new": {

@@ -164,11 +164,11 @@ async function turn(input: ChatTurnInput): Promise<ChatTurnEnd> {
     if (parsed?.kind === "refused") return fail("usage", parsed.message);
     const command = parsed?.kind === "command" ? parsed.command : undefined;
     const text = parsed?.kind === "message" ? parsed.text : command && followingMessage(command);
+    // Every command but these two does its work before the turn (and without the model).
     const firstCommand = command?.name === "compact" || command?.name === "clear" ? undefined : command;
-    const runsFirst = firstCommand !== undefined;
     // The user's message is on disk before anything else can fail or be killed (commands are not
     // kept); one that follows a command waits for it (`/model nonsense fix it` sends nothing).
-    let userMessage = text !== undefined && !runsFirst ? newUserMessage(text) : undefined;
+    let userMessage = text !== undefined && !firstCommand ? newUserMessage(text) : undefined;
     if (userMessage) keep(userMessage);
     // Loaded on first use: the agent and provider SDKs are not needed to serve the UI.
     const [{ loadProvidersConfig }, { defaultModel }, { resolveModel }, { runTurn }, { retryPolicyFromEnv }, compaction, { contextWindows }] =

@@ -91,12 +91,14 @@ describe("slash commands in the session core", () => {
   it("refuses what it cannot do, before any request and without keeping the message", async () => {
     const unknownModel = await send("/model nosuchalias fix it");
     expect(unknownModel.end.error?.kind).toBe("config");
+    const unlisted = await send("/model local:nope", recordingWorkspace().workspace);
+    expect(unlisted.end.error?.message).toMatch(/^unknown model local:nope: known are local:small, local:big/);
     const noWorkspace = await send("/fork");
     expect(noWorkspace.end.error).toEqual({ kind: "usage", message: expect.stringMatching(/^\/fork works in a workspace/) });
     const unknown = await send("/foo bar");
     expect(unknown.end.error?.message).toMatch(/^Unknown command \/foo/);
     expect(fake.requests).toHaveLength(0);
-    expect(unknownModel.disk.concat(noWorkspace.disk, unknown.disk).filter((m) => m.role === "user")).toEqual([]);
+    expect(unknownModel.disk.concat(unlisted.disk, noWorkspace.disk, unknown.disk).filter((m) => m.role === "user")).toEqual([]);
   });
 
   it("/fork and /new say which workspace they made; text that only looks like a path is a message", async () => {

@@ -31,8 +31,10 @@ export interface CommandContext {
   /** Absent outside a workspace (plain `mux run`): settings then hold for the message that follows only. */
   workspace?: WorkspaceCommands;
   history: ChatMessage[];
-  /** Resolves a model name (throws when it is unknown). */
+  /** Resolves a model name (throws when its provider or alias is unknown). */
   resolveModel: (name: string) => Promise<AgentModel>;
+  /** Every `provider:model` Mux knows: the model table's and those providers.jsonc lists. */
+  knownModels: () => string[];
   contextWindowFor: (model: string) => number | null;
 }
 
@@ -59,6 +61,16 @@ export async function runSlashCommand(command: Exclude<SlashCommand, { name: "co
   switch (command.name) {
     case "model": {
       const model = await ctx.resolveModel(command.model);
+      // A provider with a list of models gets one of them (a typo would only fail at the request);
+      // one without (Ollama, OpenRouter) takes any id.
+      const provider = model.name.slice(0, model.name.indexOf(":") + 1);
+      const listed = ctx.knownModels().filter((id) => id.startsWith(provider));
+      if (listed.length && !listed.includes(model.name)) {
+        throw new ChatTurnFailure(
+          "usage",
+          `unknown model ${command.model}: known are ${listed.join(", ")} (add another to the provider's "models" in providers.jsonc)`,
+        );
+      }
       return { model, event: { name: "model", model: model.name, text: `Model set to ${model.name} for ${await keep({ model: model.name })}.` } };
     }
     case "plan":

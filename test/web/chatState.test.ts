@@ -44,6 +44,15 @@ describe("chatReducer", () => {
     expect(s.messages[0]).toBe(s0.messages[0]);
   });
 
+  it("shows a command's answer as a notice; a command that a message follows makes no message of its own", () => {
+    const s0 = run(initialChatState(), [snapshot([]), caughtUp()]);
+    const cost = run(s0, [ev(start("a1")), ev({ type: "command", messageId: "a1", name: "cost", text: "Cost of this chat: $0.01" })]);
+    expect(cost.streaming?.metadata?.notices).toEqual(["Cost of this chat: $0.01"]);
+    const plan = run(s0, [ev({ type: "command", name: "plan", mode: "plan", text: "Plan mode for this workspace: …" })]);
+    expect(plan.streaming).toBeNull();
+    expect(plan.errors).toEqual([]);
+  });
+
   it("replaces state on snapshot and computes the first index", () => {
     const s = run(initialChatState(), [snapshot([user("u1", "hi"), assistant("a1", "yo")], { totalMessages: 500, hasMore: true }), caughtUp()]);
     expect(s.loading).toBe(false);

@@ -22,6 +22,7 @@ fakeProviderSuite(KEY, (s) => {
   );
 });
 
+// Each test runs `mux` several times: on a busy machine that takes longer than vitest's default limit.
 const run = (args: string[]) => runMux(["run", "--dir", repo, ...args], { env: { MUX_ROOT: dirs.muxRoot } });
 const workspaces = async () => JSON.parse((await runMux(["workspace", "list", "--json"], { cwd: repo, env: { MUX_ROOT: dirs.muxRoot } })).stdout);
 
@@ -43,7 +44,7 @@ it("/model switches the model the workspace's next request uses, and /plan its m
   expect(fake.requests[1].body.model).toBe("big");
   expect(lastEvent(next.events, "stream-start")).toMatchObject({ model: "local:big", mode: "plan" });
   expect((await workspaces())[0].settings).toMatchObject({ model: "local:big", mode: "plan" });
-});
+}, 120_000);
 
 it("/cost prints the breakdown without a request; an unknown command says so and sends nothing", async () => {
   fake.enqueue({ text: "Done.", usage: { input: 1500, output: 20 } });
@@ -67,7 +68,7 @@ it("/cost prints the breakdown without a request; an unknown command says so and
   expect(lastEvent(plain.events, "error")?.message).toMatch(/\/fork works in a workspace/);
   expect(fake.requests).toHaveLength(1);
   expect((await workspaces()).map((w: { name: string }) => w.name)).toEqual(["c"]);
-});
+}, 120_000);
 
 it("/fork and /new make workspaces of the same kind, the fork with the chat", async () => {
   fake.enqueue({ text: "Base answer." });
@@ -83,4 +84,4 @@ it("/fork and /new make workspaces of the same kind, the fork with the chat", as
   const forkChat = fs.readFileSync(path.join(dirs.muxRoot, "sessions", lastEvent(forked.events, "command")!.workspace!.id, "chat.jsonl"), "utf8");
   expect(forkChat).toContain("Base answer.");
   expect(fake.requests).toHaveLength(1);
-});
+}, 120_000);

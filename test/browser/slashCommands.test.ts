@@ -25,7 +25,7 @@ describe.skipIf(!hasChromium)("browser: slash commands and the context meter", (
     await app?.close();
   });
 
-  it("the popup filters, picks with the keys and closes with Esc; /cost and /plan answer in the chat without a request; /foo is refused; the meter fills up", async () => {
+  it("the popup filters, picks with the keys and closes with Esc; /cost and /plan answer in the chat without a request; /exec with a message; /foo is refused; the meter fills up", async () => {
     const page = await app.open({ context: await newContext(app.browser, { phone: true }), hash: `#/w/${workspaceId}` });
     try {
       const input = page.getByTestId("composer-input");
@@ -84,7 +84,20 @@ describe.skipIf(!hasChromium)("browser: slash commands and the context meter", (
       expect(await input.inputValue()).toBe("/foo bar");
       expect(app.fake.requests).toHaveLength(requests);
 
+      // A command with a message after it: the mode switches and the message goes, answered once.
+      app.fake.enqueue({ text: "Going." });
+      const answers = await page.getByTestId("message-assistant").count();
+      await input.fill("/exec go ahead");
+      await input.press("Enter");
+      const going = page.getByTestId("message-assistant").filter({ hasText: "Going." });
+      await going.waitFor();
+      expect(await going.getByTestId("message-notice").textContent()).toContain("Exec mode for this workspace");
+      await poll(() => page.getByTestId("mode-toggle").getAttribute("data-mode")).toBe("exec");
+      expect(await page.getByTestId("message-assistant").count()).toBe(answers + 1);
+      expect(app.fake.requests).toHaveLength(requests + 1);
+
       // A turn past the auto-compaction threshold (70 %) colours the meter.
+      await idle.waitFor();
       app.fake.enqueue({ text: "A big answer.", usage: { input: 150_000, output: 10 } });
       await input.fill("big");
       await input.press("Enter");

@@ -171,7 +171,7 @@ async function turn(input: ChatTurnInput): Promise<ChatTurnEnd> {
     let userMessage = text !== undefined && !firstCommand ? newUserMessage(text) : undefined;
     if (userMessage) keep(userMessage);
     // Loaded on first use: the agent and provider SDKs are not needed to serve the UI.
-    const [{ loadProvidersConfig }, { defaultModel }, { resolveModel }, { runTurn }, { retryPolicyFromEnv }, compaction, { contextWindows }, { listModels }] =
+    const [{ loadProvidersConfig }, { defaultModel }, { resolveModel }, { runTurn }, { retryPolicyFromEnv }, compaction, { contextWindows }] =
       await Promise.all([
         import("../providers/config.js"),
         import("../providers/defaultModel.js"),
@@ -180,7 +180,6 @@ async function turn(input: ChatTurnInput): Promise<ChatTurnEnd> {
         import("../agent/retry.js"),
         import("./compaction.js"),
         import("../providers/contextWindows.js"),
-        import("../providers/settings.js"),
       ]);
     // Read per turn (unless given), so provider settings changed in the UI apply without a restart.
     let providers = input.providers;
@@ -192,7 +191,8 @@ async function turn(input: ChatTurnInput): Promise<ChatTurnEnd> {
           workspace: input.workspace,
           history,
           resolveModel: (name) => resolveModel(name, loadProviders(), input.env),
-          knownModels: () => listModels(input.env).map((m) => m.id),
+          // Only `/model` needs it (not loaded for a plain turn).
+          knownModels: async () => (await import("../providers/settings.js")).listModels(input.env).map((m) => m.id),
           contextWindowFor: contextWindows(() => loadProviders().config),
         });
       } catch (err) {

@@ -34,7 +34,7 @@ export interface CommandContext {
   /** Resolves a model name (throws when its provider or alias is unknown). */
   resolveModel: (name: string) => Promise<AgentModel>;
   /** Every `provider:model` Mux knows: the model table's and those providers.jsonc lists. */
-  knownModels: () => string[];
+  knownModels: () => Promise<string[]>;
   contextWindowFor: (model: string) => number | null;
 }
 
@@ -64,7 +64,7 @@ export async function runSlashCommand(command: Exclude<SlashCommand, { name: "co
       // A provider with a list of models gets one of them (a typo would only fail at the request);
       // one without (Ollama, OpenRouter) takes any id.
       const provider = model.name.slice(0, model.name.indexOf(":") + 1);
-      const listed = ctx.knownModels().filter((id) => id.startsWith(provider));
+      const listed = (await ctx.knownModels()).filter((id) => id.startsWith(provider));
       if (listed.length && !listed.includes(model.name)) {
         throw new ChatTurnFailure(
           "usage",

@@ -25,7 +25,7 @@ describe.skipIf(!hasChromium)("browser: slash commands and the context meter", (
     await app?.close();
   });
 
-  it("the popup filters, picks with the keys and closes with Esc; /cost and /plan answer in the chat without a request; /exec with a message; /foo is refused; the meter fills up", async () => {
+  it("the popup filters, picks with the keys and closes with Esc; /cost and /plan answer in the chat without a request; /exec with a message; /foo is refused; the meter fills up; /new opens the workspace it made", async () => {
     const page = await app.open({ context: await newContext(app.browser, { phone: true }), hash: `#/w/${workspaceId}` });
     try {
       const input = page.getByTestId("composer-input");
@@ -105,6 +105,15 @@ describe.skipIf(!hasChromium)("browser: slash commands and the context meter", (
       await poll(() => meter.getAttribute("data-over")).toBe("true");
       expect(await meter.getAttribute("data-percent")).toBe("75");
       await screenshot(page, "context-meter-phone");
+
+      // /new makes a workspace like this one (local) and opens it, as the Fork dialog does.
+      await idle.waitFor();
+      await input.fill("/new side");
+      await input.press("Enter");
+      await poll(() => page.getByTestId("chat-view").getAttribute("data-workspace-id")).not.toBe(workspaceId);
+      const made = (await (await app.api()).workspaces.list()).find((w) => w.name === "side");
+      expect(made?.runtime.type).toBe("local");
+      expect(await page.getByTestId("chat-view").getAttribute("data-workspace-id")).toBe(made?.id);
     } finally {
       await page.close();
     }

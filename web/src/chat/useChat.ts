@@ -3,7 +3,9 @@ import { flushSync } from "react-dom";
 import type { Mode, ThinkingLevel } from "../../../src/agent/events";
 import type { ChatMessage } from "../../../src/agent/messages";
 import type { ChatItem } from "../../../src/api/schemas";
+import { parseSlashCommand } from "../../../src/session/slashCommands";
 import { call, subscribe } from "../api/client";
+import { selectWorkspace } from "../state/ui";
 import { createStore, type Store } from "../state/store";
 import { type ChatAction, chatReducer, initialChatState, onlyStreamedTextGrew, type ChatState } from "./chatState";
 
@@ -63,6 +65,9 @@ export function useChat(workspaceId: string): ChatApi {
     [live],
   );
 
+  /** `/fork` and `/new` sent from this tab and not yet done: the workspace each makes opens, as after the Fork dialog. */
+  const opening = useRef(0);
+
   useEffect(() => {
     let cursor: number | undefined;
     let buffer: ChatItem[] = [];
@@ -98,6 +103,10 @@ export function useChat(workspaceId: string): ChatApi {
       (api, signal) => api.chat.subscribe({ workspaceId, cursor }, { signal }),
       (item: ChatItem) => {
         cursor = item.seq;
+        if (item.type === "event" && item.event.type === "command" && item.event.workspace && opening.current > 0) {
+          opening.current--;
+          selectWorkspace(item.event.workspace.id);
+        }
         buffer.push(item);
         // A snapshot is the first paint of the chat: show it without waiting for a frame.
         if (item.type === "snapshot") flush();
@@ -133,12 +142,16 @@ export function useChat(workspaceId: string): ChatApi {
   const send = useCallback(
     async (text: string, options: SendOptions = {}) => {
       const id = `local-${++nextLocalId}`;
+      const parsed = parseSlashCommand(text);
+      const opens = parsed.kind === "command" && (parsed.command.name === "fork" || parsed.command.name === "new");
+      if (opens) opening.current++;
       dispatch({ type: "send-start", id, text, at: Date.now() });
       try {
         const result = await call((api) => api.chat.send({ workspaceId, text, ...options }));
         dispatch({ type: "send-done", id, queued: result.queued });
         return result;
       } catch (err) {
+        if (opens) opening.current--;
         dispatch({ type: "send-failed", id });
         throw err;
       }

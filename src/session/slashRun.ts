@@ -7,7 +7,7 @@ import { applyEvent, newAssistantMessage } from "../agent/reduce.js";
 import type { SessionStore } from "../history/sessionStore.js";
 import { costSummary } from "./costs.js";
 import { ChatTurnFailure } from "./errors.js";
-import type { SlashCommand } from "./slashCommands.js";
+import { followingMessage, type SlashCommand } from "./slashCommands.js";
 
 /** What the commands that change a workspace do; the driver (server or `mux run`) knows how. */
 export interface WorkspaceCommands {
@@ -40,8 +40,11 @@ export interface CommandContext {
 
 /** Why a command cannot run outside a workspace (plain `mux run`); undefined when it can. */
 export function needsWorkspaceMessage(command: SlashCommand): string | undefined {
+  // Settings outside a workspace hold only for a message that follows them; a new workspace needs one to start from.
   const alone =
-    command.name === "fork" || command.name === "new" || ((command.name === "model" || command.name === "plan" || command.name === "exec") && !command.message);
+    command.name === "fork" ||
+    command.name === "new" ||
+    ((command.name === "model" || command.name === "plan" || command.name === "exec") && !followingMessage(command));
   return alone ? `/${command.name} works in a workspace (mux run --workspace NAME, or the web app)` : undefined;
 }
 

@@ -96,7 +96,8 @@ function AssistantMessage({ message, streaming, retryable }: { message: ChatMess
         </div>
       )}
       {status === "error" && <MessageError error={message.metadata?.error} retryable={retryable} />}
-      {!streaming && <Footer message={message} />}
+      {/* A command's answer (notices only, no request) has no model, tokens or cost to show. */}
+      {!streaming && (parts.length > 0 || status !== "complete") && <Footer message={message} />}
     </div>
   );
 }

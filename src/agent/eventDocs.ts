@@ -24,6 +24,7 @@ export const EVENT_DOCS: Record<AgentEvent["type"], string> = {
   "init-start": "a new workspace's `.mux/init` hook starts (`hook`)",
   "init-output": "the hook's output (`stream`, `text`)",
   "init-end": "the hook finished (`exitCode`, `ok`, `durationMs`)",
+  command: "a slash command did its work (`name`, `text`), with what it changed: `model`, `mode`, `workspace` (`/fork`, `/new`) or `costs` (`/cost`)",
   "budget-exceeded": "`--budget` stopped the run: `spent` and `budget` in dollars (just before run-complete)",
   "run-complete":
     "always the last line: `status`, `sessionId`, `model`, `usage` (+ original Mux's `cachedTokens`, `cacheCreateTokens`), `costUsd`/`cost_usd`, `context`, `text` and `durationMs`",

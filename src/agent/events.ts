@@ -190,6 +190,50 @@ export const BudgetExceededEvent = z.object({
   budget: z.number(),
 });
 
+/**
+ * Dollars that may be only partly known: the sum of what is known (null when nothing is), and
+ * whether some requests' cost is unknown (a model with no price, a request interrupted before
+ * its usage was reported), so the real cost is higher ("$0.42+").
+ */
+export const PartialCostFields = {
+  costUsd: z.number().nullable(),
+  costIncomplete: z.boolean(),
+};
+
+/** Tokens and dollars of a chat, per model (the Costs panel, `/cost`). */
+export const CostSummarySchema = z.object({
+  ...PartialCostFields,
+  usage: UsageSchema,
+  /** What the prompt cache saved, in dollars (requests of unknown price left out; negative when it cost more). */
+  cacheSavedUsd: z.number(),
+  byModel: z.array(z.object({ model: z.string(), usage: UsageSchema, ...PartialCostFields, requests: z.number() })),
+  /** History copied when this workspace was forked: shown, but its cost counts in the parent only. */
+  inherited: z.object({ messages: z.number(), ...PartialCostFields }).nullable(),
+  /** Tokens sent with the latest request vs. the model's context window (null when unknown). */
+  context: z.object({ usedTokens: z.number(), windowTokens: z.number().nullable() }).nullable(),
+});
+export type CostSummary = z.infer<typeof CostSummarySchema>;
+
+/**
+ * A slash command did its work (see src/session/slashCommands.ts): what it says to the user, and
+ * what it changed. With a messageId it is the whole answer (kept as its notice); without one a
+ * message follows it (`/plan fix the bug`), whose answer carries the same text as a notice.
+ */
+export const CommandEvent = z.object({
+  type: z.literal("command"),
+  messageId: z.string().optional(),
+  name: z.enum(["compact", "clear", "model", "plan", "exec", "fork", "new", "cost"]),
+  text: z.string(),
+  /** `/model`: the model now set. */
+  model: z.string().optional(),
+  /** `/plan`, `/exec`: the mode now set. */
+  mode: ModeSchema.optional(),
+  /** `/fork`, `/new`: the workspace made. */
+  workspace: z.object({ id: z.string(), name: z.string() }).optional(),
+  /** `/cost`: the chat's breakdown. */
+  costs: CostSummarySchema.optional(),
+});
+
 export const RunStatusSchema = z.enum(["completed", "aborted", "error", "budget-exceeded"]);
 export type RunStatus = z.infer<typeof RunStatusSchema>;
 /**
@@ -245,6 +289,7 @@ export const AgentEventSchema = z.discriminatedUnion("type", [
   InitOutputEvent,
   InitEndEvent,
   BudgetExceededEvent,
+  CommandEvent,
   RunCompleteEvent,
 ]);
 export type AgentEvent = z.infer<typeof AgentEventSchema>;

@@ -124,6 +124,7 @@ export function applyEvent(message: ChatMessage, event: AgentEvent): void {
       return;
     }
     case "notice":
+    case "command": // a command's answer is what it says
       // A new array: the browser copies the metadata on write, not the arrays inside it.
       meta.notices = [...(meta.notices ?? []), event.text];
       return;
@@ -148,5 +149,11 @@ export function applyEvent(message: ChatMessage, event: AgentEvent): void {
     case "budget-exceeded":
     case "run-complete":
       return;
+    default: {
+      // A new event type does not compile until it is folded here.
+      const unhandled: never = event;
+      void unhandled;
+      return;
+    }
   }
 }

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { AgentEventSchema, ModeSchema, ThinkingLevelSchema, UsageSchema } from "../agent/events.js";
+import { AgentEventSchema, type CostSummary, CostSummarySchema, ModeSchema, PartialCostFields, ThinkingLevelSchema } from "../agent/events.js";
 import { ChatMessageSchema } from "../agent/messages.js";
 import { AnswersSchema } from "../agent/questions.js";
 import { ImageAttachmentsSchema } from "./images.js";
@@ -69,28 +69,8 @@ export const ActivitySchema = z.object({
 });
 export type Activity = z.infer<typeof ActivitySchema>;
 
-/**
- * Dollars that may be only partly known: the sum of what is known (null when nothing is), and
- * whether some requests' cost is unknown (a model with no price, a request interrupted before
- * its usage was reported), so the real cost is higher ("$0.42+").
- */
-const PartialCost = {
-  costUsd: z.number().nullable(),
-  costIncomplete: z.boolean(),
-};
-
-export const CostSummarySchema = z.object({
-  ...PartialCost,
-  usage: UsageSchema,
-  /** What the prompt cache saved, in dollars (requests of unknown price left out; negative when it cost more). */
-  cacheSavedUsd: z.number(),
-  byModel: z.array(z.object({ model: z.string(), usage: UsageSchema, ...PartialCost, requests: z.number() })),
-  /** History copied when this workspace was forked: shown, but its cost counts in the parent only. */
-  inherited: z.object({ messages: z.number(), ...PartialCost }).nullable(),
-  /** Tokens sent with the latest request vs. the model's context window (null when unknown). */
-  context: z.object({ usedTokens: z.number(), windowTokens: z.number().nullable() }).nullable(),
-});
-export type CostSummary = z.infer<typeof CostSummarySchema>;
+export { CostSummarySchema, PartialCostFields };
+export type { CostSummary };
 
 export const WorkspaceSummarySchema = WorkspaceSchema.extend({
   health: z.enum(["ok", "missing-worktree", "missing-branch", "missing-project", "unsupported-runtime"]),
@@ -101,7 +81,7 @@ export const WorkspaceSummarySchema = WorkspaceSchema.extend({
   /** Its Coder workspace's status as last listed (absent: not in a Coder workspace, or not listed yet). */
   coderStatus: CoderStatusSchema.nullable().optional(),
   /** This workspace's own cost (a fork's copied history is its parent's). */
-  ...PartialCost,
+  ...PartialCostFields,
 });
 export type WorkspaceSummary = z.infer<typeof WorkspaceSummarySchema>;
 

@@ -14,6 +14,9 @@ import { type ImageAttachment, ImageAttachmentSchema, ImageAttachmentsSchema } f
 import { imageInfo } from "../common/imageInfo.js";
 import { formatBytes, IMAGE_TARGET_EDGE, MAX_IMAGE_BYTES } from "../providers/images.js";
 import { ChatTurnFailure, type ChatTurnEnd, failureKind, runChatTurn } from "../session/chatSession.js";
+import { parseSlashCommand } from "../session/slashCommands.js";
+import { needsWorkspaceMessage, type WorkspaceCommands } from "../session/slashRun.js";
+import { runtimeChoiceOf } from "../workspace/service.js";
 import type { Workspace } from "../workspace/config.js";
 import { runInitHook } from "../workspace/initHook.js";
 import { planFilePath } from "../workspace/planFile.js";
@@ -157,6 +160,33 @@ async function resolveTarget(opts: RunOptions, dir: string, signal: AbortSignal,
   };
 }
 
+/**
+ * What `/model`, `/fork`, `/new`… do to the workspace of this run: its settings are written to the
+ * registry; a new workspace runs its init hook before the run ends (its events in the stream).
+ */
+async function workspaceCommands(ws: Workspace, signal: AbortSignal, emit: (e: AgentEvent) => void): Promise<WorkspaceCommands> {
+  const { createWorkspaceService } = await import("../app/services.js");
+  const service = createWorkspaceService();
+  const adopt = async (made: Workspace) => {
+    await runInitHook(service.runtime(made), {
+      workspaceId: made.id,
+      projectPath: made.projectPath,
+      workspaceName: made.name,
+      stateDir: service.sessionDir(made.id),
+      emit,
+      signal,
+    }).catch(() => {});
+    return { id: made.id, name: made.name };
+  };
+  return {
+    saveSettings: async (picks) => {
+      await service.updateSettings(ws.id, picks);
+    },
+    fork: async (name) => adopt(await service.fork(ws.id, name)),
+    create: async (name) => adopt(await service.create({ projectPath: ws.projectPath, name, runtime: runtimeChoiceOf(ws) })),
+  };
+}
+
 /** What the run-complete summary of a run that failed can say. */
 interface RunSoFar {
   model: string;
@@ -199,7 +229,7 @@ export async function runCommand(messageArg: string, opts: RunOptions, givenFlag
   const soFar: RunSoFar = { model: opts.model ?? "", sessionId: "" };
   try {
     const interrupt = () => onSignal("SIGINT");
-    const result = await runOnce(messageArg, opts, renderer, { signal: controller.signal, listen, interrupt }, soFar);
+    const result = await runOnce(messageArg, opts, renderer, { signal: controller.signal, listen, interrupt, modeGiven: givenFlags.includes("mode") }, soFar);
     clearTimeout(timer);
     await soFar.target?.initHook;
     // A run --timeout stopped is a failure, reported with what it cost so far.
@@ -282,12 +312,17 @@ async function runOnce(
   messageArg: string,
   opts: RunOptions,
   renderer: Renderer,
-  { signal, listen, interrupt }: { signal: AbortSignal; listen: () => void; interrupt: () => void },
+  { signal, listen, interrupt, modeGiven }: { signal: AbortSignal; listen: () => void; interrupt: () => void; modeGiven: boolean },
   soFar: RunSoFar,
 ): Promise<ChatTurnEnd & { sessionId: string }> {
   const images = readImages(opts.image ?? []);
   const message = (messageArg || (await readStdin()) || opts.goal || "").trim();
   if (!message && !images.length) throw new ChatTurnFailure("usage", "no message: pass it as an argument or on stdin");
+  // A command that cannot run is refused before anything is created or sent.
+  const parsed = parseSlashCommand(message);
+  if (parsed.kind === "refused") throw new ChatTurnFailure("usage", parsed.message);
+  const outside = parsed.kind === "command" && !opts.workspace ? needsWorkspaceMessage(parsed.command) : undefined;
+  if (outside) throw new ChatTurnFailure("usage", outside);
   if (opts.budget !== undefined && !(opts.budget > 0)) throw new ChatTurnFailure("usage", "--budget must be a positive number of dollars");
   const dir = fs.existsSync(opts.dir) ? fs.realpathSync(opts.dir) : undefined;
   if (!dir || !fs.statSync(dir).isDirectory()) throw new ChatTurnFailure("usage", `--dir ${opts.dir} is not a directory`);
@@ -329,7 +364,8 @@ async function runOnce(
     model: chosen,
     defaultModel: target.defaultModel,
     providers,
-    mode: opts.mode,
+    // The workspace's mode (`/plan` keeps it) unless --mode says otherwise.
+    mode: modeGiven ? opts.mode : (target.workspace?.settings.mode ?? opts.mode),
     agent: opts.agent,
     projectDir: target.workspace?.projectPath ?? dir,
     thinking: opts.thinking,
@@ -345,6 +381,7 @@ async function runOnce(
     askUser: process.stdin.isTTY && process.stderr.isTTY ? terminalAsker(process.stdin, process.stderr, interrupt) : undefined,
     toolOptions: { webFetch: opts.webFetch !== false && target.webFetch !== false },
     planFile: target.planFile,
+    ...(target.workspace && parsed.kind === "command" ? { workspace: await workspaceCommands(target.workspace, signal, (e) => renderer.onEvent(e)) } : {}),
   });
   return { ...end, sessionId: target.sessionId };
 }

@@ -19,7 +19,11 @@ import { GitError } from "../workspace/git.js";
 import { readInitStatus, waitForInitHook } from "../workspace/initHook.js";
 import { loadAgentCatalog } from "../agents/discover.js";
 import { type ResolvedAgent, resolveAgent } from "../agents/resolve.js";
-import { parseContextCommand } from "./slashCommands.js";
+import { ChatTurnFailure } from "./errors.js";
+import { followingMessage, parseSlashCommand } from "./slashCommands.js";
+import { type CommandOutcome, localAnswer, runSlashCommand, type WorkspaceCommands } from "./slashRun.js";
+
+export { ChatTurnFailure };
 
 /** What a turn needs from its driver (`mux run`, or the server's workspace session). */
 export interface ChatTurnInput {
@@ -70,6 +74,8 @@ export interface ChatTurnInput {
   toolOptions?: ToolOptions;
   /** Where a proposed plan is kept for the user to edit (default: plan.md in the chat's directory). */
   planFile?: string;
+  /** What `/model`, `/plan`, `/fork`… change in the workspace (absent outside one: see slashRun.ts). */
+  workspace?: WorkspaceCommands;
 }
 
 export interface ChatTurnEnd {
@@ -86,17 +92,6 @@ export interface ChatTurnEnd {
   error?: { kind: ErrorKind; message: string };
   /** The last request's input tokens against the model's window (absent when none reported usage). */
   context?: { usedTokens: number; windowTokens: number | null };
-}
-
-/** A turn that cannot run, with the kind of failure it is. */
-export class ChatTurnFailure extends Error {
-  constructor(
-    readonly kind: ErrorKind,
-    message: string,
-  ) {
-    super(message);
-    this.name = "ChatTurnFailure";
-  }
 }
 
 /** The kind of an error a turn met, given what kind it is when nothing more specific is known. */
@@ -199,19 +194,28 @@ async function turn(input: ChatTurnInput): Promise<ChatTurnEnd> {
       history.push(message);
       input.onMessage?.(message);
     };
-    const command = input.text === undefined ? undefined : parseContextCommand(input.text);
-    // The user's message is on disk before anything else can fail or be killed (commands are not kept).
-    const userMessage = input.text !== undefined && !command ? newUserMessage(input.text, input.images?.map(imagePart)) : undefined;
+    const parsed = input.text === undefined ? undefined : parseSlashCommand(input.text);
+    // The drivers refuse these before a turn starts; this only keeps one from reaching the model.
+    if (parsed?.kind === "refused") return fail("usage", parsed.message);
+    const command = parsed?.kind === "command" ? parsed.command : undefined;
+    const text = parsed?.kind === "message" ? parsed.text : command && followingMessage(command);
+    // Every command but these two does its work before the turn (and without the model).
+    const firstCommand = command?.name === "compact" || command?.name === "clear" ? undefined : command;
+    // The user's message is on disk before anything else can fail or be killed (commands are not
+    // kept); one that follows a command waits for it (`/model nonsense fix it` sends nothing).
+    let userMessage = text !== undefined && !firstCommand ? newUserMessage(text, input.images?.map(imagePart)) : undefined;
     if (userMessage) keep(userMessage);
     // Loaded on first use: the agent and provider SDKs are not needed to serve the UI.
-    const [{ loadProvidersConfig }, { defaultModel }, { resolveModel }, { runTurn }, { retryPolicyFromEnv }, compaction] = await Promise.all([
-      import("../providers/config.js"),
-      import("../providers/defaultModel.js"),
-      import("../providers/resolveModel.js"),
-      import("./turn.js"),
-      import("../agent/retry.js"),
-      import("./compaction.js"),
-    ]);
+    const [{ loadProvidersConfig }, { defaultModel }, { resolveModel }, { runTurn }, { retryPolicyFromEnv }, compaction, { contextWindows }] =
+      await Promise.all([
+        import("../providers/config.js"),
+        import("../providers/defaultModel.js"),
+        import("../providers/resolveModel.js"),
+        import("./turn.js"),
+        import("../agent/retry.js"),
+        import("./compaction.js"),
+        import("../providers/contextWindows.js"),
+      ]);
     let agent: ResolvedAgent | undefined;
     try {
       agent = input.agent ? agentNamed(input.agent, input) : undefined;
@@ -221,21 +225,49 @@ async function turn(input: ChatTurnInput): Promise<ChatTurnEnd> {
     if (agent) mode = agent.mode;
     modelName ||= agent?.model ?? input.defaultModel ?? "";
     const thinking = input.thinking ?? agent?.thinking ?? "off";
+    // Read per turn (unless given), so provider settings changed in the UI apply without a restart.
+    let providers = input.providers;
+    const loadProviders = () => (providers ??= loadProvidersConfig(input.env));
+    let outcome: CommandOutcome | undefined;
+    if (firstCommand) {
+      try {
+        outcome = await runSlashCommand(firstCommand, {
+          workspace: input.workspace,
+          history,
+          resolveModel: (name) => resolveModel(name, loadProviders(), input.env),
+          // Only `/model` needs it (not loaded for a plain turn).
+          knownModels: async () => (await import("../providers/settings.js")).listModels(input.env).map((m) => m.id),
+          contextWindowFor: contextWindows(() => loadProviders().config),
+        });
+      } catch (err) {
+        return fail(failureKind(err, "usage"), errorText(err));
+      }
+      if (outcome.model) modelName = outcome.model.name;
+      mode = outcome.mode ?? mode;
+      if (text === undefined) {
+        const message = localAnswer(store, { model: modelName, mode, command: outcome.event, emit });
+        return { status: "completed", model: modelName, message, text: outcome.event.text, usage: emptyUsage(), costUsd: 0 };
+      }
+      // The answer that follows says what the command did (as a notice).
+      emit({ type: "command", ...outcome.event });
+      userMessage = newUserMessage(text, input.images?.map(imagePart));
+      keep(userMessage);
+    }
     let model: AgentModel;
     try {
-      // Read per turn (unless given), so provider settings changed in the UI apply without a restart.
-      const providers = input.providers ?? loadProvidersConfig(input.env);
-      if (typeof input.model === "object") model = input.model;
+      const loaded = loadProviders();
+      if (outcome?.model) model = outcome.model;
+      else if (typeof input.model === "object") model = input.model;
       else {
-        modelName ||= defaultModel(providers, input.env);
-        model = await resolveModel(modelName, providers, input.env);
+        modelName ||= defaultModel(loaded, input.env);
+        model = await resolveModel(modelName, loaded, input.env);
       }
       modelName = model.name;
       // Refused before any request: the model would reject them, or answer blind to them.
       const imageProblem = userMessage && imagesRefused(userMessage, model);
       if (imageProblem) throw new ChatTurnFailure("usage", imageProblem);
       if (input.budgetUsd !== undefined && !model.price) {
-        throw new ChatTurnFailure("config", `--budget needs the price of ${model.name}, which Mux does not know: add "prices" for it in ${providers.file}`);
+        throw new ChatTurnFailure("config", `--budget needs the price of ${model.name}, which Mux does not know: add "prices" for it in ${loaded.file}`);
       }
     } catch (err) {
       return fail(failureKind(err, "config"), errorText(err));
@@ -255,7 +287,17 @@ async function turn(input: ChatTurnInput): Promise<ChatTurnEnd> {
         emit: events,
       });
 
-    if (command?.name === "clear") return clearContext({ ...input, mode }, modelName, emit);
+    if (command?.name === "clear") {
+      const notice = "Context cleared: the model sees only what follows (the chat keeps everything).";
+      const message = localAnswer(store, {
+        model: modelName,
+        mode,
+        command: { name: "clear", text: notice },
+        metadata: { contextBoundary: "reset" },
+        emit,
+      });
+      return { status: "completed", model: modelName, message, text: "", usage: emptyUsage(), costUsd: 0 };
+    }
     if (command?.name === "compact") {
       if (!history.length || history.at(-1)?.metadata?.contextBoundary) return fail("usage", "there is nothing to compact yet");
       const result = await summarize(command.focus, emit);
@@ -293,7 +335,7 @@ async function turn(input: ChatTurnInput): Promise<ChatTurnEnd> {
       else input.warn?.(`could not compact the conversation: ${result.error?.message ?? result.message.metadata?.error ?? result.status}`);
       return result.ok;
     };
-    const notices = [...(input.notices ?? [])];
+    const notices = [...(input.notices ?? []), ...(outcome ? [outcome.event.text] : [])];
     const at = input.autoCompactPercent === undefined ? compaction.AUTO_COMPACT_AT : input.autoCompactPercent / 100;
     if (at > 0 && compaction.needsCompaction(history, model.contextWindow, at)) {
       await autoCompact(`The context window of ${modelName} was over ${Math.round(at * 100)}% full`);
@@ -394,22 +436,4 @@ export function imagesRefused(message: ChatMessage, model: AgentModel): string |
     }
   }
   return null;
-}
-
-/** `/clear`: a boundary after which the model sees nothing of what came before; no request is made. */
-function clearContext(input: ChatTurnInput, model: string, emit: (event: AgentEvent) => void): ChatTurnEnd {
-  const messageId = nanoid();
-  const message = newAssistantMessage(messageId);
-  const events: AgentEvent[] = [
-    { type: "stream-start", messageId, model, mode: input.mode, ts: message.createdAt },
-    { type: "notice", messageId, level: "info", text: "Context cleared: the model sees only what follows (the chat keeps everything)." },
-    { type: "stream-end", messageId, finishReason: "stop", usage: emptyUsage(), costUsd: 0 },
-  ];
-  for (const event of events) {
-    applyEvent(message, event);
-    emit(event);
-  }
-  Object.assign((message.metadata ??= {}), { contextBoundary: "reset" as const });
-  input.store.append(message);
-  return { status: "completed", model, message, text: "", usage: emptyUsage(), costUsd: 0 };
 }

@@ -1,3 +1,5 @@
+import type { ErrorKind } from "../agent/events.js";
+
 /** A request the hub refuses, with the reason the user should see (the API maps the code). */
 export class HubError extends Error {
   constructor(
@@ -6,6 +8,17 @@ export class HubError extends Error {
   ) {
     super(message);
     this.name = "HubError";
+  }
+}
+
+/** A turn that cannot run, with the kind of failure it is. */
+export class ChatTurnFailure extends Error {
+  constructor(
+    readonly kind: ErrorKind,
+    message: string,
+  ) {
+    super(message);
+    this.name = "ChatTurnFailure";
   }
 }
 

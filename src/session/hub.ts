@@ -5,12 +5,12 @@ import { muxRoot } from "../config/paths.js";
 import type { LockOwner } from "../history/sessionLock.js";
 import { overlapScratchDir } from "../overlap/scratch.js";
 import { OverlapTracker } from "../overlap/tracker.js";
-import { loadProvidersConfig, type ProvidersConfig, splitModelEntries } from "../providers/config.js";
-import { contextWindowOf, parseModelString } from "../providers/models.js";
+import { loadProvidersConfig } from "../providers/config.js";
+import { contextWindows } from "../providers/contextWindows.js";
 import type { Workspace } from "../workspace/config.js";
 import { unsupportedRuntimeMessage } from "../workspace/registry/runtimeConfig.js";
 import { readPlanFile, writePlanFile } from "../workspace/planFile.js";
-import type { WorkspaceService } from "../workspace/service.js";
+import { runtimeChoiceOf, type WorkspaceService } from "../workspace/service.js";
 import type { AsyncQueue } from "./asyncQueue.js";
 import { ElsewhereWatch } from "./elsewhereWatch.js";
 import { errorMessage, HubError } from "./errors.js";
@@ -18,6 +18,8 @@ import { GitTracker } from "./gitTracker.js";
 import { IdleCollector } from "./idleGc.js";
 import { RegistryView } from "./registryView.js";
 import { WorkspaceFeed } from "./workspaceFeed.js";
+import { parseSlashCommand } from "./slashCommands.js";
+import type { WorkspaceCommands } from "./slashRun.js";
 import { WorkspaceOps } from "./workspaceOps.js";
 import { type SendInput, type SessionHost, WorkspaceSession } from "./workspaceSession.js";
 
@@ -28,20 +30,6 @@ export interface HubOptions {
   /** A chat nobody used for this long is dropped from memory (default 10 min). */
   unloadAfterMs?: number;
   warn?: (message: string) => void;
-}
-
-/** Each model's context window: the model table's, or what providers.jsonc declares (read once per call). */
-function contextWindows(env: NodeJS.ProcessEnv): (model: string) => number | null {
-  let config: ProvidersConfig | undefined;
-  return (model) => {
-    try {
-      const ref = parseModelString(model);
-      config ??= loadProvidersConfig(env).config;
-      return contextWindowOf(ref, splitModelEntries(config[ref.provider]?.models).limits);
-    } catch {
-      return null;
-    }
-  };
 }
 
 /** The message "Start" sends: the plan file's content, said to be approved. */
@@ -130,6 +118,18 @@ export class Hub implements SessionHost {
     this.feed.changed(id);
   }
 
+  commands(id: string): WorkspaceCommands {
+    const made = (ws: Workspace) => ({ id: ws.id, name: ws.name });
+    return {
+      saveSettings: (picks) => this.ops.saveSettings(id, picks),
+      fork: async (name) => made(await this.ops.fork(id, name)),
+      create: async (name) => {
+        const ws = this.feed.get(id);
+        return made(await this.ops.create({ projectPath: ws.projectPath, name, runtime: runtimeChoiceOf(ws) }));
+      },
+    };
+  }
+
   filesChanged(id: string): void {
     void this.git.refresh([id]).catch(() => {});
     for (const listener of this.filesListeners) listener(id);
@@ -166,7 +166,7 @@ export class Hub implements SessionHost {
   }
 
   costs(id: string): CostSummary {
-    return this.session(id).costs(contextWindows(this.env));
+    return this.session(id).costs(contextWindows(() => loadProvidersConfig(this.env).config));
   }
 
   // ── chat ─────────────────────────────────────────────────────────────────
@@ -202,6 +202,9 @@ export class Hub implements SessionHost {
       this.feed.setHealth(ws.id, health);
       if (health !== "ok") throw new HubError("BAD_REQUEST", `workspace "${ws.name}" is ${health.replace(/-/g, " ")}: re-create it or delete it`);
     }
+    const parsed = parseSlashCommand(message.text);
+    // Nothing is sent: the composer shows why, and keeps the draft.
+    if (parsed.kind === "refused") throw new HubError("BAD_REQUEST", parsed.message);
     const result = this.session(workspaceId).send(message);
     // The user's picks become the workspace's defaults.
     const picked: Workspace["settings"] = {};

@@ -26,6 +26,9 @@ function host(): SessionHost {
     filesChanged() {},
     warn() {},
     turnEnded() {},
+    commands: () => {
+      throw new Error("no workspace commands in this test");
+    },
   };
 }
 
@@ -64,8 +67,9 @@ describe("WorkspaceSession.unloadIfIdle", () => {
 
 describe("nextBatch: which queued messages run together", () => {
   const q = (...texts: string[]) => texts.map((text) => ({ text }));
-  it("joins ordinary messages, and runs /compact and /clear on their own", () => {
-    expect(nextBatch(q("a", "b", "/model x"))).toBe(3);
+  it("joins ordinary messages, and runs each slash command on its own", () => {
+    expect(nextBatch(q("a", "/usr/bin is odd", "/model x"))).toBe(2);
+    expect(nextBatch(q("/plan fix it", "b"))).toBe(1);
     expect(nextBatch(q("a", "b", "/compact", "c"))).toBe(2);
     expect(nextBatch(q("/compact focus", "c"))).toBe(1);
     expect(nextBatch(q("/clear"))).toBe(1);

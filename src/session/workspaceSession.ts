@@ -18,7 +18,8 @@ import { cachedCost, chatStat, type PersistedState, readState, writeState } from
 import { stopLeftoverToolProcessesIfIdle } from "./toolProcesses.js";
 import { ChatTurnFailure, runChatTurn } from "./chatSession.js";
 import { imageBytes, linkImages } from "./imageLinks.js";
-import { parseContextCommand } from "./slashCommands.js";
+import { parseSlashCommand } from "./slashCommands.js";
+import type { WorkspaceCommands } from "./slashRun.js";
 
 /** Finished messages in a snapshot; older ones are paged in with history(). */
 export const SNAPSHOT_MESSAGES = 50;
@@ -53,14 +54,16 @@ export interface SessionHost {
   warn(message: string): void;
   /** A turn ended here (the host may tidy up once none runs). */
   turnEnded(): void;
+  /** What `/model`, `/fork`, `/new`… do to this workspace. */
+  commands(id: string): WorkspaceCommands;
 }
 
 /**
- * How many of the queued messages the next turn takes: the ordinary ones up to the next `/compact`
- * or `/clear`, which runs alone (joined to other text it would be an ordinary message).
+ * How many of the queued messages the next turn takes: the ordinary ones up to the next slash
+ * command, which runs alone (joined to other text it would be an ordinary message).
  */
 export function nextBatch(entries: SendInput[]): number {
-  const command = entries.findIndex((e) => parseContextCommand(e.text));
+  const command = entries.findIndex((e) => parseSlashCommand(e.text).kind !== "message");
   return command === 0 ? 1 : command === -1 ? entries.length : command;
 }
 
@@ -444,6 +447,7 @@ export class WorkspaceSession {
       askUser: this.askUser,
       toolOptions: { webFetch: ws?.settings.webFetch },
       planFile: ws ? this.host.service.planFile(ws) : undefined,
+      workspace: this.host.commands(this.id),
     });
     if (end.status === "error") this.finish("error", end.error?.message ?? "the turn failed");
     else this.finish(end.plan ? "needs-input" : "idle");

@@ -32,6 +32,24 @@ export type RuntimeChoice =
   /** The project's dev container; configPath relative to the project (.devcontainer/devcontainer.json by default). */
   | { type: "devcontainer"; configPath?: string };
 
+/** What to ask for to get another workspace like `ws` (same kind, same host, image or config). */
+export function runtimeChoiceOf(ws: Workspace): RuntimeChoice {
+  const runtime = ws.runtime;
+  switch (runtime.type) {
+    case "local":
+    case "worktree":
+      return { type: runtime.type };
+    case "ssh":
+      return runtime.coder ? { type: "coder", workspace: runtime.coder.workspaceName } : { type: "ssh", host: runtime.host };
+    case "docker":
+      return { type: "docker", image: runtime.image };
+    case "devcontainer":
+      return { type: "devcontainer", configPath: runtime.configPath };
+    case "unsupported":
+      throw new ConfigError(unsupportedRuntimeMessage(ws.name, runtime));
+  }
+}
+
 export interface CreateWorkspaceInput {
   projectPath: string;
   name?: string;
@@ -332,20 +350,10 @@ export class WorkspaceService {
       localWorktree(source.runtime) !== undefined
         ? (await git(localWorktree(source.runtime)!, ["rev-parse", "HEAD"])).trim()
         : await this.requireRemote().forkBase(source);
-    const runtime: RuntimeChoice =
-      source.runtime.type === "worktree"
-        ? { type: "worktree" }
-        : source.runtime.type === "devcontainer"
-          ? { type: "devcontainer", configPath: source.runtime.configPath }
-          : source.runtime.type === "ssh"
-            ? source.runtime.coder
-              ? { type: "coder", workspace: source.runtime.coder.workspaceName }
-              : { type: "ssh", host: source.runtime.host }
-            : { type: "docker", image: (source.runtime as { image: string }).image };
     const forked = await this.create({
       projectPath: source.projectPath,
       name: newName ?? withSuffix(source.name, "-fork"),
-      runtime,
+      runtime: runtimeChoiceOf(source),
       base: head,
       settings: source.settings,
     });

@@ -4,7 +4,7 @@ import type { ChatMessage } from "../../src/agent/messages.js";
 import type { ChatItem } from "../../src/api/schemas.js";
 import { type ChatAction, type ChatState, chatReducer, initialChatState, onlyStreamedTextGrew } from "../../web/src/chat/chatState.js";
 import { protectCurrency, splitBlocks } from "../../web/src/chat/markdownBlocks.js";
-import { actionablePlan, isRunning, latestTodos, retryableMessageId } from "../../web/src/chat/selectors.js";
+import { actionablePlan, isRunning, latestContext, latestTodos, retryableMessageId } from "../../web/src/chat/selectors.js";
 import { diffCounts, parseUnifiedDiff } from "../../web/src/chat/tools/diffParse.js";
 
 const user = (id: string, text: string): ChatMessage => ({ id, role: "user", createdAt: 1, parts: [{ type: "text", text }] });
@@ -42,6 +42,15 @@ describe("chatReducer", () => {
     const s = run(s0, [ev(start("a1")), ev({ type: "notice", messageId: "a1", level: "warning", text: "Stopped a command that was still running." })]);
     expect(s.streaming?.metadata?.notices).toEqual(["Stopped a command that was still running."]);
     expect(s.messages[0]).toBe(s0.messages[0]);
+  });
+
+  it("shows a command's answer as a notice; a command that a message follows makes no message of its own", () => {
+    const s0 = run(initialChatState(), [snapshot([]), caughtUp()]);
+    const cost = run(s0, [ev(start("a1")), ev({ type: "command", messageId: "a1", name: "cost", text: "Cost of this chat: $0.01" })]);
+    expect(cost.streaming?.metadata?.notices).toEqual(["Cost of this chat: $0.01"]);
+    const plan = run(s0, [ev({ type: "command", name: "plan", mode: "plan", text: "Plan mode for this workspace: …" })]);
+    expect(plan.streaming).toBeNull();
+    expect(plan.errors).toEqual([]);
   });
 
   it("replaces state on snapshot and computes the first index", () => {
@@ -244,6 +253,16 @@ describe("selectors", () => {
     const plan = assistant("a3", "", { parts: [{ type: "tool", toolCallId: "p1", toolName: "propose_plan", state: "done", input: { plan: "# P" } }] });
     expect(actionablePlan([plan], null)).toBe("p1");
     expect(actionablePlan([plan, user("u", "ok")], null)).toBeNull();
+  });
+
+  it("reads the context meter from the latest request that reported it, streaming first; a /clear empties it", () => {
+    const used = (id: string, contextTokens: number, model = "anthropic:claude-sonnet-4-5") => assistant(id, "x", { metadata: { model, contextTokens } });
+    const note = assistant("n", "", { parts: [], metadata: { notices: ["Cost of this chat: …"] } });
+    expect(latestContext([user("u", "x")], null)).toBeUndefined();
+    expect(latestContext([used("a1", 100), used("a2", 900), user("u", "x"), note], null)).toEqual({ tokens: 900, model: "anthropic:claude-sonnet-4-5" });
+    expect(latestContext([used("a1", 100)], used("s", 2000, "local:small"))).toEqual({ tokens: 2000, model: "local:small" });
+    const cleared = assistant("c", "", { parts: [], metadata: { contextBoundary: "reset" } });
+    expect(latestContext([used("a1", 100), cleared], null)).toBeUndefined();
   });
 });
 

@@ -65,6 +65,13 @@ export function prettyRenderer(opts: { hideCosts?: boolean } = {}): Renderer {
         }
         return;
       }
+      case "command":
+        // The whole answer (a message that follows one says it again as a notice: shown there).
+        if (event.messageId) {
+          newlineIfNeeded();
+          out(`${event.text}\n`);
+        }
+        return;
       case "notice":
         newlineIfNeeded();
         err(c.yellow(`! ${event.text}\n`));

@@ -7,7 +7,7 @@ import { MessageList } from "./MessageList";
 import { ChatFooter, InitLogPanel, QueuedPanel, TodoPanel } from "./Panels";
 import { Composer } from "./Composer";
 import { ReplyAnnouncer } from "./ReplyAnnouncer";
-import { actionablePlan, isRunning, latestTodos, retryableMessageId } from "./selectors";
+import { actionablePlan, isRunning, latestContext, latestTodos, retryableMessageId } from "./selectors";
 import { useChatSettings } from "./settings";
 import { useChat } from "./useChat";
 import { Spinner } from "./ui";
@@ -31,6 +31,7 @@ function Chat({ workspaceId }: { workspaceId: string }) {
   const todos = streamingTodos ?? finishedTodos;
   const planId = useMemo(() => actionablePlan(state.messages, state.streaming), [state.messages, state.streaming]);
   const retryableId = retryableMessageId(state);
+  const context = useMemo(() => latestContext(state.messages, state.streaming), [state.messages, state.streaming]);
   const queued = useMemo(() => state.queued.filter((q) => q.confirmed), [state.queued]);
 
   const { send: chatSend, interrupt: chatInterrupt, retry: chatRetry } = chat;
@@ -142,6 +143,8 @@ function Chat({ workspaceId }: { workspaceId: string }) {
           onSettings={updateSettings}
           onSend={sendFromComposer}
           onInterrupt={interrupt}
+          contextTokens={context?.tokens}
+          contextModel={context?.model}
         />
       </div>
     </ChatActionsContext.Provider>

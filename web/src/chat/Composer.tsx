@@ -1,4 +1,4 @@
-import { memo, useEffect, useLayoutEffect, useRef, useState } from "react";
+import { memo, useEffect, useLayoutEffect, useMemo, useRef, useState } from "react";
 import type { ThinkingLevel } from "../../../src/agent/events";
 import { AgentPicker, agentPatch } from "./AgentPicker";
 import type { ImageAttachment } from "../../../src/api/images";
@@ -8,6 +8,9 @@ import { ImageLightbox } from "./FileAndRawParts";
 import { imageFiles, type PendingImage, prepareImage } from "./images";
 import { ModelPicker } from "./ModelPicker";
 import { useAgents } from "./useAgents";
+import { matchSlashCommands, parseSlashCommand, type SlashCommandSpec } from "../../../src/session/slashCommands";
+import { ContextMeter } from "./ContextMeter";
+import { SlashMenu } from "./SlashMenu";
 import type { ChatSettings } from "./settings";
 import { SendIcon, StopIcon } from "./ui";
 import { useStore } from "../state/store";
@@ -25,6 +28,9 @@ interface Props {
   onSettings: (patch: Partial<ChatSettings>) => void;
   onSend: (text: string, images?: ImageAttachment[]) => Promise<unknown>;
   onInterrupt: () => void;
+  /** How full the context was at the latest request, and of which model (the meter). */
+  contextTokens?: number;
+  contextModel?: string;
 }
 
 /** Exec ↔ Plan; a workspace that had an agent now runs as that mode's built-in one. */
@@ -45,7 +51,7 @@ const attachment = ({ mediaType, data, filename }: PendingImage): ImageAttachmen
  * The message box: Enter sends, Shift+Enter is a newline, Esc interrupts the running turn.
  * Messages sent while the agent works are queued by the server.
  */
-export const Composer = memo(function Composer({ workspaceId, running, settings, onSettings, onSend, onInterrupt }: Props) {
+export const Composer = memo(function Composer({ workspaceId, running, settings, onSettings, onSend, onInterrupt, contextTokens, contextModel }: Props) {
   // Set while `mux run --workspace` (or another server) has this chat: sends are refused then.
   const elsewhere = useStore(workspacesStore, (s) => s.byId[workspaceId]?.activity.elsewhere);
   const [text, setText] = useState(() => drafts.get(workspaceId) ?? "");
@@ -148,11 +154,24 @@ export const Composer = memo(function Composer({ workspaceId, running, settings,
     return () => window.removeEventListener("mux:focus-composer", focus);
   }, [workspaceId]);
 
+  // The slash-command popup: open while the draft is one "/word" (Esc closes it until the next edit).
+  const [closedFor, setClosedFor] = useState<string | null>(null);
+  const [selected, setSelected] = useState(0);
+  const matches = useMemo(() => matchSlashCommands(text), [text]);
+  const menu = matches?.length && closedFor !== text ? matches : undefined;
+  useEffect(() => setSelected(0), [matches?.length, text]);
+  const pick = (c: SlashCommandSpec) => {
+    setText(`/${c.name}${c.args ? " " : ""}`);
+    area.current?.focus();
+  };
+
   const send = () => {
     const value = text.trim();
     if (!value && !comments.length && !images.length) return;
-    if (blind) {
-      setError(blind);
+    // Refused here as the server would (unknown command, missing argument): nothing is sent.
+    const parsed = parseSlashCommand(value);
+    if (blind || parsed.kind === "refused") {
+      setError(blind ?? (parsed.kind === "refused" ? parsed.message : null));
       return;
     }
     const taken = takeComments(workspaceId);
@@ -189,7 +208,7 @@ export const Composer = memo(function Composer({ workspaceId, running, settings,
         )}
         <CommentChips workspaceId={workspaceId} comments={comments} />
         <div
-          className={`rounded-lg border bg-panel focus-within:border-accent ${dragging ? "border-accent border-dashed" : "border-line"}`}
+          className={`relative rounded-lg border bg-panel focus-within:border-accent ${dragging ? "border-accent border-dashed" : "border-line"}`}
           data-testid="composer"
           onDragOver={(e) => {
             if (!e.dataTransfer.types.includes("Files")) return;
@@ -230,6 +249,7 @@ export const Composer = memo(function Composer({ workspaceId, running, settings,
             </div>
           )}
           {enlarged && <ImageLightbox src={enlarged.preview} alt={enlarged.filename ?? "attached image"} onClose={() => setEnlarged(null)} />}
+          {menu && <SlashMenu commands={menu} selected={Math.min(selected, menu.length - 1)} onPick={pick} />}
           <textarea
             ref={area}
             data-testid="composer-input"
@@ -238,7 +258,15 @@ export const Composer = memo(function Composer({ workspaceId, running, settings,
             className="block max-h-[40vh] w-full resize-none bg-transparent px-3 py-2 text-[14px] leading-[1.45] outline-none placeholder:text-muted sm:text-[13px]"
             placeholder={running ? "Agent is working — new messages are queued" : settings.mode === "plan" ? "Describe what to plan…" : "Message the agent…"}
             value={text}
-            onChange={(e) => setText(e.target.value)}
+            onChange={(e) => {
+              setText(e.target.value);
+              setClosedFor(null);
+            }}
+            role="combobox"
+            aria-autocomplete="list"
+            aria-expanded={Boolean(menu)}
+            aria-controls={menu ? "slash-menu" : undefined}
+            aria-activedescendant={menu ? `slash-option-${menu[selected]?.name}` : undefined}
             onPaste={(e) => {
               const files = imageFiles(e.clipboardData.files);
               if (!files.length) return;
@@ -246,6 +274,26 @@ export const Composer = memo(function Composer({ workspaceId, running, settings,
               void attach(files);
             }}
             onKeyDown={(e) => {
+              if (menu && !e.nativeEvent.isComposing) {
+                const chosen = menu[Math.min(selected, menu.length - 1)];
+                if (e.key === "ArrowDown" || e.key === "ArrowUp") {
+                  e.preventDefault();
+                  setSelected((i) => (i + (e.key === "ArrowDown" ? 1 : menu.length - 1)) % menu.length);
+                  return;
+                }
+                if (e.key === "Escape") {
+                  e.preventDefault();
+                  e.stopPropagation();
+                  setClosedFor(text);
+                  return;
+                }
+                // Enter on a draft that already is the chosen command sends it; otherwise it completes.
+                if (e.key === "Tab" || (e.key === "Enter" && !e.shiftKey && text.trim() !== `/${chosen.name}`)) {
+                  e.preventDefault();
+                  pick(chosen);
+                  return;
+                }
+              }
               if (e.key === "Enter" && !e.shiftKey && !e.altKey && !e.nativeEvent.isComposing) {
                 e.preventDefault();
                 send();
@@ -327,6 +375,7 @@ export const Composer = memo(function Composer({ workspaceId, running, settings,
               Web
             </button>
             <span className="flex-1" />
+            <ContextMeter workspaceId={workspaceId} usedTokens={contextTokens} model={contextModel} />
             {running && (
               <button
                 type="button"

@@ -62,11 +62,24 @@ function AssistantMessage({ message, streaming, retryable }: { message: ChatMess
   return (
     <div className="px-3 py-2 sm:px-4" data-testid="message-assistant" data-message-id={message.id} data-status={status}>
       <span className="sr-only">Mux said:</span>
-      {message.metadata?.notices?.map((n, i) => (
-        <div key={i} className="my-1 text-[12px] text-warn [overflow-wrap:anywhere]" data-testid="message-notice" role="status">
-          ⚠ {n}
-        </div>
-      ))}
+      {message.metadata?.notices?.map((n, i) =>
+        // An answer that is only notices is a slash command's result (/cost, /model…): information, not a warning.
+        !parts.length && !streaming ? (
+          <div
+            key={i}
+            className="my-1 whitespace-pre-line text-[13px] text-muted [overflow-wrap:anywhere]"
+            data-testid="message-notice"
+            data-level="info"
+            role="status"
+          >
+            {n}
+          </div>
+        ) : (
+          <div key={i} className="my-1 text-[12px] text-warn [overflow-wrap:anywhere]" data-testid="message-notice" role="status">
+            ⚠ {n}
+          </div>
+        ),
+      )}
       <div className="min-w-0">
         {parts.map((p, i) => (
           <PartView key={i} part={p} live={streaming && i === parts.length - 1} />
@@ -83,7 +96,8 @@ function AssistantMessage({ message, streaming, retryable }: { message: ChatMess
         </div>
       )}
       {status === "error" && <MessageError error={message.metadata?.error} retryable={retryable} />}
-      {!streaming && <Footer message={message} />}
+      {/* A command's answer (notices only, no request) has no model, tokens or cost to show. */}
+      {!streaming && (parts.length > 0 || status !== "complete") && <Footer message={message} />}
     </div>
   );
 }

@@ -255,6 +255,12 @@ function applyAgentEvent(s: ChatState, event: AgentEvent, fresh: WeakSet<object>
     case "run-complete":
       s.retry = null;
       return s;
+    case "budget-exceeded":
+      return s;
+    case "command":
+      // One a message follows has no answer of its own: that answer says it again, as a notice.
+      if (!event.messageId) return s;
+      break;
     case "error":
       // An error of a turn that failed before it streamed (no key, unknown model) has a message
       // of its own, which shows it: it is folded in below, not listed a second time.

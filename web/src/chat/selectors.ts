@@ -66,3 +66,16 @@ export function retryableMessageId(state: ChatState): string | null {
   const last = state.messages[state.messages.length - 1];
   return last && last.role === "assistant" && last.metadata?.status === "error" ? last.id : null;
 }
+
+/**
+ * How full the context was at the chat's latest request (streaming message first): its tokens and
+ * model; nothing after a /clear (the next request starts over) or before any request.
+ */
+export function latestContext(messages: ChatMessage[], streaming: ChatMessage | null): { tokens: number; model?: string } | undefined {
+  for (let i = messages.length - (streaming ? 0 : 1); i >= 0; i--) {
+    const meta = (i === messages.length ? streaming : messages[i])?.metadata;
+    if (meta?.contextTokens !== undefined) return { tokens: meta.contextTokens, model: meta.model };
+    if (meta?.contextBoundary === "reset") return undefined;
+  }
+  return undefined;
+}

@@ -4,7 +4,9 @@ import { flushSync } from "react-dom";
 import type { Mode, ThinkingLevel } from "../../../src/agent/events";
 import type { ChatMessage } from "../../../src/agent/messages";
 import type { ChatItem } from "../../../src/api/schemas";
+import { parseSlashCommand } from "../../../src/session/slashCommands";
 import { call, subscribe } from "../api/client";
+import { selectWorkspace } from "../state/ui";
 import { createStore, type Store } from "../state/store";
 import { type ChatAction, chatReducer, initialChatState, onlyStreamedTextGrew, type ChatState } from "./chatState";
 
@@ -67,6 +69,9 @@ export function useChat(workspaceId: string): ChatApi {
     [live],
   );
 
+  /** `/fork` and `/new` sent from this tab and not yet done: the workspace each makes opens, as after the Fork dialog. */
+  const opening = useRef(0);
+
   useEffect(() => {
     let cursor: number | undefined;
     let buffer: ChatItem[] = [];
@@ -102,6 +107,10 @@ export function useChat(workspaceId: string): ChatApi {
       (api, signal) => api.chat.subscribe({ workspaceId, cursor }, { signal }),
       (item: ChatItem) => {
         cursor = item.seq;
+        if (item.type === "event" && item.event.type === "command" && item.event.workspace && opening.current > 0) {
+          opening.current--;
+          selectWorkspace(item.event.workspace.id);
+        }
         buffer.push(item);
         // A snapshot is the first paint of the chat: show it without waiting for a frame.
         if (item.type === "snapshot") flush();
@@ -137,6 +146,9 @@ export function useChat(workspaceId: string): ChatApi {
   const send = useCallback(
     async (text: string, options: SendOptions = {}) => {
       const id = `local-${++nextLocalId}`;
+      const parsed = parseSlashCommand(text);
+      const opens = parsed.kind === "command" && (parsed.command.name === "fork" || parsed.command.name === "new");
+      if (opens) opening.current++;
       const n = options.images?.length ?? 0;
       const shown = n ? `${text}${text ? " " : ""}[${n} image${n > 1 ? "s" : ""}]` : text;
       dispatch({ type: "send-start", id, text: shown, at: Date.now() });
@@ -145,6 +157,7 @@ export function useChat(workspaceId: string): ChatApi {
         dispatch({ type: "send-done", id, queued: result.queued });
         return result;
       } catch (err) {
+        if (opens) opening.current--;
         dispatch({ type: "send-failed", id });
         throw err;
       }

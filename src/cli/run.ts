@@ -5,6 +5,8 @@ import { type AgentEvent, type AgentEventOf, type ErrorKind, emptyUsage, type Mo
 import { expandHome, sessionsDir } from "../config/paths.js";
 import { SessionBusyError, SessionLock } from "../history/sessionLock.js";
 import { SessionStore } from "../history/sessionStore.js";
+import { McpManager } from "../mcp/manager.js";
+import { mcpWorkspaceForRun } from "../mcp/workspace.js";
 import { loadProvidersConfig } from "../providers/config.js";
 import { resolveModel } from "../providers/resolveModel.js";
 import { LocalRuntime } from "../runtime/local.js";
@@ -270,6 +272,9 @@ async function runOnce(
   }
   // From here on the session exists (the user's message is its first line).
   soFar.sessionId = target.sessionId;
+  // This run's MCP servers (none start unless a configured one is enabled), stopped when it ends.
+  const mcp = new McpManager(process.env);
+  const mcpWorkspace = await mcpWorkspaceForRun({ sessionId: target.sessionId, workspace: target.workspace, dir, stateDir: store.dir });
   const end = await runChatTurn({
     lock,
     store,
@@ -287,6 +292,7 @@ async function runOnce(
     signal,
     emit: (event) => renderer.onEvent(event),
     warn: (w) => err(`mux: warning: ${w}\n`),
-  });
+    mcp: { manager: mcp, workspace: mcpWorkspace },
+  }).finally(() => mcp.close());
   return { ...end, sessionId: target.sessionId };
 }

@@ -10,6 +10,7 @@ import { ConfigError } from "../config/errors.js";
 import { muxRoot } from "../config/paths.js";
 import type { SessionLock } from "../history/sessionLock.js";
 import type { SessionStore } from "../history/sessionStore.js";
+import type { McpManager, McpWorkspace } from "../mcp/manager.js";
 import type { LoadedProvidersConfig } from "../providers/config.js";
 import type { Runtime } from "../runtime/types.js";
 import { GitError } from "../workspace/git.js";
@@ -47,6 +48,8 @@ export interface ChatTurnInput {
   notices?: string[];
   /** Problems that do not end the turn (a failure that could not be saved). */
   warn?: (message: string) => void;
+  /** The MCP servers the agent may use: the process's manager and this workspace (absent: none). */
+  mcp?: { manager: McpManager; workspace: McpWorkspace };
 }
 
 export interface ChatTurnEnd {
@@ -256,6 +259,9 @@ async function turn(input: ChatTurnInput): Promise<ChatTurnEnd> {
     } catch (err) {
       return fail(failureKind(err, "config"), errorText(err));
     }
+    // The workspace's MCP servers start here, the first time a turn needs them.
+    const mcp = input.mcp ? await input.mcp.manager.tools(input.mcp.workspace) : undefined;
+    if (mcp) notices.push(...mcp.notices);
     /** An overflow refusal is held back while the turn may still compact and try again. */
     let held: AgentEvent | undefined;
     const turnEmit = (event: AgentEvent) => {
@@ -280,6 +286,7 @@ async function turn(input: ChatTurnInput): Promise<ChatTurnEnd> {
         },
         beforeFirstTool: initGate(input),
         notices: notices.splice(0),
+        extraTools: mcp?.tools,
       });
     let result = await once();
     if (held) {

@@ -11,7 +11,7 @@ import type { Runtime } from "../runtime/types.js";
 import { toolAsText } from "../agent/toModelMessages.js";
 import { getTool, toolsForMode } from "../tools/registry.js";
 import { recordingProcesses, stopLeftoverToolProcesses, ToolProcessRecord } from "./toolProcesses.js";
-import type { TodoItem } from "../tools/types.js";
+import type { TodoItem, ToolDefinition } from "../tools/types.js";
 
 export interface TurnInput {
   store: SessionStore;
@@ -33,6 +33,8 @@ export interface TurnInput {
   notices?: string[];
   /** Receives the live assistant message once, before streaming starts. */
   onMessage?: (message: ChatMessage) => void;
+  /** Tools beside the built-in ones (MCP servers'); those that change things are left out in plan mode. */
+  extraTools?: ToolDefinition[];
 }
 
 export interface TurnResult extends AgentRunResult {
@@ -66,9 +68,10 @@ function lastTodos(history: ChatMessage[]): TodoItem[] {
  * What the model is shown of the history: a failed message keeps its finished steps but not the
  * step that failed (its partial output never reached the model as a whole; a retry redoes it).
  */
-export function historyForModel(history: ChatMessage[]): ChatMessage[] {
+export function historyForModel(history: ChatMessage[], extraTools: readonly string[] = []): ChatMessage[] {
   const out: ChatMessage[] = [];
-  for (const m of history.map(unknownToolsAsText)) {
+  const known = (name: string) => getTool(name) !== undefined || extraTools.includes(name);
+  for (const m of history.map((h) => unknownToolsAsText(h, known))) {
     if (m.role !== "assistant" || m.metadata?.status !== "error") {
       out.push(m);
       continue;
@@ -86,11 +89,12 @@ export function historyForModel(history: ChatMessage[]): ChatMessage[] {
 
 /**
  * Calls of tools Mux does not have (a chat the original Mux wrote has its own: web_fetch, task…)
- * are told to the model as text; the calls of Mux's own tools stay calls.
+ * or of MCP tools this turn does not have are told to the model as text; the calls of the tools
+ * it is given stay calls.
  */
-function unknownToolsAsText(m: ChatMessage): ChatMessage {
-  if (!m.parts.some((p) => p.type === "tool" && !getTool(p.toolName))) return m;
-  return { ...m, parts: m.parts.map((p) => (p.type === "tool" && !getTool(p.toolName) ? { type: "text" as const, text: toolAsText(p) } : p)) };
+function unknownToolsAsText(m: ChatMessage, known: (name: string) => boolean): ChatMessage {
+  if (!m.parts.some((p) => p.type === "tool" && !known(p.toolName))) return m;
+  return { ...m, parts: m.parts.map((p) => (p.type === "tool" && !known(p.toolName) ? { type: "text" as const, text: toolAsText(p) } : p)) };
 }
 
 /**
@@ -112,6 +116,7 @@ export async function runTurn(input: TurnInput): Promise<TurnResult> {
     mode: input.mode,
     model: input.model.name,
   });
+  const extraTools = (input.extraTools ?? []).filter((t) => input.mode !== "plan" || !t.mutates);
   const toolSession = { todos: lastTodos(input.history), plan: undefined as string | undefined };
   // Commands a Mux process that died mid-tool left running are stopped before anything else
   // runs here; while this turn runs, its own commands are recorded the same way.
@@ -141,11 +146,14 @@ export async function runTurn(input: TurnInput): Promise<TurnResult> {
   };
 
   const resultPromise = runAgent({
-    history: historyForModel(history),
+    history: historyForModel(
+      history,
+      extraTools.map((t) => t.name),
+    ),
     chatId: path.basename(store.dir),
     model: input.model,
     system,
-    tools: toolsForMode(input.mode),
+    tools: [...toolsForMode(input.mode), ...extraTools],
     runtime,
     notices,
     thinking: input.thinking,

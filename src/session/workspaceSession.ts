@@ -15,6 +15,7 @@ import { type LockOwner, SessionBusyError, SessionLock } from "../history/sessio
 import { cachedCost, chatStat, type PersistedState, readState, writeState } from "./sessionState.js";
 import { stopLeftoverToolProcessesIfIdle } from "./toolProcesses.js";
 import { ChatTurnFailure, runChatTurn } from "./chatSession.js";
+import type { McpManager, McpWorkspace } from "../mcp/manager.js";
 import { parseContextCommand } from "./slashCommands.js";
 
 /** Finished messages in a snapshot; older ones are paged in with history(). */
@@ -39,6 +40,9 @@ export interface SessionHost {
   readonly env: NodeJS.ProcessEnv;
   /** The workspace as the registry has it now (undefined once deleted). */
   workspace(id: string): Workspace | undefined;
+  /** The process's MCP servers, and where this workspace's run (undefined once it is deleted). */
+  readonly mcp: McpManager;
+  mcpWorkspace(id: string): McpWorkspace | undefined;
   /** Another Mux process running an agent in this workspace's chat, as last seen. */
   elsewhere(id: string): LockOwner | undefined;
   /** The workspace's summary (activity, cost) changed. */
@@ -376,9 +380,15 @@ export class WorkspaceSession {
       },
       notices: this.notices.splice(0),
       warn: (m) => this.host.warn(`${this.id}: ${m}`),
+      mcp: this.mcpScope(),
     });
     if (end.status === "error") this.finish("error", end.error?.message ?? "the turn failed");
     else this.finish(end.plan ? "needs-input" : "idle");
+  }
+
+  private mcpScope(): { manager: McpManager; workspace: McpWorkspace } | undefined {
+    const workspace = this.host.mcpWorkspace(this.id);
+    return workspace && { manager: this.host.mcp, workspace };
   }
 
   private onEvent(e: AgentEvent): void {

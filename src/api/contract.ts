@@ -4,6 +4,7 @@ import { compareContract } from "./compare.js";
 import { editorContract } from "./editor.js";
 import { overlapContract } from "./overlap.js";
 import { landContract } from "./land.js";
+import { mcpContract } from "./mcp.js";
 import { reviewContract } from "./review.js";
 import { terminalContract } from "./terminal.js";
 import {
@@ -98,6 +99,7 @@ export const contract = {
   review: reviewContract,
   terminal: terminalContract,
   editor: editorContract,
+  mcp: mcpContract,
 };
 
 export type Contract = typeof contract;

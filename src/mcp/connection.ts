@@ -134,12 +134,22 @@ export class McpConnection {
     return redact(`the server stopped${said ? ` (stderr: ${said})` : ""}`);
   }
 
-  call(tool: string, args: Record<string, unknown>, signal: AbortSignal): Promise<CallToolResult> {
-    return this.client.callTool({ name: tool, arguments: args }, undefined, {
-      signal,
-      timeout: CALL_TIMEOUT_MS,
-      resetTimeoutOnProgress: true,
-    }) as Promise<CallToolResult>;
+  async call(tool: string, args: Record<string, unknown>, signal: AbortSignal): Promise<CallToolResult> {
+    // The SDK never removes the listener it adds to a request's signal: each call gets its own,
+    // tied to the turn's for as long as the call runs (a long turn makes many calls).
+    const own = new AbortController();
+    const abort = () => own.abort(signal.reason);
+    if (signal.aborted) abort();
+    else signal.addEventListener("abort", abort, { once: true });
+    try {
+      return (await this.client.callTool({ name: tool, arguments: args }, undefined, {
+        signal: own.signal,
+        timeout: CALL_TIMEOUT_MS,
+        resetTimeoutOnProgress: true,
+      })) as CallToolResult;
+    } finally {
+      signal.removeEventListener("abort", abort);
+    }
   }
 
   async close(): Promise<void> {

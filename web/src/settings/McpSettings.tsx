@@ -23,7 +23,6 @@ export function McpSettings({ workspaceId }: { workspaceId: string | null }) {
   const [editing, setEditing] = useState<Server | "new" | null>(null);
   const [tests, setTests] = useState<Record<string, TestResult>>({});
 
-  // biome-ignore lint/correctness/useExhaustiveDependencies: scope is derived from workspaceId
   const load = useCallback(() => {
     call((api) => api.mcp.get(scope))
       .then((v) => {

@@ -86,4 +86,30 @@ describe.skipIf(!hasChromium)("browser: MCP settings", () => {
     await dialog.getByTestId("mcp-added-test").click();
     await poll(() => dialog.getByTestId("mcp-added-test-result").textContent()).toMatch(/^Connected: 5 tools/);
   });
+
+  it("stops the workspace's servers when the workspace is deleted", async () => {
+    await page.keyboard.press("Escape");
+    app.fake.enqueue({ toolCalls: [{ name: "added_pid", args: {} }] }, { text: "Got it." });
+    const before = app.fake.requests.length;
+    const input = page.getByTestId("composer-input");
+    await input.fill("which process?");
+    await input.press("Enter");
+    await poll(() => app.fake.requests.length).toBe(before + 2);
+    const result = app.fake.requests
+      .at(-1)!
+      .body.messages.at(-1)
+      .content.find((c: { type: string }) => c.type === "tool_result");
+    const pid = Number(/(\d+)/.exec(JSON.stringify(result.content))?.[1]);
+    expect(pid).toBeGreaterThan(0);
+    expect(() => process.kill(pid, 0)).not.toThrow();
+    await (await app.api()).workspaces.delete({ workspaceId, force: true });
+    await poll(() => {
+      try {
+        process.kill(pid, 0);
+        return "running";
+      } catch {
+        return "stopped";
+      }
+    }).toBe("stopped");
+  });
 });

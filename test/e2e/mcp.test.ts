@@ -105,3 +105,12 @@ it("a workspace can turn a server off; a project's own servers count only once t
     ["repo", true],
   ]);
 });
+
+it("plan mode offers only the tools the server marks read-only", async () => {
+  configure(path.join(dirs.muxRoot, "mcp.jsonc"), { local: { command: process.execPath, args: [STDIO_SERVER] } });
+  fake.enqueue({ text: "A plan." });
+  const r = await run(dirs.workspace, ["--mode", "plan", "think first"]);
+  expect(r.code, r.stderr).toBe(0);
+  expect(toolNames(0)).toContain("local_echo");
+  expect(toolNames(0).filter((n) => n.startsWith("local_"))).toEqual(["local_echo"]);
+});

@@ -5,8 +5,7 @@ import { type AgentEvent, type AgentEventOf, type ErrorKind, emptyUsage, type Mo
 import { expandHome, sessionsDir } from "../config/paths.js";
 import { SessionBusyError, SessionLock } from "../history/sessionLock.js";
 import { SessionStore } from "../history/sessionStore.js";
-import { McpManager } from "../mcp/manager.js";
-import { mcpWorkspaceForRun } from "../mcp/workspace.js";
+import { mcpForRun } from "../mcp/workspace.js";
 import { loadProvidersConfig } from "../providers/config.js";
 import { resolveModel } from "../providers/resolveModel.js";
 import { LocalRuntime } from "../runtime/local.js";
@@ -272,9 +271,8 @@ async function runOnce(
   }
   // From here on the session exists (the user's message is its first line).
   soFar.sessionId = target.sessionId;
-  // This run's MCP servers (none start unless a configured one is enabled), stopped when it ends.
-  const mcp = new McpManager(process.env);
-  const mcpWorkspace = await mcpWorkspaceForRun({ sessionId: target.sessionId, workspace: target.workspace, dir, stateDir: store.dir });
+  // This run's MCP servers (nothing is loaded without an mcp.jsonc), stopped when it ends.
+  const mcp = await mcpForRun({ sessionId: target.sessionId, workspace: target.workspace, dir, stateDir: store.dir }, process.env);
   const end = await runChatTurn({
     lock,
     store,
@@ -292,7 +290,7 @@ async function runOnce(
     signal,
     emit: (event) => renderer.onEvent(event),
     warn: (w) => err(`mux: warning: ${w}\n`),
-    mcp: { manager: mcp, workspace: mcpWorkspace },
-  }).finally(() => mcp.close());
+    mcp,
+  }).finally(() => mcp?.manager.close());
   return { ...end, sessionId: target.sessionId };
 }

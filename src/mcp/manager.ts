@@ -69,8 +69,9 @@ class Server {
   ensure(): Promise<McpConnection> {
     if (this.conn) return Promise.resolve(this.conn);
     if (this.starting) return this.starting;
+    // Stopped for good (its workspace went, or its settings changed: a new one replaces it).
+    if (this.stopped) return Promise.reject(new Error("the server was stopped"));
     clearTimeout(this.timer);
-    this.stopped = false;
     const started = (async () => {
       const { McpConnection } = await import("./connection.js");
       return McpConnection.open(this.spec, this.cwd, this.env);

@@ -125,6 +125,26 @@ describe("McpManager", () => {
     expect((await manager.tools(ws)).tools.map((t) => t.name)).toEqual(["s_echo"]);
   });
 
+  it("stops a server no turn used for a while; the next call starts it again", async () => {
+    await manager.close();
+    manager = new McpManager({ MUX_ROOT: root }, 300);
+    configure({ s: { command: process.execPath, args: [STDIO_SERVER] } });
+    const { tools } = await manager.tools(ws);
+    const pid = Number((await call(tools, "s_pid")).result);
+    await until(() => manager.status(ws).servers[0].state === "stopped");
+    await until(() => {
+      try {
+        process.kill(pid, 0);
+        return false;
+      } catch {
+        return true;
+      }
+    });
+    const again = await call(tools, "s_pid");
+    expect(again.isError).toBe(false);
+    expect(Number(again.result)).not.toBe(pid);
+  });
+
   it("stops a workspace's servers with it", async () => {
     configure({ s: { command: process.execPath, args: [STDIO_SERVER] } });
     const { tools } = await manager.tools(ws);

@@ -41,6 +41,8 @@ const MAX_BACKOFF_MS = 30_000;
 const MAX_AUTO_RESTARTS = 5;
 /** A connection that lived this long was healthy: the back-off starts over. */
 const HEALTHY_MS = 60_000;
+/** A server no turn used for this long is stopped (the next turn that needs it starts it again). */
+const IDLE_MS = 10 * 60_000;
 
 /** One server of one workspace. */
 class Server {
@@ -51,6 +53,10 @@ class Server {
   private timer?: NodeJS.Timeout;
   private connectedAt = 0;
   private stopped = false;
+  /** When a turn last asked for its tools or called one. */
+  lastUsed = Date.now();
+  /** Tool calls running now (a server is never idle while one runs). */
+  calls = 0;
 
   constructor(
     readonly spec: McpServerSpec,
@@ -67,6 +73,7 @@ class Server {
 
   /** The running connection, started (or restarted) now if there is none. */
   ensure(): Promise<McpConnection> {
+    this.lastUsed = Date.now();
     if (this.conn) return Promise.resolve(this.conn);
     if (this.starting) return this.starting;
     // Stopped for good (its workspace went, or its settings changed: a new one replaces it).
@@ -113,8 +120,23 @@ class Server {
   }
 
   async call(tool: string, args: Record<string, unknown>, signal: AbortSignal): Promise<CallToolResult> {
-    const conn = await this.ensure();
-    return conn.call(tool, args, signal);
+    this.calls++;
+    try {
+      const conn = await this.ensure();
+      return await conn.call(tool, args, signal);
+    } finally {
+      this.calls--;
+      this.lastUsed = Date.now();
+    }
+  }
+
+  /** Unused for a while: the process goes, to be started again when needed. */
+  async idle(): Promise<void> {
+    const conn = this.conn;
+    if (!conn) return;
+    this.conn = undefined;
+    this.error = undefined;
+    await conn.close();
   }
 
   async stop(): Promise<void> {
@@ -134,8 +156,30 @@ class Server {
  */
 export class McpManager {
   private readonly servers = new Map<string, Map<string, Server>>();
+  private sweeper?: NodeJS.Timeout;
 
-  constructor(private readonly env: NodeJS.ProcessEnv = process.env) {}
+  constructor(
+    private readonly env: NodeJS.ProcessEnv = process.env,
+    private readonly idleMs = IDLE_MS,
+  ) {}
+
+  /** Stops the servers no turn used for idleMs; runs while any server exists. */
+  private sweepIdle(): void {
+    if (this.sweeper) return;
+    this.sweeper = setInterval(
+      () => {
+        const now = Date.now();
+        for (const mine of this.servers.values())
+          for (const server of mine.values()) if (!server.calls && now - server.lastUsed > this.idleMs) void server.idle();
+        if (!this.servers.size) {
+          clearInterval(this.sweeper);
+          this.sweeper = undefined;
+        }
+      },
+      Math.min(60_000, this.idleMs),
+    );
+    this.sweeper.unref();
+  }
 
   /** The enabled servers' tools for a turn in `ws`, starting the servers not running yet. */
   async tools(ws: McpWorkspace): Promise<McpTools> {
@@ -189,6 +233,7 @@ export class McpManager {
       if (!mine.has(spec.name)) mine.set(spec.name, new Server(spec, keep.get(spec.name) as string, ws.cwd, this.env));
     }
     if (!mine.size) this.servers.delete(ws.id);
+    else this.sweepIdle();
     return wanted.map((s) => mine.get(s.name) as Server);
   }
 
@@ -234,6 +279,8 @@ export class McpManager {
 
   /** Stops every server (the process is ending). */
   async close(): Promise<void> {
+    clearInterval(this.sweeper);
+    this.sweeper = undefined;
     await Promise.all([...this.servers.keys()].map((id) => this.stopWorkspace(id)));
   }
 }

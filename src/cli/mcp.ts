@@ -56,7 +56,7 @@ export function registerMcpCommands(program: Command) {
       cliAction(async (server: string, opts: WorkspaceOpt) => {
         const ws = await mcpWorkspace(opts);
         findServer(process.env, server, ws);
-        if (ws) await setEnabled(ws.stateDir, server, enabled);
+        if (ws) await setEnabled(ws.stateDir, server, enabled, ws.cwd);
         else await setServerDisabled(server, !enabled);
       }),
     );

@@ -120,6 +120,22 @@ describe("McpManager", () => {
     expect(manager.status(ws).servers.find((s) => s.name === "on")).toMatchObject({ enabled: false, state: "disabled" });
   });
 
+  it("reads the original Mux's .mux/mcp.local.jsonc in the workspace until the workspace chooses here", async () => {
+    configure({ a: { command: process.execPath, args: [STDIO_SERVER] }, b: { command: process.execPath, args: [STDIO_SERVER], disabled: true } });
+    fs.mkdirSync(path.join(root, ".mux"));
+    fs.writeFileSync(path.join(root, ".mux", "mcp.local.jsonc"), '{ "disabledServers": ["a"], "enabledServers": ["b"] }');
+    expect(manager.status(ws).servers.map((s) => [s.name, s.enabled])).toEqual([
+      ["a", false],
+      ["b", true],
+    ]);
+    // A choice made here starts from the original's and is kept beside the chat.
+    await setEnabled(ws.stateDir, "a", true, ws.cwd);
+    expect(manager.status(ws).servers.map((s) => [s.name, s.enabled])).toEqual([
+      ["a", true],
+      ["b", true],
+    ]);
+  });
+
   it("keeps only allowlisted tools", async () => {
     configure({ s: { command: process.execPath, args: [STDIO_SERVER], toolAllowlist: ["echo"] } });
     expect((await manager.tools(ws)).tools.map((t) => t.name)).toEqual(["s_echo"]);

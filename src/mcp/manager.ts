@@ -189,7 +189,7 @@ export class McpManager {
     if (untrusted) notices.push(`${untrusted} is not used until you trust the project (\`mux mcp trust\`, or Settings → MCP).`);
     const specs = Object.values(config.servers);
     if (!specs.length && !this.servers.has(ws.id)) return { tools: [], notices };
-    const overrides = readOverrides(ws.stateDir);
+    const overrides = readOverrides(ws.stateDir, ws.cwd);
     const wanted = specs.filter((s) => isEnabled(s, overrides));
     const running = this.sync(ws, wanted);
     const tools: ToolDefinition[] = [];
@@ -240,7 +240,7 @@ export class McpManager {
   /** Each configured server's state for the workspace (Settings → MCP); starts nothing. */
   status(ws: McpWorkspace): { servers: McpServerStatus[]; problems: string[] } {
     const config = loadMcpConfig(this.env, ws.project);
-    const overrides = readOverrides(ws.stateDir);
+    const overrides = readOverrides(ws.stateDir, ws.cwd);
     const mine = this.servers.get(ws.id);
     const servers = Object.values(config.servers).map((spec): McpServerStatus => {
       const enabled = isEnabled(spec, overrides);

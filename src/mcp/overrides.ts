@@ -22,17 +22,26 @@ function names(value: unknown): string[] {
   return Array.isArray(value) ? value.filter((v): v is string => typeof v === "string") : [];
 }
 
-export function readOverrides(stateDir: string): McpOverrides {
-  const file = path.join(stateDir, OVERRIDES_FILE);
+function readFile(file: string): McpOverrides | undefined {
   let raw: unknown;
   try {
     raw = parseJsonc(fs.readFileSync(file, "utf8"), file);
   } catch {
-    // Missing (the usual case) or broken: the config's own choice applies.
-    return { enabledServers: [], disabledServers: [] };
+    return undefined;
   }
   const o = (raw ?? {}) as Record<string, unknown>;
   return { enabledServers: names(o.enabledServers), disabledServers: names(o.disabledServers) };
+}
+
+/**
+ * The workspace's choices: its own file, else the one the original Mux keeps in the workspace's
+ * directory (`.mux/mcp.local.jsonc`), read as it is; missing or broken: the config's own choice.
+ */
+export function readOverrides(stateDir: string, workspaceDir?: string): McpOverrides {
+  return (
+    readFile(path.join(stateDir, OVERRIDES_FILE)) ??
+    (workspaceDir ? readFile(path.join(workspaceDir, ".mux", OVERRIDES_FILE)) : undefined) ?? { enabledServers: [], disabledServers: [] }
+  );
 }
 
 export function isEnabled(spec: McpServerSpec, overrides: McpOverrides): boolean {
@@ -42,7 +51,7 @@ export function isEnabled(spec: McpServerSpec, overrides: McpOverrides): boolean
 }
 
 /** Turns a server on or off for one workspace (written atomically, comments kept). */
-export async function setEnabled(stateDir: string, server: string, enabled: boolean): Promise<McpOverrides> {
+export async function setEnabled(stateDir: string, server: string, enabled: boolean, workspaceDir?: string): Promise<McpOverrides> {
   fs.mkdirSync(stateDir, { recursive: true });
   const file = path.join(stateDir, OVERRIDES_FILE);
   return withFileLock(`${file}.lock`, async () => {
@@ -52,7 +61,7 @@ export async function setEnabled(stateDir: string, server: string, enabled: bool
     } catch {
       text = "{}\n";
     }
-    const now = readOverrides(stateDir);
+    const now = readOverrides(stateDir, workspaceDir);
     const next: McpOverrides = {
       enabledServers: now.enabledServers.filter((n) => n !== server).concat(enabled ? [server] : []),
       disabledServers: now.disabledServers.filter((n) => n !== server).concat(enabled ? [] : [server]),

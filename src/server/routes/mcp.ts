@@ -32,7 +32,7 @@ export const mcp = {
   }),
   setEnabled: api.mcp.setEnabled.handler(async ({ input, context }) => {
     const ws = workspace(context, input.workspaceId) as McpWorkspace;
-    await setEnabled(ws.stateDir, input.name, input.enabled);
+    await setEnabled(ws.stateDir, input.name, input.enabled, ws.cwd);
     return view(context, input.workspaceId);
   }),
   trust: api.mcp.trust.handler(async ({ input, context }) => {

@@ -54,6 +54,12 @@ function stdioTransport(spec: McpStdioSpec, cwd: string): StdioClientTransport {
   });
 }
 
+/** The last lines a server printed on stderr, to say why it failed. */
+function lastLines(stderr: string): string {
+  const said = stderr.trim().split("\n").slice(-3).join(" | ");
+  return said ? ` (stderr: ${said})` : "";
+}
+
 /**
  * One running MCP server, through the official SDK's client: connected, its tools listed. It
  * reports an end it did not ask for (the process died, the HTTP session ended) through `onLost`.
@@ -61,11 +67,12 @@ function stdioTransport(spec: McpStdioSpec, cwd: string): StdioClientTransport {
 export class McpConnection {
   onLost?: (why: string) => void;
   private closing = false;
-  private stderrTail = "";
 
   private constructor(
     private readonly client: Client,
     readonly tools: McpToolInfo[],
+    /** What the server last printed on stderr (stdio). */
+    private readonly stderr: { tail: string },
   ) {}
 
   /** Starts (stdio) or reaches (HTTP) the server; throws a message that says why it failed. */
@@ -91,10 +98,10 @@ export class McpConnection {
   private static async connect(spec: McpServerSpec, transport: () => Transport): Promise<McpConnection> {
     const client = new Client({ name: "mux", version: "0.1.0" });
     const t = transport();
-    let stderr = "";
+    const stderr = { tail: "" };
     const stream = t instanceof StdioClientTransport ? t.stderr : null;
     stream?.on("data", (chunk: Buffer) => {
-      stderr = (stderr + chunk.toString()).slice(-STDERR_TAIL_CHARS);
+      stderr.tail = (stderr.tail + chunk.toString()).slice(-STDERR_TAIL_CHARS);
     });
     try {
       await client.connect(t, { timeout: CONNECT_TIMEOUT_MS });
@@ -112,26 +119,20 @@ export class McpConnection {
         }
         cursor = page.nextCursor;
       } while (cursor);
-      const conn = new McpConnection(client, tools);
-      conn.stderrTail = stderr;
-      stream?.on("data", (chunk: Buffer) => {
-        conn.stderrTail = (conn.stderrTail + chunk.toString()).slice(-STDERR_TAIL_CHARS);
-      });
+      const conn = new McpConnection(client, tools, stderr);
       client.onclose = () => {
         if (!conn.closing) conn.onLost?.(conn.lostReason());
       };
       return conn;
     } catch (err) {
       await client.close().catch(() => {});
-      const said = stderr.trim().split("\n").slice(-3).join(" | ");
       const why = err instanceof Error ? err.message : String(err);
-      throw new Error(redact(`${spec.name}: ${why}${said ? ` (stderr: ${said})` : ""}`));
+      throw new Error(redact(`${spec.name}: ${why}${lastLines(stderr.tail)}`));
     }
   }
 
   private lostReason(): string {
-    const said = this.stderrTail.trim().split("\n").slice(-3).join(" | ");
-    return redact(`the server stopped${said ? ` (stderr: ${said})` : ""}`);
+    return redact(`the server stopped${lastLines(this.stderr.tail)}`);
   }
 
   async call(tool: string, args: Record<string, unknown>, signal: AbortSignal): Promise<CallToolResult> {

@@ -87,15 +87,7 @@ export async function saveServer(input: McpServerInput, env: NodeJS.ProcessEnv =
     const wasObject = raw !== undefined && typeof raw === "object";
     const keptEnv = was?.transport === "stdio" ? Object.keys(was.env ?? {}).filter((k) => input.env?.[k] !== null) : [];
     const addsEnv = Object.values(input.env ?? {}).some((v) => v !== null);
-    const plain =
-      stdio &&
-      !input.args?.length &&
-      !input.cwd &&
-      !keptEnv.length &&
-      !addsEnv &&
-      !(input.disabled ?? was?.disabled) &&
-      !was?.toolAllowlist &&
-      (!wasObject || !was || was.transport === "stdio");
+    const plain = stdio && !input.args?.length && !input.cwd && !keptEnv.length && !addsEnv && !(input.disabled ?? was?.disabled) && !was?.toolAllowlist;
     if (plain) return setJsoncValue(text, at, input.command?.trim());
     let out = wasObject ? text : setJsoncValue(text, at, {});
     const set = (field: string, value: unknown) => {

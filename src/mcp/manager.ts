@@ -157,6 +157,7 @@ class Server {
 export class McpManager {
   private readonly servers = new Map<string, Map<string, Server>>();
   private sweeper?: NodeJS.Timeout;
+  private readonly toldUntrusted = new Set<string>();
 
   constructor(
     private readonly env: NodeJS.ProcessEnv = process.env,
@@ -186,7 +187,9 @@ export class McpManager {
     const config = loadMcpConfig(this.env, ws.project);
     const notices = config.problems.map((p) => `MCP configuration not used: ${p}`);
     const untrusted = untrustedProjectFile(ws.project);
-    if (untrusted) notices.push(`${untrusted} is not used until you trust the project (\`mux mcp trust\`, or Settings → MCP).`);
+    // Said once per workspace (and process), not with every answer.
+    if (untrusted && !this.toldUntrusted.has(ws.id) && this.toldUntrusted.add(ws.id))
+      notices.push(`${untrusted} is not used until you trust the project (\`mux mcp trust\`, or Settings → MCP).`);
     const specs = Object.values(config.servers);
     if (!specs.length && !this.servers.has(ws.id)) return { tools: [], notices };
     const overrides = readOverrides(ws.stateDir, ws.cwd);

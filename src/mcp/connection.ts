@@ -78,24 +78,24 @@ export class McpConnection {
   /** Starts (stdio) or reaches (HTTP) the server; throws a message that says why it failed. */
   static async open(spec: McpServerSpec, cwd: string, env: NodeJS.ProcessEnv): Promise<McpConnection> {
     registerSpecSecrets(spec, env);
-    if (spec.transport === "stdio") return McpConnection.connect(spec, () => stdioTransport(spec, cwd));
+    if (spec.transport === "stdio") return McpConnection.connect(() => stdioTransport(spec, cwd));
     const url = new URL(spec.url);
     const requestInit = { headers: httpHeaders(spec, env) };
-    if (spec.transport === "sse") return McpConnection.connect(spec, () => new SSEClientTransport(url, { requestInit }));
+    if (spec.transport === "sse") return McpConnection.connect(() => new SSEClientTransport(url, { requestInit }));
     try {
-      return await McpConnection.connect(spec, () => new StreamableHTTPClientTransport(url, { requestInit }));
+      return await McpConnection.connect(() => new StreamableHTTPClientTransport(url, { requestInit }));
     } catch (err) {
       // "auto" (the default for a URL): servers that only speak the older SSE transport still work.
       if (spec.transport !== "auto") throw err;
       try {
-        return await McpConnection.connect(spec, () => new SSEClientTransport(url, { requestInit }));
+        return await McpConnection.connect(() => new SSEClientTransport(url, { requestInit }));
       } catch {
         throw err;
       }
     }
   }
 
-  private static async connect(spec: McpServerSpec, transport: () => Transport): Promise<McpConnection> {
+  private static async connect(transport: () => Transport): Promise<McpConnection> {
     const client = new Client({ name: "mux", version: "0.1.0" });
     const t = transport();
     const stderr = { tail: "" };
@@ -127,7 +127,7 @@ export class McpConnection {
     } catch (err) {
       await client.close().catch(() => {});
       const why = err instanceof Error ? err.message : String(err);
-      throw new Error(redact(`${spec.name}: ${why}${lastLines(stderr.tail)}`));
+      throw new Error(redact(`${why}${lastLines(stderr.tail)}`));
     }
   }
 

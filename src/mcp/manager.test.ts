@@ -90,7 +90,7 @@ describe("McpManager", () => {
     configure({ web: { url: http.url }, ok: { command: process.execPath, args: [STDIO_SERVER] } });
     const { tools, notices } = await manager.tools(ws);
     expect(notices).toHaveLength(1);
-    expect(notices[0]).toMatch(/^MCP server "web" is not available: web: .*unauthorized/);
+    expect(notices[0]).toMatch(/^MCP server "web" is not available: .*unauthorized/);
     expect(tools.some((t) => t.name === "ok_echo")).toBe(true);
     expect(manager.status(ws).servers.find((s) => s.name === "web")).toMatchObject({ state: "error", error: expect.stringContaining("unauthorized") });
   });

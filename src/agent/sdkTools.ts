@@ -17,6 +17,12 @@ const schemas = new WeakMap<ToolDefinition, Schema>();
 export function sdkInputSchema(tool: ToolDefinition): Schema {
   let schema = schemas.get(tool);
   if (!schema) {
+    if (tool.jsonSchema) {
+      // The tool's owner (an MCP server) validates its own input.
+      schema = jsonSchema(tool.jsonSchema as Parameters<typeof jsonSchema>[0]);
+      schemas.set(tool, schema);
+      return schema;
+    }
     const fromZod = zodSchema(tool.inputSchema) as Schema;
     const precomputed = getTool(tool.name) === tool ? TOOL_INPUT_JSON_SCHEMAS[tool.name] : undefined;
     schema = precomputed ? jsonSchema(precomputed, { validate: fromZod.validate }) : fromZod;

@@ -5,6 +5,7 @@ import { compareContract } from "./compare.js";
 import { editorContract } from "./editor.js";
 import { overlapContract } from "./overlap.js";
 import { landContract } from "./land.js";
+import { mcpContract } from "./mcp.js";
 import { reviewContract } from "./review.js";
 import { terminalContract } from "./terminal.js";
 import {
@@ -114,6 +115,7 @@ export const contract = {
   terminal: terminalContract,
   editor: editorContract,
   agents: agentsContract,
+  mcp: mcpContract,
 };
 
 export type Contract = typeof contract;

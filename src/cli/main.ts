@@ -110,6 +110,7 @@ async function commander() {
     const workspace = (await import("./workspace.js")).registerWorkspaceCommands(program);
     (await import("./land.js")).registerLandCommands(workspace);
   }
+  if (wantsAll || sub === "mcp") (await import("./mcp.js")).registerMcpCommands(program);
   if (wantsAll || (sub === "server" && /^(sessions|revoke|help|--help)$/.test(process.argv[3] ?? ""))) {
     (await import("./serverSessions.js")).registerServerSessionCommands(server);
   }

@@ -5,6 +5,7 @@ import { type AgentEvent, type AgentEventOf, type ErrorKind, emptyUsage, type Mo
 import { expandHome, muxRoot, sessionsDir } from "../config/paths.js";
 import { SessionBusyError, SessionLock } from "../history/sessionLock.js";
 import { SessionStore } from "../history/sessionStore.js";
+import { mcpForRun } from "../mcp/workspace.js";
 import { loadProvidersConfig } from "../providers/config.js";
 import { resolveModel } from "../providers/resolveModel.js";
 import { LocalRuntime } from "../runtime/local.js";
@@ -355,6 +356,8 @@ async function runOnce(
   }
   // From here on the session exists (the user's message is its first line).
   soFar.sessionId = target.sessionId;
+  // This run's MCP servers (nothing is loaded without an mcp.jsonc), stopped when it ends.
+  const mcp = await mcpForRun({ sessionId: target.sessionId, workspace: target.workspace, dir, stateDir: store.dir }, process.env);
   const end = await runChatTurn({
     lock,
     store,
@@ -382,6 +385,7 @@ async function runOnce(
     toolOptions: { webFetch: opts.webFetch !== false && target.webFetch !== false },
     planFile: target.planFile,
     ...(target.workspace && parsed.kind === "command" ? { workspace: await workspaceCommands(target.workspace, signal, (e) => renderer.onEvent(e)) } : {}),
-  });
+    mcp,
+  }).finally(() => mcp?.manager.close());
   return { ...end, sessionId: target.sessionId };
 }

@@ -68,9 +68,13 @@ export function createApi(env: NodeJS.ProcessEnv, server: ServerInfo = { sshHost
     },
     env,
   });
-  // A deleted workspace's shells end with it (deleted here, or by the CLI in another process).
+  // A deleted workspace's shells and MCP servers end with it (deleted here, or by the CLI in another process).
   void hub.feed.subscribeList().then(async (events) => {
-    for await (const e of events) if (e.type === "removed") void terminals.closeWorkspace(e.id);
+    for await (const e of events) {
+      if (e.type !== "removed") continue;
+      void terminals.closeWorkspace(e.id);
+      void hub.mcp.stopWorkspace(e.id);
+    }
   });
   const context = { hub, land: services.land, review, terminals, env, server };
   return {

@@ -11,6 +11,7 @@ import { ConfigError } from "../config/errors.js";
 import { muxRoot } from "../config/paths.js";
 import type { SessionLock } from "../history/sessionLock.js";
 import type { SessionStore } from "../history/sessionStore.js";
+import type { McpManager, McpWorkspace } from "../mcp/manager.js";
 import type { LoadedProvidersConfig } from "../providers/config.js";
 import { formatBytes } from "../providers/images.js";
 import type { Runtime } from "../runtime/types.js";
@@ -76,6 +77,8 @@ export interface ChatTurnInput {
   planFile?: string;
   /** What `/model`, `/plan`, `/fork`… change in the workspace (absent outside one: see slashRun.ts). */
   workspace?: WorkspaceCommands;
+  /** The MCP servers the agent may use: the process's manager and this workspace (absent: none). */
+  mcp?: { manager: McpManager; workspace: McpWorkspace };
 }
 
 export interface ChatTurnEnd {
@@ -346,6 +349,9 @@ async function turn(input: ChatTurnInput): Promise<ChatTurnEnd> {
     } catch (err) {
       return fail(failureKind(err, "config"), errorText(err));
     }
+    // The workspace's MCP servers start here, the first time a turn needs them.
+    const mcp = input.mcp ? await input.mcp.manager.tools(input.mcp.workspace) : undefined;
+    if (mcp) notices.push(...mcp.notices);
     /** An overflow refusal is held back while the turn may still compact and try again. */
     let held: AgentEvent | undefined;
     const turnEmit = (event: AgentEvent) => {
@@ -374,6 +380,7 @@ async function turn(input: ChatTurnInput): Promise<ChatTurnEnd> {
         askUser: input.askUser,
         toolOptions: input.toolOptions,
         planFile: input.planFile,
+        extraTools: mcp?.tools,
       });
     let result = await once();
     if (held) {

@@ -16,6 +16,8 @@ import { ElsewhereWatch } from "./elsewhereWatch.js";
 import { errorMessage, HubError } from "./errors.js";
 import { GitTracker } from "./gitTracker.js";
 import { IdleCollector } from "./idleGc.js";
+import { McpManager, type McpWorkspace } from "../mcp/manager.js";
+import { mcpWorkspaceOf } from "../mcp/workspace.js";
 import { RegistryView } from "./registryView.js";
 import { WorkspaceFeed } from "./workspaceFeed.js";
 import { parseSlashCommand } from "./slashCommands.js";
@@ -58,6 +60,9 @@ export class Hub implements SessionHost {
   private readonly elsewhereWatch: ElsewhereWatch;
   private readonly idleGc = new IdleCollector(() => [...this.sessions.values()].some((s) => s.busy));
   private readonly filesListeners = new Set<(id: string) => void>();
+  private readonly registry: RegistryView;
+  /** The workspaces' MCP servers, started by their first turn that needs them. */
+  readonly mcp: McpManager;
 
   constructor(
     readonly service: WorkspaceService,
@@ -65,6 +70,7 @@ export class Hub implements SessionHost {
   ) {
     this.env = opts.env ?? process.env;
     this.muxRoot = muxRoot(this.env);
+    this.mcp = new McpManager(this.env);
     this.warnFn = opts.warn ?? ((m) => process.stderr.write(`mux: warning: ${m}\n`));
     this.git = new GitTracker(service, (id) => this.changed(id));
     this.overlap = new OverlapTracker({
@@ -77,6 +83,7 @@ export class Hub implements SessionHost {
     });
     this.git.monitor.onChange((id) => this.overlap.statusChanged(id));
     const registryView = new RegistryView(service.store);
+    this.registry = registryView;
     const sessions = {
       session: (id: string) => this.session(id),
       existing: (id: string) => this.sessions.get(id),
@@ -100,6 +107,11 @@ export class Hub implements SessionHost {
 
   workspace(id: string): Workspace | undefined {
     return this.feed.workspaces().find((w) => w.id === id);
+  }
+
+  mcpWorkspace(id: string): McpWorkspace | undefined {
+    const ws = this.workspace(id);
+    return ws ? mcpWorkspaceOf(ws, this.registry.read(), this.service.sessionDir(id)) : undefined;
   }
 
   elsewhere(id: string): LockOwner | undefined {
@@ -269,6 +281,7 @@ export class Hub implements SessionHost {
     await Promise.all([...this.sessions.values()].map((s) => s.close(3_000)));
     this.git.dispose();
     this.overlap.dispose();
+    await this.mcp.close();
   }
 
   /** For tests and diagnostics: how many chat subscribers a workspace has. */

@@ -9,11 +9,11 @@ import type { SessionStore } from "../history/sessionStore.js";
 import type { Runtime } from "../runtime/types.js";
 import { toolAsText } from "../agent/toModelMessages.js";
 import { getTool, type ToolOptions } from "../tools/registry.js";
-import type { ResolvedAgent } from "../agents/resolve.js";
+import { agentAllowsTool, type ResolvedAgent } from "../agents/resolve.js";
 import { toolsForTurn } from "../agents/toolSet.js";
 import { writePlanFile } from "../workspace/planFile.js";
 import { recordingProcesses, stopLeftoverToolProcesses, ToolProcessRecord } from "./toolProcesses.js";
-import type { TodoItem } from "../tools/types.js";
+import type { TodoItem, ToolDefinition } from "../tools/types.js";
 
 export interface TurnInput {
   store: SessionStore;
@@ -43,6 +43,8 @@ export interface TurnInput {
   toolOptions?: ToolOptions;
   /** Where a proposed plan is kept as a Markdown file the user can edit (default: plan.md in the chat's directory). */
   planFile?: string;
+  /** Tools beside the built-in ones (MCP servers'); those that change things are left out in plan mode. */
+  extraTools?: ToolDefinition[];
 }
 
 export interface TurnResult extends AgentRunResult {
@@ -76,9 +78,10 @@ function lastTodos(history: ChatMessage[]): TodoItem[] {
  * What the model is shown of the history: a failed message keeps its finished steps but not the
  * step that failed (its partial output never reached the model as a whole; a retry redoes it).
  */
-export function historyForModel(history: ChatMessage[]): ChatMessage[] {
+export function historyForModel(history: ChatMessage[], extraTools: readonly string[] = []): ChatMessage[] {
   const out: ChatMessage[] = [];
-  for (const m of history.map(unknownToolsAsText)) {
+  const known = (name: string) => getTool(name) !== undefined || extraTools.includes(name);
+  for (const m of history.map((h) => unknownToolsAsText(h, known))) {
     if (m.role !== "assistant" || m.metadata?.status !== "error") {
       out.push(m);
       continue;
@@ -96,11 +99,12 @@ export function historyForModel(history: ChatMessage[]): ChatMessage[] {
 
 /**
  * Calls of tools Mux does not have (a chat the original Mux wrote has its own: web_fetch, task…)
- * are told to the model as text; the calls of Mux's own tools stay calls.
+ * or of MCP tools this turn does not have are told to the model as text; the calls of the tools
+ * it is given stay calls.
  */
-function unknownToolsAsText(m: ChatMessage): ChatMessage {
-  if (!m.parts.some((p) => p.type === "tool" && !getTool(p.toolName))) return m;
-  return { ...m, parts: m.parts.map((p) => (p.type === "tool" && !getTool(p.toolName) ? { type: "text" as const, text: toolAsText(p) } : p)) };
+function unknownToolsAsText(m: ChatMessage, known: (name: string) => boolean): ChatMessage {
+  if (!m.parts.some((p) => p.type === "tool" && !known(p.toolName))) return m;
+  return { ...m, parts: m.parts.map((p) => (p.type === "tool" && !known(p.toolName) ? { type: "text" as const, text: toolAsText(p) } : p)) };
 }
 
 /**
@@ -122,6 +126,10 @@ export async function runTurn(input: TurnInput): Promise<TurnResult> {
     mode: input.mode,
     model: input.model.name,
     agent: input.agent,
+  });
+  const extraTools = (input.extraTools ?? []).filter((t) => {
+    const inMode = input.mode !== "plan" || !t.mutates;
+    return input.agent ? agentAllowsTool(input.agent, t.name, inMode) : inMode;
   });
   const planFile = input.planFile ?? path.join(store.dir, "plan.md");
   const toolSession = {
@@ -160,11 +168,14 @@ export async function runTurn(input: TurnInput): Promise<TurnResult> {
   };
 
   const resultPromise = runAgent({
-    history: historyForModel(history),
+    history: historyForModel(
+      history,
+      extraTools.map((t) => t.name),
+    ),
     chatId: path.basename(store.dir),
     model: input.model,
     system,
-    tools: toolsForTurn(input.mode, input.agent, input.toolOptions),
+    tools: [...toolsForTurn(input.mode, input.agent, input.toolOptions), ...extraTools],
     runtime,
     notices,
     thinking: input.thinking,

@@ -4,6 +4,7 @@ import * as path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { ChatMessage } from "../agent/messages.js";
 import { SessionStore } from "../history/sessionStore.js";
+import { McpManager } from "../mcp/manager.js";
 import type { WorkspaceService } from "../workspace/service.js";
 import { nextBatch, type SessionHost, WorkspaceSession } from "./workspaceSession.js";
 
@@ -21,6 +22,8 @@ function host(): SessionHost {
     muxRoot: root,
     env: {},
     workspace: () => undefined,
+    mcp: new McpManager({ MUX_ROOT: root }),
+    mcpWorkspace: () => undefined,
     elsewhere: () => undefined,
     changed() {},
     filesChanged() {},

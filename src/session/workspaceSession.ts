@@ -20,6 +20,7 @@ import { ChatTurnFailure, runChatTurn } from "./chatSession.js";
 import { imageBytes, linkImages } from "./imageLinks.js";
 import { parseSlashCommand } from "./slashCommands.js";
 import type { WorkspaceCommands } from "./slashRun.js";
+import type { McpManager, McpWorkspace } from "../mcp/manager.js";
 
 /** Finished messages in a snapshot; older ones are paged in with history(). */
 export const SNAPSHOT_MESSAGES = 50;
@@ -45,6 +46,9 @@ export interface SessionHost {
   readonly env: NodeJS.ProcessEnv;
   /** The workspace as the registry has it now (undefined once deleted). */
   workspace(id: string): Workspace | undefined;
+  /** The process's MCP servers, and where this workspace's run (undefined once it is deleted). */
+  readonly mcp: McpManager;
+  mcpWorkspace(id: string): McpWorkspace | undefined;
   /** Another Mux process running an agent in this workspace's chat, as last seen. */
   elsewhere(id: string): LockOwner | undefined;
   /** The workspace's summary (activity, cost) changed. */
@@ -448,9 +452,15 @@ export class WorkspaceSession {
       toolOptions: { webFetch: ws?.settings.webFetch },
       planFile: ws ? this.host.service.planFile(ws) : undefined,
       workspace: this.host.commands(this.id),
+      mcp: this.mcpScope(),
     });
     if (end.status === "error") this.finish("error", end.error?.message ?? "the turn failed");
     else this.finish(end.plan ? "needs-input" : "idle");
+  }
+
+  private mcpScope(): { manager: McpManager; workspace: McpWorkspace } | undefined {
+    const workspace = this.host.mcpWorkspace(this.id);
+    return workspace && { manager: this.host.mcp, workspace };
   }
 
   private onEvent(e: AgentEvent): void {

@@ -37,6 +37,8 @@ export interface ToolDefinition<Input = any> {
   name: string;
   description: string;
   inputSchema: z.ZodType<Input>;
+  /** The input's JSON Schema as its author gave it (an MCP server's tool): shown to the model instead of inputSchema's. */
+  jsonSchema?: Record<string, unknown>;
   /** Changes files or runs arbitrary commands: unavailable in plan mode. */
   mutates: boolean;
   /** Ends the agent's turn once it ran successfully (propose_plan). */

@@ -110,6 +110,8 @@ export const ProjectSchema = z
     addedAt: z.number(),
     /** The directory holding its workspaces (see projectDirs.ts); absent in records made before it. */
     dirName: z.string().optional(),
+    /** The user trusts the repository's own settings that run programs (its `.mux/mcp.jsonc`); the original's flag. */
+    trusted: z.boolean().optional(),
   })
   .loose();
 export type Project = z.infer<typeof ProjectSchema>;

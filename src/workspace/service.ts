@@ -123,6 +123,17 @@ export class WorkspaceService {
 
   // ── projects ────────────────────────────────────────────────────────────
 
+  /** Trusts (or stops trusting) a project's own settings that run programs (its `.mux/mcp.jsonc`). */
+  async setProjectTrusted(input: string, trusted: boolean): Promise<Project> {
+    const projectPath = await resolveProjectPath(input);
+    return this.store.update((config) => {
+      const project = sameProject(config.projects, projectPath);
+      if (!project) throw new ConfigError(`${projectPath} is not a project of Mux (add it first: mux project add)`);
+      project.trusted = trusted || undefined;
+      return project;
+    });
+  }
+
   async addProject(input: string): Promise<Project> {
     const projectPath = await resolveProjectPath(input);
     return this.store.update((config) => {

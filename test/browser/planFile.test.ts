@@ -66,7 +66,7 @@ describe.skipIf(!hasChromium)("browser: plan file and web toggle", () => {
       await page.getByTestId("composer-input").fill("hello");
       await page.getByTestId("composer-input").press("Enter");
       await poll(() => lastAssistantText(page)).toBe("No web.");
-      const tools = (app.fake.requests.at(-1)?.body.tools as { name: string }[]).map((t) => t.name);
+      const tools = (app.fake.requests.at(-1)!.body.tools as { name: string }[]).map((t) => t.name);
       expect(tools).not.toContain("web_fetch");
       expect(tools).toContain("bash");
     } finally {

@@ -47,7 +47,7 @@ describe("mux run", () => {
     expect(r.code).toBe(0);
     const end = lastEvent(r.events, "tool-call-end");
     expect(end).toMatchObject({ toolName: "web_fetch", isError: false, result: { url: pageUrl, status: 200, title: "Docs" } });
-    expect((end?.result as { content: string }).content).toContain("Run `make setup` once, then _make test_.");
+    expect((end!.result as { content: string }).content).toContain("Run `make setup` once, then _make test_.");
     expect(toolNames(0)).toContain("web_fetch");
     expect(JSON.stringify(fake.requests[1].body)).toContain("make setup");
   });

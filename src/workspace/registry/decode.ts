@@ -60,6 +60,7 @@ function projectFromRaw(projectPath: string, raw: RawProject[1]): Project {
     addedAt: typeof raw.addedAt === "number" ? raw.addedAt : 0,
   };
   if (typeof raw.dirName === "string" && raw.dirName) project.dirName = raw.dirName;
+  if (raw.trusted === true) project.trusted = true;
   return project;
 }
 

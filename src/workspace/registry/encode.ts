@@ -72,6 +72,7 @@ function newProjectConfig(project: Project): RawProject[1] {
 function writeProject(raw: RawProject[1], before: Project, after: Project): void {
   if (before.addedAt !== after.addedAt) raw.addedAt = after.addedAt;
   if (before.dirName !== after.dirName) setOrDelete(raw, "dirName", after.dirName);
+  if (before.trusted !== after.trusted) setOrDelete(raw, "trusted", after.trusted || undefined);
 }
 
 /** A workspace in the original's shape and key order, with our fields after its own. */

@@ -4,15 +4,24 @@ import { Modal } from "../dialogs/Modal";
 import { errorMessage } from "../state/errors";
 import { loadProviders, providersStore, removeProvider, updateProvider } from "../state/providers";
 import { useStore } from "../state/store";
-import { closeOverlay } from "../state/ui";
+import { closeOverlay, uiStore } from "../state/ui";
 import { CustomProviderForm } from "./CustomProviderForm";
 import { toUpdate, validateDraft, type Draft } from "./draft";
 import { ProviderCard } from "./ProviderCard";
 import { SignOutEverywhere } from "./SignOutEverywhere";
 import { EditorSettings } from "../editor/EditorSettings";
+import { McpSettings } from "./McpSettings";
 
-/** Settings → Providers: keys, base URLs and wire formats, with where each value comes from. */
+type Tab = "providers" | "mcp";
+const TABS: { id: Tab; label: string }[] = [
+  { id: "providers", label: "Providers" },
+  { id: "mcp", label: "MCP" },
+];
+
+/** Settings: providers (keys, base URLs and wire formats, with where each value comes from) and MCP servers. */
 export function SettingsDialog() {
+  const [tab, setTab] = useState<Tab>("providers");
+  const selectedId = useStore(uiStore, (s) => s.selectedId);
   const { view, loading, error: loadError } = useStore(providersStore, (s) => s);
   const [drafts, setDrafts] = useState<Record<string, Draft>>({});
   const [errors, setErrors] = useState<Record<string, string>>({});
@@ -77,17 +86,26 @@ export function SettingsDialog() {
   return (
     <Modal title="Settings" testId="settings-dialog" onClose={closeOverlay} size="lg">
       <div className="flex shrink-0 gap-1 border-b border-line px-4 pt-2" role="tablist">
-        <button
-          type="button"
-          role="tab"
-          aria-selected="true"
-          data-testid="settings-tab-providers"
-          className="-mb-px border-b-2 border-accent px-2 pb-1.5 font-medium"
-        >
-          Providers
-        </button>
+        {TABS.map((t) => (
+          <button
+            key={t.id}
+            type="button"
+            role="tab"
+            aria-selected={tab === t.id}
+            data-testid={`settings-tab-${t.id}`}
+            className={`-mb-px border-b-2 px-2 pb-1.5 font-medium ${tab === t.id ? "border-accent" : "border-transparent text-muted"}`}
+            onClick={() => setTab(t.id)}
+          >
+            {t.label}
+          </button>
+        ))}
       </div>
-      <div className="min-h-0 flex-1 space-y-3 overflow-y-auto px-4 py-3" role="tabpanel" aria-label="Providers">
+      {tab === "mcp" && (
+        <div className="min-h-0 flex-1 overflow-y-auto px-4 py-3" role="tabpanel" aria-label="MCP">
+          <McpSettings workspaceId={selectedId} />
+        </div>
+      )}
+      <div className="min-h-0 flex-1 space-y-3 overflow-y-auto px-4 py-3" role="tabpanel" aria-label="Providers" hidden={tab !== "providers"}>
         {view?.error && (
           <div role="alert" data-testid="providers-error" className="rounded border border-err/50 bg-err/10 px-3 py-2 text-err">
             <strong>providers.jsonc has a problem</strong> — fix it in the file; until then its settings are ignored.
@@ -132,8 +150,12 @@ export function SettingsDialog() {
           ))}
         <GatewayHint coderUrl={coderUrl} onUse={routeThroughBridge} />
       </div>
-      <EditorSettings />
-      <SignOutEverywhere />
+      {tab === "providers" && (
+        <>
+          <EditorSettings />
+          <SignOutEverywhere />
+        </>
+      )}
       <div className="flex shrink-0 items-center justify-end gap-2 border-t border-line px-4 py-2.5">
         {/* Always in the page, so screen readers announce "Saved" when it appears. */}
         <span role="status" className="mr-auto text-ok">
@@ -143,17 +165,19 @@ export function SettingsDialog() {
           Close
         </button>
         {/* aria-disabled, not disabled: a disabled button drops focus, and Save disables itself once saved. */}
-        <button
-          type="button"
-          className="btn btn-primary aria-disabled:cursor-default aria-disabled:opacity-50"
-          data-testid="providers-save"
-          aria-disabled={saving || changes.length === 0}
-          onClick={() => {
-            if (!saving && changes.length > 0) void save();
-          }}
-        >
-          {saving ? "Saving…" : changes.length > 1 ? `Save ${changes.length} providers` : "Save"}
-        </button>
+        {tab === "providers" && (
+          <button
+            type="button"
+            className="btn btn-primary aria-disabled:cursor-default aria-disabled:opacity-50"
+            data-testid="providers-save"
+            aria-disabled={saving || changes.length === 0}
+            onClick={() => {
+              if (!saving && changes.length > 0) void save();
+            }}
+          >
+            {saving ? "Saving…" : changes.length > 1 ? `Save ${changes.length} providers` : "Save"}
+          </button>
+        )}
       </div>
     </Modal>
   );

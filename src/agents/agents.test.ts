@@ -61,7 +61,7 @@ describe("agent files", () => {
 describe("resolving an agent", () => {
   it("an exec-based agent keeps exec's tools minus what it removes, and its instructions", () => {
     write(projectAgents(), "review.md", "---\nname: Review\nbase: exec\ntools:\n  remove: [file_edit_.*, file_write, bash]\n---\nReview only.");
-    expect(toolNames("review")).toEqual(["file_read", "glob", "grep", "todo_write"]);
+    expect(toolNames("review")).toEqual(["file_read", "glob", "grep", "todo_write", "web_fetch", "ask_user_question"]);
     const agent = resolveAgent(catalog(), "review");
     expect(agent).toMatchObject({ mode: "exec", instructions: ["Review only."], scope: "project" });
   });
@@ -70,7 +70,7 @@ describe("resolving an agent", () => {
     write(userAgents(), "scout.md", "---\nname: Scout\nbase: plan\ntools: [bash]\n---\nScout around.");
     const agent = resolveAgent(catalog(), "scout");
     expect(agent.mode).toBe("plan");
-    expect(toolNames("scout")).toEqual(["bash", "file_read", "glob", "grep", "todo_write", "propose_plan"]);
+    expect(toolNames("scout")).toEqual(["bash", "file_read", "glob", "grep", "todo_write", "web_fetch", "ask_user_question", "propose_plan"]);
   });
 
   it("an agent with no base has only the tools it lists", () => {

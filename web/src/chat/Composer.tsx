@@ -317,16 +317,6 @@ export const Composer = memo(function Composer({ workspaceId, running, settings,
                 e.target.value = "";
               }}
             />
-            <button
-              type="button"
-              data-testid="attach-button"
-              className="btn px-1.5 text-[12px]"
-              aria-label="Attach images"
-              title="Attach images (or paste or drop them here)"
-              onClick={() => picker.current?.click()}
-            >
-              <ImageIcon />
-            </button>
             <ModelPicker value={settings.model} onChange={(model) => onSettings({ model })} />
             <label className="inline-flex items-center gap-1 text-[12px] text-muted">
               <span className="max-sm:sr-only">Thinking</span>
@@ -391,6 +381,16 @@ export const Composer = memo(function Composer({ workspaceId, running, settings,
                 <StopIcon /> <span className="max-sm:sr-only">Stop</span>
               </button>
             )}
+            <button
+              type="button"
+              data-testid="attach-button"
+              className="btn px-1.5 text-[12px]"
+              aria-label="Attach images"
+              title="Attach images (or paste or drop them here)"
+              onClick={() => picker.current?.click()}
+            >
+              <ImageIcon />
+            </button>
             <button
               type="button"
               data-testid="best-of-button"

@@ -6,7 +6,6 @@ import { closeOverlay, selectWorkspace, uiStore } from "../state/ui";
 import { selectOrder, workspacesStore } from "../state/workspaces";
 import { stepWorkspace } from "../state/workspacesModel";
 import type { CoderDeleteAction } from "../../../src/runtime/coderStatuses";
-import { coderPart } from "../../../src/workspace/schemas";
 import { InlineError, Modal } from "./Modal";
 
 const CODER_ACTIONS: { action: CoderDeleteAction; label: string }[] = [
@@ -54,7 +53,8 @@ export function DeleteDialog({ workspaceId }: { workspaceId: string }) {
   const [refusal, setRefusal] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   const name = ws?.name ?? workspaceId;
-  const coder = ws ? coderPart(ws.runtime) : undefined;
+  // (Not the schemas module: it would bring zod, and its eval probe, into the page.)
+  const coder = ws?.runtime.type === "ssh" ? ws.runtime.coder : undefined;
   // Stopping is what the original Mux does on archive by default; a workspace Mux did not make is kept.
   const [coderAction, setCoderAction] = useState<CoderDeleteAction>(coder?.existingWorkspace ? "keep" : "stop");
 

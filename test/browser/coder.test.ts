@@ -45,6 +45,8 @@ describe.skipIf(!hasChromium || !hasSshd)("browser: Coder workspaces", () => {
     await page.keyboard.press("Control+N");
     const dialog = page.getByTestId("new-workspace-dialog");
     await dialog.waitFor();
+    // The suggested name is in first: a suggestion landing mid-fill would join the two.
+    await poll(() => page.getByTestId("new-workspace-name").inputValue()).not.toBe("");
     await page.getByTestId("new-workspace-name").fill("cdr1");
     await page.getByTestId("runtime-coder").click();
     await page.getByTestId("new-workspace-coder-template").fill("docker-dev");
@@ -60,6 +62,8 @@ describe.skipIf(!hasChromium || !hasSshd)("browser: Coder workspaces", () => {
     await page.keyboard.press("Control+N");
     const dialog = page.getByTestId("new-workspace-dialog");
     await dialog.waitFor();
+    // The suggested name is in first: a suggestion landing mid-fill would join the two.
+    await poll(() => page.getByTestId("new-workspace-name").inputValue()).not.toBe("");
     await page.getByTestId("new-workspace-name").fill("att1");
     await page.getByTestId("runtime-coder").click();
     await page.getByTestId("coder-existing").check();

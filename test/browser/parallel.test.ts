@@ -63,6 +63,8 @@ describe.skipIf(!hasChromium)("browser: two agents in parallel", () => {
     await dialog.waitFor();
     // The base branch list has loaded (the trunk is preselected).
     await poll(() => dialog.getByTestId("new-workspace-base").inputValue()).toBe("main");
+    // The suggested name is in first: a suggestion landing mid-fill would join the two.
+    await poll(() => dialog.getByTestId("new-workspace-name").inputValue()).not.toBe("");
     await dialog.getByTestId("new-workspace-name").fill(name);
     await dialog.getByTestId("runtime-worktree").click();
     if (name === "alpha") await screenshot(page, "desktop-new-workspace-dialog");

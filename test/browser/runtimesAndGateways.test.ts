@@ -50,6 +50,8 @@ describe.skipIf(!hasChromium)("browser: Coder AI Bridge and Docker workspaces", 
     await page.keyboard.press("Control+N");
     const dialog = page.getByTestId("new-workspace-dialog");
     await dialog.waitFor();
+    // The suggested name is in first: a suggestion landing mid-fill would join the two.
+    await poll(() => page.getByTestId("new-workspace-name").inputValue()).not.toBe("");
     await page.getByTestId("new-workspace-name").fill("boxed");
     await page.getByTestId("runtime-docker").click();
     await page.getByTestId("new-workspace-docker-image").fill(TEST_IMAGE);

@@ -116,6 +116,8 @@ describe.skipIf(!hasChromium)("browser: per-workspace model settings", () => {
     const dialog = page.getByTestId("new-workspace-dialog");
     await dialog.waitFor();
     await dialog.getByTestId("runtime-local").click();
+    // The suggested name is in first: a suggestion landing mid-fill would join the two.
+    await poll(() => page.getByTestId("new-workspace-name").inputValue()).not.toBe("");
     await page.getByTestId("new-workspace-name").fill("gamma");
     await page.getByTestId("new-workspace-submit").click();
     await dialog.waitFor({ state: "detached" });

@@ -5,6 +5,7 @@ import { type AgentEvent, type AgentEventOf, type ErrorKind, emptyUsage, type Mo
 import { expandHome, muxRoot, sessionsDir } from "../config/paths.js";
 import { SessionBusyError, SessionLock } from "../history/sessionLock.js";
 import { SessionStore } from "../history/sessionStore.js";
+import { runMcpServer } from "../mcp/config.js";
 import { mcpForRun } from "../mcp/workspace.js";
 import { loadProvidersConfig } from "../providers/config.js";
 import { resolveModel } from "../providers/resolveModel.js";
@@ -39,6 +40,10 @@ export interface RunOptions {
   model?: string;
   mode: Mode;
   agent?: string;
+  /** `--mcp name=command`: this run's own MCP servers. */
+  mcp?: { name: string; command: string }[];
+  /** false with `--no-mcp-config`: the mcp.jsonc files are left out. */
+  mcpConfig?: boolean;
   thinking?: ThinkingLevel;
   budget?: number;
   runtime?: string;
@@ -357,7 +362,11 @@ async function runOnce(
   // From here on the session exists (the user's message is its first line).
   soFar.sessionId = target.sessionId;
   // This run's MCP servers (nothing is loaded without an mcp.jsonc), stopped when it ends.
-  const mcp = await mcpForRun({ sessionId: target.sessionId, workspace: target.workspace, dir, stateDir: store.dir }, process.env);
+  const own =
+    opts.mcp?.length || opts.mcpConfig === false
+      ? { servers: Object.fromEntries((opts.mcp ?? []).map((s) => [s.name, runMcpServer(s.name, s.command)])), configFiles: opts.mcpConfig !== false }
+      : undefined;
+  const mcp = await mcpForRun({ sessionId: target.sessionId, workspace: target.workspace, dir, stateDir: store.dir, own }, process.env);
   const end = await runChatTurn({
     lock,
     store,

@@ -42,6 +42,16 @@ function parseThinking(value: string) {
   return level;
 }
 
+/** `--mcp name=command`, collected: the original Mux's form. */
+function parseMcpServer(value: string, previous: unknown): { name: string; command: string }[] {
+  const at = value.indexOf("=");
+  const name = at > 0 ? value.slice(0, at).trim() : "";
+  const command = at > 0 ? value.slice(at + 1).trim() : "";
+  if (!/^[A-Za-z0-9_-]+$/.test(name) || !command)
+    throw new RunFlagError(`--mcp takes name=command (e.g. memory="npx -y @modelcontextprotocol/server-memory"), not "${value}"`);
+  return [...((previous as { name: string; command: string }[] | undefined) ?? []), { name, command }];
+}
+
 function parseTimeout(value: string): number {
   const ms = parseDuration(value);
   if (ms === undefined) throw new RunFlagError(`--timeout takes a duration such as 5m, 300s, 1h30m or milliseconds, not "${value}"`);
@@ -87,15 +97,10 @@ export const RUN_FLAGS: readonly RunFlag[] = [
   { flags: "--log-level <level>", description: "accepted for compatibility; no effect", ignored: "--log-level has no effect: this Mux has no log levels" },
   {
     flags: "--mcp <server>",
-    description: "accepted for compatibility; no effect (repeatable)",
-    parse: collect,
-    ignored: "--mcp has no effect: this Mux has no MCP servers, only its built-in tools",
+    description: "an MCP server for this run, as name=command (repeatable; added to those in mcp.jsonc)",
+    parse: parseMcpServer,
   },
-  {
-    flags: "--no-mcp-config",
-    description: "accepted for compatibility; no effect",
-    ignored: "--no-mcp-config has no effect: this Mux reads no MCP configuration",
-  },
+  { flags: "--no-mcp-config", description: "leave ~/.mux/mcp.jsonc and the project's .mux/mcp.jsonc out: only --mcp servers" },
   {
     flags: "-e, --experiment <id>",
     description: "accepted for compatibility; no effect (repeatable)",

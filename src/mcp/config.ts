@@ -177,6 +177,23 @@ export function loadMcpConfig(env: NodeJS.ProcessEnv, project?: { path: string; 
   return { servers, problems };
 }
 
+/** A run's own servers (`mux run --mcp name=command`), and whether the mcp.jsonc files count (`--no-mcp-config`). */
+export interface RunMcpServers {
+  servers: Record<string, McpServerSpec>;
+  configFiles: boolean;
+}
+
+/** `--mcp name=command`: a stdio server, as a string entry of mcp.jsonc would be. */
+export function runMcpServer(name: string, command: string): McpServerSpec {
+  return { name, transport: "stdio", command, disabled: false, scope: "global", file: "--mcp" };
+}
+
+/** The servers of a workspace, with a run's own added (and the files left out when it says so). */
+export function mcpConfigFor(env: NodeJS.ProcessEnv, project?: { path: string; trusted: boolean }, run?: RunMcpServers): McpConfig {
+  const base = run?.configFiles === false ? { servers: {}, problems: [] } : loadMcpConfig(env, project);
+  return run ? { servers: { ...base.servers, ...run.servers }, problems: base.problems } : base;
+}
+
 /** A project that has an mcp.jsonc the user has not trusted (told once, so they know why its servers are off). */
 export function untrustedProjectFile(project: { path: string; trusted: boolean } | undefined): string | undefined {
   if (!project || project.trusted) return undefined;

@@ -1,7 +1,7 @@
 import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
 import { getTool } from "../tools/registry.js";
 import type { ToolDefinition } from "../tools/types.js";
-import { loadMcpConfig, type McpServerSpec, untrustedProjectFile } from "./config.js";
+import { mcpConfigFor, type McpServerSpec, type RunMcpServers, untrustedProjectFile } from "./config.js";
 import type { McpConnection } from "./connection.js";
 import { isEnabled, readOverrides } from "./overrides.js";
 import { mcpTool } from "./tools.js";
@@ -16,6 +16,8 @@ export interface McpWorkspace {
   cwd: string;
   /** The workspace's state directory (its own choice of servers). */
   stateDir: string;
+  /** `mux run`'s own servers (--mcp) and whether the files count (--no-mcp-config). */
+  run?: RunMcpServers;
 }
 
 export type McpServerState = "stopped" | "starting" | "connected" | "error" | "disabled";
@@ -184,9 +186,9 @@ export class McpManager {
 
   /** The enabled servers' tools for a turn in `ws`, starting the servers not running yet. */
   async tools(ws: McpWorkspace): Promise<McpTools> {
-    const config = loadMcpConfig(this.env, ws.project);
+    const config = mcpConfigFor(this.env, ws.project, ws.run);
     const notices = config.problems.map((p) => `MCP configuration not used: ${p}`);
-    const untrusted = untrustedProjectFile(ws.project);
+    const untrusted = ws.run?.configFiles === false ? undefined : untrustedProjectFile(ws.project);
     // Said once per workspace (and process), not with every answer.
     if (untrusted && !this.toldUntrusted.has(ws.id) && this.toldUntrusted.add(ws.id))
       notices.push(`${untrusted} is not used until you trust the project (\`mux mcp trust\`, or Settings → MCP).`);
@@ -242,7 +244,7 @@ export class McpManager {
 
   /** Each configured server's state for the workspace (Settings → MCP); starts nothing. */
   status(ws: McpWorkspace): { servers: McpServerStatus[]; problems: string[] } {
-    const config = loadMcpConfig(this.env, ws.project);
+    const config = mcpConfigFor(this.env, ws.project, ws.run);
     const overrides = readOverrides(ws.stateDir, ws.cwd);
     const mine = this.servers.get(ws.id);
     const servers = Object.values(config.servers).map((spec): McpServerStatus => {

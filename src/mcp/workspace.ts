@@ -2,7 +2,7 @@ import * as fs from "node:fs";
 import type { MuxConfig, Workspace } from "../workspace/config.js";
 import { localWorktree } from "../workspace/schemas.js";
 import { muxRoot } from "../config/paths.js";
-import { globalMcpFile, projectMcpFile } from "./config.js";
+import { globalMcpFile, projectMcpFile, type RunMcpServers } from "./config.js";
 import type { McpManager, McpWorkspace } from "./manager.js";
 
 /**
@@ -26,12 +26,14 @@ export function mcpWorkspaceOf(ws: Workspace, config: MuxConfig, stateDir: strin
  * for it. The registry is read only when there is a project file to trust.
  */
 export async function mcpForRun(
-  run: { sessionId: string; workspace?: Workspace; dir: string; stateDir: string },
+  run: { sessionId: string; workspace?: Workspace; dir: string; stateDir: string; own?: RunMcpServers },
   env: NodeJS.ProcessEnv,
 ): Promise<{ manager: McpManager; workspace: McpWorkspace } | undefined> {
   const projectPath = run.workspace?.projectPath ?? run.dir;
-  const hasProjectFile = fs.existsSync(projectMcpFile(projectPath));
-  if (!hasProjectFile && !fs.existsSync(globalMcpFile(env))) return undefined;
+  const files = run.own?.configFiles !== false;
+  const hasProjectFile = files && fs.existsSync(projectMcpFile(projectPath));
+  const ownServers = Object.keys(run.own?.servers ?? {}).length > 0;
+  if (!ownServers && !hasProjectFile && !(files && fs.existsSync(globalMcpFile(env)))) return undefined;
   let trusted = false;
   if (hasProjectFile) {
     const { ConfigStore } = await import("../workspace/config.js");
@@ -45,6 +47,7 @@ export async function mcpForRun(
       project: { path: projectPath, trusted },
       cwd: (run.workspace && localWorktree(run.workspace.runtime)) ?? run.dir,
       stateDir: run.stateDir,
+      ...(run.own ? { run: run.own } : {}),
     },
   };
 }

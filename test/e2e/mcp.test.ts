@@ -114,3 +114,25 @@ it("plan mode offers only the tools the server marks read-only", async () => {
   expect(toolNames(0)).toContain("local_echo");
   expect(toolNames(0).filter((n) => n.startsWith("local_"))).toEqual(["local_echo"]);
 });
+
+it("mux run --mcp name=command adds a server for the run; --no-mcp-config leaves the files out (the original's flags)", async () => {
+  configure(path.join(dirs.muxRoot, "mcp.jsonc"), { filed: { command: process.execPath, args: [STDIO_SERVER] } });
+  const own = `own=${JSON.stringify(process.execPath)} ${JSON.stringify(STDIO_SERVER)}`;
+  fake.enqueue({ toolCalls: [{ name: "own_echo", args: { text: "given on the command line" } }] }, { text: "Done." });
+  const both = await run(dirs.workspace, ["--mcp", own, "use it"]);
+  expect(both.code, both.stderr).toBe(0);
+  expect(toolNames(0)).toEqual(expect.arrayContaining(["own_echo", "filed_echo"]));
+  expect(JSON.stringify(fake.requests[1].body.messages)).toContain("stdio echo: given on the command line");
+  expect(both.stderr).not.toMatch(/--mcp has no effect/);
+
+  fake.reset();
+  fake.enqueue({ text: "Only mine." });
+  const only = await run(dirs.workspace, ["--mcp", own, "--no-mcp-config", "again"]);
+  expect(only.code, only.stderr).toBe(0);
+  expect(toolNames(0)).toContain("own_echo");
+  expect(toolNames(0)).not.toContain("filed_echo");
+
+  const bad = await run(dirs.workspace, ["--mcp", "no-command-here", "x"]);
+  expect(bad.code).toBe(1);
+  expect(bad.stderr).toMatch(/--mcp takes name=command/);
+});

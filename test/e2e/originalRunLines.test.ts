@@ -79,11 +79,10 @@ describe("mux run command lines from the original Mux", () => {
 
   it("a CI line with --timeout, --hide-costs and flags this Mux has no use for runs, with a note for each of those", async () => {
     fake.enqueue({ text: "Reviewed." });
-    const r = await mux(["run", "--timeout", "5m", "--hide-costs", "-e", "system-1", "--mcp", "memory=npx x", "--service-tier", "flex", "-v", "Review"]);
+    const r = await mux(["run", "--timeout", "5m", "--hide-costs", "-e", "system-1", "--service-tier", "flex", "-v", "Review"]);
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toContain("Reviewed.");
     expect(r.stderr).toMatch(/note: --experiment has no effect/);
-    expect(r.stderr).toMatch(/note: --mcp has no effect/);
     expect(r.stderr).toMatch(/note: --service-tier has no effect/);
     expect(r.stderr).toMatch(/note: --verbose has no effect/);
     // The summary line is there, without its cost.

@@ -23,6 +23,8 @@ import { WorkspaceFeed } from "./workspaceFeed.js";
 import { parseSlashCommand } from "./slashCommands.js";
 import type { WorkspaceCommands } from "./slashRun.js";
 import { WorkspaceOps } from "./workspaceOps.js";
+import type { ChatTurnInput } from "./chatSession.js";
+import { type ChildDriver, subagentsFor } from "./subagents.js";
 import { type SendInput, type SessionHost, WorkspaceSession } from "./workspaceSession.js";
 
 export interface HubOptions {
@@ -141,6 +143,22 @@ export class Hub implements SessionHost {
       },
     };
   }
+
+  subagents(id: string): ChatTurnInput["subagents"] {
+    const ws = this.workspace(id);
+    if (!ws || ws.runtime.type === "unsupported") return undefined;
+    const runtime = async () => {
+      await this.service.prepare(ws);
+      return this.service.runtime(ws);
+    };
+    return subagentsFor({ id, projectPath: ws.projectPath, workspace: ws, runtime }, { service: this.service, env: this.env, driver: this.childDriver });
+  }
+
+  /** Helpers are workspaces like the others here: made by the ops (sidebar, init hook), run by their own session. */
+  private readonly childDriver: ChildDriver = {
+    create: (input) => this.ops.create(input),
+    run: (turn) => this.session(turn.child.id).runTask(turn),
+  };
 
   filesChanged(id: string): void {
     void this.git.refresh([id]).catch(() => {});

@@ -81,7 +81,7 @@ describe.skipIf(!hasChromium)("browser: helpers nested under their parent", () =
 
     fs.writeFileSync(gate, "go\n");
     await poll(() => nested.evaluateAll((els: any[]) => els.map((el) => el.dataset.state))).toEqual(["idle", "idle"]);
-    await page.getByTestId("chat-view").getByText("wrote docs.txt").waitFor();
+    await page.getByTestId("message-assistant").getByText("wrote docs.txt").waitFor();
     await poll(async () => (await api.workspaces.list()).find((w) => w.id === parent.id)?.activity.state).toBe("idle");
     const children = (await api.workspaces.list()).filter((w) => w.parentWorkspaceId === parent.id);
     expect(children.map((w) => w.taskStatus)).toEqual(["reported", "reported"]);

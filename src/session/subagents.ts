@@ -2,6 +2,7 @@ import type { ThinkingLevel } from "../agent/events.js";
 import { loadAgentCatalog } from "../agents/discover.js";
 import { muxRoot } from "../config/paths.js";
 import { ConfigError } from "../config/errors.js";
+import { SessionBusyError, SessionLock } from "../history/sessionLock.js";
 import { execCapture, type Runtime } from "../runtime/types.js";
 import { type Subagents, type TaskApplyResult, ToolError, type TaskReport, type TaskRequest } from "../tools/types.js";
 import type { Workspace } from "../workspace/config.js";
@@ -246,7 +247,13 @@ class TaskLauncher implements Subagents {
   async apply(taskId: string, { dryRun }: { dryRun: boolean }): Promise<TaskApplyResult> {
     const child = this.deps.service.store.read().workspaces.find((w) => w.id === taskId);
     if (!child || child.parentWorkspaceId !== this.parent.id) throw new ToolError(`no helper "${taskId}" of yours: use the taskId a task call returned`);
-    if (child.taskStatus === "running" || child.taskStatus === "queued") throw new ToolError(`helper "${taskId}" is still working: wait for its report`);
+    // Its chat's lock says whether its agent is still at work (a status left "running" by a crash does not).
+    try {
+      SessionLock.acquire(this.deps.service.sessionDir(child.id), "task_apply_git_patch").release();
+    } catch (err) {
+      if (err instanceof SessionBusyError) throw new ToolError(`helper "${taskId}" is still working: wait for its report`);
+      throw err;
+    }
     if (!child.base) throw new ToolError(`helper "${taskId}" has no starting commit recorded`);
     const rt = await this.childRuntime(child);
     const ref = branchRef(child);

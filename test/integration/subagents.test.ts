@@ -256,7 +256,9 @@ describe("the task tool: helpers in child workspaces", () => {
                   { name: "task", args: { title: "Third", prompt: "CHILD-S3: go", agentId: "nope" } },
                 ],
               }
-            : { text: "all reported" },
+            : c.results.length === 3
+              ? { toolCalls: [{ name: "task_apply_git_patch", args: { task_id: "0123456789" } }] }
+              : { text: "all reported" },
         "CHILD-S1": helper,
         "CHILD-S2": helper,
       }),
@@ -272,5 +274,10 @@ describe("the task tool: helpers in child workspaces", () => {
     expect(failed).toHaveLength(1);
     const [refused] = failed;
     expect(refused.result).toMatchObject({ error: expect.stringMatching(/"nope" is not an agent; use one of: .*exec/) });
+    // Only its own helpers' changes can be applied.
+    expect(toolEnds(t.events, "task_apply_git_patch")[0]).toMatchObject({
+      isError: true,
+      result: { error: expect.stringMatching(/no helper "0123456789" of yours/) },
+    });
   });
 });

@@ -7,7 +7,7 @@ import { SessionStore } from "../history/sessionStore.js";
 import type { LoadedProvidersConfig } from "../providers/config.js";
 import type { Runtime } from "../runtime/types.js";
 import { type ChatTurnInput, runChatTurn } from "../session/chatSession.js";
-import { type ChildDriver, MAX_TASK_DEPTH, type TaskParent, taskDepth } from "../session/subagents.js";
+import { type ChildDriver, MAX_TASK_DEPTH, subagentsFor, type TaskParent, taskDepth } from "../session/subagents.js";
 import { ConfigStore, type Workspace } from "../workspace/config.js";
 import { runInitHook } from "../workspace/initHook.js";
 import type { WorkspaceService } from "../workspace/service.js";
@@ -43,14 +43,15 @@ export function runSubagents(opts: RunSubagentsOptions): ChatTurnInput["subagent
   // A helper's own workspace, run again from here: it may be too deep to start helpers.
   const ws = opts.parent.workspace;
   if (ws?.parentWorkspaceId && taskDepth(ws, new ConfigStore(muxRoot(opts.env)).read().workspaces) >= MAX_TASK_DEPTH) return undefined;
-  let made: Promise<{ service: WorkspaceService; forParent: (parent: TaskParent) => ChatTurnInput["subagents"] }> | undefined;
-  // Loaded when the first turn asks (a run that starts no helper loads none of it).
+  let made: Promise<(parent: TaskParent) => ChatTurnInput["subagents"]> | undefined;
+  // The workspace services load when the first helper starts (a run that starts none loads none of them).
   const load = () =>
     (made ??= (async () => {
-      const [{ createWorkspaceService }, { subagentsFor }] = await Promise.all([import("../app/services.js"), import("../session/subagents.js")]);
+      const { createWorkspaceService } = await import("../app/services.js");
       const service = createWorkspaceService(opts.env);
-      const driver = cliDriver(service, opts, (parent) => subagentsFor(parent, { service, driver, env: opts.env }));
-      return { service, forParent: (parent: TaskParent) => subagentsFor(parent, { service, driver, env: opts.env }) };
+      const forParent = (parent: TaskParent) => subagentsFor(parent, { service, driver, env: opts.env });
+      const driver = cliDriver(service, opts, forParent);
+      return forParent;
     })());
   const parent: TaskParent = {
     id: opts.parent.id,
@@ -62,7 +63,7 @@ export function runSubagents(opts: RunSubagentsOptions): ChatTurnInput["subagent
     // The factory is sync (the turn asks once it resolved its model); the services load on first use.
     let launcher: ReturnType<NonNullable<ChatTurnInput["subagents"]>> | undefined;
     const get = async () => {
-      if (!launcher) launcher = (await load()).forParent(parent)?.(defaults);
+      if (!launcher) launcher = (await load())(parent)?.(defaults);
       if (!launcher) throw new Error("no helpers can be started here");
       return launcher;
     };

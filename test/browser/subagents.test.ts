@@ -85,5 +85,16 @@ describe.skipIf(!hasChromium)("browser: helpers nested under their parent", () =
     await poll(async () => (await api.workspaces.list()).find((w) => w.id === parent.id)?.activity.state).toBe("idle");
     const children = (await api.workspaces.list()).filter((w) => w.parentWorkspaceId === parent.id);
     expect(children.map((w) => w.taskStatus)).toEqual(["reported", "reported"]);
+
+    // The parent's chat shows each helper's report as a card that opens the helper's workspace.
+    await page.getByTestId("workspace-row-lead").locator("button").first().click();
+    await poll(() => page.getByTestId("workspace-title").textContent()).toBe("lead");
+    const cards = page.getByTestId("tool-card-task");
+    await poll(() => cards.count()).toBe(2);
+    const docs = cards.filter({ hasText: "Docs helper" });
+    await docs.locator("button").first().click();
+    await docs.getByTestId("task-report").getByText("wrote docs.txt").waitFor();
+    await docs.getByTestId("task-open-workspace").click();
+    await poll(() => page.getByTestId("workspace-title").textContent()).toBe("docs-helper");
   });
 });

@@ -2,7 +2,7 @@ import type { ChatMessage } from "../agent/messages.js";
 import type { Answers } from "../agent/questions.js";
 import type { ChatItem, CostSummary, GitStatusView } from "../api/schemas.js";
 import { muxRoot } from "../config/paths.js";
-import type { LockOwner } from "../history/sessionLock.js";
+import { type LockOwner, SessionLock } from "../history/sessionLock.js";
 import { overlapScratchDir } from "../overlap/scratch.js";
 import { OverlapTracker } from "../overlap/tracker.js";
 import { loadProvidersConfig } from "../providers/config.js";
@@ -103,6 +103,22 @@ export class Hub implements SessionHost {
         this.changed(id);
       },
     );
+    void this.settleStaleTasks();
+  }
+
+  /**
+   * Helpers recorded as working whose agent no process runs any more (Mux stopped while they
+   * worked) are recorded as interrupted, as their chats say they were.
+   */
+  private async settleStaleTasks(): Promise<void> {
+    try {
+      for (const w of this.feed.workspaces()) {
+        if (w.taskStatus !== "running" && w.taskStatus !== "queued") continue;
+        if (!SessionLock.heldByOther(this.service.sessionDir(w.id))) await this.service.setTaskStatus(w.id, "interrupted");
+      }
+    } catch (err) {
+      this.warn(`cannot settle the helpers' status: ${errorMessage(err)}`);
+    }
   }
 
   // ── SessionHost ──────────────────────────────────────────────────────────

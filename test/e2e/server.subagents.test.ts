@@ -8,6 +8,7 @@ import { makeRepo } from "../helpers/git.js";
 import { tempDirs } from "../helpers/mux.js";
 import { type ApiClient, connect, type Connection, isAssistantMessage, readUntil, type ServerProcess, startServer } from "../helpers/server.js";
 import { scripted } from "../helpers/subagentScript.js";
+import { WorkspaceService } from "../../src/workspace/service.js";
 
 /** Sub-agents over the server's API: helpers are workspaces with their own sessions, interrupted with their parent, costed into it. */
 
@@ -101,5 +102,20 @@ describe("sub-agents in the server", () => {
     const child = (await api.workspaces.list()).find((w) => w.id === childId);
     expect(child?.taskStatus).toBe("interrupted");
     await list.return?.();
+  });
+
+  it("a helper recorded as working when Mux stopped is recorded as interrupted at the next start", async () => {
+    const repo = makeRepo(path.join(dirs.base, "stale-repo"));
+    const root = path.join(dirs.base, "stale-root");
+    const service = new WorkspaceService(root);
+    const lead = await service.create({ projectPath: repo, name: "lead" });
+    const helper = await service.create({ projectPath: repo, name: "helper", parentWorkspaceId: lead.id, taskStatus: "running" });
+    const again = await startServer({ muxRoot: root, env: { ANTHROPIC_API_KEY: KEY, ANTHROPIC_BASE_URL: fake.url } });
+    try {
+      await expect.poll(() => new WorkspaceService(root).get(helper.id).taskStatus, { timeout: 10_000 }).toBe("interrupted");
+      expect(new WorkspaceService(root).get(lead.id).taskStatus).toBeUndefined();
+    } finally {
+      await again.stop();
+    }
   });
 });

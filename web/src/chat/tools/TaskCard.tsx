@@ -7,27 +7,7 @@ export function TaskCard({ part }: ToolCardProps) {
   const input = (part.input ?? {}) as { title?: string; agentId?: string; prompt?: string };
   const report = part.state === "done" ? (part.output as TaskReport | undefined) : undefined;
   return (
-    <CardFrame
-      part={part}
-      title="Helper"
-      summary={input.title}
-      failed={report !== undefined && report.status !== "completed"}
-      badges={
-        report?.workspaceId && (
-          <button
-            type="button"
-            data-testid="task-open-workspace"
-            className="shrink-0 text-[11px] text-accent hover:underline"
-            onClick={(e) => {
-              e.stopPropagation();
-              selectWorkspace(report.workspaceId);
-            }}
-          >
-            open
-          </button>
-        )
-      }
-    >
+    <CardFrame part={part} title="Helper" summary={input.title} failed={report !== undefined && report.status !== "completed"}>
       <div className="space-y-1.5 px-2.5 py-2 text-[12px]">
         {input.prompt && <p className="whitespace-pre-wrap text-muted">{input.prompt}</p>}
         {report && (
@@ -40,6 +20,15 @@ export function TaskCard({ part }: ToolCardProps) {
               {report.uncommittedFiles ? ` · ${report.uncommittedFiles} uncommitted` : ""}
             </p>
             {report.diffStat && <pre className="overflow-auto font-mono text-[11px] text-muted">{report.diffStat}</pre>}
+            {/* In the body: the header is a button itself (buttons do not nest). */}
+            <button
+              type="button"
+              data-testid="task-open-workspace"
+              className="text-[11px] text-accent hover:underline"
+              onClick={() => selectWorkspace(report.workspaceId)}
+            >
+              Open the helper's workspace
+            </button>
           </>
         )}
       </div>

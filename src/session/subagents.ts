@@ -131,7 +131,7 @@ class TaskLauncher implements Subagents {
       const child = await this.createChild(request, agentId);
       let end: ChatTurnEnd;
       try {
-        end = await this.deps.driver.run({ child, text: request.prompt, agent: agentId, ...this.defaults, signal });
+        end = await this.deps.driver.run({ child, text: helperMessage(request), agent: agentId, ...this.defaults, signal });
       } catch (err) {
         await this.deps.service.setTaskStatus(child.id, "interrupted").catch(() => {});
         throw err;
@@ -297,6 +297,20 @@ class TaskLauncher implements Subagents {
       note: `Applied with conflicts in ${conflicts.join(", ")}: they hold conflict markers (<<<<<<< ours, >>>>>>> theirs) to resolve; the rest is staged.`,
     };
   }
+}
+
+/**
+ * The helper's message: what it is (so it commits, and ends with a report), then its task. It is
+ * the first message of its chat, shown there like any other.
+ */
+export function helperMessage(request: TaskRequest): string {
+  return [
+    `You are a helper agent: another agent gave you this task ("${request.title}") and waits for your report.`,
+    "You work in a workspace of your own, on a branch of its own: commit your changes there (they reach the other agent only as commits).",
+    "End with a short report: what you did, what you found, and anything left undone.",
+    "",
+    request.prompt,
+  ].join("\n");
 }
 
 /** The child's branch (a worktree's HEAD may have moved elsewhere), or its HEAD when it has none. */

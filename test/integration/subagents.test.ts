@@ -107,7 +107,10 @@ describe("the task tool: helpers in child workspaces", () => {
     const reports = toolEnds(t.events, "task")
       .map((e) => e.result as TaskReport)
       .sort((x, y) => x.title.localeCompare(y.title));
-    expect(reports.map((r) => [r.title, r.status, r.reportMarkdown, r.commits])).toEqual([
+    expect(
+      reports.map((r) => [r.title, r.status, r.reportMarkdown, r.commits]),
+      JSON.stringify(reports),
+    ).toEqual([
       ["Write A", "completed", "a report: wrote a.txt", 1],
       ["Write B", "completed", "b report: wrote b.txt", 1],
     ]);
@@ -265,7 +268,7 @@ describe("the task tool: helpers in child workspaces", () => {
     );
     const t = parentTurn("PARENT-SERIAL: go", { env: { MUX_TASK_CONCURRENCY: "1" } });
     expect((await t.run()).status).toBe("completed");
-    const order = fake.requests.map((r) => conversationOf(r).first).filter((f) => f.startsWith("CHILD-"));
+    const order = fake.requests.map((r) => /CHILD-S\d/.exec(conversationOf(r).first)?.[0]).filter(Boolean);
     expect(order).toHaveLength(4);
     // One helper's requests all come before the other's.
     expect(order[0]).toBe(order[1]);

@@ -4,6 +4,7 @@ import type { AgentEvent } from "../agent/events.js";
 import { muxRoot, sessionsDir } from "../config/paths.js";
 import { SessionLock } from "../history/sessionLock.js";
 import { SessionStore } from "../history/sessionStore.js";
+import { mcpForRun } from "../mcp/workspace.js";
 import type { LoadedProvidersConfig } from "../providers/config.js";
 import type { Runtime } from "../runtime/types.js";
 import { type ChatTurnInput, runChatTurn } from "../session/chatSession.js";
@@ -108,8 +109,14 @@ function cliDriver(service: WorkspaceService, opts: RunSubagentsOptions, subagen
         await service.prepare(child);
         return service.runtime(child);
       };
+      const lock = SessionLock.acquire(store.dir, "mux run");
+      // The MCP servers the helper's workspace may use, started for its turn and stopped after it.
+      const mcp = await mcpForRun({ sessionId: child.id, workspace: child, dir: child.projectPath, stateDir: store.dir }, opts.env).catch((err) => {
+        lock.release();
+        throw err;
+      });
       return runChatTurn({
-        lock: SessionLock.acquire(store.dir, "mux run"),
+        lock,
         store,
         history: [],
         text,
@@ -128,7 +135,8 @@ function cliDriver(service: WorkspaceService, opts: RunSubagentsOptions, subagen
         toolOptions: { webFetch: opts.webFetch },
         planFile: service.planFile(child),
         subagents: subagentsOf({ id: child.id, projectPath: child.projectPath, workspace: child, runtime }),
-      });
+        mcp,
+      }).finally(() => mcp?.manager.close());
     },
   };
 }

@@ -26,6 +26,8 @@ export const EVENT_DOCS: Record<AgentEvent["type"], string> = {
   "init-end": "the hook finished (`exitCode`, `ok`, `durationMs`)",
   command: "a slash command did its work (`name`, `text`), with what it changed: `model`, `mode`, `workspace` (`/fork`, `/new`) or `costs` (`/cost`)",
   "budget-exceeded": "`--budget` stopped the run: `spent` and `budget` in dollars (just before run-complete)",
+  "child-event":
+    "an event of a sub-agent the `task` tool started: `childId` (its workspace), `parentId` (the workspace or run that started it) and the `event` itself",
   "run-complete":
     "always the last line: `status`, `sessionId`, `model`, `usage` (+ original Mux's `cachedTokens`, `cacheCreateTokens`), `costUsd`/`cost_usd`, `context`, `text` and `durationMs`",
 };

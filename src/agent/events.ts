@@ -207,6 +207,11 @@ export const CostSummarySchema = z.object({
   /** What the prompt cache saved, in dollars (requests of unknown price left out; negative when it cost more). */
   cacheSavedUsd: z.number(),
   byModel: z.array(z.object({ model: z.string(), usage: UsageSchema, ...PartialCostFields, requests: z.number() })),
+  /** The sub-agents its agent started (the task tool): how many, and what they cost (counted in costUsd above). */
+  subagents: z
+    .object({ tasks: z.number(), ...PartialCostFields })
+    .nullable()
+    .optional(),
   /** History copied when this workspace was forked: shown, but its cost counts in the parent only. */
   inherited: z.object({ messages: z.number(), ...PartialCostFields }).nullable(),
   /** Tokens sent with the latest request vs. the model's context window (null when unknown). */
@@ -269,7 +274,8 @@ export const RunCompleteEvent = z.object({
   durationMs: z.number(),
 });
 
-export const AgentEventSchema = z.discriminatedUnion("type", [
+/** Every event a turn emits about itself (a child's events are wrapped: see ChildEvent). */
+const OWN_EVENTS = [
   StreamStartEvent,
   StepStartEvent,
   TextDeltaEvent,
@@ -291,6 +297,24 @@ export const AgentEventSchema = z.discriminatedUnion("type", [
   BudgetExceededEvent,
   CommandEvent,
   RunCompleteEvent,
-]);
+] as const;
+
+/** An event of the agent's own turn, never a child's wrapped one. */
+export const OwnAgentEventSchema = z.discriminatedUnion("type", [...OWN_EVENTS]);
+export type OwnAgentEvent = z.infer<typeof OwnAgentEventSchema>;
+
+/**
+ * An event of a sub-agent the `task` tool started (`mux run --json` prints them between the
+ * parent's own): `childId` is the child workspace's id, `parentId` the workspace (or run) that
+ * started it. A grandchild's events come the same way, tagged with its own ids (never nested).
+ */
+export const ChildEvent = z.object({
+  type: z.literal("child-event"),
+  childId: z.string(),
+  parentId: z.string(),
+  event: OwnAgentEventSchema,
+});
+
+export const AgentEventSchema = z.discriminatedUnion("type", [...OWN_EVENTS, ChildEvent]);
 export type AgentEvent = z.infer<typeof AgentEventSchema>;
 export type AgentEventOf<T extends AgentEvent["type"]> = Extract<AgentEvent, { type: T }>;

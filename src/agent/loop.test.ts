@@ -6,7 +6,7 @@ import type { ResolvedProvider } from "../providers/resolve.js";
 import type { Runtime } from "../runtime/types.js";
 import { defineTool, type ToolDefinition } from "../tools/types.js";
 import type { AgentEvent } from "./events.js";
-import { type AgentRunInput, runAgent } from "./loop.js";
+import { type AgentRunInput, concurrentBatches, runAgent } from "./loop.js";
 import type { ChatMessage } from "./messages.js";
 
 // A scripted provider model (the SDK's LanguageModelV3 interface), so the agent loop runs its
@@ -402,5 +402,14 @@ describe("runAgent", () => {
     expect(r.status).toBe("error");
     expect(scripted.requests()).toBe(2);
     expect(events.at(-1)).toMatchObject({ type: "error", message: "stopped after 2 steps without finishing" });
+  });
+});
+
+describe("concurrentBatches", () => {
+  it("keeps calls in order, one at a time, except neighbouring calls of a concurrent tool", () => {
+    const call = (toolName: string, invalidReason?: string) => ({ toolName, ...(invalidReason ? { invalidReason } : {}) });
+    const calls = [call("task"), call("task"), call("bash"), call("task"), call("task", "bad input"), call("task"), call("task")];
+    const batches = concurrentBatches(calls, (name) => name === "task");
+    expect(batches.map((b) => b.map((c) => calls.indexOf(c)))).toEqual([[0, 1], [2], [3], [4], [5, 6]]);
   });
 });

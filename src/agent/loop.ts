@@ -7,7 +7,7 @@ import { mergeReportedUsage, type ReportedUsage } from "../providers/reportedUsa
 import { mergeProviderOptions } from "../providers/promptCaching.js";
 import type { ResolvedProvider } from "../providers/resolve.js";
 import type { Runtime } from "../runtime/types.js";
-import type { ToolDefinition, ToolSessionState } from "../tools/types.js";
+import type { Subagents, ToolDefinition, ToolSessionState } from "../tools/types.js";
 import { cachedSystem, withMessageBreakpoints } from "./cacheBreakpoints.js";
 import { cacheSavingsUsd, costUsd } from "./cost.js";
 import { type AgentEvent, addUsage, emptyUsage, type Mode, type RunStatus, type ThinkingLevel, type Usage } from "./events.js";
@@ -59,6 +59,8 @@ export interface AgentRunInput {
   onMessage?: (message: ChatMessage) => void;
   /** Someone who can answer the agent's questions; without it they are told nobody can. */
   askUser?: AskUser;
+  /** Starts helper agents (the task tools); absent: none can be started. */
+  subagents?: Subagents;
 }
 
 /** Waits for the user's answers to a question the agent asked (the turn's signal ends the wait). */
@@ -197,14 +199,8 @@ export async function runAgent(input: AgentRunInput): Promise<AgentRunResult> {
       budgetExceeded = true;
       return "stop";
     }
-    for (const call of result.toolCalls) {
-      if (input.beforeFirstTool) {
-        await input.beforeFirstTool();
-        input.beforeFirstTool = undefined;
-      }
-      if (signal.aborted) return "stop";
+    const runCall = async (call: StepResult["toolCalls"][number]) => {
       const { toolCallId, toolName } = call;
-      emit({ type: "tool-call-args", messageId, toolCallId, toolName, args: call.input });
       const run = call.invalidReason
         ? { result: { error: `Invalid tool call: ${call.invalidReason}` }, isError: true, durationMs: 0 }
         : await executeTool(toolsByName.get(toolName), toolName, call.input, {
@@ -214,10 +210,21 @@ export async function runAgent(input: AgentRunInput): Promise<AgentRunResult> {
             session: input.toolSession,
             onOutput: (stream, text) => emit({ type: "tool-output", messageId, toolCallId, stream, text }),
             askUser: asker(input, messageId, toolCallId, emit),
+            subagents: input.subagents,
           });
       emit({ type: "tool-call-end", messageId, toolCallId, toolName, ...run });
       if (!run.isError && toolsByName.get(toolName)?.endsTurn) endTurn = true;
       settle(toolCallId, run);
+    };
+    // In call order, one at a time; a run of calls of a concurrent tool (task) goes together.
+    for (const batch of concurrentBatches(result.toolCalls, (name) => toolsByName.get(name)?.concurrent === true)) {
+      if (input.beforeFirstTool) {
+        await input.beforeFirstTool();
+        input.beforeFirstTool = undefined;
+      }
+      if (signal.aborted) return "stop";
+      for (const call of batch) emit({ type: "tool-call-args", messageId, toolCallId: call.toolCallId, toolName: call.toolName, args: call.input });
+      await Promise.all(batch.map(runCall));
     }
     return endTurn || signal.aborted ? "stop" : "continue";
   };
@@ -316,6 +323,18 @@ export async function runAgent(input: AgentRunInput): Promise<AgentRunResult> {
     // The SDK stopped although the step's tools ran (it only goes on after "tool-calls" or
     // "stop"): the next step starts a new session.
   }
+}
+
+/** The calls in order, each alone, except that neighbouring calls of concurrent tools form one batch. */
+export function concurrentBatches<C extends { toolName: string; invalidReason?: string }>(calls: C[], concurrent: (name: string) => boolean): C[][] {
+  const batches: C[][] = [];
+  for (const call of calls) {
+    const together = !call.invalidReason && concurrent(call.toolName);
+    const last = batches.at(-1);
+    if (together && last && !last[0].invalidReason && concurrent(last[0].toolName)) last.push(call);
+    else batches.push([call]);
+  }
+  return batches;
 }
 
 function overBudget(budget: number | undefined, cost: number | null): boolean {

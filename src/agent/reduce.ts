@@ -148,6 +148,8 @@ export function applyEvent(message: ChatMessage, event: AgentEvent): void {
     case "init-end":
     case "budget-exceeded":
     case "run-complete":
+    // A sub-agent's event belongs to the child's own chat.
+    case "child-event":
       return;
     default: {
       // A new event type does not compile until it is folded here.

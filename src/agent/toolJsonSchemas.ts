@@ -264,6 +264,47 @@ export const TOOL_INPUT_JSON_SCHEMAS: Record<string, JSONSchema7> = {
     required: ["questions"],
     additionalProperties: false,
   },
+  task: {
+    $schema: "http://json-schema.org/draft-07/schema#",
+    type: "object",
+    properties: {
+      agentId: {
+        description: 'The agent to run as: "exec" (default) or a custom agent that allows running as a sub-agent.',
+        type: "string",
+        pattern: "^[a-z0-9][a-z0-9_-]*$",
+      },
+      title: {
+        type: "string",
+        minLength: 1,
+        maxLength: 80,
+        description: "A short name for the task (3-6 words); its workspace is named after it.",
+      },
+      prompt: {
+        type: "string",
+        minLength: 1,
+        description: "Everything the helper needs to know: it sees none of your conversation.",
+      },
+    },
+    required: ["title", "prompt"],
+    additionalProperties: false,
+  },
+  task_apply_git_patch: {
+    $schema: "http://json-schema.org/draft-07/schema#",
+    type: "object",
+    properties: {
+      task_id: {
+        type: "string",
+        minLength: 1,
+        description: "The taskId a task call returned.",
+      },
+      dry_run: {
+        description: "Only check whether it applies cleanly; change nothing.",
+        type: ["boolean", "null"],
+      },
+    },
+    required: ["task_id"],
+    additionalProperties: false,
+  },
   propose_plan: {
     $schema: "http://json-schema.org/draft-07/schema#",
     type: "object",

@@ -33,6 +33,7 @@ import { quietRenderer } from "./render/quiet.js";
 import type { Renderer } from "./render/types.js";
 import { ignoredFlagNotes } from "./runFlags.js";
 import { runComplete } from "./runSummary.js";
+import { runSubagents } from "./runSubagents.js";
 import { parseRuntimeOption } from "./runtimeOption.js";
 
 export interface RunOptions {
@@ -395,6 +396,14 @@ async function runOnce(
     planFile: target.planFile,
     ...(target.workspace && parsed.kind === "command" ? { workspace: await workspaceCommands(target.workspace, signal, (e) => renderer.onEvent(e)) } : {}),
     mcp,
+    subagents: runSubagents({
+      parent: { id: target.sessionId, dir, workspace: target.workspace, runtime: target.runtime },
+      env: process.env,
+      providers,
+      emit: (e) => renderer.onEvent(e),
+      warn: (w) => err(`mux: warning: ${w}\n`),
+      webFetch: opts.webFetch !== false,
+    }),
   }).finally(() => mcp?.manager.close());
   return { ...end, sessionId: target.sessionId };
 }

@@ -16,10 +16,12 @@ import type { LoadedProvidersConfig } from "../providers/config.js";
 import { formatBytes } from "../providers/images.js";
 import type { Runtime } from "../runtime/types.js";
 import type { ToolOptions } from "../tools/registry.js";
+import type { Subagents } from "../tools/types.js";
 import { GitError } from "../workspace/git.js";
 import { readInitStatus, waitForInitHook } from "../workspace/initHook.js";
 import { loadAgentCatalog } from "../agents/discover.js";
 import { type ResolvedAgent, resolveAgent } from "../agents/resolve.js";
+import { subagentCosts } from "./costs.js";
 import { ChatTurnFailure } from "./errors.js";
 import { followingMessage, parseSlashCommand } from "./slashCommands.js";
 import { type CommandOutcome, localAnswer, runSlashCommand, type WorkspaceCommands } from "./slashRun.js";
@@ -79,6 +81,11 @@ export interface ChatTurnInput {
   workspace?: WorkspaceCommands;
   /** The MCP servers the agent may use: the process's manager and this workspace (absent: none). */
   mcp?: { manager: McpManager; workspace: McpWorkspace };
+  /**
+   * Helper agents this turn may start (the task tools), given the model and thinking level the
+   * turn resolved (children use them unless told otherwise); absent: the tools are not offered.
+   */
+  subagents?: (defaults: { model: string; thinking: ThinkingLevel }) => Subagents | undefined;
 }
 
 export interface ChatTurnEnd {
@@ -349,6 +356,7 @@ async function turn(input: ChatTurnInput): Promise<ChatTurnEnd> {
     } catch (err) {
       return fail(failureKind(err, "config"), errorText(err));
     }
+    const subagents = input.subagents?.({ model: modelName, thinking });
     // The workspace's MCP servers start here, the first time a turn needs them.
     const mcp = input.mcp ? await input.mcp.manager.tools(input.mcp.workspace) : undefined;
     if (mcp) notices.push(...mcp.notices);
@@ -378,9 +386,10 @@ async function turn(input: ChatTurnInput): Promise<ChatTurnEnd> {
         beforeFirstTool: initGate(input),
         notices: notices.splice(0),
         askUser: input.askUser,
-        toolOptions: input.toolOptions,
+        toolOptions: { ...input.toolOptions, subagents: subagents !== undefined },
         planFile: input.planFile,
         extraTools: mcp?.tools,
+        subagents,
       });
     let result = await once();
     if (held) {
@@ -393,8 +402,11 @@ async function turn(input: ChatTurnInput): Promise<ChatTurnEnd> {
       }
     }
     if (held) emit(held);
-    // (Without a compaction the answer's own figures stand as they are: an unknown cost stays unknown.)
-    const total = spent.length ? sumCosts([...spent, result]) : { costUsd: result.costUsd, costIncomplete: result.costIncomplete };
+    // What the turn's sub-agents cost counts in its cost too (their tokens stay theirs: other models, maybe).
+    const children = subagentCosts([result.message]).costs;
+    const parts = [...spent, ...children];
+    // (Without a compaction or children the answer's own figures stand as they are: an unknown cost stays unknown.)
+    const total = parts.length ? sumCosts([...parts, result]) : { costUsd: result.costUsd, costIncomplete: result.costIncomplete };
     return {
       status: result.status,
       model: modelName,

@@ -39,12 +39,33 @@ export function costSummary(messages: ChatMessage[], contextWindowFor: (model: s
     own.push(cost);
   }
   const context = last ? { usedTokens: last.contextTokens, windowTokens: contextWindowFor(last.model) } : null;
+  const children = subagentCosts(messages.filter((m) => !m.metadata?.inheritedFrom));
   return {
-    ...sumCosts(own),
+    // Its sub-agents' cost is counted in it (a child's own summary has only its own).
+    ...sumCosts([...own, ...children.costs]),
+    subagents: children.costs.length ? { tasks: children.costs.length, ...sumCosts(children.costs) } : null,
     usage: total,
     cacheSavedUsd,
     byModel: [...byModel].map(([model, e]) => ({ model, usage: e.usage, ...sumCosts(e.costs), requests: e.requests })),
     inherited: inherited.length ? { messages: inherited.length, ...sumCosts(inherited) } : null,
     context,
   };
+}
+
+/**
+ * What the sub-agents the `task` tool ran cost, from their reports in the chat (a report says
+ * what its child's turn cost, its own children included).
+ */
+export function subagentCosts(messages: ChatMessage[]): { costs: MessageCost[] } {
+  const costs: MessageCost[] = [];
+  for (const m of messages) {
+    if (m.role !== "assistant") continue;
+    for (const p of m.parts) {
+      if (p.type !== "tool" || p.toolName !== "task" || p.state !== "done") continue;
+      const out = p.output as { costUsd?: unknown; costIncomplete?: unknown } | undefined;
+      if (!out || !("costUsd" in out)) continue;
+      costs.push({ costUsd: typeof out.costUsd === "number" ? out.costUsd : null, costIncomplete: out.costIncomplete === true });
+    }
+  }
+  return { costs };
 }

@@ -2,7 +2,7 @@ import type { ChatMessage } from "../agent/messages.js";
 import type { Answers } from "../agent/questions.js";
 import type { ChatItem, CostSummary, GitStatusView } from "../api/schemas.js";
 import { muxRoot } from "../config/paths.js";
-import type { LockOwner } from "../history/sessionLock.js";
+import { type LockOwner, SessionLock } from "../history/sessionLock.js";
 import { overlapScratchDir } from "../overlap/scratch.js";
 import { OverlapTracker } from "../overlap/tracker.js";
 import { loadProvidersConfig } from "../providers/config.js";
@@ -23,6 +23,8 @@ import { WorkspaceFeed } from "./workspaceFeed.js";
 import { parseSlashCommand } from "./slashCommands.js";
 import type { WorkspaceCommands } from "./slashRun.js";
 import { WorkspaceOps } from "./workspaceOps.js";
+import type { ChatTurnInput } from "./chatSession.js";
+import { type ChildDriver, subagentsFor } from "./subagents.js";
 import { type SendInput, type SessionHost, WorkspaceSession } from "./workspaceSession.js";
 
 export interface HubOptions {
@@ -101,6 +103,22 @@ export class Hub implements SessionHost {
         this.changed(id);
       },
     );
+    void this.settleStaleTasks();
+  }
+
+  /**
+   * Helpers recorded as working whose agent no process runs any more (Mux stopped while they
+   * worked) are recorded as interrupted, as their chats say they were.
+   */
+  private async settleStaleTasks(): Promise<void> {
+    try {
+      for (const w of this.feed.workspaces()) {
+        if (w.taskStatus !== "running" && w.taskStatus !== "queued") continue;
+        if (!SessionLock.heldByOther(this.service.sessionDir(w.id))) await this.service.setTaskStatus(w.id, "interrupted");
+      }
+    } catch (err) {
+      this.warn(`cannot settle the helpers' status: ${errorMessage(err)}`);
+    }
   }
 
   // ── SessionHost ──────────────────────────────────────────────────────────
@@ -141,6 +159,22 @@ export class Hub implements SessionHost {
       },
     };
   }
+
+  subagents(id: string): ChatTurnInput["subagents"] {
+    const ws = this.workspace(id);
+    if (!ws || ws.runtime.type === "unsupported") return undefined;
+    const runtime = async () => {
+      await this.service.prepare(ws);
+      return this.service.runtime(ws);
+    };
+    return subagentsFor({ id, projectPath: ws.projectPath, workspace: ws, runtime }, { service: this.service, env: this.env, driver: this.childDriver });
+  }
+
+  /** Helpers are workspaces like the others here: made by the ops (sidebar, init hook), run by their own session. */
+  private readonly childDriver: ChildDriver = {
+    create: (input) => this.ops.create(input),
+    run: (turn) => this.session(turn.child.id).runTask(turn),
+  };
 
   filesChanged(id: string): void {
     void this.git.refresh([id]).catch(() => {});

@@ -117,6 +117,10 @@ export function costText(c: CostSummary): string {
     );
   }
   if (c.cacheSavedUsd) lines.push(`Prompt cache saved ${usd(c.cacheSavedUsd)}.`);
+  if (c.subagents)
+    lines.push(
+      `Of which helper agents: ${c.subagents.tasks} task${c.subagents.tasks === 1 ? "" : "s"}, ${usd(c.subagents.costUsd, c.subagents.costIncomplete)}.`,
+    );
   if (c.inherited)
     lines.push(`Copied from the parent workspace: ${c.inherited.messages} messages, ${usd(c.inherited.costUsd, c.inherited.costIncomplete)} (counted there).`);
   if (c.context) {

@@ -13,7 +13,7 @@ import { agentAllowsTool, type ResolvedAgent } from "../agents/resolve.js";
 import { toolsForTurn } from "../agents/toolSet.js";
 import { writePlanFile } from "../workspace/planFile.js";
 import { recordingProcesses, stopLeftoverToolProcesses, ToolProcessRecord } from "./toolProcesses.js";
-import type { TodoItem, ToolDefinition } from "../tools/types.js";
+import type { Subagents, TodoItem, ToolDefinition } from "../tools/types.js";
 
 export interface TurnInput {
   store: SessionStore;
@@ -45,6 +45,8 @@ export interface TurnInput {
   planFile?: string;
   /** Tools beside the built-in ones (MCP servers'); those that change things are left out in plan mode. */
   extraTools?: ToolDefinition[];
+  /** Starts helper agents (the task tools, offered when toolOptions.subagents says so). */
+  subagents?: Subagents;
 }
 
 export interface TurnResult extends AgentRunResult {
@@ -186,6 +188,7 @@ export async function runTurn(input: TurnInput): Promise<TurnResult> {
     budgetUsd: input.budgetUsd,
     beforeFirstTool: input.beforeFirstTool,
     askUser: input.askUser,
+    subagents: input.subagents,
     emit,
     onMessage: (message) => {
       current = message;

@@ -16,7 +16,8 @@ import { InitEvents } from "./initEvents.js";
 import { type LockOwner, SessionBusyError, SessionLock } from "../history/sessionLock.js";
 import { cachedCost, chatStat, type PersistedState, readState, writeState } from "./sessionState.js";
 import { stopLeftoverToolProcessesIfIdle } from "./toolProcesses.js";
-import { ChatTurnFailure, runChatTurn } from "./chatSession.js";
+import { type ChatTurnEnd, ChatTurnFailure, type ChatTurnInput, runChatTurn } from "./chatSession.js";
+import type { ChildTurn } from "./subagents.js";
 import { imageBytes, linkImages } from "./imageLinks.js";
 import { parseSlashCommand } from "./slashCommands.js";
 import type { WorkspaceCommands } from "./slashRun.js";
@@ -60,6 +61,8 @@ export interface SessionHost {
   turnEnded(): void;
   /** What `/model`, `/fork`, `/new`… do to this workspace. */
   commands(id: string): WorkspaceCommands;
+  /** The helper agents this workspace's turns may start (absent: none). */
+  subagents?(id: string): ChatTurnInput["subagents"];
 }
 
 /**
@@ -239,6 +242,26 @@ export class WorkspaceSession {
     return { queued: false };
   }
 
+  /**
+   * Runs a sub-agent's task in this (child) workspace: one turn with its prompt, watched like any
+   * other; resolves with how it ended. The parent's signal interrupts it.
+   */
+  runTask(turn: ChildTurn): Promise<ChatTurnEnd> {
+    this.assertOpen();
+    this.load();
+    if (this.running) throw new HubError("CONFLICT", "a turn is already running in this workspace");
+    return new Promise<ChatTurnEnd>((resolve, reject) => {
+      const interrupt = () => this.interrupt("the agent that started this helper was interrupted");
+      this.start({ text: turn.text, model: turn.model, agent: turn.agent, thinking: turn.thinking }, (end) => {
+        turn.signal.removeEventListener("abort", interrupt);
+        if (end) resolve(end);
+        else reject(new Error("the helper's turn broke off"));
+      });
+      if (turn.signal.aborted) interrupt();
+      else turn.signal.addEventListener("abort", interrupt, { once: true });
+    });
+  }
+
   /** Re-runs the turn the chat ends with (after an error or interrupt), with no new message. */
   retry(): void {
     this.assertOpen();
@@ -369,7 +392,7 @@ export class WorkspaceSession {
   }
 
   /** Starts a turn; throws (changing nothing) when another process runs an agent in this chat. */
-  private start(req: TurnRequest): void {
+  private start(req: TurnRequest, ended?: (end: ChatTurnEnd | undefined) => void): void {
     let lock: SessionLock;
     try {
       lock = SessionLock.acquire(this.dir, "mux server");
@@ -383,7 +406,9 @@ export class WorkspaceSession {
     this.controller = controller;
     this.log.markTurnStart();
     this.running = this.turn(req, lock, controller.signal)
+      .then((end) => ended?.(end))
       .catch((err) => {
+        ended?.(undefined);
         // A bug in the code around the turn (the turn itself reports its failures as events).
         lock.release();
         this.streaming = null;
@@ -415,7 +440,7 @@ export class WorkspaceSession {
   }
 
   /** One turn, run by the session core (chatSession.ts), which releases the lock. */
-  private async turn(req: TurnRequest, lock: SessionLock, signal: AbortSignal): Promise<void> {
+  private async turn(req: TurnRequest, lock: SessionLock, signal: AbortSignal): Promise<ChatTurnEnd> {
     const messages = this.load();
     this.persisted.lastActivityAt = Date.now();
     const ws = this.host.workspace(this.id);
@@ -453,9 +478,11 @@ export class WorkspaceSession {
       planFile: ws ? this.host.service.planFile(ws) : undefined,
       workspace: this.host.commands(this.id),
       mcp: this.mcpScope(),
+      subagents: this.host.subagents?.(this.id),
     });
     if (end.status === "error") this.finish("error", end.error?.message ?? "the turn failed");
     else this.finish(end.plan ? "needs-input" : "idle");
+    return end;
   }
 
   private mcpScope(): { manager: McpManager; workspace: McpWorkspace } | undefined {

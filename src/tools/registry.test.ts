@@ -34,6 +34,13 @@ describe("tool registry", () => {
     expect(toolsForMode("plan").map((t) => t.name)).toEqual(["file_read", "glob", "grep", "todo_write", "web_fetch", "ask_user_question", "propose_plan"]);
   });
 
+  it("offers the task tools only where helpers can be started, and not in plan mode", () => {
+    expect(toolsForMode("exec", { subagents: true }).map((t) => t.name)).toEqual(expect.arrayContaining(["task", "task_apply_git_patch"]));
+    expect(toolsForMode("plan", { subagents: true }).map((t) => t.name)).not.toContain("task");
+    expect(getTool("task")?.concurrent).toBe(true);
+    expect(getTool("bash")?.concurrent).toBeUndefined();
+  });
+
   it("has unique names", () => {
     expect(new Set(ALL_TOOLS.map((t) => t.name)).size).toBe(ALL_TOOLS.length);
     expect(getTool("grep")?.name).toBe("grep");

@@ -7,6 +7,8 @@ import { fileWriteTool } from "./fileWrite.js";
 import { globTool } from "./glob.js";
 import { grepTool } from "./grep.js";
 import { proposePlanTool } from "./proposePlan.js";
+import { taskTool } from "./task.js";
+import { taskApplyTool } from "./taskApply.js";
 import { todoWriteTool } from "./todoWrite.js";
 import { webFetchTool } from "./webFetch.js";
 import type { ToolDefinition } from "./types.js";
@@ -23,6 +25,8 @@ export const ALL_TOOLS: readonly ToolDefinition[] = [
   todoWriteTool,
   webFetchTool,
   askUserQuestionTool,
+  taskTool,
+  taskApplyTool,
   proposePlanTool,
 ];
 
@@ -32,11 +36,15 @@ export type ToolMode = "exec" | "plan";
 export interface ToolOptions {
   /** false: the model is not offered web_fetch (the workspace's setting, or `mux run --no-web-fetch`). */
   webFetch?: boolean;
+  /** true: helper agents can be started here (task, task_apply_git_patch); absent: they cannot (no workspace, or too deep). */
+  subagents?: boolean;
 }
+
+const SUBAGENT_TOOLS: readonly ToolDefinition[] = [taskTool, taskApplyTool];
 
 /** Every tool the workspace has not turned off. */
 export function offeredTools(options: ToolOptions = {}): ToolDefinition[] {
-  return ALL_TOOLS.filter((t) => options.webFetch !== false || t !== webFetchTool);
+  return ALL_TOOLS.filter((t) => (options.webFetch !== false || t !== webFetchTool) && (options.subagents === true || !SUBAGENT_TOOLS.includes(t)));
 }
 
 /** exec: everything but propose_plan; plan: only what cannot change the workspace, plus propose_plan. */

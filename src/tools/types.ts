@@ -21,6 +21,56 @@ export interface ToolContext {
    * can answer (`mux run` without a terminal). Rejects when the turn is interrupted while it waits.
    */
   askUser?: (questions: Question[]) => Promise<Answers | null>;
+  /** Starts sub-agents in child workspaces and applies their changes (task, task_apply_git_patch); absent: none can be started. */
+  subagents?: Subagents;
+}
+
+/** What a sub-agent is asked to do (the `task` tool's input, in the original Mux's words). */
+export interface TaskRequest {
+  /** The agent it runs as (`exec` by default, or a custom agent marked `subagent.runnable`). */
+  agentId?: string;
+  title: string;
+  prompt: string;
+}
+
+/** A sub-agent's final report, the `task` tool's result. */
+export interface TaskReport {
+  status: "completed" | "interrupted" | "error";
+  /** The child workspace's id (what task_apply_git_patch takes). */
+  taskId: string;
+  workspaceId: string;
+  title: string;
+  agentId: string;
+  /** Its last answer. */
+  reportMarkdown: string;
+  /** Where its changes are: its branch, the commit it started from, and `git diff --stat` of them. */
+  branch: string | null;
+  baseCommit: string;
+  commits: number;
+  diffStat: string;
+  /** Files it changed without committing them (not part of its branch, so not applied). */
+  uncommittedFiles: number;
+  /** What its turn cost (its own sub-agents included); null when unknown. */
+  costUsd: number | null;
+  costIncomplete?: boolean;
+  error?: string;
+}
+
+/** What applying a child's changes did (task_apply_git_patch's result). */
+export interface TaskApplyResult {
+  taskId: string;
+  status: "applied" | "conflicts" | "nothing-to-apply" | "would-apply" | "would-conflict";
+  /** Files the patch touches. */
+  files: string[];
+  /** Files left with conflict markers (status conflicts), or that would conflict (dry run). */
+  conflicts: string[];
+  note: string;
+}
+
+/** Sub-agents as a capability the session hands the tools (the loop knows nothing of workspaces). */
+export interface Subagents {
+  run(request: TaskRequest, ctx: { toolCallId: string; signal: AbortSignal }): Promise<TaskReport>;
+  apply(taskId: string, opts: { dryRun: boolean }): Promise<TaskApplyResult>;
 }
 
 export interface ToolSessionState {
@@ -43,6 +93,8 @@ export interface ToolDefinition<Input = any> {
   mutates: boolean;
   /** Ends the agent's turn once it ran successfully (propose_plan). */
   endsTurn?: boolean;
+  /** Several calls of it in one step run at the same time (task: sub-agents work in parallel); others run one at a time. */
+  concurrent?: boolean;
   execute(input: Input, ctx: ToolContext): Promise<unknown>;
 }
 

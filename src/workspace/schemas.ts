@@ -83,6 +83,10 @@ export const WorkspaceSettingsSchema = z.object({
   webFetch: z.boolean().optional(),
 });
 
+/** A sub-agent task's state, as the original Mux records it (`taskStatus`). */
+export const TaskStatusSchema = z.enum(["queued", "running", "awaiting_report", "interrupted", "reported"]);
+export type TaskStatus = z.infer<typeof TaskStatusSchema>;
+
 export const WorkspaceSchema = z
   .object({
     id: z.string(),
@@ -99,6 +103,10 @@ export const WorkspaceSchema = z
     createdAt: z.number(),
     settings: WorkspaceSettingsSchema.default({}),
     forkedFrom: z.string().optional(),
+    /** A sub-agent's workspace: the workspace whose agent started it (the `task` tool); the original's field. */
+    parentWorkspaceId: z.string().optional(),
+    /** Where a sub-agent's task is, in the original's words (it resumes or lists them by it). */
+    taskStatus: TaskStatusSchema.optional(),
   })
   .loose();
 export type Workspace = z.infer<typeof WorkspaceSchema>;

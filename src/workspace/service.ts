@@ -11,7 +11,7 @@ import { ConfigStore, type Project, type Workspace } from "./config.js";
 import { type CoderWorkspaces, coderRuntimeFor, refuseSharedCoder } from "./coderWorkspaces.js";
 import type { PrepareOptions, RemoveOptions } from "./remoteWorkspaces.js";
 import { Devcontainers } from "./devcontainers.js";
-import { isRemote, localWorktree } from "./schemas.js";
+import { isRemote, localWorktree, type TaskStatus } from "./schemas.js";
 import { GitError, git, gitMaybe } from "./git.js";
 import type { StatusTarget } from "./gitStatus.js";
 import { copyMuxIgnored } from "./muxignore.js";
@@ -57,6 +57,9 @@ export interface CreateWorkspaceInput {
   /** Branch (or commit) to start from; the project's trunk by default. */
   base?: string;
   settings?: Workspace["settings"];
+  /** A sub-agent's workspace: the workspace that started it, and its task's state. */
+  parentWorkspaceId?: string;
+  taskStatus?: TaskStatus;
 }
 
 const DEFAULT_DEVCONTAINER = ".devcontainer/devcontainer.json";
@@ -263,6 +266,8 @@ export class WorkspaceService {
         runtime,
         createdAt: Date.now(),
         settings: input.settings ?? {},
+        ...(input.parentWorkspaceId ? { parentWorkspaceId: input.parentWorkspaceId } : {}),
+        ...(input.taskStatus ? { taskStatus: input.taskStatus } : {}),
       };
       config.workspaces.push(created);
       return created;
@@ -357,10 +362,7 @@ export class WorkspaceService {
     // A local workspace is the project directory itself: there is no branch of its own to fork.
     if (source.runtime.type === "local") throw new ConfigError("only worktree, SSH and Docker workspaces can be forked");
     // The fork lives where its source does (an SSH fork on the same host, a Docker one from the same image).
-    const head =
-      localWorktree(source.runtime) !== undefined
-        ? (await git(localWorktree(source.runtime)!, ["rev-parse", "HEAD"])).trim()
-        : await this.requireRemote().forkBase(source);
+    const head = await this.headOf(source);
     const forked = await this.create({
       projectPath: source.projectPath,
       name: newName ?? withSuffix(source.name, "-fork"),
@@ -377,6 +379,25 @@ export class WorkspaceService {
     // The chat comes along as history; its cost stays the source's (never counted twice).
     new SessionStore(this.sessionDir(source.id)).copyAsInherited(new SessionStore(this.sessionDir(forked.id)), source.id);
     return updated;
+  }
+
+  /**
+   * The commit a workspace's files are at, where a workspace made from it can start: its
+   * worktree's HEAD, the project's own for a local workspace, or (remote) made available to a
+   * new workspace on the same host.
+   */
+  async headOf(ws: Workspace): Promise<string> {
+    if (ws.runtime.type === "unsupported") throw new ConfigError(unsupportedRuntimeMessage(ws.name, ws.runtime));
+    if (isRemote(ws.runtime)) return this.requireRemote().forkBase(ws);
+    return (await git(localWorktree(ws.runtime) ?? ws.projectPath, ["rev-parse", "HEAD"])).trim();
+  }
+
+  /** Records where a sub-agent's task is (see TaskStatusSchema). */
+  async setTaskStatus(id: string, status: TaskStatus): Promise<void> {
+    await this.store.update((config) => {
+      const w = config.workspaces.find((x) => x.id === id);
+      if (w) w.taskStatus = status;
+    });
   }
 
   /**

@@ -174,6 +174,19 @@ describe("writing a registry the original Mux shares", () => {
     expect(gitIn(path.join(root, "src/app/legacy-ws"), "branch", "--show-current")).toBe("legacy-ws");
   });
 
+  it("reads the original's child tasks as sub-agents of their parent, and records their status where it keeps it", async () => {
+    writeOriginalRegistry(root, fixture());
+    const service = new WorkspaceService(root);
+    expect(service.get("6677889900")).toMatchObject({ parentWorkspaceId: "a1b2c3d4e5", taskStatus: "reported" });
+    expect(service.get("a1b2c3d4e5").parentWorkspaceId).toBeUndefined();
+    await service.setTaskStatus("6677889900", "interrupted");
+    const before = recordsOf(fixture()).get("6677889900");
+    expect(recordsOf(onDisk()).get("6677889900")).toEqual({ ...before, taskStatus: "interrupted" });
+    // A new child is written with the same fields.
+    const child = await service.create({ projectPath: app, name: "helper", base: "main", parentWorkspaceId: "a1b2c3d4e5", taskStatus: "running" });
+    expect(recordsOf(onDisk()).get(child.id)).toMatchObject({ parentWorkspaceId: "a1b2c3d4e5", taskStatus: "running" });
+  });
+
   it("a model picked here is what the original sees, for the agent of the mode it was picked in", async () => {
     writeOriginalRegistry(root, fixture());
     const service = new WorkspaceService(root);

@@ -61,6 +61,31 @@ describe("workspace list store", () => {
     expect(groups[1].sharedLocal).toEqual([]);
   });
 
+  it("nests helpers' workspaces under their parent's, a helper's helper one level further", () => {
+    const s = reduceWorkspaces(initialWorkspaces, {
+      type: "snapshot",
+      projects: [project("/p/app", "app")],
+      workspaces: [
+        ws("w1"),
+        ws("w2"),
+        ws("w3", { parentWorkspaceId: "w1" }),
+        ws("w4", { parentWorkspaceId: "w3" }),
+        ws("w5", { parentWorkspaceId: "w1" }),
+        // Its parent is gone (or was a `mux run` in a directory): a top-level row.
+        ws("w6", { parentWorkspaceId: "run-xyz" }),
+      ],
+    });
+    const [group] = groupWorkspaces(s);
+    expect(group.workspaces.map((w) => [w.id, group.depth[w.id] ?? 0])).toEqual([
+      ["w1", 0],
+      ["w3", 1],
+      ["w4", 2],
+      ["w5", 1],
+      ["w2", 0],
+      ["w6", 0],
+    ]);
+  });
+
   it("steps through workspaces with wrap-around", () => {
     const order = [ws("a"), ws("b"), ws("c")];
     expect(stepWorkspace(order, "b", 1)).toBe("c");

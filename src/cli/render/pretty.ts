@@ -100,6 +100,25 @@ export function prettyRenderer(opts: { hideCosts?: boolean } = {}): Renderer {
       case "init-end":
         if (!event.ok) err(c.yellow(`■ init hook failed (exit ${event.exitCode}); continuing\n`));
         return;
+      case "child-event": {
+        // A helper's work, in brief: its tool calls and how it ended (its chat has the rest).
+        const e = event.event;
+        const who = c.dim(`  [helper ${event.childId}] `);
+        const line =
+          e.type === "tool-call-args"
+            ? c.cyan(`▸ ${e.toolName} `) + summarizeArgs(e.toolName, e.args)
+            : e.type === "stream-end"
+              ? c.dim("done")
+              : e.type === "error"
+                ? c.red(`✗ ${e.message}`)
+                : e.type === "stream-abort"
+                  ? c.yellow("■ interrupted")
+                  : undefined;
+        if (line === undefined) return;
+        newlineIfNeeded();
+        err(`${who}${line}\n`);
+        return;
+      }
       case "stream-abort":
         newlineIfNeeded();
         err(c.yellow(event.reason === "budget" ? "■ stopped: budget exceeded\n" : "■ interrupted\n"));

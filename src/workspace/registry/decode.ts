@@ -1,6 +1,6 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { EditorSettingSchema, type MuxConfig, type Project, type Workspace } from "../schemas.js";
+import { EditorSettingSchema, type MuxConfig, type Project, TaskStatusSchema, type Workspace } from "../schemas.js";
 import { settingsFromRaw } from "./aiSettings.js";
 import { isObject, type RawProject, type RawRegistry, type RawWorkspace, RegistryFormatError, stripTrailingSlashes } from "./raw.js";
 import { runtimeFromRaw } from "./runtimeConfig.js";
@@ -88,6 +88,9 @@ function workspaceFromRaw(raw: RawWorkspace, bucket: string, muxRoot: string): W
   };
   if (typeof raw.title === "string" && raw.title) ws.title = raw.title;
   if (typeof raw.forkedFrom === "string") ws.forkedFrom = raw.forkedFrom;
+  if (typeof raw.parentWorkspaceId === "string" && raw.parentWorkspaceId) ws.parentWorkspaceId = raw.parentWorkspaceId;
+  const taskStatus = TaskStatusSchema.safeParse(raw.taskStatus);
+  if (taskStatus.success) ws.taskStatus = taskStatus.data;
   return ws;
 }
 

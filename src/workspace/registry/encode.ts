@@ -86,6 +86,8 @@ function newWorkspace(ws: Workspace): RawWorkspace {
   if (ws.branch !== defaultBranch(ws)) raw.branch = ws.branch;
   if (ws.base !== null) raw.base = ws.base;
   if (ws.forkedFrom) raw.forkedFrom = ws.forkedFrom;
+  if (ws.parentWorkspaceId) raw.parentWorkspaceId = ws.parentWorkspaceId;
+  if (ws.taskStatus) raw.taskStatus = ws.taskStatus;
   return raw;
 }
 
@@ -111,6 +113,8 @@ function writeWorkspace(raw: RawWorkspace, before: Workspace, after: Workspace):
   }
   if (before.base !== after.base) raw.base = after.base;
   if (before.forkedFrom !== after.forkedFrom) setOrDelete(raw, "forkedFrom", after.forkedFrom);
+  if (before.parentWorkspaceId !== after.parentWorkspaceId) setOrDelete(raw, "parentWorkspaceId", after.parentWorkspaceId);
+  if (before.taskStatus !== after.taskStatus) setOrDelete(raw, "taskStatus", after.taskStatus);
   writeSettings(raw, before.settings, after.settings);
 }
 

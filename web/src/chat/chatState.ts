@@ -256,6 +256,8 @@ function applyAgentEvent(s: ChatState, event: AgentEvent, fresh: WeakSet<object>
       s.retry = null;
       return s;
     case "budget-exceeded":
+    // A sub-agent's events are in its own workspace's chat.
+    case "child-event":
       return s;
     case "command":
       // One a message follows has no answer of its own: that answer says it again, as a notice.

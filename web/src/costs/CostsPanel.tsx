@@ -63,6 +63,12 @@ function CostsBody({ costs }: { costs: CostSummary }) {
         </p>
       </div>
       <PromptCache costs={costs} />
+      {costs.subagents && (
+        <p data-testid="costs-subagents" className="text-[11px] text-muted">
+          Includes {costs.subagents.tasks} helper {costs.subagents.tasks === 1 ? "agent" : "agents"} (
+          {formatCost(costs.subagents.costUsd, costs.subagents.costIncomplete)}); each helper's workspace shows its own.
+        </p>
+      )}
       {costs.inherited && (
         <p data-testid="costs-inherited" className="text-[11px] text-muted">
           Forked with {costs.inherited.messages} earlier {costs.inherited.messages === 1 ? "reply" : "replies"} (

@@ -10,7 +10,8 @@ import { WorkspaceRow } from "./WorkspaceRow";
 export function ProjectGroup({ group, selectedId }: { group: Group; selectedId: string | null }) {
   const [open, setOpen] = useState(true);
   const shared = new Set(group.sharedLocal);
-  const total = sumCosts(group.workspaces);
+  // A parent's cost includes its helpers' once they reported: a nested row is not counted again.
+  const total = sumCosts(group.workspaces.filter((w) => !group.depth[w.id]));
   return (
     <section data-testid={`project-${group.name}`} data-project-path={group.path} aria-label={`Project ${group.name}`} className="mb-2">
       <div className="group flex items-center gap-1 px-1">
@@ -70,7 +71,7 @@ export function ProjectGroup({ group, selectedId }: { group: Group; selectedId: 
       {open && (
         <ul className="space-y-px px-1">
           {group.workspaces.map((w) => (
-            <WorkspaceRow key={w.id} workspace={w} selected={w.id === selectedId} sharedLocal={shared.has(w.id)} />
+            <WorkspaceRow key={w.id} workspace={w} selected={w.id === selectedId} sharedLocal={shared.has(w.id)} depth={group.depth[w.id] ?? 0} />
           ))}
           {group.workspaces.length === 0 && <li className="px-3 py-1 text-[11px] text-muted">No workspaces yet</li>}
         </ul>

@@ -28,9 +28,11 @@ interface Props {
   selected: boolean;
   /** Another local workspace uses the same directory. */
   sharedLocal: boolean;
+  /** A sub-agent's row is nested this many levels under its parent's (0: top level). */
+  depth?: number;
 }
 
-export const WorkspaceRow = memo(function WorkspaceRow({ workspace: w, selected, sharedLocal }: Props) {
+export const WorkspaceRow = memo(function WorkspaceRow({ workspace: w, selected, sharedLocal, depth = 0 }: Props) {
   const { state, unread, error } = w.activity;
   const menuItems = [
     { label: "Rename…", testId: "workspace-menu-rename", onSelect: () => openOverlay({ kind: "rename", workspaceId: w.id }) },
@@ -49,7 +51,10 @@ export const WorkspaceRow = memo(function WorkspaceRow({ workspace: w, selected,
       data-state={state}
       data-selected={selected}
       data-unread={unread}
-      className="group relative"
+      {...(w.parentWorkspaceId ? { "data-parent-id": w.parentWorkspaceId } : {})}
+      data-depth={depth}
+      className={`group relative ${depth ? "border-l border-line" : ""}`}
+      style={depth ? { marginLeft: `${depth * 0.75}rem` } : undefined}
     >
       <button
         type="button"
@@ -60,6 +65,11 @@ export const WorkspaceRow = memo(function WorkspaceRow({ workspace: w, selected,
         <span className="flex items-center gap-2 pr-6">
           <StatusDot state={state} error={error} />
           <span className={`min-w-0 flex-1 truncate ${unread ? "font-semibold text-fg" : ""}`}>{w.name}</span>
+          {w.parentWorkspaceId && (
+            <span data-testid="helper-badge" className="shrink-0 text-[10px] text-muted" title="A helper agent's workspace, started by the one above">
+              helper
+            </span>
+          )}
           {unread && (
             <span
               data-testid="unread-dot"

@@ -4,6 +4,7 @@ import { BashCard } from "./BashCard";
 import { CardFrame, type ToolCardProps } from "./CardFrame";
 import { EditCard } from "./EditCard";
 import { PlanCard } from "./PlanCard";
+import { TaskCard } from "./TaskCard";
 import { GlobCard, GrepCard, ReadCard } from "./SearchCards";
 import { TodoCard } from "./TodoCard";
 
@@ -40,6 +41,8 @@ export const ToolCard = memo(function ToolCard({ part }: ToolCardProps) {
       return <PlanCard part={part} />;
     case "ask_user_question":
       return <AskCard part={part} />;
+    case "task":
+      return <TaskCard part={part} />;
     default:
       return <GenericCard part={part} />;
   }

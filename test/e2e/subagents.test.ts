@@ -1,0 +1,77 @@
+import * as path from "node:path";
+import { describe, expect, it } from "vitest";
+import type { AgentEventOf } from "../../src/agent/events.js";
+import type { TaskReport } from "../../src/tools/types.js";
+import { ConfigStore } from "../../src/workspace/config.js";
+import type { FakeProvider } from "../fake-provider/index.js";
+import { gitIn, makeRepo } from "../helpers/git.js";
+import { lastEvent, runMux } from "../helpers/mux.js";
+import { commitScript, reportTitled, scripted } from "../helpers/subagentScript.js";
+import { fakeProviderSuite, type TempDirs } from "../helpers/suite.js";
+
+/** `mux run` with the task tool: helpers in child worktrees of the project at --dir, their events in --json. */
+
+const KEY = "sk-ant-subagents-run-0123456789abcdef";
+let fake: FakeProvider;
+let dirs: TempDirs;
+fakeProviderSuite(KEY, (s) => {
+  fake = s.fake;
+  dirs = s.dirs;
+});
+
+const env = () => ({ MUX_ROOT: dirs.muxRoot, ANTHROPIC_API_KEY: KEY, ANTHROPIC_BASE_URL: fake.url });
+
+describe("mux run: sub-agents", () => {
+  it("--json carries each helper's events tagged with its workspace id; the run's cost includes the helper's", async () => {
+    const repo = makeRepo(path.join(dirs.base, "cli-repo"));
+    fake.setResponder(
+      scripted({
+        "PARENT-CLI": (c) => {
+          if (c.results.length === 0) return { toolCalls: [{ name: "task", args: { title: "Add notes", prompt: "CHILD-NOTES: write notes.txt" } }] };
+          if (c.results.length === 1) return { toolCalls: [{ name: "task_apply_git_patch", args: { task_id: reportTitled(c, "Add notes")?.taskId } }] };
+          return { text: "notes are in" };
+        },
+        "CHILD-NOTES": (c) =>
+          c.results.length === 0 ? { toolCalls: [{ name: "bash", args: { script: commitScript("notes.txt", "hello") } }] } : { text: "wrote notes.txt" },
+      }),
+    );
+    const r = await runMux(["run", "--json", "--dir", repo, "-m", "sonnet", "PARENT-CLI: take notes"], { env: env() });
+    expect(r.stderr).toBe("");
+    expect(r.code).toBe(0);
+    const done = lastEvent(r.events, "run-complete")!;
+    expect(done).toMatchObject({ status: "completed", text: "notes are in" });
+
+    const child = new ConfigStore(dirs.muxRoot).read().workspaces.find((w) => w.parentWorkspaceId === done.sessionId)!;
+    expect(child).toMatchObject({ name: "add-notes", taskStatus: "reported", runtime: { type: "worktree" } });
+    const tagged = r.events.filter((e): e is AgentEventOf<"child-event"> => e.type === "child-event");
+    expect(new Set(tagged.map((e) => `${e.childId}<${e.parentId}`))).toEqual(new Set([`${child.id}<${done.sessionId}`]));
+    expect(tagged.map((e) => e.event.type)).toEqual(expect.arrayContaining(["stream-start", "tool-call-args", "tool-call-end", "stream-end"]));
+
+    const report = r.events.find((e): e is AgentEventOf<"tool-call-end"> => e.type === "tool-call-end" && e.toolName === "task")!.result as TaskReport;
+    expect(report).toMatchObject({ taskId: child.id, status: "completed", reportMarkdown: "wrote notes.txt", commits: 1 });
+    expect(done.costUsd).toBeGreaterThan(report.costUsd ?? Number.POSITIVE_INFINITY);
+    expect(gitIn(repo, "diff", "--cached", "--name-only")).toBe("notes.txt");
+
+    // The helper's chat is a workspace's like any other: `mux run --workspace` continues it.
+    fake.setResponder(null);
+    fake.enqueue({ text: "still here" });
+    const again = await runMux(["run", "--json", "--dir", repo, "--workspace", child.name, "-m", "sonnet", "anything else?"], { env: env() });
+    expect(lastEvent(again.events, "run-complete")).toMatchObject({ status: "completed", sessionId: child.id, text: "still here" });
+  });
+
+  it("prints the helpers' tool calls on stderr, tagged, in the default output", async () => {
+    const repo = makeRepo(path.join(dirs.base, "pretty-repo"));
+    fake.setResponder(
+      scripted({
+        "PARENT-PRETTY": (c) =>
+          c.results.length === 0 ? { toolCalls: [{ name: "task", args: { title: "Say hi", prompt: "CHILD-HI: say hi" } }] } : { text: "ok" },
+        "CHILD-HI": (c) => (c.results.length === 0 ? { toolCalls: [{ name: "bash", args: { script: "echo hi-from-helper" } }] } : { text: "said hi" }),
+      }),
+    );
+    const r = await runMux(["run", "--dir", repo, "-m", "sonnet", "PARENT-PRETTY: go"], { env: env() });
+    expect(r.code).toBe(0);
+    const child = new ConfigStore(dirs.muxRoot).read().workspaces.find((w) => w.name === "say-hi")!;
+    expect(r.stderr).toContain(`[helper ${child.id}] ▸ bash echo hi-from-helper`);
+    expect(r.stderr).toContain(`[helper ${child.id}] done`);
+  });
+});

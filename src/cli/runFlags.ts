@@ -70,7 +70,8 @@ export const RUN_FLAGS: readonly RunFlag[] = [
   { flags: "-b, --budget <usd>", description: "stop (exit 2) as soon as the run costs more than this many dollars", parse: parseBudget },
   {
     flags: "-r, --runtime <runtime>",
-    description: 'where the agent runs: local (the directory itself), worktree, "ssh <host>", "docker [image]", devcontainer, "coder <template>" or coder:<workspace>',
+    description:
+      'where the agent runs: local (the directory itself), worktree, "ssh <host>", "docker [image]", devcontainer, "coder <template>" or coder:<workspace>',
   },
   { flags: "--timeout <duration>", description: "stop the run (exit 1) after this long, e.g. 5m, 300s, 1h30m, or milliseconds", parse: parseTimeout },
   { flags: "--workspace <name>", description: "run in this workspace of the project at --dir (created when missing; continues its chat)" },

@@ -42,6 +42,8 @@ function cpuMs(pid: number, children: boolean): number {
   return (ticks * 1000) / 100;
 }
 
+const names = new Map<number, string>();
+
 /** CPU ms of every live descendant of `pid` (long-running docker clients are not waited for yet). */
 function descendantsCpu(pid: number): Map<number, number> {
   const parent = new Map<number, number>();
@@ -49,9 +51,11 @@ function descendantsCpu(pid: number): Map<number, number> {
   for (const d of fs.readdirSync("/proc")) {
     if (!/^\d+$/.test(d)) continue;
     try {
-      const f = fs.readFileSync(`/proc/${d}/stat`, "utf8").split(") ")[1].split(" ");
+      const stat = fs.readFileSync(`/proc/${d}/stat`, "utf8");
+      const f = stat.split(") ")[1].split(" ");
       parent.set(Number(d), Number(f[1]));
       cpu.set(Number(d), ((Number(f[11]) + Number(f[12])) * 1000) / 100);
+      names.set(Number(d), stat.slice(stat.indexOf("(") + 1, stat.lastIndexOf(")")));
     } catch {}
   }
   const out = new Map<number, number>();
@@ -69,7 +73,13 @@ function descendantsCpu(pid: number): Map<number, number> {
 /** CPU ms the live descendants spent between two snapshots (those gone since are in cutime). */
 function liveCpuBetween(before: Map<number, number>, after: Map<number, number>): number {
   let ms = 0;
-  for (const [p, c] of after) ms += c - (before.get(p) ?? 0);
+  const byName = new Map<string, { n: number; ms: number }>();
+  for (const [p, c] of after) {
+    ms += c - (before.get(p) ?? 0);
+    const e = byName.get(names.get(p) ?? "?") ?? { n: 0, ms: 0 };
+    byName.set(names.get(p) ?? "?", { n: e.n + 1, ms: e.ms + c - (before.get(p) ?? 0) });
+  }
+  console.log(`  still running at the end: ${[...byName].map(([k, v]) => `${v.n} ${k} ${v.ms} ms`).join(", ") || "none"}`);
   // A process that ended between the two went into cutime whole: take off what it had before.
   for (const [p, c] of before) if (!after.has(p)) ms -= c;
   return ms;
@@ -137,6 +147,8 @@ async function main() {
       await new Promise((r) => setTimeout(r, IDLE_S * 1000));
       const own = ((cpuMs(server.pid, false) - own0) / (IDLE_S * 1000)) * 100;
       const live = liveCpuBetween(live0, descendantsCpu(server.pid));
+      const ended = cpuMs(server.pid, true) - cpuMs(server.pid, false) - (all0 - own0);
+      console.log(`  ended meanwhile (waited for): ${ended} ms`);
       const all = ((cpuMs(server.pid, true) - all0 + live) / (IDLE_S * 1000)) * 100;
       console.log(
         `idle, 10 Docker workspaces, ${IDLE_S} s: server ${own.toFixed(2)} % CPU, with the commands it ran ${all.toFixed(2)} %, load ${load()}: ${all < 1 ? "PASS" : own < 1 ? "PASS for the server, MISS with its commands" : "MISS"} (< 1 %)`,

@@ -59,7 +59,8 @@ export class DockerShell extends RemoteShell {
     // A server that ended before the command started there (the container stopped) gets one more try.
     for (let attempt = 1; ; attempt++) {
       await this.connect();
-      const server = await this.commandServer();
+      // A background check uses a running server but does not keep one running for itself.
+      const server = options.background ? this.server : await this.commandServer();
       if (!server?.alive) return super.exec(script, options);
       if (this.idleTimer) clearTimeout(this.idleTimer);
       try {

@@ -1,5 +1,6 @@
 import { execFileSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
+import * as fs from "node:fs";
 import { Readable } from "node:stream";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { dockerReady, inContainer, TEST_IMAGE } from "../../test/helpers/docker.js";
@@ -116,6 +117,38 @@ describe.skipIf(!dockerReady())("DockerShell against a real Docker engine", () =
       expect(a).toMatchObject({ exitCode: null, timedOut: false, aborted: true });
       await expectAllGone(container, "/ws/pids");
     });
+  });
+
+  it("a command still running is killed when its server's docker client dies, and the next command gets a new server", { timeout: 60_000 }, async () => {
+    // The servers' docker clients, children of this process (other tests' shells have theirs).
+    const clients = () =>
+      fs
+        .readdirSync("/proc")
+        .filter((d) => /^\d+$/.test(d))
+        .filter((d) => {
+          try {
+            const argv = fs.readFileSync(`/proc/${d}/cmdline`, "utf8").split("\0");
+            return (
+              fs.readFileSync(`/proc/${d}/stat`, "utf8").split(") ")[1].split(" ")[1] === String(process.pid) && argv.includes(name) && argv.includes("perl")
+            );
+          } catch {
+            return false;
+          }
+        });
+    const before = new Set(clients());
+    const r = new DockerRuntime("/ws", new DockerShell(name));
+    inContainer(name, "rm -f /ws/pids");
+    const running = r.exec(SPAWN_TREE);
+    const deadline = Date.now() + 20_000;
+    while (!inContainer(name, "cat /ws/pids 2>/dev/null | wc -l").trim().startsWith("4") && Date.now() < deadline)
+      await new Promise((res) => setTimeout(res, 100));
+    // Its docker client killed, as if Mux died (the watchdog is not involved).
+    const mine = clients().filter((c) => !before.has(c));
+    expect(mine).toHaveLength(1);
+    process.kill(Number(mine[0]), "SIGKILL");
+    expect(await running).toMatchObject({ exitCode: null, signal: "SIGKILL" });
+    await expectAllGone(name, "/ws/pids");
+    expect((await execCapture(r, "echo again; cat /proc/$PPID/comm")).stdout).toBe("again\nperl\n");
   });
 
   it("runs commands again after the container restarted", { timeout: 60_000 }, async () => {

@@ -62,15 +62,20 @@ export class DockerShell extends RemoteShell {
       // A background check uses a running server but does not keep one running for itself.
       const server = options.background ? this.server : await this.commandServer();
       if (!server?.alive) return super.exec(script, options);
-      if (this.idleTimer) clearTimeout(this.idleTimer);
+      // Only work someone waits for keeps the server: idle workspaces' checks let it end.
+      if (!options.background) this.keepServer(server);
       try {
         return await server.run(full, options, started);
       } catch (err) {
         if (!(err instanceof ServerGone) || attempt > 1) throw err;
-      } finally {
-        if (!server.busy && server.alive) this.idleTimer = setTimeout(() => this.endServer(server), SERVER_IDLE_MS).unref();
       }
     }
+  }
+
+  /** Ends `server` once it was not used for SERVER_IDLE_MS (later, while commands still run on it). */
+  private keepServer(server: CommandServer): void {
+    if (this.idleTimer) clearTimeout(this.idleTimer);
+    this.idleTimer = setTimeout(() => (server.busy ? this.keepServer(server) : this.endServer(server)), SERVER_IDLE_MS).unref();
   }
 
   /** Ends the command server, if one runs. */

@@ -84,7 +84,11 @@ export class WorkspaceFeed {
     // check, a workspace's health is what the file system says; see healthOf).
     void this.checkHealth()
       .catch((err) => this.host.warn(errorMessage(err)))
-      .then(() => this.git.tick(this.workspaces()))
+      .then(() => {
+        const all = this.workspaces();
+        this.containersToCheck(all); // this first pass checks every container: the periodic ones start from it
+        return this.git.tick(all);
+      })
       .catch((err) => this.host.warn(`git status: ${errorMessage(err)}`));
     // A Coder workspace's status changed (listed, or started by Mux): its Mux workspaces' rows change.
     this.stopCoder = service.coder?.onStatus((name) => {

@@ -22,6 +22,11 @@ export interface ExecOptions {
    * on its writes instead of the output piling up in memory); a runtime may ignore it.
    */
   onOutputBytes?: (stream: "stdout" | "stderr", chunk: Buffer) => void | Promise<void>;
+  /**
+   * A check nobody is waiting on (the sidebar's git status): the runtime may use what it keeps
+   * running already, but starts nothing long-lived for it.
+   */
+  background?: boolean;
   /** The command's process group started on this machine (its leader's pid); not called for remote runtimes. */
   onSpawn?: (pgid: number) => void;
 }

@@ -68,6 +68,7 @@ export function createApi(env: NodeJS.ProcessEnv, server: ServerInfo = { sshHost
     },
     env,
   });
+  hub.terminalOpen = (id) => terminals.list(id).length > 0;
   // A deleted workspace's shells and MCP servers end with it (deleted here, or by the CLI in another process).
   void hub.feed.subscribeList().then(async (events) => {
     for await (const e of events) {

@@ -90,11 +90,11 @@ export class GitTracker {
   }
 
   /**
-   * The periodic pass: every status (a Docker workspace's only with `containers`: each costs a
-   * `docker exec`, and its files change through Mux's own tools and terminals, which refresh it),
-   * and each project's remote when its throttle allows.
+   * The periodic pass: every status (of Docker workspaces only those in `containers` when given:
+   * each costs a command in the container, and their files change mostly through Mux's own tools
+   * and terminals, which refresh them), and each project's remote when its throttle allows.
    */
-  async tick(workspaces: Workspace[], opts: { containers?: boolean } = {}): Promise<void> {
+  async tick(workspaces: Workspace[], opts: { containers?: ReadonlySet<string> } = {}): Promise<void> {
     await this.sync(workspaces);
     const byProject = new Map<string, string[]>();
     for (const w of workspaces) {
@@ -104,8 +104,9 @@ export class GitTracker {
     for (const [projectPath, ids] of byProject) {
       void this.monitor.fetchRemote(new LocalRuntime(projectPath), { key: projectPath, refresh: ids }).catch(() => {});
     }
+    const containers = opts.containers;
     await this.monitor.refresh(
-      opts.containers === false ? workspaces.filter((w) => w.runtime.type !== "docker" && this.targets.has(w.id)).map((w) => w.id) : undefined,
+      containers && workspaces.filter((w) => this.targets.has(w.id) && (w.runtime.type !== "docker" || containers.has(w.id))).map((w) => w.id),
     );
   }
 

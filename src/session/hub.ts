@@ -62,6 +62,8 @@ export class Hub implements SessionHost {
   private readonly elsewhereWatch: ElsewhereWatch;
   private readonly idleGc = new IdleCollector(() => [...this.sessions.values()].some((s) => s.busy));
   private readonly filesListeners = new Set<(id: string) => void>();
+  /** Whether a terminal is open in a workspace (set by whoever holds the terminals). */
+  terminalOpen: (id: string) => boolean = () => false;
   private readonly registry: RegistryView;
   /** The workspaces' MCP servers, started by their first turn that needs them. */
   readonly mcp: McpManager;
@@ -91,6 +93,7 @@ export class Hub implements SessionHost {
       existing: (id: string) => this.sessions.get(id),
       sessions: () => this.sessions.values(),
       forget: (id: string) => void this.sessions.delete(id),
+      terminalOpen: (id: string) => this.terminalOpen(id),
       filesChanged: (id: string) => this.filesChanged(id),
       warn: (m: string) => this.warn(m),
     };

@@ -5,6 +5,7 @@ import type { Workspace } from "../workspace/config.js";
 import { coderPart, localWorktree, type MuxConfig } from "../workspace/schemas.js";
 import type { WorkspaceHealth, WorkspaceService } from "../workspace/service.js";
 import { AsyncQueue } from "./asyncQueue.js";
+import { chatStat } from "./sessionState.js";
 import { errorMessage, HubError } from "./errors.js";
 import type { GitTracker } from "./gitTracker.js";
 import type { RegistryView } from "./registryView.js";
@@ -12,8 +13,10 @@ import type { WorkspaceSession } from "./workspaceSession.js";
 
 /** Health is re-checked every this many ticks (it runs git per worktree). */
 const HEALTH_EVERY_TICKS = 4;
-/** A Docker workspace's git status is taken on every this many ticks (a `docker exec` each). */
+/** A Docker workspace's git status may be taken on every this many ticks (a command in its container). */
 const CONTAINER_STATUS_EVERY_TICKS = 4;
+/** A Docker workspace nothing seemed to touch is still checked this often (someone may work in it by hand). */
+const CONTAINER_STATUS_STALE_TICKS = 20;
 /**
  * Overlaps are checked afresh (every uncommitted change snapshotted again) every this many
  * ticks; in between, status changes trigger checks that reuse unchanged snapshots.
@@ -30,6 +33,8 @@ export interface FeedHost {
   sessions(): Iterable<WorkspaceSession>;
   /** The workspace is gone: its session is dropped. */
   forget(id: string): void;
+  /** Whether a terminal is open in the workspace (its files may change at any time). */
+  terminalOpen?(id: string): boolean;
   warn(message: string): void;
 }
 
@@ -58,6 +63,8 @@ export class WorkspaceFeed {
   private lastTickError = "";
   private readonly unloadAfterMs: number;
   private readonly stopCoder: (() => void) | undefined;
+  /** Per Docker workspace, the tick of its last periodic status and its chat's size and time then. */
+  private readonly containerChecks = new Map<string, { tick: number; chat: string }>();
 
   constructor(
     private readonly service: WorkspaceService,
@@ -77,7 +84,11 @@ export class WorkspaceFeed {
     // check, a workspace's health is what the file system says; see healthOf).
     void this.checkHealth()
       .catch((err) => this.host.warn(errorMessage(err)))
-      .then(() => this.git.tick(this.workspaces()))
+      .then(() => {
+        const all = this.workspaces();
+        this.containersToCheck(all); // this first pass checks every container: the periodic ones start from it
+        return this.git.tick(all);
+      })
       .catch((err) => this.host.warn(`git status: ${errorMessage(err)}`));
     // A Coder workspace's status changed (listed, or started by Mux): its Mux workspaces' rows change.
     this.stopCoder = service.coder?.onStatus((name) => {
@@ -214,6 +225,7 @@ export class WorkspaceFeed {
     if (projectPath) this.overlap.forget(id, projectPath);
     this.lastSent.delete(id);
     this.health.delete(id);
+    this.containerChecks.delete(id);
     this.git.remove(id);
     this.host.forget(id);
     this.broadcast({ type: "removed", id });
@@ -244,7 +256,7 @@ export class WorkspaceFeed {
         session.unloadIfIdle(this.unloadAfterMs);
       }
       void this.service.coder?.poll(all);
-      await this.git.tick(all, { containers: this.ticks % CONTAINER_STATUS_EVERY_TICKS === 0 });
+      await this.git.tick(all, { containers: this.ticks % CONTAINER_STATUS_EVERY_TICKS === 0 ? this.containersToCheck(all) : new Set() });
       if (this.ticks % OVERLAP_FRESH_EVERY_TICKS === 0) this.overlap.scheduleAll();
       this.lastTickError = "";
     } catch (err) {
@@ -253,6 +265,25 @@ export class WorkspaceFeed {
       if (message !== this.lastTickError) this.host.warn(message);
       this.lastTickError = message;
     }
+  }
+
+  /**
+   * The Docker workspaces whose files may have changed since their last periodic status: a
+   * terminal is open there, another process (`mux run`) wrote to its chat, or it was not checked
+   * for a while. Tools run by this server refresh the status themselves as they end.
+   */
+  private containersToCheck(all: Workspace[]): Set<string> {
+    const out = new Set<string>();
+    for (const w of all) {
+      if (w.runtime.type !== "docker") continue;
+      const st = chatStat(this.service.sessionDir(w.id));
+      const chat = st ? `${st.size}:${st.mtimeMs}` : "";
+      const last = this.containerChecks.get(w.id);
+      if (last && last.chat === chat && !this.host.terminalOpen?.(w.id) && this.ticks - last.tick < CONTAINER_STATUS_STALE_TICKS) continue;
+      out.add(w.id);
+      this.containerChecks.set(w.id, { tick: this.ticks, chat });
+    }
+    return out;
   }
 
   async gitStatus(ws: Workspace, refresh = false): Promise<GitStatusView | null> {

@@ -3,7 +3,7 @@ import * as path from "node:path";
 import { ConfigError } from "../config/errors.js";
 import { DockerRuntime } from "../runtime/docker.js";
 import { docker, explainDockerError, runCaptured } from "../runtime/dockerCli.js";
-import { DockerShell } from "../runtime/dockerShell.js";
+import { dockerShell } from "../runtime/dockerShell.js";
 import { execCapture } from "../runtime/types.js";
 import type { Workspace } from "./config.js";
 import { gitIdentity } from "./dockerWorkspaces.js";
@@ -68,7 +68,7 @@ export class Devcontainers {
     // The user's git author, unless the image sets one (the project's config is shared, not the user's).
     const identity = await gitIdentity(ws.projectPath, "--global");
     if (identity) {
-      await execCapture(new DockerRuntime("/", new DockerShell(opened.container)), `git config --global user.email >/dev/null || {\n${identity}\n}`).catch(
+      await execCapture(new DockerRuntime("/", dockerShell(opened.container)), `git config --global user.email >/dev/null || {\n${identity}\n}`).catch(
         () => {},
       );
     }
@@ -108,7 +108,7 @@ export class Devcontainers {
   runtime(ws: Workspace): DockerRuntime {
     const opened = this.ready.get(ws.id);
     if (!opened) throw new ConfigError(`the dev container of "${ws.name}" is not started yet`);
-    return new DockerRuntime(opened.folder, new DockerShell(opened.container), "devcontainer");
+    return new DockerRuntime(opened.folder, dockerShell(opened.container), "devcontainer");
   }
 
   /** Removes the workspace's container(s); the worktree is removed as any worktree. */

@@ -1,7 +1,7 @@
 import { ConfigError } from "../config/errors.js";
 import { DockerRuntime } from "../runtime/docker.js";
 import { containerNameFor, docker, explainDockerError, isNoSuchContainer } from "../runtime/dockerCli.js";
-import { DockerShell } from "../runtime/dockerShell.js";
+import { dockerShell, forgetDockerShell } from "../runtime/dockerShell.js";
 import { shq } from "../tools/shellQuote.js";
 import type { Project, Workspace } from "./config.js";
 import { dockerRunOptions, readDockerConfig } from "./dockerConfig.js";
@@ -21,19 +21,8 @@ const KEEP_ALIVE = ["bash", "-c", "trap 'exit 0' TERM; sleep infinity & wait"];
  * mounted unless docker.json asks for a bind mount. Agent tools and terminals use `docker exec`.
  */
 export class DockerWorkspaces implements RemoteWorkspaces {
-  private readonly shells = new Map<string, DockerShell>();
-
-  private shell(container: string): DockerShell {
-    let s = this.shells.get(container);
-    if (!s) {
-      s = new DockerShell(container);
-      this.shells.set(container, s);
-    }
-    return s;
-  }
-
   private runtimeIn(container: string, root = CONTAINER_WORKSPACE): DockerRuntime {
-    return new DockerRuntime(root, this.shell(container));
+    return new DockerRuntime(root, dockerShell(container));
   }
 
   runtime(ws: Workspace): DockerRuntime {
@@ -149,7 +138,7 @@ export class DockerWorkspaces implements RemoteWorkspaces {
     }
     const rm = await docker(["rm", "-f", "-v", container]);
     if (rm.code !== 0 && !isNoSuchContainer(rm.stderr)) throw new ConfigError(`removing ${container} failed: ${explainDockerError(rm.stderr)}`);
-    this.shells.delete(container);
+    forgetDockerShell(container);
   }
 }
 

@@ -185,7 +185,7 @@ export async function gitStatus(target: StatusTarget, opts: GitStatusOptions = {
     try {
       // cwd "/" (which exists everywhere): the script itself enters the worktree, so a deleted
       // directory is reported the same way by every runtime instead of as a spawn error.
-      out = await execCapture(runtime, script, { cwd: "/", timeoutMs, signal: opts.signal });
+      out = await execCapture(runtime, script, { cwd: "/", timeoutMs, signal: opts.signal, background: true });
     } catch (err) {
       return { ...emptyStatus(base, now()), error: `git status failed to run: ${(err as Error).message}` };
     }
@@ -237,7 +237,7 @@ async function gitStatusBatch(targets: StatusTarget[], opts: GitStatusOptions): 
   let out: Captured | undefined;
   let runError: string | undefined;
   try {
-    out = await execCapture(targets[0].runtime, script, { cwd: "/", timeoutMs, signal: opts.signal });
+    out = await execCapture(targets[0].runtime, script, { cwd: "/", timeoutMs, signal: opts.signal, background: true });
   } catch (err) {
     runError = (err as Error).message;
   }

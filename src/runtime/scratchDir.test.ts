@@ -41,8 +41,13 @@ describe("sweepOld", () => {
       fs.utimesSync(f, old, old);
     }
     fs.writeFileSync(path.join(keep, "new.txt"), "y");
+    for (const d of [keep, gone]) fs.utimesSync(d, old, old);
+    // A directory a run has just made holds nothing yet, and is in use.
+    const fresh = path.join(tmp, "ws-3");
+    fs.mkdirSync(fresh);
     await sweepOld(tmp, Date.now() - 7 * 24 * 3600 * 1000);
     expect(fs.readdirSync(keep)).toEqual(["new.txt"]);
     expect(fs.existsSync(gone)).toBe(false);
+    expect(fs.existsSync(fresh)).toBe(true);
   });
 });

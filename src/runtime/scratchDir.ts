@@ -46,6 +46,8 @@ export async function sweepOld(base: string, cutoff: number): Promise<void> {
   for (const d of dirs) {
     if (!d.isDirectory()) continue;
     const dir = path.join(base, d.name);
+    // Read before its old files go (removing them makes the directory look new).
+    const since = (await fs.stat(dir).catch(() => null))?.mtimeMs ?? 0;
     const files = await fs.readdir(dir, { withFileTypes: true }).catch(() => []);
     let left = files.length;
     for (const f of files) {
@@ -56,6 +58,8 @@ export async function sweepOld(base: string, cutoff: number): Promise<void> {
         left--;
       }
     }
-    if (left === 0) await fs.rmdir(dir).catch(() => {}); // fails harmlessly if a file just arrived
+    // Only a directory itself untouched since the cutoff: one a run has just made (empty, for
+    // now) is in use. rmdir fails harmlessly if a file just arrived.
+    if (left === 0 && since < cutoff) await fs.rmdir(dir).catch(() => {});
   }
 }

@@ -36,9 +36,6 @@ export interface AgentDefinition {
 
 const FENCE = /^---[ \t]*$/;
 
-/** Agent ids are file names: lowercase letters, digits, `-` and `_`. */
-export const AGENT_ID = /^[a-z0-9][a-z0-9_-]*$/;
-
 /**
  * Reads one agent file. A broken one throws a ConfigError naming the file and line, so the list
  * can skip it with a message while every other agent keeps working.

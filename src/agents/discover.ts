@@ -1,7 +1,8 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { ConfigError } from "../config/errors.js";
-import { AGENT_ID, type AgentDefinition, type AgentScope, parseAgentFile } from "./definition.js";
+import { AGENT_ID } from "../workspace/schemas.js";
+import { type AgentDefinition, type AgentScope, parseAgentFile } from "./definition.js";
 
 /** A file that could not be read as an agent: shown to the user, the other agents still work. */
 export interface AgentFileProblem {

@@ -68,14 +68,14 @@ export const EditorSettingSchema: z.ZodType<EditorSetting> = z.union([
     }),
 ]);
 
+/** An agent's id is its file's name (`review.md` → `review`): lowercase letters, digits, `-` and `_`. */
+export const AGENT_ID = /^[a-z0-9][a-z0-9_-]*$/;
+
 export const WorkspaceSettingsSchema = z.object({
   model: z.string().optional(),
   mode: ModeSchema.optional(),
   /** A custom agent (`.mux/agents/ID.md`, `~/.mux/agents/ID.md`) the workspace runs as; its mode wins over `mode`. */
-  agent: z
-    .string()
-    .regex(/^[a-z0-9][a-z0-9_-]*$/)
-    .optional(),
+  agent: z.string().regex(AGENT_ID).optional(),
   thinking: ThinkingLevelSchema.optional(),
   /** How full the model's window (in %) may be before a turn compacts the chat first; 0: never (default 70). */
   autoCompactPercent: z.number().int().min(0).max(100).optional(),

@@ -1,7 +1,7 @@
 import { type ThinkingLevel, ThinkingLevelSchema } from "../../agent/events.js";
 import { thinkingLevelNamed } from "../../agent/thinkingNames.js";
 import { formatModel, parseModelString } from "../../providers/models.js";
-import type { Workspace } from "../schemas.js";
+import { AGENT_ID, type Workspace } from "../schemas.js";
 import { isObject, type RawObject } from "./raw.js";
 
 type Settings = Workspace["settings"];
@@ -16,8 +16,6 @@ const TO_ORIGINAL: Record<ThinkingLevel, string> = { off: "off", low: "low", med
 function agentOf(settings: Settings): string {
   return settings.agent ?? (settings.mode === "plan" ? "plan" : "exec");
 }
-
-const AGENT_ID = /^[a-z0-9][a-z0-9_-]*$/;
 
 /**
  * A workspace's model, thinking level and mode from its record: the original's `aiSettings`

@@ -1,20 +1,14 @@
 import * as path from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import type { CompareView } from "../../src/api/compare.js";
 import { lastUserText } from "../browser/harness.js";
-import { countToolResults, type FakeProvider, type RecordedRequest, startFakeProvider } from "../fake-provider/index.js";
+import { countToolResults, type RecordedRequest } from "../fake-provider/index.js";
 import { gitIn, makeRepo } from "../helpers/git.js";
-import { tempDirs } from "../helpers/mux.js";
-import { type ApiClient, type Connection, connect, type ServerProcess, startServer } from "../helpers/server.js";
+import { serverSuite } from "../helpers/serverSuite.js";
 
 /** Best-of-N over the API of a real `mux server`: N workspaces, one prompt each, compared against git. */
 
 const KEY = "sk-ant-best-of-0123456789abcdef";
-let fake: FakeProvider;
-let dirs: ReturnType<typeof tempDirs>;
-let server: ServerProcess;
-let conn: Connection;
-let api: ApiClient;
 let repo: string;
 
 /**
@@ -33,41 +27,32 @@ function respond(req: RecordedRequest) {
   return { toolCalls: [{ name: "bash", args: { script } }] };
 }
 
-beforeAll(async () => {
-  fake = await startFakeProvider({ token: KEY });
-  fake.setResponder(respond);
-  dirs = tempDirs();
-  repo = makeRepo(path.join(dirs.base, "app"), { "README.md": "# app\nline two\n" });
-  server = await startServer({ muxRoot: dirs.muxRoot, env: { ANTHROPIC_API_KEY: KEY, ANTHROPIC_BASE_URL: fake.url } });
-  conn = await connect(server);
-  api = conn.api;
-  await api.projects.add({ path: repo });
+const s = serverSuite(KEY, {
+  resetEach: false,
+  prepare: ({ fake, dirs }) => {
+    fake.setResponder(respond);
+    repo = makeRepo(path.join(dirs.base, "app"), { "README.md": "# app\nline two\n" });
+  },
 });
-afterAll(async () => {
-  conn?.close();
-  await server?.stop();
-  expect(server.output().stderr).toBe("");
-  await fake?.close();
-  dirs?.cleanup();
-});
+beforeAll(() => s.api.projects.add({ path: repo }));
 
 /** The compare view once every agent of the run is done. */
 async function whenDone(groupId: string): Promise<CompareView> {
   const deadline = Date.now() + 60_000;
   for (;;) {
-    const view = await api.compare.get({ groupId });
+    const view = await s.api.compare.get({ groupId });
     if (view.rows.every((r) => r.state === "idle" && r.durationMs !== null && r.diff?.files)) return view;
     if (Date.now() > deadline) throw new Error(`not done: ${JSON.stringify(view.rows)}`);
     await new Promise((r) => setTimeout(r, 200));
   }
 }
 
-const firstRequests = (prompt: string) => fake.requests.filter((r) => countToolResults(r) === 0 && lastUserText(r) === prompt);
+const firstRequests = (prompt: string) => s.fake.requests.filter((r) => countToolResults(r) === 0 && lastUserText(r) === prompt);
 
 describe("best-of-N", () => {
   it("creates N workspaces and sends each the same prompt; the compare view's figures are git's", async () => {
     const prompt = "add a model file (same model, three times)";
-    const { group, errors } = await api.compare.launch({ projectPath: repo, prompt, models: ["sonnet", "sonnet", "sonnet"] });
+    const { group, errors } = await s.api.compare.launch({ projectPath: repo, prompt, models: ["sonnet", "sonnet", "sonnet"] });
     expect(errors).toEqual([]);
     expect(group.workspaces).toHaveLength(3);
     expect(group.prompt).toBe(prompt);
@@ -77,7 +62,7 @@ describe("best-of-N", () => {
     expect(requests).toHaveLength(3);
     for (const r of requests) expect(r.body.model).toBe("claude-sonnet-4-5");
 
-    const list = await api.workspaces.list();
+    const list = await s.api.workspaces.list();
     expect(view.rows.map((r) => r.workspaceId)).toEqual(group.workspaces.map((w) => w.id));
     for (const row of view.rows) {
       const ws = list.find((w) => w.id === row.workspaceId);
@@ -92,19 +77,19 @@ describe("best-of-N", () => {
       expect(row.durationMs).toBeGreaterThan(0);
       expect(row.model).toBe("sonnet");
     }
-    expect((await api.compare.groups()).map((g) => g.id)).toContain(group.id);
+    expect((await s.api.compare.groups()).map((g) => g.id)).toContain(group.id);
   });
 
   it("with a list of models, each workspace's request goes to its own model", async () => {
     const prompt = "add a model file (two models)";
-    const { group } = await api.compare.launch({ projectPath: repo, prompt, models: ["sonnet", "haiku"] });
+    const { group } = await s.api.compare.launch({ projectPath: repo, prompt, models: ["sonnet", "haiku"] });
     const view = await whenDone(group.id);
     expect(
       firstRequests(prompt)
         .map((r) => r.body.model)
         .sort(),
     ).toEqual(["claude-haiku-4-5", "claude-sonnet-4-5"]);
-    const list = await api.workspaces.list();
+    const list = await s.api.workspaces.list();
     const wanted: Record<string, string> = { sonnet: "claude-sonnet-4-5", haiku: "claude-haiku-4-5" };
     for (const member of group.workspaces) {
       const ws = list.find((w) => w.id === member.id);
@@ -116,10 +101,10 @@ describe("best-of-N", () => {
   });
 
   it("refuses fewer than two runs, and names a project that does not exist", async () => {
-    await expect(api.compare.launch({ projectPath: repo, prompt: "x", models: ["sonnet"] })).rejects.toThrow();
-    await expect(api.compare.launch({ projectPath: path.join(dirs.base, "nowhere"), prompt: "x", models: ["sonnet", "sonnet"] })).rejects.toThrow(
+    await expect(s.api.compare.launch({ projectPath: repo, prompt: "x", models: ["sonnet"] })).rejects.toThrow();
+    await expect(s.api.compare.launch({ projectPath: path.join(s.dirs.base, "nowhere"), prompt: "x", models: ["sonnet", "sonnet"] })).rejects.toThrow(
       /does not exist/,
     );
-    await expect(api.compare.get({ groupId: "nope" })).rejects.toThrow(/no best-of run/);
+    await expect(s.api.compare.get({ groupId: "nope" })).rejects.toThrow(/no best-of run/);
   });
 });

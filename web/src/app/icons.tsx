@@ -1,7 +1,7 @@
 // A handful of 16px stroke icons; decorative (aria-hidden): the button around them has the name.
 import type { ReactNode } from "react";
 
-function Icon({ children, size = 16 }: { children: ReactNode; size?: number }) {
+export function Icon({ children, size = 16 }: { children: ReactNode; size?: number }) {
   return (
     <svg
       width={size}

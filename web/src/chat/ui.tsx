@@ -1,56 +1,38 @@
-import { useEffect, useRef, useState, type ReactNode } from "react";
+import { useEffect, useRef, useState } from "react";
+import { Icon } from "../app/icons";
 
 /** Small building blocks shared by the chat components. */
 
-function Svg({ children, size = 14 }: { children: ReactNode; size?: number }) {
-  return (
-    <svg
-      width={size}
-      height={size}
-      viewBox="0 0 16 16"
-      fill="none"
-      stroke="currentColor"
-      strokeWidth="1.5"
-      strokeLinecap="round"
-      strokeLinejoin="round"
-      aria-hidden="true"
-      focusable="false"
-    >
-      {children}
-    </svg>
-  );
-}
-
 export const Chevron = ({ open }: { open: boolean }) => (
-  <Svg size={12}>
+  <Icon size={12}>
     <path d={open ? "M4 6l4 4 4-4" : "M6 4l4 4-4 4"} />
-  </Svg>
+  </Icon>
 );
 export const CopyIcon = () => (
-  <Svg>
+  <Icon size={14}>
     <rect x="5.5" y="5.5" width="8" height="8" rx="1.5" />
     <path d="M10.5 5.5v-2a1 1 0 0 0-1-1h-6a1 1 0 0 0-1 1v6a1 1 0 0 0 1 1h2" />
-  </Svg>
+  </Icon>
 );
 export const CheckIcon = () => (
-  <Svg>
+  <Icon size={14}>
     <path d="M3 8.5l3 3 7-7" />
-  </Svg>
+  </Icon>
 );
 export const StopIcon = () => (
-  <Svg>
+  <Icon size={14}>
     <rect x="4" y="4" width="8" height="8" rx="1" fill="currentColor" />
-  </Svg>
+  </Icon>
 );
 export const SendIcon = () => (
-  <Svg>
+  <Icon size={14}>
     <path d="M8 13V3M3.5 7.5L8 3l4.5 4.5" />
-  </Svg>
+  </Icon>
 );
 export const ArrowDownIcon = () => (
-  <Svg>
+  <Icon size={14}>
     <path d="M8 3v10M3.5 8.5L8 13l4.5-4.5" />
-  </Svg>
+  </Icon>
 );
 
 export function Spinner({ className = "" }: { className?: string }) {

@@ -126,6 +126,9 @@ export async function runAgent(input: AgentRunInput): Promise<AgentRunResult> {
   let usage = emptyUsage();
   let totalCost: number | null = 0;
   let costIncomplete = false;
+  /** What tools spent on models (the task tool's helpers): counted against the budget with the turn's own cost. */
+  let toolsCost = 0;
+  const spent = () => (totalCost === null ? null : totalCost + toolsCost);
   const done = (status: RunStatus, error?: ClassifiedError): AgentRunResult => ({
     message,
     status,
@@ -194,11 +197,12 @@ export async function runAgent(input: AgentRunInput): Promise<AgentRunResult> {
     emit({ type: "usage", messageId, step, usage: result.usage, costUsd: stepCost, totalCostUsd: totalCost, cacheSavedUsd });
     for (const call of result.toolCalls) attachToolMetadata(message.parts, call.toolCallId, call.providerMetadata);
 
-    if (overBudget(input.budgetUsd, totalCost)) {
+    const stopForBudget = () => {
       emit({ type: "stream-abort", messageId, reason: "budget" });
       budgetExceeded = true;
-      return "stop";
-    }
+      return "stop" as const;
+    };
+    if (overBudget(input.budgetUsd, spent())) return stopForBudget();
     const runCall = async (call: StepResult["toolCalls"][number]) => {
       const { toolCallId, toolName } = call;
       const run = call.invalidReason
@@ -211,7 +215,9 @@ export async function runAgent(input: AgentRunInput): Promise<AgentRunResult> {
             onOutput: (stream, text) => emit({ type: "tool-output", messageId, toolCallId, stream, text }),
             askUser: asker(input, messageId, toolCallId, emit),
             subagents: input.subagents,
+            ...(input.budgetUsd !== undefined ? { budgetUsd: Math.max(0, input.budgetUsd - (spent() ?? 0)) } : {}),
           });
+      if (!run.isError) toolsCost += toolsByName.get(toolName)?.costOf?.(run.result) ?? 0;
       emit({ type: "tool-call-end", messageId, toolCallId, toolName, ...run });
       if (!run.isError && toolsByName.get(toolName)?.endsTurn) endTurn = true;
       settle(toolCallId, run);
@@ -225,6 +231,7 @@ export async function runAgent(input: AgentRunInput): Promise<AgentRunResult> {
       if (signal.aborted) return "stop";
       for (const call of batch) emit({ type: "tool-call-args", messageId, toolCallId: call.toolCallId, toolName: call.toolName, args: call.input });
       await Promise.all(batch.map(runCall));
+      if (overBudget(input.budgetUsd, spent())) return stopForBudget();
     }
     return endTurn || signal.aborted ? "stop" : "continue";
   };

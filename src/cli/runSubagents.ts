@@ -103,7 +103,7 @@ function cliDriver(service: WorkspaceService, opts: RunSubagentsOptions, subagen
         return child;
       });
     },
-    run: async ({ child, text, agent, model, thinking, signal }) => {
+    run: async ({ child, text, agent, model, thinking, signal, budgetUsd }) => {
       const store = SessionStore.forSession(sessionsDir(opts.env), child.id);
       const runtime = async () => {
         await service.prepare(child);
@@ -126,6 +126,7 @@ function cliDriver(service: WorkspaceService, opts: RunSubagentsOptions, subagen
         agent,
         projectDir: child.projectPath,
         thinking,
+        budgetUsd,
         runtime,
         initHook: hooks.get(child.id),
         env: opts.env,

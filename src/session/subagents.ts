@@ -37,6 +37,8 @@ export interface ChildTurn {
   thinking: ThinkingLevel;
   /** The parent's: interrupting the parent interrupts the child. */
   signal: AbortSignal;
+  /** What is left of the parent's budget (`mux run --budget`): the child's turn stops past it. */
+  budgetUsd?: number;
 }
 
 /**
@@ -124,14 +126,14 @@ class TaskLauncher implements Subagents {
     this.slots = new Slots(deps.concurrency ?? (Number(deps.env.MUX_TASK_CONCURRENCY) || DEFAULT_TASK_CONCURRENCY));
   }
 
-  async run(request: TaskRequest, { signal }: { toolCallId: string; signal: AbortSignal }): Promise<TaskReport> {
+  async run(request: TaskRequest, { signal, budgetUsd }: { toolCallId: string; signal: AbortSignal; budgetUsd?: number }): Promise<TaskReport> {
     const agentId = request.agentId ?? "exec";
     this.checkRunnable(agentId);
     return this.slots.use(signal, async () => {
       const child = await this.createChild(request, agentId);
       let end: ChatTurnEnd;
       try {
-        end = await this.deps.driver.run({ child, text: helperMessage(request), agent: agentId, ...this.defaults, signal });
+        end = await this.deps.driver.run({ child, text: helperMessage(request), agent: agentId, ...this.defaults, signal, budgetUsd });
       } catch (err) {
         await this.deps.service.setTaskStatus(child.id, "interrupted").catch(() => {});
         throw err;

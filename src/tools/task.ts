@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { defineTool, ToolError } from "./types.js";
+import { defineTool, type TaskReport, ToolError } from "./types.js";
 
 const inputSchema = z.object({
   agentId: z
@@ -23,6 +23,7 @@ export const taskTool = defineTool({
   concurrent: true,
   async execute(input, ctx) {
     if (!ctx.subagents) throw new ToolError("no helper agents can be started here");
-    return ctx.subagents.run(input, { toolCallId: ctx.toolCallId, signal: ctx.signal });
+    return ctx.subagents.run(input, { toolCallId: ctx.toolCallId, signal: ctx.signal, budgetUsd: ctx.budgetUsd });
   },
+  costOf: (report) => (report as TaskReport).costUsd,
 });

@@ -23,6 +23,8 @@ export interface ToolContext {
   askUser?: (questions: Question[]) => Promise<Answers | null>;
   /** Starts sub-agents in child workspaces and applies their changes (task, task_apply_git_patch); absent: none can be started. */
   subagents?: Subagents;
+  /** What is left of the run's budget (`mux run --budget`) when the call starts, in dollars; absent: no budget. */
+  budgetUsd?: number;
 }
 
 /** What a sub-agent is asked to do (the `task` tool's input, in the original Mux's words). */
@@ -69,7 +71,8 @@ export interface TaskApplyResult {
 
 /** Sub-agents as a capability the session hands the tools (the loop knows nothing of workspaces). */
 export interface Subagents {
-  run(request: TaskRequest, ctx: { toolCallId: string; signal: AbortSignal }): Promise<TaskReport>;
+  /** `budgetUsd`: the most the helper may spend (its turn stops as a budget-exceeded one past it). */
+  run(request: TaskRequest, ctx: { toolCallId: string; signal: AbortSignal; budgetUsd?: number }): Promise<TaskReport>;
   apply(taskId: string, opts: { dryRun: boolean }): Promise<TaskApplyResult>;
 }
 
@@ -96,6 +99,8 @@ export interface ToolDefinition<Input = any> {
   /** Several calls of it in one step run at the same time (task: sub-agents work in parallel); others run one at a time. */
   concurrent?: boolean;
   execute(input: Input, ctx: ToolContext): Promise<unknown>;
+  /** What a successful call spent on models, in dollars (task: its helper's turn), so a budget counts it. */
+  costOf?: (result: unknown) => number | null;
 }
 
 export function defineTool<Input>(def: ToolDefinition<Input>): ToolDefinition<Input> {

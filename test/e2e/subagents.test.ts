@@ -59,6 +59,31 @@ describe("mux run: sub-agents", () => {
     expect(lastEvent(again.events, "run-complete")).toMatchObject({ status: "completed", sessionId: child.id, text: "still here" });
   });
 
+  it("--budget counts what the helpers spend: a helper stops at what is left of it, and so does the run", async () => {
+    const repo = makeRepo(path.join(dirs.base, "budget-repo"));
+    fake.setResponder(
+      scripted({
+        "PARENT-BUDGET": (c) =>
+          c.results.length === 0 ? { toolCalls: [{ name: "task", args: { title: "Big job", prompt: "CHILD-BIG: read everything" } }] } : { text: "never" },
+        // 1M input tokens on Sonnet cost $3: the helper's first step alone passes the run's $1.
+        "CHILD-BIG": () => ({ toolCalls: [{ name: "bash", args: { script: "touch ran.txt" } }], usage: { input: 1_000_000, output: 10 } }),
+      }),
+    );
+    const r = await runMux(["run", "--json", "--dir", repo, "-m", "sonnet", "-b", "1", "PARENT-BUDGET: go"], { env: env() });
+    expect(r.code).toBe(2);
+    const report = r.events.find((e): e is AgentEventOf<"tool-call-end"> => e.type === "tool-call-end" && e.toolName === "task")!.result as TaskReport;
+    expect(report).toMatchObject({ status: "error", error: "its budget ran out" });
+    expect(report.costUsd).toBeGreaterThan(3);
+    // The parent asked nothing more once its helper had spent the budget, and the helper ran no tool.
+    expect(fake.requests).toHaveLength(2);
+    const childEvents = r.events.flatMap((e) => (e.type === "child-event" ? [e.event] : []));
+    expect(childEvents.filter((e) => e.type === "tool-call-end")).toEqual([]);
+    expect(childEvents.some((e) => e.type === "stream-abort" && e.reason === "budget")).toBe(true);
+    const exceeded = lastEvent(r.events, "budget-exceeded")!;
+    expect(exceeded.spent).toBeGreaterThan(3);
+    expect(lastEvent(r.events, "run-complete")).toMatchObject({ status: "budget-exceeded" });
+  });
+
   it("prints the helpers' tool calls on stderr, tagged, in the default output", async () => {
     const repo = makeRepo(path.join(dirs.base, "pretty-repo"));
     fake.setResponder(

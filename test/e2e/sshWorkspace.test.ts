@@ -5,6 +5,8 @@ import { type FakeProvider, startFakeProvider } from "../fake-provider/index.js"
 import { commitFile, gitIn, makeRepo } from "../helpers/git.js";
 import { lastEvent, runMux, tempDirs } from "../helpers/mux.js";
 import { startSshd, type TestSshd } from "../helpers/sshd.js";
+import { commitScript, reportTitled, scripted } from "../helpers/subagentScript.js";
+import { ConfigStore } from "../../src/workspace/config.js";
 
 const KEY = "sk-ant-ssh-test-0123456789abcdef";
 const hasSshd = fs.existsSync("/usr/sbin/sshd");
@@ -199,6 +201,38 @@ describe.skipIf(!hasSshd)("SSH workspaces against a real sshd", () => {
     expect(gitIn(remoteDir("fsrc"), "branch", "--show-current")).toBe("fsrc");
 
     for (const name of ["fsrc", "fsrc-2"]) expect((await mux(["workspace", "delete", name, "--force"])).code).toBe(0);
+  });
+
+  it("a helper of an SSH workspace works on the same host, in its own remote worktree, and its commit applies to the parent's", {
+    timeout: 180_000,
+  }, async () => {
+    const created = await mux(["workspace", "create", "lead", "--runtime", `ssh ${sshd.host}`, "--json"]);
+    expect(created.code, created.stderr).toBe(0);
+    const lead = JSON.parse(created.stdout);
+    fake.setResponder(
+      scripted({
+        "PARENT-SSH": (c) => {
+          if (c.results.length === 0) return { toolCalls: [{ name: "task", args: { title: "Remote notes", prompt: "CHILD-SSH: write notes.txt" } }] };
+          if (c.results.length === 1) return { toolCalls: [{ name: "task_apply_git_patch", args: { task_id: reportTitled(c, "Remote notes")?.taskId } }] };
+          return { text: "applied" };
+        },
+        "CHILD-SSH": (c) =>
+          c.results.length === 0
+            ? { toolCalls: [{ name: "bash", args: { script: `echo "runtime=$MUX_RUNTIME dir=$PWD" && ${commitScript("notes.txt", "from the helper")}` } }] }
+            : { text: "wrote notes.txt" },
+      }),
+    );
+    const r = await mux(["run", "--json", "--workspace", "lead", "-m", "sonnet", "PARENT-SSH: take notes"]);
+    expect(r.code, r.stderr).toBe(0);
+    const child = new ConfigStore(dirs.muxRoot).read().workspaces.find((w) => w.parentWorkspaceId === lead.id)!;
+    const childDir = path.join(remoteRoot, "app", child.name);
+    expect(child.runtime).toEqual({ type: "ssh", host: sshd.host, path: childDir });
+    const childBash = r.events.find((e) => e.type === "child-event" && e.event.type === "tool-call-end" && e.event.toolName === "bash");
+    expect(JSON.stringify(childBash)).toContain(`runtime=ssh dir=${childDir}`);
+    // The helper's commit is on its branch on the host; applying it left the change in the parent's remote worktree.
+    expect(gitIn(childDir, "log", "-1", "--format=%s")).toBe("add notes.txt");
+    expect(fs.readFileSync(path.join(lead.runtime.path, "notes.txt"), "utf8")).toBe("from the helper\n");
+    expect(lastEvent(r.events, "run-complete")).toMatchObject({ status: "completed", text: "applied" });
   });
 
   it("a local workspace still cannot be forked", async () => {

@@ -1,25 +1,24 @@
 import { memo, useEffect, useLayoutEffect, useMemo, useRef, useState } from "react";
-import type { ThinkingLevel } from "../../../src/agent/events";
-import { AgentPicker, agentPatch } from "./AgentPicker";
+import { agentPatch } from "./AgentPicker";
 import type { ImageAttachment } from "../../../src/api/images";
-import { formatBytes, IMAGE_MEDIA_TYPES, MAX_IMAGES_PER_MESSAGE, MAX_MESSAGE_IMAGE_BYTES } from "../../../src/providers/images";
+import { IMAGE_MEDIA_TYPES } from "../../../src/providers/images";
 import { modelChoicesStore } from "../state/models";
-import { ImageLightbox } from "./FileAndRawParts";
-import { imageFiles, type PendingImage, prepareImage } from "./images";
+import { AttachedImages } from "./AttachedImages";
+import { ComposerOptions, otherMode } from "./ComposerOptions";
+import { imageFiles } from "./images";
+import { attachment, useImageAttachments } from "./useImageAttachments";
 import { ModelPicker } from "./ModelPicker";
 import { useAgents } from "./useAgents";
 import { matchSlashCommands, parseSlashCommand, type SlashCommandSpec } from "../../../src/session/slashCommands";
 import { ContextMeter } from "./ContextMeter";
 import { SlashMenu } from "./SlashMenu";
 import type { ChatSettings } from "./settings";
-import { SendIcon, StopIcon } from "./ui";
+import { ImageIcon, SendIcon, StopIcon } from "./ui";
 import { useStore } from "../state/store";
 import { composerFocused, openOverlay, uiStore } from "../state/ui";
 import { workspacesStore } from "../state/workspaces";
 import { CommentChips } from "../review/CommentChips";
 import { takeComments, useComments, withComments } from "../review/comments";
-
-const THINKING: ThinkingLevel[] = ["off", "low", "medium", "high", "max"];
 
 interface Props {
   workspaceId: string;
@@ -33,19 +32,8 @@ interface Props {
   contextModel?: string;
 }
 
-/** Exec ↔ Plan; a workspace that had an agent now runs as that mode's built-in one. */
-function otherMode(settings: ChatSettings): Partial<ChatSettings> {
-  const mode = settings.mode === "plan" ? "exec" : "plan";
-  return settings.agent ? { mode, agent: mode } : { mode };
-}
-
-/** Draft text and images survive switching workspaces (per workspace, for this page's lifetime). */
+/** Draft text survives switching workspaces (per workspace, for this page's lifetime). */
 const drafts = new Map<string, string>();
-const draftImages = new Map<string, PendingImage[]>();
-let nextImageId = 0;
-
-/** What goes over the wire of an attached image (not its preview). */
-const attachment = ({ mediaType, data, filename }: PendingImage): ImageAttachment => ({ mediaType, data, ...(filename ? { filename } : {}) });
 
 /**
  * The message box: Enter sends, Shift+Enter is a newline, Esc interrupts the running turn.
@@ -56,20 +44,19 @@ export const Composer = memo(function Composer({ workspaceId, running, settings,
   const elsewhere = useStore(workspacesStore, (s) => s.byId[workspaceId]?.activity.elsewhere);
   const [text, setText] = useState(() => drafts.get(workspaceId) ?? "");
   const [error, setError] = useState<string | null>(null);
-  const [images, setImages] = useState<PendingImage[]>(() => draftImages.get(workspaceId) ?? []);
-  const [attachError, setAttachError] = useState<string | null>(null);
   const [dragging, setDragging] = useState(false);
-  const [enlarged, setEnlarged] = useState<PendingImage | null>(null);
   const area = useRef<HTMLTextAreaElement>(null);
   const picker = useRef<HTMLInputElement>(null);
   // The model that will answer, as the picker knows it: whether it takes images, and how large.
   const choices = useStore(modelChoicesStore, (s) => s);
   const modelName = settings.model ?? choices?.defaultModel;
   const model = choices?.models.find((m) => m.id === modelName || m.aliases.includes(modelName ?? ""));
+  const { images, setImages, attach: attachFiles, attachError, setAttachError } = useImageAttachments(workspaceId, model?.images);
   const blind = images.length > 0 && model?.images === null ? `${model.id} does not take images: pick a model that does, or remove them` : null;
   // Review comments go with the next message, after its text.
   const comments = useComments(workspaceId);
-  const [agents, refreshAgents] = useAgents(workspaceId);
+  const agentList = useAgents(workspaceId);
+  const agents = agentList[0];
   // The Exec/Plan switch until the project or the user has agents of their own (or the workspace runs one).
   const ownAgents =
     Boolean(settings.agent && settings.agent !== settings.mode) || agents.problems.length > 0 || agents.agents.some((a) => a.scope !== "built-in");
@@ -92,31 +79,10 @@ export const Composer = memo(function Composer({ workspaceId, running, settings,
   useEffect(() => {
     drafts.set(workspaceId, text);
   }, [workspaceId, text]);
-  useEffect(() => {
-    draftImages.set(workspaceId, images);
-  }, [workspaceId, images]);
 
-  /** Pasted, dropped or picked files: each image is read (and scaled down if need be) and attached. */
+  /** Pasted, dropped or picked files: attached, and the caret back in the box. */
   const attach = async (files: File[]) => {
-    if (!files.length) return;
-    setAttachError(null);
-    const room = MAX_IMAGES_PER_MESSAGE - images.length;
-    const problems: string[] = [];
-    if (files.length > room) problems.push(`a message may carry at most ${MAX_IMAGES_PER_MESSAGE} images`);
-    const results = await Promise.allSettled(files.slice(0, Math.max(0, room)).map((f) => prepareImage(f, model?.images, `img-${++nextImageId}`)));
-    const ready: PendingImage[] = [];
-    let total = images.reduce((sum, i) => sum + i.bytes, 0);
-    for (const r of results) {
-      if (r.status === "rejected") problems.push(r.reason instanceof Error ? r.reason.message : String(r.reason));
-      else if (total + r.value.bytes > MAX_MESSAGE_IMAGE_BYTES) {
-        problems.push(`${r.value.filename}: the images of a message may have at most ${formatBytes(MAX_MESSAGE_IMAGE_BYTES)} together`);
-      } else {
-        total += r.value.bytes;
-        ready.push(r.value);
-      }
-    }
-    if (ready.length) setImages((list) => [...list, ...ready].slice(0, MAX_IMAGES_PER_MESSAGE));
-    if (problems.length) setAttachError(problems.join("; "));
+    await attachFiles(files);
     area.current?.focus();
   };
 
@@ -228,27 +194,7 @@ export const Composer = memo(function Composer({ workspaceId, running, settings,
             else setAttachError("only PNG, JPEG, WebP and GIF images can be attached");
           }}
         >
-          {images.length > 0 && (
-            <div className="flex flex-wrap gap-1.5 px-2 pt-2" data-testid="composer-images">
-              {images.map((img) => (
-                <div key={img.id} className="relative" data-testid="composer-image" title={`${img.filename} · ${img.width}×${img.height}`}>
-                  <button type="button" className="block cursor-zoom-in overflow-hidden rounded border border-line" onClick={() => setEnlarged(img)}>
-                    <img src={img.preview} alt={img.filename ?? "attached image"} className="block h-14 w-14 object-cover" />
-                  </button>
-                  <button
-                    type="button"
-                    data-testid="remove-image"
-                    aria-label={`Remove ${img.filename ?? "image"}`}
-                    className="absolute -top-1.5 -right-1.5 flex h-5 w-5 items-center justify-center rounded-full border border-line bg-bg text-[11px] leading-none text-muted hover:text-fg"
-                    onClick={() => setImages((list) => list.filter((i) => i.id !== img.id))}
-                  >
-                    ×
-                  </button>
-                </div>
-              ))}
-            </div>
-          )}
-          {enlarged && <ImageLightbox src={enlarged.preview} alt={enlarged.filename ?? "attached image"} onClose={() => setEnlarged(null)} />}
+          <AttachedImages images={images} onRemove={(id) => setImages((list) => list.filter((i) => i.id !== id))} />
           {menu && <SlashMenu commands={menu} selected={Math.min(selected, menu.length - 1)} onPick={pick} />}
           <textarea
             ref={area}
@@ -318,52 +264,7 @@ export const Composer = memo(function Composer({ workspaceId, running, settings,
               }}
             />
             <ModelPicker value={settings.model} onChange={(model) => onSettings({ model })} />
-            <label className="inline-flex items-center gap-1 text-[12px] text-muted">
-              <span className="max-sm:sr-only">Thinking</span>
-              <select
-                data-testid="thinking-select"
-                aria-label="Thinking level"
-                className="rounded border border-line bg-bg px-1 py-0.5 text-[12px] text-fg"
-                value={settings.thinking}
-                onChange={(e) => onSettings({ thinking: e.target.value as ThinkingLevel })}
-              >
-                {THINKING.map((t) => (
-                  <option key={t} value={t}>
-                    {t}
-                  </option>
-                ))}
-              </select>
-            </label>
-            {ownAgents ? (
-              <AgentPicker settings={settings} list={agents} onRefresh={refreshAgents} onSettings={onSettings} />
-            ) : (
-              <button
-                type="button"
-                data-testid="mode-toggle"
-                data-mode={settings.mode}
-                aria-pressed={settings.mode === "plan"}
-                title="Plan mode: read-only, ends with a plan to approve"
-                className="inline-flex overflow-hidden rounded border border-line text-[12px]"
-                onClick={() => onSettings(otherMode(settings))}
-              >
-                <span className={`px-1.5 py-0.5 ${settings.mode === "exec" ? "bg-accent text-accent-fg" : "text-muted"}`}>Exec</span>
-                <span className={`px-1.5 py-0.5 ${settings.mode === "plan" ? "bg-accent text-accent-fg" : "text-muted"}`}>Plan</span>
-              </button>
-            )}
-            <button
-              type="button"
-              data-testid="web-fetch-toggle"
-              aria-pressed={settings.webFetch}
-              title={
-                settings.webFetch
-                  ? "The agent may fetch web pages (web_fetch): click to turn it off here"
-                  : "Web fetch is off in this workspace: click to allow it"
-              }
-              className={`rounded border px-1.5 py-0.5 text-[12px] ${settings.webFetch ? "border-accent/60 text-fg" : "border-line text-muted line-through"}`}
-              onClick={() => onSettings({ webFetch: !settings.webFetch })}
-            >
-              Web
-            </button>
+            <ComposerOptions settings={settings} onSettings={onSettings} agents={agentList} ownAgents={ownAgents} />
             <span className="flex-1" />
             <ContextMeter workspaceId={workspaceId} usedTokens={contextTokens} model={contextModel} />
             {running && (
@@ -417,13 +318,3 @@ export const Composer = memo(function Composer({ workspaceId, running, settings,
     </div>
   );
 });
-
-function ImageIcon() {
-  return (
-    <svg width="14" height="14" viewBox="0 0 16 16" fill="none" stroke="currentColor" strokeWidth="1.4" aria-hidden="true">
-      <rect x="1.5" y="2.5" width="13" height="11" rx="1.5" />
-      <circle cx="5.5" cy="6" r="1.2" />
-      <path d="M2 12l3.5-3.5 2.5 2.5 2.5-3 3.5 4" />
-    </svg>
-  );
-}

@@ -109,3 +109,11 @@ export function formatTime(ms: number): string {
   dateFormat ??= new Intl.DateTimeFormat(undefined, { dateStyle: "medium", timeStyle: "short" });
   return dateFormat.format(ms);
 }
+
+export const ImageIcon = () => (
+  <Icon size={14}>
+    <rect x="1.5" y="2.5" width="13" height="11" rx="1.5" />
+    <circle cx="5.5" cy="6" r="1.2" />
+    <path d="M2 12l3.5-3.5 2.5 2.5 2.5-3 3.5 4" />
+  </Icon>
+);

@@ -25,7 +25,8 @@ import type { WorkspaceCommands } from "./slashRun.js";
 import { WorkspaceOps } from "./workspaceOps.js";
 import type { ChatTurnInput } from "./chatSession.js";
 import { type ChildDriver, subagentsFor } from "./subagents.js";
-import { type SendInput, type SessionHost, WorkspaceSession } from "./workspaceSession.js";
+import type { SendInput } from "./sendQueue.js";
+import { type SessionHost, WorkspaceSession } from "./workspaceSession.js";
 
 export interface HubOptions {
   env?: NodeJS.ProcessEnv;

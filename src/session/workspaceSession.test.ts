@@ -6,7 +6,8 @@ import type { ChatMessage } from "../agent/messages.js";
 import { SessionStore } from "../history/sessionStore.js";
 import { McpManager } from "../mcp/manager.js";
 import type { WorkspaceService } from "../workspace/service.js";
-import { nextBatch, type SessionHost, WorkspaceSession } from "./workspaceSession.js";
+import { nextBatch } from "./sendQueue.js";
+import { type SessionHost, WorkspaceSession } from "./workspaceSession.js";
 
 let root: string;
 beforeEach(() => {

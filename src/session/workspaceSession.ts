@@ -1,9 +1,8 @@
-import type { AgentEvent, Mode, ThinkingLevel } from "../agent/events.js";
+import type { AgentEvent } from "../agent/events.js";
 import type { ChatMessage } from "../agent/messages.js";
-import { type Answers, answersProblem, type Question } from "../agent/questions.js";
+import type { Answers } from "../agent/questions.js";
 import { applyEvent, newAssistantMessage } from "../agent/reduce.js";
 import type { PartialCost } from "../api/partialCost.js";
-import type { ImageAttachment } from "../api/images.js";
 import type { Activity, CostSummary } from "../api/schemas.js";
 import { SessionStore } from "../history/sessionStore.js";
 import type { Workspace } from "../workspace/config.js";
@@ -19,7 +18,8 @@ import { stopLeftoverToolProcessesIfIdle } from "./toolProcesses.js";
 import { type ChatTurnEnd, ChatTurnFailure, type ChatTurnInput, runChatTurn } from "./chatSession.js";
 import type { ChildTurn } from "./subagents.js";
 import { imageBytes, linkImages } from "./imageLinks.js";
-import { parseSlashCommand } from "./slashCommands.js";
+import { mergeQueued, nextBatch, queuedText, type SendInput, type TurnRequest } from "./sendQueue.js";
+import { PendingQuestion } from "./pendingQuestion.js";
 import type { WorkspaceCommands } from "./slashRun.js";
 import type { McpManager, McpWorkspace } from "../mcp/manager.js";
 
@@ -29,16 +29,6 @@ export const SNAPSHOT_MESSAGES = 50;
 const QUEUE_RETRY_MS = 2_000;
 /** Tools that may change files: their end triggers a git status refresh. */
 const FILE_TOOLS = new Set(["bash", "file_write", "file_edit_replace_string", "file_edit_insert"]);
-
-export interface SendInput {
-  text: string;
-  images?: ImageAttachment[];
-  model?: string;
-  mode?: Mode;
-  agent?: string;
-  thinking?: ThinkingLevel;
-}
-type TurnRequest = Partial<SendInput>;
 
 /** What a session needs from the hub that owns it. */
 export interface SessionHost {
@@ -66,39 +56,6 @@ export interface SessionHost {
 }
 
 /**
- * How many of the queued messages the next turn takes: the ordinary ones up to the next slash
- * command, which runs alone (joined to other text it would be an ordinary message).
- */
-export function nextBatch(entries: SendInput[]): number {
-  const command = entries.findIndex((e) => parseSlashCommand(e.text).kind !== "message");
-  return command === 0 ? 1 : command === -1 ? entries.length : command;
-}
-
-function merge(entries: SendInput[]): TurnRequest {
-  const images = entries.flatMap((e) => e.images ?? []);
-  const req: TurnRequest = {
-    text: entries
-      .map((e) => e.text)
-      .filter(Boolean)
-      .join("\n\n"),
-    ...(images.length ? { images } : {}),
-  };
-  for (const e of entries) {
-    if (e.model) req.model = e.model;
-    if (e.mode) req.mode = e.mode;
-    if (e.mode || e.agent) req.agent = e.agent;
-    if (e.thinking) req.thinking = e.thinking;
-  }
-  return req;
-}
-
-/** A queued message as the composer lists it: its text, and how many images go with it. */
-function queuedText(entry: SendInput): string {
-  const n = entry.images?.length ?? 0;
-  return n ? `${entry.text}${entry.text ? " " : ""}[${n} image${n > 1 ? "s" : ""}]` : entry.text;
-}
-
-/**
  * One workspace's agent: its chat (loaded from disk on first use), the turn in progress, the
  * queue of messages typed meanwhile, and the log every subscriber reads. Runs whether or not
  * anyone watches; a turn is only ever started by a user's send or retry.
@@ -119,7 +76,7 @@ export class WorkspaceSession {
   private cost: PartialCost | undefined;
   private closed = false;
   /** The agent's question waiting for the user (ask_user_question): the turn waits until it is answered. */
-  private question: { toolCallId: string; questions: Question[]; answer: (answers: Answers) => void } | null = null;
+  private readonly question = new PendingQuestion(() => this.host.changed(this.id));
 
   constructor(
     readonly id: string,
@@ -152,7 +109,15 @@ export class WorkspaceSession {
   get activity(): Activity {
     // An agent another process runs here (`mux run --workspace`) shows as streaming, saying where.
     const other = this.running ? undefined : this.host.elsewhere(this.id);
-    const state = this.running ? (this.question ? "needs-input" : this.streaming ? "streaming" : "starting") : other ? "streaming" : this.persisted.state;
+    const state = this.running
+      ? this.question.waiting
+        ? "needs-input"
+        : this.streaming
+          ? "streaming"
+          : "starting"
+      : other
+        ? "streaming"
+        : this.persisted.state;
     return {
       state,
       queued: this.queue.map(queuedText),
@@ -280,31 +245,8 @@ export class WorkspaceSession {
 
   /** The user's answers to the question the agent is waiting on; the same turn goes on with them. */
   answer(toolCallId: string, answers: Answers): void {
-    const q = this.question;
-    if (!q || q.toolCallId !== toolCallId) throw new HubError("CONFLICT", "that question is no longer waiting for an answer");
-    const problem = answersProblem(q.questions, answers);
-    if (problem) throw new HubError("BAD_REQUEST", problem);
-    q.answer(answers);
+    this.question.answer(toolCallId, answers);
   }
-
-  /** Waits for the user (the turn's end stops the wait: see loop.ts); the sidebar shows "needs input" meanwhile. */
-  private askUser = (request: { toolCallId: string; questions: Question[] }, signal: AbortSignal): Promise<Answers> =>
-    new Promise<Answers>((resolve) => {
-      const done = () => {
-        signal.removeEventListener("abort", done);
-        if (this.question?.toolCallId === request.toolCallId) this.question = null;
-        this.host.changed(this.id);
-      };
-      this.question = {
-        ...request,
-        answer: (answers) => {
-          done();
-          resolve(answers);
-        },
-      };
-      signal.addEventListener("abort", done, { once: true });
-      this.host.changed(this.id);
-    });
 
   clearQueue(): void {
     if (!this.queue.length) return;
@@ -473,7 +415,7 @@ export class WorkspaceSession {
       },
       notices: this.notices.splice(0),
       warn: (m) => this.host.warn(`${this.id}: ${m}`),
-      askUser: this.askUser,
+      askUser: this.question.ask,
       toolOptions: { webFetch: ws?.settings.webFetch },
       planFile: ws ? this.host.service.planFile(ws) : undefined,
       workspace: this.host.commands(this.id),
@@ -523,7 +465,7 @@ export class WorkspaceSession {
   /** Starts a turn with the next batch of messages and queues the rest (nothing changes when it cannot start). */
   private startBatch(entries = this.queue): void {
     const n = nextBatch(entries);
-    this.start(merge(entries.slice(0, n)));
+    this.start(mergeQueued(entries.slice(0, n)));
     this.queue = entries.slice(n);
   }
 

@@ -29,7 +29,7 @@ describe.skipIf(!dockerReady())("Docker workspaces against a real Docker engine"
     fs.writeFileSync(path.join(repo, ".mux", "init"), '#!/bin/bash\necho "init ran in $MUX_RUNTIME at $PWD" > /tmp/init-ran.txt\n', { mode: 0o755 });
     commitFile(repo, ".mux/init", fs.readFileSync(path.join(repo, ".mux", "init"), "utf8"));
     // Containers reach nothing: the agent's provider is called by Mux on this machine.
-    fs.writeFileSync(path.join(repo, ".mux", "docker.json"), `{ "network": "none", "memory": "512m", "pidsLimit": 256 }\n`);
+    fs.writeFileSync(path.join(repo, ".mux", "docker.json"), `{ "network": "none", "memory": "512m", "cpus": 1.5, "pidsLimit": 256 }\n`);
   }, 60_000);
   afterAll(async () => {
     await fake?.close();
@@ -56,7 +56,7 @@ describe.skipIf(!dockerReady())("Docker workspaces against a real Docker engine"
     expect(inContainer(c, "cat /src/README.md /src/.env; git -C /src branch --show-current")).toBe("# app\nTOKEN=local-only\nbox1\n");
     // docker.json's limits and network were applied.
     const limits = JSON.parse(execFileSync("docker", ["inspect", "-f", "{{json .HostConfig}}", c], { encoding: "utf8" }));
-    expect([limits.NetworkMode, limits.Memory, limits.PidsLimit]).toEqual(["none", 512 * 1024 * 1024, 256]);
+    expect([limits.NetworkMode, limits.Memory, limits.NanoCpus, limits.PidsLimit]).toEqual(["none", 512 * 1024 * 1024, 1.5e9, 256]);
 
     fake.enqueue(
       { toolCalls: [{ name: "bash", args: { script: 'pwd; echo "runtime=$MUX_RUNTIME"; test -e /.dockerenv && echo in-container' } }] },
@@ -152,7 +152,17 @@ describe.skipIf(!dockerReady())("Docker workspaces against a real Docker engine"
 
     const noImage = await mux(["workspace", "create", "nope2", "--runtime", "docker"]);
     expect(noImage.code).toBe(1);
-    expect(noImage.stderr).toContain(".mux/docker.json");
+    // Both places a default image can be set are named.
+    expect(noImage.stderr).toContain(path.join(repo, ".mux", "docker.json"));
+    expect(noImage.stderr).toContain(`Settings → Runtimes (defaultDockerImage in ${path.join(dirs.muxRoot, "config.json")})`);
+
+    // The engine is not running (a socket nobody answers on).
+    const down = await runMux(["workspace", "create", "nope4", "--runtime", `docker ${TEST_IMAGE}`], {
+      cwd: repo,
+      env: { ...env(), DOCKER_HOST: `unix://${path.join(dirs.base, "no-engine.sock")}` },
+    });
+    expect(down.code).toBe(1);
+    expect(down.stderr).toContain("is the Docker engine running?");
 
     const file = path.join(repo, ".mux", "docker.json");
     const good = fs.readFileSync(file, "utf8");
@@ -167,6 +177,60 @@ describe.skipIf(!dockerReady())("Docker workspaces against a real Docker engine"
     }
     const list = await mux(["workspace", "list", "--json"]);
     expect((JSON.parse(list.stdout) as { name: string }[]).map((w) => w.name).filter((n) => n.startsWith("nope"))).toEqual([]);
+  });
+
+  it("plain docker: the image of the project's docker.json, else the default set in Settings; an explicit one wins", { timeout: 180_000 }, async () => {
+    // Set as the web app's Settings → Runtimes does, through the server.
+    const server = await startServer({ muxRoot: dirs.muxRoot });
+    const conn = await connect(server);
+    try {
+      expect(await conn.api.runtimes.defaults()).toEqual({ dockerImage: null });
+      expect((await conn.api.runtimes.forProject({ path: repo })).dockerImage).toBeNull();
+      expect(await conn.api.runtimes.setDefaults({ dockerImage: TEST_IMAGE })).toEqual({ dockerImage: TEST_IMAGE });
+      expect(await conn.api.runtimes.forProject({ path: repo })).toEqual({
+        devcontainer: null,
+        dockerImage: { image: TEST_IMAGE, from: "settings" },
+        dockerConfigError: null,
+      });
+      await expect(conn.api.runtimes.setDefaults({ dockerImage: "--privileged" })).rejects.toThrow();
+    } finally {
+      conn.close();
+      await server.stop();
+    }
+    const registry = JSON.parse(fs.readFileSync(path.join(dirs.muxRoot, "config.json"), "utf8"));
+    expect(registry.defaultDockerImage).toBe(TEST_IMAGE);
+    expect(OriginalRegistrySchema.safeParse(registry).error).toBeUndefined();
+
+    // `mux run --runtime docker` makes its workspace from the settings' default.
+    fake.enqueue({ toolCalls: [{ name: "bash", args: { script: "test -e /.dockerenv && echo in-container" } }] }, { text: "Ran." });
+    const r = await run(["--runtime", "docker", "--workspace", "box7", "where am I"]);
+    expect(r.code, r.stderr).toBe(0);
+    expect((lastEvent(r.events, "tool-call-end")!.result as { output: string }).output).toBe("in-container\n");
+    const made = (JSON.parse((await mux(["workspace", "list", "--json"])).stdout) as { name: string; runtime: { image: string; container: string } }[]).find(
+      (w) => w.name === "box7",
+    );
+    expect(made?.runtime.image).toBe(TEST_IMAGE);
+    expect(containerState(made!.runtime.container)).toBe("running");
+    expect((await mux(["workspace", "delete", "box7", "--force"])).code).toBe(0);
+
+    // The project's docker.json wins over the settings: here an image this machine lacks.
+    const file = path.join(repo, ".mux", "docker.json");
+    const good = fs.readFileSync(file, "utf8");
+    fs.writeFileSync(file, `{ "image": "mux-test/project-image:9", "network": "none" }\n`);
+    try {
+      const fromProject = await mux(["workspace", "create", "box8", "--runtime", "docker"]);
+      expect(fromProject.code).toBe(1);
+      expect(fromProject.stderr).toContain("mux-test/project-image:9");
+      // An image named explicitly wins over both.
+      const ws = await create("box8");
+      expect(ws.runtime.image).toBe(TEST_IMAGE);
+      expect((await mux(["workspace", "delete", "box8", "--force"])).code).toBe(0);
+    } finally {
+      fs.writeFileSync(file, good);
+      const reset = JSON.parse(fs.readFileSync(path.join(dirs.muxRoot, "config.json"), "utf8"));
+      delete reset.defaultDockerImage;
+      fs.writeFileSync(path.join(dirs.muxRoot, "config.json"), JSON.stringify(reset, null, 2));
+    }
   });
 
   it("from the server's API: created, a terminal in the container that ends with it, deleted", { timeout: 180_000 }, async () => {

@@ -86,10 +86,23 @@ describe.skipIf(!dockerReady())("dev container workspaces (the official Dev Cont
     expect(refused.code).toBe(1);
     expect(refused.stderr).toContain("commit(s) on no other branch");
     expect(containerState(c)).toBe("running");
+
+    // A fork is a new worktree from the branch, in a dev container of its own.
+    const forked = await mux(["workspace", "fork", "dev1", "dev1-fork", "--json"]);
+    expect(forked.code, forked.stderr).toBe(0);
+    const fork = JSON.parse(forked.stdout) as { id: string; runtime: { type: string; path: string } };
+    made.push(fork.id);
+    expect(fork.runtime.type).toBe("devcontainer");
+    const fc = containerOf(fork.id);
+    expect(fc).not.toBe(c);
+    expect(inContainer(fc, "cd /workspaces/dev1-fork && cat made-inside.txt && git log --format=%s -1")).toBe("x\ninside\n");
     const deleted = await mux(["workspace", "delete", "dev1", "--force"]);
     expect(deleted.code, deleted.stderr).toBe(0);
     expect(containerState(c)).toBeNull();
     expect(fs.existsSync(ws.runtime.path)).toBe(false);
+    expect(containerState(fc)).toBe("running");
+    expect((await mux(["workspace", "delete", "dev1-fork", "--force"])).code).toBe(0);
+    expect(containerState(fc)).toBeNull();
   });
 
   it("a project without a dev container configuration is refused clearly, leaving nothing", { timeout: 60_000 }, async () => {

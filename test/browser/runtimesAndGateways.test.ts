@@ -90,10 +90,10 @@ describe.skipIf(!hasChromium)("browser: Coder AI Bridge and Docker workspaces", 
     // Another project without one: the choice goes, and the dialog falls back to a worktree.
     await page.getByTestId("new-workspace-project").selectOption(repo);
     await page.getByTestId("runtime-devcontainer").waitFor({ state: "detached" });
-    expect(await page.getByTestId("runtime-worktree").locator("input").isChecked()).toBe(true);
+    await poll(() => page.getByTestId("runtime-worktree").locator("input").isChecked()).toBe(true);
     // Neither the project nor Settings names a Docker image: the field says so.
     await page.getByTestId("runtime-docker").click();
-    expect(await page.getByTestId("new-workspace-docker-image").getAttribute("placeholder")).toContain("no default in .mux/docker.json or Settings");
+    await poll(() => page.getByTestId("new-workspace-docker-image").getAttribute("placeholder")).toContain("no default in .mux/docker.json or Settings");
     await page.keyboard.press("Escape");
     await dialog.waitFor({ state: "detached" });
 

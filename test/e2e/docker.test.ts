@@ -1,11 +1,11 @@
-import { type ChildProcess, execFileSync } from "node:child_process";
+import { type ChildProcess, execFileSync, spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { type FakeProvider, startFakeProvider } from "../fake-provider/index.js";
 import { containerState, dockerReady, inContainer, removeContainersOf, TEST_IMAGE } from "../helpers/docker.js";
 import { commitFile, gitIn, makeRepo } from "../helpers/git.js";
-import { lastEvent, runMux, tempDirs } from "../helpers/mux.js";
+import { lastEvent, MUX_BIN, runMux, tempDirs } from "../helpers/mux.js";
 import { OriginalRegistrySchema } from "../helpers/originalRegistry.js";
 import { waitFor } from "../helpers/processes.js";
 import { connect, startServer } from "../helpers/server.js";
@@ -177,6 +177,30 @@ describe.skipIf(!dockerReady())("Docker workspaces against a real Docker engine"
     }
     const list = await mux(["workspace", "list", "--json"]);
     expect((JSON.parse(list.stdout) as { name: string }[]).map((w) => w.name).filter((n) => n.startsWith("nope"))).toEqual([]);
+  });
+
+  // Needs root to run Mux as a user outside the docker group (the socket is root:docker 0660).
+  it.skipIf(process.getuid?.() !== 0)("says clearly when the user may not use Docker", { timeout: 60_000 }, () => {
+    const home = fs.mkdtempSync(path.join(dirs.base, "nobody-"));
+    fs.chmodSync(dirs.base, 0o755);
+    fs.chmodSync(home, 0o777);
+    const project = makeRepo(path.join(home, "app"));
+    const r = spawnSync("runuser", ["-u", "nobody", "--", process.execPath, MUX_BIN, "workspace", "create", "x", "--runtime", `docker ${TEST_IMAGE}`], {
+      cwd: project,
+      encoding: "utf8",
+      // The project is root's: git is told to read it anyway.
+      env: {
+        PATH: process.env.PATH,
+        HOME: home,
+        MUX_ROOT: path.join(home, "mux"),
+        GIT_CONFIG_COUNT: "1",
+        GIT_CONFIG_KEY_0: "safe.directory",
+        GIT_CONFIG_VALUE_0: "*",
+      },
+    });
+    expect(r.status).toBe(1);
+    expect(r.stderr).toContain("permission denied");
+    expect(r.stderr).toContain("(your user may not use Docker: add it to the docker group)");
   });
 
   it("plain docker: the image of the project's docker.json, else the default set in Settings; an explicit one wins", { timeout: 180_000 }, async () => {

@@ -70,7 +70,7 @@ export function NewWorkspaceDialog({ projectPath: initialProject }: { projectPat
   // A dev container is offered only by a project that has one.
   const offered = RUNTIMES.filter((r) => r.type !== "devcontainer" || options?.devcontainer);
   useEffect(() => {
-    if (runtime === "devcontainer" && options && !options.devcontainer) setRuntime("worktree");
+    if (runtime === "devcontainer" && !options?.devcontainer) setRuntime("worktree");
   }, [runtime, options]);
 
   const submit = async () => {

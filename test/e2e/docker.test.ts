@@ -179,6 +179,19 @@ describe.skipIf(!dockerReady())("Docker workspaces against a real Docker engine"
     expect((JSON.parse(list.stdout) as { name: string }[]).map((w) => w.name).filter((n) => n.startsWith("nope"))).toEqual([]);
   });
 
+  it("a container removed outside Mux is reported as such, and its workspace can still be deleted", { timeout: 120_000 }, async () => {
+    const ws = await create("box9");
+    execFileSync("docker", ["rm", "-f", ws.runtime.container]);
+    const diff = await mux(["workspace", "diff", "box9"]);
+    expect(diff.code).toBe(1);
+    expect(diff.stderr).toContain(`container ${ws.runtime.container} no longer exists (removed outside Mux?)`);
+    // Nothing is left in it to lose: no --force needed.
+    const deleted = await mux(["workspace", "delete", "box9"]);
+    expect(deleted.code, deleted.stderr).toBe(0);
+    const list = JSON.parse((await mux(["workspace", "list", "--json"])).stdout) as { name: string }[];
+    expect(list.map((w) => w.name)).not.toContain("box9");
+  });
+
   // Needs root to run Mux as a user outside the docker group (the socket is root:docker 0660).
   it.skipIf(process.getuid?.() !== 0)("says clearly when the user may not use Docker", { timeout: 60_000 }, () => {
     const home = fs.mkdtempSync(path.join(dirs.base, "nobody-"));

@@ -7,6 +7,7 @@ import { overlapContract } from "./overlap.js";
 import { landContract } from "./land.js";
 import { mcpContract } from "./mcp.js";
 import { reviewContract } from "./review.js";
+import { runtimesContract } from "./runtimes.js";
 import { terminalContract } from "./terminal.js";
 import {
   AnswerQuestionSchema,
@@ -114,6 +115,7 @@ export const contract = {
   review: reviewContract,
   terminal: terminalContract,
   editor: editorContract,
+  runtimes: runtimesContract,
   agents: agentsContract,
   mcp: mcpContract,
 };

@@ -2,7 +2,8 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { dockerRunOptions, readDockerConfig } from "./dockerConfig.js";
+import { dockerImageFor, dockerRunOptions, noDockerImageError, readDockerConfig } from "./dockerConfig.js";
+import { findDevcontainerConfig, projectRuntimes } from "./projectRuntimes.js";
 
 describe(".mux/docker.json", () => {
   let project: string;
@@ -51,5 +52,32 @@ describe(".mux/docker.json", () => {
     expect(() => readDockerConfig(project)).toThrow(/imagee/);
     write(`{ "image": "x", }}`);
     expect(() => readDockerConfig(project)).toThrow(`${file}:1:`);
+  });
+
+  it("the image: the one asked for, else the project's docker.json, else the settings' default", () => {
+    expect(dockerImageFor(project, undefined, undefined)).toBeNull();
+    expect(dockerImageFor(project, undefined, "debian:12")).toEqual({ image: "debian:12", from: "settings" });
+    write(`{ "image": "ghcr.io/acme/dev:1" }`);
+    expect(dockerImageFor(project, undefined, "debian:12")).toEqual({ image: "ghcr.io/acme/dev:1", from: "project" });
+    expect(dockerImageFor(project, "node:20", "debian:12")).toEqual({ image: "node:20", from: "explicit" });
+    const err = noDockerImageError(project, "box", "/home/me/.mux/config.json").message;
+    expect(err).toContain(`"image" in ${path.join(project, ".mux", "docker.json")}`);
+    expect(err).toContain("Settings → Runtimes (defaultDockerImage in /home/me/.mux/config.json)");
+    expect(err).toContain('--runtime "docker IMAGE"');
+  });
+
+  it("tells the new-workspace dialog what the project offers: its dev container, its default image, a broken docker.json", () => {
+    expect(projectRuntimes(project, undefined)).toEqual({ devcontainer: null, dockerImage: null, dockerConfigError: null });
+    expect(projectRuntimes(project, "debian:12").dockerImage).toEqual({ image: "debian:12", from: "settings" });
+    fs.writeFileSync(path.join(project, ".devcontainer.json"), "{}");
+    expect(findDevcontainerConfig(project)).toBe(".devcontainer.json");
+    fs.mkdirSync(path.join(project, ".devcontainer"));
+    fs.writeFileSync(path.join(project, ".devcontainer", "devcontainer.json"), "{}");
+    expect(findDevcontainerConfig(project)).toBe(".devcontainer/devcontainer.json");
+    write(`{ "memory": "lots" }`);
+    const r = projectRuntimes(project, "debian:12");
+    expect(r.devcontainer).toBe(".devcontainer/devcontainer.json");
+    expect(r.dockerImage).toBeNull();
+    expect(r.dockerConfigError).toContain("memory");
   });
 });

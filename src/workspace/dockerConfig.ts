@@ -61,3 +61,30 @@ export function dockerRunOptions(c: DockerProjectConfig): string[] {
     ...(c.mounts ?? []).flatMap((m) => ["-v", m]),
   ];
 }
+
+/** Where a Docker workspace's image comes from, first found first: the user's choice, the project's docker.json, the settings. */
+export type DockerImageSource = "explicit" | "project" | "settings";
+
+/**
+ * The image for a new Docker workspace of the project: the one asked for, else the project's
+ * docker.json `image`, else the app's default (`defaultDockerImage` in config.json). Null when
+ * none of them names one.
+ */
+export function dockerImageFor(
+  projectPath: string,
+  explicit: string | undefined,
+  settingsDefault: string | undefined,
+): { image: string; from: DockerImageSource } | null {
+  if (explicit) return { image: explicit, from: "explicit" };
+  const project = readDockerConfig(projectPath).image;
+  if (project) return { image: project, from: "project" };
+  return settingsDefault ? { image: settingsDefault, from: "settings" } : null;
+}
+
+/** The error for a Docker workspace without an image, naming every place one can be given. */
+export function noDockerImageError(projectPath: string, workspaceName: string | undefined, appConfigFile: string): ConfigError {
+  return new ConfigError(
+    `no image for the Docker workspace${workspaceName ? ` "${workspaceName}"` : ""}: use --runtime "docker IMAGE", set "image" in ${dockerConfigFile(projectPath)}, ` +
+      `or set a default Docker image in Settings → Runtimes (defaultDockerImage in ${appConfigFile})`,
+  );
+}

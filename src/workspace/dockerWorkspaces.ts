@@ -35,9 +35,8 @@ export class DockerWorkspaces implements RemoteWorkspaces {
   async create(ws: Workspace, project: Project): Promise<void> {
     const rt = dockerRuntimeOf(ws);
     const config = readDockerConfig(project.path);
-    const image = rt.image || config.image;
-    if (!image)
-      throw new ConfigError(`no image for Docker workspace "${ws.name}": use --runtime "docker IMAGE" or set "image" in ${project.path}/.mux/docker.json`);
+    // Chosen when the workspace was recorded (see dockerImageFor).
+    const image = rt.image;
     const container = rt.container || containerNameFor(project.path, ws.name);
     const run = await docker(
       [

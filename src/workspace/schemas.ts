@@ -55,6 +55,14 @@ export function localWorktree(runtime: RuntimeConfig): string | undefined {
   return runtime.type === "worktree" || runtime.type === "devcontainer" ? runtime.path : undefined;
 }
 
+/** A Docker image reference as `docker run` takes it (`node:20`, `ghcr.io/org/img@sha256:…`): no spaces, no leading dash. */
+export const DockerImageSchema = z
+  .string()
+  .trim()
+  .min(1)
+  .max(300)
+  .regex(/^[a-zA-Z0-9][^\s]*$/, "an image like node:20 or ghcr.io/org/image:tag");
+
 /** See editorLink.ts. */
 export const EditorSettingSchema: z.ZodType<EditorSetting> = z.union([
   z.enum(EDITOR_NAMES),
@@ -131,6 +139,8 @@ export const MuxConfigSchema = z
     workspaces: z.array(WorkspaceSchema).default([]),
     /** The editor "Open in editor" opens (see editorLink.ts); absent: VS Code. */
     editorLink: EditorSettingSchema.optional(),
+    /** The image of a Docker workspace when neither the user nor the project's .mux/docker.json names one (see dockerConfig.ts). */
+    defaultDockerImage: DockerImageSchema.optional(),
   })
   .loose();
 export type MuxConfig = z.infer<typeof MuxConfigSchema>;

@@ -11,6 +11,8 @@ import { ConfigStore, type Project, type Workspace } from "./config.js";
 import { type CoderWorkspaces, coderRuntimeFor, refuseSharedCoder } from "./coderWorkspaces.js";
 import type { PrepareOptions, RemoveOptions } from "./remoteWorkspaces.js";
 import { Devcontainers } from "./devcontainers.js";
+import { dockerImageFor, noDockerImageError } from "./dockerConfig.js";
+import { findDevcontainerConfig } from "./projectRuntimes.js";
 import { isRemote, localWorktree, type TaskStatus } from "./schemas.js";
 import { GitError, git, gitMaybe } from "./git.js";
 import type { StatusTarget } from "./gitStatus.js";
@@ -28,6 +30,7 @@ export type RuntimeChoice =
   | { type: "ssh"; host: string }
   /** A new Coder workspace from `template`, or the existing Coder workspace `workspace`. */
   | { type: "coder"; template?: string; workspace?: string }
+  /** No image: the project's .mux/docker.json names it, else the settings' default (see dockerImageFor). */
   | { type: "docker"; image?: string }
   /** The project's dev container; configPath relative to the project (.devcontainer/devcontainer.json by default). */
   | { type: "devcontainer"; configPath?: string };
@@ -238,6 +241,9 @@ export class WorkspaceService {
     const choice = input.runtime ?? { type: "worktree" };
     const base = input.base ?? (choice.type === "local" ? null : await detectTrunk(projectPath));
     const wanted = input.name === undefined ? undefined : await workspaceName(input.name, projectPath);
+    // A bad docker.json, or no image anywhere, is refused before anything is made.
+    const image = choice.type === "docker" ? dockerImageFor(projectPath, choice.image, this.store.read().defaultDockerImage)?.image : undefined;
+    if (choice.type === "docker" && !image) throw noDockerImageError(projectPath, wanted, this.store.file);
     // Reserve the name in the registry first, so concurrent creations cannot pick the same one.
     const ws = await this.store.update((config) => {
       const taken = new Set(config.workspaces.filter((w) => w.projectPath === projectPath).map((w) => w.name));
@@ -249,13 +255,16 @@ export class WorkspaceService {
           : choice.type === "worktree"
             ? ({ type: "worktree", path: this.worktreePath(project, name) } as const)
             : choice.type === "devcontainer"
-              ? ({ type: "devcontainer", path: this.worktreePath(project, name), configPath: choice.configPath ?? DEFAULT_DEVCONTAINER } as const)
+              ? ({
+                  type: "devcontainer",
+                  path: this.worktreePath(project, name),
+                  configPath: choice.configPath ?? findDevcontainerConfig(projectPath) ?? DEFAULT_DEVCONTAINER,
+                } as const)
               : choice.type === "ssh"
                 ? ({ type: "ssh", host: choice.host, path: "" } as const)
                 : choice.type === "coder"
                   ? coderRuntimeFor(choice, name, config.workspaces)
-                  : // The image may come from the project's docker.json, read when the container is made.
-                    ({ type: "docker", image: choice.image ?? "", container: containerNameFor(projectPath, name), path: DOCKER_WORKSPACE_PATH } as const);
+                  : ({ type: "docker", image: image!, container: containerNameFor(projectPath, name), path: DOCKER_WORKSPACE_PATH } as const);
       const created: Workspace = {
         // 10 hex digits, as the original Mux makes them (the two apps share ids and sessions/<id>/).
         id: randomBytes(5).toString("hex"),

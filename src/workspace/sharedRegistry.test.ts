@@ -233,6 +233,28 @@ describe("writing a registry the original Mux shares", () => {
     await service.updateSettings("0f1e2d3c4b", { webFetch: undefined });
     expect(recordsOf(onDisk()).get("0f1e2d3c4b")).not.toHaveProperty("webFetch");
   });
+
+  it("keeps the default Docker image at the top level beside the original's app settings, which stay as they were", async () => {
+    writeOriginalRegistry(root, fixture());
+    const before = onDisk();
+    const store = new ConfigStore(root);
+    await store.update((config) => {
+      config.defaultDockerImage = "ghcr.io/acme/dev:1";
+    });
+    const after = onDisk();
+    expect(after.defaultDockerImage).toBe("ghcr.io/acme/dev:1");
+    const { defaultDockerImage: _, ...rest } = after;
+    expect(rest).toEqual(before);
+    expect(OriginalRegistrySchema.safeParse(after).error).toBeUndefined();
+    expect(new ConfigStore(root).read().defaultDockerImage).toBe("ghcr.io/acme/dev:1");
+    await store.update((config) => {
+      config.defaultDockerImage = undefined;
+    });
+    expect(onDisk()).toEqual(before);
+    // A value this Mux cannot use (written by hand) is left alone, and read as no default.
+    fs.writeFileSync(path.join(root, "config.json"), JSON.stringify({ ...before, defaultDockerImage: "-rm me" }));
+    expect(new ConfigStore(root).read().defaultDockerImage).toBeUndefined();
+  });
 });
 
 describe("our own registry from before the shared format", () => {

@@ -1,11 +1,11 @@
-import { type ChildProcess, execFileSync } from "node:child_process";
+import { type ChildProcess, execFileSync, spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { type FakeProvider, startFakeProvider } from "../fake-provider/index.js";
 import { containerState, dockerReady, inContainer, removeContainersOf, TEST_IMAGE } from "../helpers/docker.js";
 import { commitFile, gitIn, makeRepo } from "../helpers/git.js";
-import { lastEvent, runMux, tempDirs } from "../helpers/mux.js";
+import { lastEvent, MUX_BIN, runMux, tempDirs } from "../helpers/mux.js";
 import { OriginalRegistrySchema } from "../helpers/originalRegistry.js";
 import { waitFor } from "../helpers/processes.js";
 import { connect, startServer } from "../helpers/server.js";
@@ -29,7 +29,7 @@ describe.skipIf(!dockerReady())("Docker workspaces against a real Docker engine"
     fs.writeFileSync(path.join(repo, ".mux", "init"), '#!/bin/bash\necho "init ran in $MUX_RUNTIME at $PWD" > /tmp/init-ran.txt\n', { mode: 0o755 });
     commitFile(repo, ".mux/init", fs.readFileSync(path.join(repo, ".mux", "init"), "utf8"));
     // Containers reach nothing: the agent's provider is called by Mux on this machine.
-    fs.writeFileSync(path.join(repo, ".mux", "docker.json"), `{ "network": "none", "memory": "512m", "pidsLimit": 256 }\n`);
+    fs.writeFileSync(path.join(repo, ".mux", "docker.json"), `{ "network": "none", "memory": "512m", "cpus": 1.5, "pidsLimit": 256 }\n`);
   }, 60_000);
   afterAll(async () => {
     await fake?.close();
@@ -56,7 +56,7 @@ describe.skipIf(!dockerReady())("Docker workspaces against a real Docker engine"
     expect(inContainer(c, "cat /src/README.md /src/.env; git -C /src branch --show-current")).toBe("# app\nTOKEN=local-only\nbox1\n");
     // docker.json's limits and network were applied.
     const limits = JSON.parse(execFileSync("docker", ["inspect", "-f", "{{json .HostConfig}}", c], { encoding: "utf8" }));
-    expect([limits.NetworkMode, limits.Memory, limits.PidsLimit]).toEqual(["none", 512 * 1024 * 1024, 256]);
+    expect([limits.NetworkMode, limits.Memory, limits.NanoCpus, limits.PidsLimit]).toEqual(["none", 512 * 1024 * 1024, 1.5e9, 256]);
 
     fake.enqueue(
       { toolCalls: [{ name: "bash", args: { script: 'pwd; echo "runtime=$MUX_RUNTIME"; test -e /.dockerenv && echo in-container' } }] },
@@ -152,7 +152,17 @@ describe.skipIf(!dockerReady())("Docker workspaces against a real Docker engine"
 
     const noImage = await mux(["workspace", "create", "nope2", "--runtime", "docker"]);
     expect(noImage.code).toBe(1);
-    expect(noImage.stderr).toContain(".mux/docker.json");
+    // Both places a default image can be set are named.
+    expect(noImage.stderr).toContain(path.join(repo, ".mux", "docker.json"));
+    expect(noImage.stderr).toContain(`Settings → Runtimes (defaultDockerImage in ${path.join(dirs.muxRoot, "config.json")})`);
+
+    // The engine is not running (a socket nobody answers on).
+    const down = await runMux(["workspace", "create", "nope4", "--runtime", `docker ${TEST_IMAGE}`], {
+      cwd: repo,
+      env: { ...env(), DOCKER_HOST: `unix://${path.join(dirs.base, "no-engine.sock")}` },
+    });
+    expect(down.code).toBe(1);
+    expect(down.stderr).toContain("is the Docker engine running?");
 
     const file = path.join(repo, ".mux", "docker.json");
     const good = fs.readFileSync(file, "utf8");
@@ -167,6 +177,97 @@ describe.skipIf(!dockerReady())("Docker workspaces against a real Docker engine"
     }
     const list = await mux(["workspace", "list", "--json"]);
     expect((JSON.parse(list.stdout) as { name: string }[]).map((w) => w.name).filter((n) => n.startsWith("nope"))).toEqual([]);
+  });
+
+  it("a container removed outside Mux is reported as such, and its workspace can still be deleted", { timeout: 120_000 }, async () => {
+    const ws = await create("box9");
+    execFileSync("docker", ["rm", "-f", ws.runtime.container]);
+    const diff = await mux(["workspace", "diff", "box9"]);
+    expect(diff.code).toBe(1);
+    expect(diff.stderr).toContain(`container ${ws.runtime.container} no longer exists (removed outside Mux?)`);
+    // Nothing is left in it to lose: no --force needed.
+    const deleted = await mux(["workspace", "delete", "box9"]);
+    expect(deleted.code, deleted.stderr).toBe(0);
+    const list = JSON.parse((await mux(["workspace", "list", "--json"])).stdout) as { name: string }[];
+    expect(list.map((w) => w.name)).not.toContain("box9");
+  });
+
+  // Needs root to run Mux as a user outside the docker group (the socket is root:docker 0660).
+  it.skipIf(process.getuid?.() !== 0)("says clearly when the user may not use Docker", { timeout: 60_000 }, () => {
+    const home = fs.mkdtempSync(path.join(dirs.base, "nobody-"));
+    fs.chmodSync(dirs.base, 0o755);
+    fs.chmodSync(home, 0o777);
+    const project = makeRepo(path.join(home, "app"));
+    const r = spawnSync("runuser", ["-u", "nobody", "--", process.execPath, MUX_BIN, "workspace", "create", "x", "--runtime", `docker ${TEST_IMAGE}`], {
+      cwd: project,
+      encoding: "utf8",
+      // The project is root's: git is told to read it anyway.
+      env: {
+        PATH: process.env.PATH,
+        HOME: home,
+        MUX_ROOT: path.join(home, "mux"),
+        GIT_CONFIG_COUNT: "1",
+        GIT_CONFIG_KEY_0: "safe.directory",
+        GIT_CONFIG_VALUE_0: "*",
+      },
+    });
+    expect(r.status).toBe(1);
+    expect(r.stderr).toContain("permission denied");
+    expect(r.stderr).toContain("(your user may not use Docker: add it to the docker group)");
+  });
+
+  it("plain docker: the image of the project's docker.json, else the default set in Settings; an explicit one wins", { timeout: 180_000 }, async () => {
+    // Set as the web app's Settings → Runtimes does, through the server.
+    const server = await startServer({ muxRoot: dirs.muxRoot });
+    const conn = await connect(server);
+    try {
+      expect(await conn.api.runtimes.defaults()).toEqual({ dockerImage: null });
+      expect((await conn.api.runtimes.forProject({ path: repo })).dockerImage).toBeNull();
+      expect(await conn.api.runtimes.setDefaults({ dockerImage: TEST_IMAGE })).toEqual({ dockerImage: TEST_IMAGE });
+      expect(await conn.api.runtimes.forProject({ path: repo })).toEqual({
+        devcontainer: null,
+        dockerImage: { image: TEST_IMAGE, from: "settings" },
+        dockerConfigError: null,
+      });
+      await expect(conn.api.runtimes.setDefaults({ dockerImage: "--privileged" })).rejects.toThrow();
+    } finally {
+      conn.close();
+      await server.stop();
+    }
+    const registry = JSON.parse(fs.readFileSync(path.join(dirs.muxRoot, "config.json"), "utf8"));
+    expect(registry.defaultDockerImage).toBe(TEST_IMAGE);
+    expect(OriginalRegistrySchema.safeParse(registry).error).toBeUndefined();
+
+    // `mux run --runtime docker` makes its workspace from the settings' default.
+    fake.enqueue({ toolCalls: [{ name: "bash", args: { script: "test -e /.dockerenv && echo in-container" } }] }, { text: "Ran." });
+    const r = await run(["--runtime", "docker", "--workspace", "box7", "where am I"]);
+    expect(r.code, r.stderr).toBe(0);
+    expect((lastEvent(r.events, "tool-call-end")!.result as { output: string }).output).toBe("in-container\n");
+    const made = (JSON.parse((await mux(["workspace", "list", "--json"])).stdout) as { name: string; runtime: { image: string; container: string } }[]).find(
+      (w) => w.name === "box7",
+    );
+    expect(made?.runtime.image).toBe(TEST_IMAGE);
+    expect(containerState(made!.runtime.container)).toBe("running");
+    expect((await mux(["workspace", "delete", "box7", "--force"])).code).toBe(0);
+
+    // The project's docker.json wins over the settings: here an image this machine lacks.
+    const file = path.join(repo, ".mux", "docker.json");
+    const good = fs.readFileSync(file, "utf8");
+    fs.writeFileSync(file, `{ "image": "mux-test/project-image:9", "network": "none" }\n`);
+    try {
+      const fromProject = await mux(["workspace", "create", "box8", "--runtime", "docker"]);
+      expect(fromProject.code).toBe(1);
+      expect(fromProject.stderr).toContain("mux-test/project-image:9");
+      // An image named explicitly wins over both.
+      const ws = await create("box8");
+      expect(ws.runtime.image).toBe(TEST_IMAGE);
+      expect((await mux(["workspace", "delete", "box8", "--force"])).code).toBe(0);
+    } finally {
+      fs.writeFileSync(file, good);
+      const reset = JSON.parse(fs.readFileSync(path.join(dirs.muxRoot, "config.json"), "utf8"));
+      delete reset.defaultDockerImage;
+      fs.writeFileSync(path.join(dirs.muxRoot, "config.json"), JSON.stringify(reset, null, 2));
+    }
   });
 
   it("from the server's API: created, a terminal in the container that ends with it, deleted", { timeout: 180_000 }, async () => {

@@ -1,6 +1,6 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { EditorSettingSchema, type MuxConfig, type Project, TaskStatusSchema, type Workspace } from "../schemas.js";
+import { DockerImageSchema, EditorSettingSchema, type MuxConfig, type Project, TaskStatusSchema, type Workspace } from "../schemas.js";
 import { settingsFromRaw } from "./aiSettings.js";
 import { isObject, type RawProject, type RawRegistry, type RawWorkspace, RegistryFormatError, stripTrailingSlashes } from "./raw.js";
 import { runtimeFromRaw } from "./runtimeConfig.js";
@@ -23,6 +23,8 @@ export function decodeRegistry(doc: RawRegistry, muxRoot: string): Decoded {
   // Ours, at the top level (the original carries keys it does not know); a value we cannot use is left alone.
   const editor = EditorSettingSchema.safeParse(doc.editorLink);
   if (editor.success) decoded.config.editorLink = editor.data;
+  const image = DockerImageSchema.safeParse(doc.defaultDockerImage);
+  if (image.success) decoded.config.defaultDockerImage = image.data;
   if (doc.projects === undefined) return decoded;
   if (!Array.isArray(doc.projects)) throw new RegistryFormatError("projects", "expected a list of projects");
   doc.projects.forEach((entry: unknown, i) => {

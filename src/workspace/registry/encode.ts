@@ -14,6 +14,7 @@ import { rawPathFor, runtimeConfigFor } from "./runtimeConfig.js";
 export function encodeRegistry(doc: RawRegistry, decoded: Decoded, after: MuxConfig): RawRegistry {
   const before = decoded.config;
   if (before.editorLink !== after.editorLink) setOrDelete(doc, "editorLink", after.editorLink);
+  if (before.defaultDockerImage !== after.defaultDockerImage) setOrDelete(doc, "defaultDockerImage", after.defaultDockerImage);
   const projects = new Map(decoded.projects);
   const list = (doc.projects ??= []);
 

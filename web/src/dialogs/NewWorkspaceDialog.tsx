@@ -1,4 +1,5 @@
 import { useEffect, useRef, useState } from "react";
+import type { ProjectRuntimes } from "../../../src/api/runtimes";
 import { call } from "../api/client";
 import { errorMessage } from "../state/errors";
 import { lastChoice } from "../state/lastChoice";
@@ -27,8 +28,10 @@ export function NewWorkspaceDialog({ projectPath: initialProject }: { projectPat
   const nameEdited = useRef(false);
   const [runtime, setRuntime] = useState<RuntimeType>("worktree");
   const [host, setHost] = useState("");
-  // Empty: the image named in the project's .mux/docker.json.
+  // Empty: the project's default image (its .mux/docker.json's, else Settings → Runtimes').
   const [image, setImage] = useState("");
+  // The dev container and default image the chosen project offers (null while asked).
+  const [options, setOptions] = useState<ProjectRuntimes | null>(null);
   const [coder, setCoder] = useState<CoderPick>({ template: "" });
   const [branches, setBranches] = useState<{ trunk: string; branches: string[] } | null>(null);
   const [base, setBase] = useState("");
@@ -44,6 +47,10 @@ export function NewWorkspaceDialog({ projectPath: initialProject }: { projectPat
     if (!project) return;
     let live = true;
     setBranches(null);
+    setOptions(null);
+    call((api) => api.runtimes.forProject({ path: project }))
+      .then((r) => live && setOptions(r))
+      .catch(() => {});
     call((api) => api.workspaces.suggestName({ projectPath: project }))
       .then((r) => live && !nameEdited.current && setName(r.name))
       .catch(() => {});
@@ -60,10 +67,19 @@ export function NewWorkspaceDialog({ projectPath: initialProject }: { projectPat
     // Re-suggest only when the project changes.
   }, [project]);
 
+  // A dev container is offered only by a project that has one.
+  const offered = RUNTIMES.filter((r) => r.type !== "devcontainer" || options?.devcontainer);
+  useEffect(() => {
+    if (runtime === "devcontainer" && !options?.devcontainer) setRuntime("worktree");
+  }, [runtime, options]);
+
   const submit = async () => {
     if (!project) return setError("Choose a project first.");
     if (runtime === "ssh" && !host.trim()) return setError("Enter the SSH host.");
     if (runtime === "coder" && !(coder.template?.trim() || coder.workspace)) return setError("Enter a Coder template, or pick a Coder workspace.");
+    if (runtime === "docker" && !image.trim() && options && !options.dockerImage && !options.dockerConfigError) {
+      return setError("Enter an image: neither the project's .mux/docker.json nor Settings → Runtimes names a default one.");
+    }
     setBusy(true);
     setError(null);
     const choice: RuntimeChoice =
@@ -71,11 +87,13 @@ export function NewWorkspaceDialog({ projectPath: initialProject }: { projectPat
         ? { type: "ssh", host: host.trim() }
         : runtime === "docker"
           ? { type: "docker", image: image.trim() || undefined }
-          : runtime === "coder"
-            ? coder.workspace
-              ? { type: "coder", workspace: coder.workspace }
-              : { type: "coder", template: coder.template?.trim() }
-            : { type: runtime };
+          : runtime === "devcontainer"
+            ? { type: "devcontainer", configPath: options?.devcontainer ?? undefined }
+            : runtime === "coder"
+              ? coder.workspace
+                ? { type: "coder", workspace: coder.workspace }
+                : { type: "coder", template: coder.template?.trim() }
+              : { type: runtime };
     try {
       const ws = await call((api) =>
         api.workspaces.create({
@@ -156,7 +174,7 @@ export function NewWorkspaceDialog({ projectPath: initialProject }: { projectPat
         <fieldset>
           <legend className="label">Runtime</legend>
           <div className="grid grid-cols-2 gap-1.5 sm:grid-cols-3" role="radiogroup">
-            {RUNTIMES.map((r) => (
+            {offered.map((r) => (
               <label
                 key={r.type}
                 title={r.hint}
@@ -197,12 +215,29 @@ export function NewWorkspaceDialog({ projectPath: initialProject }: { projectPat
               className="input font-mono"
               data-testid="new-workspace-docker-image"
               value={image}
-              placeholder="node:20 (empty: the image in .mux/docker.json)"
+              placeholder={
+                options?.dockerImage
+                  ? `empty: ${options.dockerImage.image} (${options.dockerImage.from === "project" ? "from .mux/docker.json" : "the default in Settings"})`
+                  : options
+                    ? "e.g. node:20 (no default in .mux/docker.json or Settings)"
+                    : "e.g. node:20"
+              }
               autoComplete="off"
               spellCheck={false}
               onChange={(e) => setImage(e.target.value)}
             />
+            {options?.dockerConfigError && (
+              <p className="mt-1 text-[12px] text-warn" data-testid="new-workspace-docker-config-error">
+                {options.dockerConfigError}
+              </p>
+            )}
           </div>
+        )}
+        {runtime === "devcontainer" && options?.devcontainer && (
+          <p className="text-[12px] text-muted" data-testid="new-workspace-devcontainer">
+            A new worktree, opened in the container <span className="font-mono">{options.devcontainer}</span> describes (built by the Dev Containers CLI the
+            first time; its postCreateCommand runs there).
+          </p>
         )}
         {runtime === "coder" && <CoderFields value={coder} onChange={setCoder} />}
         {runtime !== "local" ? (

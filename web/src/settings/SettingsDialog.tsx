@@ -11,14 +11,16 @@ import { ProviderCard } from "./ProviderCard";
 import { SignOutEverywhere } from "./SignOutEverywhere";
 import { EditorSettings } from "../editor/EditorSettings";
 import { McpSettings } from "./McpSettings";
+import { RuntimeSettings } from "./RuntimeSettings";
 
-type Tab = "providers" | "mcp";
+type Tab = "providers" | "mcp" | "runtimes";
 const TABS: { id: Tab; label: string }[] = [
   { id: "providers", label: "Providers" },
   { id: "mcp", label: "MCP" },
+  { id: "runtimes", label: "Runtimes" },
 ];
 
-/** Settings: providers (keys, base URLs and wire formats, with where each value comes from) and MCP servers. */
+/** Settings: providers (keys, base URLs and wire formats, with where each value comes from), MCP servers and runtime defaults. */
 export function SettingsDialog() {
   const [tab, setTab] = useState<Tab>("providers");
   const selectedId = useStore(uiStore, (s) => s.selectedId);
@@ -100,6 +102,11 @@ export function SettingsDialog() {
           </button>
         ))}
       </div>
+      {tab === "runtimes" && (
+        <div className="min-h-0 flex-1 overflow-y-auto px-4 py-3" role="tabpanel" aria-label="Runtimes">
+          <RuntimeSettings />
+        </div>
+      )}
       {tab === "mcp" && (
         <div className="min-h-0 flex-1 overflow-y-auto px-4 py-3" role="tabpanel" aria-label="MCP">
           <McpSettings workspaceId={selectedId} />

@@ -10,6 +10,8 @@ import { OriginalRegistrySchema } from "../helpers/originalRegistry.js";
 import { waitFor } from "../helpers/processes.js";
 import { connect, startServer } from "../helpers/server.js";
 import { attachTerminal } from "../helpers/terminal.js";
+import { commitScript, reportTitled, scripted } from "../helpers/subagentScript.js";
+import { ConfigStore } from "../../src/workspace/config.js";
 
 const KEY = "sk-ant-docker-test-0123456789abcdef";
 
@@ -127,6 +129,37 @@ describe.skipIf(!dockerReady())("Docker workspaces against a real Docker engine"
     expect(containerState(c)).toBeNull();
     expect(gitIn(repo, "for-each-ref", "refs/mux/docker/box2")).toBe("");
     expect((await mux(["workspace", "delete", "box2-fork", "--force"])).code).toBe(0);
+  });
+
+  it("a helper of a Docker workspace works in a container of its own; its commit applies to the parent's", { timeout: 240_000 }, async () => {
+    const lead = await create("lead");
+    fake.setResponder(
+      scripted({
+        "PARENT-BOX": (c) => {
+          if (c.results.length === 0) return { toolCalls: [{ name: "task", args: { title: "Box notes", prompt: "CHILD-BOX: write notes.txt" } }] };
+          if (c.results.length === 1) return { toolCalls: [{ name: "task_apply_git_patch", args: { task_id: reportTitled(c, "Box notes")?.taskId } }] };
+          return { text: "applied" };
+        },
+        "CHILD-BOX": (c) =>
+          c.results.length === 0
+            ? { toolCalls: [{ name: "bash", args: { script: `echo "runtime=$MUX_RUNTIME" && ${commitScript("notes.txt", "from the helper")}` } }] }
+            : { text: "wrote notes.txt" },
+      }),
+    );
+    const r = await run(["--workspace", "lead", "PARENT-BOX: take notes"]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(lastEvent(r.events, "run-complete")).toMatchObject({ status: "completed", text: "applied" });
+    const child = new ConfigStore(dirs.muxRoot).read().workspaces.find((w) => w.parentWorkspaceId === lead.id)!;
+    const box = child.runtime as { type: string; image: string; container: string };
+    expect(box).toMatchObject({ type: "docker", image: TEST_IMAGE });
+    expect(box.container).not.toBe(lead.runtime.container);
+    const childBash = r.events.find((e) => e.type === "child-event" && e.event.type === "tool-call-end" && e.event.toolName === "bash");
+    expect(JSON.stringify(childBash)).toContain("runtime=docker");
+    expect(inContainer(box.container, "git -C /src log --format=%s -1")).toBe("add notes.txt\n");
+    // Applied in the parent's container, not on the host.
+    expect(inContainer(lead.runtime.container, "cat /src/notes.txt")).toBe("from the helper\n");
+    expect(fs.existsSync(path.join(repo, "notes.txt"))).toBe(false);
+    for (const name of [child.name, "lead"]) expect((await mux(["workspace", "delete", name, "--force"])).code).toBe(0);
   });
 
   it("records Docker workspaces as the original Mux does, and refuses a rename", { timeout: 120_000 }, async () => {

@@ -168,7 +168,7 @@ describe.skipIf(!hasSshd)("Coder workspaces through a stand-in coder CLI and a r
     expect(gone.stderr).toContain('there is no Coder workspace "not-there"');
   });
 
-  it("through the server: created from the web app's API with its status and a terminal, reattached after a restart, deleted with its Coder workspace", {
+  it("through the server: created from the web app's API with its status, review and a terminal, reattached after a restart, deleted with its Coder workspace", {
     timeout: 180_000,
   }, async () => {
     let server = await startServer({ muxRoot: dirs.muxRoot, env: env() });
@@ -184,6 +184,8 @@ describe.skipIf(!hasSshd)("Coder workspaces through a stand-in coder CLI and a r
       expect(listed.workspaces).toContainEqual({ name: "mux-web1", template: "docker-dev", status: "running" });
       fs.writeFileSync(path.join(remoteDir("web1"), "draft.txt"), "x\n");
       expect(await c.api.workspaces.gitStatus({ workspaceId: id, refresh: true })).toMatchObject({ branch: "web1", dirtyFiles: 1 });
+      // The review reads the remote worktree's git through the same route.
+      expect((await c.api.review.summary({ workspaceId: id })).files.map((f) => [f.path, f.status])).toEqual([["draft.txt", "added"]]);
       // A terminal: a login shell in the remote worktree, through the same coder ssh route.
       const t = await c.api.terminal.create({ workspaceId: id, cols: 100, rows: 30 });
       const term = await attachTerminal(server, t.id);

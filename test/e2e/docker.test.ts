@@ -303,13 +303,25 @@ describe.skipIf(!dockerReady())("Docker workspaces against a real Docker engine"
     }
   });
 
-  it("from the server's API: created, a terminal in the container that ends with it, deleted", { timeout: 180_000 }, async () => {
+  it("from the server's API: created, its changes in the review, a terminal in the container that ends with it, deleted", { timeout: 180_000 }, async () => {
     const server = await startServer({ muxRoot: dirs.muxRoot });
     const conn = await connect(server);
     try {
       const ws = await conn.api.workspaces.create({ projectPath: repo, name: "box5", runtime: { type: "docker", image: TEST_IMAGE } });
       expect(ws.runtime).toMatchObject({ type: "docker", image: TEST_IMAGE, path: "/src" });
       const container = (ws.runtime as { container: string }).container;
+      // The review reads the container's git: a commit on the branch and an untracked file.
+      inContainer(
+        container,
+        "cd /src && echo hi > committed.txt && git add . && git -c user.name=a -c user.email=a@x commit -qm c && echo new > untracked.txt",
+      );
+      const summary = await conn.api.review.summary({ workspaceId: ws.id });
+      expect(summary.files.map((f) => [f.path, f.status])).toEqual([
+        ["committed.txt", "added"],
+        ["untracked.txt", "added"],
+      ]);
+      const page = await conn.api.review.files({ workspaceId: ws.id, paths: ["committed.txt"], version: summary.version });
+      expect(JSON.stringify(page.files[0].hunks)).toContain("hi");
       const t = await conn.api.terminal.create({ workspaceId: ws.id, cols: 100, rows: 30 });
       const term = await attachTerminal(server, t.id);
       term.send('echo "cwd=$(pwd) rt=$MUX_RUNTIME term=$TERM sh=$$"\r');

@@ -170,19 +170,20 @@ export async function measureEchoUnderStreams(
   const conn = await connect({ url: server.url, token: TOKEN } as Parameters<typeof connect>[0]);
   const streaming = new Set<string>();
   try {
-    const feeds = await Promise.all(
-      streamers.map(async (w) => {
-        const feed = await conn.api.chat.subscribe({ workspaceId: w.id });
-        void (async () => {
-          for await (const item of feed) {
-            if (item.type !== "event") continue;
-            if (item.event.type === "text-delta") streaming.add(w.id);
-            if (item.event.type === "stream-end" || item.event.type === "stream-abort" || item.event.type === "error") streaming.delete(w.id);
-          }
-        })().catch(() => {});
-        return feed;
-      }),
-    );
+    // Which agents stream, from the sidebar's feed (its activity states): following their 20
+    // chats instead made the server send every delta once more, a load the bench added itself.
+    const ids = new Set(streamers.map((w) => w.id));
+    const feed = await conn.api.workspaces.subscribe();
+    void (async () => {
+      for await (const e of feed) {
+        const list = e.type === "snapshot" ? e.workspaces : e.type === "workspace" ? [e.workspace] : [];
+        for (const w of list) {
+          if (!ids.has(w.id)) continue;
+          if (w.activity.state === "streaming") streaming.add(w.id);
+          else streaming.delete(w.id);
+        }
+      }
+    })().catch(() => {});
     await Promise.all(streamers.map((w) => conn.api.chat.send({ workspaceId: w.id, text: `stream for ${w.name}`, model: "sonnet" })));
     const until = wallNow() + 20_000;
     while (streaming.size < streamers.length && wallNow() < until) await new Promise((r) => setTimeout(r, 50));
@@ -201,7 +202,7 @@ export async function measureEchoUnderStreams(
     const arrived = (await page.evaluate(() => (window as any).__echoArrived)) as number[];
     await page.keyboard.press("Control+c");
     await typeUntil(page, "stty sane; echo back-$((3+4))", "back-7", 30_000, 2_000);
-    for (const f of feeds) await f.return?.();
+    await feed.return?.();
     return {
       keys: echo.length,
       lost,

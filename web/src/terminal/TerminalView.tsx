@@ -153,7 +153,8 @@ export function TerminalView({
       data-terminal-id={terminalId}
       data-status={status}
     >
-      <div ref={box} className="min-h-0 min-w-0 flex-1 bg-[#0b0d10] p-1" data-mux-terminal="" />
+      {/* Contained: redrawing the rows (every frame during a flood) lays out and paints only this box. */}
+      <div ref={box} className="min-h-0 min-w-0 flex-1 bg-[#0b0d10] p-1 [contain:strict]" data-mux-terminal="" />
       {touch && active && (
         <ExtraKeys
           ctrl={ctrl}

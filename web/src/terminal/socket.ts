@@ -1,5 +1,13 @@
 import { TERMINAL_CLOSED_CODE, type TerminalClientFrame, type TerminalServerFrame } from "../../../src/api/terminal";
 
+/**
+ * Acknowledgements are coalesced: one once this many bytes are drawn since the last, else one
+ * shortly after the output stops. Below the server's low-water mark (64 KB, src/terminal/terminal.ts),
+ * so a flood never waits on an acknowledgement held back here.
+ */
+const ACK_BYTES = 32 * 1024;
+const ACK_DELAY_MS = 15;
+
 export type TerminalSocketStatus = "connecting" | "open" | "reconnecting" | "closed";
 
 export interface TerminalSocketHandlers {
@@ -23,6 +31,10 @@ export class TerminalSocket {
   private retries = 0;
   private disposed = false;
   private timer: ReturnType<typeof setTimeout> | undefined;
+  /** Drawn up to here; acknowledged up to `acked` (a timer sends the rest). */
+  private drawnTo = 0;
+  private acked = 0;
+  private ackTimer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(
     private readonly terminalId: string,
@@ -46,7 +58,7 @@ export class TerminalSocket {
       const data = new Uint8Array(e.data as ArrayBuffer);
       const end = (this.offset ?? 0) + data.length;
       this.offset = end;
-      this.on.output(data, () => this.send({ type: "ack", offset: end }));
+      this.on.output(data, () => this.drawn(end));
     });
     socket.addEventListener("close", (e) => {
       if (this.socket !== socket || this.disposed) return;
@@ -62,7 +74,7 @@ export class TerminalSocket {
       case "attached": {
         this.retries = 0;
         if (frame.reset) this.on.reset();
-        this.offset = frame.offset;
+        this.offset = this.drawnTo = this.acked = frame.offset;
         this.on.status("open");
         const { cols, rows } = this.size();
         this.resize(cols, rows);
@@ -74,6 +86,21 @@ export class TerminalSocket {
       default:
         frame satisfies never;
     }
+  }
+
+  private drawn(end: number) {
+    if (end <= this.drawnTo) return;
+    this.drawnTo = end;
+    if (end - this.acked >= ACK_BYTES) this.ack();
+    else this.ackTimer ??= setTimeout(() => this.ack(), ACK_DELAY_MS);
+  }
+
+  private ack() {
+    clearTimeout(this.ackTimer);
+    this.ackTimer = undefined;
+    if (this.drawnTo <= this.acked) return;
+    this.acked = this.drawnTo;
+    this.send({ type: "ack", offset: this.acked });
   }
 
   private send(frame: TerminalClientFrame) {
@@ -91,6 +118,7 @@ export class TerminalSocket {
   dispose() {
     this.disposed = true;
     clearTimeout(this.timer);
+    clearTimeout(this.ackTimer);
     this.socket?.close();
   }
 }

@@ -27,19 +27,21 @@ async function readOptional(read: () => Promise<Buffer | string>): Promise<strin
 
 /** User-level, then project-level, then local (untracked) instructions, in that order. */
 export async function loadInstructions(runtime: Runtime, muxRoot: string): Promise<{ source: string; text: string }[]> {
-  const found: { source: string; text: string }[] = [];
   const userFile = path.join(muxRoot, "AGENTS.md");
-  const user = await readOptional(() => fs.readFile(userFile));
+  const groups = [["AGENTS.md", "CLAUDE.md"], ["AGENTS.local.md"]].map((names) => names.map((name) => path.posix.join(runtime.root, name)));
+  // Read all at once (most are missing): the first request waits for these, one round trip instead of four.
+  const [user, ...texts] = await Promise.all([
+    readOptional(() => fs.readFile(userFile)),
+    ...groups.flat().map((file) => readOptional(() => runtime.readFile(file))),
+  ]);
+  const found: { source: string; text: string }[] = [];
   if (user) found.push({ source: userFile, text: user });
-  for (const names of [["AGENTS.md", "CLAUDE.md"], ["AGENTS.local.md"]]) {
-    for (const name of names) {
-      const file = path.posix.join(runtime.root, name);
-      const text = await readOptional(() => runtime.readFile(file));
-      if (text) {
-        found.push({ source: file, text });
-        break;
-      }
-    }
+  let i = 0;
+  for (const files of groups) {
+    // The first file of a group that has text, as before (CLAUDE.md only without AGENTS.md).
+    const hit = files.map((source, j) => ({ source, text: texts[i + j] })).find((f) => f.text);
+    if (hit?.text) found.push({ source: hit.source, text: hit.text });
+    i += files.length;
   }
   return found;
 }

@@ -18,7 +18,7 @@ import { formatBytes, IMAGE_TARGET_EDGE, MAX_IMAGE_BYTES } from "../providers/im
 import { ChatTurnFailure, type ChatTurnEnd, failureKind, runChatTurn } from "../session/chatSession.js";
 import { parseSlashCommand } from "../session/slashCommands.js";
 import { needsWorkspaceMessage, type WorkspaceCommands } from "../session/slashRun.js";
-import { runtimeChoiceOf } from "../workspace/service.js";
+import { runtimeChoiceOf } from "../workspace/runtimeChoice.js";
 import type { Workspace } from "../workspace/config.js";
 import { runInitHook } from "../workspace/initHook.js";
 import { planFilePath } from "../workspace/planFile.js";

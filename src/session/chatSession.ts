@@ -19,7 +19,6 @@ import type { ToolOptions } from "../tools/registry.js";
 import type { Subagents } from "../tools/types.js";
 import { GitError } from "../workspace/git.js";
 import { readInitStatus, waitForInitHook } from "../workspace/initHook.js";
-import { loadAgentCatalog } from "../agents/discover.js";
 import { type ResolvedAgent, resolveAgent } from "../agents/resolve.js";
 import { subagentCosts } from "./costs.js";
 import { ChatTurnFailure } from "./errors.js";
@@ -140,7 +139,9 @@ function initGate(input: ChatTurnInput): (() => Promise<void>) | undefined {
  * file that cannot be read is a config error naming it when it is the one asked for; other
  * broken files are only warned about.
  */
-function agentNamed(id: string, input: ChatTurnInput): ResolvedAgent {
+async function agentNamed(id: string, input: ChatTurnInput): Promise<ResolvedAgent> {
+  // Loaded on use: agent files need the YAML parser, which a run without --agent does without.
+  const { loadAgentCatalog } = await import("../agents/discover.js");
   const catalog = loadAgentCatalog({ muxRoot: muxRoot(input.env), projectDir: input.projectDir });
   const broken = catalog.problems.find((p) => path.basename(p.file) === `${id}.md`);
   if (broken) throw new ChatTurnFailure("config", broken.message);
@@ -228,7 +229,7 @@ async function turn(input: ChatTurnInput): Promise<ChatTurnEnd> {
       ]);
     let agent: ResolvedAgent | undefined;
     try {
-      agent = input.agent ? agentNamed(input.agent, input) : undefined;
+      agent = input.agent ? await agentNamed(input.agent, input) : undefined;
     } catch (err) {
       return fail("config", errorText(err));
     }

@@ -1,5 +1,4 @@
 import type { ThinkingLevel } from "../agent/events.js";
-import { loadAgentCatalog } from "../agents/discover.js";
 import { muxRoot } from "../config/paths.js";
 import { ConfigError } from "../config/errors.js";
 import { SessionBusyError, SessionLock } from "../history/sessionLock.js";
@@ -8,7 +7,7 @@ import { type Subagents, type TaskApplyResult, ToolError, type TaskReport, type 
 import type { Workspace } from "../workspace/config.js";
 import { MAX_NAME_LENGTH, normalizeName } from "../workspace/names.js";
 import type { CreateWorkspaceInput, RuntimeChoice, WorkspaceService } from "../workspace/service.js";
-import { runtimeChoiceOf } from "../workspace/service.js";
+import { runtimeChoiceOf } from "../workspace/runtimeChoice.js";
 import type { ChatTurnEnd, ChatTurnInput } from "./chatSession.js";
 
 /** A workspace the user started is at depth 0; its children at 1 may start children; those at 2 may not. */
@@ -128,7 +127,7 @@ class TaskLauncher implements Subagents {
 
   async run(request: TaskRequest, { signal, budgetUsd }: { toolCallId: string; signal: AbortSignal; budgetUsd?: number }): Promise<TaskReport> {
     const agentId = request.agentId ?? "exec";
-    this.checkRunnable(agentId);
+    await this.checkRunnable(agentId);
     return this.slots.use(signal, async () => {
       const child = await this.createChild(request, agentId);
       let end: ChatTurnEnd;
@@ -144,7 +143,9 @@ class TaskLauncher implements Subagents {
   }
 
   /** Built-in exec and plan, or a custom agent whose file says it may run as a sub-agent (`subagent.runnable`). */
-  private checkRunnable(agentId: string): void {
+  private async checkRunnable(agentId: string): Promise<void> {
+    // Loaded on use: agent files need the YAML parser, which a run without agents does without.
+    const { loadAgentCatalog } = await import("../agents/discover.js");
     const catalog = loadAgentCatalog({ muxRoot: muxRoot(this.deps.env), projectDir: this.parent.projectPath });
     const def = catalog.definitions.find((d) => d.id === agentId);
     const runnable = (d: (typeof catalog.definitions)[number]) => !d.front.ui?.disabled && (d.scope === "built-in" || d.front.subagent?.runnable === true);

@@ -52,14 +52,20 @@ function LiveMessage({ live, fallback }: { live: Store<ChatMessage | null>; fall
   const shown = message?.id === fallback.id ? message : fallback;
   useLayoutEffect(() => appender.committed(shown), [appender, shown]);
   useLayoutEffect(() => {
-    const update = () => {
+    const update = (force = false) => {
       const next = live.get();
-      if (next && appender.append(ref.current, next)) return;
+      if (!force && next && appender.append(ref.current, next)) return;
       appender.restore();
       setMessage(next);
     };
     update();
-    return live.subscribe(update);
+    const observer = new MutationObserver(() => appender.lost() && update(true));
+    if (ref.current) observer.observe(ref.current, { childList: true, subtree: true });
+    const unsubscribe = live.subscribe(update);
+    return () => {
+      observer.disconnect();
+      unsubscribe();
+    };
   }, [live, appender]);
   return (
     <div ref={ref} className="contents">

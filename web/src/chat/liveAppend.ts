@@ -68,6 +68,8 @@ export interface LiveAppender {
   append(root: Element | null, next: ChatMessage): boolean;
   /** Puts back what React wrote; nothing is appended until the next commit. */
   restore(): void;
+  /** The text appended to is no longer on the page (a part of the message rendered on its own, e.g. highlighted code): render it. */
+  lost(): boolean;
 }
 
 export function createLiveAppender(): LiveAppender {
@@ -114,5 +116,6 @@ export function createLiveAppender(): LiveAppender {
       edited = null;
       rendered = null;
     },
+    lost: () => edited !== null && !edited.node.isConnected,
   };
 }

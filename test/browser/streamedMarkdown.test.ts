@@ -246,11 +246,13 @@ describe.skipIf(!hasChromium)("browser: streamed Markdown", () => {
       await watching.getByTestId("chat-view").and(watching.locator("[data-state=idle]")).waitFor();
       const api = await app.api();
       await api.chat.send({ workspaceId: ids.md, text: "hold the reply" });
+      const reply = watching.getByTestId("message-assistant").last();
+      const finished = async () => (await reply.getAttribute("data-status")) === "complete" && (await lastAssistantText(watching)).includes("END-OF-REPLY");
+      // The reply has started (a stop comes before its first text).
+      await poll(() => held.length, { timeout: 30_000 }).toBeGreaterThan(0);
       let stops = 0;
       for (;;) {
-        await poll(async () => held.length > 0 || (await watching.getByTestId("message-assistant").last().getAttribute("data-status")) === "complete", {
-          timeout: 30_000,
-        }).toBe(true);
+        await poll(async () => held.length > 0 || (await finished()), { timeout: 30_000 }).toBe(true);
         if (!held.length) break;
         // Everything sent before the stop is on the page once its text stops changing.
         let shown = await text(watching);

@@ -1,10 +1,11 @@
 import type { ChatMessage } from "../../../src/agent/messages";
+import { onlyLastTextGrew } from "./chatState";
 
 /**
  * Streamed text that cannot change the Markdown around it is appended to the page directly,
  * without rendering the message again: most frames of a stream add a few plain words to the
- * paragraph, list item or code line being written, and re-rendering (parse the open block, then
- * React's render and commit) was most of the tab's script time per frame. Anything else (a new
+ * paragraph, list item or code line being written, and rendering the message for them (parse its
+ * open block, then React's render and commit) is script time on every frame. Anything else (a new
  * line, a character Markdown may give a meaning to, a part or metadata that changed) renders the
  * message as before.
  *
@@ -12,21 +13,6 @@ import type { ChatMessage } from "../../../src/agent/messages";
  * wrote, so that its view of the page is right again (it only compares new text with what it
  * wrote last). A finished message is a new row, rendered from scratch.
  */
-
-/** Whether `next` is `base` with more text at the end of its last part, a text part (nothing else changed). */
-export function onlyLastTextGrew(base: ChatMessage, next: ChatMessage): boolean {
-  if (base.id !== next.id || base.parts.length !== next.parts.length || base.parts.length === 0) return false;
-  const last = next.parts.length - 1;
-  for (let i = 0; i < last; i++) if (base.parts[i] !== next.parts[i]) return false;
-  const a = base.parts[last];
-  const b = next.parts[last];
-  if (a.type !== b.type || (b.type !== "text" && b.type !== "reasoning") || !b.text.startsWith((a as typeof b).text)) return false;
-  // The metadata is copied with every event: compare what it holds.
-  const am = (base.metadata ?? {}) as Record<string, unknown>;
-  const bm = (next.metadata ?? {}) as Record<string, unknown>;
-  const keys = Object.keys(bm);
-  return keys.length === Object.keys(am).length && keys.every((k) => am[k] === bm[k]);
-}
 
 /**
  * Characters that may start or end Markdown syntax inside a line (emphasis, code, links,
@@ -106,8 +92,8 @@ export function createLiveAppender(): LiveAppender {
       }
       edited ??= { node: at.node, original: at.node.data };
       // Markdown drops a line's trailing spaces: those React's text ended with show once more text follows.
-      const spaces = rendered.text.slice(rendered.text.trimEnd().length);
-      at.node.data = at.code ? edited.original + since : edited.original + (spaces + since).trimEnd();
+      const spaces = /[ \t]*$/.exec(rendered.text)![0];
+      at.node.data = at.code ? edited.original + since : edited.original + (spaces + since).replace(/[ \t]+$/, "");
       shown = part.text;
       return true;
     },

@@ -118,6 +118,7 @@ export async function startFakeProvider(opts: FakeProviderOptions = {}): Promise
     contentType: string,
     frames: string[],
     delayMs: number,
+    beforeFrame: FakeTurn["beforeFrame"],
     fault: Exclude<FakeFault, { kind: "status" }> | undefined,
     record: RecordedRequest,
   ): Promise<void> {
@@ -134,6 +135,7 @@ export async function startFakeProvider(opts: FakeProviderOptions = {}): Promise
     const limit = fault ? Math.min(fault.afterChunks ?? DEFAULT_FAULT_AFTER_CHUNKS, frames.length) : frames.length;
     for (let i = 0; i < limit; i++) {
       if (i > 0 && delayMs > 0) await sleep(delayMs);
+      await beforeFrame?.(i);
       if (res.destroyed || closed) return;
       await write(frames[i]);
     }
@@ -218,7 +220,7 @@ export async function startFakeProvider(opts: FakeProviderOptions = {}): Promise
       return;
     }
     const contentType = streaming ? handler.streamContentType : "application/json";
-    await streamFrames(res, handler, contentType, frames, turn.chunkDelayMs ?? 0, fault, record);
+    await streamFrames(res, handler, contentType, frames, turn.chunkDelayMs ?? 0, turn.beforeFrame, fault, record);
   }
 
   const server = http.createServer((req, res) => {

@@ -35,6 +35,8 @@ export interface FakeTurn {
   chunkSize?: number;
   /** Delay between wire chunks in ms (default 0). */
   chunkDelayMs?: number;
+  /** Awaited before each wire chunk of a streamed reply is sent (its index): a test holds the stream where it wants to look. */
+  beforeFrame?: (index: number) => Promise<void> | void;
   /**
    * Defaults: input 100, output ceil(chars/4)+10, cached 0, cacheWrite 0, reasoning
    * ceil(reasoning.length/4). With `promptCache` on, input, cached and cacheWrite default to what

@@ -22,7 +22,9 @@ let privateDist: string | undefined;
 function muxBin(): string {
   if (!privateDist) {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "mux-dist-"));
-    fs.cpSync(path.join(REPO_ROOT, "dist"), dir, { recursive: true, filter: (src) => !src.includes(`${path.sep}web`) });
+    const dist = path.join(REPO_ROOT, "dist");
+    // Relative to dist/: a checkout whose path contains "/web" (e.g. ~/webapps/mux) still copies.
+    fs.cpSync(dist, dir, { recursive: true, filter: (src) => path.relative(dist, src).split(path.sep)[0] !== "web" });
     // Native modules (the terminal's pty) are loaded from node_modules at run time.
     fs.symlinkSync(path.join(REPO_ROOT, "node_modules"), path.join(dir, "node_modules"));
     privateDist = dir;

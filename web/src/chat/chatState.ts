@@ -306,24 +306,28 @@ function applyAgentEvent(s: ChatState, event: AgentEvent, fresh: WeakSet<object>
   return s;
 }
 
+/** Whether `next` is `base` with more text at the end of its last part, a text or reasoning part, and nothing else changed. */
+export function onlyLastTextGrew(base: ChatMessage, next: ChatMessage): boolean {
+  if (base.id !== next.id || base.parts.length !== next.parts.length || base.parts.length === 0) return false;
+  const last = next.parts.length - 1;
+  for (let i = 0; i < last; i++) if (base.parts[i] !== next.parts[i]) return false;
+  const a = base.parts[last];
+  const b = next.parts[last];
+  if (a.type !== b.type || (b.type !== "text" && b.type !== "reasoning") || !b.text.startsWith((a as typeof b).text)) return false;
+  // The metadata is copied with every event: compare what it holds.
+  const am = (base.metadata ?? {}) as Record<string, unknown>;
+  const bm = (next.metadata ?? {}) as Record<string, unknown>;
+  const keys = Object.keys(bm);
+  return keys.length === Object.keys(am).length && keys.every((k) => am[k] === bm[k]);
+}
+
 /**
  * Whether `next` differs from `prev` only by text streamed into the last part of the same
  * streaming message (and the cursor). Such a change re-renders just that message: the rest of
  * the chat (list, panels, composer) shows nothing that depends on it.
  */
 export function onlyStreamedTextGrew(prev: ChatState, next: ChatState): boolean {
-  const a = prev.streaming;
-  const b = next.streaming;
-  if (!a || !b || a.id !== b.id || a.parts.length !== b.parts.length || a.parts.length === 0) return false;
-  const last = b.parts.length - 1;
-  for (let i = 0; i < last; i++) if (a.parts[i] !== b.parts[i]) return false;
-  const type = b.parts[last].type;
-  if (a.parts[last].type !== type || (type !== "text" && type !== "reasoning")) return false;
-  // The metadata is copied with every event: compare what it holds.
-  const am = (a.metadata ?? {}) as Record<string, unknown>;
-  const bm = (b.metadata ?? {}) as Record<string, unknown>;
-  const keys = Object.keys(bm);
-  if (keys.length !== Object.keys(am).length || keys.some((k) => am[k] !== bm[k])) return false;
+  if (!prev.streaming || !next.streaming || !onlyLastTextGrew(prev.streaming, next.streaming)) return false;
   for (const k of Object.keys(next) as (keyof ChatState)[]) if (k !== "streaming" && k !== "lastSeq" && prev[k] !== next[k]) return false;
   return true;
 }

@@ -2,8 +2,7 @@ import { useVirtualizer, type Virtualizer } from "@tanstack/react-virtual";
 import { useCallback, useLayoutEffect, useRef, useState, type ReactNode } from "react";
 import type { ChatMessage } from "../../../src/agent/messages";
 import { useHeartbeat } from "../app/heartbeat";
-import type { Store } from "../state/store";
-import { createLiveAppender } from "./liveAppend";
+import { type Store, useStore } from "../state/store";
 import { MessageView } from "./MessageView";
 import { ArrowDownIcon, Spinner } from "./ui";
 
@@ -41,37 +40,10 @@ function estimate(m: ChatMessage): number {
   return Math.min(h, 2000);
 }
 
-/**
- * The streaming message, re-rendered alone as text streams in, or not at all when the new text
- * can be appended to the page as it is (liveAppend.ts).
- */
+/** The streaming message, re-rendered alone as text streams in. */
 function LiveMessage({ live, fallback }: { live: Store<ChatMessage | null>; fallback: ChatMessage }) {
-  const ref = useRef<HTMLDivElement>(null);
-  const [appender] = useState(createLiveAppender);
-  const [message, setMessage] = useState(live.get);
-  const shown = message?.id === fallback.id ? message : fallback;
-  useLayoutEffect(() => appender.committed(shown), [appender, shown]);
-  useLayoutEffect(() => {
-    const update = (force = false) => {
-      const next = live.get();
-      if (!force && next && appender.append(ref.current, next)) return;
-      appender.restore();
-      setMessage(next);
-    };
-    update();
-    const observer = new MutationObserver(() => appender.lost() && update(true));
-    if (ref.current) observer.observe(ref.current, { childList: true, subtree: true });
-    const unsubscribe = live.subscribe(update);
-    return () => {
-      observer.disconnect();
-      unsubscribe();
-    };
-  }, [live, appender]);
-  return (
-    <div ref={ref} className="contents">
-      <MessageView message={shown} streaming />
-    </div>
-  );
+  const message = useStore(live, (m) => m);
+  return <MessageView message={message?.id === fallback.id ? message : fallback} streaming />;
 }
 
 /**

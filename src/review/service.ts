@@ -8,7 +8,7 @@ import { git } from "../workspace/git.js";
 import { detectTrunk } from "../workspace/projects.js";
 import type { WorkspaceService } from "../workspace/service.js";
 import { resolveReviewBase } from "./base.js";
-import { type DiffResult, ReviewError, workspaceDiff, worktreeFingerprint } from "./gitDiff.js";
+import { changedPaths, type DiffResult, ReviewError, updateDiff, workspaceDiff, worktreeFingerprint } from "./gitDiff.js";
 import { ReviewMarks } from "./marks.js";
 import { revertChange } from "./revert.js";
 
@@ -31,6 +31,8 @@ const MAX_TEXT_BYTES = 4 * 1024 * 1024;
 const TRUNK_TTL_MS = 60_000;
 /** Diffs kept for workspaces nobody watches now (reopening one whose files did not change costs no diff). */
 const KEPT_DIFFS = 4;
+/** Up to this many changed files, a refresh diffs only them (an agent's edit touches a few). */
+const PARTIAL_MAX = 50;
 
 interface Cached {
   key: string;
@@ -96,11 +98,17 @@ export class ReviewService {
     const ws = this.get(t.workspaceId);
     const [runtime, { base, label }] = await Promise.all([this.runtime(ws), this.base(ws, t.base)]);
     const key = JSON.stringify([t.base, t.untracked]);
-    // A fingerprint costs a fraction of a diff: an unchanged tree (a reopened pane, a second tab) reuses the last diff.
+    // A fingerprint costs a fraction of a diff: an unchanged tree (a reopened pane, a second tab) reuses the last diff,
+    // and a tree where only some files moved (an agent's edit) diffs only those.
     const known = this.cache.get(t.workspaceId);
-    if (known?.key === key && known.diff.print && (await worktreeFingerprint(runtime, base).catch(() => "")) === known.diff.print)
-      return { ...known, label, sha: known.diff.baseSha };
-    const diff = await workspaceDiff(runtime, base, { untracked: t.untracked, fingerprint: true }).catch(badRequest);
+    let diff: DiffResult | null = null;
+    if (known?.key === key && known.diff.print) {
+      const now = await worktreeFingerprint(runtime, base).catch(() => null);
+      if (now?.hash === known.diff.print.hash) return { ...known, label, sha: known.diff.baseSha };
+      const paths = now && changedPaths(known.diff.print, now);
+      if (paths && paths.length <= PARTIAL_MAX) diff = await updateDiff(runtime, base, t.untracked, known.diff, paths);
+    }
+    diff ??= await workspaceDiff(runtime, base, { untracked: t.untracked, fingerprint: true }).catch(badRequest);
     const cached = { key, diff, hunks: new Map(diff.files.map((f) => [f.file.path, f.hunks])) };
     this.cache.delete(t.workspaceId);
     this.cache.set(t.workspaceId, cached);
@@ -177,7 +185,7 @@ export class ReviewService {
       this.watchers.set(id, watcher);
       const tick = async () => {
         try {
-          const print = await worktreeFingerprint(await this.runtime(ws));
+          const print = (await worktreeFingerprint(await this.runtime(ws))).hash;
           if (watcher.last !== undefined && print !== watcher.last) this.notify(id);
           watcher.last = print;
         } catch {

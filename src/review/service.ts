@@ -8,7 +8,7 @@ import { git } from "../workspace/git.js";
 import { detectTrunk } from "../workspace/projects.js";
 import type { WorkspaceService } from "../workspace/service.js";
 import { resolveReviewBase } from "./base.js";
-import { changedPaths, type DiffResult, ReviewError, updateDiff, workspaceDiff, worktreeFingerprint } from "./gitDiff.js";
+import { changedPaths, type DiffResult, type Fingerprint, ReviewError, updateDiff, workspaceDiff, worktreeFingerprint } from "./gitDiff.js";
 import { ReviewMarks } from "./marks.js";
 import { revertChange } from "./revert.js";
 
@@ -44,7 +44,8 @@ interface Cached {
 interface Watcher {
   queues: Set<AsyncQueue<{ type: "changed"; at: number }>>;
   timer?: NodeJS.Timeout;
-  last?: string;
+  /** The working tree's fingerprint at the last look. */
+  print?: Fingerprint;
 }
 
 /**
@@ -102,11 +103,19 @@ export class ReviewService {
     // and a tree where only some files moved (an agent's edit) diffs only those.
     const known = this.cache.get(t.workspaceId);
     let diff: DiffResult | null = null;
-    if (known?.key === key && known.diff.print) {
-      const now = await worktreeFingerprint(runtime, base).catch(() => null);
-      if (now?.hash === known.diff.print.hash) return { ...known, label, sha: known.diff.baseSha };
-      const paths = now && changedPaths(known.diff.print, now);
-      if (paths && paths.length <= PARTIAL_MAX) diff = await updateDiff(runtime, base, t.untracked, known.diff, paths);
+    const prev = known?.key === key ? known.diff.print : undefined;
+    if (known && prev) {
+      // The watcher's last look names the files an edit touched: diffing them first saves a fingerprint (the
+      // partial diff checks in its own run that nothing else moved).
+      const seen = this.watchers.get(t.workspaceId)?.print;
+      const guess = seen && prev.head.endsWith(seen.head) ? changedPaths(prev, { ...seen, head: prev.head }) : null;
+      if (guess?.length && guess.length <= PARTIAL_MAX) diff = await updateDiff(runtime, base, t.untracked, known.diff, guess);
+      if (!diff) {
+        const now = await worktreeFingerprint(runtime, base).catch(() => null);
+        if (now?.hash === prev.hash) return { ...known, label, sha: known.diff.baseSha };
+        const paths = now && changedPaths(prev, now);
+        if (paths && paths.length <= PARTIAL_MAX) diff = await updateDiff(runtime, base, t.untracked, known.diff, paths);
+      }
     }
     diff ??= await workspaceDiff(runtime, base, { untracked: t.untracked, fingerprint: true }).catch(badRequest);
     const cached = { key, diff, hunks: new Map(diff.files.map((f) => [f.file.path, f.hunks])) };
@@ -185,9 +194,10 @@ export class ReviewService {
       this.watchers.set(id, watcher);
       const tick = async () => {
         try {
-          const print = (await worktreeFingerprint(await this.runtime(ws))).hash;
-          if (watcher.last !== undefined && print !== watcher.last) this.notify(id);
-          watcher.last = print;
+          const print = await worktreeFingerprint(await this.runtime(ws));
+          const changed = watcher.print !== undefined && print.hash !== watcher.print.hash;
+          watcher.print = print;
+          if (changed) this.notify(id);
         } catch {
           // the runtime is unreachable for now: try again next time
         }

@@ -30,6 +30,8 @@ export const ReviewFileSchema = z.object({
   hunks: z.number(),
   /** Hunks marked reviewed (with their content unchanged since). */
   reviewed: z.number(),
+  /** Changes exactly when what the file shows does (a refresh asks again only for such files). */
+  version: z.string().optional(),
 });
 export type ReviewFile = z.infer<typeof ReviewFileSchema>;
 

@@ -4,7 +4,7 @@ import * as path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { commitFile, gitIn, makeRepo } from "../../test/helpers/git.js";
 import { LocalRuntime } from "../runtime/local.js";
-import { type DiffBase, EMPTY_TREE, workspaceDiff, worktreeFingerprint } from "./gitDiff.js";
+import { changedPaths, type DiffBase, type DiffResult, EMPTY_TREE, updateDiff, workspaceDiff, worktreeFingerprint } from "./gitDiff.js";
 import { parsePatch } from "./parse.js";
 import { revertChange } from "./revert.js";
 
@@ -112,19 +112,59 @@ describe("workspaceDiff against real git", () => {
 
   it("its fingerprint (which lets a diff be reused) holds until a file or the commit compared with moves", async () => {
     gitIn(repo, "checkout", "-q", "-b", "feature");
-    const print = () => worktreeFingerprint(rt, "main");
+    const print = async () => (await worktreeFingerprint(rt, "main")).hash;
     const first = await print();
     expect(await print()).toBe(first);
     write("keep.txt", numbered(40, "!"));
     const edited = await print();
     expect(edited).not.toBe(first);
+    // A deleted file moves it too (it has no size or time to read).
+    fs.rmSync(path.join(repo, "gone.txt"));
+    expect(await print()).not.toBe(edited);
+    gitIn(repo, "checkout", "-q", "--", "gone.txt");
     gitIn(repo, "checkout", "-q", "main");
     commitFile(repo, "trunk.txt", "trunk moved\n");
     gitIn(repo, "checkout", "-q", "feature");
     const moved = await print();
     expect(moved).not.toBe(edited);
     // The diff takes the same fingerprint in its own run.
-    expect((await workspaceDiff(rt, "main", { untracked: true, fingerprint: true })).print).toBe(moved);
+    expect((await workspaceDiff(rt, "main", { untracked: true, fingerprint: true })).print?.hash).toBe(moved);
+  });
+
+  it("after an edit of a few files, diffing only those gives the whole tree's diff; deletions and renames need the whole diff", async () => {
+    gitIn(repo, "checkout", "-q", "-b", "feature");
+    commitFile(repo, "committed.txt", numbered(10), "on the branch");
+    write("keep.txt", numbered(40).replace("line 3\n", "line three\n"));
+    write("notes/untracked.md", "# notes\n");
+    const base: DiffBase = { mergeBaseOf: "main" };
+    const prev = await workspaceDiff(rt, base, { untracked: true, fingerprint: true });
+    const update = async () => {
+      const paths = changedPaths(prev.print!, await worktreeFingerprint(rt, base));
+      return { paths, diff: paths && (await updateDiff(rt, base, true, prev, paths)) };
+    };
+    const same = async (diff: DiffResult | null | undefined) => {
+      const full = await workspaceDiff(rt, base, { untracked: true });
+      expect(diff?.files).toEqual(full.files);
+      expect(diff?.version).toBe(full.version);
+    };
+
+    // An edit of a changed file, of a committed one, and a file edited back to the base.
+    write("keep.txt", numbered(40).replace("line 30\n", "line thirty\n"));
+    write("committed.txt", numbered(10).replace("line 5\n", "line five\n"));
+    const edited = await update();
+    expect(edited.paths?.sort()).toEqual(["committed.txt", "keep.txt"]);
+    await same(edited.diff);
+    write("keep.txt", numbered(40));
+    const reverted = await update();
+    expect(reverted.diff?.files.map((f) => f.file.path)).toEqual(["committed.txt", "notes/untracked.md"]);
+    await same(reverted.diff);
+
+    write("fresh.txt", numbered(12, " of a file that moves"));
+    await same((await update()).diff);
+
+    // A deletion (the new file may now be its rename): the whole diff.
+    fs.rmSync(path.join(repo, "old-name.txt"));
+    expect((await update()).diff).toBeNull();
   });
 
   it("mid-merge: files left in conflict are flagged, their hunks carry the conflict markers; git's combined diff reads as a diff against HEAD", async () => {

@@ -14,10 +14,58 @@ const TIMEOUT_MS = 60_000;
 
 export class ReviewError extends Error {}
 
-/** What {@link worktreeFingerprint} hashes (after the base commit, when it has one), with the real index. */
+/**
+ * What {@link worktreeFingerprint} reads (after the base commit, when it has one), with the real
+ * index: HEAD and the index, then a line per changed or untracked file (name, size, mtime), then
+ * the deleted files' names (NUL-separated).
+ */
 const FINGERPRINT = `${GIT} rev-parse -q --verify HEAD
 stat -c '%s %y' "$(${GIT} rev-parse --git-path index)" 2>/dev/null
-${GIT} ls-files -z -m -d -o --exclude-standard | xargs -0 -r stat -c '%n %s %y' -- 2>/dev/null`;
+echo '${MARK}files'
+${GIT} ls-files -z -m -d -o --exclude-standard | xargs -0 -r stat -c '%n %s %y' -- 2>/dev/null
+echo '${MARK}deleted'
+${GIT} ls-files -z -d`;
+
+/** The working tree's state as {@link FINGERPRINT} prints it: equal hashes, same diff. */
+export interface Fingerprint {
+  hash: string;
+  /** The base commit, HEAD and the index. */
+  head: string;
+  /** Each changed or untracked file's line, by path (null when a line could not be read: compare hashes only). */
+  files: Map<string, string> | null;
+}
+
+const STAT_LINE = /^(.*) \d+ \d{4}-\d\d-\d\d \S+ \S+$/;
+
+function readFingerprint(text: string): Fingerprint {
+  const hash = createHash("sha1").update(text).digest("hex");
+  const at = text.indexOf(`${MARK}files\n`);
+  if (at < 0) return { hash, head: text, files: null };
+  const del = text.indexOf(`\n${MARK}deleted\n`, at);
+  if (del < 0) return { hash, head: text.slice(0, at), files: null };
+  const files = new Map<string, string>();
+  for (const line of text.slice(at + MARK.length + 6, del).split("\n")) {
+    if (!line) continue;
+    const m = STAT_LINE.exec(line);
+    // A name with a newline in it: no per-file comparison for this tree.
+    if (!m || files.has(m[1])) return { hash, head: text.slice(0, at), files: null };
+    files.set(m[1], line);
+  }
+  for (const name of text.slice(del + MARK.length + 9).split("\0")) if (name) files.set(name, "deleted");
+  return { hash, head: text.slice(0, at), files };
+}
+
+/**
+ * The files whose state differs between two fingerprints of the same base, HEAD and index (a
+ * diff changes only in those), or null when more than that moved.
+ */
+export function changedPaths(a: Fingerprint, b: Fingerprint): string[] | null {
+  if (a.head !== b.head || !a.files || !b.files) return null;
+  const out: string[] = [];
+  for (const [p, line] of a.files) if (b.files.get(p) !== line) out.push(p);
+  for (const p of b.files.keys()) if (!a.files.has(p)) out.push(p);
+  return out;
+}
 
 /**
  * Sets GIT_INDEX_FILE to a throw-away copy of the index in which untracked files (when wanted)
@@ -82,10 +130,10 @@ export interface DiffResult {
   /** A hash of everything below: it changes exactly when the diff does. */
   version: string;
   files: { file: ReviewFile; hunks: ReviewHunk[] }[];
-  /** The patch as git printed it. */
+  /** The patch as git printed it (empty in a diff the review pieced together from parts). */
   patch: string;
   /** With `fingerprint`: the working tree's, taken just before the diff. */
-  print?: string;
+  print?: Fingerprint;
 }
 
 /** Every change between `base` and the working tree: committed, staged, unstaged and (optionally) untracked. */
@@ -111,12 +159,7 @@ ${GIT} diff -z --raw -p ${flags} "$b" -- "$@" || exit 4
   if (!m || mid < 0 || at < 0) throw new ReviewError("git printed no diff");
   const baseSha = m[1];
   // The fingerprint section holds exactly what worktreeFingerprint hashes (its own newline ends before the base line).
-  const print =
-    opts.fingerprint && out.startsWith(`${MARK}print\n`)
-      ? createHash("sha1")
-          .update(out.slice(MARK.length + 6, m.index))
-          .digest("hex")
-      : undefined;
+  const print = opts.fingerprint && out.startsWith(`${MARK}print\n`) ? readFingerprint(out.slice(MARK.length + 6, m.index)) : undefined;
   const untracked = new Set(
     out
       .slice(m.index + m[0].length, mid)
@@ -127,8 +170,38 @@ ${GIT} diff -z --raw -p ${flags} "$b" -- "$@" || exit 4
   const raw = out.slice(at + MARK.length + 6);
   const { changes, patch } = parseRaw(raw);
   const files = buildFiles(changes, parsePatch(patch), untracked, unmerged);
-  const version = createHash("sha1").update(baseSha).update(out.slice(mid)).digest("hex").slice(0, 16);
-  return { baseSha, version, files, patch, ...(print ? { print } : {}) };
+  return { baseSha, version: diffVersion(baseSha, files), files, patch, ...(print ? { print } : {}) };
+}
+
+/** The diff's version: its base and each file's (which says what the file shows). */
+export function diffVersion(baseSha: string, files: { file: ReviewFile }[]): string {
+  const h = createHash("sha1").update(baseSha);
+  for (const { file } of files) h.update("\0").update(file.version ?? "");
+  return h.digest("hex").slice(0, 16);
+}
+
+/**
+ * `prev` (a diff taken with its fingerprint) with the files at `paths` diffed again, or null when
+ * that might not be the diff git gives for the whole tree: a file of theirs is deleted, renamed or
+ * copied, or is new while a deleted file elsewhere could pair with it as a rename; a path matched
+ * other files; or more than those files moved meanwhile.
+ */
+export async function updateDiff(runtime: Runtime, base: DiffBase, untracked: boolean, prev: DiffResult, paths: string[]): Promise<DiffResult | null> {
+  const set = new Set(paths);
+  const renameSources = prev.files.some((f) => !set.has(f.file.path) && f.file.status !== "modified" && f.file.status !== "added");
+  const simple = (f: { file: ReviewFile }) => f.file.oldPath === undefined && (f.file.status === "modified" || (f.file.status === "added" && !renameSources));
+  const before = prev.files.filter((f) => set.has(f.file.path) || (f.file.oldPath !== undefined && set.has(f.file.oldPath)));
+  if (!before.every(simple) || paths.length === 0) return null;
+  const part = await workspaceDiff(runtime, base, { untracked, fingerprint: true, paths }).catch(() => null);
+  if (!part?.print || part.baseSha !== prev.baseSha || !part.files.every((f) => simple(f) && set.has(f.file.path))) return null;
+  const moved = prev.print && changedPaths(prev.print, part.print);
+  if (!moved?.every((p) => set.has(p))) return null;
+  // git's order: by path, byte by byte.
+  const files = [...prev.files.filter((f) => !set.has(f.file.path)), ...part.files]
+    .map((f) => ({ f, key: Buffer.from(f.file.path) }))
+    .sort((a, b) => Buffer.compare(a.key, b.key))
+    .map(({ f }) => f);
+  return { baseSha: prev.baseSha, version: diffVersion(prev.baseSha, files), files, patch: "", print: part.print };
 }
 
 /**
@@ -136,14 +209,14 @@ ${GIT} diff -z --raw -p ${flags} "$b" -- "$@" || exit 4
  * changed or untracked file, and with `base` the commit it names): it moves whenever the diff
  * may have, without computing the diff.
  */
-export async function worktreeFingerprint(runtime: Runtime, base?: DiffBase): Promise<string> {
+export async function worktreeFingerprint(runtime: Runtime, base?: DiffBase): Promise<Fingerprint> {
   const script = `unset ${GIT_ENV_TO_CLEAR}
 export GIT_OPTIONAL_LOCKS=0 LC_ALL=C
 ${base ? `${baseScript(base)}\necho "$b"` : ""}
 ${FINGERPRINT}
 true`;
   const r = await execCapture(runtime, script, { timeoutMs: TIMEOUT_MS });
-  return createHash("sha1").update(r.stdout).digest("hex");
+  return readFingerprint(r.stdout);
 }
 
 /** Applies `patch` reversed to the working tree only (never the index or history). */

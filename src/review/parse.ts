@@ -143,6 +143,13 @@ export function fileHunks(path: string, section: PatchSection | undefined): Revi
   return [{ hash: hunkHash(path, meta), header: "", oldStart: 0, oldLines: 0, newStart: 0, newLines: 0, lines: meta, meta: true }];
 }
 
+/** A file's version: what its entry and hunks show (each hunk's hash covers its path and lines). */
+function fileVersion(file: ReviewFile, hunks: ReviewHunk[]): string {
+  const h = createHash("sha1").update(JSON.stringify([file.path, file.oldPath, file.status, file.binary, file.untracked, file.conflicted]));
+  for (const hunk of hunks) h.update("\0").update(hunk.header).update(hunk.hash);
+  return h.digest("hex").slice(0, 16);
+}
+
 /** Files of a diff, numbered as git printed them, with their hunks. */
 export function buildFiles(
   raw: RawChange[],
@@ -174,6 +181,7 @@ export function buildFiles(
     };
     if (c.oldPath !== undefined) file.oldPath = c.oldPath;
     if (unmerged.has(c.path)) file.conflicted = true;
+    file.version = fileVersion(file, hunks);
     return { file, hunks };
   });
 }

@@ -8,7 +8,7 @@ import { git } from "../workspace/git.js";
 import { detectTrunk } from "../workspace/projects.js";
 import type { WorkspaceService } from "../workspace/service.js";
 import { resolveReviewBase } from "./base.js";
-import { type DiffResult, ReviewError, workspaceDiff, worktreeFingerprint } from "./gitDiff.js";
+import { changedPaths, type DiffResult, type Fingerprint, ReviewError, updateDiff, workspaceDiff, worktreeFingerprint } from "./gitDiff.js";
 import { ReviewMarks } from "./marks.js";
 import { revertChange } from "./revert.js";
 
@@ -31,6 +31,8 @@ const MAX_TEXT_BYTES = 4 * 1024 * 1024;
 const TRUNK_TTL_MS = 60_000;
 /** Diffs kept for workspaces nobody watches now (reopening one whose files did not change costs no diff). */
 const KEPT_DIFFS = 4;
+/** Up to this many changed files, a refresh diffs only them (an agent's edit touches a few). */
+const PARTIAL_MAX = 50;
 
 interface Cached {
   key: string;
@@ -42,7 +44,8 @@ interface Cached {
 interface Watcher {
   queues: Set<AsyncQueue<{ type: "changed"; at: number }>>;
   timer?: NodeJS.Timeout;
-  last?: string;
+  /** The working tree's fingerprint at the last look. */
+  print?: Fingerprint;
 }
 
 /**
@@ -96,11 +99,25 @@ export class ReviewService {
     const ws = this.get(t.workspaceId);
     const [runtime, { base, label }] = await Promise.all([this.runtime(ws), this.base(ws, t.base)]);
     const key = JSON.stringify([t.base, t.untracked]);
-    // A fingerprint costs a fraction of a diff: an unchanged tree (a reopened pane, a second tab) reuses the last diff.
+    // A fingerprint costs a fraction of a diff: an unchanged tree (a reopened pane, a second tab) reuses the last diff,
+    // and a tree where only some files moved (an agent's edit) diffs only those.
     const known = this.cache.get(t.workspaceId);
-    if (known?.key === key && known.diff.print && (await worktreeFingerprint(runtime, base).catch(() => "")) === known.diff.print)
-      return { ...known, label, sha: known.diff.baseSha };
-    const diff = await workspaceDiff(runtime, base, { untracked: t.untracked, fingerprint: true }).catch(badRequest);
+    let diff: DiffResult | null = null;
+    const prev = known?.key === key ? known.diff.print : undefined;
+    if (known && prev) {
+      // The watcher's last look names the files an edit touched: diffing them first saves a fingerprint (the
+      // partial diff checks in its own run that nothing else moved).
+      const seen = this.watchers.get(t.workspaceId)?.print;
+      const guess = seen && prev.head.endsWith(seen.head) ? changedPaths(prev, { ...seen, head: prev.head }) : null;
+      if (guess?.length && guess.length <= PARTIAL_MAX) diff = await updateDiff(runtime, base, t.untracked, known.diff, guess);
+      if (!diff) {
+        const now = await worktreeFingerprint(runtime, base).catch(() => null);
+        if (now?.hash === prev.hash) return { ...known, label, sha: known.diff.baseSha };
+        const paths = now && changedPaths(prev, now);
+        if (paths && paths.length <= PARTIAL_MAX) diff = await updateDiff(runtime, base, t.untracked, known.diff, paths);
+      }
+    }
+    diff ??= await workspaceDiff(runtime, base, { untracked: t.untracked, fingerprint: true }).catch(badRequest);
     const cached = { key, diff, hunks: new Map(diff.files.map((f) => [f.file.path, f.hunks])) };
     this.cache.delete(t.workspaceId);
     this.cache.set(t.workspaceId, cached);
@@ -178,8 +195,9 @@ export class ReviewService {
       const tick = async () => {
         try {
           const print = await worktreeFingerprint(await this.runtime(ws));
-          if (watcher.last !== undefined && print !== watcher.last) this.notify(id);
-          watcher.last = print;
+          const changed = watcher.print !== undefined && print.hash !== watcher.print.hash;
+          watcher.print = print;
+          if (changed) this.notify(id);
         } catch {
           // the runtime is unreachable for now: try again next time
         }

@@ -30,7 +30,9 @@ export function useReview(workspaceId: string, base: ReviewBase, untracked: bool
   const target = useRef({ workspaceId, base, untracked });
   target.current = { workspaceId, base, untracked };
   const version = useRef<string | null>(null);
-  /** The version each loaded file's hunks come from. */
+  /** Each file's version in the latest summary. */
+  const current = useRef(new Map<string, string>());
+  /** The file version each loaded file's hunks come from. */
   const loaded = useRef(new Map<string, string>());
   const inflight = useRef(new Set<string>());
   const running = useRef(false);
@@ -49,7 +51,7 @@ export function useReview(workspaceId: string, base: ReviewBase, untracked: bool
           const next = new Map(prev);
           for (const f of res.files) {
             next.set(f.path, f.hunks);
-            loaded.current.set(f.path, res.version);
+            loaded.current.set(f.path, current.current.get(f.path) ?? res.version);
           }
           return next;
         });
@@ -72,20 +74,21 @@ export function useReview(workspaceId: string, base: ReviewBase, untracked: bool
         if (gen !== generation.current) return;
         performance.mark("mux:review-summary"); // for bench/review.ts: when the file tree's data arrived
         version.current = s.version;
+        current.current = new Map(s.files.map((f) => [f.path, f.version ?? s.version]));
         setSummary(s);
         setError(null);
-        // Files shown before are asked for again at the new version; files gone are dropped.
-        const present = new Set(s.files.map((f) => f.path));
-        for (const f of s.first ?? []) loaded.current.set(f.path, s.version);
+        // Only files whose version moved are asked for again (an edit touches a few); files gone are dropped.
+        const fresh = (s.first ?? []).filter((f) => loaded.current.get(f.path) !== current.current.get(f.path));
+        for (const f of fresh) loaded.current.set(f.path, current.current.get(f.path)!);
         const stale: string[] = [];
         for (const [p, v] of loaded.current) {
-          if (!present.has(p)) loaded.current.delete(p);
-          else if (v !== s.version) stale.push(p);
+          if (!current.current.has(p)) loaded.current.delete(p);
+          else if (v !== current.current.get(p)) stale.push(p);
         }
         setHunks((prev) => {
-          if (!s.first?.length && [...prev.keys()].every((p) => present.has(p))) return prev;
-          const next = new Map([...prev].filter(([p]) => present.has(p)));
-          for (const f of s.first ?? []) next.set(f.path, f.hunks);
+          if (!fresh.length && [...prev.keys()].every((p) => current.current.has(p))) return prev;
+          const next = new Map([...prev].filter(([p]) => current.current.has(p)));
+          for (const f of fresh) next.set(f.path, f.hunks);
           return next;
         });
         await fetchFiles(stale, gen);
@@ -106,6 +109,7 @@ export function useReview(workspaceId: string, base: ReviewBase, untracked: bool
   useEffect(() => {
     generation.current++;
     version.current = null;
+    current.current = new Map();
     loaded.current.clear();
     inflight.current.clear();
     running.current = false;
@@ -126,16 +130,16 @@ export function useReview(workspaceId: string, base: ReviewBase, untracked: bool
 
   const load = useCallback(
     (paths: string[]) => {
-      const want = paths.filter((p) => !inflight.current.has(p) && loaded.current.get(p) !== version.current);
+      const want = paths.filter((p) => !inflight.current.has(p) && loaded.current.get(p) !== current.current.get(p));
       if (want.length) fetchFiles(want, generation.current).catch((e) => setError(errorMessage(e)));
     },
     [fetchFiles],
   );
 
-  const current = useRef(hunks);
-  current.current = hunks;
+  const shown = useRef(hunks);
+  shown.current = hunks;
   const setReviewed = useCallback((path: string, hashes: Set<string>, reviewed: boolean) => {
-    const list = current.current.get(path);
+    const list = shown.current.get(path);
     if (!list) return;
     let delta = 0;
     const updated = list.map((h) => {
@@ -143,8 +147,8 @@ export function useReview(workspaceId: string, base: ReviewBase, untracked: bool
       delta += reviewed ? 1 : -1;
       return { ...h, reviewed };
     });
-    current.current = new Map(current.current).set(path, updated);
-    setHunks(current.current);
+    shown.current = new Map(shown.current).set(path, updated);
+    setHunks(shown.current);
     setSummary((s) => s && { ...s, files: s.files.map((f) => (f.path === path ? { ...f, reviewed: Math.max(0, Math.min(f.hunks, f.reviewed + delta)) } : f)) });
   }, []);
 

@@ -95,6 +95,9 @@ export function dropUnreadCopy(result: object): void {
   if (rest instanceof ReadableStream && !rest.locked) void rest.cancel().catch(() => {});
 }
 
+/** What the SDK validates in place of the conversation (see streamSession); never sent. */
+const STAND_IN: ModelMessage[] = [{ role: "user", content: "" }];
+
 class SessionEnded extends Error {
   constructor() {
     super("the agent session has ended");
@@ -104,8 +107,8 @@ class SessionEnded extends Error {
 /**
  * One `streamText` call driving as many LLM steps as the model needs: the SDK requests a step,
  * the loop (via onStepFinish) runs its tools, and the SDK sends the results with the next request,
- * until a step calls no tool or the loop stops. Validating and converting the conversation
- * happens once per session instead of once per step.
+ * until a step calls no tool or the loop stops. Each step's conversation comes from the loop
+ * (onNextStep), already converted from the chat.
  *
  * Throws on any failure (HTTP, network, malformed stream, stall) so the caller decides whether to
  * retry — from the conversation as it stands, in a new session; SDK-level retries are off so every
@@ -156,7 +159,12 @@ export async function streamSession(req: SessionRequest, cb: SessionCallbacks): 
         onUsageReported: (usage) => cb.onUsageReported?.(usage),
       }),
       system: req.system,
-      messages: req.messages,
+      // The SDK checks the `messages` given here against its zod schema: for a 2,000-message chat
+      // that is ~0.3 s of CPU and as much again in garbage, before every session. The messages a
+      // prepareStep returns go to the provider as they are (converted the same way), and ours are
+      // made by toModelMessages, typed: so every step, the first one too, gets them from
+      // prepareStep, and the SDK checks only this stand-in.
+      messages: STAND_IN,
       tools: toSdkTools(req.tools, gate, req.lastToolOptions),
       maxRetries: 0,
       abortSignal: controller.signal,
@@ -166,7 +174,7 @@ export async function streamSession(req: SessionRequest, cb: SessionCallbacks): 
       includeRawChunks: true,
       stopWhen: () => ended || !cb.canContinue(),
       prepareStep: async ({ stepNumber }) => {
-        if (stepNumber === 0) return undefined;
+        if (stepNumber === 0) return { messages: req.messages };
         await stepHandled.promise;
         if (ended) throw new SessionEnded();
         toolCalls = [];

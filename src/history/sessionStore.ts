@@ -6,6 +6,7 @@ import { settleOpenTools } from "../agent/reduce.js";
 import { DELTA_LOG_FILE, DeltaLog, readDeltaLog } from "./deltaLog.js";
 import { ARCHIVE_FILE, type ChatLine, OriginalChat } from "./original/originalChat.js";
 import { parseChatLine } from "./parseLine.js";
+import { asParsed } from "../common/asParsed.js";
 import { removeFile } from "../common/removeFile.js";
 
 /** The non-empty lines of a JSONL file (none when it does not exist), numbered from 1. */
@@ -114,7 +115,7 @@ export class SessionStore {
     const byId = new Map<string, ChatMessage>();
     for (const { file, line, text } of chatLines) {
       try {
-        const parsed = ChatMessageSchema.parse(parseChatLine(text));
+        const parsed = asParsed(ChatMessageSchema, parseChatLine(text));
         byId.set(parsed.id, parsed); // a message re-appended after recovery replaces the older copy
       } catch (err) {
         warnings.push(`${file}:${line}: skipped unreadable entry (${(err as Error).message.split("\n")[0]})`);

@@ -2,6 +2,7 @@ import type { Usage } from "../../agent/events.js";
 import { type ChatMessage, ChatMessageSchema, type Part } from "../../agent/messages.js";
 import { isRecord, KNOWN_MESSAGE_FIELDS, type OriginalMessage, type OriginalMetadata, type OriginalUsage } from "./shape.js";
 import { toolPartToNative } from "./tools.js";
+import { asParsed } from "../../common/asParsed.js";
 
 /**
  * The original Mux's messages read as Mux's own: what they say is shown with Mux's parts and tool
@@ -100,7 +101,7 @@ export function messageToNative(m: OriginalMessage, { interrupted = false }: { i
   else if (m.role === "assistant" && meta.contextBoundaryKind === "reset" && metadata) metadata.contextBoundary = "reset";
 
   const createdAt = extras?.createdAt ?? meta.timestamp ?? (typeof m.createdAt === "string" ? Date.parse(m.createdAt) : Number.NaN);
-  return ChatMessageSchema.parse({
+  return asParsed(ChatMessageSchema, {
     id: m.id,
     role: known ? m.role : "assistant",
     createdAt: Number.isFinite(createdAt) ? createdAt : 0,

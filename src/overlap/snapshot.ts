@@ -25,7 +25,9 @@ const SNAP_FUNCTION = `__mux_snap() {
   r=$(git rev-parse 'HEAD^{commit}' 'HEAD^{tree}' --git-path index 2>/dev/null) || { printf '!\\0the branch has no commits\\0'; cd /; return; }
   { read -r h; read -r t; read -r i; } <<< "$r"
   n=$((n + 1))
-  [ -f "$i" ] && cp -- "$i" "$td/$n"
+  # -p keeps the index's mtime: git's check of "racily clean" entries compares file times with it
+  # (a plain copy made a same-size edit in the index's second look unchanged).
+  [ -f "$i" ] && cp -p -- "$i" "$td/$n"
   if GIT_INDEX_FILE=$td/$n git add -A -- . >/dev/null 2>&1 && tr=$(GIT_INDEX_FILE=$td/$n git write-tree); then
     if [ "$tr" = "$t" ]; then printf '%s\\0%s\\0' "$h" "$h"
     else printf '%s\\0%s\\0' "$h" "$(${IDENTITY} ${EPOCH} git commit-tree "$tr" -p "$h" -m 'mux overlap snapshot' </dev/null)"; fi

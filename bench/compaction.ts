@@ -16,6 +16,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { type ChatMessage, newUserMessage } from "../src/agent/messages.js";
 import { SessionStore } from "../src/history/sessionStore.js";
+import { readThenAnswer } from "./chatFixture.js";
 import { startFakeProvider } from "../test/fake-provider/server.js";
 import { killAllChildren, median, runChild } from "./measure.js";
 
@@ -33,25 +34,7 @@ const BASE = process.argv.includes("--base") ? path.resolve(process.argv[process
 function turn(t: number): ChatMessage[] {
   return [
     newUserMessage(`Step ${t}: look at src/file${t}.ts and fix what is wrong with it.`),
-    {
-      id: `a${t}`,
-      role: "assistant",
-      createdAt: Date.now(),
-      parts: [
-        { type: "step-start" },
-        {
-          type: "tool",
-          toolCallId: `c${t}`,
-          toolName: "file_read",
-          state: "done",
-          input: { path: `src/file${t}.ts` },
-          output: { content: "export const x = 1;\n".repeat(20) },
-        },
-        { type: "step-start" },
-        { type: "text", text: `Fixed src/file${t}.ts: ${"it now checks its input. ".repeat(8)}` },
-      ],
-      metadata: { model: "anthropic:claude-sonnet-4-5", status: "complete" },
-    },
+    readThenAnswer(t, { readLines: 20, text: `Fixed src/file${t}.ts: ${"it now checks its input. ".repeat(8)}` }),
   ];
 }
 

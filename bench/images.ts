@@ -16,6 +16,7 @@ import { performance } from "node:perf_hooks";
 import { type ChatMessage, newUserMessage } from "../src/agent/messages.js";
 import { imagePart } from "../src/api/images.js";
 import { SessionStore } from "../src/history/sessionStore.js";
+import { readThenAnswer } from "./chatFixture.js";
 import { linkImages } from "../src/session/imageLinks.js";
 import { makePng } from "../test/helpers/images.js";
 import { median } from "./measure.js";
@@ -38,29 +39,13 @@ function chat(withImages: boolean): ChatMessage[] {
         ? [imagePart({ mediaType: "image/png", data: makePng(440 + t, 440, { noise: true }).toString("base64"), filename: `shot-${t}.png` })]
         : [];
     messages.push(newUserMessage(`Question ${t}: what does src/file${t}.ts do? `.repeat(3), images));
-    messages.push({
-      id: `a${t}`,
-      role: "assistant",
-      createdAt: Date.now(),
-      parts: [
-        { type: "step-start" },
-        {
-          type: "tool",
-          toolCallId: `c${t}`,
-          toolName: "file_read",
-          state: "done",
-          input: { path: `src/file${t}.ts` },
-          output: { content: "export const x = 1;\n".repeat(40) },
-        },
-        { type: "step-start" },
-        { type: "text", text: `It defines x. ${"Some explanation. ".repeat(30)}` },
-      ],
-      metadata: {
-        model: "anthropic:claude-sonnet-4-5",
-        status: "complete",
+    messages.push(
+      readThenAnswer(t, {
+        readLines: 40,
+        text: `It defines x. ${"Some explanation. ".repeat(30)}`,
         usage: { inputTokens: 1000, outputTokens: 100, cachedInputTokens: 0, cacheWriteTokens: 0, reasoningTokens: 0 },
-      },
-    });
+      }),
+    );
   }
   return messages;
 }

@@ -205,9 +205,10 @@ export async function runAgent(input: AgentRunInput): Promise<AgentRunResult> {
     if (overBudget(input.budgetUsd, spent())) return stopForBudget();
     const runCall = async (call: StepResult["toolCalls"][number]) => {
       const { toolCallId, toolName } = call;
+      const tool = toolsByName.get(toolName);
       const run = call.invalidReason
         ? { result: { error: `Invalid tool call: ${call.invalidReason}` }, isError: true, durationMs: 0 }
-        : await executeTool(toolsByName.get(toolName), toolName, call.input, {
+        : await executeTool(tool, toolName, call.input, {
             runtime: input.runtime,
             toolCallId,
             signal,
@@ -217,9 +218,9 @@ export async function runAgent(input: AgentRunInput): Promise<AgentRunResult> {
             subagents: input.subagents,
             ...(input.budgetUsd !== undefined ? { budgetUsd: Math.max(0, input.budgetUsd - (spent() ?? 0)) } : {}),
           });
-      if (!run.isError) toolsCost += toolsByName.get(toolName)?.costOf?.(run.result) ?? 0;
+      if (!run.isError) toolsCost += tool?.costOf?.(run.result) ?? 0;
       emit({ type: "tool-call-end", messageId, toolCallId, toolName, ...run });
-      if (!run.isError && toolsByName.get(toolName)?.endsTurn) endTurn = true;
+      if (!run.isError && tool?.endsTurn) endTurn = true;
       settle(toolCallId, run);
     };
     // In call order, one at a time; a run of calls of a concurrent tool (task) goes together.

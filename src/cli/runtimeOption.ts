@@ -2,7 +2,7 @@ import { ConfigError } from "../config/errors.js";
 import { CODER_DELETE_ACTIONS, type CoderDeleteAction } from "../runtime/coderStatuses.js";
 import type { Workspace } from "../workspace/config.js";
 import { coderPart } from "../workspace/schemas.js";
-import type { RuntimeChoice } from "../workspace/service.js";
+import type { RuntimeChoice } from "../workspace/runtimeChoice.js";
 
 /**
  * `local`, `worktree`, `ssh <host>` (also `ssh:<host>`), `docker [image]` (also `docker:<image>`),

@@ -4,20 +4,10 @@ import * as fs from "node:fs";
 import { Readable } from "node:stream";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { dockerReady, inContainer, TEST_IMAGE } from "../../test/helpers/docker.js";
+import { SPAWN_TREE } from "../../test/helpers/processes.js";
 import { DockerRuntime } from "./docker.js";
 import { DockerShell } from "./dockerShell.js";
 import { execCapture } from "./types.js";
-
-// A background child, a grandchild and a foreground sleep, all recording their PIDs (plus $$).
-const SPAWN_TREE = [
-  "echo $$ >> pids",
-  "sleep 100 &",
-  "echo $! >> pids",
-  `bash -c 'echo $$ >> pids; sleep 100 & echo $! >> pids; wait' &`,
-  "while [ $(wc -l < pids) -lt 4 ]; do sleep 0.05; done",
-  "echo started",
-  "sleep 100",
-].join("\n");
 
 /** The pids of `file` (in the container) still alive there, zombies aside. */
 function aliveIn(container: string, file: string): string[] {

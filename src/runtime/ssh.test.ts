@@ -5,6 +5,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { Readable } from "node:stream";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { SPAWN_TREE } from "../../test/helpers/processes.js";
 import { startSshd, type TestSshd } from "../../test/helpers/sshd.js";
 import { bashTool } from "../tools/bash.js";
 import { fileEditReplaceStringTool } from "../tools/fileEditReplaceString.js";
@@ -38,17 +39,6 @@ async function expectAllGone(pids: number[]) {
   while (pids.some((p) => !isGone(p)) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
   expect(pids.filter((p) => !isGone(p))).toEqual([]);
 }
-
-// A background child, a grandchild and a foreground sleep, all recording their PIDs (plus $$).
-const SPAWN_TREE = [
-  "echo $$ >> pids",
-  "sleep 100 &",
-  "echo $! >> pids",
-  `bash -c 'echo $$ >> pids; sleep 100 & echo $! >> pids; wait' &`,
-  "while [ $(wc -l < pids) -lt 4 ]; do sleep 0.05; done",
-  "echo started",
-  "sleep 100",
-].join("\n");
 
 const mkTemp = (prefix: string) => fs.mkdtempSync(path.join(os.tmpdir(), prefix));
 

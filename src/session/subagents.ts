@@ -6,7 +6,8 @@ import { execCapture, type Runtime } from "../runtime/types.js";
 import { type Subagents, type TaskApplyResult, ToolError, type TaskReport, type TaskRequest } from "../tools/types.js";
 import type { Workspace } from "../workspace/config.js";
 import { MAX_NAME_LENGTH, normalizeName } from "../workspace/names.js";
-import type { CreateWorkspaceInput, RuntimeChoice, WorkspaceService } from "../workspace/service.js";
+import type { RuntimeChoice } from "../workspace/runtimeChoice.js";
+import type { CreateWorkspaceInput, WorkspaceService } from "../workspace/service.js";
 import { runtimeChoiceOf } from "../workspace/runtimeChoice.js";
 import type { ChatTurnEnd, ChatTurnInput } from "./chatSession.js";
 

@@ -5,7 +5,8 @@ import type { SshRuntime } from "../runtime/ssh.js";
 import type { Project, Workspace } from "./config.js";
 import { type CoderWorkspaceConfig, coderPart } from "./schemas.js";
 import type { PrepareOptions, RemoveOptions } from "./remoteWorkspaces.js";
-import type { RemoteWorkspaces, RuntimeChoice } from "./service.js";
+import type { RuntimeChoice } from "./runtimeChoice.js";
+import type { RemoteWorkspaces } from "./service.js";
 import type { SshWorkspaces } from "./sshWorkspaces.js";
 
 export type { CoderDeleteAction };

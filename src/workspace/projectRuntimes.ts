@@ -5,6 +5,8 @@ import { dockerImageFor } from "./dockerConfig.js";
 
 /** Where a project's dev container configuration is looked for, in the Dev Containers spec's order. */
 const DEVCONTAINER_CONFIGS = [".devcontainer/devcontainer.json", ".devcontainer.json"];
+/** What a dev container workspace is told to use when the project has none of them (yet). */
+export const DEFAULT_DEVCONTAINER_CONFIG = DEVCONTAINER_CONFIGS[0];
 
 /** The project's dev container configuration (relative to it), or null when it has none. */
 export function findDevcontainerConfig(projectPath: string): string | null {

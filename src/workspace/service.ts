@@ -4,15 +4,14 @@ import * as path from "node:path";
 import { ConfigError } from "../config/errors.js";
 import { SessionStore } from "../history/sessionStore.js";
 import { muxRoot, sessionsDir } from "../config/paths.js";
-import { containerNameFor } from "../runtime/dockerCli.js";
 import { LocalRuntime } from "../runtime/local.js";
 import type { Runtime } from "../runtime/types.js";
 import { ConfigStore, type Project, type Workspace } from "./config.js";
-import { type CoderWorkspaces, coderRuntimeFor, refuseSharedCoder } from "./coderWorkspaces.js";
+import { type CoderWorkspaces, refuseSharedCoder } from "./coderWorkspaces.js";
 import type { PrepareOptions, RemoveOptions } from "./remoteWorkspaces.js";
 import { Devcontainers } from "./devcontainers.js";
 import { dockerImageFor, noDockerImageError } from "./dockerConfig.js";
-import { findDevcontainerConfig } from "./projectRuntimes.js";
+import { newRuntimeRecord } from "./newRuntime.js";
 import { isRemote, localWorktree, type TaskStatus } from "./schemas.js";
 import { GitError, git, gitMaybe } from "./git.js";
 import type { StatusTarget } from "./gitStatus.js";
@@ -21,11 +20,9 @@ import { normalizeName, suggestName, withSuffix, workspaceName } from "./names.j
 import { movePlanFile, planFilePath } from "./planFile.js";
 import { assignDirNames, projectDirName } from "./projectDirs.js";
 import { detectTrunk, projectName, remoteStatusBase, resolveProjectPath } from "./projects.js";
-import { DOCKER_WORKSPACE_PATH, unsupportedRuntimeMessage } from "./registry/runtimeConfig.js";
+import { unsupportedRuntimeMessage } from "./registry/runtimeConfig.js";
 import { type RuntimeChoice, runtimeChoiceOf } from "./runtimeChoice.js";
 import { LANDED_REFS, addWorktree, removeWorktree, renameWorktree, unsavedWork, worktreeHealth, worktreeHealthAll, type WorktreeHealth } from "./worktree.js";
-
-export type { RuntimeChoice };
 
 export interface CreateWorkspaceInput {
   projectPath: string;
@@ -38,8 +35,6 @@ export interface CreateWorkspaceInput {
   parentWorkspaceId?: string;
   taskStatus?: TaskStatus;
 }
-
-const DEFAULT_DEVCONTAINER = ".devcontainer/devcontainer.json";
 
 /** `unsupported-runtime`: made by the original Mux with a runtime this one does not have (docker…). */
 export type WorkspaceHealth = WorktreeHealth | "missing-project" | "unsupported-runtime";
@@ -223,22 +218,13 @@ export class WorkspaceService {
       const taken = new Set(config.workspaces.filter((w) => w.projectPath === projectPath).map((w) => w.name));
       const name = wanted ?? suggestName(taken);
       if (taken.has(name)) throw new ConfigError(`a workspace named "${name}" already exists in ${projectPath}`);
-      const runtime =
-        choice.type === "local"
-          ? ({ type: "local" } as const)
-          : choice.type === "worktree"
-            ? ({ type: "worktree", path: this.worktreePath(project, name) } as const)
-            : choice.type === "devcontainer"
-              ? ({
-                  type: "devcontainer",
-                  path: this.worktreePath(project, name),
-                  configPath: choice.configPath ?? findDevcontainerConfig(projectPath) ?? DEFAULT_DEVCONTAINER,
-                } as const)
-              : choice.type === "ssh"
-                ? ({ type: "ssh", host: choice.host, path: "" } as const)
-                : choice.type === "coder"
-                  ? coderRuntimeFor(choice, name, config.workspaces)
-                  : ({ type: "docker", image: image!, container: containerNameFor(projectPath, name), path: DOCKER_WORKSPACE_PATH } as const);
+      const runtime = newRuntimeRecord(choice, {
+        projectPath,
+        name,
+        worktreePath: this.worktreePath(project, name),
+        dockerImage: image,
+        workspaces: config.workspaces,
+      });
       const created: Workspace = {
         // 10 hex digits, as the original Mux makes them (the two apps share ids and sessions/<id>/).
         id: randomBytes(5).toString("hex"),

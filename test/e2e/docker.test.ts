@@ -10,7 +10,7 @@ import { OriginalRegistrySchema } from "../helpers/originalRegistry.js";
 import { waitFor } from "../helpers/processes.js";
 import { connect, startServer } from "../helpers/server.js";
 import { attachTerminal } from "../helpers/terminal.js";
-import { commitScript, reportTitled, scripted } from "../helpers/subagentScript.js";
+import { commitScript, delegateAndApply, scripted } from "../helpers/subagentScript.js";
 import { ConfigStore } from "../../src/workspace/config.js";
 
 const KEY = "sk-ant-docker-test-0123456789abcdef";
@@ -134,17 +134,16 @@ describe.skipIf(!dockerReady())("Docker workspaces against a real Docker engine"
   it("a helper of a Docker workspace works in a container of its own; its commit applies to the parent's", { timeout: 240_000 }, async () => {
     const lead = await create("lead");
     fake.setResponder(
-      scripted({
-        "PARENT-BOX": (c) => {
-          if (c.results.length === 0) return { toolCalls: [{ name: "task", args: { title: "Box notes", prompt: "CHILD-BOX: write notes.txt" } }] };
-          if (c.results.length === 1) return { toolCalls: [{ name: "task_apply_git_patch", args: { task_id: reportTitled(c, "Box notes")?.taskId } }] };
-          return { text: "applied" };
-        },
-        "CHILD-BOX": (c) =>
-          c.results.length === 0
-            ? { toolCalls: [{ name: "bash", args: { script: `echo "runtime=$MUX_RUNTIME" && ${commitScript("notes.txt", "from the helper")}` } }] }
-            : { text: "wrote notes.txt" },
-      }),
+      scripted(
+        delegateAndApply({
+          parent: "PARENT-BOX",
+          child: "CHILD-BOX",
+          title: "Box notes",
+          script: `echo "runtime=$MUX_RUNTIME" && ${commitScript("notes.txt", "from the helper")}`,
+          childAnswer: "wrote notes.txt",
+          parentAnswer: "applied",
+        }),
+      ),
     );
     const r = await run(["--workspace", "lead", "PARENT-BOX: take notes"]);
     expect(r.code, r.stderr).toBe(0);

@@ -5,7 +5,7 @@ import { type FakeProvider, startFakeProvider } from "../fake-provider/index.js"
 import { commitFile, gitIn, makeRepo } from "../helpers/git.js";
 import { lastEvent, runMux, tempDirs } from "../helpers/mux.js";
 import { startSshd, type TestSshd } from "../helpers/sshd.js";
-import { commitScript, reportTitled, scripted } from "../helpers/subagentScript.js";
+import { commitScript, delegateAndApply, scripted } from "../helpers/subagentScript.js";
 import { ConfigStore } from "../../src/workspace/config.js";
 
 const KEY = "sk-ant-ssh-test-0123456789abcdef";
@@ -210,17 +210,16 @@ describe.skipIf(!hasSshd)("SSH workspaces against a real sshd", () => {
     expect(created.code, created.stderr).toBe(0);
     const lead = JSON.parse(created.stdout);
     fake.setResponder(
-      scripted({
-        "PARENT-SSH": (c) => {
-          if (c.results.length === 0) return { toolCalls: [{ name: "task", args: { title: "Remote notes", prompt: "CHILD-SSH: write notes.txt" } }] };
-          if (c.results.length === 1) return { toolCalls: [{ name: "task_apply_git_patch", args: { task_id: reportTitled(c, "Remote notes")?.taskId } }] };
-          return { text: "applied" };
-        },
-        "CHILD-SSH": (c) =>
-          c.results.length === 0
-            ? { toolCalls: [{ name: "bash", args: { script: `echo "runtime=$MUX_RUNTIME dir=$PWD" && ${commitScript("notes.txt", "from the helper")}` } }] }
-            : { text: "wrote notes.txt" },
-      }),
+      scripted(
+        delegateAndApply({
+          parent: "PARENT-SSH",
+          child: "CHILD-SSH",
+          title: "Remote notes",
+          script: `echo "runtime=$MUX_RUNTIME dir=$PWD" && ${commitScript("notes.txt", "from the helper")}`,
+          childAnswer: "wrote notes.txt",
+          parentAnswer: "applied",
+        }),
+      ),
     );
     const r = await mux(["run", "--json", "--workspace", "lead", "-m", "sonnet", "PARENT-SSH: take notes"]);
     expect(r.code, r.stderr).toBe(0);

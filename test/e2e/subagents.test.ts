@@ -6,7 +6,7 @@ import { ConfigStore } from "../../src/workspace/config.js";
 import type { FakeProvider } from "../fake-provider/index.js";
 import { gitIn, makeRepo } from "../helpers/git.js";
 import { lastEvent, runMux } from "../helpers/mux.js";
-import { commitScript, reportTitled, scripted } from "../helpers/subagentScript.js";
+import { commitScript, delegateAndApply, scripted } from "../helpers/subagentScript.js";
 import { fakeProviderSuite, type TempDirs } from "../helpers/suite.js";
 
 /** `mux run` with the task tool: helpers in child worktrees of the project at --dir, their events in --json. */
@@ -25,15 +25,16 @@ describe("mux run: sub-agents", () => {
   it("--json carries each helper's events tagged with its workspace id; the run's cost includes the helper's", async () => {
     const repo = makeRepo(path.join(dirs.base, "cli-repo"));
     fake.setResponder(
-      scripted({
-        "PARENT-CLI": (c) => {
-          if (c.results.length === 0) return { toolCalls: [{ name: "task", args: { title: "Add notes", prompt: "CHILD-NOTES: write notes.txt" } }] };
-          if (c.results.length === 1) return { toolCalls: [{ name: "task_apply_git_patch", args: { task_id: reportTitled(c, "Add notes")?.taskId } }] };
-          return { text: "notes are in" };
-        },
-        "CHILD-NOTES": (c) =>
-          c.results.length === 0 ? { toolCalls: [{ name: "bash", args: { script: commitScript("notes.txt", "hello") } }] } : { text: "wrote notes.txt" },
-      }),
+      scripted(
+        delegateAndApply({
+          parent: "PARENT-CLI",
+          child: "CHILD-NOTES",
+          title: "Add notes",
+          script: commitScript("notes.txt", "hello"),
+          childAnswer: "wrote notes.txt",
+          parentAnswer: "notes are in",
+        }),
+      ),
     );
     const r = await runMux(["run", "--json", "--dir", repo, "-m", "sonnet", "PARENT-CLI: take notes"], { env: env() });
     expect(r.stderr).toBe("");

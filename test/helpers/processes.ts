@@ -63,3 +63,17 @@ export async function makeZombie(): Promise<ZombieParent> {
 }
 
 export const hasProcStat = fs.existsSync(`/proc/${process.pid}/stat`);
+
+/**
+ * A command that leaves a background child, a grandchild and a foreground sleep, each writing its
+ * pid (and the shell's own, $$) to `pids`, and prints "started" once all four are there.
+ */
+export const SPAWN_TREE = [
+  "echo $$ >> pids",
+  "sleep 100 &",
+  "echo $! >> pids",
+  `bash -c 'echo $$ >> pids; sleep 100 & echo $! >> pids; wait' &`,
+  "while [ $(wc -l < pids) -lt 4 ]; do sleep 0.05; done",
+  "echo started",
+  "sleep 100",
+].join("\n");

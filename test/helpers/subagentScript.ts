@@ -58,3 +58,26 @@ export function reportTitled(c: Conversation, title: string): { taskId: string; 
 export function commitScript(file: string, content: string): string {
   return `printf '%s\\n' '${content}' > ${file} && git add ${file} && git -c user.name=T -c user.email=t@x commit -qm 'add ${file}' && echo committed`;
 }
+
+/**
+ * The usual delegation, for `scripted`: the parent (first message containing `parent`) starts one
+ * helper titled `title`, whose prompt contains `child`; the helper runs `script` in bash and
+ * answers `childAnswer`; the parent applies the helper's branch and answers `parentAnswer`.
+ */
+export function delegateAndApply(o: {
+  parent: string;
+  child: string;
+  title: string;
+  script: string;
+  childAnswer: string;
+  parentAnswer: string;
+}): Record<string, (c: Conversation) => FakeTurn> {
+  return {
+    [o.parent]: (c) => {
+      if (c.results.length === 0) return { toolCalls: [{ name: "task", args: { title: o.title, prompt: `${o.child}: do it` } }] };
+      if (c.results.length === 1) return { toolCalls: [{ name: "task_apply_git_patch", args: { task_id: reportTitled(c, o.title)?.taskId } }] };
+      return { text: o.parentAnswer };
+    },
+    [o.child]: (c) => (c.results.length === 0 ? { toolCalls: [{ name: "bash", args: { script: o.script } }] } : { text: o.childAnswer }),
+  };
+}

@@ -307,7 +307,7 @@ function applyAgentEvent(s: ChatState, event: AgentEvent, fresh: WeakSet<object>
 }
 
 /** Whether `next` is `base` with more text at the end of its last part, a text or reasoning part, and nothing else changed. */
-export function onlyLastTextGrew(base: ChatMessage, next: ChatMessage): boolean {
+function onlyLastTextGrew(base: ChatMessage, next: ChatMessage): boolean {
   if (base.id !== next.id || base.parts.length !== next.parts.length || base.parts.length === 0) return false;
   const last = next.parts.length - 1;
   for (let i = 0; i < last; i++) if (base.parts[i] !== next.parts[i]) return false;

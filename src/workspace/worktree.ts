@@ -14,8 +14,28 @@ export async function addWorktree(projectPath: string, worktreePath: string, bra
   }
   fs.mkdirSync(path.dirname(worktreePath), { recursive: true });
   // No `worktree prune` here: it would race with a concurrent add's half-made record.
-  if (await branchExists(projectPath, branch)) await git(projectPath, ["worktree", "add", worktreePath, branch]);
-  else await git(projectPath, ["worktree", "add", "-b", branch, worktreePath, base]);
+  await oneAddAtATime(projectPath, async () => {
+    if (await branchExists(projectPath, branch)) await git(projectPath, ["worktree", "add", worktreePath, branch]);
+    else await git(projectPath, ["worktree", "add", "-b", branch, worktreePath, base]);
+  });
+}
+
+/** The last worktree add started in each repository (by this process). */
+const adding = new Map<string, Promise<unknown>>();
+
+/**
+ * Runs the repository's worktree adds one after another: `git worktree add` reads every other
+ * worktree's record, and one being written by a concurrent add makes it fail ("failed to read
+ * .git/worktrees/NAME/commondir"), as creating several workspaces at once did.
+ */
+function oneAddAtATime<T>(repo: string, add: () => Promise<T>): Promise<T> {
+  const run = (adding.get(repo) ?? Promise.resolve()).then(add, add);
+  const settled = run.catch(() => {});
+  adding.set(repo, settled);
+  void settled.then(() => {
+    if (adding.get(repo) === settled) adding.delete(repo);
+  });
+  return run;
 }
 
 /**

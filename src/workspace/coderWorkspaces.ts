@@ -6,7 +6,7 @@ import type { Project, Workspace } from "./config.js";
 import { type CoderWorkspaceConfig, coderPart } from "./schemas.js";
 import type { PrepareOptions, RemoveOptions } from "./remoteWorkspaces.js";
 import type { RuntimeChoice } from "./runtimeChoice.js";
-import type { RemoteWorkspaces } from "./service.js";
+import type { RemoteWorkspaces } from "./remoteWorkspaces.js";
 import type { SshWorkspaces } from "./sshWorkspaces.js";
 
 export type { CoderDeleteAction };

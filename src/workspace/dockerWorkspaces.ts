@@ -8,7 +8,7 @@ import { dockerRunOptions, readDockerConfig } from "./dockerConfig.js";
 import { gitMaybe } from "./git.js";
 import { DOCKER_WORKSPACE_PATH as CONTAINER_WORKSPACE } from "./registry/runtimeConfig.js";
 import { captureOrError, copyMuxIgnoredTo, fetchBranchInto, recordLandedOn, sendHistory, startCommit } from "./remoteGit.js";
-import type { RemoteWorkspaces } from "./service.js";
+import type { RemoteWorkspaces } from "./remoteWorkspaces.js";
 
 /** Where a Docker workspace's branch is kept locally once fetched (to merge, push or fork it). */
 const FETCHED = "refs/mux/docker/";

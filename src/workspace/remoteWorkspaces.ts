@@ -5,7 +5,6 @@ import type { CoderWorkspaces } from "./coderWorkspaces.js";
 import type { DockerWorkspaces } from "./dockerWorkspaces.js";
 import type { CoderDeleteAction } from "./coderWorkspaces.js";
 import { coderPart } from "./schemas.js";
-import type { RemoteWorkspaces } from "./service.js";
 import type { SshWorkspaces } from "./sshWorkspaces.js";
 
 export interface RemoveOptions {
@@ -16,6 +15,29 @@ export interface RemoveOptions {
 export interface PrepareOptions {
   /** false: do not start a stopped Coder workspace (a status poll is no reason to). */
   wake?: boolean;
+}
+
+/** The remote side of SSH, Coder and Docker workspaces; supplied by their modules. */
+export interface RemoteWorkspaces {
+  create(ws: Workspace, project: Project): Promise<void>;
+  remove(ws: Workspace, force: boolean, opts?: RemoveOptions): Promise<void>;
+  /** The commit checked out in the remote worktree. */
+  head(ws: Workspace): Promise<string>;
+  /** The commit a fork of `ws` starts from, made available to the fork's side. */
+  forkBase(ws: Workspace): Promise<string>;
+  /** Moves the remote worktree and its branch to `name`; returns the new remote path. */
+  rename(ws: Workspace, name: string): Promise<string>;
+  runtime(ws: Workspace): Runtime;
+  /** Whatever runtime() needs first (the host's home directory for a `~/…` path, a started Coder workspace). */
+  prepare(ws: Workspace, opts?: PrepareOptions): Promise<void>;
+  /** Refs that fetching the workspace's branch leaves in the local project (removed with it). */
+  localRefs(ws: Workspace): string[];
+  /** Brings the branch's commits into the local project and returns its tip there. */
+  fetchBranch(ws: Workspace): Promise<string>;
+  /** Records over there that `commit` of the branch has landed (so its safe delete sees it merged). */
+  recordLanded(ws: Workspace, commit: string): Promise<void>;
+  /** Sends the project's branches as they are now (under refs/mux-local/). */
+  refreshBase(ws: Workspace): Promise<void>;
 }
 
 /** Sends each remote workspace's operations to its kind's module (SSH hosts, Coder workspaces, Docker containers). */

@@ -8,7 +8,7 @@ import { LocalRuntime } from "../runtime/local.js";
 import type { Runtime } from "../runtime/types.js";
 import { ConfigStore, type Project, type Workspace } from "./config.js";
 import { type CoderWorkspaces, refuseSharedCoder } from "./coderWorkspaces.js";
-import type { PrepareOptions, RemoveOptions } from "./remoteWorkspaces.js";
+import type { PrepareOptions, RemoteWorkspaces, RemoveOptions } from "./remoteWorkspaces.js";
 import { Devcontainers } from "./devcontainers.js";
 import { dockerImageFor, noDockerImageError } from "./dockerConfig.js";
 import { newRuntimeRecord } from "./newRuntime.js";
@@ -16,10 +16,11 @@ import { isRemote, localWorktree, type TaskStatus } from "./schemas.js";
 import { GitError, git, gitMaybe } from "./git.js";
 import type { StatusTarget } from "./gitStatus.js";
 import { copyMuxIgnored } from "./muxignore.js";
+import { addProject, removeProject, sameProject, setProjectTrusted } from "./projectRegistry.js";
 import { normalizeName, suggestName, withSuffix, workspaceName } from "./names.js";
 import { movePlanFile, planFilePath } from "./planFile.js";
-import { assignDirNames, projectDirName } from "./projectDirs.js";
-import { detectTrunk, projectName, remoteStatusBase, resolveProjectPath } from "./projects.js";
+import { projectDirName } from "./projectDirs.js";
+import { detectTrunk, remoteStatusBase } from "./projects.js";
 import { unsupportedRuntimeMessage } from "./registry/runtimeConfig.js";
 import { type RuntimeChoice, runtimeChoiceOf } from "./runtimeChoice.js";
 import { LANDED_REFS, addWorktree, removeWorktree, renameWorktree, unsavedWork, worktreeHealth, worktreeHealthAll, type WorktreeHealth } from "./worktree.js";
@@ -41,29 +42,6 @@ export type WorkspaceHealth = WorktreeHealth | "missing-project" | "unsupported-
 
 export interface WorkspaceWithHealth extends Workspace {
   health: WorkspaceHealth;
-}
-
-/** The remote side of SSH, Coder and Docker workspaces; supplied by their modules. */
-export interface RemoteWorkspaces {
-  create(ws: Workspace, project: Project): Promise<void>;
-  remove(ws: Workspace, force: boolean, opts?: RemoveOptions): Promise<void>;
-  /** The commit checked out in the remote worktree. */
-  head(ws: Workspace): Promise<string>;
-  /** The commit a fork of `ws` starts from, made available to the fork's side. */
-  forkBase(ws: Workspace): Promise<string>;
-  /** Moves the remote worktree and its branch to `name`; returns the new remote path. */
-  rename(ws: Workspace, name: string): Promise<string>;
-  runtime(ws: Workspace): Runtime;
-  /** Whatever runtime() needs first (the host's home directory for a `~/…` path, a started Coder workspace). */
-  prepare(ws: Workspace, opts?: PrepareOptions): Promise<void>;
-  /** Refs that fetching the workspace's branch leaves in the local project (removed with it). */
-  localRefs(ws: Workspace): string[];
-  /** Brings the branch's commits into the local project and returns its tip there. */
-  fetchBranch(ws: Workspace): Promise<string>;
-  /** Records over there that `commit` of the branch has landed (so its safe delete sees it merged). */
-  recordLanded(ws: Workspace, commit: string): Promise<void>;
-  /** Sends the project's branches as they are now (under refs/mux-local/). */
-  refreshBase(ws: Workspace): Promise<void>;
 }
 
 /**
@@ -99,27 +77,12 @@ export class WorkspaceService {
   // ── projects ────────────────────────────────────────────────────────────
 
   /** Trusts (or stops trusting) a project's own settings that run programs (its `.mux/mcp.jsonc`). */
-  async setProjectTrusted(input: string, trusted: boolean): Promise<Project> {
-    const projectPath = await resolveProjectPath(input);
-    return this.store.update((config) => {
-      const project = sameProject(config.projects, projectPath);
-      if (!project) throw new ConfigError(`${projectPath} is not a project of Mux (add it first: mux project add)`);
-      project.trusted = trusted || undefined;
-      return project;
-    });
+  setProjectTrusted(input: string, trusted: boolean): Promise<Project> {
+    return setProjectTrusted(this.store, input, trusted);
   }
 
-  async addProject(input: string): Promise<Project> {
-    const projectPath = await resolveProjectPath(input);
-    return this.store.update((config) => {
-      let project = sameProject(config.projects, projectPath);
-      if (!project) {
-        project = { path: projectPath, name: projectName(projectPath), addedAt: Date.now() };
-        config.projects.push(project);
-      }
-      assignDirNames(config.projects);
-      return project;
-    });
+  addProject(input: string): Promise<Project> {
+    return addProject(this.store, input);
   }
 
   listProjects(): Project[] {
@@ -127,17 +90,8 @@ export class WorkspaceService {
   }
 
   /** Forgets a project; refuses while it still has workspaces (they hold the user's work). */
-  async removeProject(input: string): Promise<void> {
-    const projectPath = path.resolve(input);
-    await this.store.update((config) => {
-      const project = sameProject(config.projects, projectPath);
-      if (!project) throw new ConfigError(`no project ${projectPath}`);
-      const left = config.workspaces.filter((w) => w.projectPath === project.path);
-      if (left.length > 0) {
-        throw new ConfigError(`${project.path} still has workspaces (${left.map((w) => w.name).join(", ")}); delete them first`);
-      }
-      config.projects = config.projects.filter((p) => p !== project);
-    });
+  removeProject(input: string): Promise<void> {
+    return removeProject(this.store, input);
   }
 
   // ── workspaces ──────────────────────────────────────────────────────────
@@ -493,24 +447,5 @@ export class WorkspaceService {
   private requireRemote(): RemoteWorkspaces {
     if (!this.remote) throw new ConfigError("SSH and Docker workspaces are not available in this build");
     return this.remote;
-  }
-}
-
-/**
- * The registered project at `projectPath`: the same path, or one reaching the same directory
- * through links (the original Mux records a project's path as it was given, links and all).
- */
-function sameProject(projects: Project[], projectPath: string): Project | undefined {
-  const exact = projects.find((p) => p.path === projectPath);
-  if (exact) return exact;
-  const real = safeRealpath(projectPath);
-  return projects.find((p) => safeRealpath(p.path) === real);
-}
-
-function safeRealpath(p: string): string {
-  try {
-    return fs.realpathSync(p);
-  } catch {
-    return p;
   }
 }

@@ -6,7 +6,7 @@ import { shq } from "../tools/shellQuote.js";
 import type { Project, Workspace } from "./config.js";
 import { projectDirName } from "./projectDirs.js";
 import { captureOrError, copyMuxIgnoredTo, fetchBranchInto, recordLandedOn, sendHistory, startCommit } from "./remoteGit.js";
-import type { RemoteWorkspaces } from "./service.js";
+import type { RemoteWorkspaces } from "./remoteWorkspaces.js";
 
 export interface SshWorkspacesOptions {
   /** Where ControlMaster sockets live (MUX_ROOT/ssh). */

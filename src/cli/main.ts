@@ -111,6 +111,7 @@ async function commander() {
     (await import("./land.js")).registerLandCommands(workspace);
   }
   if (wantsAll || sub === "mcp") (await import("./mcp.js")).registerMcpCommands(program);
+  if (wantsAll || sub === "runtimes") (await import("./runtimes.js")).registerRuntimeCommands(program);
   if (wantsAll || (sub === "server" && /^(sessions|revoke|help|--help)$/.test(process.argv[3] ?? ""))) {
     (await import("./serverSessions.js")).registerServerSessionCommands(server);
   }

@@ -62,7 +62,7 @@ describe(".mux/docker.json", () => {
     expect(dockerImageFor(project, "node:20", "debian:12")).toEqual({ image: "node:20", from: "explicit" });
     const err = noDockerImageError(project, "box", "/home/me/.mux/config.json").message;
     expect(err).toContain(`"image" in ${path.join(project, ".mux", "docker.json")}`);
-    expect(err).toContain("Settings → Runtimes (defaultDockerImage in /home/me/.mux/config.json)");
+    expect(err).toContain(`Settings → Runtimes or with "mux runtimes default-image IMAGE" (defaultDockerImage in /home/me/.mux/config.json)`);
     expect(err).toContain('--runtime "docker IMAGE"');
   });
 

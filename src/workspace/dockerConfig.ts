@@ -85,6 +85,6 @@ export function dockerImageFor(
 export function noDockerImageError(projectPath: string, workspaceName: string | undefined, appConfigFile: string): ConfigError {
   return new ConfigError(
     `no image for the Docker workspace${workspaceName ? ` "${workspaceName}"` : ""}: use --runtime "docker IMAGE", set "image" in ${dockerConfigFile(projectPath)}, ` +
-      `or set a default Docker image in Settings → Runtimes (defaultDockerImage in ${appConfigFile})`,
+      `or set a default Docker image in Settings → Runtimes or with "mux runtimes default-image IMAGE" (defaultDockerImage in ${appConfigFile})`,
   );
 }

@@ -186,7 +186,9 @@ describe.skipIf(!dockerReady())("Docker workspaces against a real Docker engine"
     expect(noImage.code).toBe(1);
     // Both places a default image can be set are named.
     expect(noImage.stderr).toContain(path.join(repo, ".mux", "docker.json"));
-    expect(noImage.stderr).toContain(`Settings → Runtimes (defaultDockerImage in ${path.join(dirs.muxRoot, "config.json")})`);
+    expect(noImage.stderr).toContain(
+      `Settings → Runtimes or with "mux runtimes default-image IMAGE" (defaultDockerImage in ${path.join(dirs.muxRoot, "config.json")})`,
+    );
 
     // The engine is not running (a socket nobody answers on).
     const down = await runMux(["workspace", "create", "nope4", "--runtime", `docker ${TEST_IMAGE}`], {

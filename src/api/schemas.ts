@@ -23,7 +23,14 @@ export const RuntimeChoiceSchema = z.discriminatedUnion("type", [
   /** configPath relative to the project; .devcontainer/devcontainer.json by default. */
   z.object({ type: z.literal("devcontainer"), configPath: z.string().min(1).optional() }),
   /** A new Coder workspace from `template`, or the existing Coder workspace `workspace` (exactly one). */
-  z.object({ type: z.literal("coder"), template: z.string().min(1).optional(), workspace: z.string().min(1).optional() }),
+  z.object({
+    type: z.literal("coder"),
+    template: z.string().min(1).optional(),
+    workspace: z.string().min(1).optional(),
+    org: z.string().min(1).optional(),
+    preset: z.string().min(1).optional(),
+    parameters: z.record(z.string().regex(/^[^=\s]+$/, "a parameter name"), z.string()).optional(),
+  }),
 ]);
 
 /** A Coder workspace's latest build as `coder list` reports it; "missing": not listed (deleted elsewhere). */

@@ -1,6 +1,7 @@
 import { ConfigError } from "../config/errors.js";
 import { CODER_DELETE_ACTIONS, type CoderDeleteAction } from "../runtime/coderStatuses.js";
 import type { Workspace } from "../workspace/config.js";
+import { parseCoderParameters } from "../workspace/coderParameters.js";
 import { coderPart } from "../workspace/schemas.js";
 import type { RuntimeChoice } from "../workspace/runtimeChoice.js";
 
@@ -26,6 +27,30 @@ export function parseRuntimeOption(value: string): RuntimeChoice {
   throw new ConfigError(
     `unknown runtime "${value}": use local, worktree, "ssh <host>", "docker [image]", "devcontainer [config]", "coder <template>" or "coder:<workspace>"`,
   );
+}
+
+export interface CoderCreateFlags {
+  coderOrg?: string;
+  coderPreset?: string;
+  coderParam?: string[];
+}
+
+/** `--coder-org`, `--coder-preset` and `--coder-param NAME=VALUE` of `workspace create`: only with `--runtime "coder <template>"`. */
+export function withCoderFlags(choice: RuntimeChoice, flags: CoderCreateFlags): RuntimeChoice {
+  const given = flags.coderOrg !== undefined || flags.coderPreset !== undefined || (flags.coderParam?.length ?? 0) > 0;
+  if (!given) return choice;
+  if (choice.type !== "coder" || !choice.template) {
+    throw new ConfigError('--coder-org, --coder-preset and --coder-param apply to a new Coder workspace: --runtime "coder <template>"');
+  }
+  const parsed = parseCoderParameters(flags.coderParam ?? []);
+  if ("error" in parsed) throw new ConfigError(`--coder-param: ${parsed.error}`);
+  const { parameters } = parsed;
+  return {
+    ...choice,
+    ...(flags.coderOrg && { org: flags.coderOrg }),
+    ...(flags.coderPreset && { preset: flags.coderPreset }),
+    ...(Object.keys(parameters).length > 0 && { parameters }),
+  };
 }
 
 /** `--coder` of `workspace delete`: required for a workspace in a Coder workspace, refused for any other. */

@@ -6,7 +6,7 @@ import type { Workspace } from "../workspace/config.js";
 import { cliAction } from "./action.js";
 import { noteName } from "./nameNote.js";
 import { colors, err, out } from "./output.js";
-import { coderDeleteOption, parseRuntimeOption } from "./runtimeOption.js";
+import { type CoderCreateFlags, coderDeleteOption, parseRuntimeOption, withCoderFlags } from "./runtimeOption.js";
 import { createWorkspaceService } from "../app/services.js";
 import { registerDiffCommand } from "./workspaceDiff.js";
 
@@ -83,15 +83,18 @@ export function registerWorkspaceCommands(program: Command): Command {
       'worktree (default), local, "ssh <host>", "docker [image]", "devcontainer [config]", "coder <template>" (a new Coder workspace) or "coder:<workspace>" (an existing one)',
       "worktree",
     )
+    .option("--coder-org <org>", "with a Coder template: the template's organization")
+    .option("--coder-preset <preset>", "with a Coder template: one of its presets")
+    .option("--coder-param <NAME=VALUE>", "with a Coder template: a template parameter (repeatable)", (v: string, all: string[] = []) => [...all, v])
     .option("--base <branch>", "branch to start from (default: the project's trunk)")
     .option("--json", "machine-readable output")
     .action(
-      cliAction(async (name: string | undefined, opts: ProjectOpt & { runtime: string; base?: string }) => {
+      cliAction(async (name: string | undefined, opts: ProjectOpt & CoderCreateFlags & { runtime: string; base?: string }) => {
         const service = createWorkspaceService();
         const ws = await service.create({
           projectPath: (await projectOf(opts))!,
           name,
-          runtime: parseRuntimeOption(opts.runtime),
+          runtime: withCoderFlags(parseRuntimeOption(opts.runtime), opts),
           base: opts.base,
         });
         const hook = await runInitHook(service.runtime(ws), {

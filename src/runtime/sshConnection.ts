@@ -93,12 +93,15 @@ export class SshConnection extends RemoteShell {
     return this.master;
   }
 
-  /** Stops the master connection (`ssh -O exit`); later commands start a new one. */
+  /**
+   * Stops the master connection (`ssh -O exit`); later commands start a new one. Also one that
+   * another Mux process started (it outlives that process by ControlPersist).
+   */
   async close(): Promise<void> {
     const was = this.master;
     this.master = undefined;
-    if (this.options.multiplex === false || !was) return;
-    await was.catch(() => {});
+    if (this.options.multiplex === false) return;
+    await was?.catch(() => {});
     await this.run("", 10_000, ["-O", "exit"]).catch(() => {});
   }
 }

@@ -114,7 +114,7 @@ export class CoderWorkspaces implements RemoteWorkspaces {
       if (!c.template) throw new ConfigError("a new Coder workspace needs a template");
       if (found) throw new ConfigError(`a Coder workspace "${c.workspaceName}" exists already: attach to it with --runtime "coder:${c.workspaceName}"`);
       try {
-        await this.cli.must(["create", "--template", c.template, c.workspaceName, "-y"], CREATE_TIMEOUT_MS);
+        await this.cli.must(["create", "--template", c.template, c.workspaceName, ...coderCreateOptions(c), "-y"], CREATE_TIMEOUT_MS);
       } catch (err) {
         // A build that failed leaves a workspace behind under the name: it goes, so the name can be used again.
         if ((await this.list().catch(() => [])).some((w) => w.name === c.workspaceName))
@@ -249,7 +249,17 @@ export function coderRuntimeFor(choice: Extract<RuntimeChoice, { type: "coder" }
   if (choice.template && all.some((w) => coderPart(w.runtime)?.workspaceName === workspaceName)) {
     throw new ConfigError(`a Mux workspace already uses the Coder workspace "${workspaceName}": attach to it with --runtime "coder:${workspaceName}"`);
   }
-  const coder = choice.template ? { workspaceName, template: choice.template } : { workspaceName, existingWorkspace: true };
+  if (choice.workspace && (choice.org || choice.preset || choice.parameters))
+    throw new ConfigError("an organization, preset or parameters apply to a new Coder workspace (from a template), not to an existing one");
+  const coder = choice.template
+    ? {
+        workspaceName,
+        template: choice.template,
+        ...(choice.org && { templateOrg: choice.org }),
+        ...(choice.preset && { preset: choice.preset }),
+        ...(choice.parameters && Object.keys(choice.parameters).length > 0 && { parameters: choice.parameters }),
+      }
+    : { workspaceName, existingWorkspace: true };
   return { type: "ssh", host: coderHost(workspaceName), path: "", coder };
 }
 
@@ -259,4 +269,13 @@ export function refuseSharedCoder(ws: Workspace, all: Workspace[], action: Coder
   if (!name || !action || action === "keep") return;
   const others = all.filter((w) => w.id !== ws.id && coderPart(w.runtime)?.workspaceName === name).map((w) => w.name);
   if (others.length) throw new ConfigError(`the Coder workspace "${name}" is used by ${others.join(", ")} too: keep it, or delete those first`);
+}
+
+/** `coder create`'s options for the template's organization, preset and parameters. */
+function coderCreateOptions(c: CoderWorkspaceConfig): string[] {
+  return [
+    ...(c.templateOrg ? ["--org", c.templateOrg] : []),
+    ...(c.preset ? ["--preset", c.preset] : []),
+    ...Object.entries(c.parameters ?? {}).flatMap(([name, value]) => ["--parameter", `${name}=${value}`]),
+  ];
 }

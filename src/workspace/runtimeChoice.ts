@@ -6,8 +6,8 @@ export type RuntimeChoice =
   | { type: "local" }
   | { type: "worktree" }
   | { type: "ssh"; host: string }
-  /** A new Coder workspace from `template`, or the existing Coder workspace `workspace`. */
-  | { type: "coder"; template?: string; workspace?: string }
+  /** A new Coder workspace from `template` (with its organization, preset and parameters), or the existing Coder workspace `workspace`. */
+  | { type: "coder"; template?: string; workspace?: string; org?: string; preset?: string; parameters?: Record<string, string> }
   /** No image: the project's .mux/docker.json names it, else the settings' default (see dockerImageFor). */
   | { type: "docker"; image?: string }
   /** The project's dev container; configPath relative to the project (.devcontainer/devcontainer.json by default). */

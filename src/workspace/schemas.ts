@@ -15,6 +15,12 @@ export const CoderWorkspaceConfigSchema = z.object({
   workspaceName: z.string(),
   /** The template Mux created it from (absent when Mux attached to an existing one). */
   template: z.string().optional(),
+  /** The template's organization, when the user is in several (the original's field). */
+  templateOrg: z.string().optional(),
+  /** The template's preset it was created with (the original's field). */
+  preset: z.string().optional(),
+  /** Template parameters given at creation (`coder create --parameter NAME=VALUE`); the original has no such field. */
+  parameters: z.record(z.string(), z.string()).optional(),
   /** Mux attached to a workspace the user already had (and does not delete it unasked). */
   existingWorkspace: z.boolean().optional(),
 });

@@ -40,10 +40,11 @@ export class SshWorkspaces implements RemoteWorkspaces {
   }
 
   /** Ends the shared connection to `host` (its other side is going away). */
+  /** Closes the shared connection to `host`, whichever Mux process opened it. */
   async disconnect(host: string): Promise<void> {
-    const c = this.connections.get(host);
+    const c = this.connection(host);
     this.connections.delete(host);
-    await c?.close();
+    await c.close();
   }
 
   private connection(host: string): SshConnection {

@@ -24,7 +24,11 @@ describe.skipIf(!hasChromium || !hasSshd)("browser: Coder workspaces", () => {
   beforeAll(async () => {
     sshd = await startSshd();
     tmp = fs.mkdtempSync(path.join(os.tmpdir(), "mux-coder-browser-"));
-    coder = installFakeCoder(path.join(tmp, "bin"), { sshPort: sshd.port, workspaces: [{ name: "team-box", template: "docker-dev", status: "stopped" }] });
+    coder = installFakeCoder(path.join(tmp, "bin"), {
+      sshPort: sshd.port,
+      workspaces: [{ name: "team-box", template: "docker-dev", status: "stopped" }],
+      presets: { "docker-dev": ["small"] },
+    });
     const sshConfig = coderSshConfig(sshd.configFile, path.join(tmp, "ssh_config"));
     app = await startApp({
       env: () => ({ PATH: coder.path, MUX_SSH_CONFIG: sshConfig, MUX_SSH_REMOTE_ROOT: path.join(tmp, "remote", "mux"), MUX_CODER_POLL_MS: "1" }),
@@ -41,7 +45,9 @@ describe.skipIf(!hasChromium || !hasSshd)("browser: Coder workspaces", () => {
 
   const status = (name: string) => page.getByTestId(`workspace-row-${name}`).getByTestId("coder-status");
 
-  it("creates a Coder workspace from a template in the dialog; its row shows the Coder workspace running", { timeout: 90_000 }, async () => {
+  it("creates a Coder workspace from a template, preset and parameters in the dialog; its row shows the Coder workspace running", {
+    timeout: 90_000,
+  }, async () => {
     await page.keyboard.press("Control+N");
     const dialog = page.getByTestId("new-workspace-dialog");
     await dialog.waitFor();
@@ -50,10 +56,15 @@ describe.skipIf(!hasChromium || !hasSshd)("browser: Coder workspaces", () => {
     await page.getByTestId("new-workspace-name").fill("cdr1");
     await page.getByTestId("runtime-coder").click();
     await page.getByTestId("new-workspace-coder-template").fill("docker-dev");
+    await page.getByTestId("new-workspace-coder-preset").fill("small");
+    await page.getByTestId("new-workspace-coder-parameters").fill("region=eu-west\nzone");
+    await page.getByTestId("new-workspace-submit").click();
+    await expect(dialog.textContent()).resolves.toContain('Parameters: a Coder parameter is NAME=VALUE, not "zone".');
+    await page.getByTestId("new-workspace-coder-parameters").fill("region=eu-west\nzone=b");
     await screenshot(page, "new-workspace-coder-template");
     await page.getByTestId("new-workspace-submit").click();
     await dialog.waitFor({ state: "detached", timeout: 60_000 });
-    expect(coder.actions()).toContain("create --template docker-dev mux-cdr1 -y");
+    expect(coder.actions()).toContain("create --template docker-dev mux-cdr1 --preset small --parameter region=eu-west --parameter zone=b -y");
     await poll(() => status("cdr1").getAttribute("data-status")).toBe("running");
     await expect(page.getByTestId("workspace-row-cdr1").getByTestId("runtime-badge").textContent()).resolves.toBe("coder mux-cdr1");
   });

@@ -78,6 +78,55 @@ describe.skipIf(!hasSshd)("Coder workspaces through a stand-in coder CLI and a r
     expect(list.map((w) => w.name)).toEqual([]);
   });
 
+  it("passes the template's organization, preset and parameters to coder create, and keeps them with the workspace", { timeout: 60_000 }, async () => {
+    coder.update((s) => {
+      s.templates.push("k8s");
+      s.presets = { k8s: ["small"] };
+      s.requiredParameters = { k8s: ["region"] };
+    });
+    const missing = await mux(["workspace", "create", "noparam", "--runtime", "coder k8s"]);
+    expect(missing.code).toBe(1);
+    expect(missing.stderr).toContain('parameter "region" is required');
+    const badPreset = await mux(["workspace", "create", "badpreset", "--runtime", "coder k8s", "--coder-preset", "huge"]);
+    expect(badPreset.stderr).toContain('preset "huge" not found for template "k8s"');
+    const notCoder = await mux(["workspace", "create", "notcoder", "--runtime", "local", "--coder-preset", "small"]);
+    expect(notCoder.code).toBe(1);
+    expect(notCoder.stderr).toContain('apply to a new Coder workspace: --runtime "coder <template>"');
+    const badParam = await mux(["workspace", "create", "badparam", "--runtime", "coder k8s", "--coder-param", "region"]);
+    expect(badParam.stderr).toContain('--coder-param: a Coder parameter is NAME=VALUE, not "region"');
+
+    const created = await mux([
+      "workspace",
+      "create",
+      "p1",
+      "--runtime",
+      "coder k8s",
+      "--coder-org",
+      "eng",
+      "--coder-preset",
+      "small",
+      "--coder-param",
+      "region=eu-west",
+      "--coder-param",
+      "note=two words",
+      "--json",
+    ]);
+    expect(created.code, created.stderr).toBe(0);
+    expect(coder.actions()).toContain("create --template k8s mux-p1 --org eng --preset small --parameter region=eu-west --parameter note=two words -y");
+    expect(coder.state().workspaces.find((w) => w.name === "mux-p1")).toMatchObject({ preset: "small", parameters: { region: "eu-west", note: "two words" } });
+    const coderPart = { workspaceName: "mux-p1", template: "k8s", templateOrg: "eng", preset: "small", parameters: { region: "eu-west", note: "two words" } };
+    expect(JSON.parse(created.stdout).runtime.coder).toEqual(coderPart);
+    // Kept in config.json under the original's field names, where the original Mux reads them.
+    const registry = JSON.parse(fs.readFileSync(path.join(dirs.muxRoot, "config.json"), "utf8")) as {
+      projects: [string, { workspaces: { runtimeConfig: { coder: unknown } }[] }][];
+    };
+    expect(
+      registry.projects[0][1].workspaces.find((w) => (w.runtimeConfig.coder as { workspaceName?: string })?.workspaceName === "mux-p1")?.runtimeConfig.coder,
+    ).toEqual(coderPart);
+    expect((await mux(["workspace", "delete", "p1", "--coder", "delete", "--force"])).code).toBe(0);
+    expect(statusOf("mux-p1")).toBeUndefined();
+  });
+
   it("creates a Coder workspace from a template, runs the agent there over coder ssh, forks into it, starts it again when stopped, and stops it on delete", {
     timeout: 180_000,
   }, async () => {

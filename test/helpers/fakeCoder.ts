@@ -12,6 +12,8 @@ import * as path from "node:path";
 export interface FakeCoderWorkspace {
   name: string;
   template: string;
+  preset?: string;
+  parameters?: Record<string, string>;
   status: "pending" | "starting" | "running" | "stopping" | "stopped" | "failed" | "canceling" | "canceled" | "deleting" | "deleted";
 }
 
@@ -23,6 +25,10 @@ export interface FakeCoderState {
   sshPort: number;
   /** A template whose build fails (`coder create` exits 1 and leaves a failed workspace). */
   failingTemplate?: string;
+  /** Each template's presets (`create --preset`); an unknown one is refused. */
+  presets?: Record<string, string[]>;
+  /** Parameters a template needs (from `--parameter NAME=VALUE` or its preset); creating without them fails, as non-interactive coder does. */
+  requiredParameters?: Record<string, string[]>;
 }
 
 const SCRIPT = `#!/usr/bin/env node
@@ -39,7 +45,8 @@ const fail = (cmd, msg) => {
   process.stderr.write('Encountered an error running "coder ' + cmd + '", see "coder ' + cmd + ' --help" for more information\\nerror: ' + msg + "\\n");
   process.exit(1);
 };
-const positional = args.slice(1).filter((a, i, all) => !a.startsWith("-") && !["-t", "--template", "-o", "--output"].includes(all[i - 1]));
+const positional = args.slice(1).filter((a, i, all) => !a.startsWith("-") && !["-t", "--template", "-o", "--output", "--org", "-O", "--preset", "--parameter"].includes(all[i - 1]));
+const valuesOf = (flag) => args.flatMap((a, i) => (a === flag && i + 1 < args.length ? [args[i + 1]] : []));
 const find = (name) => state.workspaces.find((w) => w.name === name);
 const cmd = args[0];
 if (!state.signedIn) fail(cmd, "You are not logged in. Try logging in using 'coder login <url>'.");
@@ -79,7 +86,13 @@ if (cmd === "create") {
   const name = positional[0];
   if (!template || !state.templates.includes(template)) fail(cmd, 'Template "' + template + '" not found!');
   if (find(name)) fail(cmd, 'workspace "' + name + '" already exists');
-  const ws = { name, template, status: template === state.failingTemplate ? "failed" : "running" };
+  const preset = valuesOf("--preset")[0];
+  if (preset && !((state.presets || {})[template] || []).includes(preset)) fail(cmd, 'preset "' + preset + '" not found for template "' + template + '"');
+  const parameters = Object.fromEntries(valuesOf("--parameter").map((p) => [p.slice(0, p.indexOf("=")), p.slice(p.indexOf("=") + 1)]));
+  for (const needed of (state.requiredParameters || {})[template] || []) {
+    if (!(needed in parameters) && !preset) fail(cmd, 'parameter "' + needed + '" is required: pass --parameter ' + needed + '=<value>');
+  }
+  const ws = { name, template, status: template === state.failingTemplate ? "failed" : "running", ...(preset && { preset }), ...(Object.keys(parameters).length && { parameters }) };
   state.workspaces.push(ws);
   save();
   process.stdout.write("==> ⧗ Queued\\n=== ✔ Queued [0ms]\\n==> ⧗ Running\\n");

@@ -14,13 +14,19 @@ describe("a Coder workspace's record, shared with the original Mux", () => {
     expect(runtimeFromRaw({ path: runtime.path, runtimeConfig: raw }, "/p/app", "feat")).toEqual(runtime);
   });
 
-  it("keeps an attached workspace's mark, and refuses one without a usable name", () => {
-    const attached = { type: "ssh", host: "box.coder", srcBaseDir: "~/mux", coder: { workspaceName: "box", existingWorkspace: true, preset: "small" } };
+  it("keeps an attached workspace's mark and the template's preset and organization, and refuses one without a usable name", () => {
+    const attached = {
+      type: "ssh",
+      host: "box.coder",
+      srcBaseDir: "~/mux",
+      coder: { workspaceName: "box", existingWorkspace: true, preset: "small", templateOrg: "eng", parameters: { region: 3 } },
+    };
     expect(runtimeFromRaw({ path: "~/mux/app/w", runtimeConfig: attached }, "/p/app", "w")).toEqual({
       type: "ssh",
       host: "box.coder",
       path: "~/mux/app/w",
-      coder: { workspaceName: "box", existingWorkspace: true },
+      // A parameter that is not text is not ours to pass on.
+      coder: { workspaceName: "box", existingWorkspace: true, preset: "small", templateOrg: "eng" },
     });
     const nameless = { type: "ssh", host: "coder://", srcBaseDir: "~/mux", coder: {} };
     expect(runtimeFromRaw({ path: "~/mux/app/w", runtimeConfig: nameless }, "/p/app", "w")).toMatchObject({

@@ -106,6 +106,11 @@ function coderFromRaw(coder: unknown, host: unknown, rawPath: string): RuntimeCo
     coder: {
       workspaceName,
       ...(typeof c.template === "string" && c.template ? { template: c.template } : {}),
+      ...(typeof c.templateOrg === "string" && c.templateOrg ? { templateOrg: c.templateOrg } : {}),
+      ...(typeof c.preset === "string" && c.preset ? { preset: c.preset } : {}),
+      ...(isObject(c.parameters) && Object.values(c.parameters).every((v) => typeof v === "string")
+        ? { parameters: c.parameters as Record<string, string> }
+        : {}),
       ...(c.existingWorkspace === true ? { existingWorkspace: true } : {}),
     },
   };

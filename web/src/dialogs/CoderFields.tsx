@@ -1,6 +1,8 @@
 import { useEffect, useState } from "react";
 import { call } from "../api/client";
+import { parseCoderParameters } from "../../../src/workspace/coderParameters";
 import { errorMessage } from "../state/errors";
+import type { RuntimeChoice } from "../state/types";
 
 type CoderList = Awaited<ReturnType<typeof listCoder>>;
 const listCoder = () => call((api) => api.workspaces.coderList());
@@ -10,6 +12,29 @@ export interface CoderPick {
   template?: string;
   /** …or this existing one. */
   workspace?: string;
+  /** A new one's preset of the template, and its parameters as typed (NAME=VALUE per line). */
+  preset?: string;
+  parameters?: string;
+}
+
+/** What the dialog asks the server for, or what is wrong with the fields. */
+export function coderChoice(pick: CoderPick): RuntimeChoice | { error: string } {
+  if (pick.workspace) return { type: "coder", workspace: pick.workspace };
+  const template = pick.template?.trim();
+  if (!template) return { error: "Enter a Coder template, or pick a Coder workspace." };
+  const lines = (pick.parameters ?? "")
+    .split("\n")
+    .map((l) => l.trim())
+    .filter(Boolean);
+  const parsed = parseCoderParameters(lines);
+  if ("error" in parsed) return { error: `Parameters: ${parsed.error}.` };
+  const preset = pick.preset?.trim();
+  return {
+    type: "coder",
+    template,
+    ...(preset && { preset }),
+    ...(lines.length > 0 && { parameters: parsed.parameters }),
+  };
 }
 
 /**
@@ -89,8 +114,40 @@ export function CoderFields({ value, onChange }: { value: CoderPick; onChange: (
             placeholder="a template of your Coder deployment, e.g. docker"
             autoComplete="off"
             spellCheck={false}
-            onChange={(e) => onChange({ template: e.target.value })}
+            onChange={(e) => onChange({ ...value, template: e.target.value })}
           />
+          <div className="mt-2 grid gap-2 sm:grid-cols-2">
+            <div>
+              <label className="label" htmlFor="nw-coder-preset">
+                Preset <span className="text-muted">(optional)</span>
+              </label>
+              <input
+                id="nw-coder-preset"
+                className="input font-mono"
+                data-testid="new-workspace-coder-preset"
+                value={value.preset ?? ""}
+                placeholder="one of the template's presets"
+                autoComplete="off"
+                spellCheck={false}
+                onChange={(e) => onChange({ ...value, preset: e.target.value })}
+              />
+            </div>
+            <div>
+              <label className="label" htmlFor="nw-coder-parameters">
+                Parameters <span className="text-muted">(one per line)</span>
+              </label>
+              <textarea
+                id="nw-coder-parameters"
+                className="input font-mono"
+                data-testid="new-workspace-coder-parameters"
+                rows={2}
+                value={value.parameters ?? ""}
+                placeholder="NAME=VALUE"
+                spellCheck={false}
+                onChange={(e) => onChange({ ...value, parameters: e.target.value })}
+              />
+            </div>
+          </div>
         </div>
       )}
       {list?.error && (

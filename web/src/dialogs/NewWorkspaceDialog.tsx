@@ -7,7 +7,7 @@ import { useStore } from "../state/store";
 import type { RuntimeChoice } from "../state/types";
 import { closeOverlay, openOverlay, selectWorkspace } from "../state/ui";
 import { workspacesStore } from "../state/workspaces";
-import { CoderFields, type CoderPick } from "./CoderFields";
+import { CoderFields, type CoderPick, coderChoice } from "./CoderFields";
 import { DialogForm, InlineError, Modal } from "./Modal";
 
 type RuntimeType = RuntimeChoice["type"];
@@ -76,7 +76,8 @@ export function NewWorkspaceDialog({ projectPath: initialProject }: { projectPat
   const submit = async () => {
     if (!project) return setError("Choose a project first.");
     if (runtime === "ssh" && !host.trim()) return setError("Enter the SSH host.");
-    if (runtime === "coder" && !(coder.template?.trim() || coder.workspace)) return setError("Enter a Coder template, or pick a Coder workspace.");
+    const coderPicked = runtime === "coder" ? coderChoice(coder) : null;
+    if (coderPicked && "error" in coderPicked) return setError(coderPicked.error);
     if (runtime === "docker" && !image.trim() && options && !options.dockerImage && !options.dockerConfigError) {
       return setError("Enter an image: neither the project's .mux/docker.json nor Settings → Runtimes names a default one.");
     }
@@ -89,11 +90,7 @@ export function NewWorkspaceDialog({ projectPath: initialProject }: { projectPat
           ? { type: "docker", image: image.trim() || undefined }
           : runtime === "devcontainer"
             ? { type: "devcontainer", configPath: options?.devcontainer ?? undefined }
-            : runtime === "coder"
-              ? coder.workspace
-                ? { type: "coder", workspace: coder.workspace }
-                : { type: "coder", template: coder.template?.trim() }
-              : { type: runtime };
+            : (coderPicked ?? { type: runtime });
     try {
       const ws = await call((api) =>
         api.workspaces.create({

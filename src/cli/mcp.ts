@@ -19,7 +19,11 @@ async function mcpWorkspace(opts: WorkspaceOpt): Promise<McpWorkspace | undefine
   if (!opts.workspace) return undefined;
   const service = createWorkspaceService();
   const ws = service.get(opts.workspace, await projectOf(opts, false));
-  return mcpWorkspaceOf(ws, service.store.read(), service.sessionDir(ws.id));
+  const runtime = async () => {
+    await service.prepare(ws);
+    return service.runtime(ws);
+  };
+  return mcpWorkspaceOf(ws, service.store.read(), service.sessionDir(ws.id), runtime);
 }
 
 /** `mux mcp …`: the MCP servers in mcp.jsonc, per-workspace choices and project trust. */
@@ -65,7 +69,7 @@ export function registerMcpCommands(program: Command) {
   withWorkspace(mcp.command("test <server>").description("Start the server once and list its tools")).action(
     cliAction(async (server: string, opts: WorkspaceOpt) => {
       const ws = await mcpWorkspace(opts);
-      const result = await new McpManager(process.env).test(findServer(process.env, server, ws), testCwd(process.env, ws));
+      const result = await new McpManager(process.env).test(findServer(process.env, server, ws), testCwd(process.env, ws), ws?.remote);
       if (!result.ok) {
         out(`${server}: ${result.error}\n`);
         return 1;

@@ -367,7 +367,10 @@ async function runOnce(
     opts.mcp?.length || opts.mcpConfig === false
       ? { servers: Object.fromEntries((opts.mcp ?? []).map((s) => [s.name, runMcpServer(s.name, s.command)])), configFiles: opts.mcpConfig !== false }
       : undefined;
-  const mcp = await mcpForRun({ sessionId: target.sessionId, workspace: target.workspace, dir, stateDir: store.dir, own }, process.env);
+  const mcp = await mcpForRun(
+    { sessionId: target.sessionId, workspace: target.workspace, dir, stateDir: store.dir, own, runtime: async () => target.runtime },
+    process.env,
+  );
   const end = await runChatTurn({
     lock,
     store,

@@ -111,7 +111,7 @@ function cliDriver(service: WorkspaceService, opts: RunSubagentsOptions, subagen
       };
       const lock = SessionLock.acquire(store.dir, "mux run");
       // The MCP servers the helper's workspace may use, started for its turn and stopped after it.
-      const mcp = await mcpForRun({ sessionId: child.id, workspace: child, dir: child.projectPath, stateDir: store.dir }, opts.env).catch((err) => {
+      const mcp = await mcpForRun({ sessionId: child.id, workspace: child, dir: child.projectPath, stateDir: store.dir, runtime }, opts.env).catch((err) => {
         lock.release();
         throw err;
       });

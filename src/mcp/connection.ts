@@ -6,7 +6,9 @@ import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/
 import type { Transport } from "@modelcontextprotocol/sdk/shared/transport.js";
 import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
 import { redact, registerSecret } from "../common/redact.js";
+import { shq } from "../tools/shellQuote.js";
 import type { McpHttpSpec, McpServerSpec, McpStdioSpec } from "./config.js";
+import type { RemoteStdio } from "./manager.js";
 
 /** A server that has not answered `initialize` and `tools/list` by then is reported as failing. */
 const CONNECT_TIMEOUT_MS = 30_000;
@@ -42,6 +44,28 @@ function httpHeaders(spec: McpHttpSpec, env: NodeJS.ProcessEnv): Record<string, 
   return out;
 }
 
+/**
+ * A stdio server of an SSH or container workspace, run over there through the runtime's piped
+ * command (ssh, docker exec) with the spec's variables; `end` stops what is left over there.
+ */
+async function remoteStdioTransport(
+  spec: McpStdioSpec,
+  remote: RemoteStdio,
+  env: NodeJS.ProcessEnv,
+): Promise<{ transport: StdioClientTransport; end?: () => Promise<void> }> {
+  const runtime = await remote.runtime();
+  if (!runtime.pipedCommand) throw new Error(`a ${runtime.type} workspace cannot run stdio MCP servers`);
+  const commandLine = spec.args ? [spec.command, ...spec.args].map(shq).join(" ") : spec.command;
+  const { file, args, end } = await runtime.pipedCommand(commandLine, spec.env ?? {}, spec.cwd);
+  // The local ssh/docker client needs what reaches the agent or engine; the server's own variables went over there.
+  const local = Object.fromEntries(CLIENT_ENV.flatMap((k) => (env[k] === undefined ? [] : [[k, env[k] as string]])));
+  const transport = new StdioClientTransport({ command: file, args, env: { ...getDefaultEnvironment(), ...local }, stderr: "pipe" });
+  return { transport, end };
+}
+
+/** What a local ssh or docker client may need from Mux's environment. */
+const CLIENT_ENV = ["SSH_AUTH_SOCK", "DOCKER_HOST", "DOCKER_CONTEXT", "DOCKER_CONFIG", "DOCKER_CERT_PATH", "DOCKER_TLS_VERIFY"];
+
 function stdioTransport(spec: McpStdioSpec, cwd: string): StdioClientTransport {
   // A command line without args is the original's form: run by the shell (exec: the server is the child we stop).
   const [command, args] = spec.args ? [spec.command, spec.args] : ["/bin/sh", ["-c", `exec ${spec.command}`]];
@@ -66,6 +90,8 @@ function lastLines(stderr: string): string {
  */
 export class McpConnection {
   onLost?: (why: string) => void;
+  /** Stops what a remote server left running over there. */
+  private end?: () => Promise<void>;
   private closing = false;
 
   private constructor(
@@ -76,8 +102,19 @@ export class McpConnection {
   ) {}
 
   /** Starts (stdio) or reaches (HTTP) the server; throws a message that says why it failed. */
-  static async open(spec: McpServerSpec, cwd: string, env: NodeJS.ProcessEnv): Promise<McpConnection> {
+  static async open(spec: McpServerSpec, cwd: string, env: NodeJS.ProcessEnv, remote?: RemoteStdio): Promise<McpConnection> {
     registerSpecSecrets(spec, env);
+    if (spec.transport === "stdio" && remote) {
+      const { transport, end } = await remoteStdioTransport(spec, remote, env);
+      try {
+        const conn = await McpConnection.connect(() => transport);
+        conn.end = end;
+        return conn;
+      } catch (err) {
+        await end?.();
+        throw err;
+      }
+    }
     if (spec.transport === "stdio") return McpConnection.connect(() => stdioTransport(spec, cwd));
     const url = new URL(spec.url);
     const requestInit = { headers: httpHeaders(spec, env) };
@@ -156,5 +193,6 @@ export class McpConnection {
   async close(): Promise<void> {
     this.closing = true;
     await this.client.close().catch(() => {});
+    await this.end?.().catch(() => {});
   }
 }

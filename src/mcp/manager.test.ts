@@ -58,7 +58,7 @@ describe("McpManager", () => {
     configure({ "my.srv": { command: process.execPath, args: [STDIO_SERVER] } });
     const { tools, notices } = await manager.tools(ws);
     expect(notices).toEqual([]);
-    expect(tools.map((t) => t.name).sort()).toEqual(["my_srv_big", "my_srv_crash", "my_srv_echo", "my_srv_fail", "my_srv_pid"]);
+    expect(tools.map((t) => t.name).sort()).toEqual(["my_srv_big", "my_srv_crash", "my_srv_echo", "my_srv_fail", "my_srv_pid", "my_srv_where"]);
     const echo = tools.find((t) => t.name === "my_srv_echo")!;
     expect(echo.mutates).toBe(false);
     expect(echo.jsonSchema).toMatchObject({ type: "object", properties: { text: { type: "string" } } });

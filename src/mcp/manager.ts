@@ -1,12 +1,20 @@
 import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
 import { getTool } from "../tools/registry.js";
 import type { ToolDefinition } from "../tools/types.js";
+import type { Runtime } from "../runtime/types.js";
 import { mcpConfigFor, type McpServerSpec, type RunMcpServers, untrustedProjectFile } from "./config.js";
 import type { McpConnection } from "./connection.js";
 import { isEnabled, readOverrides } from "./overrides.js";
 import { mcpTool } from "./tools.js";
 
 /** Where a workspace's servers run and what they may read. */
+/** Runs a workspace's stdio servers where its files are (an SSH host, a container). */
+export interface RemoteStdio {
+  /** The place, e.g. `ssh:<workspace id>`: a server started elsewhere is another server. */
+  where: string;
+  runtime(): Promise<Runtime>;
+}
+
 export interface McpWorkspace {
   /** The workspace's id (a plain `mux run`'s session id): each has its own server processes. */
   id: string;
@@ -14,6 +22,8 @@ export interface McpWorkspace {
   project?: { path: string; trusted: boolean };
   /** Where stdio servers start (the workspace's directory on this machine). */
   cwd: string;
+  /** An SSH or container workspace: its stdio servers run over there, in the workspace. */
+  remote?: RemoteStdio;
   /** The workspace's state directory (its own choice of servers). */
   stateDir: string;
   /** `mux run`'s own servers (--mcp) and whether the files count (--no-mcp-config). */
@@ -65,6 +75,7 @@ class Server {
     readonly fingerprint: string,
     private readonly cwd: string,
     private readonly env: NodeJS.ProcessEnv,
+    private readonly remote?: RemoteStdio,
   ) {}
 
   get state(): McpServerState {
@@ -83,7 +94,7 @@ class Server {
     clearTimeout(this.timer);
     const started = (async () => {
       const { McpConnection } = await import("./connection.js");
-      return McpConnection.open(this.spec, this.cwd, this.env);
+      return McpConnection.open(this.spec, this.cwd, this.env, this.remote);
     })();
     this.starting = started;
     started.then(
@@ -227,7 +238,7 @@ export class McpManager {
       mine = new Map();
       this.servers.set(ws.id, mine);
     }
-    const keep = new Map(wanted.map((s) => [s.name, JSON.stringify({ ...s, cwd: ws.cwd })]));
+    const keep = new Map(wanted.map((s) => [s.name, JSON.stringify({ ...s, cwd: ws.cwd, where: ws.remote?.where })]));
     for (const [name, server] of mine) {
       if (keep.get(name) !== server.fingerprint) {
         void server.stop();
@@ -235,7 +246,7 @@ export class McpManager {
       }
     }
     for (const spec of wanted) {
-      if (!mine.has(spec.name)) mine.set(spec.name, new Server(spec, keep.get(spec.name) as string, ws.cwd, this.env));
+      if (!mine.has(spec.name)) mine.set(spec.name, new Server(spec, keep.get(spec.name) as string, ws.cwd, this.env, ws.remote));
     }
     if (!mine.size) this.servers.delete(ws.id);
     else this.sweepIdle();
@@ -264,10 +275,10 @@ export class McpManager {
   }
 
   /** Starts the server once on its own and lists its tools ("Test connection"); nothing is kept. */
-  async test(spec: McpServerSpec, cwd: string): Promise<{ ok: true; tools: string[] } | { ok: false; error: string }> {
+  async test(spec: McpServerSpec, cwd: string, remote?: RemoteStdio): Promise<{ ok: true; tools: string[] } | { ok: false; error: string }> {
     const { McpConnection } = await import("./connection.js");
     try {
-      const conn = await McpConnection.open(spec, cwd, this.env);
+      const conn = await McpConnection.open(spec, cwd, this.env, remote);
       await conn.close();
       return { ok: true, tools: conn.tools.map((t) => t.name) };
     } catch (err) {

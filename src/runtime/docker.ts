@@ -3,7 +3,7 @@ import { shq } from "../tools/shellQuote.js";
 import { dockerBin } from "./dockerCli.js";
 import type { DockerShell } from "./dockerShell.js";
 import { ShellRuntime } from "./shellRuntime.js";
-import { execCapture } from "./types.js";
+import { execCapture, type PipedCommand } from "./types.js";
 import { watchdog } from "./watchdog.js";
 
 /**
@@ -40,11 +40,28 @@ export class DockerRuntime extends ShellRuntime {
   async terminalCommand(env: Record<string, string>, program?: string): Promise<{ file: string; args: string[]; end: () => Promise<void> }> {
     await this.shell.connect();
     const vars = Object.entries(env).flatMap(([k, v]) => ["-e", `${k}=${v}`]);
-    const pidFile = `/tmp/mux-terminal-${randomBytes(6).toString("hex")}.pid`;
+    const { pidFile, end } = this.endableSession();
     const start = `echo $$ > ${pidFile}; exec ${program === undefined ? "bash -l" : shq(program)}`;
     const args = ["exec", "-it", "-w", this.root, "-e", "TERM=xterm-256color", ...vars, this.container, "bash", "-c", start];
+    return { file: dockerBin(), args, end };
+  }
+
+  /** `commandLine` in the container, stdin and stdout piped (no terminal), for a stdio MCP server. */
+  async pipedCommand(commandLine: string, env: Record<string, string>, cwd?: string): Promise<PipedCommand> {
+    await this.shell.connect();
+    const script = await this.pipedScript(commandLine, env, cwd);
+    const { pidFile, end } = this.endableSession();
+    return { file: dockerBin(), args: ["exec", "-i", this.container, "sh", "-c", `echo $$ > ${pidFile}; ${script}`], end };
+  }
+
+  /**
+   * A session started in the container that records its id in `pidFile`, and how to hang it up
+   * from inside (a killed `docker exec` client leaves its process running), also when Mux dies
+   * with it open.
+   */
+  private endableSession(): { pidFile: string; end: () => Promise<void> } {
+    const pidFile = `/tmp/mux-session-${randomBytes(6).toString("hex")}.pid`;
     const script = `f=${pidFile}\n${END_SESSION_SCRIPT}`;
-    // Also when Mux dies with the terminal open.
     const release = watchdog().registerCleanup(`${shq(dockerBin())} exec -i ${this.container} bash <<'MUX_END'\n${script}\nMUX_END`);
     let ended: Promise<void> | undefined;
     const end = () =>
@@ -52,6 +69,6 @@ export class DockerRuntime extends ShellRuntime {
         () => release(),
         () => release(),
       ));
-    return { file: dockerBin(), args, end };
+    return { pidFile, end };
   }
 }

@@ -4,7 +4,7 @@ import type { Readable } from "node:stream";
 import { StringDecoder } from "node:string_decoder";
 import { shq } from "../tools/shellQuote.js";
 import { errnoError, type RawExecOptions, type RemoteShell } from "./remoteShell.js";
-import type { DirEntry, ExecOptions, ExecResult, FileStat, Runtime, RuntimeType } from "./types.js";
+import { type DirEntry, type ExecOptions, type ExecResult, execCapture, type FileStat, type Runtime, type RuntimeType } from "./types.js";
 
 /** The errno a coreutils message stands for (the scripts force LC_ALL=C). */
 function errnoFromMessage(stderr: string): string | undefined {
@@ -55,6 +55,25 @@ export class ShellRuntime implements Runtime {
   ) {
     if (!posix.isAbsolute(root)) throw new Error(`${type} runtime root must be an absolute path, got ${root}`);
     this.root = posix.normalize(root).replace(/(.)\/$/, "$1");
+  }
+
+  /**
+   * The sh script that runs `commandLine` in `cwd` with `env`. The variables (an MCP server's
+   * keys) travel in a file only the user can read, which the script deletes as it reads it, not
+   * on a command line that `ps` shows.
+   */
+  protected async pipedScript(commandLine: string, env: Record<string, string>, cwd?: string): Promise<string> {
+    const dir = this.abs(cwd ?? this.root);
+    let load = "";
+    const vars = Object.entries(env);
+    if (vars.length > 0) {
+      const content = vars.map(([k, v]) => `export ${k}=${shq(v)}\n`).join("");
+      const made = await execCapture(this, 'f=$(umask 077 && mktemp) && cat > "$f" && printf %s "$f"', { stdin: content, timeoutMs: 15_000 });
+      if (made.exitCode !== 0 || !made.stdout.startsWith("/"))
+        throw new Error(`cannot pass the environment to ${this.type}: ${made.stderr.trim() || `exit ${made.exitCode}`}`);
+      load = `. ${shq(made.stdout)}; rm -f ${shq(made.stdout)}\n`;
+    }
+    return `cd ${shq(dir)} || exit 1\n${load}exec sh -c ${shq(`exec ${commandLine}`)}`;
   }
 
   /** Relative paths are taken relative to the workspace root (the remote has no "our" cwd). */

@@ -1,5 +1,6 @@
 import { shq } from "../tools/shellQuote.js";
 import { ShellRuntime } from "./shellRuntime.js";
+import type { PipedCommand } from "./types.js";
 import { envPrefix, SshConnection, sshBaseArgs } from "./sshConnection.js";
 
 export { controlPathFor, envPrefix, errnoError, type RawExecOptions, SshConnection, type SshConnectionOptions, sshBaseArgs } from "./sshConnection.js";
@@ -45,6 +46,15 @@ export class SshRuntime extends ShellRuntime {
     const run = program === undefined ? '"${SHELL:-/bin/sh}" -l' : shq(program);
     const remote = `cd ${shq(this.root)} || exit 1\n${envPrefix(env)}exec ${run}`;
     return { file: "ssh", args: [...base, "--", this.host, remote] };
+  }
+
+  /**
+   * `commandLine` on the host, over the shared connection, stdin and stdout piped (no terminal).
+   * Ending the local ssh closes the remote command's stdin, which ends a stdio server.
+   */
+  async pipedCommand(commandLine: string, env: Record<string, string>, cwd?: string): Promise<PipedCommand> {
+    const script = await this.pipedScript(commandLine, env, cwd);
+    return { file: "ssh", args: [...sshBaseArgs(this.connection.options), "--", this.host, `exec sh -c ${shq(script)}`] };
   }
 
   /** Closes the shared master connection (`ssh -O exit`). */

@@ -75,6 +75,18 @@ export interface Runtime {
   realpath(path: string): Promise<string>;
   /** A scratch directory for tool output files (created on demand; old files are removed after a while). */
   tempDir(): Promise<string>;
+  /**
+   * Remote runtimes: the local command that runs `commandLine` (by sh) in `cwd` (relative to the
+   * workspace) over there, its stdin and stdout piped through, for a long-lived helper such as an
+   * MCP server; `end` stops what the command left running there.
+   */
+  pipedCommand?(commandLine: string, env: Record<string, string>, cwd?: string): Promise<PipedCommand>;
+}
+
+export interface PipedCommand {
+  file: string;
+  args: string[];
+  end?: () => Promise<void>;
 }
 
 /** Runs a command and collects its output; for short commands only (git, probes). */

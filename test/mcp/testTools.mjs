@@ -12,6 +12,9 @@ export function testServer(name) {
     async ({ text }) => ({ content: [{ type: "text", text: `${name} echo: ${text}` }] }),
   );
   server.registerTool("pid", { description: "The server's process id" }, async () => ({ content: [{ type: "text", text: String(process.pid) }] }));
+  server.registerTool("where", { description: "The server's working directory and its TEST_MCP_NOTE" }, async () => ({
+    content: [{ type: "text", text: `cwd=${process.cwd()} note=${process.env.TEST_MCP_NOTE ?? ""}` }],
+  }));
   server.registerTool("fail", { description: "Always fails" }, async () => ({
     content: [{ type: "text", text: "the tool failed on purpose" }],
     isError: true,

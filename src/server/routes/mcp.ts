@@ -28,7 +28,7 @@ export const mcp = {
   }),
   test: api.mcp.test.handler(async ({ input, context }) => {
     const ws = workspace(context, input.workspaceId);
-    return context.hub.mcp.test(findServer(context.env, input.name, ws), testCwd(context.env, ws));
+    return context.hub.mcp.test(findServer(context.env, input.name, ws), testCwd(context.env, ws), ws?.remote);
   }),
   setEnabled: api.mcp.setEnabled.handler(async ({ input, context }) => {
     const ws = workspace(context, input.workspaceId) as McpWorkspace;

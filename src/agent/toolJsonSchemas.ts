@@ -284,8 +284,47 @@ export const TOOL_INPUT_JSON_SCHEMAS: Record<string, JSONSchema7> = {
         minLength: 1,
         description: "Everything the helper needs to know: it sees none of your conversation.",
       },
+      run_in_background: {
+        description: "Return at once with the helper's taskId and keep working meanwhile; collect its report with task_await.",
+        type: ["boolean", "null"],
+      },
     },
     required: ["title", "prompt"],
+    additionalProperties: false,
+  },
+  task_await: {
+    $schema: "http://json-schema.org/draft-07/schema#",
+    type: "object",
+    properties: {
+      task_ids: {
+        description: "The taskIds to wait for (default: every background helper whose report you have not had).",
+        anyOf: [
+          {
+            type: "array",
+            items: {
+              type: "string",
+              minLength: 1,
+            },
+          },
+          {
+            type: "null",
+          },
+        ],
+      },
+      timeout_secs: {
+        description: "Stop waiting after this many seconds (default 600); those still at work are listed as running.",
+        anyOf: [
+          {
+            type: "number",
+            exclusiveMinimum: 0,
+            maximum: 3600,
+          },
+          {
+            type: "null",
+          },
+        ],
+      },
+    },
     additionalProperties: false,
   },
   task_apply_git_patch: {

@@ -112,7 +112,7 @@ describe("resolving an agent", () => {
 
   it("without an agent the mode's tools are unchanged", () => {
     // All but propose_plan, and the task tools, which only a turn that can start helpers offers.
-    expect(toolsForTurn("exec").length).toBe(ALL_TOOLS.length - 3);
+    expect(toolsForTurn("exec").length).toBe(ALL_TOOLS.length - 4);
     expect(toolsForTurn("exec", undefined, { subagents: true }).length).toBe(ALL_TOOLS.length - 1);
   });
 });

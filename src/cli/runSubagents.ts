@@ -70,6 +70,10 @@ export function runSubagents(opts: RunSubagentsOptions): ChatTurnInput["subagent
     };
     return {
       run: async (request, ctx) => (await get()).run(request, ctx),
+      start: async (request, ctx) => (await get()).start(request, ctx),
+      await: async (ids, timeoutMs, signal) => (await get()).await(ids, timeoutMs, signal),
+      // No helper started: nothing to settle (and nothing loaded for it).
+      settle: async () => (launcher ? launcher.settle() : []),
       apply: async (taskId, o) => (await get()).apply(taskId, o),
     };
   };

@@ -20,7 +20,7 @@ import type { Subagents } from "../tools/types.js";
 import { GitError } from "../workspace/git.js";
 import { readInitStatus, waitForInitHook } from "../workspace/initHook.js";
 import { type ResolvedAgent, resolveAgent } from "../agents/resolve.js";
-import { subagentCosts } from "./costs.js";
+import { reportCost, subagentCosts } from "./costs.js";
 import { ChatTurnFailure } from "./errors.js";
 import { followingMessage, parseSlashCommand } from "./slashCommands.js";
 import { type CommandOutcome, localAnswer, runSlashCommand, type WorkspaceCommands } from "./slashRun.js";
@@ -403,8 +403,10 @@ async function turn(input: ChatTurnInput): Promise<ChatTurnEnd> {
       }
     }
     if (held) emit(held);
+    // Background helpers still at work are stopped with the turn; what they spent counts too.
+    const unreported = (await subagents?.settle()) ?? [];
     // What the turn's sub-agents cost counts in its cost too (their tokens stay theirs: other models, maybe).
-    const children = subagentCosts([result.message]).costs;
+    const children = [...subagentCosts([result.message]).costs, ...unreported.map(reportCost)];
     const parts = [...spent, ...children];
     // (Without a compaction or children the answer's own figures stand as they are: an unknown cost stays unknown.)
     const total = parts.length ? sumCosts([...parts, result]) : { costUsd: result.costUsd, costIncomplete: result.costIncomplete };

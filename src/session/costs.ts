@@ -61,11 +61,18 @@ export function subagentCosts(messages: ChatMessage[]): { costs: MessageCost[] }
   for (const m of messages) {
     if (m.role !== "assistant") continue;
     for (const p of m.parts) {
-      if (p.type !== "tool" || p.toolName !== "task" || p.state !== "done") continue;
-      const out = p.output as { costUsd?: unknown; costIncomplete?: unknown } | undefined;
-      if (!out || !("costUsd" in out)) continue;
-      costs.push({ costUsd: typeof out.costUsd === "number" ? out.costUsd : null, costIncomplete: out.costIncomplete === true });
+      if (p.type !== "tool" || p.state !== "done") continue;
+      // A helper's report: task's result, or each of task_await's (a background start has none yet).
+      const outs = p.toolName === "task" ? [p.output] : p.toolName === "task_await" ? ((p.output as { reports?: unknown[] })?.reports ?? []) : [];
+      for (const out of outs as ({ costUsd?: unknown; costIncomplete?: unknown } | undefined)[]) {
+        if (out && "costUsd" in out) costs.push(reportCost(out));
+      }
     }
   }
   return { costs };
+}
+
+/** What a helper's report says it cost. */
+export function reportCost(report: { costUsd?: unknown; costIncomplete?: unknown }): MessageCost {
+  return { costUsd: typeof report.costUsd === "number" ? report.costUsd : null, costIncomplete: report.costIncomplete === true };
 }

@@ -3,7 +3,7 @@ import { muxRoot } from "../config/paths.js";
 import { ConfigError } from "../config/errors.js";
 import { SessionBusyError, SessionLock } from "../history/sessionLock.js";
 import { execCapture, type Runtime } from "../runtime/types.js";
-import { type Subagents, type TaskApplyResult, ToolError, type TaskReport, type TaskRequest } from "../tools/types.js";
+import { type Subagents, type TaskApplyResult, type TaskAwaitResult, ToolError, type TaskReport, type TaskRequest, type TaskStarted } from "../tools/types.js";
 import type { Workspace } from "../workspace/config.js";
 import { MAX_NAME_LENGTH, normalizeName } from "../workspace/names.js";
 import type { RuntimeChoice } from "../workspace/runtimeChoice.js";
@@ -114,9 +114,22 @@ class Slots {
 
 const GIT = "git -c core.quotepath=off";
 
+/** A helper started in the background: its report once it has one, and whether the model had it. */
+interface Background {
+  title: string;
+  done: Promise<void>;
+  report?: TaskReport;
+  given: boolean;
+}
+
+type TaskCallContext = { toolCallId: string; signal: AbortSignal; budgetUsd?: number };
+
 /** One turn's helpers: started in child workspaces, at most `concurrency` at once. */
 class TaskLauncher implements Subagents {
   private readonly slots: Slots;
+  private readonly background = new Map<string, Background>();
+  /** Stops the background helpers still at work when the turn ends. */
+  private readonly stopBackground = new AbortController();
 
   constructor(
     private readonly parent: TaskParent,
@@ -126,21 +139,87 @@ class TaskLauncher implements Subagents {
     this.slots = new Slots(deps.concurrency ?? (Number(deps.env.MUX_TASK_CONCURRENCY) || DEFAULT_TASK_CONCURRENCY));
   }
 
-  async run(request: TaskRequest, { signal, budgetUsd }: { toolCallId: string; signal: AbortSignal; budgetUsd?: number }): Promise<TaskReport> {
+  async run(request: TaskRequest, { signal, budgetUsd }: TaskCallContext): Promise<TaskReport> {
     const agentId = request.agentId ?? "exec";
     await this.checkRunnable(agentId);
     return this.slots.use(signal, async () => {
-      const child = await this.createChild(request, agentId);
-      let end: ChatTurnEnd;
-      try {
-        end = await this.deps.driver.run({ child, text: helperMessage(request), agent: agentId, ...this.defaults, signal, budgetUsd });
-      } catch (err) {
-        await this.deps.service.setTaskStatus(child.id, "interrupted").catch(() => {});
-        throw err;
-      }
-      await this.deps.service.setTaskStatus(child.id, end.status === "aborted" ? "interrupted" : "reported").catch(() => {});
-      return this.report(child, request, agentId, end);
+      const child = await this.createChild(request, agentId, "running");
+      return this.runChild(child, request, agentId, signal, budgetUsd);
     });
+  }
+
+  /** Its workspace is made at once (queued); its turn waits for a free place like any helper's. */
+  async start(request: TaskRequest, { signal, budgetUsd }: TaskCallContext): Promise<TaskStarted> {
+    const agentId = request.agentId ?? "exec";
+    await this.checkRunnable(agentId);
+    const child = await this.createChild(request, agentId, "queued");
+    const stop = AbortSignal.any([signal, this.stopBackground.signal]);
+    const entry: Background = { title: request.title, given: false, done: Promise.resolve() };
+    entry.done = this.slots
+      .use(stop, async () => {
+        await this.deps.service.setTaskStatus(child.id, "running").catch(() => {});
+        return this.runChild(child, request, agentId, stop, budgetUsd);
+      })
+      .then(
+        (report) => {
+          entry.report = report;
+        },
+        async (err: unknown) => {
+          await this.deps.service.setTaskStatus(child.id, "interrupted").catch(() => {});
+          entry.report = failedReport(child, request, agentId, stop.aborted, err);
+        },
+      );
+    this.background.set(child.id, entry);
+    return { status: "running", taskId: child.id, workspaceId: child.id, title: request.title, agentId, branch: child.branch };
+  }
+
+  async await(taskIds: string[] | undefined, timeoutMs: number, signal: AbortSignal): Promise<TaskAwaitResult> {
+    const wanted = taskIds ?? [...this.background].filter(([, b]) => !b.given).map(([id]) => id);
+    const unknown = wanted.filter((id) => this.background.get(id)?.given !== false);
+    const mine = wanted.filter((id) => !unknown.includes(id)).map((id) => [id, this.background.get(id) as Background] as const);
+    let timer: NodeJS.Timeout | undefined;
+    let onAbort: (() => void) | undefined;
+    await Promise.race([
+      Promise.all(mine.map(([, b]) => b.done)),
+      new Promise<void>((resolve) => {
+        timer = setTimeout(resolve, timeoutMs);
+        onAbort = resolve;
+        signal.addEventListener("abort", onAbort, { once: true });
+      }),
+    ]);
+    clearTimeout(timer);
+    if (onAbort) signal.removeEventListener("abort", onAbort);
+    const reports: TaskReport[] = [];
+    const running: TaskAwaitResult["running"] = [];
+    for (const [taskId, b] of mine) {
+      if (!b.report) running.push({ taskId, title: b.title });
+      else {
+        b.given = true;
+        reports.push(b.report);
+      }
+    }
+    return { reports, running, unknown };
+  }
+
+  async settle(): Promise<TaskReport[]> {
+    if (!this.background.size) return [];
+    this.stopBackground.abort(new Error("the parent's turn ended"));
+    await Promise.all([...this.background.values()].map((b) => b.done));
+    const left = [...this.background.values()].filter((b) => !b.given && b.report);
+    for (const b of left) b.given = true;
+    return left.map((b) => b.report as TaskReport);
+  }
+
+  private async runChild(child: Workspace, request: TaskRequest, agentId: string, signal: AbortSignal, budgetUsd: number | undefined): Promise<TaskReport> {
+    let end: ChatTurnEnd;
+    try {
+      end = await this.deps.driver.run({ child, text: helperMessage(request), agent: agentId, ...this.defaults, signal, budgetUsd });
+    } catch (err) {
+      await this.deps.service.setTaskStatus(child.id, "interrupted").catch(() => {});
+      throw err;
+    }
+    await this.deps.service.setTaskStatus(child.id, end.status === "aborted" ? "interrupted" : "reported").catch(() => {});
+    return this.report(child, request, agentId, end);
   }
 
   /** Built-in exec and plan, or a custom agent whose file says it may run as a sub-agent (`subagent.runnable`). */
@@ -158,7 +237,7 @@ class TaskLauncher implements Subagents {
   }
 
   /** A new workspace from the parent's current commit, on its own branch, recorded as the parent's child. */
-  private async createChild(request: TaskRequest, agentId: string): Promise<Workspace> {
+  private async createChild(request: TaskRequest, agentId: string, taskStatus: "running" | "queued"): Promise<Workspace> {
     const { parent, deps } = this;
     let base: string;
     try {
@@ -194,7 +273,7 @@ class TaskLauncher implements Subagents {
           base,
           settings: { model: this.defaults.model, thinking: this.defaults.thinking, agent: agentId },
           parentWorkspaceId: parent.id,
-          taskStatus: "running",
+          taskStatus,
         });
       } catch (err) {
         // Another helper of the same title took the name meanwhile: the next one.
@@ -315,6 +394,27 @@ export function helperMessage(request: TaskRequest): string {
     "",
     request.prompt,
   ].join("\n");
+}
+
+/** The report of a background helper that never got to report (stopped while waiting, or its turn failed). */
+function failedReport(child: Workspace, request: TaskRequest, agentId: string, stopped: boolean, err: unknown): TaskReport {
+  return {
+    status: stopped ? "interrupted" : "error",
+    taskId: child.id,
+    workspaceId: child.id,
+    title: request.title,
+    agentId,
+    reportMarkdown: "",
+    branch: child.branch,
+    baseCommit: child.base ?? "",
+    commits: 0,
+    diffStat: "",
+    uncommittedFiles: 0,
+    // Stopped before its turn began it spent nothing; a turn that failed may have.
+    costUsd: stopped ? 0 : null,
+    ...(stopped ? {} : { costIncomplete: true }),
+    error: err instanceof Error ? err.message : String(err),
+  };
 }
 
 /** The child's branch (a worktree's HEAD may have moved elsewhere), or its HEAD when it has none. */

@@ -9,6 +9,7 @@ import { grepTool } from "./grep.js";
 import { proposePlanTool } from "./proposePlan.js";
 import { taskTool } from "./task.js";
 import { taskApplyTool } from "./taskApply.js";
+import { taskAwaitTool } from "./taskAwait.js";
 import { todoWriteTool } from "./todoWrite.js";
 import { webFetchTool } from "./webFetch.js";
 import type { ToolDefinition } from "./types.js";
@@ -26,6 +27,7 @@ export const ALL_TOOLS: readonly ToolDefinition[] = [
   webFetchTool,
   askUserQuestionTool,
   taskTool,
+  taskAwaitTool,
   taskApplyTool,
   proposePlanTool,
 ];
@@ -36,11 +38,11 @@ export type ToolMode = "exec" | "plan";
 export interface ToolOptions {
   /** false: the model is not offered web_fetch (the workspace's setting, or `mux run --no-web-fetch`). */
   webFetch?: boolean;
-  /** true: helper agents can be started here (task, task_apply_git_patch); absent: they cannot (no workspace, or too deep). */
+  /** true: helper agents can be started here (task, task_await, task_apply_git_patch); absent: they cannot (no workspace, or too deep). */
   subagents?: boolean;
 }
 
-const SUBAGENT_TOOLS: readonly ToolDefinition[] = [taskTool, taskApplyTool];
+const SUBAGENT_TOOLS: readonly ToolDefinition[] = [taskTool, taskAwaitTool, taskApplyTool];
 
 /** Every tool the workspace has not turned off. */
 export function offeredTools(options: ToolOptions = {}): ToolDefinition[] {

@@ -69,10 +69,39 @@ export interface TaskApplyResult {
   note: string;
 }
 
+/** A helper started in the background (`task` with run_in_background): its report comes from task_await. */
+export interface TaskStarted {
+  status: "running";
+  taskId: string;
+  workspaceId: string;
+  title: string;
+  agentId: string;
+  branch: string | null;
+}
+
+/** task_await's result: the reports of the helpers that finished (each given once), and those still at work. */
+export interface TaskAwaitResult {
+  reports: TaskReport[];
+  running: { taskId: string; title: string }[];
+  /** Ids asked for that are not background helpers of this turn, or whose report was already given. */
+  unknown: string[];
+}
+
+type TaskCallContext = { toolCallId: string; signal: AbortSignal; budgetUsd?: number };
+
 /** Sub-agents as a capability the session hands the tools (the loop knows nothing of workspaces). */
 export interface Subagents {
   /** `budgetUsd`: the most the helper may spend (its turn stops as a budget-exceeded one past it). */
-  run(request: TaskRequest, ctx: { toolCallId: string; signal: AbortSignal; budgetUsd?: number }): Promise<TaskReport>;
+  run(request: TaskRequest, ctx: TaskCallContext): Promise<TaskReport>;
+  /** Starts the helper and returns once its workspace exists; it works on while the turn goes on. */
+  start(request: TaskRequest, ctx: TaskCallContext): Promise<TaskStarted>;
+  /** Waits up to `timeoutMs` for background helpers (`taskIds`, or all not yet reported). */
+  await(taskIds: string[] | undefined, timeoutMs: number, signal: AbortSignal): Promise<TaskAwaitResult>;
+  /**
+   * The turn is over: background helpers still at work are interrupted. Returns the reports never
+   * given to the model (their cost counts in the turn's).
+   */
+  settle(): Promise<TaskReport[]>;
   apply(taskId: string, opts: { dryRun: boolean }): Promise<TaskApplyResult>;
 }
 

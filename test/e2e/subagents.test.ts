@@ -100,4 +100,60 @@ describe("mux run: sub-agents", () => {
     expect(r.stderr).toContain(`[helper ${child.id}] ▸ bash echo hi-from-helper`);
     expect(r.stderr).toContain(`[helper ${child.id}] done`);
   });
+
+  it("a helper started in the background works while the parent goes on; task_await brings its report, and it applies", async () => {
+    const repo = makeRepo(path.join(dirs.base, "bg-repo"));
+    let startedId = "";
+    fake.setResponder(
+      scripted({
+        "PARENT-BG": (c) => {
+          if (c.results.length === 0)
+            return { toolCalls: [{ name: "task", args: { title: "Add notes", prompt: "CHILD-BG: do it", run_in_background: true } }] };
+          if (c.results.length === 1) {
+            startedId = (c.results[0] as { taskId: string }).taskId;
+            return { toolCalls: [{ name: "bash", args: { script: "echo parent-meanwhile" } }] };
+          }
+          if (c.results.length === 2) return { toolCalls: [{ name: "task_await", args: {} }] };
+          if (c.results.length === 3) return { toolCalls: [{ name: "task_apply_git_patch", args: { task_id: startedId } }] };
+          return { text: "notes are in" };
+        },
+        "CHILD-BG": (c) =>
+          c.results.length === 0 ? { toolCalls: [{ name: "bash", args: { script: commitScript("notes.txt", "hello") } }] } : { text: "wrote notes.txt" },
+      }),
+    );
+    const r = await runMux(["run", "--json", "--dir", repo, "-m", "sonnet", "PARENT-BG: take notes"], { env: env() });
+    expect(r.code, r.stderr).toBe(0);
+    const done = lastEvent(r.events, "run-complete")!;
+    expect(done).toMatchObject({ status: "completed", text: "notes are in" });
+    const ends = r.events.filter((e): e is AgentEventOf<"tool-call-end"> => e.type === "tool-call-end");
+    expect(ends.map((e) => e.toolName)).toEqual(["task", "bash", "task_await", "task_apply_git_patch"]);
+    expect(ends[0].result).toMatchObject({ status: "running", taskId: startedId, title: "Add notes" });
+    const awaited = ends[2].result as { reports: TaskReport[]; running: unknown[]; unknown: unknown[] };
+    expect(awaited.running).toEqual([]);
+    expect(awaited.reports).toEqual([expect.objectContaining({ taskId: startedId, status: "completed", reportMarkdown: "wrote notes.txt", commits: 1 })]);
+    // The helper's cost counts in the run's, through its awaited report.
+    expect(done.costUsd).toBeGreaterThan(awaited.reports[0].costUsd ?? Number.POSITIVE_INFINITY);
+    expect(gitIn(repo, "diff", "--cached", "--name-only")).toBe("notes.txt");
+    expect(new ConfigStore(dirs.muxRoot).read().workspaces.find((w) => w.id === startedId)).toMatchObject({ taskStatus: "reported" });
+  });
+
+  // Its helper sleeps 10 minutes: the run ending within the test's 90 s means the helper was stopped.
+  it("a background helper still at work when the parent's turn ends is stopped, and the run ends", { timeout: 90_000 }, async () => {
+    const repo = makeRepo(path.join(dirs.base, "bg-left-repo"));
+    fake.setResponder(
+      scripted({
+        "PARENT-LEFT": (c) =>
+          c.results.length === 0
+            ? { toolCalls: [{ name: "task", args: { title: "Slow work", prompt: "CHILD-SLOW: do it", run_in_background: true } }] }
+            : { text: "not waiting" },
+        "CHILD-SLOW": (c) => (c.results.length === 0 ? { toolCalls: [{ name: "bash", args: { script: "sleep 600" } }] } : { text: "slept" }),
+      }),
+    );
+    const r = await runMux(["run", "--json", "--dir", repo, "-m", "sonnet", "PARENT-LEFT: go"], { env: env() });
+    expect(r.code, r.stderr).toBe(0);
+    const done = lastEvent(r.events, "run-complete")!;
+    expect(done).toMatchObject({ status: "completed", text: "not waiting" });
+    const child = new ConfigStore(dirs.muxRoot).read().workspaces.find((w) => w.parentWorkspaceId === done.sessionId)!;
+    expect(child.taskStatus).toBe("interrupted");
+  });
 });

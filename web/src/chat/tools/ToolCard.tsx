@@ -4,7 +4,7 @@ import { BashCard } from "./BashCard";
 import { CardFrame, type ToolCardProps } from "./CardFrame";
 import { EditCard } from "./EditCard";
 import { PlanCard } from "./PlanCard";
-import { TaskCard } from "./TaskCard";
+import { TaskAwaitCard, TaskCard } from "./TaskCard";
 import { GlobCard, GrepCard, ReadCard } from "./SearchCards";
 import { TodoCard } from "./TodoCard";
 
@@ -43,6 +43,8 @@ export const ToolCard = memo(function ToolCard({ part }: ToolCardProps) {
       return <AskCard part={part} />;
     case "task":
       return <TaskCard part={part} />;
+    case "task_await":
+      return <TaskAwaitCard part={part} />;
     default:
       return <GenericCard part={part} />;
   }

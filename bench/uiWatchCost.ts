@@ -10,7 +10,8 @@
  *   server CPU   the `mux server` process over the same window (its only client is the tab).
  *   event → screen  the reply carries a short marker every ~10 deltas (bench/uiWatchText.ts); the
  *                stamping proxy records when the frame carrying each left for the server, and a
- *                MutationObserver in the page when it reached the DOM and the next animation frame.
+ *                MutationObserver in the page when it reached the DOM and when the frame that draws it had laid
+ *                it out (bench/framePaint.ts).
  *
  * Two views of the same streams: the tab showing one of the streaming chats ("chat"), and the tab
  * showing an idle workspace's chat, so only the sidebar follows the streams ("sidebar").
@@ -20,6 +21,7 @@ import type { Browser, Page } from "playwright-core";
 import type { FakeProvider } from "../test/fake-provider/index.js";
 import { connect } from "../test/helpers/server.js";
 import { readCpuMs } from "./measure.js";
+import { installDrawnProbe } from "./framePaint.js";
 import { cpuOf, descendants, renderers, threadCpu } from "./processCpu.js";
 import { type BenchServer, type Fixture, signedInContext, TOKEN } from "./server.js";
 import type { StampingProxy } from "./stampingProxy.js";
@@ -28,7 +30,6 @@ import { watchText } from "./uiWatchText.js";
 // Page-side code runs in the browser; the bench typechecks against the Node lib only.
 declare const document: any;
 declare const window: any;
-declare const requestAnimationFrame: any;
 declare const MutationObserver: any;
 
 /**
@@ -55,7 +56,7 @@ export interface WatchRun {
   serverCpuPct: number;
   /** The page's CPU by thread name (% of one core). */
   pageThreads: Record<string, number>;
-  /** Marker latencies (ms), provider frame → DOM / → next animation frame; empty for "sidebar". */
+  /** Marker latencies (ms), provider frame → DOM / → drawn; empty for "sidebar". */
   dom: number[];
   paint: number[];
   markers: number;
@@ -111,7 +112,9 @@ export async function measureWatchCost(
     await cdp.send("Profiler.start");
   }
   const traceTo = (process.env.MUX_BENCH_BROWSER_TRACE || undefined)?.replace(/(\.json)?$/, `-watch-${view}.json`);
-  if (traceTo) await browser.startTracing(page, { path: traceTo, categories: ["devtools.timeline", "disabled-by-default-devtools.timeline"] });
+  // MUX_BENCH_BROWSER_TRACE_CATEGORIES=a,b: other trace categories (e.g. v8.execute,blink,cc to see inside tasks).
+  const categories = process.env.MUX_BENCH_BROWSER_TRACE_CATEGORIES?.split(",") ?? ["devtools.timeline", "disabled-by-default-devtools.timeline"];
+  if (traceTo) await browser.startTracing(page, { path: traceTo, categories });
 
   const serverCpu0 = readCpuMs(server.pid) ?? Number.NaN;
   const pageCpu0 = cpuOf(tabs);
@@ -183,6 +186,7 @@ export async function measureWatchCost(
  * the text of the block each mutation touched.
  */
 async function observe(page: Page, run: string) {
+  await installDrawnProbe(page);
   await page.evaluate((runId: string) => {
     const w = window as any;
     w.__watchMarks = [];
@@ -209,7 +213,7 @@ async function observe(page: Page, run: string) {
       }
       if (scheduled || !pending.length) return;
       scheduled = true;
-      requestAnimationFrame(() => {
+      w.__whenDrawn(() => {
         const paint = Date.now();
         for (const m of pending) w.__watchMarks.push({ ...m, paint });
         pending = [];

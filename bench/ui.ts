@@ -21,9 +21,9 @@
  *                       small proxy that stamps every text marker `[t=0000000000000]` with the wall
  *                       clock at the moment it forwards the frame to the server; in the page a
  *                       MutationObserver on the visible chat records when each marker reaches the DOM
- *                       and when the frame that draws it has laid it out (bench/framePaint.ts). Background
- *                       workspaces only update their sidebar rows: for them, the time from the last
- *                       frame of the provider's stream to the row showing the turn finished (idle).
+ *                       and when the frame that draws it has laid it out (bench/framePaint.ts).
+ *                       Background workspaces only update their sidebar rows: for them, the time from
+ *                       the last frame of the provider's stream to the row showing the turn finished (idle).
  *                       Server and browser CPU come from /proc/<pid>/stat over the streaming window;
  *                       a Node client subscribed to the same chat gives the server + socket share.
  *   watch cost          what the tab costs while 10 workspaces stream a Markdown reply in 4-character

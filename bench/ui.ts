@@ -38,7 +38,9 @@
  * goes: MUX_BENCH_SERVER_NODE_ARGS="--cpu-prof --cpu-prof-dir=DIR" profiles the server, and
  * MUX_BENCH_BROWSER_PROFILE=FILE.cpuprofile writes the page's CPU profiles of the streams and watch
  * phases (FILE, FILE-watch-chat…, FILE-watch-sidebar…); MUX_BENCH_BROWSER_TRACE=FILE.json likewise
- * Chromium traces. --watch-only runs the watch phase alone (a quicker loop while working on it).
+ * Chromium traces. --watch-only runs the watch phase alone (a quicker loop while working on it);
+ * MUX_BENCH_WATCH_WARMUP=1 measures it in a tab that watched the streams once already (without
+ * the tab's one-time JIT and grammar compiling; bench/uiWatchCost.ts).
  *
  * This file runs the phases and prints the report. The browser-side phases are in bench/uiPhases.ts,
  * the stamping proxy in bench/stampingProxy.ts, the /proc CPU accounting in bench/processCpu.ts, and

@@ -21,7 +21,7 @@
  *                       small proxy that stamps every text marker `[t=0000000000000]` with the wall
  *                       clock at the moment it forwards the frame to the server; in the page a
  *                       MutationObserver on the visible chat records when each marker reaches the DOM
- *                       and when the frame that draws it has laid it out (bench/framePaint.ts).
+ *                       and when the frame that draws it has painted it (bench/framePaint.ts).
  *                       Background workspaces only update their sidebar rows: for them, the time from
  *                       the last frame of the provider's stream to the row showing the turn finished (idle).
  *                       Server and browser CPU come from /proc/<pid>/stat over the streaming window;

@@ -11,7 +11,7 @@
  *   event → screen  the reply carries a short marker every ~10 deltas (bench/uiWatchText.ts); the
  *                stamping proxy records when the frame carrying each left for the server, and a
  *                MutationObserver in the page when it reached the DOM and when the frame that
- *                draws it had laid it out (bench/framePaint.ts).
+ *                draws it had painted it (bench/framePaint.ts).
  *
  * Two views of the same streams: the tab showing one of the streaming chats ("chat"), and the tab
  * showing an idle workspace's chat, so only the sidebar follows the streams ("sidebar").

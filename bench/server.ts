@@ -47,10 +47,13 @@ export function tempDir(prefix: string): string {
 }
 
 let distCopy: string | undefined;
-/** `mux.js` of a private copy of dist/ (with the web app beside it, as installed). */
+/**
+ * `mux.js` of a private copy of dist/ (with the web app beside it, as installed).
+ * MUX_BENCH_DIST=DIR measures another build instead (an A/B against a copy of main's dist/).
+ */
 export function muxBin(): string {
   if (!distCopy) {
-    const src = path.join(REPO_ROOT, "dist");
+    const src = path.resolve(process.env.MUX_BENCH_DIST || path.join(REPO_ROOT, "dist"));
     if (!fs.existsSync(path.join(src, "mux.js")) || !fs.existsSync(path.join(src, "web", "index.html"))) {
       throw new Error("dist/ is not built: run node scripts/build.mjs first");
     }

@@ -21,9 +21,9 @@
  *                       small proxy that stamps every text marker `[t=0000000000000]` with the wall
  *                       clock at the moment it forwards the frame to the server; in the page a
  *                       MutationObserver on the visible chat records when each marker reaches the DOM
- *                       and the following animation frame (≈ when it is painted). Background
- *                       workspaces only update their sidebar rows: for them, the time from the last
- *                       frame of the provider's stream to the row showing the turn finished (idle).
+ *                       and when the frame that draws it has painted it (bench/framePaint.ts).
+ *                       Background workspaces only update their sidebar rows: for them, the time from
+ *                       the last frame of the provider's stream to the row showing the turn finished (idle).
  *                       Server and browser CPU come from /proc/<pid>/stat over the streaming window;
  *                       a Node client subscribed to the same chat gives the server + socket share.
  *   watch cost          what the tab costs while 10 workspaces stream a Markdown reply in 4-character
@@ -38,7 +38,9 @@
  * goes: MUX_BENCH_SERVER_NODE_ARGS="--cpu-prof --cpu-prof-dir=DIR" profiles the server, and
  * MUX_BENCH_BROWSER_PROFILE=FILE.cpuprofile writes the page's CPU profiles of the streams and watch
  * phases (FILE, FILE-watch-chat…, FILE-watch-sidebar…); MUX_BENCH_BROWSER_TRACE=FILE.json likewise
- * Chromium traces. --watch-only runs the watch phase alone (a quicker loop while working on it).
+ * Chromium traces. --watch-only runs the watch phase alone (a quicker loop while working on it);
+ * MUX_BENCH_WATCH_WARMUP=1 measures it in a tab that watched the streams once already (without
+ * the tab's one-time JIT and grammar compiling; bench/uiWatchCost.ts).
  *
  * This file runs the phases and prints the report. The browser-side phases are in bench/uiPhases.ts,
  * the stamping proxy in bench/stampingProxy.ts, the /proc CPU accounting in bench/processCpu.ts, and

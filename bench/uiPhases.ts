@@ -7,6 +7,7 @@ import type { Browser, Page } from "playwright-core";
 import type { FakeProvider } from "../test/fake-provider/index.js";
 import { connect } from "../test/helpers/server.js";
 import { readCpuMs } from "./measure.js";
+import { installDrawnProbe } from "./framePaint.js";
 import { cpuOf, descendants } from "./processCpu.js";
 import { type BenchServer, type Fixture, MiB, signedInContext, TOKEN } from "./server.js";
 import { PLACEHOLDER, type StampingProxy } from "./stampingProxy.js";
@@ -206,6 +207,7 @@ export async function measureStreams(browser: Browser, server: BenchServer, fixt
   const page = await context.newPage();
   await page.goto(`${server.url}#/w/${visible.id}`);
   await page.getByTestId("chat-view").and(page.locator("[data-state=idle]")).waitFor({ timeout: 30_000 });
+  await installDrawnProbe(page);
   await page.evaluate(() => {
     const w = window as any;
     w.__marks = [];
@@ -227,7 +229,7 @@ export async function measureStreams(browser: Browser, server: BenchServer, fixt
       seen = found.length;
       if (scheduled) return;
       scheduled = true;
-      requestAnimationFrame(() => {
+      w.__whenDrawn(() => {
         const paint = Date.now();
         for (const m of pending) w.__marks.push({ ...m, paint });
         pending = [];

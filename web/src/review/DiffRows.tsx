@@ -86,7 +86,7 @@ interface RowProps {
   selected: boolean;
   cursor: boolean;
   actions: RowActions;
-  /** Changes when more syntax colours are ready. */
+  /** Changes when syntax colours for this row are ready (colourStamp). */
   colors: number;
 }
 

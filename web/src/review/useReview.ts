@@ -91,6 +91,7 @@ export function useReview(workspaceId: string, base: ReviewBase, untracked: bool
           for (const f of fresh) next.set(f.path, f.hunks);
           return next;
         });
+        if (fresh.length) performance.mark("mux:review-files"); // the first hunks came with the summary
         await fetchFiles(stale, gen);
       } catch (e) {
         if (gen === generation.current) setError(errorMessage(e));

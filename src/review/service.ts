@@ -36,6 +36,8 @@ const PARTIAL_MAX = 50;
 
 interface Cached {
   key: string;
+  /** The base as the summary names it. */
+  label: string;
   /** With the working tree's fingerprint taken just before it (diff.print): while that holds, so does the diff. */
   diff: DiffResult;
   hunks: Map<string, ReviewHunk[]>;
@@ -95,7 +97,7 @@ export class ReviewService {
     return resolveReviewBase(this.host.service, ws, base, (p) => this.trunk(p)).catch(badRequest);
   }
 
-  private async compute(t: Target): Promise<Cached & { label: string; sha: string }> {
+  private async compute(t: Target): Promise<Cached & { sha: string }> {
     const ws = this.get(t.workspaceId);
     const [runtime, { base, label }] = await Promise.all([this.runtime(ws), this.base(ws, t.base)]);
     const key = JSON.stringify([t.base, t.untracked]);
@@ -118,20 +120,23 @@ export class ReviewService {
       }
     }
     diff ??= await workspaceDiff(runtime, base, { untracked: t.untracked, fingerprint: true }).catch(badRequest);
-    const cached = { key, diff, hunks: new Map(diff.files.map((f) => [f.file.path, f.hunks])) };
+    const cached = { key, label, diff, hunks: new Map(diff.files.map((f) => [f.file.path, f.hunks])) };
     this.cache.delete(t.workspaceId);
     this.cache.set(t.workspaceId, cached);
     this.trimCache();
-    return { ...cached, label, sha: diff.baseSha };
+    return { ...cached, sha: diff.baseSha };
   }
 
-  async summary(t: Target & { firstFiles?: number }): Promise<ReviewSummary> {
-    const { diff, label, sha } = await this.compute(t);
+  async summary(t: Target & { firstFiles?: number; cached?: boolean }): Promise<ReviewSummary> {
+    const known = this.cache.get(t.workspaceId);
+    const last = t.cached && known?.key === JSON.stringify([t.base, t.untracked]) ? known : null;
+    if (last) this.get(t.workspaceId);
+    const { diff, label, sha } = last ? { ...last, sha: last.diff.baseSha } : await this.compute(t);
     const marks = this.marksOf(t.workspaceId);
     // Marks of hunks that are gone are dropped, against the default view only (another base shows other hunks).
-    if (t.base.type === "trunk" && t.untracked) await marks.prune(new Set(diff.files.flatMap((f) => f.hunks.map((h) => h.hash))));
+    if (!last && t.base.type === "trunk" && t.untracked) await marks.prune(new Set(diff.files.flatMap((f) => f.hunks.map((h) => h.hash))));
     const files = diff.files.map(({ file, hunks }) => ({ ...file, reviewed: hunks.filter((h) => marks.has(h.hash)).length }));
-    const summary: ReviewSummary = { version: diff.version, base: { label, sha }, files };
+    const summary: ReviewSummary = { version: diff.version, base: { label, sha }, files, ...(last ? { cached: true } : {}) };
     if (t.firstFiles) summary.first = diff.files.slice(0, t.firstFiles).map((f) => ({ path: f.file.path, hunks: this.withMarks(t.workspaceId, f.hunks) }));
     return summary;
   }

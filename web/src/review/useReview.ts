@@ -78,7 +78,8 @@ export function useReview(workspaceId: string, base: ReviewBase, untracked: bool
           performance.mark("mux:review-summary"); // for bench/review.ts: when the file tree's data arrived
           version.current = s.version;
           current.current = new Map(s.files.map((f) => [f.path, f.version ?? s.version]));
-          setSummary(s);
+          // The same diff and counts (the check after opening, a notice about a file edited back): the rows stay as they are.
+          setSummary((prev) => (prev && sameSummary(prev, s) ? prev : s));
           setError(null);
           // Only files whose version moved are asked for again (an edit touches a few); files gone are dropped.
           const fresh = (s.first ?? []).filter((f) => loaded.current.get(f.path) !== current.current.get(f.path));
@@ -159,4 +160,14 @@ export function useReview(workspaceId: string, base: ReviewBase, untracked: bool
   }, []);
 
   return { summary, hunks, error, load, refresh, setReviewed };
+}
+
+function sameSummary(a: ReviewSummary, b: ReviewSummary): boolean {
+  return (
+    a.version === b.version &&
+    a.base.label === b.base.label &&
+    a.base.sha === b.base.sha &&
+    a.files.length === b.files.length &&
+    a.files.every((f, i) => f.path === b.files[i].path && f.reviewed === b.files[i].reviewed)
+  );
 }

@@ -130,7 +130,7 @@ export class ReviewService {
   async summary(t: Target & { firstFiles?: number; cached?: boolean }): Promise<ReviewSummary> {
     const known = this.cache.get(t.workspaceId);
     const last = t.cached && known?.key === JSON.stringify([t.base, t.untracked]) ? known : null;
-    if (last) this.get(t.workspaceId);
+    if (last) this.get(t.workspaceId); // a workspace deleted since is still an error
     const { diff, label, sha } = last ? { ...last, sha: last.diff.baseSha } : await this.compute(t);
     const marks = this.marksOf(t.workspaceId);
     // Marks of hunks that are gone are dropped, against the default view only (another base shows other hunks).

@@ -8,7 +8,7 @@ import { git } from "../workspace/git.js";
 import { detectTrunk } from "../workspace/projects.js";
 import type { WorkspaceService } from "../workspace/service.js";
 import { resolveReviewBase } from "./base.js";
-import { changedPaths, type DiffResult, type Fingerprint, ReviewError, updateDiff, workspaceDiff, worktreeFingerprint } from "./gitDiff.js";
+import { changedPaths, type DiffResult, type Fingerprint, ReviewError, updateDiff, watchFingerprints, workspaceDiff, worktreeFingerprint } from "./gitDiff.js";
 import { ReviewMarks } from "./marks.js";
 import { revertChange } from "./revert.js";
 
@@ -24,7 +24,7 @@ export interface Target {
   untracked: boolean;
 }
 
-/** How often an open review checks the working tree for changes (a cheap fingerprint). */
+/** How often an open review checks the working tree for changes (a cheap fingerprint, by one long-lived script). */
 const WATCH_MS = 400;
 /** "Whole file" reads at most this much of a file. */
 const MAX_TEXT_BYTES = 4 * 1024 * 1024;
@@ -45,7 +45,8 @@ interface Cached {
 
 interface Watcher {
   queues: Set<AsyncQueue<{ type: "changed"; at: number }>>;
-  timer?: NodeJS.Timeout;
+  /** Ends the fingerprint loop. */
+  stop: AbortController;
   /** The working tree's fingerprint at the last look. */
   print?: Fingerprint;
 }
@@ -195,27 +196,30 @@ export class ReviewService {
     const queue = new AsyncQueue<{ type: "changed"; at: number }>(100).bind(signal);
     let w = this.watchers.get(id);
     if (!w) {
-      const watcher: Watcher = { queues: new Set() };
+      const watcher: Watcher = { queues: new Set(), stop: new AbortController() };
       this.watchers.set(id, watcher);
-      const tick = async () => {
-        try {
-          const print = await worktreeFingerprint(await this.runtime(ws));
-          const changed = watcher.print !== undefined && print.hash !== watcher.print.hash;
-          watcher.print = print;
-          if (changed) this.notify(id);
-        } catch {
-          // the runtime is unreachable for now: try again next time
-        }
-        if (watcher.queues.size > 0) watcher.timer = setTimeout(tick, WATCH_MS);
+      const onPrint = (print: Fingerprint) => {
+        const changed = watcher.print !== undefined && print.hash !== watcher.print.hash;
+        watcher.print = print;
+        if (changed) this.notify(id);
       };
-      void tick();
+      const { signal } = watcher.stop;
+      void (async () => {
+        while (!signal.aborted) {
+          // One script takes a look every WATCH_MS for as long as someone watches; started again if it ends.
+          await this.runtime(ws)
+            .then((rt) => watchFingerprints(rt, WATCH_MS, signal, onPrint))
+            .catch(() => {}); // the runtime is unreachable for now: try again in a moment
+          if (!signal.aborted) await new Promise((r) => setTimeout(r, WATCH_MS));
+        }
+      })();
       w = watcher;
     }
     w.queues.add(queue);
     queue.onClosed(() => {
       w.queues.delete(queue);
       if (w.queues.size === 0) {
-        clearTimeout(w.timer);
+        w.stop.abort();
         this.watchers.delete(id);
         this.trimCache();
       }
@@ -241,7 +245,7 @@ export class ReviewService {
 
   dispose(): void {
     for (const w of this.watchers.values()) {
-      clearTimeout(w.timer);
+      w.stop.abort();
       for (const q of w.queues) q.close();
     }
     this.watchers.clear();

@@ -101,9 +101,9 @@ async function open(page: Page, files: number): Promise<{ ms: number; summaryMs:
   });
 }
 
-/** CPU time of the page's main thread while `fn` runs, from a Chromium trace (thread time of its tasks). */
+/** What --cpu measures of a phase (first open, scroll). */
 interface PhaseCpu {
-  /** The page's main thread. */
+  /** The page's main thread: in all, its tasks over 50 ms, the longest task. */
   ms: number;
   long: number;
   longestMs: number;

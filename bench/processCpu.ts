@@ -78,7 +78,7 @@ export function mainThreadCpuMs(pid: number): number {
 export const cpuOf = (pids: number[]) => pids.reduce((sum, pid) => sum + (readCpuMs(pid) ?? 0), 0);
 
 /** CPU ms a process and its reaped children have used (utime + stime + cutime + cstime). */
-function treeCpuMs(pid: number | "self"): number {
+export function treeCpuMs(pid: number | "self"): number {
   try {
     const stat = fs.readFileSync(`/proc/${pid}/stat`, "utf8");
     const f = stat.slice(stat.lastIndexOf(")") + 2).split(" ");

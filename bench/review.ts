@@ -16,17 +16,21 @@
  *                  review shows it
  *   page memory    the page's JS heap (CDP Performance.getMetrics JSHeapUsedSize) after all that
  *
- * Flags: --runs N (default 5), --json. MUX_BENCH_BROWSER_PROFILE=FILE.cpuprofile writes the page's
- * CPU profile of the (last) scroll.
+ * Flags: --runs N (default 5), --json, --cpu (a Chromium trace of each first open and scroll: the
+ * page's main-thread CPU time, and its tasks over 50 ms of CPU time: on a busy machine, wall-clock
+ * long tasks mostly measure waiting for a core). MUX_BENCH_BROWSER_PROFILE=FILE.cpuprofile writes
+ * the page's CPU profile of the (last) scroll, and FILE.open.cpuprofile of the (last) first open;
+ * with --cpu, MUX_BENCH_BROWSER_TRACE=FILE keeps the traces.
  */
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import type { Page } from "playwright-core";
+import type { Browser, Page } from "playwright-core";
 import { type App, startApp } from "../test/browser/harness.js";
 import { newContext } from "../test/helpers/browser.js";
 import { gitIn, makeRepo } from "../test/helpers/git.js";
 import { median } from "./measure.js";
+import { treeCpuMs } from "./processCpu.js";
 
 declare const document: any;
 declare const window: any;
@@ -97,6 +101,44 @@ async function open(page: Page, files: number): Promise<{ ms: number; summaryMs:
   });
 }
 
+/** What --cpu measures of a phase (first open, scroll). */
+interface PhaseCpu {
+  /** The page's main thread: in all, its tasks over 50 ms, the longest task. */
+  ms: number;
+  long: number;
+  longestMs: number;
+  /** The server and the git processes it ran. */
+  serverMs: number;
+}
+
+/** CPU time of the page's main thread while `fn` runs, from a Chromium trace (thread time of its tasks), and of the server. */
+async function traced<T>(app: App, page: Page, on: boolean, phase: string, fn: () => Promise<T>): Promise<{ value: T; cpu?: PhaseCpu }> {
+  if (!on) return { value: await fn() };
+  const browser: Browser = app.browser;
+  const pid = app.server.child.pid ?? 0;
+  await browser.startTracing(page, { categories: ["devtools.timeline", "disabled-by-default-devtools.timeline"] });
+  const server0 = treeCpuMs(pid);
+  const value = await fn();
+  const serverMs = treeCpuMs(pid) - server0;
+  const trace = (await browser.stopTracing()).toString("utf8");
+  // MUX_BENCH_BROWSER_TRACE=FILE: the (last) trace of each phase, as FILE.open.json / FILE.scroll.json (chrome://tracing).
+  if (process.env.MUX_BENCH_BROWSER_TRACE) fs.writeFileSync(`${process.env.MUX_BENCH_BROWSER_TRACE}.${phase}.json`, trace);
+  const events = JSON.parse(trace).traceEvents as {
+    name: string;
+    ph: string;
+    pid: number;
+    tid: number;
+    dur?: number;
+    tdur?: number;
+    args?: { name?: string };
+  }[];
+  // The page's renderer main thread(s); the trace covers one page.
+  const main = new Set(events.filter((e) => e.name === "thread_name" && e.args?.name === "CrRendererMain").map((e) => `${e.pid}:${e.tid}`));
+  const tasks = events.filter((e) => e.name === "RunTask" && e.ph === "X" && main.has(`${e.pid}:${e.tid}`)).map((e) => (e.tdur ?? 0) / 1000);
+  const long = tasks.filter((ms) => ms > TARGETS.longTaskMs);
+  return { value, cpu: { ms: tasks.reduce((n, t) => n + t, 0), long: long.length, longestMs: Math.max(0, ...tasks), serverMs } };
+}
+
 async function scroll(page: Page): Promise<{ longTasks: number; longestMs: number; frames: number }> {
   return page.evaluate(
     () =>
@@ -152,6 +194,7 @@ async function main() {
   const i = argv.indexOf("--runs");
   const runs = i >= 0 ? Math.max(1, Number(argv[i + 1]) || 5) : 5;
   const json = argv.includes("--json");
+  const cpu = argv.includes("--cpu");
   const load0 = os.loadavg()[0];
   const app = await startApp();
   try {
@@ -181,32 +224,48 @@ async function main() {
     const laterOpen: number[] = [];
     const summaryAt: number[] = [];
     const filesAt: number[] = [];
+    const laterSummaryAt: number[] = [];
+    const laterFilesAt: number[] = [];
     const scrolls: { longTasks: number; longestMs: number; frames: number }[] = [];
     const live: number[] = [];
     const heap: number[] = [];
+    const cpuOpen: PhaseCpu[] = [];
+    const cpuScroll: PhaseCpu[] = [];
     for (let r = 0; r < runs; r++) {
       const context = await newContext(app.browser);
       // tsx (esbuild keepNames) wraps named functions in __name(): page-side callbacks need it too.
       await context.addInitScript({ content: "globalThis.__name ??= (f) => f;" });
       const page = await app.open({ context, hash: `#/w/${workspaceId}` });
       await page.getByTestId("chat-view").waitFor();
-      const first = await open(page, stats.files);
-      firstOpen.push(first.ms);
       const profile = process.env.MUX_BENCH_BROWSER_PROFILE;
+      const cdpOpen = profile ? await page.context().newCDPSession(page) : undefined;
+      if (cdpOpen) {
+        await cdpOpen.send("Profiler.enable");
+        await cdpOpen.send("Profiler.start");
+      }
+      const first = await traced(app, page, cpu, "open", () => open(page, stats.files));
+      if (cdpOpen && profile)
+        fs.writeFileSync(profile.replace(/(\.cpuprofile)?$/, ".open.cpuprofile"), JSON.stringify((await cdpOpen.send("Profiler.stop")).profile));
+      firstOpen.push(first.value.ms);
+      summaryAt.push(first.value.summaryMs);
+      filesAt.push(first.value.filesMs);
+      if (first.cpu) cpuOpen.push(first.cpu);
       const cdp0 = profile ? await page.context().newCDPSession(page) : undefined;
       if (cdp0) {
         await cdp0.send("Profiler.enable");
         await cdp0.send("Profiler.start");
       }
-      scrolls.push(await scroll(page));
+      const scrolled = await traced(app, page, cpu, "scroll", () => scroll(page));
+      scrolls.push(scrolled.value);
+      if (scrolled.cpu) cpuScroll.push(scrolled.cpu);
       if (cdp0 && profile) fs.writeFileSync(profile, JSON.stringify((await cdp0.send("Profiler.stop")).profile));
       live.push(await liveEdit(page, worktree, r));
       await page.getByTestId("review-close").click();
       await page.getByTestId("right-panel").waitFor({ state: "detached" });
       const later = await open(page, stats.files);
       laterOpen.push(later.ms);
-      summaryAt.push(later.summaryMs);
-      filesAt.push(later.filesMs);
+      laterSummaryAt.push(later.summaryMs);
+      laterFilesAt.push(later.filesMs);
       const cdp = await page.context().newCDPSession(page);
       await cdp.send("Performance.enable");
       const metrics = (await cdp.send("Performance.getMetrics")).metrics;
@@ -219,14 +278,31 @@ async function main() {
       ["server diff (review.summary)", `${med(serverMs).toFixed(0)} ms`, "", true],
       ["  after a 1-line edit of one file", `${med(editedMs).toFixed(0)} ms`, "", true],
       ["open: tree + first hunk, first in page", `${med(firstOpen).toFixed(0)} ms`, `≤ ${TARGETS.openMs} ms`, med(firstOpen) <= TARGETS.openMs],
-      ["open: tree + first hunk, again", `${med(laterOpen).toFixed(0)} ms`, `≤ ${TARGETS.openMs} ms`, med(laterOpen) <= TARGETS.openMs],
       ["  of which: summary in the page / first hunks in", `${med(summaryAt).toFixed(0)} / ${med(filesAt).toFixed(0)} ms`, "", true],
+      ["open: tree + first hunk, again", `${med(laterOpen).toFixed(0)} ms`, `≤ ${TARGETS.openMs} ms`, med(laterOpen) <= TARGETS.openMs],
+      ["  of which: summary in the page / first hunks in", `${med(laterSummaryAt).toFixed(0)} / ${med(laterFilesAt).toFixed(0)} ms`, "", true],
       [
         "scroll top→bottom: long tasks > 50 ms (all runs)",
         `${scrolls.reduce((n, s) => n + s.longTasks, 0)} (max ${Math.max(...scrolls.map((s) => s.longestMs)).toFixed(0)} ms)`,
         "0",
         scrolls.every((s) => s.longTasks === 0),
       ],
+      ...(cpu
+        ? ([
+            [
+              "  first open: CPU of the page's main thread / server",
+              `${med(cpuOpen.map((c) => c.ms)).toFixed(0)} / ${med(cpuOpen.map((c) => c.serverMs)).toFixed(0)} ms`,
+              "",
+              true,
+            ],
+            [
+              "  scroll: main-thread CPU, tasks > 50 ms CPU",
+              `${med(cpuScroll.map((c) => c.ms)).toFixed(0)} ms, ${cpuScroll.reduce((n, c) => n + c.long, 0)} (max ${Math.max(...cpuScroll.map((c) => c.longestMs)).toFixed(0)} ms)`,
+              "",
+              true,
+            ],
+          ] as [string, string, string, boolean][])
+        : []),
       ["1-line edit → shown in the open review", `${med(live).toFixed(0)} ms`, `≤ ${TARGETS.liveMs} ms`, med(live) <= TARGETS.liveMs],
       ["page JS heap (JSHeapUsedSize)", `${med(heap).toFixed(1)} MiB`, `< ${TARGETS.heapMiB} MiB`, med(heap) < TARGETS.heapMiB],
     ];
@@ -235,7 +311,10 @@ async function main() {
       ...rows.map(([label, value, target, pass]) => `${target ? (pass ? "PASS" : "MISS") : "    "}  ${label.padEnd(50)} ${value.padStart(18)}   ${target}`),
     ];
     process.stdout.write(`${out.join("\n")}\n`);
-    if (json) process.stdout.write(`${JSON.stringify({ stats, serverMs, editedMs, firstOpen, laterOpen, summaryAt, filesAt, scrolls, live, heap })}\n`);
+    if (json)
+      process.stdout.write(
+        `${JSON.stringify({ stats, serverMs, editedMs, firstOpen, laterOpen, summaryAt, filesAt, laterSummaryAt, laterFilesAt, scrolls, cpuOpen, cpuScroll, live, heap })}\n`,
+      );
   } finally {
     await app.close();
   }

@@ -62,6 +62,8 @@ export const ReviewSummarySchema = z.object({
   files: z.array(ReviewFileSchema),
   /** The hunks of the first `firstFiles` files, so the view shows them without another round trip. */
   first: z.array(ReviewFileDiffSchema).optional(),
+  /** The last diff taken, not checked against the working tree now (asked with `cached`). */
+  cached: z.boolean().optional(),
 });
 export type ReviewSummary = z.infer<typeof ReviewSummarySchema>;
 
@@ -70,7 +72,18 @@ const target = z.object({ workspaceId: z.string(), base: ReviewBaseSchema.defaul
 /** Reviewing a workspace's changes: diff pages, live change notices, marks, reverts. */
 export const reviewContract = {
   /** The file tree with +/- and review counts. */
-  summary: oc.input(target.extend({ firstFiles: z.number().int().min(0).max(50).default(0) })).output(ReviewSummarySchema),
+  summary: oc
+    .input(
+      target.extend({
+        firstFiles: z.number().int().min(0).max(50).default(0),
+        /**
+         * Answer from the last diff the server took of this view, without running git, when it has one
+         * (`cached: true` in the answer): a pane opens on it at once and then asks again without it.
+         */
+        cached: z.boolean().default(false),
+      }),
+    )
+    .output(ReviewSummarySchema),
   /** Hunks of some files (a page); `version` is the summary's (a newer one is returned when the diff moved on). */
   files: oc
     .input(target.extend({ paths: z.array(z.string()).max(200), version: z.string().optional() }))

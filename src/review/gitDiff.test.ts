@@ -4,7 +4,17 @@ import * as path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { commitFile, gitIn, makeRepo } from "../../test/helpers/git.js";
 import { LocalRuntime } from "../runtime/local.js";
-import { changedPaths, type DiffBase, type DiffResult, EMPTY_TREE, updateDiff, workspaceDiff, worktreeFingerprint } from "./gitDiff.js";
+import {
+  changedPaths,
+  type DiffBase,
+  type DiffResult,
+  EMPTY_TREE,
+  type Fingerprint,
+  updateDiff,
+  watchFingerprints,
+  workspaceDiff,
+  worktreeFingerprint,
+} from "./gitDiff.js";
 import { parsePatch } from "./parse.js";
 import { revertChange } from "./revert.js";
 
@@ -129,6 +139,21 @@ describe("workspaceDiff against real git", () => {
     expect(moved).not.toBe(edited);
     // The diff takes the same fingerprint in its own run.
     expect((await workspaceDiff(rt, "main", { untracked: true, fingerprint: true })).print?.hash).toBe(moved);
+  });
+
+  it("a watch takes the same fingerprints from one long-lived script, naming the files that moved, until it is stopped", async () => {
+    const prints: Fingerprint[] = [];
+    const stop = new AbortController();
+    const ended = watchFingerprints(rt, 50, stop.signal, (p) => prints.push(p));
+    await expect.poll(() => prints.length, { timeout: 20_000 }).toBeGreaterThan(0);
+    const first = prints[prints.length - 1];
+    expect(first.hash).toBe((await worktreeFingerprint(rt)).hash);
+    fs.rmSync(path.join(repo, "gone.txt"));
+    write("keep.txt", numbered(40, "!"));
+    await expect.poll(() => prints[prints.length - 1].hash, { timeout: 20_000 }).not.toBe(first.hash);
+    expect(changedPaths(first, prints[prints.length - 1])?.sort()).toEqual(["gone.txt", "keep.txt"]);
+    stop.abort();
+    await ended;
   });
 
   it("after an edit of a few files, diffing only those gives the whole tree's diff; deletions and renames need the whole diff", async () => {

@@ -219,6 +219,36 @@ true`;
   return readFingerprint(r.stdout);
 }
 
+const PRINT_END = `${MARK}end\n`;
+
+/**
+ * Fingerprints of the working tree (as worktreeFingerprint takes them without a base), one every
+ * `intervalMs`, from one long-lived script until `signal` aborts: a watcher costs one process
+ * start in all (each start stalls the server a moment, and over SSH costs a round trip) rather
+ * than one per look. Resolves when the script ends (the runtime went away, or the abort).
+ */
+export async function watchFingerprints(runtime: Runtime, intervalMs: number, signal: AbortSignal, onPrint: (print: Fingerprint) => void): Promise<void> {
+  // The loop ends by itself once nobody reads its output (a write to a closed pipe).
+  const script = `unset ${GIT_ENV_TO_CLEAR}
+export GIT_OPTIONAL_LOCKS=0 LC_ALL=C
+while :; do
+${FINGERPRINT}
+printf '${MARK}end\\n' || exit 0
+sleep ${(intervalMs / 1000).toFixed(3)}
+done`;
+  let buf = "";
+  await runtime.exec(script, {
+    signal,
+    onStdout: (chunk) => {
+      buf += chunk;
+      for (let at = buf.indexOf(PRINT_END); at >= 0; at = buf.indexOf(PRINT_END)) {
+        onPrint(readFingerprint(buf.slice(0, at)));
+        buf = buf.slice(at + PRINT_END.length);
+      }
+    },
+  });
+}
+
 /** Applies `patch` reversed to the working tree only (never the index or history). */
 export async function applyReversed(runtime: Runtime, patch: string): Promise<void> {
   await run(runtime, `unset ${GIT_ENV_TO_CLEAR}\n${GIT} apply -R --whitespace=nowarn -`, patch);

@@ -8,7 +8,7 @@ import { git } from "../workspace/git.js";
 import { detectTrunk } from "../workspace/projects.js";
 import type { WorkspaceService } from "../workspace/service.js";
 import { resolveReviewBase } from "./base.js";
-import { changedPaths, type DiffResult, type Fingerprint, ReviewError, updateDiff, workspaceDiff, worktreeFingerprint } from "./gitDiff.js";
+import { changedPaths, type DiffResult, type Fingerprint, ReviewError, updateDiff, watchFingerprints, workspaceDiff, worktreeFingerprint } from "./gitDiff.js";
 import { ReviewMarks } from "./marks.js";
 import { revertChange } from "./revert.js";
 
@@ -24,7 +24,7 @@ export interface Target {
   untracked: boolean;
 }
 
-/** How often an open review checks the working tree for changes (a cheap fingerprint). */
+/** How often an open review checks the working tree for changes (a cheap fingerprint, by one long-lived script). */
 const WATCH_MS = 400;
 /** "Whole file" reads at most this much of a file. */
 const MAX_TEXT_BYTES = 4 * 1024 * 1024;
@@ -36,6 +36,8 @@ const PARTIAL_MAX = 50;
 
 interface Cached {
   key: string;
+  /** The base as the summary names it. */
+  label: string;
   /** With the working tree's fingerprint taken just before it (diff.print): while that holds, so does the diff. */
   diff: DiffResult;
   hunks: Map<string, ReviewHunk[]>;
@@ -43,7 +45,8 @@ interface Cached {
 
 interface Watcher {
   queues: Set<AsyncQueue<{ type: "changed"; at: number }>>;
-  timer?: NodeJS.Timeout;
+  /** Ends the fingerprint loop. */
+  stop: AbortController;
   /** The working tree's fingerprint at the last look. */
   print?: Fingerprint;
 }
@@ -95,7 +98,7 @@ export class ReviewService {
     return resolveReviewBase(this.host.service, ws, base, (p) => this.trunk(p)).catch(badRequest);
   }
 
-  private async compute(t: Target): Promise<Cached & { label: string; sha: string }> {
+  private async compute(t: Target): Promise<Cached & { sha: string }> {
     const ws = this.get(t.workspaceId);
     const [runtime, { base, label }] = await Promise.all([this.runtime(ws), this.base(ws, t.base)]);
     const key = JSON.stringify([t.base, t.untracked]);
@@ -118,20 +121,23 @@ export class ReviewService {
       }
     }
     diff ??= await workspaceDiff(runtime, base, { untracked: t.untracked, fingerprint: true }).catch(badRequest);
-    const cached = { key, diff, hunks: new Map(diff.files.map((f) => [f.file.path, f.hunks])) };
+    const cached = { key, label, diff, hunks: new Map(diff.files.map((f) => [f.file.path, f.hunks])) };
     this.cache.delete(t.workspaceId);
     this.cache.set(t.workspaceId, cached);
     this.trimCache();
-    return { ...cached, label, sha: diff.baseSha };
+    return { ...cached, sha: diff.baseSha };
   }
 
-  async summary(t: Target & { firstFiles?: number }): Promise<ReviewSummary> {
-    const { diff, label, sha } = await this.compute(t);
+  async summary(t: Target & { firstFiles?: number; cached?: boolean }): Promise<ReviewSummary> {
+    const known = this.cache.get(t.workspaceId);
+    const last = t.cached && known?.key === JSON.stringify([t.base, t.untracked]) ? known : null;
+    if (last) this.get(t.workspaceId); // a workspace deleted since is still an error
+    const { diff, label, sha } = last ? { ...last, sha: last.diff.baseSha } : await this.compute(t);
     const marks = this.marksOf(t.workspaceId);
     // Marks of hunks that are gone are dropped, against the default view only (another base shows other hunks).
-    if (t.base.type === "trunk" && t.untracked) await marks.prune(new Set(diff.files.flatMap((f) => f.hunks.map((h) => h.hash))));
+    if (!last && t.base.type === "trunk" && t.untracked) await marks.prune(new Set(diff.files.flatMap((f) => f.hunks.map((h) => h.hash))));
     const files = diff.files.map(({ file, hunks }) => ({ ...file, reviewed: hunks.filter((h) => marks.has(h.hash)).length }));
-    const summary: ReviewSummary = { version: diff.version, base: { label, sha }, files };
+    const summary: ReviewSummary = { version: diff.version, base: { label, sha }, files, ...(last ? { cached: true } : {}) };
     if (t.firstFiles) summary.first = diff.files.slice(0, t.firstFiles).map((f) => ({ path: f.file.path, hunks: this.withMarks(t.workspaceId, f.hunks) }));
     return summary;
   }
@@ -190,27 +196,30 @@ export class ReviewService {
     const queue = new AsyncQueue<{ type: "changed"; at: number }>(100).bind(signal);
     let w = this.watchers.get(id);
     if (!w) {
-      const watcher: Watcher = { queues: new Set() };
+      const watcher: Watcher = { queues: new Set(), stop: new AbortController() };
       this.watchers.set(id, watcher);
-      const tick = async () => {
-        try {
-          const print = await worktreeFingerprint(await this.runtime(ws));
-          const changed = watcher.print !== undefined && print.hash !== watcher.print.hash;
-          watcher.print = print;
-          if (changed) this.notify(id);
-        } catch {
-          // the runtime is unreachable for now: try again next time
-        }
-        if (watcher.queues.size > 0) watcher.timer = setTimeout(tick, WATCH_MS);
+      const onPrint = (print: Fingerprint) => {
+        const changed = watcher.print !== undefined && print.hash !== watcher.print.hash;
+        watcher.print = print;
+        if (changed) this.notify(id);
       };
-      void tick();
+      const { signal } = watcher.stop;
+      void (async () => {
+        while (!signal.aborted) {
+          // One script takes a look every WATCH_MS for as long as someone watches; started again if it ends.
+          await this.runtime(ws)
+            .then((rt) => watchFingerprints(rt, WATCH_MS, signal, onPrint))
+            .catch(() => {}); // the runtime is unreachable for now: try again in a moment
+          if (!signal.aborted) await new Promise((r) => setTimeout(r, WATCH_MS));
+        }
+      })();
       w = watcher;
     }
     w.queues.add(queue);
     queue.onClosed(() => {
       w.queues.delete(queue);
       if (w.queues.size === 0) {
-        clearTimeout(w.timer);
+        w.stop.abort();
         this.watchers.delete(id);
         this.trimCache();
       }
@@ -236,7 +245,7 @@ export class ReviewService {
 
   dispose(): void {
     for (const w of this.watchers.values()) {
-      clearTimeout(w.timer);
+      w.stop.abort();
       for (const q of w.queues) q.close();
     }
     this.watchers.clear();

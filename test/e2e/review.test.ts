@@ -92,7 +92,9 @@ describe("review marks and reverts through the server", () => {
     servers.push(second);
     const c2 = await connect(second);
     try {
-      const s2 = await c2.api.review.summary(target);
+      // Nothing to answer from yet (a fresh server): `cached` takes a diff like any summary.
+      const s2 = await c2.api.review.summary({ ...target, cached: true });
+      expect(s2.cached).toBeUndefined();
       expect(s2.files.map((f) => [f.path, f.reviewed, f.hunks])).toEqual([
         ["committed.txt", 1, 1],
         ["new.txt", 0, 1],
@@ -105,7 +107,13 @@ describe("review marks and reverts through the server", () => {
       fs.writeFileSync(path.join(worktree, "src/main.ts"), lines(30).replace("line 10\n", "line TEN\n"));
       await readUntil(watch, (e) => e.type === "changed");
       await watch.return?.();
+      // `cached` answers from the last diff without looking at the tree (a pane opening at once), a plain summary looks.
+      const last = await c2.api.review.summary({ ...target, cached: true });
+      expect(last).toMatchObject({ cached: true, version: s2.version });
+      expect(last.files.find((f) => f.path === "src/main.ts")?.reviewed).toBe(1);
       const s3 = await c2.api.review.summary(target);
+      expect(s3.cached).toBeUndefined();
+      expect(s3.version).not.toBe(s2.version);
       expect(s3.files.find((f) => f.path === "src/main.ts")?.reviewed).toBe(0);
       expect(s3.files.find((f) => f.path === "committed.txt")?.reviewed).toBe(1);
 

@@ -3,6 +3,9 @@ import type { ReviewFile } from "../../../src/api/review";
 import { ConflictTag, Counts, OverlapMark, STATUS_COLOR, STATUS_LETTER } from "./DiffRows";
 import type { FileOverlap } from "./useOverlaps";
 
+/** About one entry's height, until the browser has laid a group out once. */
+const ENTRY_PX = 20;
+
 /** Changed files grouped by directory, marked where another workspace changes them too; a click shows the file in the diff. */
 export const FileTree = memo(function FileTree({
   files,
@@ -24,7 +27,8 @@ export const FileTree = memo(function FileTree({
   return (
     <ul className="min-h-0 flex-1 overflow-y-auto py-1 text-[12px]" data-testid="review-tree" aria-label="Changed files">
       {[...groups].map(([dir, list]) => (
-        <li key={dir}>
+        // Groups out of view are neither laid out nor painted (a tree of hundreds of files opens at once).
+        <li key={dir} style={{ contentVisibility: "auto", containIntrinsicSize: `auto ${(list.length + (dir ? 1 : 0)) * ENTRY_PX}px` }}>
           {dir && <div className="truncate px-2 pt-1 font-mono text-[11px] text-muted">{dir}/</div>}
           <ul>
             {list.map((f) => {

@@ -10,7 +10,7 @@ import { FileTree } from "./FileTree";
 import { ReviewToolbar } from "./ReviewToolbar";
 import { buildRows, type Expansion, type Row, rowHeight, splitFileLines } from "./rows";
 import { commentTarget, selectedIndices } from "./selection";
-import { useHighlight } from "./useHighlight";
+import { colourStamp, useHighlight } from "./useHighlight";
 import { useOverlaps } from "./useOverlaps";
 import { useReview } from "./useReview";
 import { addComment } from "./comments";
@@ -85,9 +85,10 @@ export function ReviewPane({ workspaceId }: { workspaceId: string }) {
     () => buildRows({ files, hunks: data.hunks, collapsed, expansions, split, cache: rowCache.current }),
     [files, data.hunks, collapsed, expansions, split],
   );
-  const index = useMemo(() => new Map(rows.map((r, i) => [r.key, i])), [rows]);
-  const anchorIdx = anchor !== null ? index.get(anchor) : undefined;
-  const focusIdx = focusKey !== null ? index.get(focusKey) : undefined;
+  // Built on first use only: most row lists (each page of hunks that arrives while scrolling) never need it.
+  const index = useMemo(() => rowIndex(rows), [rows]);
+  const anchorIdx = anchor !== null ? index(anchor) : undefined;
+  const focusIdx = focusKey !== null ? index(focusKey) : undefined;
   const selection = useMemo(
     () => (anchorIdx !== undefined && focusIdx !== undefined ? new Set(selectedIndices(rows, anchorIdx, focusIdx)) : new Set<number>()),
     [rows, anchorIdx, focusIdx],
@@ -130,7 +131,8 @@ export function ReviewPane({ workspaceId }: { workspaceId: string }) {
     }
     return [...seen.values()];
   }, [items, rows, data.hunks]);
-  const colors = useHighlight(visibleHunks, expansions);
+  // Re-renders the pane when colours arrive; each row draws again only when its own did (colourStamp).
+  useHighlight(visibleHunks, expansions);
 
   // A newer diff: expanded files are read again, so their context matches.
   const version = data.summary?.version;
@@ -320,7 +322,7 @@ export function ReviewPane({ workspaceId }: { workspaceId: string }) {
   const pickRef = useRef((_: string) => {});
   pickRef.current = (path: string) => {
     setShowTree(false);
-    const i = index.get(`f:${path}`);
+    const i = index(`f:${path}`);
     if (i !== undefined) requestAnimationFrame(() => virtualizer.scrollToIndex(i, { align: "start" }));
   };
   const pick = useCallback((path: string) => pickRef.current(path), []);
@@ -392,8 +394,17 @@ export function ReviewPane({ workspaceId }: { workspaceId: string }) {
               const row = rows[it.index];
               const hunk = "hunkIndex" in row ? data.hunks.get(row.path)?.[row.hunkIndex] : undefined;
               return (
-                <div key={it.key} className="absolute inset-x-0 [contain:layout_paint_style]" style={{ top: it.start, height: it.size }}>
-                  <DiffRow row={row} hunk={hunk} selected={selection.has(it.index)} cursor={it.index === focusIdx} actions={actions} colors={colors} />
+                // Fixed height, so its content never affects the list's layout; no paint containment, so the rows
+                // in view paint as one piece rather than one each.
+                <div key={it.key} className="absolute inset-x-0 [contain:size_layout_style]" style={{ top: it.start, height: it.size }}>
+                  <DiffRow
+                    row={row}
+                    hunk={hunk}
+                    selected={selection.has(it.index)}
+                    cursor={it.index === focusIdx}
+                    actions={actions}
+                    colors={"path" in row ? colourStamp(row.path, hunk) : 0}
+                  />
                 </div>
               );
             })}
@@ -427,6 +438,15 @@ export function ReviewPane({ workspaceId }: { workspaceId: string }) {
       )}
     </div>
   );
+}
+
+/** Where a row is in the list, by key (the map is made on the first question). */
+function rowIndex(rows: Row[]): (key: string) => number | undefined {
+  let map: Map<string, number> | undefined;
+  return (key) => {
+    map ??= new Map(rows.map((r, i) => [r.key, i]));
+    return map.get(key);
+  };
 }
 
 const longestCache = new WeakMap<string[], number>();

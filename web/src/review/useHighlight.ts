@@ -152,6 +152,14 @@ export function useHighlight(visible: { path: string; hunk: ReviewHunk }[], expa
 }
 
 /**
+ * Which colours a row of `path` (in `hunk`) can show now: it changes when they arrive, so only the
+ * rows they are for draw again (1: its hunk's, 2: its file's).
+ */
+export function colourStamp(path: string, hunk: ReviewHunk | undefined): number {
+  return (hunk && cache.get(keyOf(path, hunk)) ? 1 : 0) | (files.get(path)?.tokens ? 2 : 0);
+}
+
+/**
  * The colours of a line when ready: from its hunk, or (a context line revealed around the hunks)
  * from its file's, as long as they were made from the same text.
  */

@@ -61,48 +61,55 @@ export function useReview(workspaceId: string, base: ReviewBase, untracked: bool
     }
   }, []);
 
-  const refresh = useCallback(() => {
-    if (running.current) {
-      again.current = true;
-      return;
-    }
-    running.current = true;
-    const gen = generation.current;
-    (async () => {
-      try {
-        const s = await call((api) => api.review.summary({ ...target.current, firstFiles: FIRST_FILES }));
-        if (gen !== generation.current) return;
-        performance.mark("mux:review-summary"); // for bench/review.ts: when the file tree's data arrived
-        version.current = s.version;
-        current.current = new Map(s.files.map((f) => [f.path, f.version ?? s.version]));
-        setSummary(s);
-        setError(null);
-        // Only files whose version moved are asked for again (an edit touches a few); files gone are dropped.
-        const fresh = (s.first ?? []).filter((f) => loaded.current.get(f.path) !== current.current.get(f.path));
-        for (const f of fresh) loaded.current.set(f.path, current.current.get(f.path)!);
-        const stale: string[] = [];
-        for (const [p, v] of loaded.current) {
-          if (!current.current.has(p)) loaded.current.delete(p);
-          else if (v !== current.current.get(p)) stale.push(p);
-        }
-        setHunks((prev) => {
-          if (!fresh.length && [...prev.keys()].every((p) => current.current.has(p))) return prev;
-          const next = new Map([...prev].filter(([p]) => current.current.has(p)));
-          for (const f of fresh) next.set(f.path, f.hunks);
-          return next;
-        });
-        await fetchFiles(stale, gen);
-      } catch (e) {
-        if (gen === generation.current) setError(errorMessage(e));
-      } finally {
-        running.current = false;
-        if (again.current) {
-          again.current = false;
-          refresh();
-        }
+  /** `cached`: the server's last diff first (no git run, so the pane opens at once), then a checked one. */
+  const refresh = useCallback(
+    (cached = false) => {
+      if (running.current) {
+        again.current = true;
+        return;
       }
-    })();
-  }, [fetchFiles]);
+      running.current = true;
+      const gen = generation.current;
+      (async () => {
+        try {
+          const s = await call((api) => api.review.summary({ ...target.current, firstFiles: FIRST_FILES, cached }));
+          if (s.cached) again.current = true;
+          if (gen !== generation.current) return;
+          performance.mark("mux:review-summary"); // for bench/review.ts: when the file tree's data arrived
+          version.current = s.version;
+          current.current = new Map(s.files.map((f) => [f.path, f.version ?? s.version]));
+          // The same diff and counts (the check after opening, a notice about a file edited back): the rows stay as they are.
+          setSummary((prev) => (prev && sameSummary(prev, s) ? prev : s));
+          setError(null);
+          // Only files whose version moved are asked for again (an edit touches a few); files gone are dropped.
+          const fresh = (s.first ?? []).filter((f) => loaded.current.get(f.path) !== current.current.get(f.path));
+          for (const f of fresh) loaded.current.set(f.path, current.current.get(f.path)!);
+          const stale: string[] = [];
+          for (const [p, v] of loaded.current) {
+            if (!current.current.has(p)) loaded.current.delete(p);
+            else if (v !== current.current.get(p)) stale.push(p);
+          }
+          setHunks((prev) => {
+            if (!fresh.length && [...prev.keys()].every((p) => current.current.has(p))) return prev;
+            const next = new Map([...prev].filter(([p]) => current.current.has(p)));
+            for (const f of fresh) next.set(f.path, f.hunks);
+            return next;
+          });
+          if (fresh.length) performance.mark("mux:review-files"); // the first hunks came with the summary
+          await fetchFiles(stale, gen);
+        } catch (e) {
+          if (gen === generation.current) setError(errorMessage(e));
+        } finally {
+          running.current = false;
+          if (again.current) {
+            again.current = false;
+            refresh();
+          }
+        }
+      })();
+    },
+    [fetchFiles],
+  );
 
   // A new base or untracked choice starts over.
   const baseKey = JSON.stringify([workspaceId, base, untracked]);
@@ -116,7 +123,7 @@ export function useReview(workspaceId: string, base: ReviewBase, untracked: bool
     again.current = false;
     setSummary(null);
     setHunks(new Map());
-    refresh();
+    refresh(true);
   }, [baseKey, refresh]);
 
   useEffect(
@@ -153,4 +160,14 @@ export function useReview(workspaceId: string, base: ReviewBase, untracked: bool
   }, []);
 
   return { summary, hunks, error, load, refresh, setReviewed };
+}
+
+function sameSummary(a: ReviewSummary, b: ReviewSummary): boolean {
+  return (
+    a.version === b.version &&
+    a.base.label === b.base.label &&
+    a.base.sha === b.base.sha &&
+    a.files.length === b.files.length &&
+    a.files.every((f, i) => f.path === b.files[i].path && f.reviewed === b.files[i].reviewed)
+  );
 }

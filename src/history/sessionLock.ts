@@ -93,7 +93,11 @@ export class SessionLock {
 
   /** The live process other than this one that holds the session's lock, if any. */
   static heldByOther(sessionDir: string): LockOwner | null {
-    const owner = readOwner(path.join(sessionDir, "run.lock"));
+    const file = path.join(sessionDir, "run.lock");
+    // Polled for every workspace (ElsewhereWatch): a missing file is the usual answer, and
+    // reading it would build an ENOENT error (with its stack) each time.
+    if (!fs.existsSync(file)) return null;
+    const owner = readOwner(file);
     return owner && owner.pid !== process.pid && alive(owner) ? owner : null;
   }
 

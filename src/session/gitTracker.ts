@@ -107,6 +107,7 @@ export class GitTracker {
     const containers = opts.containers;
     await this.monitor.refresh(
       containers && workspaces.filter((w) => this.targets.has(w.id) && (w.runtime.type !== "docker" || containers.has(w.id))).map((w) => w.id),
+      { background: true },
     );
   }
 

@@ -9,11 +9,13 @@ export const SCROLLBACK_BYTES = 2 * 1024 * 1024;
 /**
  * Flow control. The pty stops being read (so the program blocks on its writes, as on a real
  * terminal) while any client has more than HIGH_WATER bytes it has not acknowledged, and is read
- * again when all are below LOW_WATER. Kept small so Ctrl+C during a flood shows at once: at most
- * this much output is still on its way to the screen.
+ * again when all are below LOW_WATER. LOW_WATER is what the page still has to draw when reading
+ * resumes: it must outlast the round trip (ack → resume → read → send), or the page idles
+ * between batches (with 64 KB, `cat` of 20 MB took 2–4× as long on screen under load). HIGH_WATER
+ * bounds what is still on its way to the screen after a Ctrl+C (about 0.1–0.2 s of drawing).
  */
-const HIGH_WATER = 256 * 1024;
-const LOW_WATER = 64 * 1024;
+export const HIGH_WATER = 1024 * 1024;
+const LOW_WATER = 512 * 1024;
 /** A client that holds the terminal back for this long is dropped (it reconnects; see TERMINAL_TOO_SLOW_CODE). */
 const STALL_MS = 10_000;
 /** After SIGHUP, how long the session's processes get before SIGKILL. */

@@ -269,6 +269,8 @@ async function gitStatusBatch(targets: StatusTarget[], opts: GitStatusOptions): 
 interface RunOptions extends GitStatusOptions {
   limiter: Limiter;
   batchKey: ((target: StatusTarget) => string | undefined) | false;
+  /** One exec per MAX_BATCH workspaces, rather than spreading them over every free slot. */
+  fewestExecs?: boolean;
   statusFn?: (target: StatusTarget, opts: GitStatusOptions) => Promise<GitStatus>;
 }
 
@@ -295,7 +297,8 @@ export async function runStatuses(targets: StatusTarget[], opts: RunOptions, onR
   });
   for (const members of groups.values()) {
     // As many chunks as execs may run at once (so every slot is busy), each ≤ MAX_BATCH.
-    const chunks = Math.max(Math.min(opts.limiter.max, members.length), Math.ceil(members.length / MAX_BATCH));
+    const fewest = Math.ceil(members.length / MAX_BATCH);
+    const chunks = opts.fewestExecs ? fewest : Math.max(Math.min(opts.limiter.max, members.length), fewest);
     const size = Math.ceil(members.length / chunks);
     for (let k = 0; k < members.length; k += size) jobs.push(members.slice(k, k + size));
   }

@@ -65,25 +65,42 @@ describe("GitStatusMonitor", () => {
     expect(events).toHaveLength(2);
   });
 
-  it("refreshes many workspaces in few execs, each reported once", async () => {
-    let execs = 0;
+  /** A monitor over six local workspaces, counting the execs their status takes. */
+  const sixWorkspaces = () => {
+    const counter = { execs: 0 };
     const m = new GitStatusMonitor({ concurrency: 2 });
-    const events: string[] = [];
-    m.onChange((id) => events.push(id));
     for (let i = 0; i < 6; i++) {
       const rt = new LocalRuntime(addWorkspace(`m${i}`));
       const exec = rt.exec.bind(rt);
       rt.exec = (script, o) => {
-        execs++;
+        counter.execs++;
         return exec(script, o);
       };
       m.setTarget({ id: `m${i}`, runtime: rt, base: "main" });
     }
+    return { m, counter };
+  };
+
+  it("refreshes many workspaces in few execs, each reported once", async () => {
+    const { m, counter } = sixWorkspaces();
+    const events: string[] = [];
+    m.onChange((id) => events.push(id));
     const all = await m.refresh();
     expect(all.size).toBe(6);
-    expect(execs).toBe(2);
+    expect(counter.execs).toBe(2);
     expect(events.sort()).toEqual(["m0", "m1", "m2", "m3", "m4", "m5"]);
     for (let i = 0; i < 6; i++) expect(m.get(`m${i}`)?.branch).toBe(`m${i}`);
+  });
+
+  it("a background pass takes one exec for all; joined by a request someone waits on, it uses every slot", async () => {
+    const { m, counter } = sixWorkspaces();
+    const all = await m.refresh(undefined, { background: true });
+    expect(all.size).toBe(6);
+    expect(counter.execs).toBe(1);
+    for (let i = 0; i < 6; i++) expect(m.get(`m${i}`)?.branch).toBe(`m${i}`);
+    counter.execs = 0;
+    await Promise.all([m.refresh(undefined, { background: true }), m.refresh(["m3"])]);
+    expect(counter.execs).toBe(2);
   });
 
   it("refreshes all targets with bounded concurrency and ignores unknown ids", async () => {

@@ -87,6 +87,8 @@ interface Slot {
   running?: Promise<void>;
   /** The run requested but not started yet: every request until it starts joins it. */
   queued?: Deferred;
+  /** Only background passes asked for the queued run (nobody waits on it: see refresh). */
+  background?: boolean;
 }
 
 /**
@@ -117,7 +119,7 @@ export class GitStatusMonitor {
     const prev = this.targets.get(target.id);
     this.targets.set(target.id, target);
     if (prev && (prev.base !== target.base || prev.runtime !== target.runtime) && this.slots.get(target.id)?.running) {
-      void this.request(target.id);
+      void this.request(target.id, false);
     }
   }
 
@@ -145,10 +147,13 @@ export class GitStatusMonitor {
    * Refreshes the given workspaces (default: all registered); resolves, with their statuses,
    * once a run that started after this call has finished for each. Unknown ids are ignored.
    * Workspaces whose runs start together are computed together (batched, as in gitStatusAll).
+   * `background` (the periodic pass): runs that only such passes asked for use as few execs as
+   * batching allows, not one per free slot; nobody waits on them, and each exec costs the server
+   * a fork of its whole process (the largest share of its idle CPU).
    */
-  async refresh(ids?: string[]): Promise<Map<string, GitStatus>> {
+  async refresh(ids?: string[], opts: { background?: boolean } = {}): Promise<Map<string, GitStatus>> {
     const wanted = (ids ?? [...this.targets.keys()]).filter((id) => this.targets.has(id));
-    await Promise.all(wanted.map((id) => this.request(id)));
+    await Promise.all(wanted.map((id) => this.request(id, opts.background === true)));
     const out = new Map<string, GitStatus>();
     for (const id of wanted) {
       const s = this.statuses.get(id);
@@ -157,15 +162,19 @@ export class GitStatusMonitor {
     return out;
   }
 
-  private request(id: string): Promise<void> {
+  private request(id: string, background: boolean): Promise<void> {
     if (this.disposed) return Promise.resolve();
     let slot = this.slots.get(id);
     if (!slot) {
       slot = {};
       this.slots.set(id, slot);
     }
-    if (slot.queued) return slot.queued.promise;
+    if (slot.queued) {
+      slot.background &&= background;
+      return slot.queued.promise;
+    }
     slot.queued = deferred();
+    slot.background = background;
     // While a run is in progress, its end makes the queued one ready.
     if (!slot.running) this.markReady(id);
     return slot.queued.promise;
@@ -182,19 +191,21 @@ export class GitStatusMonitor {
   /** Starts the queued run of every ready workspace, together. */
   private flush(): void {
     if (this.disposed) return;
-    const batch: { id: string; slot: Slot; queued: Deferred; target: StatusTarget }[] = [];
+    const batch: { id: string; slot: Slot; queued: Deferred; target: StatusTarget; background: boolean }[] = [];
     for (const id of this.ready) {
       const slot = this.slots.get(id);
       if (!slot?.queued || slot.running) continue;
       const queued = slot.queued;
+      const background = slot.background === true;
       slot.queued = undefined;
+      slot.background = undefined;
       const target = this.targets.get(id);
       if (!target) {
         this.slots.delete(id);
         queued.resolve();
         continue;
       }
-      batch.push({ id, slot, queued, target });
+      batch.push({ id, slot, queued, target, background });
     }
     this.ready.clear();
     if (!batch.length) return;
@@ -216,6 +227,7 @@ export class GitStatusMonitor {
         now: this.now,
         limiter: this.limiter,
         batchKey: this.opts.batchKey ?? defaultBatchKey,
+        fewestExecs: batch.every((b) => b.background),
         statusFn: this.opts.statusFn,
       },
       (k, status) => {

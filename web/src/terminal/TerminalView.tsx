@@ -55,7 +55,10 @@ export function TerminalView({
       fontFamily: "ui-monospace, SFMono-Regular, Menlo, Consolas, monospace",
       fontSize: 13,
       scrollback: 5000,
-      cursorBlink: true,
+      // A steady cursor: xterm blinks it with a CSS animation of its colour, which makes the page
+      // run its rendering on the main thread every frame (~50 a second, a quarter of a core under
+      // load) while the terminal has the keyboard; keystrokes' echoes then wait behind that work.
+      cursorBlink: false,
       theme: { background: "#0b0d10" },
       // The search addon's match highlights are decorations, still a proposed API.
       allowProposedApi: true,

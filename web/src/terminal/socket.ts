@@ -2,10 +2,10 @@ import { TERMINAL_CLOSED_CODE, type TerminalClientFrame, type TerminalServerFram
 
 /**
  * Acknowledgements are coalesced: one once this many bytes are drawn since the last, else one
- * shortly after the output stops. Below the server's low-water mark (64 KB, src/terminal/terminal.ts),
- * so a flood never waits on an acknowledgement held back here.
+ * shortly after the output stops. Well below the server's low-water mark (512 KB,
+ * src/terminal/terminal.ts), so a flood never waits on an acknowledgement held back here.
  */
-const ACK_BYTES = 32 * 1024;
+const ACK_BYTES = 128 * 1024;
 const ACK_DELAY_MS = 15;
 
 export type TerminalSocketStatus = "connecting" | "open" | "reconnecting" | "closed";

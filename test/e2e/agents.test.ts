@@ -45,7 +45,7 @@ describe("mux run --agent", () => {
     s.fake.enqueue({ text: "Looks fine." });
     const r = await runMux(["run", "--json", "--dir", repo, "--agent", "review", "check app"], { env: env() });
     expect(r.code, r.stderr).toBe(0);
-    expect(toolsOf(0)).toEqual(["ask_user_question", "file_read", "glob", "grep", "task", "task_apply_git_patch", "todo_write", "web_fetch"]);
+    expect(toolsOf(0)).toEqual(["ask_user_question", "file_read", "glob", "grep", "task", "task_apply_git_patch", "task_await", "todo_write", "web_fetch"]);
     expect(systemOf(0)).toContain("REVIEWER-AGENT");
     expect(s.fake.requests[0].body.model).toMatch(/haiku/);
     expect(lastEvent(r.events, "run-complete")?.model).toMatch(/haiku/);
@@ -103,7 +103,7 @@ describe("agents over the server's API", () => {
     s.fake.enqueue({ text: "Reviewed." });
     await s.conn.api.chat.send({ workspaceId: ws.id, text: "review it", model: "sonnet", mode: "exec", agent: "review" });
     await readUntil(stream, isAssistantMessage);
-    expect(toolsOf(0)).toEqual(["ask_user_question", "file_read", "glob", "grep", "task", "task_apply_git_patch", "todo_write", "web_fetch"]);
+    expect(toolsOf(0)).toEqual(["ask_user_question", "file_read", "glob", "grep", "task", "task_apply_git_patch", "task_await", "todo_write", "web_fetch"]);
     expect(systemOf(0)).toContain("REVIEWER-AGENT");
     // Kept as the workspace's agent, where the original Mux keeps it (agentId).
     const saved = JSON.parse(fs.readFileSync(path.join(s.dirs.muxRoot, "config.json"), "utf8"));

@@ -34,7 +34,21 @@ export interface ModelHooks {
   onResponseEnd(): void;
   /** The provider reported (some of) the response's usage before its end (see reportedUsage.ts). */
   onUsageReported?(usage: ReportedUsage): void;
+  /** What the response shows as it streams, in order (see {@link OutputPart}); must not throw. */
+  onOutput(part: OutputPart): void;
 }
+
+/**
+ * The parts that make what a response shows: its text and reasoning as they grow, where a
+ * reasoning ends, where each tool call starts (`tool-call`: for providers that send no
+ * `tool-input-start`). They go to the reader straight from the provider's stream, paced (see
+ * deltaPacing.ts): a part entering the SDK's stream passes ten stream stages (its tool loop, its
+ * step bookkeeping, the tee of its result…) before it reaches the reader, which was most of the
+ * server's CPU per delta. The deltas stay out of the SDK's stream (it needs no text: each step's
+ * conversation comes from prepareStep), and so do the tool inputs' deltas (no tool of ours reads
+ * its input as it streams); the other three are also passed on, the SDK needs them.
+ */
+export type OutputPart = Extract<StreamPart, { type: "text-delta" | "reasoning-delta" | "reasoning-end" | "tool-input-start" | "tool-call" }>;
 
 /** The same conversion the SDK applies to the `finish` part's usage. */
 function toSdkUsage(u: ModelUsage): LanguageModelUsage {
@@ -54,7 +68,7 @@ function toSdkUsage(u: ModelUsage): LanguageModelUsage {
   } as LanguageModelUsage;
 }
 
-/** How many parts may wait for the SDK to take them (see deltaPacing.ts). */
+/** How many parts may wait for the SDK to take them before the provider's stream waits. */
 const BACKLOG = 64;
 
 /** Parts that mean the model produced something (the SDK's notion of "output"). */
@@ -63,7 +77,8 @@ const NOT_OUTPUT = new Set(["stream-start", "response-metadata", "finish", "erro
 /**
  * Wraps a provider model so each streamed response carries a {@link StepFinishedMarker} (pass
  * `includeRawChunks: true` to streamText; the provider's own raw chunks are not passed on),
- * reports liveness for stall detection, and the usage the provider reports before the end.
+ * hands what the response shows to `onOutput` (see {@link OutputPart}), reports liveness for
+ * stall detection, and the usage the provider reports before the end.
  */
 export function instrumentModel(model: LanguageModel, hooks: ModelHooks): LanguageModel {
   return wrapLanguageModel({
@@ -87,10 +102,18 @@ export function instrumentModel(model: LanguageModel, hooks: ModelHooks): Langua
           new TransformStream<StreamPart, StreamPart>(
             {
               start(controller) {
-                pacer = new DeltaPacer(
-                  (part) => controller.enqueue(part),
-                  () => (controller.desiredSize ?? 0) < BACKLOG,
-                );
+                pacer = new DeltaPacer((part) => {
+                  switch (part.type) {
+                    case "text-delta":
+                    case "reasoning-delta":
+                      return hooks.onOutput(part);
+                    case "reasoning-end":
+                    case "tool-input-start":
+                    case "tool-call":
+                      hooks.onOutput(part);
+                  }
+                  controller.enqueue(part);
+                });
               },
               transform(part) {
                 if (part.type === "raw") {
@@ -114,6 +137,7 @@ export function instrumentModel(model: LanguageModel, hooks: ModelHooks): Langua
                   pacer?.push({ type: "raw", rawValue: marker });
                 } else if (!NOT_OUTPUT.has(part.type)) {
                   produced = true;
+                  if (part.type === "tool-input-delta") return;
                 }
                 pacer?.push(part);
               },

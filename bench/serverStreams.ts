@@ -5,8 +5,9 @@
  *
  *   10 streams CPU  the server's CPU (user + system, /proc) from the sends to the last workspace
  *                   idle, while 10 workspaces each stream a 3,000-word answer in 16-character
- *                   deltas, one every 5 ms (after a short warm-up turn elsewhere); also less the
- *                   server's idle CPU rate over the same time (its periodic git status)
+ *                   deltas, one every 5 ms (after a short warm-up turn elsewhere, and the full
+ *                   collection after it); also less the server's idle CPU rate over the same time
+ *                   (its periodic git status)
  *   50 streams lag  50 workspaces streaming the same answer at once, a delta every 20 ms (about
  *                   200 tokens/s, a fast model): the provider's last frame of each answer (as a
  *                   proxy forwards it) → the workspace feed saying the turn is over (p50 / max)
@@ -33,6 +34,7 @@ import { median, readCpuMs } from "./measure.js";
 import { WebSocket } from "ws";
 import { cleanupAll, freePort, muxBin, readRss, spawnServer, TOKEN, tempDir } from "./server.js";
 import { startStampingProxy, type StampingProxy } from "./stampingProxy.js";
+import { IDLE_GC_QUIET_MS } from "../src/session/idleGc.js";
 
 const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const KEY = "sk-ant-bench-streams-0123456789abcdef";
@@ -143,6 +145,9 @@ async function streams(bin: string, muxRoot: string, ids: string[], count: numbe
       await conn.api.chat.send({ workspaceId: warm, text: "warm up", model: "sonnet" });
       while (!idleAt.has(warm)) await sleep(20);
       fake.setResponder(() => ({ text: TEXT, chunkSize: DELTA_CHARS, chunkDelayMs: deltaMs }));
+      // The full collection a server runs once its turns stopped (idleGc.ts) belongs to the
+      // warm-up turn: it used to fall in the idle measurement below, counted as idle CPU.
+      await sleep(IDLE_GC_QUIET_MS + 1_000);
     }
     // What the server spends with nothing streaming (its periodic git status of every workspace).
     const idleCpu0 = readCpuMs(server.pid) ?? Number.NaN;

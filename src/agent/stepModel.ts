@@ -97,64 +97,74 @@ export function instrumentModel(model: LanguageModel, hooks: ModelHooks): Langua
         }
         let finished = false;
         let produced = false;
+        /** A part went to the SDK since the read loop below last started. */
+        let given = false;
         let pacer: DeltaPacer<StreamPart> | undefined;
-        const stream = result.stream.pipeThrough(
-          new TransformStream<StreamPart, StreamPart>(
-            {
-              start(controller) {
-                pacer = new DeltaPacer((part) => {
-                  switch (part.type) {
-                    case "text-delta":
-                    case "reasoning-delta":
-                      return hooks.onOutput(part);
-                    case "reasoning-end":
-                    case "tool-input-start":
-                    case "tool-call":
-                      hooks.onOutput(part);
-                  }
-                  controller.enqueue(part);
-                });
-              },
-              transform(part) {
-                if (part.type === "raw") {
-                  const usage = finished ? undefined : usageReportedIn(part.rawValue);
-                  if (usage) hooks.onUsageReported?.(usage);
-                  return;
+        const take = (part: StreamPart) => {
+          if (part.type === "raw") {
+            const usage = finished ? undefined : usageReportedIn(part.rawValue);
+            if (usage) hooks.onUsageReported?.(usage);
+            return;
+          }
+          if (finished) return pacer?.push(part);
+          hooks.onChunk();
+          if (part.type === "finish") {
+            finished = true;
+            hooks.onResponseEnd();
+            const marker: StepFinishedMarker = { [MARKER]: true, usage: toSdkUsage(part.usage), finishReason: part.finishReason.unified };
+            pacer?.push({ type: "raw", rawValue: marker });
+          } else if (!NOT_OUTPUT.has(part.type)) {
+            produced = true;
+            if (part.type === "tool-input-delta") return;
+          }
+          pacer?.push(part);
+        };
+        const end = () => {
+          hooks.onResponseEnd();
+          // Ended without `finish`: the SDK still closes the step (no usage, reason "other")
+          // when the model produced anything; otherwise it reports an error of its own.
+          if (!finished && produced) {
+            const marker: StepFinishedMarker = { [MARKER]: true, usage: undefined, finishReason: "other" };
+            pacer?.push({ type: "raw", rawValue: marker });
+          }
+          pacer?.release();
+        };
+        // Read here rather than piped through a TransformStream: one read per part of the
+        // provider's stream, without a writer, a transform call and their promises on top.
+        const reader = result.stream.getReader();
+        const stream = new ReadableStream<StreamPart>(
+          {
+            start(controller) {
+              pacer = new DeltaPacer((part) => {
+                switch (part.type) {
+                  case "text-delta":
+                  case "reasoning-delta":
+                    return hooks.onOutput(part);
+                  case "reasoning-end":
+                  case "tool-input-start":
+                  case "tool-call":
+                    hooks.onOutput(part);
                 }
-                if (finished) {
-                  pacer?.push(part);
-                  return;
-                }
-                hooks.onChunk();
-                if (part.type === "finish") {
-                  finished = true;
-                  hooks.onResponseEnd();
-                  const marker: StepFinishedMarker = {
-                    [MARKER]: true,
-                    usage: toSdkUsage(part.usage),
-                    finishReason: part.finishReason.unified,
-                  };
-                  pacer?.push({ type: "raw", rawValue: marker });
-                } else if (!NOT_OUTPUT.has(part.type)) {
-                  produced = true;
-                  if (part.type === "tool-input-delta") return;
-                }
-                pacer?.push(part);
-              },
-              flush() {
-                hooks.onResponseEnd();
-                // Ended without `finish`: the SDK still closes the step (no usage, reason "other")
-                // when the model produced anything; otherwise it reports an error of its own.
-                if (!finished && produced) {
-                  const marker: StepFinishedMarker = { [MARKER]: true, usage: undefined, finishReason: "other" };
-                  pacer?.push({ type: "raw", rawValue: marker });
-                }
-                pacer?.release();
-              },
+                controller.enqueue(part);
+                given = true;
+              });
             },
-            undefined,
-            { highWaterMark: BACKLOG },
-          ),
+            // Reads on until a part went to the SDK: most go to onOutput alone.
+            async pull(controller) {
+              given = false;
+              while (!given) {
+                const { done, value } = await reader.read();
+                if (done) {
+                  end();
+                  controller.close();
+                  return;
+                }
+                take(value);
+              }
+            },
+            cancel: (reason) => reader.cancel(reason),
+          },
+          { highWaterMark: BACKLOG },
         );
         return { ...result, stream };
       },

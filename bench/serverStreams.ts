@@ -5,8 +5,9 @@
  *
  *   10 streams CPU  the server's CPU (user + system, /proc) from the sends to the last workspace
  *                   idle, while 10 workspaces each stream a 3,000-word answer in 16-character
- *                   deltas, one every 5 ms (after a short warm-up turn elsewhere); also less the
- *                   server's idle CPU rate over the same time (its periodic git status)
+ *                   deltas, one every 5 ms (after a short warm-up turn elsewhere, once the server
+ *                   is quiet again); also less the server's idle CPU rate over the same time (its
+ *                   periodic git status)
  *   50 streams lag  50 workspaces streaming the same answer at once, a delta every 20 ms (about
  *                   200 tokens/s, a fast model): the provider's last frame of each answer (as a
  *                   proxy forwards it) → the workspace feed saying the turn is over (p50 / max)
@@ -33,6 +34,7 @@ import { median, readCpuMs } from "./measure.js";
 import { WebSocket } from "ws";
 import { cleanupAll, freePort, muxBin, readRss, spawnServer, TOKEN, tempDir } from "./server.js";
 import { startStampingProxy, type StampingProxy } from "./stampingProxy.js";
+import { IDLE_GC_QUIET_MS } from "../src/session/idleGc.js";
 
 const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const KEY = "sk-ant-bench-streams-0123456789abcdef";
@@ -107,6 +109,16 @@ interface Phase {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+/** Waits until `pid` spent under 5 % of a core over two 500 ms spans in a row (at most 30 s). */
+async function quiet(pid: number): Promise<void> {
+  let calm = 0;
+  for (let i = 0; i < 60 && calm < 2; i++) {
+    const before = readCpuMs(pid) ?? 0;
+    await sleep(500);
+    calm = (readCpuMs(pid) ?? 0) - before < 25 ? calm + 1 : 0;
+  }
+}
+
 /**
  * Sends to `count` workspaces at once on a fresh server and waits for every turn to end;
  * returns the server's CPU over that window, each stream's lag and the memory figures.
@@ -143,6 +155,11 @@ async function streams(bin: string, muxRoot: string, ids: string[], count: numbe
       await conn.api.chat.send({ workspaceId: warm, text: "warm up", model: "sonnet" });
       while (!idleAt.has(warm)) await sleep(20);
       fake.setResponder(() => ({ text: TEXT, chunkSize: DELTA_CHARS, chunkDelayMs: deltaMs }));
+      // What the warm-up turn and the server's start leave running (the full collection once
+      // turns stop, idleGc.ts; the overlap radar's first pass over the 50 workspaces) used to
+      // fall in the idle measurement below or in the streams' window, as chance had it.
+      await sleep(IDLE_GC_QUIET_MS + 500);
+      await quiet(server.pid);
     }
     // What the server spends with nothing streaming (its periodic git status of every workspace).
     const idleCpu0 = readCpuMs(server.pid) ?? Number.NaN;

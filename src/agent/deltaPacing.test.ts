@@ -3,12 +3,9 @@ import { DELTA_HOLD_MS, type DeltaLike, DeltaPacer } from "./deltaPacing.js";
 
 const delta = (text: string, id = "t", type = "text-delta"): DeltaLike => ({ type, id, delta: text });
 
-function pacer(backlog = false) {
+function pacer() {
   const passed: DeltaLike[] = [];
-  const p = new DeltaPacer<DeltaLike>(
-    (part) => passed.push(part),
-    () => backlog,
-  );
+  const p = new DeltaPacer<DeltaLike>((part) => passed.push(part));
   return { p, passed, texts: () => passed.map((x) => (x.delta === undefined ? x.type : x.delta)) };
 }
 
@@ -55,15 +52,5 @@ describe("DeltaPacer", () => {
     p.push(delta("c"));
     p.release();
     expect(texts()).toEqual(["a", "b", "c"]);
-  });
-
-  it("while parts wait to be read, a delta joins the one waiting before it", () => {
-    const { p, texts } = pacer(true);
-    p.push({ type: "text-start", id: "t" });
-    p.push(delta("a"));
-    vi.advanceTimersByTime(DELTA_HOLD_MS);
-    p.push(delta("b"));
-    p.push(delta("c"));
-    expect(texts()).toEqual(["text-start", "abc"]);
   });
 });

@@ -1,14 +1,10 @@
 /**
- * How the text a model streams reaches the agent loop. Each delta becomes a part passing the AI
- * SDK's stream stages, an event for the loop, the chat's crash-recovery log and every page that
- * watches the chat, whatever its length: a fast model sending a few characters every couple of
- * milliseconds makes far more events than anyone can read. So:
- *
- * - a delta arriving within DELTA_HOLD_MS of the last one passed on waits out the rest of that
- *   time, joined by the deltas of the same text that follow it; a stream slower than one delta
- *   per DELTA_HOLD_MS (most models) passes every delta on at once, as it came;
- * - while the SDK is behind (parts wait in our queue), a delta joins the one waiting before it,
- *   so a server behind on many streams catches up instead of queueing ever more small parts.
+ * How the text a model streams reaches the agent loop. Each delta becomes an event for the loop,
+ * the chat's crash-recovery log and every page that watches the chat, whatever its length: a fast
+ * model sending a few characters every couple of milliseconds makes far more events than anyone
+ * can read. So a delta arriving within DELTA_HOLD_MS of the last one passed on waits out the rest
+ * of that time, joined by the deltas of the same text that follow it; a stream slower than one
+ * delta per DELTA_HOLD_MS (most models) passes every delta on at once, as it came.
  *
  * Anything other than a delta of the same text first passes on the delta held, so the order of
  * parts never changes and nothing waits past the end of the response.
@@ -34,26 +30,20 @@ export function joinDelta(into: DeltaLike, part: DeltaLike): boolean {
   return true;
 }
 
-/**
- * Paces the deltas of one response. `enqueue` passes a part on; `backlog()` says whether parts
- * passed on still wait to be read (then the last one may still take more text).
- */
+/** Paces the deltas of one response; `passOn` passes a part on (it must not throw: it may run on a timer). */
 export class DeltaPacer<P extends DeltaLike> {
   private held: P | undefined;
   private timer: NodeJS.Timeout | undefined;
-  private lastPassed: P | undefined;
   private lastDeltaAt = Number.NEGATIVE_INFINITY;
 
   constructor(
-    private readonly enqueue: (part: P) => void,
-    private readonly backlog: () => boolean,
+    private readonly passOn: (part: P) => void,
     private readonly holdMs = DELTA_HOLD_MS,
   ) {}
 
-  /** Passes `part` on now, later (joined with what follows), or into the part still waiting. */
+  /** Passes `part` on now, or later (joined with what follows). */
   push(part: P): void {
     if (this.held && joinDelta(this.held, part)) return;
-    if (!this.held && this.lastPassed && this.backlog() && joinDelta(this.lastPassed, part)) return;
     this.release();
     const wait = isDelta(part) ? this.lastDeltaAt + this.holdMs - Date.now() : 0;
     if (wait <= 0) {
@@ -71,16 +61,11 @@ export class DeltaPacer<P extends DeltaLike> {
     clearTimeout(this.timer);
     const part = this.held;
     this.held = undefined;
-    try {
-      this.pass(part);
-    } catch {
-      // The stream was cancelled or failed meanwhile: nobody reads it any more.
-    }
+    this.pass(part);
   }
 
   private pass(part: P): void {
     if (isDelta(part)) this.lastDeltaAt = Date.now();
-    this.lastPassed = part;
-    this.enqueue(part);
+    this.passOn(part);
   }
 }

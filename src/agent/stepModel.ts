@@ -34,7 +34,21 @@ export interface ModelHooks {
   onResponseEnd(): void;
   /** The provider reported (some of) the response's usage before its end (see reportedUsage.ts). */
   onUsageReported?(usage: ReportedUsage): void;
+  /** What the response shows as it streams, in order (see {@link OutputPart}); must not throw. */
+  onOutput(part: OutputPart): void;
 }
+
+/**
+ * The parts that make what a response shows: its text and reasoning as they grow, where a
+ * reasoning ends, where each tool call starts (`tool-call`: for providers that send no
+ * `tool-input-start`). They go to the reader straight from the provider's stream, paced (see
+ * deltaPacing.ts): a part entering the SDK's stream passes ten stream stages (its tool loop, its
+ * step bookkeeping, the tee of its result…) before it reaches the reader, which was most of the
+ * server's CPU per delta. The deltas stay out of the SDK's stream (it needs no text: each step's
+ * conversation comes from prepareStep), and so do the tool inputs' deltas (no tool of ours reads
+ * its input as it streams); the other three are also passed on, the SDK needs them.
+ */
+export type OutputPart = Extract<StreamPart, { type: "text-delta" | "reasoning-delta" | "reasoning-end" | "tool-input-start" | "tool-call" }>;
 
 /** The same conversion the SDK applies to the `finish` part's usage. */
 function toSdkUsage(u: ModelUsage): LanguageModelUsage {
@@ -54,7 +68,7 @@ function toSdkUsage(u: ModelUsage): LanguageModelUsage {
   } as LanguageModelUsage;
 }
 
-/** How many parts may wait for the SDK to take them (see deltaPacing.ts). */
+/** How many parts may wait for the SDK to take them before the provider's stream waits. */
 const BACKLOG = 64;
 
 /** Parts that mean the model produced something (the SDK's notion of "output"). */
@@ -63,7 +77,8 @@ const NOT_OUTPUT = new Set(["stream-start", "response-metadata", "finish", "erro
 /**
  * Wraps a provider model so each streamed response carries a {@link StepFinishedMarker} (pass
  * `includeRawChunks: true` to streamText; the provider's own raw chunks are not passed on),
- * reports liveness for stall detection, and the usage the provider reports before the end.
+ * hands what the response shows to `onOutput` (see {@link OutputPart}), reports liveness for
+ * stall detection, and the usage the provider reports before the end.
  */
 export function instrumentModel(model: LanguageModel, hooks: ModelHooks): LanguageModel {
   return wrapLanguageModel({
@@ -82,55 +97,74 @@ export function instrumentModel(model: LanguageModel, hooks: ModelHooks): Langua
         }
         let finished = false;
         let produced = false;
+        /** A part went to the SDK since the read loop below last started. */
+        let given = false;
         let pacer: DeltaPacer<StreamPart> | undefined;
-        const stream = result.stream.pipeThrough(
-          new TransformStream<StreamPart, StreamPart>(
-            {
-              start(controller) {
-                pacer = new DeltaPacer(
-                  (part) => controller.enqueue(part),
-                  () => (controller.desiredSize ?? 0) < BACKLOG,
-                );
-              },
-              transform(part) {
-                if (part.type === "raw") {
-                  const usage = finished ? undefined : usageReportedIn(part.rawValue);
-                  if (usage) hooks.onUsageReported?.(usage);
-                  return;
+        const take = (part: StreamPart) => {
+          if (part.type === "raw") {
+            const usage = finished ? undefined : usageReportedIn(part.rawValue);
+            if (usage) hooks.onUsageReported?.(usage);
+            return;
+          }
+          if (finished) return pacer?.push(part);
+          hooks.onChunk();
+          if (part.type === "finish") {
+            finished = true;
+            hooks.onResponseEnd();
+            const marker: StepFinishedMarker = { [MARKER]: true, usage: toSdkUsage(part.usage), finishReason: part.finishReason.unified };
+            pacer?.push({ type: "raw", rawValue: marker });
+          } else if (!NOT_OUTPUT.has(part.type)) {
+            produced = true;
+            if (part.type === "tool-input-delta") return;
+          }
+          pacer?.push(part);
+        };
+        const end = () => {
+          hooks.onResponseEnd();
+          // Ended without `finish`: the SDK still closes the step (no usage, reason "other")
+          // when the model produced anything; otherwise it reports an error of its own.
+          if (!finished && produced) {
+            const marker: StepFinishedMarker = { [MARKER]: true, usage: undefined, finishReason: "other" };
+            pacer?.push({ type: "raw", rawValue: marker });
+          }
+          pacer?.release();
+        };
+        // Read here rather than piped through a TransformStream: one read per part of the
+        // provider's stream, without a writer, a transform call and their promises on top.
+        const reader = result.stream.getReader();
+        const stream = new ReadableStream<StreamPart>(
+          {
+            start(controller) {
+              pacer = new DeltaPacer((part) => {
+                switch (part.type) {
+                  case "text-delta":
+                  case "reasoning-delta":
+                    return hooks.onOutput(part);
+                  case "reasoning-end":
+                  case "tool-input-start":
+                  case "tool-call":
+                    hooks.onOutput(part);
                 }
-                if (finished) {
-                  pacer?.push(part);
-                  return;
-                }
-                hooks.onChunk();
-                if (part.type === "finish") {
-                  finished = true;
-                  hooks.onResponseEnd();
-                  const marker: StepFinishedMarker = {
-                    [MARKER]: true,
-                    usage: toSdkUsage(part.usage),
-                    finishReason: part.finishReason.unified,
-                  };
-                  pacer?.push({ type: "raw", rawValue: marker });
-                } else if (!NOT_OUTPUT.has(part.type)) {
-                  produced = true;
-                }
-                pacer?.push(part);
-              },
-              flush() {
-                hooks.onResponseEnd();
-                // Ended without `finish`: the SDK still closes the step (no usage, reason "other")
-                // when the model produced anything; otherwise it reports an error of its own.
-                if (!finished && produced) {
-                  const marker: StepFinishedMarker = { [MARKER]: true, usage: undefined, finishReason: "other" };
-                  pacer?.push({ type: "raw", rawValue: marker });
-                }
-                pacer?.release();
-              },
+                controller.enqueue(part);
+                given = true;
+              });
             },
-            undefined,
-            { highWaterMark: BACKLOG },
-          ),
+            // Reads on until a part went to the SDK: most go to onOutput alone.
+            async pull(controller) {
+              given = false;
+              while (!given) {
+                const { done, value } = await reader.read();
+                if (done) {
+                  end();
+                  controller.close();
+                  return;
+                }
+                take(value);
+              }
+            },
+            cancel: (reason) => reader.cancel(reason),
+          },
+          { highWaterMark: BACKLOG },
         );
         return { ...result, stream };
       },

@@ -7,7 +7,7 @@ import { fromSdkUsage } from "./cost.js";
 import type { Usage } from "./events.js";
 import type { ToolRunResult } from "./executeTool.js";
 import { toSdkTools } from "./sdkTools.js";
-import { instrumentModel, isStepFinishedMarker } from "./stepModel.js";
+import { instrumentModel, isStepFinishedMarker, type OutputPart } from "./stepModel.js";
 import { ToolGate } from "./toolGate.js";
 
 export interface StepToolCall {
@@ -147,6 +147,37 @@ export async function streamSession(req: SessionRequest, cb: SessionCallbacks): 
   let stepHandled = deferred();
   const started = new Set<string>();
   let drained = false;
+  /** What a callback threw while the response streamed (it ends the session like a stream error). */
+  let outputFailed: { error: unknown } | undefined;
+  // What the response shows comes straight from the provider's stream, not from fullStream (see
+  // OutputPart): before the step's finish, so in order with the step's other events.
+  const onOutput = (part: OutputPart) => {
+    if (ended || outputFailed || controller.signal.aborted) return;
+    try {
+      switch (part.type) {
+        case "text-delta":
+          if (part.delta) cb.onText(part.delta);
+          break;
+        case "reasoning-delta":
+          if (part.delta) cb.onReasoning(part.delta);
+          break;
+        case "reasoning-end":
+          cb.onReasoningEnd(part.providerMetadata as StepToolCall["providerMetadata"]);
+          break;
+        case "tool-input-start":
+        case "tool-call": {
+          const id = part.type === "tool-call" ? part.toolCallId : part.id;
+          if (started.has(id)) break;
+          started.add(id);
+          cb.onToolStart(id, part.toolName);
+          break;
+        }
+      }
+    } catch (error) {
+      outputFailed = { error };
+      controller.abort(error);
+    }
+  };
   try {
     const result = streamText({
       model: instrumentModel(req.model, {
@@ -157,6 +188,7 @@ export async function streamSession(req: SessionRequest, cb: SessionCallbacks): 
         onChunk: armStallTimer,
         onResponseEnd: disarmStallTimer,
         onUsageReported: (usage) => cb.onUsageReported?.(usage),
+        onOutput,
       }),
       system: req.system,
       // The SDK checks the `messages` given here against its zod schema: for a 2,000-message chat
@@ -189,24 +221,7 @@ export async function streamSession(req: SessionRequest, cb: SessionCallbacks): 
     dropUnreadCopy(result);
     for await (const part of fullStream) {
       switch (part.type) {
-        case "text-delta":
-          if (part.text) cb.onText(part.text);
-          break;
-        case "reasoning-delta":
-          if (part.text) cb.onReasoning(part.text);
-          break;
-        case "reasoning-end":
-          cb.onReasoningEnd(part.providerMetadata as StepToolCall["providerMetadata"]);
-          break;
-        case "tool-input-start":
-          started.add(part.id);
-          cb.onToolStart(part.id, part.toolName);
-          break;
         case "tool-call": {
-          if (!started.has(part.toolCallId)) {
-            started.add(part.toolCallId);
-            cb.onToolStart(part.toolCallId, part.toolName);
-          }
           const invalid = (part as { invalid?: boolean; error?: unknown }).invalid;
           const error = (part as { error?: unknown }).error;
           toolCalls.push({
@@ -246,18 +261,19 @@ export async function streamSession(req: SessionRequest, cb: SessionCallbacks): 
         case "error":
           throw part.error;
         case "abort":
-          throw stalled ?? req.signal.reason ?? new Error("aborted");
+          throw stalled ?? outputFailed?.error ?? req.signal.reason ?? new Error("aborted");
         default:
           break;
       }
     }
     drained = true;
     if (stalled) throw stalled;
+    if (outputFailed) throw outputFailed.error;
     if (req.signal.aborted) throw req.signal.reason ?? new Error("aborted");
     if (!stepComplete || !last) throw new IncompleteStreamError();
     return { last, stopped: false };
   } catch (err) {
-    throw stalled ?? err;
+    throw stalled ?? (outputFailed ? outputFailed.error : err);
   } finally {
     ended = true;
     disarmStallTimer();

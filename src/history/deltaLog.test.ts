@@ -98,6 +98,21 @@ describe("DeltaLog", () => {
     expect(readDeltaLog(file).message).toEqual(message);
   });
 
+  it("keeps the log open between compactions only: a cleared log holds no file descriptor", async () => {
+    const open = () => fs.readdirSync("/proc/self/fd").length;
+    const before = open();
+    const log = new DeltaLog(file);
+    const { message } = await stream(log, turnEvents(), 3);
+    expect(readDeltaLog(file).message?.parts.length).toBe(message.parts.length);
+    expect(open()).toBe(before + 1);
+    log.clear();
+    await log.settled();
+    // fs.close runs in the background.
+    for (let i = 0; i < 50 && open() > before; i++) await new Promise((r) => setTimeout(r, 10));
+    expect(open()).toBe(before);
+    expect(fs.existsSync(file)).toBe(false);
+  });
+
   it("joins consecutive deltas of one stream into one line per flush", async () => {
     const log = new DeltaLog(file);
     const message = newAssistantMessage(ID, 2_000);

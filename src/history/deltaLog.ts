@@ -39,6 +39,12 @@ export class DeltaLog {
   /** The message's part count at the last flush: a new part since means a compaction. */
   private partsAtFlush = 0;
   private writing = false;
+  /**
+   * The log, open for appending from the first append after a compaction until the next one
+   * (which replaces the file) or the end: one write per flush instead of an open, a write and a
+   * close.
+   */
+  private fd: number | undefined;
   private queued: Job | null = null;
   private waiters: (() => void)[] = [];
 
@@ -83,7 +89,10 @@ export class DeltaLog {
     this.mustCompact = true;
     this.partsAtFlush = 0;
     if (this.writing) this.queued = { remove: true };
-    else removeFile(this.file);
+    else {
+      this.close();
+      removeFile(this.file);
+    }
   }
 
   /** Resolves once every write asked for so far is done. */
@@ -113,14 +122,41 @@ export class DeltaLog {
         // A write that failed may have left part of a line: the next flush rewrites the log,
         // and deltas queued meanwhile (which would follow that part) wait for it.
         this.mustCompact = true;
+        this.close();
         if (this.queued && !("remove" in this.queued) && this.queued.compact === undefined) this.queued = null;
       }
       this.next();
     };
     // Callbacks, not fs.promises: with many chats streaming this runs hundreds of times a second.
-    if ("remove" in job) removeFileLater(this.file, done);
-    else if (job.compact !== undefined) this.replace(job.compact + job.append, true, done);
-    else fs.appendFile(this.file, job.append, { mode: 0o600 }, done);
+    if ("remove" in job) {
+      this.close();
+      removeFileLater(this.file, done);
+    } else if (job.compact === undefined) this.append(Buffer.from(job.append), done);
+    else {
+      this.close();
+      this.replace(job.compact + job.append, true, done);
+    }
+  }
+
+  private append(bytes: Buffer, done: (err: NodeJS.ErrnoException | null) => void): void {
+    const fd = this.fd;
+    if (fd === undefined) {
+      fs.open(this.file, "a", 0o600, (err, opened) => {
+        if (err) return done(err);
+        this.fd = opened;
+        this.append(bytes, done);
+      });
+      return;
+    }
+    fs.write(fd, bytes, 0, bytes.length, null, (err, written) => {
+      if (err || written === bytes.length) done(err);
+      else this.append(bytes.subarray(written), done);
+    });
+  }
+
+  private close(): void {
+    if (this.fd !== undefined) fs.close(this.fd, () => {});
+    this.fd = undefined;
   }
 
   private replace(text: string, retry: boolean, done: (err: NodeJS.ErrnoException | null) => void): void {

@@ -1,7 +1,7 @@
 import { Session } from "node:inspector";
 
 /** How long no turn must have run before the collection. */
-const QUIET_MS = 2_000;
+export const IDLE_GC_QUIET_MS = 2_000;
 
 /**
  * V8's collection of all it can, giving freed pages back to the system (what it does when told
@@ -32,7 +32,7 @@ export class IdleCollector {
   constructor(
     /** Whether a turn is running now. */
     private readonly busy: () => boolean,
-    private readonly quietMs = QUIET_MS,
+    private readonly quietMs = IDLE_GC_QUIET_MS,
     private readonly collect: () => void = collectAllGarbage,
   ) {}
 

@@ -54,7 +54,17 @@ describe.skipIf(!hasChromium)("browser: custom agents in the composer", () => {
     await screenshot(page, "desktop-agent-picker");
 
     const req = await sendAndGetRequest(page, "review the code please");
-    expect(toolNames(req.body)).toEqual(["ask_user_question", "file_read", "glob", "grep", "task", "task_apply_git_patch", "task_await", "todo_write", "web_fetch"]);
+    expect(toolNames(req.body)).toEqual([
+      "ask_user_question",
+      "file_read",
+      "glob",
+      "grep",
+      "task",
+      "task_apply_git_patch",
+      "task_await",
+      "todo_write",
+      "web_fetch",
+    ]);
     expect(JSON.stringify(req.body.system)).toContain("REVIEW-AGENT");
 
     await page.reload();

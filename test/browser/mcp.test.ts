@@ -54,13 +54,13 @@ describe.skipIf(!hasChromium)("browser: MCP settings", () => {
     await page.keyboard.press("Control+Comma");
     const dialog = page.getByTestId("settings-dialog");
     await dialog.getByTestId("settings-tab-mcp").click();
-    await poll(() => dialog.getByTestId("mcp-local-status").textContent()).toBe("connected · 5 tools");
+    await poll(() => dialog.getByTestId("mcp-local-status").textContent()).toBe("connected · 6 tools");
     await poll(() => dialog.getByTestId("mcp-broken-status").textContent()).toBe("error");
     await poll(() => dialog.getByTestId("mcp-broken-error").textContent()).toContain("no such thing");
     expect(await dialog.getByTestId("mcp-local").textContent()).toContain("env: TEST_MCP_SECRET");
 
     await dialog.getByTestId("mcp-local-test").click();
-    await poll(() => dialog.getByTestId("mcp-local-test-result").textContent()).toMatch(/^Connected: 5 tools \(.*echo/);
+    await poll(() => dialog.getByTestId("mcp-local-test-result").textContent()).toMatch(/^Connected: 6 tools \(.*echo/);
     await dialog.getByTestId("mcp-broken-test").click();
     await poll(() => dialog.getByTestId("mcp-broken-test-result").textContent()).toContain("no such thing");
     await screenshot(page, "desktop-settings-mcp");
@@ -84,7 +84,7 @@ describe.skipIf(!hasChromium)("browser: MCP settings", () => {
     expect(text).toContain(`"added": "${process.execPath} ${STDIO_SERVER} added"`);
     expect(fs.statSync(file()).mode & 0o777).toBe(0o600);
     await dialog.getByTestId("mcp-added-test").click();
-    await poll(() => dialog.getByTestId("mcp-added-test-result").textContent()).toMatch(/^Connected: 5 tools/);
+    await poll(() => dialog.getByTestId("mcp-added-test-result").textContent()).toMatch(/^Connected: 6 tools/);
   });
 
   it("stops the workspace's servers when the workspace is deleted", async () => {

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { defineTool, type TaskReport, ToolError } from "./types.js";
+import { defineTool, type TaskReport, type TaskStarted, ToolError } from "./types.js";
 
 const inputSchema = z.object({
   agentId: z
@@ -29,5 +29,5 @@ export const taskTool = defineTool({
     return run_in_background ? ctx.subagents.start(request, call) : ctx.subagents.run(request, call);
   },
   // A background start costs nothing yet: its report (from task_await, or the turn's end) carries the cost.
-  costOf: (report) => (report as Partial<TaskReport>).costUsd ?? 0,
+  costOf: (result) => ((result as TaskReport | TaskStarted).status === "running" ? 0 : (result as TaskReport).costUsd),
 });

@@ -28,5 +28,13 @@ export const taskAwaitTool = defineTool({
     if (!ctx.subagents) throw new ToolError("no helper agents here: there is nothing to wait for");
     return ctx.subagents.await(input.task_ids ?? undefined, (input.timeout_secs ?? DEFAULT_WAIT_SECS) * 1000, ctx.signal);
   },
-  costOf: (result) => (result as TaskAwaitResult).reports.reduce((sum, r) => sum + (r.costUsd ?? 0), 0),
+  // Unknown when one report's cost is (as task's own costOf says for it).
+  costOf: (result) => {
+    let sum = 0;
+    for (const r of (result as TaskAwaitResult).reports) {
+      if (r.costUsd === null) return null;
+      sum += r.costUsd;
+    }
+    return sum;
+  },
 });

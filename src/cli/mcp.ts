@@ -19,11 +19,7 @@ async function mcpWorkspace(opts: WorkspaceOpt): Promise<McpWorkspace | undefine
   if (!opts.workspace) return undefined;
   const service = createWorkspaceService();
   const ws = service.get(opts.workspace, await projectOf(opts, false));
-  const runtime = async () => {
-    await service.prepare(ws);
-    return service.runtime(ws);
-  };
-  return mcpWorkspaceOf(ws, service.store.read(), service.sessionDir(ws.id), runtime);
+  return mcpWorkspaceOf(ws, service.store.read(), service.sessionDir(ws.id), () => service.preparedRuntime(ws));
 }
 
 /** `mux mcp …`: the MCP servers in mcp.jsonc, per-workspace choices and project trust. */

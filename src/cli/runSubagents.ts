@@ -109,10 +109,7 @@ function cliDriver(service: WorkspaceService, opts: RunSubagentsOptions, subagen
     },
     run: async ({ child, text, agent, model, thinking, signal, budgetUsd }) => {
       const store = SessionStore.forSession(sessionsDir(opts.env), child.id);
-      const runtime = async () => {
-        await service.prepare(child);
-        return service.runtime(child);
-      };
+      const runtime = () => service.preparedRuntime(child);
       const lock = SessionLock.acquire(store.dir, "mux run");
       // The MCP servers the helper's workspace may use, started for its turn and stopped after it.
       const mcp = await mcpForRun({ sessionId: child.id, workspace: child, dir: child.projectPath, stateDir: store.dir, runtime }, opts.env).catch((err) => {

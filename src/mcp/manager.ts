@@ -7,7 +7,6 @@ import type { McpConnection } from "./connection.js";
 import { isEnabled, readOverrides } from "./overrides.js";
 import { mcpTool } from "./tools.js";
 
-/** Where a workspace's servers run and what they may read. */
 /** Runs a workspace's stdio servers where its files are (an SSH host, a container). */
 export interface RemoteStdio {
   /** The place, e.g. `ssh:<workspace id>`: a server started elsewhere is another server. */
@@ -15,6 +14,7 @@ export interface RemoteStdio {
   runtime(): Promise<Runtime>;
 }
 
+/** Where a workspace's servers run and what they may read. */
 export interface McpWorkspace {
   /** The workspace's id (a plain `mux run`'s session id): each has its own server processes. */
   id: string;

@@ -70,9 +70,8 @@ export class ReviewService {
     return ws;
   }
 
-  private async runtime(ws: Workspace): Promise<Runtime> {
-    await this.host.service.prepare(ws);
-    return this.host.service.runtime(ws);
+  private runtime(ws: Workspace): Promise<Runtime> {
+    return this.host.service.preparedRuntime(ws);
   }
 
   marksOf(id: string): ReviewMarks {

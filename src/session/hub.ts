@@ -1,4 +1,3 @@
-import type { Runtime } from "../runtime/types.js";
 import type { ChatMessage } from "../agent/messages.js";
 import type { Answers } from "../agent/questions.js";
 import type { ChatItem, CostSummary, GitStatusView } from "../api/schemas.js";
@@ -135,7 +134,7 @@ export class Hub implements SessionHost {
 
   mcpWorkspace(id: string): McpWorkspace | undefined {
     const ws = this.workspace(id);
-    return ws ? mcpWorkspaceOf(ws, this.registry.read(), this.service.sessionDir(id), () => this.preparedRuntime(ws)) : undefined;
+    return ws ? mcpWorkspaceOf(ws, this.registry.read(), this.service.sessionDir(id), () => this.service.preparedRuntime(ws)) : undefined;
   }
 
   elsewhere(id: string): LockOwner | undefined {
@@ -166,15 +165,10 @@ export class Hub implements SessionHost {
     };
   }
 
-  private async preparedRuntime(ws: Workspace): Promise<Runtime> {
-    await this.service.prepare(ws);
-    return this.service.runtime(ws);
-  }
-
   subagents(id: string): ChatTurnInput["subagents"] {
     const ws = this.workspace(id);
     if (!ws || ws.runtime.type === "unsupported") return undefined;
-    const runtime = () => this.preparedRuntime(ws);
+    const runtime = () => this.service.preparedRuntime(ws);
     return subagentsFor({ id, projectPath: ws.projectPath, workspace: ws, runtime }, { service: this.service, env: this.env, driver: this.childDriver });
   }
 

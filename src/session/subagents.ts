@@ -3,7 +3,16 @@ import { muxRoot } from "../config/paths.js";
 import { ConfigError } from "../config/errors.js";
 import { SessionBusyError, SessionLock } from "../history/sessionLock.js";
 import { execCapture, type Runtime } from "../runtime/types.js";
-import { type Subagents, type TaskApplyResult, type TaskAwaitResult, ToolError, type TaskReport, type TaskRequest, type TaskStarted } from "../tools/types.js";
+import {
+  type Subagents,
+  type TaskApplyResult,
+  type TaskAwaitResult,
+  type TaskCallContext,
+  ToolError,
+  type TaskReport,
+  type TaskRequest,
+  type TaskStarted,
+} from "../tools/types.js";
 import type { Workspace } from "../workspace/config.js";
 import { MAX_NAME_LENGTH, normalizeName } from "../workspace/names.js";
 import type { RuntimeChoice } from "../workspace/runtimeChoice.js";
@@ -121,8 +130,6 @@ interface Background {
   report?: TaskReport;
   given: boolean;
 }
-
-type TaskCallContext = { toolCallId: string; signal: AbortSignal; budgetUsd?: number };
 
 /** One turn's helpers: started in child workspaces, at most `concurrency` at once. */
 class TaskLauncher implements Subagents {
@@ -317,9 +324,8 @@ class TaskLauncher implements Subagents {
     };
   }
 
-  private async childRuntime(child: Workspace): Promise<Runtime> {
-    await this.deps.service.prepare(child);
-    return this.deps.service.runtime(child);
+  private childRuntime(child: Workspace): Promise<Runtime> {
+    return this.deps.service.preparedRuntime(child);
   }
 
   /**

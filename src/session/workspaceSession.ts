@@ -401,8 +401,7 @@ export class WorkspaceSession {
       autoCompactPercent: ws?.settings.autoCompactPercent,
       runtime: async () => {
         if (!ws) throw new ChatTurnFailure("unknown", "this workspace no longer exists");
-        await this.host.service.prepare(ws);
-        return this.host.service.runtime(ws);
+        return this.host.service.preparedRuntime(ws);
       },
       initHook: this.initHook,
       env: this.host.env,

@@ -87,7 +87,7 @@ export interface TaskAwaitResult {
   unknown: string[];
 }
 
-type TaskCallContext = { toolCallId: string; signal: AbortSignal; budgetUsd?: number };
+export type TaskCallContext = { toolCallId: string; signal: AbortSignal; budgetUsd?: number };
 
 /** Sub-agents as a capability the session hands the tools (the loop knows nothing of workspaces). */
 export interface Subagents {

@@ -409,6 +409,12 @@ export class WorkspaceService {
   }
 
   /** Where the workspace's tools run. */
+  /** The workspace's runtime once what it needs first is ready (a remote host's home, a started Coder workspace). */
+  async preparedRuntime(ws: Workspace): Promise<Runtime> {
+    await this.prepare(ws);
+    return this.runtime(ws);
+  }
+
   runtime(ws: Workspace): Runtime {
     switch (ws.runtime.type) {
       case "local":

@@ -3,7 +3,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { gitIn, makeRepo } from "../../test/helpers/git.js";
-import { RACY_GIT_WINDOW_MS, addWorktree, settleIndex, worktreeHealth, worktreeHealthAll } from "./worktree.js";
+import { RACY_GIT_WINDOW_MS, addWorktree, settleIndex, worktreeAddLock, worktreeHealth, worktreeHealthAll } from "./worktree.js";
 
 let tmp: string;
 beforeEach(() => {
@@ -27,6 +27,28 @@ function racyEntries(worktree: string): string[] {
   }
   return racy;
 }
+
+describe("addWorktree", () => {
+  it("waits while another process is adding a worktree to the same repository", async () => {
+    const repo = makeRepo(path.join(tmp, "repo"), { "a.txt": "a\n" });
+    const lock = await worktreeAddLock(repo);
+    expect(path.dirname(lock)).toBe(path.join(repo, ".git"));
+    // Another live process holds the lock (the harness's parent stands in for it).
+    fs.writeFileSync(lock, String(process.ppid));
+    const wt = path.join(tmp, "wt");
+    let done = false;
+    const adding = addWorktree(repo, wt, "feature", "main").then(() => {
+      done = true;
+    });
+    await new Promise((r) => setTimeout(r, 300));
+    expect(done).toBe(false);
+    expect(fs.existsSync(wt)).toBe(false);
+    fs.rmSync(lock);
+    await adding;
+    expect(gitIn(wt, "branch", "--show-current")).toBe("feature");
+    expect(fs.existsSync(lock)).toBe(false);
+  });
+});
 
 describe("settleIndex", () => {
   it("leaves a fresh worktree's index with real stat data, so status stops re-reading every file", async () => {

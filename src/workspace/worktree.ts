@@ -1,6 +1,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { ConfigError } from "../config/errors.js";
+import { withFileLock } from "../config/lock.js";
 import { git, gitMaybe, mergeTrees } from "./git.js";
 import { branchExists } from "./projects.js";
 
@@ -20,22 +21,19 @@ export async function addWorktree(projectPath: string, worktreePath: string, bra
   });
 }
 
-/** The last worktree add started in each repository (by this process). */
-const adding = new Map<string, Promise<unknown>>();
+/** Where the repository's worktree adds take turns: its common git directory, which every process using the repository sees. */
+export async function worktreeAddLock(repo: string): Promise<string> {
+  const common = (await git(repo, ["rev-parse", "--path-format=absolute", "--git-common-dir"])).trim();
+  return path.join(common, "mux-worktree-add.lock");
+}
 
 /**
- * Runs the repository's worktree adds one after another: `git worktree add` reads every other
- * worktree's record, and one being written by a concurrent add makes it fail ("failed to read
- * .git/worktrees/NAME/commondir"), as creating several workspaces at once did.
+ * Runs the repository's worktree adds one after another, across processes: `git worktree add`
+ * reads every other worktree's record, and one being written by a concurrent add makes it fail
+ * ("failed to read .git/worktrees/NAME/commondir"), as creating several workspaces at once did.
  */
-function oneAddAtATime<T>(repo: string, add: () => Promise<T>): Promise<T> {
-  const run = (adding.get(repo) ?? Promise.resolve()).then(add, add);
-  const settled = run.catch(() => {});
-  adding.set(repo, settled);
-  void settled.then(() => {
-    if (adding.get(repo) === settled) adding.delete(repo);
-  });
-  return run;
+async function oneAddAtATime<T>(repo: string, add: () => Promise<T>): Promise<T> {
+  return withFileLock(await worktreeAddLock(repo), add);
 }
 
 /**

@@ -38,6 +38,13 @@ describe.skipIf(!hasChromium)("browser: helpers nested under their parent", () =
             : { text: `Both helpers reported: ${(c.results as TaskReport[]).map((r) => r.reportMarkdown).join(", ")}` },
         "CHILD-DOCS": helper("docs.txt"),
         "CHILD-TESTS": helper("tests.txt"),
+        "PARENT-BG": (c) => {
+          if (c.results.length === 0)
+            return { toolCalls: [{ name: "task", args: { title: "Notes helper", prompt: "CHILD-BG: write notes.txt", run_in_background: true } }] };
+          if (c.results.length === 1) return { toolCalls: [{ name: "task_await", args: {} }] };
+          return { text: "The notes helper reported." };
+        },
+        "CHILD-BG": helper("notes.txt"),
       }),
     );
     page = await app.open();
@@ -96,5 +103,34 @@ describe.skipIf(!hasChromium)("browser: helpers nested under their parent", () =
     await docs.getByTestId("task-report").getByText("wrote docs.txt").waitFor();
     await docs.getByTestId("task-open-workspace").click();
     await poll(() => page.getByTestId("workspace-title").textContent()).toBe("docs-helper");
+  });
+
+  it("a background helper: its card says where it works, the await card waits, then shows its report", async () => {
+    fs.rmSync(gate, { force: true });
+    const repo = makeRepo(path.join(app.dirs.base, "bg-app"));
+    const api = await app.api();
+    const parent = await api.workspaces.create({ projectPath: repo, runtime: { type: "worktree" }, name: "bg-lead" });
+    await page.getByTestId("workspace-row-bg-lead").locator("button").first().click();
+    await poll(() => page.getByTestId("workspace-title").textContent()).toBe("bg-lead");
+    await api.chat.send({ workspaceId: parent.id, text: "PARENT-BG: take notes", model: "sonnet" });
+
+    const started = page.getByTestId("tool-card-task").filter({ hasText: "Notes helper" });
+    await started.waitFor();
+    await started.locator("button").first().click();
+    await started.getByTestId("task-background").waitFor();
+    const awaiting = page.getByTestId("tool-card-task_await");
+    await poll(() => awaiting.textContent()).toContain("waiting…");
+    await poll(() => page.locator(`[data-parent-id="${parent.id}"]`).evaluateAll((els: any[]) => els.map((el) => el.dataset.state))).toEqual(["streaming"]);
+
+    fs.writeFileSync(gate, "go\n");
+    await poll(() => awaiting.textContent()).toContain("1 report");
+    await awaiting.locator("button").first().click();
+    await awaiting.getByTestId("task-await-report").getByText("wrote notes.txt").waitFor();
+    await page.getByTestId("message-assistant").getByText("The notes helper reported.").waitFor();
+    // The cards the user opened stay open once the turn ends and its message is saved.
+    await started.getByTestId("task-background").waitFor();
+    await screenshot(page, "desktop-subagents-background");
+    await awaiting.getByTestId("task-open-workspace").click();
+    await poll(() => page.getByTestId("workspace-title").textContent()).toBe("notes-helper");
   });
 });

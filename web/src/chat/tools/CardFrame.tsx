@@ -31,6 +31,12 @@ export function StatusIcon({ part, failed }: { part: ToolPart; failed?: boolean 
 }
 
 /**
+ * Cards the user opened or closed, by tool call: the choice outlives the component, which is
+ * remounted when the streaming message becomes the saved one or scrolls out of the list and back.
+ */
+const chosen = new Map<string, boolean>();
+
+/**
  * The frame every tool card shares: a one-line header (clickable to expand when there is a
  * body), then the body.
  */
@@ -54,7 +60,11 @@ export function CardFrame({
   failed?: boolean;
   className?: string;
 }) {
-  const [open, setOpen] = useState(defaultOpen);
+  const [open, setOpenState] = useState(() => chosen.get(part.toolCallId) ?? defaultOpen);
+  const setOpen = (next: boolean) => {
+    chosen.set(part.toolCallId, next);
+    setOpenState(next);
+  };
   const expandable = children !== undefined && children !== null && children !== false;
   const error = toolError(part);
   const header = (

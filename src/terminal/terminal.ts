@@ -103,6 +103,7 @@ export class Terminal {
     this.exited = new Promise((resolve) =>
       pty.onExit(({ exitCode, signal }) => {
         this.info.exit = { code: signal ? null : exitCode, signal: signal || null };
+        this.flush(); // the last output before the news of the exit
         for (const c of this.clients) c.client.control({ type: "exit", ...this.info.exit });
         // Whatever the shell left running in its session goes with it.
         void endSession(pty.pid).finally(() => watchdog().unregisterSession(pty.pid));
@@ -175,7 +176,10 @@ export class Terminal {
     this.scrollback.push(chunk);
     this.pending.push(chunk);
     this.pendingBytes += chunk.length;
-    if (this.pendingBytes >= FRAME_BYTES) return this.flush();
+    if (this.pendingBytes >= FRAME_BYTES) {
+      this.flush();
+      return;
+    }
     if (this.cancelFlush) return;
     // After a quiet moment, what arrives within this turn of the event loop goes out at once;
     // while output streams, it is gathered into fewer, bigger frames (see GATHER_MS).

@@ -12,10 +12,24 @@ export const SCROLLBACK_BYTES = 2 * 1024 * 1024;
  * again when all are below LOW_WATER. LOW_WATER is what the page still has to draw when reading
  * resumes: it must outlast the round trip (ack → resume → read → send), or the page idles
  * between batches (with 64 KB, `cat` of 20 MB took 2–4× as long on screen under load). HIGH_WATER
- * bounds what is still on its way to the screen after a Ctrl+C (about 0.1–0.2 s of drawing).
+ * (plus one frame, see FRAME_BYTES) bounds what is still on its way to the screen after a Ctrl+C
+ * (about 0.1–0.2 s of drawing).
  */
 export const HIGH_WATER = 1024 * 1024;
 const LOW_WATER = 512 * 1024;
+/**
+ * Output frames. The pty hands over at most ~4 KB per read: a flood sent as it was read made
+ * ~5,000 WebSocket messages per 20 MB, each costing the page, the browser and the server about
+ * as much as its bytes, and each making the page draw a frame. So output that follows a frame
+ * closely is gathered: within GATHER_MS after a small frame, within FLOOD_GATHER_MS after a
+ * frame of FLOOD_BYTES or more (a flood: the page then draws ~25 frames a second instead of
+ * every 16 ms, and parses the rest of the time). Output after a quiet moment (a keystroke's
+ * echo) leaves at once. A frame is sent once it holds FRAME_BYTES, whatever the time.
+ */
+const GATHER_MS = 4;
+const FLOOD_GATHER_MS = 40;
+const FLOOD_BYTES = 16 * 1024;
+export const FRAME_BYTES = 512 * 1024;
 /** A client that holds the terminal back for this long is dropped (it reconnects; see TERMINAL_TOO_SLOW_CODE). */
 const STALL_MS = 10_000;
 /** After SIGHUP, how long the session's processes get before SIGKILL. */
@@ -69,6 +83,12 @@ export class Terminal {
   private readonly clients = new Set<Attached>();
   private paused = false;
   private pending: Buffer[] = [];
+  private pendingBytes = 0;
+  /** Cancels the flush scheduled for what is pending. */
+  private cancelFlush: (() => void) | undefined;
+  /** When the last frame went out, and its size. */
+  private lastFlush = 0;
+  private lastFrameBytes = 0;
   private stallTimer: NodeJS.Timeout | undefined;
   private readonly exited: Promise<void>;
 
@@ -83,6 +103,7 @@ export class Terminal {
     this.exited = new Promise((resolve) =>
       pty.onExit(({ exitCode, signal }) => {
         this.info.exit = { code: signal ? null : exitCode, signal: signal || null };
+        this.flush(); // the last output before the news of the exit
         for (const c of this.clients) c.client.control({ type: "exit", ...this.info.exit });
         // Whatever the shell left running in its session goes with it.
         void endSession(pty.pid).finally(() => watchdog().unregisterSession(pty.pid));
@@ -153,16 +174,34 @@ export class Terminal {
 
   private onOutput(chunk: Buffer): void {
     this.scrollback.push(chunk);
-    // The pty hands over a few KB per read: what arrives within one turn of the event loop goes
-    // out as one frame (a keystroke's echo still leaves at once, alone).
     this.pending.push(chunk);
-    if (this.pending.length === 1) setImmediate(() => this.flush());
+    this.pendingBytes += chunk.length;
+    if (this.pendingBytes >= FRAME_BYTES) {
+      this.flush();
+      return;
+    }
+    if (this.cancelFlush) return;
+    // After a quiet moment, what arrives within this turn of the event loop goes out at once;
+    // while output streams, it is gathered into fewer, bigger frames (see GATHER_MS).
+    const wait = this.lastFlush + (this.lastFrameBytes >= FLOOD_BYTES ? FLOOD_GATHER_MS : GATHER_MS) - performance.now();
+    if (wait > 0) {
+      const timer = setTimeout(() => this.flush(), wait);
+      this.cancelFlush = () => clearTimeout(timer);
+    } else {
+      const immediate = setImmediate(() => this.flush());
+      this.cancelFlush = () => clearImmediate(immediate);
+    }
   }
 
   private flush(): void {
+    this.cancelFlush?.();
+    this.cancelFlush = undefined;
     if (!this.pending.length) return;
     const chunk = this.pending.length === 1 ? this.pending[0] : Buffer.concat(this.pending);
     this.pending = [];
+    this.pendingBytes = 0;
+    this.lastFlush = performance.now();
+    this.lastFrameBytes = chunk.length;
     for (const a of this.clients) {
       a.client.output(chunk);
       a.sent += chunk.length;

@@ -7,7 +7,7 @@ import { tempDirs } from "../helpers/mux.js";
 import { pinnedProcess, waitFor } from "../helpers/processes.js";
 import { type Connection, connect, type ServerProcess, startServer, TEST_TOKEN, upgradeStatus } from "../helpers/server.js";
 import { startSshd } from "../helpers/sshd.js";
-import { HIGH_WATER } from "../../src/terminal/terminal.js";
+import { FRAME_BYTES, HIGH_WATER } from "../../src/terminal/terminal.js";
 import { attachTerminal } from "../helpers/terminal.js";
 
 /** Terminals of the real `mux server`: a real shell on a pty, its socket, its end. */
@@ -121,6 +121,32 @@ describe("mux server: terminals", () => {
     await waitFor(() => term.bytes() > 2 * 1024 * 1024, "the flood to flow once the stalled page is gone");
     term.send("\x03");
     await term.retypeUntil("echo after-$((6*7))\r", "after-42");
+    term.close();
+  });
+
+  it("a flood reaches the page in few large frames, while a keystroke's echo still comes on its own", async () => {
+    const { t } = await newTerminal();
+    const term = await attachTerminal(server, t.id);
+    term.send("echo ready-$((1+1))\r");
+    await term.waitForText("ready-2");
+    const frames: number[] = [];
+    term.socket.on("message", (data: Buffer, isBinary: boolean) => {
+      if (isBinary) frames.push(data.length);
+    });
+    const size = 4 * 1024 * 1024;
+    term.send(`yes 0123456789abcdefghijklmnopqrstuvwxyz | head -c ${size}; echo; echo flood-done-$((6*7))\r`);
+    await term.waitForText("flood-done-42", 60_000);
+    const bytes = frames.reduce((a, b) => a + b, 0);
+    expect(bytes).toBeGreaterThan(size);
+    // The pty gives ~4 KB a read: sent as read, this was over 1,000 messages.
+    expect(frames.length).toBeLessThan(size / (32 * 1024));
+    expect(Math.max(...frames)).toBeLessThanOrEqual(FRAME_BYTES + 64 * 1024);
+    // After a quiet moment, a key's echo is a frame of its own (nothing waits to be gathered).
+    await new Promise((r) => setTimeout(r, 200));
+    frames.length = 0;
+    term.send("q");
+    await waitFor(() => frames.length > 0, "the echo");
+    expect(frames).toEqual([1]);
     term.close();
   });
 

@@ -11,6 +11,7 @@ import { ReviewToolbar } from "./ReviewToolbar";
 import { buildRows, type Expansion, type Row, rowHeight, splitFileLines } from "./rows";
 import { commentTarget, selectedIndices } from "./selection";
 import { colourStamp, useHighlight } from "./useHighlight";
+import { choicesOf, rememberChoices } from "./opening";
 import { useOverlaps } from "./useOverlaps";
 import { useReview } from "./useReview";
 import { addComment } from "./comments";
@@ -18,8 +19,6 @@ import { keyCommand } from "./keys";
 import { fileAt, firstLine, hunkAt, nextLine, stepTarget } from "./navigation";
 import "./review.css";
 
-/** The pane's choices per workspace, for this page's lifetime (closing the panel keeps them). */
-const remembered = new Map<string, { base: ReviewBase; untracked: boolean }>();
 /**
  * Files whose hunks are asked for below the last one in view: a few pages of scrolling, so the
  * list (and its row index) is rebuilt every few hundred lines rather than every few.
@@ -37,10 +36,10 @@ const TREE_PX = 640;
  * commented for the agent; hunks and files marked reviewed or reverted.
  */
 export function ReviewPane({ workspaceId }: { workspaceId: string }) {
-  const initial = remembered.get(workspaceId) ?? { base: { type: "trunk" } as ReviewBase, untracked: true };
+  const initial = choicesOf(workspaceId);
   const [base, setBase] = useState<ReviewBase>(initial.base);
   const [untracked, setUntracked] = useState(initial.untracked);
-  useEffect(() => void remembered.set(workspaceId, { base, untracked }), [workspaceId, base, untracked]);
+  useEffect(() => rememberChoices(workspaceId, { base, untracked }), [workspaceId, base, untracked]);
   const data = useReview(workspaceId, base, untracked);
   const overlaps = useOverlaps(workspaceId);
   const [filter, setFilter] = useState("");

@@ -10,6 +10,7 @@ import { FileTree } from "./FileTree";
 import { ReviewToolbar } from "./ReviewToolbar";
 import { buildRows, type Expansion, type Row, rowHeight, splitFileLines } from "./rows";
 import { commentTarget, selectedIndices } from "./selection";
+import { RowSlots } from "./slots";
 import { colourStamp, useHighlight } from "./useHighlight";
 import { choicesOf, rememberChoices } from "./opening";
 import { useOverlaps } from "./useOverlaps";
@@ -99,6 +100,10 @@ export function ReviewPane({ workspaceId }: { workspaceId: string }) {
   const getScrollElement = useCallback(() => scroller.current, []);
   const virtualizer = useVirtualizer({ count: rows.length, getScrollElement, estimateSize, getItemKey, overscan: 15 });
   const items = virtualizer.getVirtualItems();
+  const slots = useRef(new RowSlots());
+  const itemKeys = slots.current.keys(
+    items.map((it) => ({ key: rows[it.index].key, recycle: rows[it.index].kind === "line" || rows[it.index].kind === "split" })),
+  );
 
   // Files come into view: their hunks are asked for (plus a few ahead, so scrolling finds them there).
   const wantedKey = items
@@ -131,7 +136,7 @@ export function ReviewPane({ workspaceId }: { workspaceId: string }) {
     return [...seen.values()];
   }, [items, rows, data.hunks]);
   // Re-renders the pane when colours arrive; each row draws again only when its own did (colourStamp).
-  useHighlight(visibleHunks, expansions);
+  useHighlight(visibleHunks, expansions, virtualizer.isScrolling);
 
   // A newer diff: expanded files are read again, so their context matches.
   const version = data.summary?.version;
@@ -389,13 +394,13 @@ export function ReviewPane({ workspaceId }: { workspaceId: string }) {
               } as CSSProperties
             }
           >
-            {items.map((it) => {
+            {items.map((it, i) => {
               const row = rows[it.index];
               const hunk = "hunkIndex" in row ? data.hunks.get(row.path)?.[row.hunkIndex] : undefined;
               return (
                 // Fixed height, so its content never affects the list's layout; no paint containment, so the rows
                 // in view paint as one piece rather than one each.
-                <div key={it.key} className="absolute inset-x-0 [contain:size_layout_style]" style={{ top: it.start, height: it.size }}>
+                <div key={itemKeys[i]} className="absolute inset-x-0 [contain:size_layout_style]" style={{ top: it.start, height: it.size }}>
                   <DiffRow
                     row={row}
                     hunk={hunk}

@@ -155,6 +155,38 @@ describe.skipIf(!hasChromium)("browser: review pane", () => {
     await phone.close();
   });
 
+  it("opening the tab asks for the changes at once, while the pane's code still loads; a failed load offers a retry", async () => {
+    const context = await newContext(app.browser);
+    // The pane's code: refused at first, then held until the test lets it through.
+    let refuse = true;
+    let release!: () => void;
+    const held = new Promise<void>((r) => (release = r));
+    await context.route(/\/assets\/ReviewPane-[^/]*\.js$/, async (route) => {
+      if (refuse) return route.abort();
+      await held;
+      await route.continue();
+    });
+    const summaries: string[] = [];
+    const onFrame = (f: { payload: string | Buffer }) => typeof f.payload === "string" && f.payload.includes("review/summary") && summaries.push(f.payload);
+    const fresh = await app.open({ context, hash: `#/w/${workspaceId}`, onPage: (p) => p.on("websocket", (ws) => ws.on("framesent", onFrame)) });
+    await fresh.getByTestId("chat-view").waitFor();
+    await fresh.getByTestId("review-button").click();
+    await fresh.getByText("The review could not be loaded.").waitFor();
+    refuse = false;
+    await fresh.getByRole("button", { name: "Retry" }).click();
+    await fresh.getByTestId("right-panel").getByText("Loading…").waitFor();
+    // Closed and opened again while the code is held: the request goes out with the click.
+    await fresh.getByTestId("review-close").click();
+    const before = summaries.length;
+    await fresh.getByTestId("review-button").click();
+    await poll(() => summaries.length).toBeGreaterThan(before);
+    expect(await fresh.getByTestId("review-pane").count()).toBe(0);
+    release();
+    await fresh.locator('[data-testid=review-file][data-path="src/app.ts"]').waitFor();
+    await fresh.getByTestId("diff-line").filter({ hasText: "const answer = 42;" }).waitFor();
+    await context.close();
+  });
+
   it("mid-merge, a file left in conflict is flagged and its conflict markers stand out", async () => {
     commitFile(worktree, "README.md", "# app, as the agent has it\n", "agent edits the readme");
     commitFile(repo, "README.md", "# app, as trunk has it\n", "trunk edits the readme");

@@ -4,6 +4,7 @@ import { withComments } from "../../web/src/review/commentText.js";
 import { buildRows, type Expansion, type Row, splitPairs } from "../../web/src/review/rows.js";
 import { fileAt, hunkAt, stepTarget } from "../../web/src/review/navigation.js";
 import { commentTarget, selectedIndices } from "../../web/src/review/selection.js";
+import { RowSlots } from "../../web/src/review/slots.js";
 
 const file: ReviewFile = { path: "a.ts", status: "modified", binary: false, untracked: false, added: 2, removed: 1, hunks: 2, reviewed: 0 };
 const hunks: ReviewHunk[] = [
@@ -73,5 +74,28 @@ describe("review rows", () => {
     expect(hunkAt(rows, inSecond)?.hunk.hash).toBe("h2");
     expect(hunkAt(rows, 0)?.hunk.hash).toBe("h1");
     expect(fileAt(rows, inSecond)?.path).toBe("a.ts");
+  });
+});
+
+describe("recycled row slots", () => {
+  const view = (from: number, to: number, header?: number) =>
+    Array.from({ length: to - from }, (_, i) => ({ key: `r${from + i}`, recycle: from + i !== header }));
+
+  it("keeps a row's slot while it stays in view and hands the slots of rows gone to rows come in", () => {
+    const slots = new RowSlots();
+    const first = slots.keys(view(0, 10));
+    expect(new Set(first).size).toBe(10);
+    // Scrolled by 4 rows: the 6 rows still in view keep their keys, the 4 new ones take the 4 freed.
+    const second = slots.keys(view(4, 14));
+    expect(second.slice(0, 6)).toEqual(first.slice(4));
+    expect(new Set(second.slice(6))).toEqual(new Set(first.slice(0, 4)));
+  });
+
+  it("gives rows that are not recycled (headers) their own key, and never one key to two rows", () => {
+    const slots = new RowSlots();
+    slots.keys(view(0, 10));
+    const keys = slots.keys(view(5, 20, 12));
+    expect(keys[7]).toBe("r12");
+    expect(new Set(keys).size).toBe(keys.length);
   });
 });

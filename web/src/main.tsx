@@ -4,6 +4,7 @@ import { subscribe } from "./api/client";
 import { createRoot } from "react-dom/client";
 import { App, loadChat } from "./app/App";
 import { prefetchOverlays } from "./app/OverlayHost";
+import { prefetchReviewOnOpen } from "./review/opening";
 import { startNotifications } from "./state/notifications";
 import type { WorkspaceListEvent } from "./state/types";
 import { applyWorkspaceEvent, workspacesStore } from "./state/workspaces";
@@ -65,6 +66,7 @@ applyBootData();
 // Subscribe before the first render, so the sidebar fills as soon as the socket opens.
 followWorkspaces();
 startNotifications();
+prefetchReviewOnOpen();
 
 createRoot(document.getElementById("root")!).render(
   <StrictMode>

@@ -1,9 +1,55 @@
-import { lazy, Suspense, useEffect } from "react";
+import { lazy, Suspense, useEffect, useState } from "react";
 import { type PanelTab, closePanel, togglePanel, uiStore } from "../state/ui";
 import { CloseIcon } from "./icons";
 
 const CostsPanel = lazy(() => import("../costs/CostsPanel").then((m) => ({ default: m.CostsPanel })));
-const ReviewPane = lazy(() => import("../review/ReviewPane").then((m) => ({ default: m.ReviewPane })));
+type ReviewModule = typeof import("../review/ReviewPane");
+/** The review pane's module once loaded. */
+let reviewModule: ReviewModule | undefined;
+let reviewLoading: Promise<ReviewModule> | undefined;
+/** The review pane's code (fetched while the page is idle, see WorkspaceHeader), so opening the tab waits only for its data. */
+export function loadReview(): Promise<ReviewModule> {
+  reviewLoading ??= import("../review/ReviewPane").then(
+    (m) => (reviewModule = m),
+    (err: unknown) => {
+      reviewLoading = undefined; // Retry asks again
+      throw err;
+    },
+  );
+  return reviewLoading;
+}
+
+/**
+ * The review pane, rendered directly once its module is loaded. Not React.lazy: that suspends on
+ * its first render even when the chunk is at hand, and React then holds the reveal for its
+ * fallback throttle (~300 ms), so the tab opened that much later on the first open of a page.
+ */
+function ReviewSlot({ workspaceId }: { workspaceId: string }) {
+  const [mod, setMod] = useState(reviewModule);
+  const [failed, setFailed] = useState(false);
+  useEffect(() => {
+    if (mod || failed) return;
+    let live = true;
+    loadReview().then(
+      (m) => live && setMod(m),
+      () => live && setFailed(true),
+    );
+    return () => {
+      live = false;
+    };
+  }, [mod, failed]);
+  if (mod) return <mod.ReviewPane workspaceId={workspaceId} />;
+  if (!failed) return <p className="p-3 text-muted">Loading…</p>;
+  return (
+    <p className="p-3 text-muted" role="alert">
+      The review could not be loaded.{" "}
+      <button type="button" className="underline hover:text-fg" onClick={() => setFailed(false)}>
+        Retry
+      </button>
+    </p>
+  );
+}
+
 // xterm.js is its own chunk, loaded when a terminal is first shown.
 const TerminalPanel = lazy(() => import("../terminal/TerminalPanel").then((m) => ({ default: m.TerminalPanel })));
 
@@ -57,7 +103,7 @@ export function RightPanel({ workspaceId, tab }: { workspaceId: string; tab: Pan
       </div>
       <Suspense fallback={<p className="p-3 text-muted">Loading…</p>}>
         {tab === "review" ? (
-          <ReviewPane key={workspaceId} workspaceId={workspaceId} />
+          <ReviewSlot key={workspaceId} workspaceId={workspaceId} />
         ) : tab === "terminal" ? (
           <TerminalPanel workspaceId={workspaceId} />
         ) : (

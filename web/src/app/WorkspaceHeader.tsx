@@ -6,6 +6,7 @@ import { Cost, GitDetail, RuntimeBadge, StatusDot } from "./badges";
 import { ConnectionStatus } from "./ConnectionStatus";
 import { BranchIcon, ChartIcon, DiffIcon, DotsIcon, MenuIcon } from "./icons";
 import { Menu } from "./Menu";
+import { loadReview } from "./RightPanel";
 import { OverlapButton } from "../overlap/OverlapButton";
 import { CompareButton } from "../compare/CompareButton";
 import { LandButton } from "../land/LandButton";
@@ -121,7 +122,7 @@ export function WorkspaceHeader({ workspace: w, panel }: Props) {
 /** The review pane's code is fetched while the page is idle, so opening the tab waits only for its data. */
 function usePreloadReview() {
   useEffect(() => {
-    const preload = () => void import("../review/ReviewPane").catch(() => {});
+    const preload = () => void loadReview().catch(() => {});
     if (typeof requestIdleCallback !== "function") return preload();
     const id = requestIdleCallback(preload, { timeout: 500 });
     return () => cancelIdleCallback(id);

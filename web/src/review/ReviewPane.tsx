@@ -10,7 +10,9 @@ import { FileTree } from "./FileTree";
 import { ReviewToolbar } from "./ReviewToolbar";
 import { buildRows, type Expansion, type Row, rowHeight, splitFileLines } from "./rows";
 import { commentTarget, selectedIndices } from "./selection";
+import { RowSlots } from "./slots";
 import { colourStamp, useHighlight } from "./useHighlight";
+import { choicesOf, rememberChoices } from "./opening";
 import { useOverlaps } from "./useOverlaps";
 import { useReview } from "./useReview";
 import { addComment } from "./comments";
@@ -18,8 +20,6 @@ import { keyCommand } from "./keys";
 import { fileAt, firstLine, hunkAt, nextLine, stepTarget } from "./navigation";
 import "./review.css";
 
-/** The pane's choices per workspace, for this page's lifetime (closing the panel keeps them). */
-const remembered = new Map<string, { base: ReviewBase; untracked: boolean }>();
 /**
  * Files whose hunks are asked for below the last one in view: a few pages of scrolling, so the
  * list (and its row index) is rebuilt every few hundred lines rather than every few.
@@ -37,10 +37,10 @@ const TREE_PX = 640;
  * commented for the agent; hunks and files marked reviewed or reverted.
  */
 export function ReviewPane({ workspaceId }: { workspaceId: string }) {
-  const initial = remembered.get(workspaceId) ?? { base: { type: "trunk" } as ReviewBase, untracked: true };
+  const initial = choicesOf(workspaceId);
   const [base, setBase] = useState<ReviewBase>(initial.base);
   const [untracked, setUntracked] = useState(initial.untracked);
-  useEffect(() => void remembered.set(workspaceId, { base, untracked }), [workspaceId, base, untracked]);
+  useEffect(() => rememberChoices(workspaceId, { base, untracked }), [workspaceId, base, untracked]);
   const data = useReview(workspaceId, base, untracked);
   const overlaps = useOverlaps(workspaceId);
   const [filter, setFilter] = useState("");
@@ -100,6 +100,10 @@ export function ReviewPane({ workspaceId }: { workspaceId: string }) {
   const getScrollElement = useCallback(() => scroller.current, []);
   const virtualizer = useVirtualizer({ count: rows.length, getScrollElement, estimateSize, getItemKey, overscan: 15 });
   const items = virtualizer.getVirtualItems();
+  const slots = useRef(new RowSlots());
+  const itemKeys = slots.current.keys(
+    items.map((it) => ({ key: rows[it.index].key, recycle: rows[it.index].kind === "line" || rows[it.index].kind === "split" })),
+  );
 
   // Files come into view: their hunks are asked for (plus a few ahead, so scrolling finds them there).
   const wantedKey = items
@@ -132,7 +136,7 @@ export function ReviewPane({ workspaceId }: { workspaceId: string }) {
     return [...seen.values()];
   }, [items, rows, data.hunks]);
   // Re-renders the pane when colours arrive; each row draws again only when its own did (colourStamp).
-  useHighlight(visibleHunks, expansions);
+  useHighlight(visibleHunks, expansions, virtualizer.isScrolling);
 
   // A newer diff: expanded files are read again, so their context matches.
   const version = data.summary?.version;
@@ -390,13 +394,13 @@ export function ReviewPane({ workspaceId }: { workspaceId: string }) {
               } as CSSProperties
             }
           >
-            {items.map((it) => {
+            {items.map((it, i) => {
               const row = rows[it.index];
               const hunk = "hunkIndex" in row ? data.hunks.get(row.path)?.[row.hunkIndex] : undefined;
               return (
                 // Fixed height, so its content never affects the list's layout; no paint containment, so the rows
                 // in view paint as one piece rather than one each.
-                <div key={it.key} className="absolute inset-x-0 [contain:size_layout_style]" style={{ top: it.start, height: it.size }}>
+                <div key={itemKeys[i]} className="absolute inset-x-0 [contain:size_layout_style]" style={{ top: it.start, height: it.size }}>
                   <DiffRow
                     row={row}
                     hunk={hunk}

@@ -11,8 +11,8 @@ export interface HunkTokens {
 const cache = new Map<string, HunkTokens | null>();
 /** Tokens of whole files shown with "show more" / "whole file", by path, with the lines they were made from. */
 const files = new Map<string, { lines: string[]; tokens: TokLines | null }>();
-/** How long the hunks in view must stay the same before they are coloured. */
-const SETTLE_MS = 120;
+/** How long the hunks in view must stay the same (the list not scrolling) before they are coloured. */
+const SETTLE_MS = 40;
 /** Longer files are not coloured as a whole (their context lines stay plain). */
 const MAX_FILE_LINES = 20_000;
 
@@ -106,14 +106,15 @@ const keyOf = (path: string, h: ReviewHunk) => `${path}\0${h.hash}\0${h.oldStart
  * highlighter in a worker (so a long diff never blocks the page); until then lines show as plain
  * text. Returns a number that changes when more colours are ready (rows read them with lineTokens).
  */
-export function useHighlight(visible: { path: string; hunk: ReviewHunk }[], expanded: Map<string, { lines: string[] }>): number {
+export function useHighlight(visible: { path: string; hunk: ReviewHunk }[], expanded: Map<string, { lines: string[] }>, scrolling: boolean): number {
   const [version, setVersion] = useState(0);
   const wanted = visible.filter((v) => !v.hunk.meta && !cache.has(keyOf(v.path, v.hunk)));
   const wantedKey = wanted.map((v) => keyOf(v.path, v.hunk)).join("|");
   useEffect(() => {
-    if (!wanted.length) return;
+    if (!wanted.length || scrolling) return;
     let live = true;
-    // Once the view rests: while it scrolls, rows show plain text and no frame waits for colours.
+    // Once the view rests: while it scrolls, rows show plain text, and no frame of the scroll draws a screenful of
+    // rows again in colour.
     const timer = setTimeout(async () => {
       if (cache.size > 5_000) cache.clear(); // bounded: hunks seen long ago are coloured again when seen
       const done = await Promise.all(
@@ -128,7 +129,7 @@ export function useHighlight(visible: { path: string; hunk: ReviewHunk }[], expa
       live = false;
       clearTimeout(timer);
     };
-  }, [wantedKey]);
+  }, [wantedKey, scrolling]);
 
   // Files with revealed context: the whole file is coloured (a grammar needs the lines before).
   useEffect(() => {

@@ -2,11 +2,10 @@ import { useCallback, useEffect, useRef, useState } from "react";
 import type { ReviewBase, ReviewHunk, ReviewSummary } from "../../../src/api/review";
 import { call, subscribe } from "../api/client";
 import { errorMessage } from "../state/errors";
+import { FIRST_FILES, openingSummary, takePrefetched } from "./opening";
 
 /** Files asked for per request (the server allows 200). */
 const PAGE = 40;
-/** Files whose hunks come with the summary (the first screenful). */
-const FIRST_FILES = 8;
 
 export interface ReviewData {
   summary: ReviewSummary | null;
@@ -72,7 +71,11 @@ export function useReview(workspaceId: string, base: ReviewBase, untracked: bool
       const gen = generation.current;
       (async () => {
         try {
-          const s = await call((api) => api.review.summary({ ...target.current, firstFiles: FIRST_FILES, cached }));
+          const t = target.current;
+          // Opening: the request the click sent (see opening.ts), when it asked for this view.
+          const s = await (cached
+            ? (takePrefetched(t.workspaceId, t) ?? openingSummary(t.workspaceId, t))
+            : call((api) => api.review.summary({ ...t, firstFiles: FIRST_FILES })));
           if (s.cached) again.current = true;
           if (gen !== generation.current) return;
           performance.mark("mux:review-summary"); // for bench/review.ts: when the file tree's data arrived

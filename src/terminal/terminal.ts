@@ -22,8 +22,8 @@ const LOW_WATER = 512 * 1024;
  * ~5,000 WebSocket messages per 20 MB, each costing the page, the browser and the server about
  * as much as its bytes, and each making the page draw a frame. So output that follows a frame
  * closely is gathered: within GATHER_MS after a small frame, within FLOOD_GATHER_MS after a
- * frame of FLOOD_BYTES or more (a flood: the page then draws ~25 frames a second instead of
- * every 16 ms, and parses the rest of the time). Output after a quiet moment (a keystroke's
+ * frame of FLOOD_BYTES or more (a flood: the page gets ~25 frames a second and draws about as
+ * often, instead of every 16 ms, parsing the rest of the time). Output after a quiet moment (a keystroke's
  * echo) leaves at once. A frame is sent once it holds FRAME_BYTES, whatever the time.
  */
 const GATHER_MS = 4;
@@ -181,7 +181,7 @@ export class Terminal {
       return;
     }
     if (this.cancelFlush) return;
-    // After a quiet moment, what arrives within this turn of the event loop goes out at once;
+    // After a quiet moment, what arrives within this turn of the event loop goes out at its end;
     // while output streams, it is gathered into fewer, bigger frames (see GATHER_MS).
     const wait = this.lastFlush + (this.lastFrameBytes >= FLOOD_BYTES ? FLOOD_GATHER_MS : GATHER_MS) - performance.now();
     if (wait > 0) {

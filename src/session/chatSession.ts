@@ -1,7 +1,7 @@
 import * as path from "node:path";
 import { nanoid } from "nanoid";
 import type { AgentEvent, ErrorKind, Mode, RunStatus, ThinkingLevel, Usage } from "../agent/events.js";
-import { addUsage, emptyUsage } from "../agent/events.js";
+import { addUsage, emptyUsage } from "../agent/usage.js";
 import type { AgentModel, AskUser } from "../agent/loop.js";
 import { type ChatMessage, type FilePart, finalText, newUserMessage } from "../agent/messages.js";
 import { applyEvent, newAssistantMessage } from "../agent/reduce.js";

@@ -2,8 +2,8 @@ import { z } from "zod";
 
 /**
  * The few schemas a chat message and a workspace's settings are made of, apart from the event
- * protocol (events.ts re-exports them): building the ~30 event schemas costs tens of
- * milliseconds, which `mux run` need not pay before its first request.
+ * protocol (events.ts re-exports them): building the ~30 event schemas takes several
+ * milliseconds of CPU, which `mux run` need not spend before its first request.
  */
 
 export const UsageSchema = z.object({

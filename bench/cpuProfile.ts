@@ -32,11 +32,21 @@ export interface CpuProfile {
 export interface Sample {
   /** Monotonic clock, µs. */
   at: number;
-  /** How long this sample stands for, ms. */
+  /** How long this sample stands for, ms (at most a few sampling intervals: see `lostMs`). */
   ms: number;
+  /**
+   * The rest of the gap to the next sample, ms. The sampler interrupts the thread every interval
+   * whatever it does (a blocking call included), so a longer gap means the process was not
+   * running at all — other processes had the CPU — and that wait is no cost of this stack.
+   */
+  lostMs: number;
   /** Innermost frame first. */
   stack: CallFrame[];
 }
+
+/** A gap between samples longer than this many (median) intervals is the process waiting for a CPU. */
+const MAX_INTERVALS_PER_SAMPLE = 3;
+export const NOT_RUNNING = "not running (waiting for a CPU: a busy machine)";
 
 export function readProfile(file: string): CpuProfile {
   return JSON.parse(fs.readFileSync(file, "utf8")) as CpuProfile;
@@ -57,11 +67,14 @@ export function samplesOf(profile: CpuProfile): Sample[] {
     return s;
   };
   const out: Sample[] = [];
+  const positive = profile.timeDeltas.filter((d) => d > 0).sort((a, b) => a - b);
+  const capUs = MAX_INTERVALS_PER_SAMPLE * (positive[Math.floor(positive.length / 2)] ?? 1000);
   let at = profile.startTime;
   for (let i = 0; i < profile.samples.length; i++) {
     at += profile.timeDeltas[i];
     const next = i + 1 < profile.samples.length ? profile.timeDeltas[i + 1] : 0;
-    out.push({ at, ms: next / 1000, stack: stackOf(profile.samples[i]) });
+    const ms = Math.min(next, capUs) / 1000;
+    out.push({ at, ms, lostMs: next / 1000 - ms, stack: stackOf(profile.samples[i]) });
   }
   return out;
 }
@@ -127,9 +140,10 @@ export function breakdown(samples: Sample[], from: number, to: number): Breakdow
   let totalMs = 0;
   for (const s of samples) {
     if (s.at < from || s.at >= to) continue;
-    totalMs += s.ms;
+    totalMs += s.ms + s.lostMs;
     const kind = kindOf(s);
     byKind.set(kind, (byKind.get(kind) ?? 0) + s.ms);
+    if (s.lostMs > 0) byKind.set(NOT_RUNNING, (byKind.get(NOT_RUNNING) ?? 0) + s.lostMs);
     if (isUserFrame(s.stack[0])) {
       const source = sourceOf(s.stack[0]);
       bySource.set(source, (bySource.get(source) ?? 0) + s.ms);

@@ -1,5 +1,6 @@
 // esbuild plugins for the CLI bundle (scripts/build.mjs): leave out code `mux` never runs, so
 // there is less JavaScript to load at start-up.
+import * as fs from "node:fs";
 import * as path from "node:path";
 
 /**
@@ -105,4 +106,48 @@ export const trace = {
   };
 }
 
-export const cliPlugins = [zodEnglishOnly(), noAiGateway(), zodV3EnumForProviderUtils(), noOpenTelemetry()];
+/**
+ * `ai` and each provider package pin their own patch release of @ai-sdk/provider-utils, so npm
+ * installs several copies (e.g. 4.0.65 for `ai`, 4.0.66 inside @ai-sdk/openai) and a run would
+ * load and compile two (~100 KB each). Patch releases of one major only add: every import of it
+ * is given the newest copy installed.
+ */
+function oneProviderUtils() {
+  const name = "@ai-sdk/provider-utils";
+  /** Each node_modules folder holding a copy, with the copy's version. */
+  const copies = [];
+  const visit = (nodeModules) => {
+    try {
+      const { version } = JSON.parse(fs.readFileSync(path.join(nodeModules, name, "package.json"), "utf8"));
+      copies.push({ nodeModules, version: version.split(".").map(Number) });
+    } catch {
+      // no copy here
+    }
+    for (const entry of fs.readdirSync(nodeModules, { withFileTypes: true })) {
+      if (!entry.isDirectory() || entry.name.startsWith(".")) continue;
+      const packages = entry.name.startsWith("@") ? fs.readdirSync(path.join(nodeModules, entry.name)).map((n) => path.join(entry.name, n)) : [entry.name];
+      for (const pkg of packages) {
+        const nested = path.join(nodeModules, pkg, "node_modules");
+        if (fs.existsSync(nested)) visit(nested);
+      }
+    }
+  };
+  const newer = (a, b) => {
+    const i = a.version.findIndex((n, k) => n !== b.version[k]);
+    return i !== -1 && a.version[i] > b.version[i];
+  };
+  return {
+    name: "one-provider-utils",
+    setup(build) {
+      visit(path.resolve("node_modules"));
+      const newest = copies.reduce((best, c) => (!best || newer(c, best) ? c : best), undefined);
+      // Copies of another major version may differ in what they export: then each keeps its own.
+      if (!newest || copies.some((c) => c.version[0] !== newest.version[0])) return;
+      build.onResolve({ filter: /^@ai-sdk\/provider-utils$/ }, (args) =>
+        args.pluginData === "newest" ? undefined : build.resolve(name, { resolveDir: newest.nodeModules, kind: args.kind, pluginData: "newest" }),
+      );
+    },
+  };
+}
+
+export const cliPlugins = [zodEnglishOnly(), noAiGateway(), zodV3EnumForProviderUtils(), noOpenTelemetry(), oneProviderUtils()];

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { ModeSchema, UsageSchema } from "./basicSchemas.js";
 import { QuestionsSchema } from "./questions.js";
 
 /**
@@ -6,23 +7,11 @@ import { QuestionsSchema } from "./questions.js";
  * and what the server and UI will stream. Every consumer validates with these schemas.
  */
 
-export const UsageSchema = z.object({
-  inputTokens: z.number().int().nonnegative(),
-  outputTokens: z.number().int().nonnegative(),
-  cachedInputTokens: z.number().int().nonnegative(),
-  cacheWriteTokens: z.number().int().nonnegative(),
-  reasoningTokens: z.number().int().nonnegative(),
-});
+export { type Mode, ModeSchema, type ThinkingLevel, ThinkingLevelSchema, UsageSchema } from "./basicSchemas.js";
 export type Usage = z.infer<typeof UsageSchema>;
 
 // Plain helpers live in usage.ts so browser code can fold events without loading zod.
 export { addUsage, emptyUsage } from "./usage.js";
-
-export const ModeSchema = z.enum(["exec", "plan"]);
-export type Mode = z.infer<typeof ModeSchema>;
-
-export const ThinkingLevelSchema = z.enum(["off", "low", "medium", "high", "max"]);
-export type ThinkingLevel = z.infer<typeof ThinkingLevelSchema>;
 
 /** Errors by kind, so a UI can offer the right action (fix key, retry, raise budget). */
 export const ErrorKindSchema = z.enum([

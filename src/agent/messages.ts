@@ -1,6 +1,6 @@
 import { nanoid } from "nanoid";
 import { z } from "zod";
-import { ModeSchema, UsageSchema } from "./events.js";
+import { ModeSchema, UsageSchema } from "./basicSchemas.js";
 
 /**
  * The conversation, stored in the shape the UI renders: messages made of typed parts. Live view,

@@ -1,7 +1,8 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { nanoid } from "nanoid";
-import { type AgentEvent, type AgentEventOf, type ErrorKind, emptyUsage, type Mode, type RunStatus, type ThinkingLevel } from "../agent/events.js";
+import type { AgentEvent, AgentEventOf, ErrorKind, Mode, RunStatus, ThinkingLevel } from "../agent/events.js";
+import { emptyUsage } from "../agent/usage.js";
 import { expandHome, muxRoot, sessionsDir } from "../config/paths.js";
 import { SessionBusyError, SessionLock } from "../history/sessionLock.js";
 import { SessionStore } from "../history/sessionStore.js";

@@ -1,7 +1,7 @@
 import * as path from "node:path";
 import { nanoid } from "nanoid";
 import type { AgentEvent, ErrorKind, Mode, RunStatus, ThinkingLevel, Usage } from "../agent/events.js";
-import { addUsage, emptyUsage } from "../agent/events.js";
+import { addUsage, emptyUsage } from "../agent/usage.js";
 import type { AgentModel, AskUser } from "../agent/loop.js";
 import { type ChatMessage, type FilePart, finalText, newUserMessage } from "../agent/messages.js";
 import { applyEvent, newAssistantMessage } from "../agent/reduce.js";
@@ -217,16 +217,7 @@ async function turn(input: ChatTurnInput): Promise<ChatTurnEnd> {
     let userMessage = text !== undefined && !firstCommand ? newUserMessage(text, input.images?.map(imagePart)) : undefined;
     if (userMessage) keep(userMessage);
     // Loaded on first use: the agent and provider SDKs are not needed to serve the UI.
-    const [{ loadProvidersConfig }, { defaultModel }, { resolveModel }, { runTurn }, { retryPolicyFromEnv }, compaction, { contextWindows }] =
-      await Promise.all([
-        import("../providers/config.js"),
-        import("../providers/defaultModel.js"),
-        import("../providers/resolveModel.js"),
-        import("./turn.js"),
-        import("../agent/retry.js"),
-        import("./compaction.js"),
-        import("../providers/contextWindows.js"),
-      ]);
+    const { loadProvidersConfig, defaultModel, resolveModel, runTurn, retryPolicyFromEnv, compaction, contextWindows } = await import("./turnModules.js");
     let agent: ResolvedAgent | undefined;
     try {
       agent = input.agent ? await agentNamed(input.agent, input) : undefined;

@@ -1,4 +1,4 @@
-import { addUsage, emptyUsage, type Usage } from "../agent/events.js";
+import { addUsage, emptyUsage, type Usage } from "../agent/usage.js";
 import type { ChatMessage } from "../agent/messages.js";
 import { sumCosts } from "../api/partialCost.js";
 import type { CostSummary } from "../api/schemas.js";

@@ -1,6 +1,6 @@
 import { nanoid } from "nanoid";
 import type { AgentEvent, AgentEventOf, CostSummary, Mode } from "../agent/events.js";
-import { emptyUsage } from "../agent/events.js";
+import { emptyUsage } from "../agent/usage.js";
 import type { AgentModel } from "../agent/loop.js";
 import type { ChatMessage } from "../agent/messages.js";
 import { applyEvent, newAssistantMessage } from "../agent/reduce.js";

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { ModeSchema, ThinkingLevelSchema } from "../agent/events.js";
+import { ModeSchema, ThinkingLevelSchema } from "../agent/basicSchemas.js";
 import { EDITOR_NAMES, type EditorSetting, templateProblem } from "./editorLink.js";
 
 /**

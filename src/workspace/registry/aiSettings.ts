@@ -1,4 +1,4 @@
-import { type ThinkingLevel, ThinkingLevelSchema } from "../../agent/events.js";
+import { type ThinkingLevel, ThinkingLevelSchema } from "../../agent/basicSchemas.js";
 import { thinkingLevelNamed } from "../../agent/thinkingNames.js";
 import { formatModel, parseModelString } from "../../providers/models.js";
 import { AGENT_ID, type Workspace } from "../schemas.js";

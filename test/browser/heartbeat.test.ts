@@ -17,11 +17,15 @@ declare const document: any;
 
 const REPLY = `${"A line of the streaming answer.\n\n".repeat(40)}END-OF-REPLY`;
 
-/** Endless animations running in the page, and whether the shared beat is on right now. */
+/**
+ * Endless animations running in the page, whether the shared beat is on right now (some mark has
+ * it), and whether the sidebar's dot and the reply's caret both have it.
+ */
 const motion = (page: Page) =>
   page.evaluate(() => ({
     endless: document.getAnimations().filter((a: any) => a.effect?.getTiming().iterations === Number.POSITIVE_INFINITY).length as number,
-    beat: document.documentElement.hasAttribute("data-mux-beat") as boolean,
+    beat: document.querySelector("[data-mux-beat]") !== null,
+    together: document.querySelector(".mux-streaming[data-mux-beat]") !== null && document.querySelector(".mux-live[data-mux-beat]") !== null,
   }));
 
 describe.skipIf(!hasChromium)("browser: the heartbeat of running work", () => {
@@ -69,7 +73,9 @@ describe.skipIf(!hasChromium)("browser: the heartbeat of running work", () => {
       expect(samples.map((s) => s.endless)).toEqual(samples.map(() => 0));
       expect(samples.some((s) => s.beat)).toBe(true);
       expect(samples.some((s) => !s.beat)).toBe(true);
-      expect(await motion(page)).toEqual({ endless: 0, beat: false });
+      // The sidebar's dot and the reply's caret beat together.
+      expect(samples.some((s) => s.together)).toBe(true);
+      expect(await motion(page)).toEqual({ endless: 0, beat: false, together: false });
     } finally {
       await page.close();
     }
@@ -80,7 +86,7 @@ describe.skipIf(!hasChromium)("browser: the heartbeat of running work", () => {
     const page = await app.open({ context, hash: `#/w/${workspaceId}` });
     try {
       const samples = await streamAndWatch(page);
-      expect(samples).toEqual(samples.map(() => ({ endless: 0, beat: false })));
+      expect(samples).toEqual(samples.map(() => ({ endless: 0, beat: false, together: false })));
     } finally {
       await context.close();
     }

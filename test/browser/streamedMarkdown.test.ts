@@ -61,7 +61,9 @@ const replyHtml = (page: Page) =>
     const md = replies[replies.length - 1].querySelector(".mux-md")?.cloneNode(true);
     if (!md) return "";
     for (const code of md.querySelectorAll("pre code")) code.replaceChildren(code.textContent);
+    // The streaming caret and its beat are decorations of a reply still coming in.
     md.classList.remove("mux-live");
+    md.removeAttribute("data-mux-beat");
     return md.outerHTML as string;
   });
 

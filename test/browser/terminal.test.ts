@@ -4,6 +4,7 @@ import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { hasChromium, newContext, screenshot } from "../helpers/browser.js";
 import { commitScripts, makeRepo } from "../helpers/git.js";
+import { startSshd } from "../helpers/sshd.js";
 import { type App, poll, startApp } from "./harness.js";
 
 /** What the shown terminal's screen holds, as text (rows run together). */
@@ -93,6 +94,22 @@ describe.skipIf(!hasChromium)("browser: terminal", () => {
     await poll(async () => (await screen()).split("flooding").length).toBeGreaterThan(10);
     await page.keyboard.press("Control+c");
     await typeUntilAnswered("echo done-$((5*5))", "done-25");
+  });
+
+  it("runs a full-screen program: less takes the whole screen, and q gives the shell its screen back", async () => {
+    await typeUntilAnswered("echo before-$((4*4))", "before-16");
+    await page.keyboard.type("seq -f 'row-%g' 1 500 > rows.txt && less rows.txt");
+    await page.keyboard.press("Enter");
+    await poll(screen).toContain("row-1row-2");
+    // The alternate screen: the shell's lines are out of sight while less runs.
+    expect(await screen()).not.toContain("before-16");
+    await page.keyboard.press("Shift+G");
+    await poll(screen).toContain("row-500");
+    expect(await screen()).not.toContain("row-1row-2");
+    await page.keyboard.press("q");
+    await poll(screen).toContain("before-16");
+    expect(await screen()).not.toContain("row-500");
+    await typeUntilAnswered("echo after-$((5*5))", "after-25");
   });
 
   it("the command palette hides and shows the panel, and the shell kept running meanwhile", async () => {
@@ -238,5 +255,40 @@ describe.skipIf(!hasChromium)("browser: terminal", () => {
     await poll(async () => (await phoneScreen()).split("PIPED").length - 1).toBe(2);
     await screenshot(phone, "terminal-phone");
     await phone.context().close();
+  });
+});
+
+/** An SSH workspace's terminal in the page: the shell runs on the host (a real sshd on loopback), in the remote worktree. */
+describe.skipIf(!hasChromium || !fs.existsSync("/usr/sbin/sshd"))("browser: terminal of an SSH workspace", () => {
+  let app: App;
+  let sshd: Awaited<ReturnType<typeof startSshd>>;
+  let remoteRoot = "";
+
+  beforeAll(async () => {
+    sshd = await startSshd();
+    app = await startApp({
+      before: (dirs) => {
+        remoteRoot = path.join(dirs.base, "remote-home", "mux");
+      },
+      env: () => ({ SHELL: "/bin/bash", MUX_SSH_CONFIG: sshd.configFile, MUX_SSH_REMOTE_ROOT: remoteRoot }),
+    });
+  }, 120_000);
+
+  afterAll(async () => {
+    await app?.close();
+    await sshd?.stop();
+  });
+
+  it("types into the host's shell in the remote worktree and reads the answer from the screen", async () => {
+    const repo = makeRepo(path.join(app.dirs.base, "repo"));
+    const api = await app.api();
+    const ws = await api.workspaces.create({ projectPath: repo, name: "remote", runtime: { type: "ssh", host: sshd.host } });
+    const page = await app.open({ hash: `#/w/${ws.id}` });
+    await page.getByTestId("terminal-button").click();
+    await page.locator(".xterm-rows").waitFor();
+    await page.locator("[data-mux-terminal]").click();
+    await page.keyboard.type('echo "at=$(pwd) rt=$MUX_RUNTIME n=$((6*7))"');
+    await page.keyboard.press("Enter");
+    await poll(() => screenOf(page)).toContain(`at=${path.join(remoteRoot, "repo", "remote")} rt=ssh n=42`);
   });
 });

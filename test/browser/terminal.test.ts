@@ -112,6 +112,45 @@ describe.skipIf(!hasChromium)("browser: terminal", () => {
     await typeUntilAnswered("echo after-$((5*5))", "after-25");
   });
 
+  it("draws colours and wide characters, follows the panel's size, and copies with Ctrl+Shift+C", async () => {
+    const rows = page.locator("[data-testid=terminal-view]:not(.hidden) .xterm-rows");
+    await typeUntilAnswered("printf '\\033[31mred-%s\\033[0m wide:\\xe6\\xbc\\xa2\\xe5\\xad\\x97:end\\n' text", "wide:漢字:end");
+    // Red (ANSI colour 1) comes through as xterm's colour class on the text's cells.
+    await expect(
+      rows
+        .locator("span", { hasText: /^red-text$/ })
+        .first()
+        .getAttribute("class"),
+    ).resolves.toMatch(/\bxterm-fg-1\b/);
+
+    // A narrower page: the panel, the terminal and the shell's idea of its width all shrink.
+    // ($((1)) keeps the typed command itself from matching what its output is looked for by.)
+    await typeUntilAnswered('echo "w$((1))de=$(tput cols)"', "w1de=");
+    const before = Number(/w1de=(\d+)/.exec(await screen())?.[1]);
+    const viewport = page.viewportSize()!;
+    await page.setViewportSize({ width: viewport.width - 300, height: viewport.height });
+    try {
+      await poll(async () => {
+        await page.keyboard.type('echo "n$((1))arrow=$(tput cols)"');
+        await page.keyboard.press("Enter");
+        await poll(screen).toMatch(/n1arrow=\d+/);
+        return Number([...(await screen()).matchAll(/n1arrow=(\d+)/g)].at(-1)?.[1]);
+      }).toBeLessThan(before);
+    } finally {
+      await page.setViewportSize(viewport);
+    }
+
+    // Double-click selects a word; Ctrl+Shift+C puts it on the clipboard.
+    await page.context().grantPermissions(["clipboard-read", "clipboard-write"]);
+    await typeUntilAnswered("printf 'copy-%s\\n' me", "copy-me");
+    await rows
+      .getByText(/^copy-me$/)
+      .last()
+      .dblclick({ force: true });
+    await page.keyboard.press("Control+Shift+C");
+    await poll(() => page.evaluate(() => navigator.clipboard.readText())).toBe("copy-me");
+  });
+
   it("the command palette hides and shows the panel, and the shell kept running meanwhile", async () => {
     await page.keyboard.press("Control+Shift+P");
     await page.getByTestId("command-item-toggle-terminal").click();

@@ -7,6 +7,8 @@ import { commitScripts, makeRepo } from "../helpers/git.js";
 import { startSshd } from "../helpers/sshd.js";
 import { type App, poll, startApp } from "./harness.js";
 
+declare const navigator: any;
+
 /** What the shown terminal's screen holds, as text (rows run together). */
 const screenOf = (page: Page) =>
   page
